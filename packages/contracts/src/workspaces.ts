@@ -1,0 +1,96 @@
+import { ZIsoDate, ZSlug } from './common';
+import { z } from './z';
+
+export const WORKSPACE_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
+export const ZRole = z.enum(WORKSPACE_ROLES).openapi('WorkspaceRole');
+export type WorkspaceRole = z.infer<typeof ZRole>;
+
+const ZColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a hex color like #22aa55');
+const ZEmoji = z.string().min(1).max(16);
+
+export const ZBudget = z
+  .object({
+    monthlyTokenLimit: z.number().int().min(0).nullable().openapi({ description: 'Tokens per calendar month (UTC); null = no limit' }),
+    monthlyCostLimitUsd: z.number().min(0).nullable().openapi({ description: 'USD per calendar month (UTC); null = no limit' }),
+    hardStop: z.boolean().openapi({ description: 'At 100% refuse claims, dispatches, cron runs and workflow steps' }),
+  })
+  .openapi('Budget');
+
+export const ZSetBudgetRequest = z
+  .object({
+    monthlyTokenLimit: z.number().int().min(0).max(1e15).nullable(),
+    monthlyCostLimitUsd: z.number().min(0).max(1e9).nullable().optional(),
+    hardStop: z.boolean(),
+    version: z.number().int().optional(),
+  })
+  .strict()
+  .openapi('SetBudgetRequest');
+
+export const ZWorkspace = z
+  .object({
+    id: z.string().openapi({ example: 'wsp_01JD0000000000000000000000' }),
+    slug: z.string(),
+    name: z.string(),
+    mission: z.string(),
+    emoji: z.string(),
+    color: z.string(),
+    budget: ZBudget,
+    archived: z.boolean(),
+    archivedAt: ZIsoDate.nullable(),
+    isDefault: z.boolean(),
+    role: ZRole.nullable().openapi({ description: "The caller's role here (null for an instance admin who is not a member)" }),
+    createdAt: ZIsoDate,
+    updatedAt: ZIsoDate,
+    version: z.number().int(),
+  })
+  .openapi('Workspace');
+export type Workspace = z.infer<typeof ZWorkspace>;
+
+export const ZCreateWorkspaceRequest = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    slug: ZSlug,
+    mission: z.string().max(2000).optional(),
+    emoji: ZEmoji.optional(),
+    color: ZColor.optional(),
+  })
+  .strict()
+  .openapi('CreateWorkspaceRequest');
+
+export const ZUpdateWorkspaceRequest = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    slug: ZSlug.optional(),
+    mission: z.string().max(2000).optional(),
+    emoji: ZEmoji.optional(),
+    color: ZColor.optional(),
+    archived: z.boolean().optional().openapi({ description: 'false restores an archived workspace (owner)' }),
+    version: z.number().int().optional().openapi({ description: 'Expected version (or send If-Match)' }),
+  })
+  .strict()
+  .openapi('UpdateWorkspaceRequest');
+
+export const ZMember = z
+  .object({
+    userId: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: ZRole,
+    createdAt: ZIsoDate,
+    updatedAt: ZIsoDate,
+  })
+  .openapi('Member');
+
+export const ZAddMemberRequest = z
+  .object({ email: z.email().max(254).transform((e) => e.toLowerCase()), role: ZRole.default('member') })
+  .strict()
+  .openapi('AddMemberRequest');
+
+export const ZUpdateMemberRequest = z.object({ role: ZRole }).strict().openapi('UpdateMemberRequest');
+
+export const ZDefaultWorkspaceRequest = z
+  .object({ workspaceId: z.string().min(1).max(64).nullable() })
+  .strict()
+  .openapi('DefaultWorkspaceRequest');
+
+export const ZDefaultWorkspace = z.object({ workspaceId: z.string().nullable() }).openapi('DefaultWorkspace');

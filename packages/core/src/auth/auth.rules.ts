@@ -1,0 +1,10 @@
+/** Prefix of personal (human) API keys. Agent keys use `mc_agt_`. */
+export const USER_KEY_PREFIX = 'mc_usr_';
+/** Characters of a key kept in clear to tell keys apart in lists (`mc_usr_AbCd…`). */
+export const KEY_DISPLAY_CHARS = 11;
+/** How long a one-time set-password link stays valid. */
+export const SET_PASSWORD_TOKEN_TTL_MS = 7 * 24 * 3600 * 1000;
+/** Cookie that carries the dashboard session. */
+export const SESSION_COOKIE = 'mc_session';
+/** `lastUsedAt` is written in batches at most this often, never on the request path. */
+export const KEY_USAGE_FLUSH_MS = 15_000;

@@ -1,0 +1,50 @@
+import type { Db } from '@mc/db';
+import type { Clock } from './shared/clock';
+
+/** Who is calling. Every use case receives one; there is no ambient "current user". */
+export type Principal =
+  | {
+      kind: 'user';
+      userId: string;
+      name: string;
+      email: string;
+      isInstanceAdmin: boolean;
+      /** How the caller proved who they are: a dashboard session or a personal API key. */
+      via: 'session' | 'api_key';
+      /** Session or API key id (rate-limit bucket, audit). */
+      credentialId: string;
+    }
+  | { kind: 'system'; name: string }
+  | { kind: 'anonymous' };
+
+export type UserPrincipal = Extract<Principal, { kind: 'user' }>;
+
+export interface CoreConfig {
+  /** Base URL the instance is reached at, for links such as set-password (default derived from the request). */
+  publicUrl: string | null;
+  /** Lifetime of a dashboard session. */
+  sessionTtlMs: number;
+}
+
+export const DEFAULT_CORE_CONFIG: CoreConfig = {
+  publicUrl: null,
+  sessionTtlMs: 14 * 24 * 3600 * 1000,
+};
+
+/** Everything a use case may touch: the database (or a transaction), time, the caller and the request. */
+export interface Ctx {
+  db: Db;
+  clock: Clock;
+  principal: Principal;
+  requestId: string | null;
+  config: CoreConfig;
+}
+
+/** Run `fn` in one transaction; the context it receives writes through that transaction. */
+export async function inTransaction<T>(ctx: Ctx, fn: (tx: Ctx) => Promise<T>): Promise<T> {
+  return ctx.db.transaction(async (tx) => fn({ ...ctx, db: tx as unknown as Db }));
+}
+
+export function asSystem(ctx: Ctx, name = 'system'): Ctx {
+  return { ...ctx, principal: { kind: 'system', name } };
+}

@@ -1,0 +1,39 @@
+import type { ErrorCode, FieldIssue } from '@mc/contracts';
+
+/**
+ * The one error type of the domain. Doors map `code` to an HTTP status (see ERROR_STATUS in @mc/contracts);
+ * `message` is written for the caller and must never hold secrets, SQL or paths.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
+export const forbidden = (message = 'you do not have permission to do this') => new DomainError('FORBIDDEN', message);
+export const conflict = (message: string, details?: Record<string, unknown>) => new DomainError('CONFLICT', message, details);
+export const unauthenticated = (message = 'authentication required') => new DomainError('UNAUTHENTICATED', message);
+export const validation = (issues: FieldIssue[], message = 'request is not valid') =>
+  new DomainError('VALIDATION_ERROR', message, { issues });
+
+/** PostgreSQL unique_violation, on either driver (node-postgres and PGlite both expose `code`). */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = findPgError(err);
+  return !!e && e.code === '23505' && (!constraint || e.constraint === constraint || String(e.message).includes(constraint));
+}
+
+function findPgError(err: unknown): { code?: string; constraint?: string; message?: string } | undefined {
+  let cur: unknown = err;
+  for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
+    const c = cur as { code?: unknown; cause?: unknown };
+    if (typeof c.code === 'string' && /^[0-9A-Z]{5}$/.test(c.code)) return c as never;
+    cur = c.cause;
+  }
+  return undefined;
+}

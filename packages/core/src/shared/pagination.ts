@@ -1,0 +1,130 @@
+// Paging for every list: offset paging (`?offset=`, with `total`) and keyset paging (`?cursor=`), both over
+// the same validated `?sort=`. The cursor is opaque to clients: base64url JSON of the sort and the last row's
+// sort values, so a page boundary never shifts when rows are inserted before it.
+import { and, asc, desc, eq, gt, lt, or, type AnyColumn, type SQL } from 'drizzle-orm';
+import { DomainError } from '../errors';
+
+export interface SortSpec {
+  field: string;
+  desc: boolean;
+}
+
+export interface PageQuery {
+  limit: number;
+  offset?: number;
+  cursor?: string;
+  sort: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  meta: { limit: number; offset?: number; nextCursor: string | null; total?: number };
+}
+
+export function parseSort(sort: string): SortSpec[] {
+  return sort
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => ({ field: s.replace(/^-/, ''), desc: s.startsWith('-') }));
+}
+
+interface CursorState {
+  s: string;
+  v: unknown[];
+}
+
+function badCursor(message = 'cursor is malformed or belongs to another sort'): DomainError {
+  return new DomainError('VALIDATION_ERROR', message, { issues: [{ field: 'cursor', in: 'query', message }] });
+}
+
+function encodeCursor(state: CursorState): string {
+  return Buffer.from(JSON.stringify(state)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, sort: string, width: number): unknown[] {
+  let state: CursorState;
+  try {
+    state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor();
+  }
+  if (!state || state.s !== sort || !Array.isArray(state.v) || state.v.length !== width) throw badCursor();
+  return state.v;
+}
+
+/** A sortable field: its column, and how to read the value off a result row for the cursor. */
+export type SortColumns<Row> = Record<string, { column: AnyColumn; value: (row: Row) => unknown }>;
+
+export interface PagePlan {
+  orderBy: SQL[];
+  where: SQL | undefined;
+  limit: number;
+  offset: number;
+  mode: 'offset' | 'cursor';
+}
+
+/**
+ * Plan a page: ORDER BY the requested fields then the id (a unique tie-breaker), and for a cursor the
+ * keyset condition "after the last row". Fetch `limit + 1` rows so the next page is known without a count.
+ */
+export function planPage<Row>(q: PageQuery, columns: SortColumns<Row>, id: { column: AnyColumn; value: (row: Row) => unknown }): PagePlan {
+  if (q.cursor && q.offset !== undefined) {
+    throw new DomainError('VALIDATION_ERROR', 'use either cursor or offset, not both', {
+      issues: [{ field: 'cursor', in: 'query', message: 'cannot be combined with offset' }],
+    });
+  }
+  const specs = parseSort(q.sort);
+  const keys = [...specs.map((s) => ({ ...columns[s.field], desc: s.desc })), { ...id, desc: specs.at(-1)?.desc ?? false }];
+  const orderBy = keys.map((k) => (k.desc ? desc(k.column) : asc(k.column)));
+  let where: SQL | undefined;
+  if (q.cursor) {
+    const values = decodeCursor(q.cursor, q.sort, keys.length).map((v, i) => revive(keys[i].column, v));
+    const branches: SQL[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const eqs = keys.slice(0, i).map((k, j) => eq(k.column, values[j]));
+      const cmp = keys[i].desc ? lt(keys[i].column, values[i]) : gt(keys[i].column, values[i]);
+      branches.push(and(...eqs, cmp)!);
+    }
+    where = or(...branches);
+  }
+  return { orderBy, where, limit: q.limit + 1, offset: q.cursor ? 0 : (q.offset ?? 0), mode: q.cursor ? 'cursor' : 'offset' };
+}
+
+function revive(column: AnyColumn, v: unknown): unknown {
+  if (column.columnType === 'PgTimestamp' && typeof v === 'string') {
+    const d = new Date(v);
+    if (Number.isNaN(d.getTime())) throw badCursor();
+    return d;
+  }
+  if (v !== null && typeof v === 'object') throw badCursor();
+  return v;
+}
+
+/** Turn the `limit + 1` rows of a plan into a page with `nextCursor`. */
+export function toPage<Row, Item>(
+  rows: Row[],
+  q: PageQuery,
+  plan: PagePlan,
+  columns: SortColumns<Row>,
+  id: { value: (row: Row) => unknown },
+  map: (row: Row) => Item,
+  total?: number,
+): Page<Item> {
+  const hasMore = rows.length > q.limit;
+  const pageRows = hasMore ? rows.slice(0, q.limit) : rows;
+  let nextCursor: string | null = null;
+  if (hasMore) {
+    const last = pageRows[pageRows.length - 1];
+    const v = [...parseSort(q.sort).map((s) => serialise(columns[s.field].value(last))), serialise(id.value(last))];
+    nextCursor = encodeCursor({ s: q.sort, v });
+  }
+  return {
+    items: pageRows.map(map),
+    meta: plan.mode === 'offset' ? { limit: q.limit, offset: plan.offset, nextCursor, total } : { limit: q.limit, nextCursor },
+  };
+}
+
+function serialise(v: unknown): unknown {
+  return v instanceof Date ? v.toISOString() : v;
+}

@@ -1,0 +1,194 @@
+// Humans of the instance. Instance admins create and manage them; a user created without a password gets a
+// one-time link to set one.
+import { memberships, sessions, userTokens, users } from '@mc/db';
+import { and, asc, count, eq, gt, isNull } from 'drizzle-orm';
+import { recordActivity } from '../activity/record-activity';
+import { SET_PASSWORD_TOKEN_TTL_MS } from '../auth/auth.rules';
+import { requireInstanceAdmin, requireUser } from '../auth/guards';
+import { inTransaction, type Ctx } from '../context';
+import { conflict, DomainError, isUniqueViolation, notFound } from '../errors';
+import { hashPassword, newSecret, sha256 } from '../shared/crypto';
+import { ID_PREFIX, newId } from '../shared/ids';
+import { getDefaultWorkspaceId } from '../settings/settings';
+import { countSoleOwnerships } from '../workspaces/members';
+import { toUserDto } from './user-dto';
+
+/** GET /me */
+export async function getMe(ctx: Ctx) {
+  const me = requireUser(ctx);
+  const [user] = await ctx.db.select().from(users).where(eq(users.id, me.userId)).limit(1);
+  if (!user) throw notFound('user');
+  return {
+    kind: 'user' as const,
+    user: toUserDto(user),
+    defaultWorkspaceId: await getDefaultWorkspaceId(ctx),
+    authenticatedBy: me.via === 'session' ? ('session' as const) : ('api_key' as const),
+  };
+}
+
+/** GET /users (instance admin) */
+export async function findUsers(ctx: Ctx) {
+  requireInstanceAdmin(ctx);
+  const rowsOut = await ctx.db.select().from(users).orderBy(asc(users.email)).limit(5000);
+  return rowsOut.map(toUserDto);
+}
+
+/**
+ * POST /users (instance admin). New users join the default workspace as members, so they land somewhere.
+ * Without a password the answer carries a one-time set-password link (valid 7 days).
+ */
+export async function createUser(
+  ctx: Ctx,
+  input: { email: string; name: string; password?: string; isInstanceAdmin?: boolean },
+  baseUrl: string,
+) {
+  requireInstanceAdmin(ctx);
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  try {
+    return await inTransaction(ctx, async (tx) => {
+      const now = tx.clock.now();
+      const [user] = await tx.db
+        .insert(users)
+        .values({
+          id: newId(ID_PREFIX.user, now.getTime()),
+          email: input.email.toLowerCase(),
+          name: input.name,
+          passwordHash,
+          isInstanceAdmin: input.isInstanceAdmin ?? false,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      let setPasswordUrl: string | null = null;
+      if (!passwordHash) {
+        const token = newSecret('mcp_');
+        await tx.db.insert(userTokens).values({
+          id: newId(ID_PREFIX.userToken, now.getTime()),
+          userId: user.id,
+          purpose: 'set_password',
+          tokenHash: sha256(token),
+          expiresAt: new Date(now.getTime() + SET_PASSWORD_TOKEN_TTL_MS),
+          createdAt: now,
+        });
+        setPasswordUrl = `${(tx.config.publicUrl ?? baseUrl).replace(/\/$/, '')}/set-password?token=${encodeURIComponent(token)}`;
+      }
+      const defaultWorkspaceId = await getDefaultWorkspaceId(tx);
+      if (defaultWorkspaceId) {
+        await tx.db
+          .insert(memberships)
+          .values({ workspaceId: defaultWorkspaceId, userId: user.id, role: 'member', createdAt: now, updatedAt: now })
+          .onConflictDoNothing();
+      }
+      await recordActivity(tx, {
+        workspaceId: null,
+        action: 'user.created',
+        target: { kind: 'user', id: user.id },
+        summary: `created user ${user.email}`,
+        metadata: { isInstanceAdmin: user.isInstanceAdmin, joinedWorkspaceId: defaultWorkspaceId },
+      });
+      return { ...toUserDto(user), setPasswordUrl };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err, 'users_email_key')) {
+      throw conflict(`a user with e-mail ${input.email} exists`, { issues: [{ field: 'email', in: 'body', message: 'already used' }] });
+    }
+    throw err;
+  }
+}
+
+async function countActiveAdmins(ctx: Ctx) {
+  const [{ n }] = await ctx.db
+    .select({ n: count() })
+    .from(users)
+    .where(and(eq(users.isInstanceAdmin, true), isNull(users.disabledAt)));
+  return Number(n);
+}
+
+/** PATCH /users/{id} (instance admin): name, admin flag, disabled. The last active admin stays an admin. */
+export async function updateUser(ctx: Ctx, id: string, input: { name?: string; isInstanceAdmin?: boolean; disabled?: boolean; version?: number }) {
+  requireInstanceAdmin(ctx);
+  return inTransaction(ctx, async (tx) => {
+    const [user] = await tx.db.select().from(users).where(eq(users.id, id)).for('update').limit(1);
+    if (!user) throw notFound('user');
+    if (input.version !== undefined && input.version !== user.version) {
+      throw new DomainError('CONFLICT', 'the user was changed by someone else; reload and retry', { currentVersion: user.version });
+    }
+    const losesAdmin = user.isInstanceAdmin && !user.disabledAt && (input.isInstanceAdmin === false || input.disabled === true);
+    if (losesAdmin && (await countActiveAdmins(tx)) <= 1) throw conflict('the instance must keep at least one active admin');
+    const now = tx.clock.now();
+    const [row] = await tx.db
+      .update(users)
+      .set({
+        name: input.name ?? user.name,
+        isInstanceAdmin: input.isInstanceAdmin ?? user.isInstanceAdmin,
+        disabledAt: input.disabled === undefined ? user.disabledAt : input.disabled ? (user.disabledAt ?? now) : null,
+        updatedAt: now,
+        version: user.version + 1,
+      })
+      .where(eq(users.id, id))
+      .returning();
+    if (input.disabled) await tx.db.delete(sessions).where(eq(sessions.userId, id));
+    await recordActivity(tx, {
+      workspaceId: null,
+      action: 'user.updated',
+      target: { kind: 'user', id },
+      summary: `updated user ${row.email}`,
+      metadata: { changes: input },
+    });
+    return toUserDto(row);
+  });
+}
+
+/** DELETE /users/{id} (instance admin). Refused for yourself, the last admin, and sole owners of workspaces. */
+export async function deleteUser(ctx: Ctx, id: string) {
+  const me = requireInstanceAdmin(ctx);
+  if (me.userId === id) throw conflict('you cannot delete yourself');
+  return inTransaction(ctx, async (tx) => {
+    const [user] = await tx.db.select().from(users).where(eq(users.id, id)).for('update').limit(1);
+    if (!user) throw notFound('user');
+    if (user.isInstanceAdmin && !user.disabledAt && (await countActiveAdmins(tx)) <= 1) {
+      throw conflict('the instance must keep at least one active admin');
+    }
+    const sole = await countSoleOwnerships(tx, id);
+    if (sole > 0) throw conflict(`${user.email} is the only owner of ${sole} workspace(s); transfer ownership first`);
+    await tx.db.delete(users).where(eq(users.id, id));
+    await recordActivity(tx, {
+      workspaceId: null,
+      action: 'user.deleted',
+      target: { kind: 'user', id },
+      summary: `deleted user ${user.email}`,
+    });
+    return toUserDto(user);
+  });
+}
+
+/** POST /auth/set-password {token, password} — redeem a one-time link. */
+export async function setPasswordWithToken(ctx: Ctx, input: { token: string; password: string }) {
+  const passwordHash = await hashPassword(input.password);
+  return inTransaction(ctx, async (tx) => {
+    const now = tx.clock.now();
+    const [tok] = await tx.db
+      .update(userTokens)
+      .set({ usedAt: now })
+      .where(
+        and(
+          eq(userTokens.tokenHash, sha256(input.token)),
+          eq(userTokens.purpose, 'set_password'),
+          isNull(userTokens.usedAt),
+          gt(userTokens.expiresAt, now),
+        ),
+      )
+      .returning();
+    if (!tok) {
+      throw new DomainError('VALIDATION_ERROR', 'this link is invalid, used or expired; ask an admin for a new one', {
+        issues: [{ field: 'token', in: 'body', message: 'invalid, used or expired' }],
+      });
+    }
+    const [user] = await tx.db.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, tok.userId)).returning();
+    await recordActivity(
+      { ...tx, principal: { kind: 'user', userId: user.id, name: user.name, email: user.email, isInstanceAdmin: user.isInstanceAdmin, via: 'session', credentialId: '' } },
+      { workspaceId: null, action: 'user.password_set', target: { kind: 'user', id: user.id }, summary: `${user.email} set a password` },
+    );
+    return toUserDto(user);
+  });
+}

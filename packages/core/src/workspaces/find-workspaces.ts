@@ -1,0 +1,59 @@
+import type { WorkspaceRole } from '@mc/contracts';
+import { memberships, workspaces } from '@mc/db';
+import { and, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { escapeLike } from '../activity/find-activity';
+import { requireUser } from '../auth/guards';
+import type { Ctx } from '../context';
+import { planPage, toPage, type PageQuery, type SortColumns } from '../shared/pagination';
+import { toWorkspaceDto } from './workspace-dto';
+import { defaultWorkspaceIdSql } from './workspaces.repo';
+
+export const WORKSPACE_SORT_FIELDS = ['createdAt', 'updatedAt', 'name', 'slug'] as const;
+
+export interface FindWorkspacesInput extends PageQuery {
+  /** true: only archived; false (default): only active. */
+  archived?: boolean;
+  q?: string;
+}
+
+type Row = { workspace: typeof workspaces.$inferSelect; role: string | null; defaultId: string | null; total: number };
+
+const sortColumns: SortColumns<Row> = {
+  createdAt: { column: workspaces.createdAt, value: (r) => r.workspace.createdAt },
+  updatedAt: { column: workspaces.updatedAt, value: (r) => r.workspace.updatedAt },
+  name: { column: workspaces.name, value: (r) => r.workspace.name },
+  slug: { column: workspaces.slug, value: (r) => r.workspace.slug },
+};
+const idColumn = { column: workspaces.id, value: (r: Row) => r.workspace.id };
+
+/**
+ * GET /workspaces — the caller's workspaces (all of them for an instance admin), in one query: the role, the
+ * default marker and the total ride along.
+ */
+export async function findWorkspaces(ctx: Ctx, input: FindWorkspacesInput) {
+  const me = requireUser(ctx);
+  const plan = planPage(input, sortColumns, idColumn);
+  const where: (SQL | undefined)[] = [input.archived ? isNotNull(workspaces.archivedAt) : isNull(workspaces.archivedAt), plan.where];
+  if (!me.isInstanceAdmin) where.push(isNotNull(memberships.role));
+  if (input.q) {
+    const p = `%${escapeLike(input.q)}%`;
+    where.push(or(ilike(workspaces.name, p), ilike(workspaces.slug, p)));
+  }
+  const join = and(eq(memberships.workspaceId, workspaces.id), eq(memberships.userId, me.userId));
+  const base = ctx.db
+    .select({
+      workspace: workspaces,
+      role: memberships.role,
+      defaultId: defaultWorkspaceIdSql,
+      total: sql<number>`count(*) over ()`.mapWith(Number),
+    })
+    .from(workspaces);
+  const query = me.isInstanceAdmin ? base.leftJoin(memberships, join) : base.innerJoin(memberships, join);
+  const rowsOut = (await query
+    .where(and(...where))
+    .orderBy(...plan.orderBy)
+    .limit(plan.limit)
+    .offset(plan.offset)) as Row[];
+  const total = rowsOut[0]?.total ?? (plan.offset > 0 ? undefined : 0);
+  return toPage(rowsOut, input, plan, sortColumns, idColumn, (r) => toWorkspaceDto(r.workspace, r.role as WorkspaceRole | null, r.defaultId), plan.mode === 'offset' ? total : undefined);
+}

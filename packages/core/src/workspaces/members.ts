@@ -1,0 +1,166 @@
+// Members of a workspace: list, add an existing user by e-mail, change a role, remove. The last owner can
+// never be removed or demoted.
+import type { WorkspaceRole } from '@mc/contracts';
+import { memberships, users } from '@mc/db';
+import { and, asc, count, eq } from 'drizzle-orm';
+import { recordActivity } from '../activity/record-activity';
+import { requireUser } from '../auth/guards';
+import { inTransaction, type Ctx } from '../context';
+import { conflict, DomainError, forbidden, notFound } from '../errors';
+import { requireWorkspaceAccess } from './workspace-access';
+import { canManageRole } from './workspaces.rules';
+
+type MemberRow = { userId: string; email: string; name: string; role: string; createdAt: Date; updatedAt: Date };
+
+function toMemberDto(m: MemberRow) {
+  return {
+    userId: m.userId,
+    email: m.email,
+    name: m.name,
+    role: m.role as WorkspaceRole,
+    createdAt: m.createdAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
+  };
+}
+
+const memberColumns = {
+  userId: memberships.userId,
+  email: users.email,
+  name: users.name,
+  role: memberships.role,
+  createdAt: memberships.createdAt,
+  updatedAt: memberships.updatedAt,
+};
+
+/** GET /workspaces/{id}/members */
+export async function findMembers(ctx: Ctx, idOrSlug: string) {
+  const { workspace } = await requireWorkspaceAccess(ctx, idOrSlug, 'members.read');
+  const rowsOut = await ctx.db
+    .select(memberColumns)
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.workspaceId, workspace.id))
+    .orderBy(asc(users.name), asc(users.id))
+    .limit(1000);
+  return rowsOut.map(toMemberDto);
+}
+
+async function getMember(ctx: Ctx, workspaceId: string, userId: string) {
+  const [m] = await ctx.db
+    .select(memberColumns)
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)))
+    .limit(1);
+  return m;
+}
+
+/** Refuse to leave a workspace without an owner. Counts under the row locks of the caller's transaction. */
+async function assertOwnerRemains(ctx: Ctx, workspaceId: string) {
+  const owners = await ctx.db
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.role, 'owner')))
+    .for('update');
+  if (owners.length <= 1) {
+    throw conflict('a workspace must keep at least one owner; make someone else owner first');
+  }
+}
+
+/** POST /workspaces/{id}/members {email, role} — adds an existing user. */
+export async function addMember(ctx: Ctx, idOrSlug: string, input: { email: string; role: WorkspaceRole }) {
+  return inTransaction(ctx, async (tx) => {
+    const { workspace, effectiveRole } = await requireWorkspaceAccess(tx, idOrSlug, 'members.manage');
+    if (!canManageRole(effectiveRole, input.role)) throw forbidden(`your role (${effectiveRole}) cannot grant ${input.role}`);
+    const [user] = await tx.db.select().from(users).where(eq(users.email, input.email.toLowerCase())).limit(1);
+    if (!user) {
+      throw new DomainError('NOT_FOUND', `no user with e-mail ${input.email}; an instance admin can invite them first`, {
+        issues: [{ field: 'email', in: 'body', message: 'no such user' }],
+      });
+    }
+    const now = tx.clock.now();
+    const inserted = await tx.db
+      .insert(memberships)
+      .values({ workspaceId: workspace.id, userId: user.id, role: input.role, createdAt: now, updatedAt: now })
+      .onConflictDoNothing()
+      .returning();
+    if (inserted.length === 0) throw conflict(`${user.email} is already a member of this workspace`);
+    await recordActivity(tx, {
+      workspaceId: workspace.id,
+      action: 'member.added',
+      target: { kind: 'user', id: user.id },
+      summary: `added ${user.email} as ${input.role}`,
+      metadata: { role: input.role },
+    });
+    return toMemberDto({ userId: user.id, email: user.email, name: user.name, role: input.role, createdAt: now, updatedAt: now });
+  });
+}
+
+/** PATCH /workspaces/{id}/members/{userId} {role} */
+export async function updateMemberRole(ctx: Ctx, idOrSlug: string, userId: string, input: { role: WorkspaceRole }) {
+  return inTransaction(ctx, async (tx) => {
+    const { workspace, effectiveRole } = await requireWorkspaceAccess(tx, idOrSlug, 'members.manage');
+    const member = await getMember(tx, workspace.id, userId);
+    if (!member) throw notFound('member');
+    const from = member.role as WorkspaceRole;
+    if (!canManageRole(effectiveRole, from) || !canManageRole(effectiveRole, input.role)) {
+      throw forbidden(`your role (${effectiveRole}) cannot change ${from} to ${input.role}`);
+    }
+    if (from === input.role) return toMemberDto(member);
+    if (from === 'owner') await assertOwnerRemains(tx, workspace.id);
+    const now = tx.clock.now();
+    await tx.db
+      .update(memberships)
+      .set({ role: input.role, updatedAt: now })
+      .where(and(eq(memberships.workspaceId, workspace.id), eq(memberships.userId, userId)));
+    await recordActivity(tx, {
+      workspaceId: workspace.id,
+      action: 'member.role_changed',
+      target: { kind: 'user', id: userId },
+      summary: `changed ${member.email} from ${from} to ${input.role}`,
+      metadata: { from, to: input.role },
+    });
+    return toMemberDto({ ...member, role: input.role, updatedAt: now });
+  });
+}
+
+/** DELETE /workspaces/{id}/members/{userId} — by a manager, or by the member themself (leaving). */
+export async function removeMember(ctx: Ctx, idOrSlug: string, userId: string) {
+  const me = requireUser(ctx);
+  return inTransaction(ctx, async (tx) => {
+    const leaving = me.userId === userId;
+    const { workspace, effectiveRole } = await requireWorkspaceAccess(tx, idOrSlug, leaving ? 'workspace.read' : 'members.manage');
+    const member = await getMember(tx, workspace.id, userId);
+    if (!member) throw notFound('member');
+    if (!leaving && !canManageRole(effectiveRole, member.role as WorkspaceRole)) {
+      throw forbidden(`your role (${effectiveRole}) cannot remove an ${member.role}`);
+    }
+    if (member.role === 'owner') await assertOwnerRemains(tx, workspace.id);
+    await tx.db.delete(memberships).where(and(eq(memberships.workspaceId, workspace.id), eq(memberships.userId, userId)));
+    await recordActivity(tx, {
+      workspaceId: workspace.id,
+      action: leaving ? 'member.left' : 'member.removed',
+      target: { kind: 'user', id: userId },
+      summary: leaving ? `${member.email} left the workspace` : `removed ${member.email}`,
+      metadata: { role: member.role },
+    });
+    return toMemberDto(member);
+  });
+}
+
+/** Number of workspaces a user is the only owner of (deleting such a user would orphan them). */
+export async function countSoleOwnerships(ctx: Ctx, userId: string): Promise<number> {
+  const owned = await ctx.db
+    .select({ workspaceId: memberships.workspaceId })
+    .from(memberships)
+    .where(and(eq(memberships.userId, userId), eq(memberships.role, 'owner')));
+  let sole = 0;
+  for (const { workspaceId } of owned) {
+    const [{ n }] = await ctx.db
+      .select({ n: count() })
+      .from(memberships)
+      .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.role, 'owner')));
+    if (Number(n) <= 1) sole++;
+  }
+  return sole;
+}

@@ -1,0 +1,92 @@
+import { workspaces } from '@mc/db';
+import { and, eq, sql } from 'drizzle-orm';
+import { recordActivity } from '../activity/record-activity';
+import { inTransaction, type Ctx } from '../context';
+import { conflict, DomainError, forbidden, isUniqueViolation } from '../errors';
+import { getDefaultWorkspaceId } from '../settings/settings';
+import { requireWorkspaceAccess, type WorkspaceRow } from './workspace-access';
+import { toWorkspaceDto } from './workspace-dto';
+import { roleAllows } from './workspaces.rules';
+
+export interface UpdateWorkspaceInput {
+  name?: string;
+  slug?: string;
+  mission?: string;
+  emoji?: string;
+  color?: string;
+  archived?: boolean;
+  /** Expected current version (optimistic concurrency); omitted = last write wins. */
+  version?: number;
+}
+
+/**
+ * Write `changes` if the row is still at `expectedVersion`; bumps the version. A stale version is 409 with the
+ * current one in `details`, so the client can reload and retry.
+ */
+export async function updateWorkspaceRow(ctx: Ctx, ws: WorkspaceRow, changes: Partial<WorkspaceRow>, expectedVersion?: number) {
+  const [row] = await ctx.db
+    .update(workspaces)
+    .set({ ...changes, updatedAt: ctx.clock.now(), version: sql`${workspaces.version} + 1` })
+    .where(and(eq(workspaces.id, ws.id), expectedVersion === undefined ? undefined : eq(workspaces.version, expectedVersion)))
+    .returning();
+  if (!row) {
+    const [current] = await ctx.db.select({ version: workspaces.version }).from(workspaces).where(eq(workspaces.id, ws.id));
+    throw new DomainError('CONFLICT', 'the workspace was changed by someone else; reload and retry', {
+      currentVersion: current?.version ?? null,
+      yourVersion: expectedVersion,
+    });
+  }
+  return row;
+}
+
+/** PATCH /workspaces/{id} — edit (admin); `archived` archives or restores (owner). */
+export async function updateWorkspace(ctx: Ctx, idOrSlug: string, input: UpdateWorkspaceInput) {
+  const { archived, version, ...fields } = input;
+  const touchesArchive = archived !== undefined;
+  const hasEdits = Object.values(fields).some((v) => v !== undefined);
+  try {
+    return await inTransaction(ctx, async (tx) => {
+      // Restoring an archived workspace is allowed; any other edit of an archived workspace is refused below.
+      const access = await requireWorkspaceAccess(tx, idOrSlug, touchesArchive && !hasEdits ? 'workspace.read' : 'workspace.update');
+      if (touchesArchive && !roleAllows(access.effectiveRole, 'workspace.archive')) {
+        throw forbidden('only an owner can archive or restore a workspace');
+      }
+      if (access.workspace.archivedAt && hasEdits && archived !== false) {
+        throw new DomainError('CONFLICT', 'this workspace is archived; restore it first');
+      }
+      const changes: Partial<WorkspaceRow> = {};
+      for (const [k, v] of Object.entries(fields)) if (v !== undefined) (changes as Record<string, unknown>)[k] = v;
+      if (touchesArchive) changes.archivedAt = archived ? (access.workspace.archivedAt ?? tx.clock.now()) : null;
+      const row = await updateWorkspaceRow(tx, access.workspace, changes, version);
+      const changed = Object.keys(changes).filter((k) => k !== 'archivedAt');
+      if (changed.length) {
+        await recordActivity(tx, {
+          workspaceId: row.id,
+          action: 'workspace.updated',
+          target: { kind: 'workspace', id: row.id },
+          summary: `updated ${changed.join(', ')}`,
+          metadata: { changes: Object.fromEntries(changed.map((k) => [k, (changes as Record<string, unknown>)[k]])) },
+        });
+      }
+      if (touchesArchive && !!access.workspace.archivedAt !== !!archived) {
+        await recordActivity(tx, {
+          workspaceId: row.id,
+          action: archived ? 'workspace.archived' : 'workspace.restored',
+          target: { kind: 'workspace', id: row.id },
+          summary: `${archived ? 'archived' : 'restored'} workspace ${row.name}`,
+        });
+      }
+      return toWorkspaceDto(row, access.role, await getDefaultWorkspaceId(tx));
+    });
+  } catch (err) {
+    if (isUniqueViolation(err, 'workspaces_slug_key')) {
+      throw conflict(`the slug "${input.slug}" is taken`, { issues: [{ field: 'slug', in: 'body', message: 'already taken' }] });
+    }
+    throw err;
+  }
+}
+
+/** DELETE /workspaces/{id} — archives (owner). History is kept; PATCH {archived:false} restores it. */
+export async function archiveWorkspace(ctx: Ctx, idOrSlug: string) {
+  return updateWorkspace(ctx, idOrSlug, { archived: true });
+}

@@ -1,0 +1,37 @@
+// Who may do what in a workspace: the one table. An instance admin acts as an owner everywhere.
+import type { WorkspaceRole } from '@mc/contracts';
+
+export const ROLE_RANK: Record<WorkspaceRole, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
+
+export const WORKSPACE_PERMISSIONS = {
+  'workspace.read': ['owner', 'admin', 'member', 'viewer'],
+  'workspace.update': ['owner', 'admin'],
+  'workspace.archive': ['owner'],
+  'workspace.budget': ['owner', 'admin'],
+  'members.read': ['owner', 'admin', 'member', 'viewer'],
+  'members.manage': ['owner', 'admin'],
+  'activity.read': ['owner', 'admin', 'member', 'viewer'],
+} as const satisfies Record<string, readonly WorkspaceRole[]>;
+
+export type WorkspacePermission = keyof typeof WORKSPACE_PERMISSIONS;
+
+/** Permissions that change the workspace; refused while it is archived (restoring it is the exception). */
+export const WRITE_PERMISSIONS: ReadonlySet<WorkspacePermission> = new Set([
+  'workspace.update',
+  'workspace.budget',
+  'members.manage',
+]);
+
+export function roleAllows(role: WorkspaceRole, permission: WorkspacePermission): boolean {
+  return (WORKSPACE_PERMISSIONS[permission] as readonly WorkspaceRole[]).includes(role);
+}
+
+/**
+ * May an actor with `actorRole` give (or take away) `targetRole`? Owners manage everyone; admins manage
+ * admins, members and viewers but never owners; nobody else manages roles.
+ */
+export function canManageRole(actorRole: WorkspaceRole, targetRole: WorkspaceRole): boolean {
+  if (actorRole === 'owner') return true;
+  if (actorRole === 'admin') return targetRole !== 'owner';
+  return false;
+}

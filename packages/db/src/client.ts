@@ -1,0 +1,160 @@
+// Opens the one database of a process: embedded PGlite in a data directory (the default, so one command runs
+// everything), or a PostgreSQL server when a connection string is given. Both speak the same SQL and run the
+// same committed migrations.
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+/** A Drizzle handle; a transaction is one too, so use cases take `Db` and work inside or outside a transaction. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface Database {
+  db: Db;
+  kind: DatabaseKind;
+  /** LISTEN on a channel; returns an unsubscribe function. Works across processes on PostgreSQL. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/**
+ * PostgreSQL settings for the embedded database. PGlite's defaults size buffers for a server; these keep the
+ * resident memory of a reopened data directory near 200 MB instead of ~365 MB (measured, see docs/ARCHITECTURE.md).
+ */
+export const EMBEDDED_POSTGRES_CONF = ['shared_buffers = 16MB', 'work_mem = 2MB', 'maintenance_work_mem = 16MB'];
+
+/** Folder of committed SQL migrations, found beside the sources or beside a bundled server. */
+export function migrationsFolder(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [
+    process.env.MC_MIGRATIONS_DIR,
+    path.resolve(here, '../drizzle'),
+    path.resolve(here, './drizzle'),
+  ].filter((p): p is string => !!p);
+  const found = candidates.find((p) => existsSync(path.join(p, 'meta', '_journal.json')));
+  if (!found) throw new Error(`migrations folder not found (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
+export function isFreshDataDir(dataDir: string): boolean {
+  return !existsSync(dataDir) || readdirSync(dataDir).length === 0;
+}
+
+export interface OpenOptions {
+  /** PostgreSQL connection string; when absent the embedded database in `dataDir` is used. */
+  databaseUrl?: string;
+  /** Folder of the embedded database; `memory://` keeps it in memory (tests). */
+  dataDir?: string;
+  /** A dump made by `dumpDataDir()`, loaded instead of running initdb (test fixtures). */
+  loadDataDir?: Blob;
+  /** Connections in the PostgreSQL pool (default 10). */
+  poolSize?: number;
+  /** Apply pending migrations after opening (default true). */
+  migrate?: boolean;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  const database = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts.poolSize ?? 10) : await openEmbedded(opts);
+  if (opts.migrate !== false) await runMigrations(database);
+  return database;
+}
+
+async function openEmbedded(opts: OpenOptions): Promise<Database> {
+  const dataDir = opts.dataDir ?? './data/db';
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create({
+    dataDir: dataDir.startsWith('memory://') ? undefined : dataDir,
+    loadDataDir: opts.loadDataDir,
+    postgresqlconf: EMBEDDED_POSTGRES_CONF,
+  });
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    async listen(channel, onPayload) {
+      const unsub = await client.listen(channel, onPayload);
+      return async () => unsub();
+    },
+    async close() {
+      if (!client.closed) await client.close();
+    },
+    // Exposed for test fixtures that dump a migrated database as a template.
+    ...({ pglite: client } as object),
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client that errors (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', (err) => console.error('[db] idle client error:', err.message));
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const listeners = new Map<string, Set<(p: string) => void>>();
+  let listenClient: pg.PoolClient | undefined;
+  async function ensureListenClient() {
+    if (listenClient) return listenClient;
+    listenClient = await pool.connect();
+    listenClient.on('notification', (msg) => {
+      for (const fn of listeners.get(msg.channel) ?? []) fn(msg.payload ?? '');
+    });
+    return listenClient;
+  }
+  return {
+    db,
+    kind: 'postgres',
+    async listen(channel, onPayload) {
+      const c = await ensureListenClient();
+      let set = listeners.get(channel);
+      if (!set) {
+        set = new Set();
+        listeners.set(channel, set);
+        await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      }
+      set.add(onPayload);
+      return async () => {
+        set!.delete(onPayload);
+      };
+    },
+    async close() {
+      listenClient?.release();
+      listenClient = undefined;
+      await pool.end();
+    },
+  };
+}
+
+/** Arbitrary constant that serialises concurrent migrators (several processes starting at once). */
+const MIGRATION_LOCK_ID = 4_242_001;
+
+export async function runMigrations(database: Database): Promise<void> {
+  const migrationsFolderPath = migrationsFolder();
+  if (database.kind === 'pglite') {
+    await migratePglite(database.db as never, { migrationsFolder: migrationsFolderPath });
+    return;
+  }
+  // Hold an advisory lock on one connection while migrating so that two processes never race.
+  const pool = (database.db as unknown as { $client: pg.Pool }).$client;
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    await migratePg(drizzlePg(client, { schema }), { migrationsFolder: migrationsFolderPath });
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => {});
+    client.release();
+  }
+}
+
+/** Rows of a raw statement, on either driver. */
+export async function rows<T = Record<string, unknown>>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
+  const res = (await db.execute(query)) as unknown as { rows: T[] };
+  return res.rows;
+}
