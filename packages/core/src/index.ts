@@ -24,3 +24,5 @@ export * from './workspaces/set-budget';
 export * from './workspaces/members';
 export * from './rate-limit/rate-limiter';
 export * from './idempotency/idempotency';
+export * from './meta/health';
+export type { Db, DatabaseKind } from '@mc/db';

@@ -1,0 +1,64 @@
+// Composition root: the one place that wires the database, the clock and the runners of this process.
+import type { ApiDeps } from '@mc/api';
+import { bootstrapInstance, DEFAULT_CORE_CONFIG, KEY_USAGE_FLUSH_MS, KeyUsageTracker, RateLimiter, sweepIdempotencyKeys, systemClock } from '@mc/core';
+import { openDatabase, type Database } from '@mc/db';
+import type { AppEnv } from './env';
+
+export interface Runtime {
+  database: Database;
+  deps: ApiDeps;
+  close(): Promise<void>;
+}
+
+/** Periodic housekeeping (expired rate-limit windows and idempotency keys). */
+const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
+
+export async function createRuntime(env: AppEnv, version: string): Promise<Runtime> {
+  const database = await openDatabase(
+    env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, poolSize: env.MC_DB_POOL_SIZE } : { dataDir: env.dbDir },
+  );
+  const clock = systemClock;
+  const rateLimiter = new RateLimiter(database.db, clock);
+  const keyUsage = new KeyUsageTracker(database.db, KEY_USAGE_FLUSH_MS);
+  const deps: ApiDeps = {
+    db: database.db,
+    databaseKind: database.kind,
+    clock,
+    config: { ...DEFAULT_CORE_CONFIG, publicUrl: env.MC_PUBLIC_URL ?? null },
+    rateLimiter,
+    keyUsage,
+    limits: {
+      perKeyPerMinute: env.MC_RATE_LIMIT_PER_MINUTE,
+      anonPerMinute: env.MC_RATE_LIMIT_ANON_PER_MINUTE,
+      maxBodyBytes: env.MC_MAX_BODY_BYTES,
+    },
+    trustProxy: env.MC_TRUST_PROXY,
+    secureCookies: env.MC_COOKIE_SECURE === undefined ? undefined : env.MC_COOKIE_SECURE === '1',
+    version,
+  };
+
+  if (env.MC_INIT_ADMIN_EMAIL && env.MC_INIT_ADMIN_PASSWORD) {
+    const result = await bootstrapInstance(
+      { db: database.db, clock, principal: { kind: 'system', name: 'bootstrap' }, requestId: null, config: deps.config },
+      { email: env.MC_INIT_ADMIN_EMAIL, password: env.MC_INIT_ADMIN_PASSWORD, name: env.MC_INIT_ADMIN_NAME, apiKey: env.MC_INIT_ADMIN_API_KEY },
+    );
+    if (result === 'created') console.log(`[mc] created instance admin ${env.MC_INIT_ADMIN_EMAIL}`);
+  }
+
+  const sweep = setInterval(() => {
+    void rateLimiter.sweep().catch(() => {});
+    void sweepIdempotencyKeys(database.db, clock).catch(() => {});
+  }, SWEEP_INTERVAL_MS);
+  sweep.unref();
+
+  return {
+    database,
+    deps,
+    async close() {
+      clearInterval(sweep);
+      await rateLimiter.close();
+      await keyUsage.flush();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// The only reader of process.env in the app: validated once, with defaults and reasons in one place.
+import path from 'node:path';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Embedded database (and, later, the wiki repos) live here. */
+  MC_DATA_DIR: z.string().default('./data'),
+  /** PostgreSQL server; when set the embedded database is not used. */
+  DATABASE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  MC_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  MC_INIT_ADMIN_EMAIL: z.string().email().optional(),
+  MC_INIT_ADMIN_PASSWORD: z.string().min(10).optional(),
+  MC_INIT_ADMIN_NAME: z.string().min(1).max(100).optional(),
+  MC_INIT_ADMIN_API_KEY: z.string().min(20).max(200).optional(),
+  MC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  MC_RATE_LIMIT_ANON_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  MC_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** Trust X-Forwarded-For / -Proto (only behind a reverse proxy you control). */
+  MC_TRUST_PROXY: flag,
+  /** Force the Secure flag on the session cookie (default: when the request is https). */
+  MC_COOKIE_SECURE: z.enum(['0', '1']).optional(),
+  /** Public base URL for links the server writes (set-password links), e.g. https://mc.example.com */
+  MC_PUBLIC_URL: z.string().url().optional(),
+  MC_WEBHOOK_ALLOW_PRIVATE: flag,
+  MC_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).optional(),
+});
+
+export type AppEnv = z.infer<typeof EnvSchema> & { dataDir: string; dbDir: string };
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`invalid environment:\n${lines}\nSee .env.example for every variable.`);
+  }
+  const e = parsed.data;
+  if (!!e.MC_INIT_ADMIN_EMAIL !== !!e.MC_INIT_ADMIN_PASSWORD) {
+    throw new Error('invalid environment: set MC_INIT_ADMIN_EMAIL and MC_INIT_ADMIN_PASSWORD together');
+  }
+  const dataDir = path.resolve(e.MC_DATA_DIR);
+  return { ...e, dataDir, dbDir: path.join(dataDir, 'db') };
+}

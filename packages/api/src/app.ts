@@ -1,0 +1,93 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { DomainError } from '@mc/core';
+import { randomUUID } from 'node:crypto';
+import { bodyLimit } from 'hono/body-limit';
+import type { ApiDeps } from './deps';
+import { errorBody, errorResponse, REQUEST_ID_RE, RouteBuilder, type Env } from './http';
+import { registerRoutes } from './routes';
+import { swaggerAsset, swaggerHtml } from './swagger';
+
+export interface ApiApp {
+  app: OpenAPIHono<Env>;
+  builder: RouteBuilder;
+  /** The OpenAPI 3.0.3 document (generated once from the registered zod schemas). */
+  openApiDocument(): Record<string, unknown>;
+}
+
+export function createApiApp(deps: ApiDeps): ApiApp {
+  const app = new OpenAPIHono<Env>();
+
+  app.use('*', async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', requestId);
+    c.header('X-Request-Id', requestId);
+    await next();
+    c.res.headers.set('X-Request-Id', requestId);
+  });
+
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.limits.maxBodyBytes,
+      onError: (c) =>
+        c.json(
+          errorBody('PAYLOAD_TOO_LARGE', `request body is larger than ${deps.limits.maxBodyBytes} bytes`, (c as never as { get(k: string): string }).get('requestId')),
+          413,
+        ),
+    }),
+  );
+
+  app.onError((err, c) => {
+    if (err instanceof DomainError) return errorResponse(c, err.code, err.message, err.details);
+    const requestId = c.get('requestId') ?? 'unknown';
+    console.error(`[api] ${requestId} ${c.req.method} ${c.req.path} failed:`, err);
+    return c.json(errorBody('INTERNAL', 'something went wrong on our side; quote the request id when reporting it', requestId), 500);
+  });
+
+  const builder = new RouteBuilder(app, deps);
+  registerRoutes(builder);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A user key (`mc_usr_…`) or an agent key',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKeyHeader', { type: 'apiKey', in: 'header', name: 'X-API-Key' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'mc_session',
+    description: 'Dashboard session; writes must be same-origin',
+  });
+
+  let doc: Record<string, unknown> | undefined;
+  const openApiDocument = () =>
+    (doc ??= app.getOpenAPIDocument({
+      openapi: '3.0.3',
+      info: {
+        title: 'Mission Control API',
+        version: deps.version,
+        description:
+          'The control plane for autonomous AI agents. Every response is an envelope: `{success: true, data, meta?}` or `{success: false, error: {code, message, requestId, details?}}`.',
+      },
+      servers: [{ url: '/' }],
+    }) as unknown as Record<string, unknown>);
+
+  app.get('/api/openapi', (c) => c.json(openApiDocument()));
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
+  app.get('/api-docs', (c) => c.html(swaggerHtml()));
+  app.get('/api-docs/assets/:file', (c) => swaggerAsset(c.req.param('file')));
+
+  app.notFound((c) => {
+    const path = c.req.path;
+    const allowed = builder.routes.filter((r) => r.pattern.test(path)).map((r) => r.method.toUpperCase());
+    if (allowed.length) {
+      c.header('Allow', [...new Set(allowed)].join(', '));
+      return errorResponse(c, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here; use ${allowed.join(', ')}`);
+    }
+    return errorResponse(c, 'NOT_FOUND', `no such endpoint: ${c.req.method} ${path}`);
+  });
+
+  return { app, builder, openApiDocument };
+}

@@ -1,0 +1,24 @@
+import type { Clock, CoreConfig, DatabaseKind, Db, KeyUsageTracker, RateLimiter } from '@mc/core';
+
+/** What the REST app needs from its process; built once by the composition root (apps/web/src/context.ts). */
+export interface ApiDeps {
+  db: Db;
+  databaseKind: DatabaseKind;
+  clock: Clock;
+  config: CoreConfig;
+  rateLimiter: RateLimiter;
+  keyUsage: KeyUsageTracker;
+  limits: {
+    /** Requests per minute per API key or session (MC_RATE_LIMIT_PER_MINUTE, default 1200). */
+    perKeyPerMinute: number;
+    /** Requests per minute per IP without a key (MC_RATE_LIMIT_ANON_PER_MINUTE, default 60). */
+    anonPerMinute: number;
+    /** Largest request body accepted (MC_MAX_BODY_BYTES, default 1 MiB). */
+    maxBodyBytes: number;
+  };
+  /** Use the first X-Forwarded-For address as the client IP (only behind a trusted proxy). */
+  trustProxy: boolean;
+  /** Mark the session cookie Secure (default: when the request came over https). */
+  secureCookies?: boolean;
+  version: string;
+}

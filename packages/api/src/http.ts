@@ -1,0 +1,340 @@
+// The route builder. Every endpoint is declared with defineRoute(); the builder owns, in this order:
+// request id → body size → authentication (+ CSRF for cookie sessions) → rate limit → zod parsing of path,
+// query, headers and body → idempotency → the use case → response schema → envelope. Errors of any step
+// become the error envelope. The same zod schemas are registered in the OpenAPI document, so the document
+// cannot drift from what is served.
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { ERROR_STATUS, envelope, listEnvelope, ZErrorEnvelope, type ErrorCode, type FieldIssue } from '@mc/contracts';
+import {
+  abandonIdempotent,
+  beginIdempotent,
+  completeIdempotent,
+  DomainError,
+  resolveApiKey,
+  resolveSession,
+  SESSION_COOKIE,
+  type Ctx,
+  type Page,
+  type Principal,
+} from '@mc/core';
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { z, type ZodType } from 'zod';
+import type { ApiDeps } from './deps';
+
+export type Env = { Variables: { requestId: string; principal?: Principal; sessionToken?: string | null } };
+export type App = OpenAPIHono<Env>;
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** `public`: no credentials needed (counts against the per-IP limit). `user`: a human's key or session. */
+export type AuthMode = 'public' | 'user';
+
+export interface HandlerInput<P, Q, B> {
+  ctx: Ctx;
+  params: P;
+  query: Q;
+  body: B;
+  /** Version from `If-Match` (optimistic concurrency), when sent. */
+  ifMatch: number | undefined;
+  /** The raw Hono context, for the few routes that set cookies. */
+  c: Context<Env>;
+  deps: ApiDeps;
+}
+
+export interface RouteDef<P extends z.ZodObject, Q extends z.ZodObject, B extends ZodType, R extends ZodType> {
+  method: Method;
+  /** OpenAPI-style path: `/api/v1/workspaces/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  auth: AuthMode;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Schema of `data` (of each item for lists). Output is parsed by it: unknown fields never leave. */
+  response: R;
+  list?: boolean;
+  status?: 200 | 201 | 202;
+  /** Accept `Idempotency-Key` (creates). */
+  idempotent?: boolean;
+  handler: (input: HandlerInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.input<R> | Page<z.input<R>>>;
+}
+
+export interface RegisteredRoute {
+  method: Method;
+  path: string;
+  pattern: RegExp;
+  operationId: string;
+  auth: AuthMode;
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function errorBody(code: ErrorCode, message: string, requestId: string, details?: Record<string, unknown>) {
+  return { success: false as const, error: { code, message, requestId, ...(details ? { details } : {}) } };
+}
+
+export function errorResponse(c: Context<Env>, code: ErrorCode, message: string, details?: Record<string, unknown>) {
+  return c.json(errorBody(code, message, c.get('requestId') ?? 'unknown', details), ERROR_STATUS[code]);
+}
+
+function zodIssues(err: z.ZodError, where: FieldIssue['in']): FieldIssue[] {
+  return err.issues.map((i) => ({
+    field: i.path.length ? i.path.join('.') : where === 'body' ? '(body)' : '(root)',
+    in: where,
+    message: i.code === 'unrecognized_keys' ? `unknown field(s): ${(i as { keys: string[] }).keys.join(', ')}` : i.message,
+    code: i.code,
+  }));
+}
+
+function parseOrThrow<T extends ZodType>(schema: T | undefined, value: unknown, where: FieldIssue['in']): z.infer<T> {
+  if (!schema) return undefined as z.infer<T>;
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const issues = zodIssues(r.error, where);
+    throw new DomainError('VALIDATION_ERROR', `invalid ${where}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, { issues });
+  }
+  return r.data;
+}
+
+export function clientIp(c: Context<Env>, deps: ApiDeps): string {
+  if (deps.trustProxy) {
+    const fwd = c.req.header('x-forwarded-for');
+    if (fwd) return fwd.split(',')[0].trim();
+  }
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? 'local';
+}
+
+/** The key a request presents: `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
+export function presentedKey(c: Context<Env>): string | null {
+  const auth = c.req.header('authorization');
+  if (auth) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    if (!m) throw new DomainError('UNAUTHENTICATED', 'Authorization header must be "Bearer <key>"');
+    return m[1];
+  }
+  return c.req.header('x-api-key')?.trim() || null;
+}
+
+/** Resolve who is calling. Presented-but-bad credentials are 401 even where none are needed: tell, don't guess. */
+async function authenticate(c: Context<Env>, deps: ApiDeps): Promise<Principal> {
+  const now = deps.clock.now();
+  const key = presentedKey(c);
+  if (key) {
+    if (key.length > 200) throw new DomainError('UNAUTHENTICATED', 'invalid API key');
+    const principal = await resolveApiKey(deps.db, key, now);
+    if (!principal) throw new DomainError('UNAUTHENTICATED', 'invalid, expired or revoked API key');
+    deps.keyUsage.touch(principal.credentialId, now);
+    return principal;
+  }
+  const token = getCookie(c, SESSION_COOKIE);
+  if (token) {
+    c.set('sessionToken', token);
+    const principal = token.length <= 200 ? await resolveSession(deps.db, token, now) : null;
+    if (principal) return principal;
+  }
+  return { kind: 'anonymous' };
+}
+
+/**
+ * Cookie sessions are ambient credentials: a write is accepted only when the browser says it comes from our own
+ * pages (`Sec-Fetch-Site: same-origin`, or an `Origin` equal to the host). API keys are not ambient, so they pass.
+ */
+function assertSameOrigin(c: Context<Env>) {
+  const site = c.req.header('sec-fetch-site');
+  if (site === 'same-origin') return;
+  const origin = c.req.header('origin');
+  const host = c.req.header('x-forwarded-host') ?? c.req.header('host');
+  if (origin && host) {
+    try {
+      if (new URL(origin).host === host) return;
+    } catch {
+      /* fall through */
+    }
+  }
+  throw new DomainError('FORBIDDEN', 'cross-site request refused: cookie-authenticated writes must come from the dashboard');
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function rateBucket(principal: Principal, ip: string): { bucket: string; anonymous: boolean } {
+  if (principal.kind === 'user') {
+    return principal.via === 'api_key'
+      ? { bucket: `key:${principal.credentialId}`, anonymous: false }
+      : { bucket: `user:${principal.userId}`, anonymous: false };
+  }
+  return { bucket: `ip:${ip}`, anonymous: true };
+}
+
+async function readJsonBody(c: Context<Env>): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  const text = await c.req.text();
+  if (text.trim() === '') return undefined;
+  if (!/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type)) {
+    throw new DomainError('VALIDATION_ERROR', 'send the body as JSON with Content-Type: application/json', {
+      issues: [{ field: 'Content-Type', in: 'header', message: 'must be application/json' }],
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new DomainError('VALIDATION_ERROR', 'the body is not valid JSON', {
+      issues: [{ field: '(body)', in: 'body', message: 'malformed JSON' }],
+    });
+  }
+}
+
+function parseIfMatch(c: Context<Env>): number | undefined {
+  const raw = c.req.header('if-match');
+  if (raw === undefined) return undefined;
+  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(raw.trim());
+  if (!m) {
+    throw new DomainError('VALIDATION_ERROR', 'If-Match must be the resource version, e.g. If-Match: 3', {
+      issues: [{ field: 'If-Match', in: 'header', message: 'expected an integer version' }],
+    });
+  }
+  return Number(m[1]);
+}
+
+function toHonoPath(path: string) {
+  return path.replace(/\{(\w+)\}/g, ':$1');
+}
+
+function toPattern(path: string) {
+  return new RegExp(`^${path.replace(/\{(\w+)\}/g, '[^/]+')}/?$`);
+}
+
+const errorResponses = Object.fromEntries(
+  [
+    [400, 'Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields'],
+    [401, 'Missing, invalid, expired or revoked credentials (UNAUTHENTICATED)'],
+    [403, 'Authenticated but not allowed (FORBIDDEN)'],
+    [404, 'Not found, or in a workspace the caller cannot see (NOT_FOUND)'],
+    [409, 'Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION)'],
+    [413, 'Body larger than the limit (PAYLOAD_TOO_LARGE)'],
+    [429, 'Rate limited (RATE_LIMITED); see Retry-After'],
+    [500, 'Unexpected error (INTERNAL); quote the requestId'],
+  ].map(([status, description]) => [status, { description, content: { 'application/json': { schema: ZErrorEnvelope } } }]),
+);
+
+const rateLimitHeaders = {
+  'X-RateLimit-Limit': { description: 'Requests allowed per window', schema: { type: 'integer' as const } },
+  'X-RateLimit-Remaining': { description: 'Requests left in this window', schema: { type: 'integer' as const } },
+  'X-RateLimit-Reset': { description: 'Seconds until the window resets', schema: { type: 'integer' as const } },
+  'X-Request-Id': { description: 'Echo of the client request id, or a new one', schema: { type: 'string' as const } },
+};
+
+export class RouteBuilder {
+  readonly routes: RegisteredRoute[] = [];
+  constructor(
+    readonly app: App,
+    readonly deps: ApiDeps,
+  ) {}
+
+  define<P extends z.ZodObject, Q extends z.ZodObject, B extends ZodType, R extends ZodType>(def: RouteDef<P, Q, B, R>) {
+    const status = def.status ?? 200;
+    const responseSchema = def.list ? listEnvelope(def.response) : envelope(def.response);
+    const headers = def.idempotent
+      ? z.object({ 'idempotency-key': z.string().max(255).optional().openapi({ description: 'Retry-safe create: the same key returns the first result (24 h)' }) })
+      : undefined;
+    const route = createRoute({
+      method: def.method,
+      path: def.path,
+      operationId: def.operationId,
+      summary: def.summary,
+      description: def.description,
+      tags: def.tags,
+      security: def.auth === 'public' ? [] : [{ bearerAuth: [] }, { apiKeyHeader: [] }, { sessionCookie: [] }],
+      request: {
+        ...(def.params ? { params: def.params } : {}),
+        ...(def.query ? { query: def.query } : {}),
+        ...(headers ? { headers } : {}),
+        ...(def.body ? { body: { required: true, content: { 'application/json': { schema: def.body } } } } : {}),
+      },
+      responses: {
+        [status]: { description: 'Success', headers: rateLimitHeaders, content: { 'application/json': { schema: responseSchema } } },
+        ...errorResponses,
+      },
+    });
+    this.app.openAPIRegistry.registerPath(route);
+    this.routes.push({ method: def.method, path: def.path, pattern: toPattern(def.path), operationId: def.operationId, auth: def.auth });
+
+    const deps = this.deps;
+    this.app.on(def.method.toUpperCase(), toHonoPath(def.path), async (c) => {
+      const principal = await authenticate(c, deps);
+      c.set('principal', principal);
+      const ip = clientIp(c, deps);
+
+      const { bucket, anonymous } = rateBucket(principal, ip);
+      const decision = await deps.rateLimiter.hit(bucket, anonymous ? deps.limits.anonPerMinute : deps.limits.perKeyPerMinute);
+      c.header('X-RateLimit-Limit', String(decision.limit));
+      c.header('X-RateLimit-Remaining', String(decision.remaining));
+      c.header('X-RateLimit-Reset', String(decision.resetSeconds));
+      if (!decision.allowed) {
+        c.header('Retry-After', String(decision.resetSeconds));
+        throw new DomainError('RATE_LIMITED', `rate limit of ${decision.limit} requests per minute exceeded; retry in ${decision.resetSeconds}s`);
+      }
+
+      if (def.auth === 'user' && principal.kind !== 'user') {
+        throw new DomainError('UNAUTHENTICATED', 'authentication required: send Authorization: Bearer <key>, X-API-Key, or sign in');
+      }
+      if (principal.kind === 'user' && principal.via === 'session' && !SAFE_METHODS.has(c.req.method)) assertSameOrigin(c);
+
+      const params = parseOrThrow(def.params, c.req.param(), 'path');
+      const query = parseOrThrow(def.query, c.req.query(), 'query');
+      const rawBody = def.body ? await readJsonBody(c) : undefined;
+      if (def.body && rawBody === undefined) {
+        throw new DomainError('VALIDATION_ERROR', 'a JSON body is required', { issues: [{ field: '(body)', in: 'body', message: 'required' }] });
+      }
+      const body = parseOrThrow(def.body, rawBody, 'body');
+      const ifMatch = parseIfMatch(c);
+
+      const ctx: Ctx = { db: deps.db, clock: deps.clock, principal, requestId: c.get('requestId'), config: deps.config };
+      const idemKey = def.idempotent ? c.req.header('idempotency-key') : undefined;
+      if (idemKey !== undefined && (idemKey.length === 0 || idemKey.length > 255)) {
+        throw new DomainError('VALIDATION_ERROR', 'Idempotency-Key must be 1..255 characters', {
+          issues: [{ field: 'Idempotency-Key', in: 'header', message: '1..255 characters' }],
+        });
+      }
+      const idem = idemKey
+        ? { principal: principal.kind === 'user' ? principal.userId : `ip:${ip}`, key: idemKey, operation: def.operationId }
+        : undefined;
+      if (idem) {
+        const start = await beginIdempotent(deps.db, deps.clock, { ...idem, requestBody: { params, body } });
+        if (start.kind === 'replay') {
+          c.header('Idempotent-Replayed', 'true');
+          return c.json(start.body as object, start.status as 200);
+        }
+      }
+
+      let payload: object;
+      try {
+        const result = await def.handler({ ctx, params, query, body, ifMatch, c, deps });
+        payload = shape(def, responseSchema, result);
+      } catch (err) {
+        if (idem) await abandonIdempotent(deps.db, idem).catch(() => {});
+        throw err;
+      }
+      if (idem) await completeIdempotent(deps.db, { ...idem, status, body: payload });
+      return c.json(payload, status);
+    });
+  }
+}
+
+function shape(def: { list?: boolean; operationId: string }, schema: ZodType, result: unknown): object {
+  const raw = def.list
+    ? { success: true, data: (result as Page<unknown>).items, meta: (result as Page<unknown>).meta }
+    : { success: true, data: result };
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    // A response that does not match its schema is our bug; never send it half-checked.
+    throw new Error(`response of ${def.operationId} does not match its schema: ${parsed.error.message}`);
+  }
+  return parsed.data as object;
+}
+
+export { REQUEST_ID_RE };

@@ -1,0 +1,3 @@
+export { createApiApp, type ApiApp } from './app';
+export type { ApiDeps } from './deps';
+export type { RegisteredRoute } from './http';

@@ -1,0 +1,32 @@
+// GET /api/v1/activity — the append-only log of who did what, filtered and paged
+import { listQuery, ZActivity, z } from '@mc/contracts';
+import { ACTIVITY_SORT_FIELDS, findActivity } from '@mc/core';
+import type { RouteBuilder } from '../http';
+
+const ZDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+const ZFindActivityQuery = listQuery(ACTIVITY_SORT_FIELDS, '-createdAt').extend({
+  workspaceId: z.string().max(64).optional().openapi({ description: 'Workspace id or slug' }),
+  actorId: z.string().max(64).optional().openapi({ description: 'User or agent who acted' }),
+  agentId: z.string().max(64).optional().openapi({ description: 'Alias of actorId for agents' }),
+  action: z.string().max(100).optional().openapi({ description: 'Exact action, or a family: `workspace.*`' }),
+  targetId: z.string().max(64).optional(),
+  from: ZDate.optional().openapi({ description: 'Inclusive lower bound (ISO-8601)', type: 'string', format: 'date-time' }),
+  to: ZDate.optional().openapi({ description: 'Exclusive upper bound (ISO-8601)', type: 'string', format: 'date-time' }),
+  q: z.string().max(200).optional().openapi({ description: 'Text in summary, actor or action' }),
+});
+
+export function registerActivityRoutes(r: RouteBuilder) {
+  r.define({
+    method: 'get',
+    path: '/api/v1/activity',
+    operationId: 'listActivity',
+    summary: 'Activity log of the workspaces you can see',
+    tags: ['Activity'],
+    auth: 'user',
+    query: ZFindActivityQuery,
+    response: ZActivity,
+    list: true,
+    handler: ({ ctx, query }) => findActivity(ctx, query),
+  });
+}

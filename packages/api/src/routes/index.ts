@@ -1,0 +1,18 @@
+import type { RouteBuilder } from '../http';
+import { registerActivityRoutes } from './activity';
+import { registerAuthRoutes } from './auth';
+import { registerMemberRoutes } from './members';
+import { registerMetaRoutes } from './meta';
+import { registerSettingsRoutes } from './settings';
+import { registerUserRoutes } from './users';
+import { registerWorkspaceRoutes } from './workspaces';
+
+export function registerRoutes(r: RouteBuilder) {
+  registerMetaRoutes(r);
+  registerAuthRoutes(r);
+  registerUserRoutes(r);
+  registerWorkspaceRoutes(r);
+  registerMemberRoutes(r);
+  registerSettingsRoutes(r);
+  registerActivityRoutes(r);
+}

@@ -1,0 +1,62 @@
+// Instance admin: the humans of this instance.
+import { ZCreatedUser, ZCreateUserRequest, ZUpdateUserRequest, ZUser, z } from '@mc/contracts';
+import { createUser, deleteUser, findUsers, updateUser } from '@mc/core';
+import type { RouteBuilder } from '../http';
+
+const ZUserParam = z.object({ id: z.string().min(1).max(64) });
+
+export function registerUserRoutes(r: RouteBuilder) {
+  r.define({
+    method: 'get',
+    path: '/api/v1/users',
+    operationId: 'listUsers',
+    summary: 'All users (instance admin)',
+    tags: ['Users'],
+    auth: 'user',
+    response: ZUser,
+    list: true,
+    handler: async ({ ctx }) => {
+      const items = await findUsers(ctx);
+      return { items, meta: { limit: items.length, offset: 0, total: items.length, nextCursor: null } };
+    },
+  });
+
+  r.define({
+    method: 'post',
+    path: '/api/v1/users',
+    operationId: 'createUser',
+    summary: 'Create a user (instance admin); without a password the response holds a one-time set-password link',
+    tags: ['Users'],
+    auth: 'user',
+    body: ZCreateUserRequest,
+    response: ZCreatedUser,
+    status: 201,
+    idempotent: true,
+    handler: ({ ctx, body, c }) => createUser(ctx, body, new URL(c.req.url).origin),
+  });
+
+  r.define({
+    method: 'patch',
+    path: '/api/v1/users/{id}',
+    operationId: 'updateUser',
+    summary: 'Rename, grant or remove instance admin, disable or enable a user (instance admin)',
+    tags: ['Users'],
+    auth: 'user',
+    params: ZUserParam,
+    body: ZUpdateUserRequest,
+    response: ZUser,
+    handler: ({ ctx, params, body, ifMatch }) => updateUser(ctx, params.id, { ...body, version: body.version ?? ifMatch }),
+  });
+
+  r.define({
+    method: 'delete',
+    path: '/api/v1/users/{id}',
+    operationId: 'deleteUser',
+    summary: 'Delete a user (instance admin)',
+    tags: ['Users'],
+    auth: 'user',
+    params: ZUserParam,
+    response: ZUser,
+    handler: ({ ctx, params }) => deleteUser(ctx, params.id),
+  });
+}
