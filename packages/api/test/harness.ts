@@ -1,0 +1,131 @@
+// Test harness: the real REST app on a real database (PGlite, or PostgreSQL with TEST_DATABASE_URL), called
+// in-process through Hono's request(). Nothing is mocked; seed helpers go through the domain's own use cases.
+import { createApiApp, type ApiDeps } from '@mc/api';
+import {
+  bootstrapInstance,
+  createApiKey,
+  createUser,
+  DEFAULT_CORE_CONFIG,
+  KeyUsageTracker,
+  RateLimiter,
+  systemClock,
+  type Clock,
+  type Ctx,
+  type Principal,
+} from '@mc/core';
+import { createTestDatabase, type TestDatabase } from '@mc/db/testing';
+
+export interface CallOptions {
+  key?: string;
+  body?: unknown;
+  /** Raw body text (malformed JSON tests); wins over `body`. */
+  raw?: string;
+  headers?: Record<string, string>;
+  cookie?: string;
+}
+
+export interface CallResult {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+export interface Harness {
+  database: TestDatabase;
+  deps: ApiDeps;
+  app: ReturnType<typeof createApiApp>;
+  call(method: string, path: string, opts?: CallOptions): Promise<CallResult>;
+  /** The instance admin created at start, with a user key. */
+  admin: { id: string; email: string; key: string };
+  /** A user (not an admin) with a user key. */
+  newUser(name?: string): Promise<{ id: string; email: string; key: string; password: string }>;
+  ctxFor(principal: Principal): Ctx;
+  close(): Promise<void>;
+}
+
+let seq = 0;
+export const uniq = (p = 'x') => `${p}-${Date.now().toString(36)}-${(seq++).toString(36)}`;
+
+export async function createHarness(
+  opts: { clock?: Clock; limits?: Partial<ApiDeps['limits']>; trustProxy?: boolean } = {},
+): Promise<Harness> {
+  const database = await createTestDatabase();
+  const clock = opts.clock ?? systemClock;
+  const deps: ApiDeps = {
+    db: database.db,
+    databaseKind: database.kind,
+    clock,
+    config: DEFAULT_CORE_CONFIG,
+    rateLimiter: new RateLimiter(database.db, clock),
+    keyUsage: new KeyUsageTracker(database.db, 50),
+    limits: { perKeyPerMinute: 100_000, anonPerMinute: 100_000, maxBodyBytes: 64 * 1024, ...opts.limits },
+    trustProxy: opts.trustProxy ?? true,
+    version: 'test',
+  };
+  const app = createApiApp(deps);
+  const ctxFor = (principal: Principal): Ctx => ({ db: database.db, clock, principal, requestId: null, config: deps.config });
+
+  const call = async (method: string, path: string, o: CallOptions = {}): Promise<CallResult> => {
+    const headers: Record<string, string> = { ...o.headers };
+    if (o.key) headers.authorization = `Bearer ${o.key}`;
+    if (o.cookie) headers.cookie = o.cookie;
+    let body: string | undefined;
+    if (o.raw !== undefined) body = o.raw;
+    else if (o.body !== undefined) body = JSON.stringify(o.body);
+    if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    const res = await app.app.request(`http://mc.test${path}`, { method, headers, body });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = text;
+    }
+    return { status: res.status, body: json, headers: res.headers };
+  };
+
+  const system = ctxFor({ kind: 'system', name: 'test' });
+  const adminEmail = `${uniq('admin')}@example.com`;
+  const adminKey = `mc_usr_${uniq('adminkey')}-0123456789abcdef`;
+  await bootstrapInstance(system, { email: adminEmail, password: 'admin-password-1', name: 'Ada Admin', apiKey: adminKey });
+  const [adminRow] = (await database.db.query.users.findMany({ where: (u, { eq }) => eq(u.email, adminEmail) })) as { id: string }[];
+  const adminPrincipal: Principal = {
+    kind: 'user',
+    userId: adminRow.id,
+    name: 'Ada Admin',
+    email: adminEmail,
+    isInstanceAdmin: true,
+    via: 'api_key',
+    credentialId: 'seed',
+  };
+
+  const newUser = async (name = 'User') => {
+    const email = `${uniq(name.toLowerCase().replace(/\W+/g, ''))}@example.com`;
+    const password = 'user-password-1';
+    const user = await createUser(ctxFor(adminPrincipal), { email, name, password }, 'http://mc.test');
+    const key = await createApiKey(
+      ctxFor({ kind: 'user', userId: user.id, name, email, isInstanceAdmin: false, via: 'api_key', credentialId: 'seed' }),
+      { name: 'test key' },
+    );
+    return { id: user.id, email, key: key.key, password };
+  };
+
+  return {
+    database,
+    deps,
+    app,
+    call,
+    admin: { id: adminRow.id, email: adminEmail, key: adminKey },
+    newUser,
+    ctxFor,
+    async close() {
+      await deps.rateLimiter.close();
+      await database.close();
+    },
+  };
+}
+
+/** Assert-friendly view of an error envelope. */
+export function errorOf(r: CallResult) {
+  return r.body?.error as { code: string; message: string; requestId: string; details?: any } | undefined;
+}
