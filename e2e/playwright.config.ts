@@ -3,6 +3,7 @@
 import { defineConfig } from '@playwright/test';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const port = Number(process.env.E2E_PORT ?? 3199);
 const dataDir = path.join(os.tmpdir(), `mc-e2e-${process.pid}-${Date.now()}`);
@@ -36,7 +37,7 @@ export default defineConfig({
   },
   webServer: {
     command: 'node apps/web/dist/server.mjs',
-    cwd: path.resolve(__dirname, '..'),
+    cwd: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
     url: `http://127.0.0.1:${port}/api/v1/health`,
     timeout: 120_000,
     reuseExistingServer: false,

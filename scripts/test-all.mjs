@@ -49,6 +49,7 @@ function reachable(url) {
 
 const bin = (name) => `node_modules/.bin/${name}`;
 
+step('layer boundaries', 'node', ['scripts/check-boundaries.mjs']);
 step('type-check', bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only']);
 step('tests on embedded PGlite', bin('vitest'), ['run']);
 

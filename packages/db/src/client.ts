@@ -36,11 +36,7 @@ export const EMBEDDED_POSTGRES_CONF = ['shared_buffers = 16MB', 'work_mem = 2MB'
 /** Folder of committed SQL migrations, found beside the sources or beside a bundled server. */
 export function migrationsFolder(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [
-    process.env.MC_MIGRATIONS_DIR,
-    path.resolve(here, '../drizzle'),
-    path.resolve(here, './drizzle'),
-  ].filter((p): p is string => !!p);
+  const candidates = [path.resolve(here, '../drizzle'), path.resolve(here, './drizzle')];
   const found = candidates.find((p) => existsSync(path.join(p, 'meta', '_journal.json')));
   if (!found) throw new Error(`migrations folder not found (looked in ${candidates.join(', ')})`);
   return found;

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Enforces the dependency arrows of DESIGN.md: contracts → zod only; db → nothing internal; core → db, contracts;
+// api → core, contracts; nothing in core imports next/* or reads process.env. Fails with the offending lines.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const rules = {
+  'packages/contracts/src': { forbid: [/^@mc\//, /^next/, /^hono/, /^drizzle/], env: false },
+  'packages/db/src': { forbid: [/^@mc\//, /^next/, /^hono/], env: false, allowEnvIn: ['testing.ts'] },
+  'packages/core/src': { forbid: [/^@mc\/api/, /^@mc\/web/, /^next/, /^hono/, /^react/], env: false },
+  'packages/api/src': { forbid: [/^@mc\/db/, /^@mc\/web/, /^next/, /^react/, /^drizzle/], env: false },
+  'apps/web/app': { forbid: [/^@mc\/core/, /^@mc\/db/, /^@mc\/api/, /^drizzle/], env: false },
+};
+
+function* files(dir) {
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) yield* files(p);
+    else if (/\.(ts|tsx|mts)$/.test(name) && !/\.test\.ts$/.test(name)) yield p;
+  }
+}
+
+const problems = [];
+for (const [dir, rule] of Object.entries(rules)) {
+  let list = [];
+  try {
+    list = [...files(dir)];
+  } catch {
+    continue;
+  }
+  for (const file of list) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)) {
+      if (rule.forbid.some((re) => re.test(m[1]))) problems.push(`${file}: imports ${m[1]}`);
+    }
+    if (!rule.env && /process\.env/.test(text) && !(rule.allowEnvIn ?? []).some((f) => file.endsWith(f))) {
+      problems.push(`${file}: reads process.env (only apps/web/src/env.ts may)`);
+    }
+  }
+}
+if (problems.length) {
+  console.error('Layer boundaries broken (see DESIGN.md, "Dependency arrows"):\n' + problems.map((p) => '  ' + p).join('\n'));
+  process.exit(1);
+}
+console.log('layer boundaries ok');
