@@ -24,6 +24,9 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     c.header('X-Request-Id', requestId);
     await next();
     c.res.headers.set('X-Request-Id', requestId);
+    // API answers are per caller: never cache them in shared caches, never sniff their type.
+    if (!c.req.path.startsWith('/api-docs')) c.res.headers.set('Cache-Control', 'no-store');
+    c.res.headers.set('X-Content-Type-Options', 'nosniff');
   });
 
   app.use(

@@ -1,6 +1,6 @@
 import type { WorkspaceRole } from '@mc/contracts';
 import { memberships, workspaces } from '@mc/db';
-import { and, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { escapeLike } from '../activity/find-activity';
 import { requireUser } from '../auth/guards';
 import type { Ctx } from '../context';
@@ -54,6 +54,19 @@ export async function findWorkspaces(ctx: Ctx, input: FindWorkspacesInput) {
     .orderBy(...plan.orderBy)
     .limit(plan.limit)
     .offset(plan.offset)) as Row[];
-  const total = rowsOut[0]?.total ?? (plan.offset > 0 ? undefined : 0);
-  return toPage(rowsOut, input, plan, sortColumns, idColumn, (r) => toWorkspaceDto(r.workspace, r.role as WorkspaceRole | null, r.defaultId), plan.mode === 'offset' ? total : undefined);
+  let total: number | undefined;
+  if (plan.mode === 'offset') {
+    total = rowsOut[0]?.total;
+    if (total === undefined) {
+      // An offset past the end returns no rows, so the window count is unknown: count once.
+      total = plan.offset === 0 ? 0 : await countWorkspaces(ctx, me.isInstanceAdmin, join, where);
+    }
+  }
+  return toPage(rowsOut, input, plan, sortColumns, idColumn, (r) => toWorkspaceDto(r.workspace, r.role as WorkspaceRole | null, r.defaultId), total);
+}
+
+async function countWorkspaces(ctx: Ctx, all: boolean, join: SQL | undefined, where: (SQL | undefined)[]): Promise<number> {
+  const q = ctx.db.select({ n: count() }).from(workspaces);
+  const [row] = await (all ? q.leftJoin(memberships, join) : q.innerJoin(memberships, join)).where(and(...where));
+  return Number(row?.n ?? 0);
 }
