@@ -148,7 +148,9 @@ function assertSameOrigin(c: Context<Env>) {
   const site = c.req.header('sec-fetch-site');
   if (site === 'same-origin') return;
   const origin = c.req.header('origin');
-  const host = c.req.header('x-forwarded-host') ?? c.req.header('host');
+  // No Host header under HTTP/2 (node-server builds the URL from :authority) or for in-process requests: the
+  // request URL carries the authority then.
+  const host = c.req.header('x-forwarded-host') ?? c.req.header('host') ?? new URL(c.req.url).host;
   if (origin && host) {
     try {
       if (new URL(origin).host === host) return;
