@@ -46,9 +46,16 @@ export interface Harness {
 let seq = 0;
 export const uniq = (p = 'x') => `${p}-${Date.now().toString(36)}-${(seq++).toString(36)}`;
 
-export async function createHarness(
-  opts: { clock?: Clock; limits?: Partial<ApiDeps['limits']>; trustProxy?: boolean } = {},
-): Promise<Harness> {
+export interface HarnessOptions {
+  clock?: Clock;
+  limits?: Partial<ApiDeps['limits']>;
+  trustProxy?: boolean;
+}
+
+/** The app on a fresh, empty database: no users yet (first-run setup tests). */
+export type BareHarness = Pick<Harness, 'database' | 'deps' | 'app' | 'call' | 'close'>;
+
+export async function createBareHarness(opts: HarnessOptions = {}): Promise<BareHarness> {
   const database = await createTestDatabase();
   const clock = opts.clock ?? systemClock;
   const deps: ApiDeps = {
@@ -63,7 +70,6 @@ export async function createHarness(
     version: 'test',
   };
   const app = createApiApp(deps);
-  const ctxFor = (principal: Principal): Ctx => ({ db: database.db, clock, principal, requestId: null, config: deps.config });
 
   const call = async (method: string, path: string, o: CallOptions = {}): Promise<CallResult> => {
     const headers: Record<string, string> = { ...o.headers };
@@ -83,6 +89,26 @@ export async function createHarness(
     }
     return { status: res.status, body: json, headers: res.headers };
   };
+
+  return {
+    database,
+    deps,
+    app,
+    call,
+    async close() {
+      // Write pending key usage while the database is still open (the tracker's timer would fire after close).
+      await deps.keyUsage.flush();
+      await deps.rateLimiter.close();
+      await database.close();
+    },
+  };
+}
+
+export async function createHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const bare = await createBareHarness(opts);
+  const { database, deps, app, call } = bare;
+  const clock = deps.clock;
+  const ctxFor = (principal: Principal): Ctx => ({ db: database.db, clock, principal, requestId: null, config: deps.config });
 
   const system = ctxFor({ kind: 'system', name: 'test' });
   const adminEmail = `${uniq('admin')}@example.com`;
@@ -118,10 +144,7 @@ export async function createHarness(
     admin: { id: adminRow.id, email: adminEmail, key: adminKey },
     newUser,
     ctxFor,
-    async close() {
-      await deps.rateLimiter.close();
-      await database.close();
-    },
+    close: bare.close,
   };
 }
 
