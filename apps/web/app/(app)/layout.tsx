@@ -1,0 +1,5 @@
+import { AppShell } from '@/src/ui/app-shell';
+
+export default function SignedInLayout({ children }: { children: React.ReactNode }) {
+  return <AppShell>{children}</AppShell>;
+}

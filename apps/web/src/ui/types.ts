@@ -1,0 +1,52 @@
+// Response shapes of the API, taken from the contracts as types only (nothing of zod reaches the browser bundle).
+import type {
+  WorkspaceRole as ContractRole,
+  ZActivity,
+  ZApiKey,
+  ZBudget,
+  ZCreatedApiKey,
+  ZCreatedUser,
+  ZFieldIssue,
+  ZMe,
+  ZMember,
+  ZUser,
+  ZWorkspace,
+} from '@mc/contracts';
+import type { z } from 'zod';
+
+export type WorkspaceRole = ContractRole;
+export type Workspace = z.infer<typeof ZWorkspace>;
+export type Budget = z.infer<typeof ZBudget>;
+export type Member = z.infer<typeof ZMember>;
+export type User = z.infer<typeof ZUser>;
+export type CreatedUser = z.infer<typeof ZCreatedUser>;
+export type Me = z.infer<typeof ZMe>;
+export type ApiKey = z.infer<typeof ZApiKey>;
+export type CreatedApiKey = z.infer<typeof ZCreatedApiKey>;
+export type Activity = z.infer<typeof ZActivity>;
+export type FieldIssue = z.infer<typeof ZFieldIssue>;
+
+/** Kept in step with WORKSPACE_ROLES in @mc/contracts (a value import would pull zod into the page bundle). */
+export const ROLES: readonly WorkspaceRole[] = ['owner', 'admin', 'member', 'viewer'];
+
+export const ROLE_LABEL: Record<WorkspaceRole, string> = { owner: 'Owner', admin: 'Admin', member: 'Member', viewer: 'Viewer' };
+
+/**
+ * The role the dashboard plans its controls with: an instance admin who is not a member acts as an owner (the
+ * API decides; this only hides buttons that would be refused).
+ */
+export function effectiveRole(workspace: Pick<Workspace, 'role'>, me: Me | null): WorkspaceRole | null {
+  if (workspace.role) return workspace.role;
+  return me?.user.isInstanceAdmin ? 'owner' : null;
+}
+
+export function canManage(role: WorkspaceRole | null): boolean {
+  return role === 'owner' || role === 'admin';
+}
+
+/** Mirrors canManageRole in core: owners manage everyone, admins everyone but owners. */
+export function canManageRole(actor: WorkspaceRole | null, target: WorkspaceRole): boolean {
+  if (actor === 'owner') return true;
+  if (actor === 'admin') return target !== 'owner';
+  return false;
+}
