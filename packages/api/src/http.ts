@@ -82,12 +82,13 @@ export function errorResponse(c: Context<Env>, code: ErrorCode, message: string,
 }
 
 function zodIssues(err: z.ZodError, where: FieldIssue['in']): FieldIssue[] {
-  return err.issues.map((i) => ({
-    field: i.path.length ? i.path.join('.') : where === 'body' ? '(body)' : '(root)',
-    in: where,
-    message: i.code === 'unrecognized_keys' ? `unknown field(s): ${(i as { keys: string[] }).keys.join(', ')}` : i.message,
-    code: i.code,
-  }));
+  const fieldOf = (path: PropertyKey[]) => (path.length ? path.map(String).join('.') : where === 'body' ? '(body)' : '(root)');
+  return err.issues.flatMap((i): FieldIssue[] =>
+    // An unknown field is named by its own path (one issue each), not by the object that holds it.
+    i.code === 'unrecognized_keys'
+      ? (i as { keys: string[] }).keys.map((k): FieldIssue => ({ field: fieldOf([...i.path, k]), in: where, message: 'unknown field', code: i.code }))
+      : [{ field: fieldOf(i.path), in: where, message: i.message, code: i.code }],
+  );
 }
 
 function parseOrThrow<T extends ZodType>(schema: T | undefined, value: unknown, where: FieldIssue['in']): z.infer<T> {
