@@ -24,7 +24,7 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
     db: database.db,
     databaseKind: database.kind,
     clock,
-    config: { ...DEFAULT_CORE_CONFIG, publicUrl: env.MC_PUBLIC_URL ?? null },
+    config: { ...DEFAULT_CORE_CONFIG, publicUrl: env.MC_PUBLIC_URL ?? null, allowPrivateNetwork: env.MC_WEBHOOK_ALLOW_PRIVATE },
     rateLimiter,
     keyUsage,
     limits: {

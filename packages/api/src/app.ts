@@ -54,7 +54,12 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    description: 'A user key (`mc_usr_…`) or an agent key',
+    description: 'A user key (`mc_usr_…`) or an agent key (`mc_agt_…`)',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'registrationSecret', {
+    type: 'http',
+    scheme: 'bearer',
+    description: "A pending agent's registration secret (`mc_reg_…`), only for its registration poll",
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKeyHeader', { type: 'apiKey', in: 'header', name: 'X-API-Key' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {

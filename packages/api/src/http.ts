@@ -10,7 +10,7 @@ import {
   beginIdempotent,
   completeIdempotent,
   DomainError,
-  resolveApiKey,
+  resolveKey,
   resolveSession,
   SESSION_COOKIE,
   type Ctx,
@@ -27,8 +27,12 @@ export type App = OpenAPIHono<Env>;
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-/** `public`: no credentials needed (counts against the per-IP limit). `user`: a human's key or session. */
-export type AuthMode = 'public' | 'user';
+/**
+ * `public`: no credentials needed (counts against the per-IP limit). `user`: a person's key or session.
+ * `agent`: an agent key. `any`: a person or an agent. `registration`: a pending agent's registration secret as
+ * the Bearer token, checked by the use case (keys are not resolved, the per-IP limit applies).
+ */
+export type AuthMode = 'public' | 'user' | 'agent' | 'any' | 'registration';
 
 export interface HandlerInput<P, Q, B> {
   ctx: Ctx;
@@ -127,9 +131,9 @@ async function authenticate(c: Context<Env>, deps: ApiDeps): Promise<Principal> 
   const key = presentedKey(c);
   if (key) {
     if (key.length > 200) throw new DomainError('UNAUTHENTICATED', 'invalid API key');
-    const principal = await resolveApiKey(deps.db, key, now);
+    const principal = await resolveKey(deps.db, key, now);
     if (!principal) throw new DomainError('UNAUTHENTICATED', 'invalid, expired or revoked API key');
-    deps.keyUsage.touch(principal.credentialId, now);
+    deps.keyUsage.touch(principal.credentialId, now, principal.kind === 'agent');
     return principal;
   }
   const token = getCookie(c, SESSION_COOKIE);
@@ -164,7 +168,32 @@ function assertSameOrigin(c: Context<Env>) {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+const SECURITY: Record<AuthMode, Record<string, string[]>[]> = {
+  public: [],
+  registration: [{ registrationSecret: [] }],
+  user: [{ bearerAuth: [] }, { apiKeyHeader: [] }, { sessionCookie: [] }],
+  agent: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
+  any: [{ bearerAuth: [] }, { apiKeyHeader: [] }, { sessionCookie: [] }],
+};
+
+/** Refuse a caller of the wrong kind: nobody → 401; a person on an agent route (or the reverse) → 403. */
+function assertAuthMode(mode: AuthMode, principal: Principal) {
+  if (mode === 'public' || mode === 'registration') return;
+  if (principal.kind !== 'user' && principal.kind !== 'agent') {
+    throw new DomainError('UNAUTHENTICATED', 'authentication required: send Authorization: Bearer <key>, X-API-Key, or sign in');
+  }
+  if (mode === 'user' && principal.kind !== 'user') throw new DomainError('FORBIDDEN', 'this endpoint is for people; agents cannot call it');
+  if (mode === 'agent' && principal.kind !== 'agent') throw new DomainError('FORBIDDEN', 'this endpoint is for agents; call it with an agent key');
+}
+
+function principalKey(principal: Principal, ip: string): string {
+  if (principal.kind === 'user') return principal.userId;
+  if (principal.kind === 'agent') return principal.agentId;
+  return `ip:${ip}`;
+}
+
 function rateBucket(principal: Principal, ip: string): { bucket: string; anonymous: boolean } {
+  if (principal.kind === 'agent') return { bucket: `key:${principal.credentialId}`, anonymous: false };
   if (principal.kind === 'user') {
     return principal.via === 'api_key'
       ? { bucket: `key:${principal.credentialId}`, anonymous: false }
@@ -251,7 +280,7 @@ export class RouteBuilder {
       summary: def.summary,
       description: def.description,
       tags: def.tags,
-      security: def.auth === 'public' ? [] : [{ bearerAuth: [] }, { apiKeyHeader: [] }, { sessionCookie: [] }],
+      security: SECURITY[def.auth],
       request: {
         ...(def.params ? { params: def.params } : {}),
         ...(def.query ? { query: def.query } : {}),
@@ -268,7 +297,7 @@ export class RouteBuilder {
 
     const deps = this.deps;
     this.app.on(def.method.toUpperCase(), toHonoPath(def.path), async (c) => {
-      const principal = await authenticate(c, deps);
+      const principal: Principal = def.auth === 'registration' ? { kind: 'anonymous' } : await authenticate(c, deps);
       c.set('principal', principal);
       const ip = clientIp(c, deps);
 
@@ -282,9 +311,7 @@ export class RouteBuilder {
         throw new DomainError('RATE_LIMITED', `rate limit of ${decision.limit} requests per minute exceeded; retry in ${decision.resetSeconds}s`);
       }
 
-      if (def.auth === 'user' && principal.kind !== 'user') {
-        throw new DomainError('UNAUTHENTICATED', 'authentication required: send Authorization: Bearer <key>, X-API-Key, or sign in');
-      }
+      assertAuthMode(def.auth, principal);
       if (principal.kind === 'user' && principal.via === 'session' && !SAFE_METHODS.has(c.req.method)) assertSameOrigin(c);
 
       const params = parseOrThrow(def.params, c.req.param(), 'path');
@@ -304,7 +331,7 @@ export class RouteBuilder {
         });
       }
       const idem = idemKey
-        ? { principal: principal.kind === 'user' ? principal.userId : `ip:${ip}`, key: idemKey, operation: def.operationId }
+        ? { principal: principalKey(principal, ip), key: idemKey, operation: def.operationId }
         : undefined;
       if (idem) {
         const start = await beginIdempotent(deps.db, deps.clock, { ...idem, requestBody: { params, body } });

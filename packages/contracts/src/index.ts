@@ -5,3 +5,4 @@ export * from './auth';
 export * from './workspaces';
 export * from './activity';
 export * from './health';
+export * from './agents';

@@ -14,21 +14,34 @@ export type Principal =
       /** Session or API key id (rate-limit bucket, audit). */
       credentialId: string;
     }
+  | {
+      kind: 'agent';
+      agentId: string;
+      /** The one workspace an agent acts in. */
+      workspaceId: string;
+      name: string;
+      /** Agent key id (rate-limit bucket, audit). */
+      credentialId: string;
+    }
   | { kind: 'system'; name: string }
   | { kind: 'anonymous' };
 
 export type UserPrincipal = Extract<Principal, { kind: 'user' }>;
+export type AgentPrincipal = Extract<Principal, { kind: 'agent' }>;
 
 export interface CoreConfig {
   /** Base URL the instance is reached at, for links such as set-password (default derived from the request). */
   publicUrl: string | null;
   /** Lifetime of a dashboard session. */
   sessionTtlMs: number;
+  /** Let outbound calls (agent key callbacks, webhooks) reach loopback and private addresses. */
+  allowPrivateNetwork: boolean;
 }
 
 export const DEFAULT_CORE_CONFIG: CoreConfig = {
   publicUrl: null,
   sessionTtlMs: 14 * 24 * 3600 * 1000,
+  allowPrivateNetwork: false,
 };
 
 /** Everything a use case may touch: the database (or a transaction), time, the caller and the request. */

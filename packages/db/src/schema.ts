@@ -184,3 +184,62 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.principal, t.key] }), index('idempotency_created_idx').on(t.createdAt)],
 );
+
+/**
+ * Agents register themselves (pending), are approved or rejected by a workspace admin, then work with API keys.
+ * A deleted agent keeps its row (history stays readable) but leaves every list and loses its keys.
+ */
+export const agents = pgTable(
+  'agents',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    endpoint: text('endpoint'),
+    capabilities: jsonb('capabilities').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    description: text('description').notNull().default(''),
+    /** pending | active | rejected | deactivated | deleted */
+    status: text('status').notNull(),
+    registrationSecretHash: text('registration_secret_hash').notNull(),
+    registrationIp: text('registration_ip'),
+    rejectionReason: text('rejection_reason'),
+    decidedBy: text('decided_by'),
+    decidedAt: ts('decided_at'),
+    /** When the first API key was handed over (by the registration poll or the endpoint callback). */
+    keyIssuedAt: ts('key_issued_at'),
+    keyDelivery: text('key_delivery'),
+    lastSeenAt: ts('last_seen_at'),
+    deletedAt: ts('deleted_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    // A name is unique among the workspace's agents, ignoring case; deleted and rejected agents free their name.
+    uniqueIndex('agents_workspace_name_key')
+      .on(t.workspaceId, sql`lower(${t.name})`)
+      .where(sql`${t.deletedAt} IS NULL AND ${t.status} <> 'rejected'`),
+    index('agents_workspace_status_idx').on(t.workspaceId, t.status, t.createdAt),
+  ],
+);
+
+/** Agent API keys (`mc_agt_…`), hashed. During a rotation grace the previous key has `expires_at` set. */
+export const agentKeys = pgTable(
+  'agent_keys',
+  {
+    id: text('id').primaryKey(),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    workspaceId: text('workspace_id').notNull(),
+    keyPrefix: text('key_prefix').notNull(),
+    keyHash: text('key_hash').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: ts('last_used_at'),
+    expiresAt: ts('expires_at'),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('agent_keys_key_hash_key').on(t.keyHash), index('agent_keys_agent_idx').on(t.agentId, t.createdAt)],
+);

@@ -1,5 +1,6 @@
 import type { RouteBuilder } from '../http';
 import { registerActivityRoutes } from './activity';
+import { registerAgentRoutes } from './agents';
 import { registerAuthRoutes } from './auth';
 import { registerMemberRoutes } from './members';
 import { registerMetaRoutes } from './meta';
@@ -15,4 +16,5 @@ export function registerRoutes(r: RouteBuilder) {
   registerMemberRoutes(r);
   registerSettingsRoutes(r);
   registerActivityRoutes(r);
+  registerAgentRoutes(r);
 }

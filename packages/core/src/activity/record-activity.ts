@@ -15,6 +15,8 @@ export function actorOf(p: Principal): { kind: 'user' | 'agent' | 'system'; id: 
   switch (p.kind) {
     case 'user':
       return { kind: 'user', id: p.userId, name: p.name };
+    case 'agent':
+      return { kind: 'agent', id: p.agentId, name: p.name };
     case 'system':
       return { kind: 'system', id: null, name: p.name };
     case 'anonymous':

@@ -1,5 +1,9 @@
-/** Prefix of personal (human) API keys. Agent keys use `mc_agt_`. */
+/** Prefix of personal (human) API keys. */
 export const USER_KEY_PREFIX = 'mc_usr_';
+/** Prefix of agent API keys; the prefix routes a key to its one lookup. */
+export const AGENT_KEY_PREFIX = 'mc_agt_';
+/** Prefix of one-time registration secrets of pending agents. */
+export const REGISTRATION_SECRET_PREFIX = 'mc_reg_';
 /** Characters of a key kept in clear to tell keys apart in lists (`mc_usr_AbCd…`). */
 export const KEY_DISPLAY_CHARS = 11;
 /** How long a one-time set-password link stays valid. */

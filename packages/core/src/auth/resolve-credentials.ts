@@ -1,7 +1,8 @@
 // The hot path of every authenticated request: one indexed lookup by hash, no write.
-import { apiKeys, sessions, users, type Db } from '@mc/db';
+import { agentKeys, agents, apiKeys, sessions, users, type Db } from '@mc/db';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { UserPrincipal } from '../context';
+import type { AgentPrincipal, UserPrincipal } from '../context';
+import { AGENT_KEY_PREFIX } from './auth.rules';
 import { sha256 } from '../shared/crypto';
 
 function keyLookup(db: Db) {
@@ -38,14 +39,48 @@ function sessionLookup(db: Db) {
     .prepare('mc_resolve_session');
 }
 
-const prepared = new WeakMap<Db, { key: ReturnType<typeof keyLookup>; session: ReturnType<typeof sessionLookup> }>();
+function agentKeyLookup(db: Db) {
+  return db
+    .select({
+      keyId: agentKeys.id,
+      expiresAt: agentKeys.expiresAt,
+      agentId: agents.id,
+      workspaceId: agents.workspaceId,
+      name: agents.name,
+      status: agents.status,
+    })
+    .from(agentKeys)
+    .innerJoin(agents, eq(agents.id, agentKeys.agentId))
+    .where(and(eq(agentKeys.keyHash, sql.placeholder('hash')), isNull(agentKeys.revokedAt)))
+    .limit(1)
+    .prepare('mc_resolve_agent_key');
+}
+
+const prepared = new WeakMap<
+  Db,
+  { key: ReturnType<typeof keyLookup>; agentKey: ReturnType<typeof agentKeyLookup>; session: ReturnType<typeof sessionLookup> }
+>();
 function statements(db: Db) {
   let s = prepared.get(db);
   if (!s) {
-    s = { key: keyLookup(db), session: sessionLookup(db) };
+    s = { key: keyLookup(db), agentKey: agentKeyLookup(db), session: sessionLookup(db) };
     prepared.set(db, s);
   }
   return s;
+}
+
+/**
+ * Who holds `key`: an agent (`mc_agt_…`, only while the agent is active and the key not past its grace) or a
+ * user. The prefix picks the one table to look in, so authentication is one indexed lookup either way.
+ */
+export async function resolveKey(db: Db, key: string, now: Date): Promise<UserPrincipal | AgentPrincipal | null> {
+  return key.startsWith(AGENT_KEY_PREFIX) ? resolveAgentKey(db, key, now) : resolveApiKey(db, key, now);
+}
+
+export async function resolveAgentKey(db: Db, key: string, now: Date): Promise<AgentPrincipal | null> {
+  const [row] = await statements(db).agentKey.execute({ hash: sha256(key) });
+  if (!row || row.status !== 'active' || (row.expiresAt && row.expiresAt <= now)) return null;
+  return { kind: 'agent', agentId: row.agentId, workspaceId: row.workspaceId, name: row.name, credentialId: row.keyId };
 }
 
 /** The user behind a personal API key, or null when the key is unknown, revoked, expired or its user disabled. */
@@ -82,15 +117,16 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
  * authentication stays a read. Precision of `lastUsedAt` is therefore the flush interval.
  */
 export class KeyUsageTracker {
-  private pending = new Map<string, Date>();
+  /** key id → time; agent key ids and user key ids share the map (ids are unique across both). */
+  private pending = new Map<string, { at: Date; agent: boolean }>();
   private timer: NodeJS.Timeout | undefined;
   constructor(
     private db: Db,
     private intervalMs: number,
   ) {}
 
-  touch(keyId: string, at: Date) {
-    this.pending.set(keyId, at);
+  touch(keyId: string, at: Date, agent = false) {
+    this.pending.set(keyId, { at, agent });
     if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.intervalMs);
       this.timer.unref();
@@ -102,17 +138,22 @@ export class KeyUsageTracker {
     if (this.pending.size === 0) return;
     const batch = [...this.pending];
     this.pending.clear();
-    const values = sql.join(
-      batch.map(([id, t]) => sql`(${id}, ${t.toISOString()}::timestamptz)`),
-      sql`, `,
-    );
-    try {
-      await this.db.execute(sql`
-        UPDATE api_keys AS k SET last_used_at = u.t
-        FROM (VALUES ${values}) AS u(id, t)
-        WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < u.t)`);
-    } catch (err) {
-      console.error('[auth] could not record key usage:', (err as Error).message);
+    for (const agent of [false, true]) {
+      const part = batch.filter(([, v]) => v.agent === agent);
+      if (part.length === 0) continue;
+      const values = sql.join(
+        part.map(([id, v]) => sql`(${id}, ${v.at.toISOString()}::timestamptz)`),
+        sql`, `,
+      );
+      const table = agent ? sql`agent_keys` : sql`api_keys`;
+      try {
+        await this.db.execute(sql`
+          UPDATE ${table} AS k SET last_used_at = u.t
+          FROM (VALUES ${values}) AS u(id, t)
+          WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < u.t)`);
+      } catch (err) {
+        console.error('[auth] could not record key usage:', (err as Error).message);
+      }
     }
   }
 }

@@ -1,10 +1,10 @@
 import type { WorkspaceRole } from '@mc/contracts';
 import { memberships, workspaces } from '@mc/db';
 import { and, eq, or } from 'drizzle-orm';
-import { requireUser } from '../auth/guards';
+import { requirePrincipal } from '../auth/guards';
 import type { Ctx } from '../context';
 import { DomainError, forbidden, notFound } from '../errors';
-import { roleAllows, WRITE_PERMISSIONS, type WorkspacePermission } from './workspaces.rules';
+import { AGENT_WORKSPACE_PERMISSIONS, roleAllows, WRITE_PERMISSIONS, type WorkspacePermission } from './workspaces.rules';
 
 export type WorkspaceRow = typeof workspaces.$inferSelect;
 
@@ -21,7 +21,8 @@ export interface WorkspaceAccess {
  * Not a member → 404 (no existence leak); a member without the permission → 403.
  */
 export async function requireWorkspaceAccess(ctx: Ctx, idOrSlug: string, permission: WorkspacePermission): Promise<WorkspaceAccess> {
-  const me = requireUser(ctx);
+  const me = requirePrincipal(ctx);
+  if (me.kind === 'agent') return requireAgentWorkspaceAccess(ctx, me.workspaceId, idOrSlug, permission);
   const [row] = await ctx.db
     .select({ workspace: workspaces, role: memberships.role })
     .from(workspaces)
@@ -32,8 +33,25 @@ export async function requireWorkspaceAccess(ctx: Ctx, idOrSlug: string, permiss
   const role = (row.role as WorkspaceRole | null) ?? null;
   const effectiveRole: WorkspaceRole = me.isInstanceAdmin ? 'owner' : role!;
   if (!roleAllows(effectiveRole, permission)) throw forbidden(`your role (${effectiveRole}) cannot do this here`);
-  if (row.workspace.archivedAt && WRITE_PERMISSIONS.has(permission)) {
+  assertWritable(row.workspace, permission);
+  return { workspace: row.workspace, role, effectiveRole };
+}
+
+/** An agent sees exactly its own workspace; any other is 404. */
+async function requireAgentWorkspaceAccess(ctx: Ctx, ownWorkspaceId: string, idOrSlug: string, permission: WorkspacePermission): Promise<WorkspaceAccess> {
+  const [workspace] = await ctx.db
+    .select()
+    .from(workspaces)
+    .where(and(eq(workspaces.id, ownWorkspaceId), or(eq(workspaces.id, idOrSlug), eq(workspaces.slug, idOrSlug))))
+    .limit(1);
+  if (!workspace) throw notFound('workspace');
+  if (!AGENT_WORKSPACE_PERMISSIONS.has(permission)) throw forbidden('agents cannot do this');
+  assertWritable(workspace, permission);
+  return { workspace, role: null, effectiveRole: 'viewer' };
+}
+
+function assertWritable(workspace: WorkspaceRow, permission: WorkspacePermission) {
+  if (workspace.archivedAt && WRITE_PERMISSIONS.has(permission)) {
     throw new DomainError('CONFLICT', 'this workspace is archived; restore it first');
   }
-  return { workspace: row.workspace, role, effectiveRole };
 }

@@ -11,6 +11,8 @@ export const WORKSPACE_PERMISSIONS = {
   'members.read': ['owner', 'admin', 'member', 'viewer'],
   'members.manage': ['owner', 'admin'],
   'activity.read': ['owner', 'admin', 'member', 'viewer'],
+  'agents.read': ['owner', 'admin', 'member', 'viewer'],
+  'agents.manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly WorkspaceRole[]>;
 
 export type WorkspacePermission = keyof typeof WORKSPACE_PERMISSIONS;
@@ -20,6 +22,7 @@ export const WRITE_PERMISSIONS: ReadonlySet<WorkspacePermission> = new Set([
   'workspace.update',
   'workspace.budget',
   'members.manage',
+  'agents.manage',
 ]);
 
 export function roleAllows(role: WorkspaceRole, permission: WorkspacePermission): boolean {
@@ -35,3 +38,9 @@ export function canManageRole(actorRole: WorkspaceRole, targetRole: WorkspaceRol
   if (actorRole === 'admin') return targetRole !== 'owner';
   return false;
 }
+
+/**
+ * What an agent may do in its one workspace (API.md, Roles): read the workspace and its people, never manage
+ * it. Agent-specific actions (claiming tickets, rotating its own key) are checked by their own use cases.
+ */
+export const AGENT_WORKSPACE_PERMISSIONS: ReadonlySet<WorkspacePermission> = new Set(['workspace.read', 'members.read', 'agents.read']);

@@ -1,0 +1,44 @@
+// The life of an agent, as data: its statuses, which moves between them are allowed, and the numbers that
+// define liveness and key rotation.
+
+export const AGENT_STATUSES = ['pending', 'active', 'rejected', 'deactivated', 'deleted'] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+
+/** Allowed status changes: `from → [to…]`. Anything else is a 409 naming the current status. */
+export const AGENT_TRANSITIONS: Record<AgentStatus, readonly AgentStatus[]> = {
+  pending: ['active', 'rejected', 'deleted'],
+  active: ['deactivated', 'deleted'],
+  deactivated: ['active', 'deleted'],
+  rejected: ['deleted'],
+  deleted: [],
+};
+
+export function canMoveAgent(from: AgentStatus, to: AgentStatus): boolean {
+  return AGENT_TRANSITIONS[from].includes(to);
+}
+
+/** Seen (heartbeat or any authenticated call) within this long: online. */
+export const AGENT_ONLINE_WITHIN_MS = 2 * 60 * 1000;
+/** Seen within this long (but not online): idle. Longer, or never: offline. */
+export const AGENT_IDLE_WITHIN_MS = 15 * 60 * 1000;
+
+export type AgentLiveness = 'online' | 'idle' | 'offline';
+
+export function livenessOf(lastSeenAt: Date | null, now: Date): AgentLiveness {
+  if (!lastSeenAt) return 'offline';
+  const age = now.getTime() - lastSeenAt.getTime();
+  if (age <= AGENT_ONLINE_WITHIN_MS) return 'online';
+  if (age <= AGENT_IDLE_WITHIN_MS) return 'idle';
+  return 'offline';
+}
+
+/** Rotation grace: how long the replaced key keeps working. */
+export const ROTATION_GRACE_DEFAULT_SECONDS = 24 * 3600;
+export const ROTATION_GRACE_MAX_SECONDS = 7 * 24 * 3600;
+
+/** Waiting for the agent's endpoint to accept its key on approval. */
+export const KEY_CALLBACK_TIMEOUT_MS = 3000;
+
+export const AGENT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const CAPABILITY_PATTERN = /^[a-z0-9][a-z0-9._:-]{0,63}$/;
+export const MAX_CAPABILITIES = 32;

@@ -1,0 +1,94 @@
+import { agentKeys, agents, memberships } from '@mc/db';
+import { and, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import { escapeLike } from '../activity/find-activity';
+import { requireAgent, requirePrincipal } from '../auth/guards';
+import type { Ctx } from '../context';
+import { notFound } from '../errors';
+import { planPage, toPage, type PageQuery, type SortColumns } from '../shared/pagination';
+import { requireWorkspaceAccess } from '../workspaces/workspace-access';
+import { requireAgentAccess } from './agent-access';
+import { toAgentDto, type AgentRow } from './agent-dto';
+import type { AgentStatus } from './agents.rules';
+
+export const AGENT_SORT_FIELDS = ['createdAt', 'name', 'status', 'updatedAt'] as const;
+
+export interface FindAgentsInput extends PageQuery {
+  workspaceId?: string;
+  status?: Exclude<AgentStatus, 'deleted'>;
+  capability?: string;
+  q?: string;
+}
+
+/** Latest use of any of the agent's keys: a working agent is seen even between heartbeats. */
+const keyLastUsedSql = sql<Date | null>`(SELECT max(${agentKeys.lastUsedAt}) FROM ${agentKeys} WHERE ${agentKeys.agentId} = ${agents.id})`.mapWith(
+  (v: unknown) => (v ? new Date(v as string) : null),
+);
+
+type Row = { agent: AgentRow; keyLastUsedAt: Date | null };
+
+const sortColumns: SortColumns<Row> = {
+  createdAt: { column: agents.createdAt, value: (r) => r.agent.createdAt },
+  updatedAt: { column: agents.updatedAt, value: (r) => r.agent.updatedAt },
+  name: { column: agents.name, value: (r) => r.agent.name },
+  status: { column: agents.status, value: (r) => r.agent.status },
+};
+const idColumn = { column: agents.id, value: (r: Row) => r.agent.id };
+
+/**
+ * GET /agents — for an agent, its own workspace's agents; for a person, the agents of one workspace
+ * (`workspaceId`) or of all their workspaces. Deleted agents are never listed.
+ */
+export async function findAgents(ctx: Ctx, input: FindAgentsInput) {
+  const me = requirePrincipal(ctx);
+  const where: (SQL | undefined)[] = [ne(agents.status, 'deleted')];
+  if (me.kind === 'agent') {
+    if (input.workspaceId && input.workspaceId !== me.workspaceId) {
+      await requireWorkspaceAccess(ctx, input.workspaceId, 'agents.read'); // 404 for another workspace
+    }
+    where.push(eq(agents.workspaceId, me.workspaceId));
+  } else if (input.workspaceId) {
+    const { workspace } = await requireWorkspaceAccess(ctx, input.workspaceId, 'agents.read');
+    where.push(eq(agents.workspaceId, workspace.id));
+  } else if (!me.isInstanceAdmin) {
+    where.push(
+      inArray(agents.workspaceId, ctx.db.select({ id: memberships.workspaceId }).from(memberships).where(eq(memberships.userId, me.userId))),
+    );
+  }
+  if (input.status) where.push(eq(agents.status, input.status));
+  if (input.capability) where.push(sql`${agents.capabilities} @> ${JSON.stringify([input.capability])}::jsonb`);
+  if (input.q) {
+    const p = `%${escapeLike(input.q)}%`;
+    where.push(or(ilike(agents.name, p), ilike(agents.description, p)));
+  }
+  const plan = planPage(input, sortColumns, idColumn);
+  const rowsOut = (await ctx.db
+    .select({ agent: agents, keyLastUsedAt: keyLastUsedSql })
+    .from(agents)
+    .where(and(...where, plan.where))
+    .orderBy(...plan.orderBy)
+    .limit(plan.limit)
+    .offset(plan.offset)) as Row[];
+  const now = ctx.clock.now();
+  return toPage(rowsOut, input, plan, sortColumns, idColumn, (r) => toAgentDto(r.agent, ctx.principal, now, r.keyLastUsedAt));
+}
+
+async function keyLastUsed(ctx: Ctx, agentId: string): Promise<Date | null> {
+  const [row] = await ctx.db
+    .select({ t: sql<string | null>`max(${agentKeys.lastUsedAt})` })
+    .from(agentKeys)
+    .where(eq(agentKeys.agentId, agentId));
+  return row?.t ? new Date(row.t) : null;
+}
+
+/** GET /agents/{id} — deleted agents still answer (with status `deleted`) so that history can name them. */
+export async function getAgent(ctx: Ctx, agentId: string) {
+  const { agent } = await requireAgentAccess(ctx, agentId);
+  if (agent.status === 'deleted' && ctx.principal.kind === 'agent') throw notFound('agent');
+  return toAgentDto(agent, ctx.principal, ctx.clock.now(), await keyLastUsed(ctx, agentId));
+}
+
+/** GET /agents/me — the calling agent. */
+export async function getMyAgent(ctx: Ctx) {
+  const me = requireAgent(ctx);
+  return getAgent(ctx, me.agentId);
+}
