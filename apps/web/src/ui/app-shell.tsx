@@ -73,7 +73,7 @@ function WorkspaceSwitcher() {
             {workspaces === null ? 'Loading workspaces…' : list.length ? 'Choose a workspace…' : 'No workspaces yet'}
           </option>
         )}
-        {current && !known && <option value={current}>{current} (archived or hidden)</option>}
+        {current && !known && <option value={current}>/w/{current}</option>}
         {list.map((w) => (
           <option key={w.id} value={w.slug}>
             {w.emoji} {w.name}

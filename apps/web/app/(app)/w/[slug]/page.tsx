@@ -53,7 +53,7 @@ export default function WorkspaceOverview() {
               No mission yet.{' '}
               {canManage(role) && (
                 <Link href={`${base}/settings`} className="font-medium text-indigo-600 hover:text-indigo-500">
-                  Write one in Settings
+                  Write one
                 </Link>
               )}
             </p>
@@ -63,7 +63,7 @@ export default function WorkspaceOverview() {
           title="Recent activity"
           footer={
             <Link href={`${base}/activity`} className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
-              See all activity →
+              Open the full log →
             </Link>
           }
         >
@@ -86,7 +86,7 @@ export default function WorkspaceOverview() {
           title="Members"
           footer={
             <Link href={`${base}/members`} className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
-              {canManage(role) ? 'Manage members →' : 'See members →'}
+              {canManage(role) ? 'Manage the member list →' : 'Open the member list →'}
             </Link>
           }
         >
@@ -112,7 +112,7 @@ export default function WorkspaceOverview() {
           title="Monthly budget"
           footer={
             <Link href={`${base}/settings#budget`} className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
-              {canManage(role) ? 'Edit budget →' : 'See settings →'}
+              {canManage(role) ? 'Edit budget →' : 'View budget →'}
             </Link>
           }
         >
