@@ -92,12 +92,14 @@ export function planPage<Row>(q: PageQuery, columns: SortColumns<Row>, id: { col
 }
 
 function revive(column: AnyColumn, v: unknown): unknown {
-  if (column.columnType === 'PgTimestamp' && typeof v === 'string') {
+  if (v !== null && typeof v === 'object') throw badCursor();
+  if (column.columnType === 'PgTimestamp' && v !== null) {
+    // The cursor is client input: anything but a date string would reach the driver's date mapping and throw.
+    if (typeof v !== 'string') throw badCursor();
     const d = new Date(v);
     if (Number.isNaN(d.getTime())) throw badCursor();
     return d;
   }
-  if (v !== null && typeof v === 'object') throw badCursor();
   return v;
 }
 
