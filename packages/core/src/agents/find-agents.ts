@@ -62,14 +62,24 @@ export async function findAgents(ctx: Ctx, input: FindAgentsInput) {
   }
   const plan = planPage(input, sortColumns, idColumn);
   const rowsOut = (await ctx.db
-    .select({ agent: agents, keyLastUsedAt: keyLastUsedSql })
+    .select({ agent: agents, keyLastUsedAt: keyLastUsedSql, total: sql<number>`count(*) over ()`.mapWith(Number) })
     .from(agents)
     .where(and(...where, plan.where))
     .orderBy(...plan.orderBy)
     .limit(plan.limit)
-    .offset(plan.offset)) as Row[];
+    .offset(plan.offset)) as (Row & { total: number })[];
+  let total: number | undefined;
+  if (plan.mode === 'offset') {
+    total = rowsOut[0]?.total;
+    if (total === undefined && plan.offset > 0) {
+      // An offset past the end returns no rows, so the window count is unknown: count once.
+      const [row] = await ctx.db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(agents).where(and(...where));
+      total = row?.n ?? 0;
+    }
+    total ??= 0;
+  }
   const now = ctx.clock.now();
-  return toPage(rowsOut, input, plan, sortColumns, idColumn, (r) => toAgentDto(r.agent, ctx.principal, now, r.keyLastUsedAt));
+  return toPage(rowsOut, input, plan, sortColumns, idColumn, (r) => toAgentDto(r.agent, ctx.principal, now, r.keyLastUsedAt), total);
 }
 
 async function keyLastUsed(ctx: Ctx, agentId: string): Promise<Date | null> {
