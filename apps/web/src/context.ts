@@ -1,6 +1,18 @@
 // Composition root: the one place that wires the database, the clock and the runners of this process.
 import type { ApiDeps } from '@mc/api';
-import { bootstrapInstance, DEFAULT_CORE_CONFIG, KEY_USAGE_FLUSH_MS, KeyUsageTracker, RateLimiter, sweepIdempotencyKeys, systemClock } from '@mc/core';
+import {
+  bootstrapInstance,
+  DEFAULT_CORE_CONFIG,
+  KEY_USAGE_FLUSH_MS,
+  KeyUsageTracker,
+  LEASE_SWEEP_INTERVAL_MS,
+  LIVE_CHANNEL,
+  LiveBus,
+  RateLimiter,
+  releaseExpiredLeases,
+  sweepIdempotencyKeys,
+  systemClock,
+} from '@mc/core';
 import { openDatabase, type Database } from '@mc/db';
 import type { AppEnv } from './env';
 
@@ -20,6 +32,9 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   const clock = systemClock;
   const rateLimiter = new RateLimiter(database.db, clock);
   const keyUsage = new KeyUsageTracker(database.db, KEY_USAGE_FLUSH_MS);
+  const live = new LiveBus();
+  // One LISTEN per process feeds long-polls and event streams with changes made by any process.
+  const unlisten = await database.listen(LIVE_CHANNEL, (payload) => live.receive(payload));
   const deps: ApiDeps = {
     db: database.db,
     databaseKind: database.kind,
@@ -27,6 +42,7 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
     config: { ...DEFAULT_CORE_CONFIG, publicUrl: env.MC_PUBLIC_URL ?? null, allowPrivateNetwork: env.MC_WEBHOOK_ALLOW_PRIVATE },
     rateLimiter,
     keyUsage,
+    live,
     limits: {
       perKeyPerMinute: env.MC_RATE_LIMIT_PER_MINUTE,
       anonPerMinute: env.MC_RATE_LIMIT_ANON_PER_MINUTE,
@@ -51,11 +67,25 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
 
+  // Leases of crashed or silent agents: back to To-do. Safe in several processes (SKIP LOCKED).
+  const systemCtx = { db: database.db, clock, principal: { kind: 'system' as const, name: 'runner' }, requestId: null, config: deps.config };
+  let sweeping = false;
+  const leases = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    releaseExpiredLeases(systemCtx)
+      .catch((err) => console.error('[mc] lease sweep failed:', (err as Error).message))
+      .finally(() => (sweeping = false));
+  }, LEASE_SWEEP_INTERVAL_MS);
+  leases.unref();
+
   return {
     database,
     deps,
     async close() {
       clearInterval(sweep);
+      clearInterval(leases);
+      await unlisten();
       await rateLimiter.close();
       await keyUsage.flush();
       await database.close();

@@ -1,4 +1,4 @@
-import type { Clock, CoreConfig, DatabaseKind, Db, KeyUsageTracker, RateLimiter } from '@mc/core';
+import type { Clock, CoreConfig, DatabaseKind, Db, KeyUsageTracker, LiveBus, RateLimiter } from '@mc/core';
 
 /** What the REST app needs from its process; built once by the composition root (apps/web/src/context.ts). */
 export interface ApiDeps {
@@ -8,6 +8,8 @@ export interface ApiDeps {
   config: CoreConfig;
   rateLimiter: RateLimiter;
   keyUsage: KeyUsageTracker;
+  /** This process's live events (fed by LISTEN): long-polls and the dashboard's event stream wait on it. */
+  live: LiveBus;
   limits: {
     /** Requests per minute per API key or session (MC_RATE_LIMIT_PER_MINUTE, default 1200). */
     perKeyPerMinute: number;

@@ -64,7 +64,9 @@ export interface RouteDef<P extends z.ZodObject, Q extends z.ZodObject, B extend
   status?: 200 | 201 | 202;
   /** Accept `Idempotency-Key` (creates). */
   idempotent?: boolean;
-  handler: (input: HandlerInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.input<R> | Page<z.input<R>>>;
+  /** The handler answers with its own Response (server-sent events); `response` then documents the events. */
+  stream?: boolean;
+  handler: (input: HandlerInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.input<R> | Page<z.input<R>> | Response>;
 }
 
 export interface RegisteredRoute {
@@ -288,7 +290,9 @@ export class RouteBuilder {
         ...(def.body ? { body: { required: true, content: { 'application/json': { schema: def.body } } } } : {}),
       },
       responses: {
-        [status]: { description: 'Success', headers: rateLimitHeaders, content: { 'application/json': { schema: responseSchema } } },
+        [status]: def.stream
+          ? { description: 'A stream of server-sent events', content: { 'text/event-stream': { schema: def.response } } }
+          : { description: 'Success', headers: rateLimitHeaders, content: { 'application/json': { schema: responseSchema } } },
         ...errorResponses,
       },
     });
@@ -297,7 +301,17 @@ export class RouteBuilder {
 
     const deps = this.deps;
     this.app.on(def.method.toUpperCase(), toHonoPath(def.path), async (c) => {
-      const principal: Principal = def.auth === 'registration' ? { kind: 'anonymous' } : await authenticate(c, deps);
+      let principal: Principal;
+      let authError: DomainError | undefined;
+      try {
+        principal = def.auth === 'registration' ? { kind: 'anonymous' } : await authenticate(c, deps);
+      } catch (err) {
+        // A wrong key is answered 401 only after it has counted against the caller's IP, like any anonymous call:
+        // otherwise guessing keys would be the one thing nobody rate-limits (and its 401 had no limit headers).
+        if (!(err instanceof DomainError)) throw err;
+        principal = { kind: 'anonymous' };
+        authError = err;
+      }
       c.set('principal', principal);
       const ip = clientIp(c, deps);
 
@@ -310,6 +324,7 @@ export class RouteBuilder {
         c.header('Retry-After', String(decision.resetSeconds));
         throw new DomainError('RATE_LIMITED', `rate limit of ${decision.limit} requests per minute exceeded; retry in ${decision.resetSeconds}s`);
       }
+      if (authError) throw authError;
 
       assertAuthMode(def.auth, principal);
       if (principal.kind === 'user' && principal.via === 'session' && !SAFE_METHODS.has(c.req.method)) assertSameOrigin(c);
@@ -341,6 +356,7 @@ export class RouteBuilder {
         }
       }
 
+      if (def.stream) return (await def.handler({ ctx, params, query, body, ifMatch, c, deps })) as unknown as Response;
       let payload: object;
       try {
         const result = await def.handler({ ctx, params, query, body, ifMatch, c, deps });

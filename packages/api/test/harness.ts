@@ -7,9 +7,12 @@ import {
   createUser,
   DEFAULT_CORE_CONFIG,
   KeyUsageTracker,
+  LIVE_CHANNEL,
+  LiveBus,
   RateLimiter,
   systemClock,
   type Clock,
+  type CoreConfig,
   type Ctx,
   type Principal,
 } from '@mc/core';
@@ -50,6 +53,8 @@ export interface HarnessOptions {
   clock?: Clock;
   limits?: Partial<ApiDeps['limits']>;
   trustProxy?: boolean;
+  /** Overrides of the core config (e.g. `allowPrivateNetwork: true` to let key callbacks reach 127.0.0.1). */
+  config?: Partial<CoreConfig>;
 }
 
 /** The app on a fresh, empty database: no users yet (first-run setup tests). */
@@ -62,14 +67,17 @@ export async function createBareHarness(opts: HarnessOptions = {}): Promise<Bare
     db: database.db,
     databaseKind: database.kind,
     clock,
-    config: DEFAULT_CORE_CONFIG,
+    config: { ...DEFAULT_CORE_CONFIG, ...opts.config },
     rateLimiter: new RateLimiter(database.db, clock),
     keyUsage: new KeyUsageTracker(database.db, 50),
+    live: new LiveBus(),
     limits: { perKeyPerMinute: 100_000, anonPerMinute: 100_000, maxBodyBytes: 64 * 1024, ...opts.limits },
     trustProxy: opts.trustProxy ?? true,
     version: 'test',
   };
   const app = createApiApp(deps);
+  // Feed the live bus the way the server does: one LISTEN per process.
+  const unlisten = await database.listen(LIVE_CHANNEL, (payload) => deps.live.receive(payload));
 
   const call = async (method: string, path: string, o: CallOptions = {}): Promise<CallResult> => {
     const headers: Record<string, string> = { ...o.headers };
@@ -98,6 +106,7 @@ export async function createBareHarness(opts: HarnessOptions = {}): Promise<Bare
     async close() {
       // Write pending key usage while the database is still open (the tracker's timer would fire after close).
       await deps.keyUsage.flush();
+      await unlisten();
       await deps.rateLimiter.close();
       await database.close();
     },

@@ -111,5 +111,11 @@ export const ZUpdateAgentRequest = z
   .openapi('UpdateAgentRequest');
 
 export const ZHeartbeat = z
-  .object({ agentId: z.string(), lastSeenAt: ZIsoDate, liveness: ZAgentLiveness, serverTime: ZIsoDate })
+  .object({
+    agentId: z.string(),
+    lastSeenAt: ZIsoDate,
+    liveness: ZAgentLiveness,
+    serverTime: ZIsoDate,
+    leasesRenewed: z.number().int().openapi({ description: 'Claims whose lease this heartbeat renewed' }),
+  })
   .openapi('Heartbeat');

@@ -6,3 +6,4 @@ export * from './workspaces';
 export * from './activity';
 export * from './health';
 export * from './agents';
+export * from './tickets';

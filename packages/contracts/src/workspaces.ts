@@ -35,6 +35,7 @@ export const ZWorkspace = z
     emoji: z.string(),
     color: z.string(),
     budget: ZBudget,
+    defaultRepository: z.string().nullable().openapi({ description: '`owner/repo` that a bare `PR#123` refers to' }),
     archived: z.boolean(),
     archivedAt: ZIsoDate.nullable(),
     isDefault: z.boolean(),
@@ -64,6 +65,11 @@ export const ZUpdateWorkspaceRequest = z
     mission: z.string().max(2000).optional(),
     emoji: ZEmoji.optional(),
     color: ZColor.optional(),
+    defaultRepository: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'owner/repo')
+      .nullable()
+      .optional(),
     archived: z.boolean().optional().openapi({ description: 'false restores an archived workspace (owner)' }),
     version: z.number().int().optional().openapi({ description: 'Expected version (or send If-Match)' }),
   })

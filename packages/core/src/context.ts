@@ -20,6 +20,8 @@ export type Principal =
       /** The one workspace an agent acts in. */
       workspaceId: string;
       name: string;
+      /** What the agent declared it can do; the poll only offers tickets whose requirements it covers. */
+      capabilities: string[];
       /** Agent key id (rate-limit bucket, audit). */
       credentialId: string;
     }

@@ -101,6 +101,10 @@ export const workspaces = pgTable(
     monthlyTokenLimit: bigint('monthly_token_limit', { mode: 'number' }),
     monthlyCostLimitUsd: numeric('monthly_cost_limit_usd', { precision: 14, scale: 4 }),
     hardStop: boolean('hard_stop').notNull().default(false),
+    /** `owner/repo` that a bare `PR#123` in a comment refers to. */
+    defaultRepository: text('default_repository'),
+    /** Last ticket number handed out in this workspace. */
+    ticketSeq: integer('ticket_seq').notNull().default(0),
     archivedAt: ts('archived_at'),
     createdBy: text('created_by'),
     createdAt: createdAt(),
@@ -242,4 +246,121 @@ export const agentKeys = pgTable(
     revokedAt: ts('revoked_at'),
   },
   (t) => [uniqueIndex('agent_keys_key_hash_key').on(t.keyHash), index('agent_keys_agent_idx').on(t.agentId, t.createdAt)],
+);
+
+/** Epics group tickets of a workspace. */
+export const epics = pgTable(
+  'epics',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('epics_workspace_idx').on(t.workspaceId, t.createdAt)],
+);
+
+/**
+ * Work items. A claim is a lease held by one agent (`claimed_by_agent_id` until `lease_expires_at`); the partial
+ * index `tickets_available_idx` serves the agents' poll ("open To-do tickets, best first") directly.
+ */
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** Per-workspace number, for humans: `#42`. */
+    number: integer('number').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    status: text('status').notNull().default('todo'),
+    /** 0 urgent, 1 high, 2 medium, 3 low: sorts best-first ascending. */
+    priority: integer('priority').notNull().default(2),
+    labels: jsonb('labels').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    epicId: text('epic_id').references(() => epics.id, { onDelete: 'set null' }),
+    requiredCapabilities: jsonb('required_capabilities').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    wikiRefs: jsonb('wiki_refs').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    assigneeAgentId: text('assignee_agent_id'),
+    assigneeUserId: text('assignee_user_id'),
+    claimedByAgentId: text('claimed_by_agent_id'),
+    claimedAt: ts('claimed_at'),
+    leaseExpiresAt: ts('lease_expires_at'),
+    closedReason: text('closed_reason'),
+    createdByKind: text('created_by_kind').notNull(),
+    createdById: text('created_by_id'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    statusChangedAt: ts('status_changed_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex('tickets_workspace_number_key').on(t.workspaceId, t.number),
+    index('tickets_available_idx')
+      .on(t.workspaceId, t.priority, t.createdAt, t.id)
+      .where(sql`${t.status} = 'todo' AND ${t.claimedByAgentId} IS NULL`),
+    index('tickets_workspace_status_idx').on(t.workspaceId, t.status, t.updatedAt),
+    index('tickets_claimed_by_idx').on(t.claimedByAgentId).where(sql`${t.claimedByAgentId} IS NOT NULL`),
+    index('tickets_lease_idx').on(t.leaseExpiresAt).where(sql`${t.status} = 'in_progress' AND ${t.leaseExpiresAt} IS NOT NULL`),
+    index('tickets_epic_idx').on(t.epicId),
+  ],
+);
+
+export const comments = pgTable(
+  'comments',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    ticketId: text('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    authorKind: text('author_kind').notNull(),
+    authorId: text('author_id'),
+    authorName: text('author_name').notNull(),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('comments_ticket_idx').on(t.ticketId, t.createdAt, t.id)],
+);
+
+/** Who a comment mentions (`@name` or `@all`), recorded for notifications. */
+export const mentions = pgTable(
+  'mentions',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    ticketId: text('ticket_id').notNull(),
+    commentId: text('comment_id')
+      .notNull()
+      .references(() => comments.id, { onDelete: 'cascade' }),
+    /** agent | user | all */
+    targetKind: text('target_kind').notNull(),
+    targetId: text('target_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('mentions_comment_idx').on(t.commentId), index('mentions_target_idx').on(t.targetKind, t.targetId, t.createdAt)],
+);
+
+/** Pull/merge requests referenced by a ticket or its comments; `url` is canonical, for the reverse lookup. */
+export const prLinks = pgTable(
+  'pr_links',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    ticketId: text('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    commentId: text('comment_id'),
+    provider: text('provider').notNull(),
+    repo: text('repo').notNull(),
+    number: integer('number').notNull(),
+    url: text('url').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('pr_links_ticket_url_key').on(t.ticketId, t.url), index('pr_links_url_idx').on(t.url)],
 );

@@ -1,6 +1,9 @@
 import type { RouteBuilder } from '../http';
 import { registerActivityRoutes } from './activity';
 import { registerAgentRoutes } from './agents';
+import { registerCommentRoutes } from './comments';
+import { registerEventRoutes } from './events';
+import { registerTicketRoutes } from './tickets';
 import { registerAuthRoutes } from './auth';
 import { registerMemberRoutes } from './members';
 import { registerMetaRoutes } from './meta';
@@ -17,4 +20,7 @@ export function registerRoutes(r: RouteBuilder) {
   registerSettingsRoutes(r);
   registerActivityRoutes(r);
   registerAgentRoutes(r);
+  registerTicketRoutes(r);
+  registerCommentRoutes(r);
+  registerEventRoutes(r);
 }

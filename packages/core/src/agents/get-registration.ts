@@ -32,7 +32,7 @@ export async function getRegistration(ctx: Ctx, agentId: string, secret: string 
     return { ...base, apiKey: null, keyDelivery: (agent.keyDelivery as string | null) ?? null };
   }
   return inTransaction(
-    { ...ctx, principal: { kind: 'agent', agentId: agent.id, workspaceId: agent.workspaceId, name: agent.name, credentialId: 'registration' } },
+    { ...ctx, principal: { kind: 'agent', agentId: agent.id, workspaceId: agent.workspaceId, name: agent.name, capabilities: agent.capabilities, credentialId: 'registration' } },
     async (tx) => {
       const claimed = await claimFirstKey(tx, agent.id, 'registration_poll');
       if (!claimed) {

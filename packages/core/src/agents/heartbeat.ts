@@ -2,15 +2,17 @@ import { agents } from '@mc/db';
 import { eq } from 'drizzle-orm';
 import { requireAgent } from '../auth/guards';
 import type { Ctx } from '../context';
+import { renewLeases } from '../tickets/claim-ticket';
 import { livenessOf } from './agents.rules';
 
 /**
- * POST /agents/me/heartbeat — "I am alive", without spending model tokens. Records last-seen (one indexed
- * UPDATE); the ticket lease renewal joins it when tickets arrive.
+ * POST /agents/me/heartbeat — "I am alive", without spending model tokens. Records last-seen and renews the
+ * leases of the tickets the agent holds.
  */
 export async function recordHeartbeat(ctx: Ctx) {
   const me = requireAgent(ctx);
   const now = ctx.clock.now();
   await ctx.db.update(agents).set({ lastSeenAt: now }).where(eq(agents.id, me.agentId));
-  return { agentId: me.agentId, lastSeenAt: now.toISOString(), liveness: livenessOf(now, now), serverTime: now.toISOString() };
+  const leasesRenewed = await renewLeases(ctx, me.agentId);
+  return { agentId: me.agentId, lastSeenAt: now.toISOString(), liveness: livenessOf(now, now), serverTime: now.toISOString(), leasesRenewed };
 }

@@ -55,7 +55,7 @@ export async function registerAgent(ctx: Ctx, input: RegisterAgentInput) {
         })
         .returning();
       await recordActivity(
-        { ...tx, principal: { kind: 'agent', agentId: agent.id, workspaceId: ws.id, name: agent.name, credentialId: 'registration' } },
+        { ...tx, principal: { kind: 'agent', agentId: agent.id, workspaceId: ws.id, name: agent.name, capabilities: agent.capabilities, credentialId: 'registration' } },
         {
           workspaceId: ws.id,
           action: 'agent.registered',

@@ -48,6 +48,7 @@ function agentKeyLookup(db: Db) {
       workspaceId: agents.workspaceId,
       name: agents.name,
       status: agents.status,
+      capabilities: agents.capabilities,
     })
     .from(agentKeys)
     .innerJoin(agents, eq(agents.id, agentKeys.agentId))
@@ -80,7 +81,14 @@ export async function resolveKey(db: Db, key: string, now: Date): Promise<UserPr
 export async function resolveAgentKey(db: Db, key: string, now: Date): Promise<AgentPrincipal | null> {
   const [row] = await statements(db).agentKey.execute({ hash: sha256(key) });
   if (!row || row.status !== 'active' || (row.expiresAt && row.expiresAt <= now)) return null;
-  return { kind: 'agent', agentId: row.agentId, workspaceId: row.workspaceId, name: row.name, credentialId: row.keyId };
+  return {
+    kind: 'agent',
+    agentId: row.agentId,
+    workspaceId: row.workspaceId,
+    name: row.name,
+    capabilities: row.capabilities,
+    credentialId: row.keyId,
+  };
 }
 
 /** The user behind a personal API key, or null when the key is unknown, revoked, expired or its user disabled. */

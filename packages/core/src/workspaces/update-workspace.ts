@@ -14,6 +14,7 @@ export interface UpdateWorkspaceInput {
   mission?: string;
   emoji?: string;
   color?: string;
+  defaultRepository?: string | null;
   archived?: boolean;
   /** Expected current version (optimistic concurrency); omitted = last write wins. */
   version?: number;

@@ -14,6 +14,7 @@ export function toWorkspaceDto(w: WorkspaceRow, role: WorkspaceRole | null, defa
       monthlyCostLimitUsd: w.monthlyCostLimitUsd === null ? null : Number(w.monthlyCostLimitUsd),
       hardStop: w.hardStop,
     },
+    defaultRepository: w.defaultRepository,
     archived: w.archivedAt !== null,
     archivedAt: w.archivedAt?.toISOString() ?? null,
     isDefault: w.id === defaultWorkspaceId,

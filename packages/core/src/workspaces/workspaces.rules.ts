@@ -13,6 +13,9 @@ export const WORKSPACE_PERMISSIONS = {
   'activity.read': ['owner', 'admin', 'member', 'viewer'],
   'agents.read': ['owner', 'admin', 'member', 'viewer'],
   'agents.manage': ['owner', 'admin'],
+  'tickets.read': ['owner', 'admin', 'member', 'viewer'],
+  'tickets.write': ['owner', 'admin', 'member'],
+  'tickets.manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly WorkspaceRole[]>;
 
 export type WorkspacePermission = keyof typeof WORKSPACE_PERMISSIONS;
@@ -23,6 +26,8 @@ export const WRITE_PERMISSIONS: ReadonlySet<WorkspacePermission> = new Set([
   'workspace.budget',
   'members.manage',
   'agents.manage',
+  'tickets.write',
+  'tickets.manage',
 ]);
 
 export function roleAllows(role: WorkspaceRole, permission: WorkspacePermission): boolean {
@@ -43,4 +48,10 @@ export function canManageRole(actorRole: WorkspaceRole, targetRole: WorkspaceRol
  * What an agent may do in its one workspace (API.md, Roles): read the workspace and its people, never manage
  * it. Agent-specific actions (claiming tickets, rotating its own key) are checked by their own use cases.
  */
-export const AGENT_WORKSPACE_PERMISSIONS: ReadonlySet<WorkspacePermission> = new Set(['workspace.read', 'members.read', 'agents.read']);
+export const AGENT_WORKSPACE_PERMISSIONS: ReadonlySet<WorkspacePermission> = new Set([
+  'workspace.read',
+  'members.read',
+  'agents.read',
+  'tickets.read',
+  'tickets.write',
+]);

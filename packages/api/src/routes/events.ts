@@ -1,0 +1,78 @@
+// GET /api/v1/events — server-sent events of one workspace, for live boards and ticket pages
+import { z } from '@mc/contracts';
+import { requireWorkspaceAccess, type LiveEvent } from '@mc/core';
+import type { RouteBuilder } from '../http';
+
+/** A comment line keeps proxies and browsers from closing an idle stream. */
+const KEEPALIVE_MS = 15_000;
+
+const ZLiveEvent = z
+  .object({
+    type: z.string().openapi({ example: 'ticket.claimed' }),
+    workspaceId: z.string(),
+    ticketId: z.string().optional(),
+    agentId: z.string().optional(),
+    commentId: z.string().optional(),
+    status: z.string().optional(),
+    at: z.string(),
+  })
+  .openapi('LiveEvent');
+
+export function registerEventRoutes(r: RouteBuilder) {
+  r.define({
+    method: 'get',
+    path: '/api/v1/events',
+    operationId: 'streamEvents',
+    summary: "Live events of a workspace (server-sent events): ticket created/claimed/moved/released, comments, …",
+    tags: ['Events'],
+    auth: 'any',
+    query: z.object({ workspaceId: z.string().min(1).max(64) }),
+    response: ZLiveEvent,
+    stream: true,
+    handler: async ({ ctx, query, c, deps }) => {
+      const { workspace } = await requireWorkspaceAccess(ctx, query.workspaceId, 'tickets.read');
+      const encoder = new TextEncoder();
+      let cleanup = () => {};
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          const send = (text: string) => {
+            try {
+              controller.enqueue(encoder.encode(text));
+            } catch {
+              cleanup();
+            }
+          };
+          send(`retry: 3000\n: connected to ${workspace.slug}\n\n`);
+          const unsubscribe = deps.live.subscribe((e: LiveEvent) => {
+            if (e.workspaceId === workspace.id) send(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+          });
+          const keepalive = setInterval(() => send(': keepalive\n\n'), KEEPALIVE_MS);
+          cleanup = () => {
+            unsubscribe();
+            clearInterval(keepalive);
+          };
+          c.req.raw.signal.addEventListener('abort', () => {
+            cleanup();
+            try {
+              controller.close();
+            } catch {
+              /* already closed */
+            }
+          });
+        },
+        cancel() {
+          cleanup();
+        },
+      });
+      return new Response(stream, {
+        headers: {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+          'x-request-id': c.get('requestId'),
+        },
+      });
+    },
+  });
+}

@@ -1,0 +1,170 @@
+// Tickets: create, list, poll (with long-poll), atomic leased claim, state machine, release, assignment.
+import {
+  listQuery,
+  TICKET_STATUS_VALUES,
+  ZAssignTicketRequest,
+  ZCreateTicketRequest,
+  ZReleaseTicketRequest,
+  ZTicket,
+  ZTicketPriority,
+  ZUpdateTicketRequest,
+  z,
+} from '@mc/contracts';
+import {
+  assignTicket,
+  claimTicket,
+  createTicket,
+  findAvailableTickets,
+  findTickets,
+  getTicket,
+  releaseTicket,
+  TICKET_SORT_FIELDS,
+  updateTicket,
+  waitForAvailableTickets,
+} from '@mc/core';
+import type { RouteBuilder } from '../http';
+
+export const ZTicketParam = z.object({ id: z.string().min(1).max(64).openapi({ description: 'Ticket id (`tkt_…`)' }) });
+
+const ZStatusList = z
+  .string()
+  .max(200)
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(TICKET_STATUS_VALUES)))
+  .openapi({ description: 'One status or several, comma-separated: `todo,in_progress`', type: 'string' });
+
+const ZFindTicketsQuery = listQuery(TICKET_SORT_FIELDS, '-createdAt').extend({
+  workspaceId: z.string().max(64).optional().openapi({ description: 'Workspace id or slug' }),
+  status: ZStatusList.optional(),
+  priority: ZTicketPriority.optional(),
+  assigneeId: z.string().max(64).optional().openapi({ description: 'Agent or user id' }),
+  claimedBy: z.string().max(64).optional().openapi({ description: 'Agent id holding the claim' }),
+  epicId: z.string().max(64).optional(),
+  label: z.string().max(50).optional(),
+  q: z.string().max(200).optional().openapi({ description: 'Text in title or description, or a ticket number (#42)' }),
+});
+
+const ZAvailableQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+  wait: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60)
+    .default(0)
+    .openapi({ description: 'Long-poll: hold the request up to this many seconds until work appears' }),
+});
+
+export function registerTicketRoutes(r: RouteBuilder) {
+  r.define({
+    method: 'post',
+    path: '/api/v1/tickets',
+    operationId: 'createTicket',
+    summary: 'Create a ticket (members and agents of the workspace; assigning needs an admin)',
+    tags: ['Tickets'],
+    auth: 'any',
+    body: ZCreateTicketRequest,
+    response: ZTicket,
+    status: 201,
+    idempotent: true,
+    handler: ({ ctx, body }) => createTicket(ctx, body),
+  });
+
+  r.define({
+    method: 'get',
+    path: '/api/v1/tickets',
+    operationId: 'listTickets',
+    summary: 'Tickets you can see, filtered, searched, sorted and paged',
+    tags: ['Tickets'],
+    auth: 'any',
+    query: ZFindTicketsQuery,
+    response: ZTicket,
+    list: true,
+    handler: ({ ctx, query }) => findTickets(ctx, query),
+  });
+
+  r.define({
+    method: 'get',
+    path: '/api/v1/tickets/available',
+    operationId: 'listAvailableTickets',
+    summary: 'To-do tickets the calling agent may claim, best first; `?wait=N` long-polls',
+    description:
+      'Unassigned tickets or tickets assigned to the agent, whose required capabilities the agent has, ordered by priority then age. With `wait`, answers as soon as such a ticket exists (woken by changes from any server process) or empty after the wait.',
+    tags: ['Tickets'],
+    auth: 'agent',
+    query: ZAvailableQuery,
+    response: ZTicket,
+    list: true,
+    handler: async ({ ctx, query, c, deps }) => {
+      const items =
+        query.wait > 0
+          ? await waitForAvailableTickets(ctx, deps.live, { limit: query.limit, waitSeconds: query.wait, signal: c.req.raw.signal })
+          : await findAvailableTickets(ctx, { limit: query.limit });
+      return { items, meta: { limit: query.limit, nextCursor: null } };
+    },
+  });
+
+  r.define({
+    method: 'get',
+    path: '/api/v1/tickets/{id}',
+    operationId: 'getTicket',
+    summary: 'One ticket',
+    tags: ['Tickets'],
+    auth: 'any',
+    params: ZTicketParam,
+    response: ZTicket,
+    handler: ({ ctx, params }) => getTicket(ctx, params.id),
+  });
+
+  r.define({
+    method: 'patch',
+    path: '/api/v1/tickets/{id}',
+    operationId: 'updateTicket',
+    summary: 'Edit a ticket and/or move its status (state machine: todo → in_progress → pr_review → done → closed, plus returns)',
+    tags: ['Tickets'],
+    auth: 'any',
+    params: ZTicketParam,
+    body: ZUpdateTicketRequest,
+    response: ZTicket,
+    handler: ({ ctx, params, body, ifMatch }) => updateTicket(ctx, params.id, { ...body, version: body.version ?? ifMatch }),
+  });
+
+  r.define({
+    method: 'patch',
+    path: '/api/v1/tickets/{id}/claim',
+    operationId: 'claimTicket',
+    summary: 'Atomically claim a To-do ticket: one racing agent wins, the others get 409 naming the holder',
+    description: 'The claim moves the ticket to in_progress with a lease (`leaseExpiresAt`) renewed by the holder\'s writes and heartbeats; an expired lease puts the ticket back in To-do.',
+    tags: ['Tickets'],
+    auth: 'agent',
+    params: ZTicketParam,
+    response: ZTicket,
+    handler: ({ ctx, params }) => claimTicket(ctx, params.id),
+  });
+
+  r.define({
+    method: 'post',
+    path: '/api/v1/tickets/{id}/release',
+    operationId: 'releaseTicket',
+    summary: 'Give a claimed ticket back (holder), or force-release it (workspace admin, audited)',
+    tags: ['Tickets'],
+    auth: 'any',
+    params: ZTicketParam,
+    body: ZReleaseTicketRequest.optional().default({}),
+    response: ZTicket,
+    handler: ({ ctx, params, body }) => releaseTicket(ctx, params.id, body ?? {}),
+  });
+
+  r.define({
+    method: 'put',
+    path: '/api/v1/tickets/{id}/assignee',
+    operationId: 'assignTicket',
+    summary: 'Assign to an agent or a member, or unassign with an empty body (workspace admin)',
+    tags: ['Tickets'],
+    auth: 'user',
+    params: ZTicketParam,
+    body: ZAssignTicketRequest,
+    response: ZTicket,
+    handler: ({ ctx, params, body }) => assignTicket(ctx, params.id, body),
+  });
+}

@@ -1,0 +1,117 @@
+import { ZIsoDate } from './common';
+import { z } from './z';
+
+export const TICKET_STATUS_VALUES = ['todo', 'in_progress', 'pr_review', 'done', 'closed'] as const;
+export const ZTicketStatus = z.enum(TICKET_STATUS_VALUES).openapi('TicketStatus');
+export const ZTicketPriority = z.enum(['urgent', 'high', 'medium', 'low']).openapi('TicketPriority');
+
+const ZLabel = z.string().trim().min(1).max(50);
+const ZCapability = z.string().regex(/^[a-z0-9][a-z0-9._:-]{0,63}$/, 'lowercase capability name');
+const ZWikiRef = z.string().min(1).max(300).openapi({ description: 'Path of a wiki page, e.g. `runbooks/deploy.md`' });
+
+export const ZTicket = z
+  .object({
+    id: z.string().openapi({ example: 'tkt_01JD0000000000000000000000' }),
+    workspaceId: z.string(),
+    number: z.number().int().openapi({ description: 'Per-workspace number (#42)' }),
+    title: z.string(),
+    description: z.string(),
+    status: ZTicketStatus,
+    priority: ZTicketPriority,
+    labels: z.array(z.string()),
+    epicId: z.string().nullable(),
+    requiredCapabilities: z.array(z.string()),
+    wikiRefs: z.array(z.string()),
+    assignee: z.object({ kind: z.enum(['agent', 'user']), id: z.string() }).nullable(),
+    claimedBy: z.string().nullable().openapi({ description: 'Agent holding the claim (stays as who did the work after done)' }),
+    claimedAt: ZIsoDate.nullable(),
+    leaseExpiresAt: ZIsoDate.nullable().openapi({ description: 'When an unrenewed claim goes back to To-do' }),
+    closedReason: z.string().nullable(),
+    createdBy: z.object({ kind: z.string(), id: z.string().nullable() }),
+    createdAt: ZIsoDate,
+    updatedAt: ZIsoDate,
+    statusChangedAt: ZIsoDate,
+    version: z.number().int(),
+  })
+  .openapi('Ticket');
+
+export const ZCreateTicketRequest = z
+  .object({
+    workspaceId: z.string().min(1).max(64).openapi({ description: 'Workspace id or slug' }),
+    title: z.string().trim().min(1).max(200),
+    description: z.string().max(50_000).optional(),
+    priority: ZTicketPriority.optional(),
+    labels: z.array(ZLabel).max(20).optional(),
+    epicId: z.string().max(64).nullable().optional(),
+    requiredCapabilities: z.array(ZCapability).max(32).optional(),
+    wikiRefs: z.array(ZWikiRef).max(50).optional(),
+    assignee: z
+      .object({ agentId: z.string().max(64).optional(), userId: z.string().max(64).optional() })
+      .strict()
+      .nullable()
+      .optional()
+      .openapi({ description: 'Admins only' }),
+  })
+  .strict()
+  .openapi('CreateTicketRequest');
+
+export const ZUpdateTicketRequest = z
+  .object({
+    title: z.string().trim().min(1).max(200).optional(),
+    description: z.string().max(50_000).optional(),
+    priority: ZTicketPriority.optional(),
+    labels: z.array(ZLabel).max(20).optional(),
+    epicId: z.string().max(64).nullable().optional(),
+    requiredCapabilities: z.array(ZCapability).max(32).optional(),
+    wikiRefs: z.array(ZWikiRef).max(50).optional(),
+    status: ZTicketStatus.optional().openapi({ description: 'Checked by the state machine; a refused move is 409 INVALID_TRANSITION' }),
+    closedReason: z.string().max(1000).optional(),
+    version: z.number().int().optional(),
+  })
+  .strict()
+  .openapi('UpdateTicketRequest');
+
+export const ZAssignTicketRequest = z
+  .object({ agentId: z.string().max(64).nullable().optional(), userId: z.string().max(64).nullable().optional() })
+  .strict()
+  .openapi('AssignTicketRequest');
+
+export const ZReleaseTicketRequest = z.object({ reason: z.string().max(1000).optional() }).strict().openapi('ReleaseTicketRequest');
+
+export const ZComment = z
+  .object({
+    id: z.string(),
+    ticketId: z.string(),
+    workspaceId: z.string(),
+    author: z.object({ kind: z.enum(['user', 'agent', 'system']), id: z.string().nullable(), name: z.string() }),
+    body: z.string(),
+    mentions: z.array(z.object({ kind: z.string(), id: z.string().nullable(), name: z.string() })),
+    createdAt: ZIsoDate,
+  })
+  .openapi('Comment');
+
+export const ZCreateCommentRequest = z.object({ body: z.string().trim().min(1).max(20_000) }).strict().openapi('CreateCommentRequest');
+
+export const ZPullRequestLink = z
+  .object({
+    id: z.string(),
+    ticketId: z.string(),
+    provider: z.enum(['github', 'gitlab']),
+    repo: z.string(),
+    number: z.number().int(),
+    url: z.string(),
+    commentId: z.string().nullable(),
+    createdAt: ZIsoDate,
+  })
+  .openapi('PullRequestLink');
+
+export const ZTicketForPullRequest = ZTicket.extend({ pullRequestUrl: z.string() }).openapi('TicketForPullRequest');
+
+export const ZEpic = z
+  .object({ id: z.string(), workspaceId: z.string(), title: z.string(), description: z.string(), createdAt: ZIsoDate })
+  .openapi('Epic');
+
+export const ZCreateEpicRequest = z
+  .object({ workspaceId: z.string().min(1).max(64), title: z.string().trim().min(1).max(200), description: z.string().max(10_000).optional() })
+  .strict()
+  .openapi('CreateEpicRequest');

@@ -1,0 +1,76 @@
+// Live fan-out of domain changes to the dashboard (SSE) and to long-polls, across processes: a change publishes
+// with pg_notify inside its transaction (delivered only if it commits); every process LISTENs once and hands
+// each event to its local subscribers.
+import { sql } from 'drizzle-orm';
+import type { Ctx } from '../context';
+
+export const LIVE_CHANNEL = 'mc_live';
+
+export interface LiveEvent {
+  /** `ticket.created`, `ticket.claimed`, `ticket.moved`, `ticket.updated`, `comment.created`, `agent.*`, … */
+  type: string;
+  workspaceId: string;
+  ticketId?: string;
+  agentId?: string;
+  commentId?: string;
+  status?: string;
+  at: string;
+}
+
+/** Publish an event with the caller's transaction; it reaches listeners when (and only if) that commits. */
+export async function publishLive(ctx: Ctx, event: Omit<LiveEvent, 'at'>): Promise<void> {
+  const payload: LiveEvent = { ...event, at: ctx.clock.now().toISOString() };
+  await ctx.db.execute(sql`SELECT pg_notify(${LIVE_CHANNEL}, ${JSON.stringify(payload)})`);
+}
+
+type Listener = (event: LiveEvent) => void;
+
+/** In-process subscribers of one process, fed by a single LISTEN. */
+export class LiveBus {
+  private listeners = new Set<Listener>();
+
+  /** Feed the bus from raw NOTIFY payloads. */
+  receive(payload: string) {
+    let event: LiveEvent;
+    try {
+      event = JSON.parse(payload);
+    } catch {
+      return;
+    }
+    for (const fn of this.listeners) {
+      try {
+        fn(event);
+      } catch (err) {
+        console.error('[live] listener failed:', (err as Error).message);
+      }
+    }
+  }
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Resolve on the first event matching `predicate`, or with null after `timeoutMs` / when `signal` aborts. */
+  waitFor(predicate: (e: LiveEvent) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<LiveEvent | null> {
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (e: LiveEvent | null) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        unsubscribe();
+        signal?.removeEventListener('abort', onAbort);
+        resolve(e);
+      };
+      const onAbort = () => finish(null);
+      const unsubscribe = this.subscribe((e) => predicate(e) && finish(e));
+      const timer = setTimeout(() => finish(null), timeoutMs);
+      signal?.addEventListener('abort', onAbort);
+    });
+  }
+
+  get size() {
+    return this.listeners.size;
+  }
+}

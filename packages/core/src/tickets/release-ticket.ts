@@ -1,0 +1,85 @@
+import { tickets } from '@mc/db';
+import { and, eq, isNotNull, lt, sql } from 'drizzle-orm';
+import { recordActivity } from '../activity/record-activity';
+import { asSystem, inTransaction, type Ctx } from '../context';
+import { DomainError, forbidden } from '../errors';
+import { publishLive } from '../events/live';
+import { assertCanWrite, requireTicketAccess } from './ticket-access';
+import { toTicketDto } from './ticket-dto';
+
+/**
+ * POST /tickets/{id}/release — the holder gives the ticket back (in_progress → todo), or an admin forces it
+ * (audited as a force-release).
+ */
+export async function releaseTicket(ctx: Ctx, ticketId: string, input: { reason?: string } = {}) {
+  return inTransaction(ctx, async (tx) => {
+    const a = await requireTicketAccess(tx, ticketId, { lock: true });
+    assertCanWrite(a);
+    const isHolder = a.movers.includes('holder');
+    if (!isHolder && !a.isAdmin) throw forbidden('only the agent holding this ticket or a workspace admin can release it');
+    if (!a.ticket.claimedByAgentId) throw new DomainError('CONFLICT', 'this ticket is not claimed');
+    const now = tx.clock.now();
+    const backToTodo = a.ticket.status === 'in_progress';
+    const [row] = await tx.db
+      .update(tickets)
+      .set({
+        claimedByAgentId: null,
+        claimedAt: null,
+        leaseExpiresAt: null,
+        ...(backToTodo ? { status: 'todo', statusChangedAt: now } : {}),
+        updatedAt: now,
+        version: sql`${tickets.version} + 1`,
+      })
+      .where(eq(tickets.id, ticketId))
+      .returning();
+    await recordActivity(tx, {
+      workspaceId: row.workspaceId,
+      action: isHolder ? 'ticket.released' : 'ticket.force_released',
+      target: { kind: 'ticket', id: row.id },
+      summary: isHolder ? `released #${row.number}` : `force-released #${row.number} from its holder`,
+      metadata: { previousHolder: a.ticket.claimedByAgentId, reason: input.reason ?? null, from: a.ticket.status, to: row.status },
+    });
+    await publishLive(tx, { type: 'ticket.released', workspaceId: row.workspaceId, ticketId: row.id, status: row.status });
+    return toTicketDto(row);
+  });
+}
+
+/**
+ * Put tickets whose lease ran out back in To-do (the holder crashed or went silent) and log each one.
+ * Runs every few seconds; safe to run in several processes at once (SKIP LOCKED).
+ */
+export async function releaseExpiredLeases(ctx: Ctx, batch = 100): Promise<number> {
+  const sys = asSystem(ctx, 'lease-sweeper');
+  return inTransaction(sys, async (tx) => {
+    const now = tx.clock.now();
+    const expired = await tx.db
+      .select()
+      .from(tickets)
+      .where(and(eq(tickets.status, 'in_progress'), isNotNull(tickets.leaseExpiresAt), lt(tickets.leaseExpiresAt, now)))
+      .limit(batch)
+      .for('update', { skipLocked: true });
+    for (const t of expired) {
+      await tx.db
+        .update(tickets)
+        .set({
+          status: 'todo',
+          claimedByAgentId: null,
+          claimedAt: null,
+          leaseExpiresAt: null,
+          statusChangedAt: now,
+          updatedAt: now,
+          version: sql`${tickets.version} + 1`,
+        })
+        .where(eq(tickets.id, t.id));
+      await recordActivity(tx, {
+        workspaceId: t.workspaceId,
+        action: 'ticket.lease_expired',
+        target: { kind: 'ticket', id: t.id },
+        summary: `lease on #${t.number} expired; back to To-do`,
+        metadata: { previousHolder: t.claimedByAgentId, leaseExpiresAt: t.leaseExpiresAt?.toISOString() },
+      });
+      await publishLive(tx, { type: 'ticket.released', workspaceId: t.workspaceId, ticketId: t.id, status: 'todo' });
+    }
+    return expired.length;
+  });
+}

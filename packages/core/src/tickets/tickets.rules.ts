@@ -1,0 +1,55 @@
+// The ticket state machine and who may move a ticket, as data. A new status is a type error everywhere it
+// matters (Record<TicketStatus, …>).
+
+export const TICKET_STATUSES = ['todo', 'in_progress', 'pr_review', 'done', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+export const TICKET_PRIORITIES = ['urgent', 'high', 'medium', 'low'] as const;
+export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
+/** Stored rank: lower is more urgent, so "best first" is ascending. */
+export const PRIORITY_RANK: Record<TicketPriority, number> = { urgent: 0, high: 1, medium: 2, low: 3 };
+export const priorityName = (rank: number): TicketPriority => TICKET_PRIORITIES[Math.min(3, Math.max(0, rank))];
+
+/**
+ * Who is moving the ticket, relative to it:
+ * - `holder`: the agent holding the claim;
+ * - `assignee`: the agent or member it is assigned to;
+ * - `admin`: a workspace admin/owner (or instance admin);
+ * - `member`: any other person who may write in the workspace (not a viewer), and only on tickets nobody holds
+ *   (a claim binds while the ticket is in_progress; in pr_review the work waits for any reviewer).
+ */
+export type Mover = 'holder' | 'assignee' | 'admin' | 'member';
+
+/** from → to → who may make that move. Anything not listed is 409 INVALID_TRANSITION with the allowed next states. */
+export const TICKET_TRANSITIONS: Record<TicketStatus, Partial<Record<TicketStatus, readonly Mover[]>>> = {
+  todo: { in_progress: ['holder', 'assignee', 'admin', 'member'], closed: ['admin'] },
+  in_progress: { pr_review: ['holder', 'assignee', 'admin'], todo: ['holder', 'admin'], closed: ['admin'] },
+  pr_review: { done: ['holder', 'assignee', 'admin', 'member'], in_progress: ['holder', 'assignee', 'admin', 'member'], closed: ['admin'] },
+  done: { closed: ['holder', 'assignee', 'admin', 'member'] },
+  closed: {},
+};
+
+export function allowedNextStatuses(from: TicketStatus): TicketStatus[] {
+  return Object.keys(TICKET_TRANSITIONS[from]) as TicketStatus[];
+}
+
+export function transitionAllowed(from: TicketStatus, to: TicketStatus): boolean {
+  return to in TICKET_TRANSITIONS[from];
+}
+
+export function moverMay(from: TicketStatus, to: TicketStatus, movers: readonly Mover[]): boolean {
+  const who = TICKET_TRANSITIONS[from][to];
+  return !!who && movers.some((m) => who.includes(m));
+}
+
+/** A claim lasts this long unless renewed by the holder's writes or heartbeat. */
+export const CLAIM_LEASE_MS = 10 * 60 * 1000;
+/** Long-poll upper bound for `GET /tickets/available?wait=`. */
+export const AVAILABLE_WAIT_MAX_SECONDS = 60;
+/** How often the server looks for expired leases. */
+export const LEASE_SWEEP_INTERVAL_MS = 5_000;
+
+export const MAX_LABELS = 20;
+export const MAX_TITLE = 200;
+export const MAX_DESCRIPTION = 50_000;
+export const MAX_COMMENT = 20_000;
