@@ -68,7 +68,7 @@ export default function UsersPage() {
           ) : users.length === 0 ? (
             <EmptyState icon="👤" title="No users" />
           ) : (
-            <div className="-mx-5 -mb-4 overflow-x-auto">
+            <div className="relative -mx-5 -mb-4 overflow-x-auto">
               <table className="min-w-full text-sm" data-testid="users-table">
                 <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
                   <tr>

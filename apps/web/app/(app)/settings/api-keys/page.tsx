@@ -78,7 +78,7 @@ export default function ApiKeysPage() {
               Create a key for each script or machine, so you can revoke one without breaking the others.
             </EmptyState>
           ) : (
-            <div className="-mx-5 -mb-4 overflow-x-auto">
+            <div className="relative -mx-5 -mb-4 overflow-x-auto">
               <table className="min-w-full text-sm" data-testid="api-keys-table">
                 <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
                   <tr>

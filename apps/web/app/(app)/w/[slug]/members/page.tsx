@@ -55,7 +55,7 @@ export default function MembersPage() {
             Add people by their e-mail address.
           </EmptyState>
         ) : (
-          <div className="-mx-5 -my-4 overflow-x-auto">
+          <div className="relative -mx-5 -my-4 overflow-x-auto">
             <table className="min-w-full text-sm" data-testid="members-table">
               <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
                 <tr>
