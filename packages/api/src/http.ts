@@ -271,6 +271,8 @@ export class RouteBuilder {
 
   define<P extends z.ZodObject, Q extends z.ZodObject, B extends ZodType, R extends ZodType>(def: RouteDef<P, Q, B, R>) {
     const status = def.status ?? 200;
+    // A body schema that accepts "no body" (e.g. `.optional().default({})`) makes the body optional.
+    const bodyOptional = def.body ? def.body.safeParse(undefined).success : false;
     const responseSchema = def.list ? listEnvelope(def.response) : envelope(def.response);
     const headers = def.idempotent
       ? z.object({ 'idempotency-key': z.string().max(255).optional().openapi({ description: 'Retry-safe create: the same key returns the first result (24 h)' }) })
@@ -287,7 +289,7 @@ export class RouteBuilder {
         ...(def.params ? { params: def.params } : {}),
         ...(def.query ? { query: def.query } : {}),
         ...(headers ? { headers } : {}),
-        ...(def.body ? { body: { required: true, content: { 'application/json': { schema: def.body } } } } : {}),
+        ...(def.body ? { body: { required: !bodyOptional, content: { 'application/json': { schema: def.body } } } } : {}),
       },
       responses: {
         [status]: def.stream
@@ -332,7 +334,7 @@ export class RouteBuilder {
       const params = parseOrThrow(def.params, c.req.param(), 'path');
       const query = parseOrThrow(def.query, c.req.query(), 'query');
       const rawBody = def.body ? await readJsonBody(c) : undefined;
-      if (def.body && rawBody === undefined) {
+      if (def.body && rawBody === undefined && !bodyOptional) {
         throw new DomainError('VALIDATION_ERROR', 'a JSON body is required', { issues: [{ field: '(body)', in: 'body', message: 'required' }] });
       }
       const body = parseOrThrow(def.body, rawBody, 'body');
