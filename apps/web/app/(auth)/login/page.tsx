@@ -19,23 +19,22 @@ function LoginForm() {
   const router = useRouter();
   const params = useSearchParams();
   const next = safeNext(params.get('next'));
-  const [checking, setChecking] = useState(true);
   const [email, setEmail] = useState(params.get('email') ?? '');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [pending, setPending] = useState(false);
 
+  // The form shows at once (no keystroke lost); a fresh instance goes to setup, a signed-in visitor moves on.
   useEffect(() => {
     let live = true;
     (async () => {
       try {
         const { needsSetup } = await api<{ needsSetup: boolean }>('GET', '/setup', undefined, { quiet401: true });
         if (needsSetup) return live && router.replace('/setup');
-        // Already signed in: no reason to stay here.
         await api<Me>('GET', '/me', undefined, { quiet401: true });
         if (live) router.replace(next);
       } catch {
-        if (live) setChecking(false);
+        // not signed in: stay on the form
       }
     })();
     return () => {
@@ -55,8 +54,6 @@ function LoginForm() {
       setPending(false);
     }
   }
-
-  if (checking) return <Loading />;
 
   return (
     <>

@@ -12,6 +12,15 @@ function status(k: ApiKey): { label: string; tone: 'emerald' | 'rose' | 'amber' 
   return { label: 'Active', tone: 'emerald' };
 }
 
+function summarize(keys: ApiKey[]): string {
+  const counts = { Active: 0, Expired: 0, Revoked: 0 };
+  for (const k of keys) counts[status(k).label as keyof typeof counts]++;
+  const parts = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([label, n]) => `${n} ${label.toLowerCase()}`);
+  return parts.length ? parts.join(' · ') : 'None yet';
+}
+
 /** Tomorrow, as the earliest date a new key may expire (yyyy-mm-dd, local). */
 function tomorrow(): string {
   const d = new Date();
@@ -62,7 +71,7 @@ export default function ApiKeysPage() {
         )}
         <Card
           title="Your keys"
-          description={keys ? `${keys.length - revokedCount} active or expired, ${revokedCount} revoked` : undefined}
+          description={keys ? summarize(keys) : undefined}
         >
           <ErrorAlert error={error} className="mb-4" />
           {revokedCount > 0 && (
