@@ -14,16 +14,22 @@ export function stripCode(markdown: string): string {
   return text;
 }
 
-const MENTION = /(^|[^A-Za-z0-9._%+\-@/`])@([A-Za-z0-9][A-Za-z0-9._-]{0,63})/g;
+const MENTION = /(^|[^A-Za-z0-9._%+\-@/`])@([A-Za-z0-9][A-Za-z0-9._-]*)/g;
+/** Handles (agent names, e-mail local parts) are at most 64 characters. */
+const MAX_HANDLE = 64;
 
 export function parseMentions(markdown: string): ParsedMentions {
   const text = stripCode(markdown);
   const names: string[] = [];
   let all = false;
   for (const m of text.matchAll(MENTION)) {
-    // A trailing "." or "-" ends the sentence, not the handle ("thanks @bob.").
-    const name = m[2].replace(/[.\-_]+$/, '').toLowerCase();
-    if (!name) continue;
+    // A trailing "." or "-" ends the sentence, not the handle ("thanks @bob."). Trimmed by hand: a regex
+    // anchored at the end would be quadratic on a long run of dots.
+    let end = m[2].length;
+    while (end > 0 && '.-_'.includes(m[2][end - 1])) end--;
+    const name = m[2].slice(0, end).toLowerCase();
+    // A longer word is no mention at all, rather than a mention of its first 64 characters.
+    if (!name || name.length > MAX_HANDLE) continue;
     if (name === 'all') all = true;
     else if (!names.includes(name)) names.push(name);
   }
