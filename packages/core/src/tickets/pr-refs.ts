@@ -39,7 +39,7 @@ export function parsePullRequestRefs(text: string, defaultRepository?: string | 
   // URLs are removed before the short forms, so "github.com/a/b/pull/1" is not also read as "a/b#…".
   const noUrls = clean.replace(/https?:\/\/\S+/g, (u) => ' '.repeat(u.length));
   for (const m of noUrls.matchAll(SHORT_REPO)) {
-    add({ provider: 'github', repo: `${m[2]}/${m[3]}`.toLowerCase(), number: Number(m[4]), url: githubPrUrl(m[2], m[3], Number(m[4])) });
+    add({ provider: 'github', repo: `${m[2]}/${m[3]}`.toLowerCase().replace(/\.git$/, ''), number: Number(m[4]), url: githubPrUrl(m[2], m[3], Number(m[4])) });
   }
   if (defaultRepository && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(defaultRepository)) {
     const [owner, repo] = defaultRepository.split('/');
