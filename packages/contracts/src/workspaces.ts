@@ -40,6 +40,10 @@ export const ZWorkspace = z
     archivedAt: ZIsoDate.nullable(),
     isDefault: z.boolean(),
     role: ZRole.nullable().openapi({ description: "The caller's role here (null for an instance admin who is not a member)" }),
+    permissions: z
+      .record(z.string(), z.boolean())
+      .openapi({ description: 'What the caller may do here, by permission (`workspace.update`, `members.manage`, `tickets.write`, …)' }),
+    grantableRoles: z.array(ZRole).openapi({ description: 'Roles the caller may give or take away' }),
     createdAt: ZIsoDate,
     updatedAt: ZIsoDate,
     version: z.number().int(),

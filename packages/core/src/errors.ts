@@ -18,6 +18,13 @@ export class DomainError extends Error {
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
 export const forbidden = (message = 'you do not have permission to do this') => new DomainError('FORBIDDEN', message);
 export const conflict = (message: string, details?: Record<string, unknown>) => new DomainError('CONFLICT', message, details);
+/** The resource moved on since the caller read it (optimistic concurrency). */
+export const staleVersion = (what: string, currentVersion: number | null, yourVersion?: number) =>
+  new DomainError('CONFLICT', `the ${what} was changed by someone else; reload and retry`, {
+    reason: 'stale_version',
+    currentVersion,
+    yourVersion: yourVersion ?? null,
+  });
 export const unauthenticated = (message = 'authentication required') => new DomainError('UNAUTHENTICATED', message);
 export const validation = (issues: FieldIssue[], message = 'request is not valid') =>
   new DomainError('VALIDATION_ERROR', message, { issues });

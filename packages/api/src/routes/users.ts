@@ -1,6 +1,6 @@
 // Instance admin: the humans of this instance.
-import { ZCreatedUser, ZCreateUserRequest, ZUpdateUserRequest, ZUser, z } from '@mc/contracts';
-import { createUser, deleteUser, findUsers, updateUser } from '@mc/core';
+import { ZCreatedUser, ZCreateUserRequest, ZIsoDate, ZUpdateUserRequest, ZUser, z } from '@mc/contracts';
+import { createUser, deleteUser, findUsers, issuePasswordLink, updateUser } from '@mc/core';
 import type { RouteBuilder } from '../http';
 
 const ZUserParam = z.object({ id: z.string().min(1).max(64) });
@@ -58,5 +58,17 @@ export function registerUserRoutes(r: RouteBuilder) {
     params: ZUserParam,
     response: ZUser,
     handler: ({ ctx, params }) => deleteUser(ctx, params.id),
+  });
+
+  r.define({
+    method: 'post',
+    path: '/api/v1/users/{id}/password-link',
+    operationId: 'issuePasswordLink',
+    summary: 'A new one-time set-password link for a user (instance admin); earlier unused links stop working',
+    tags: ['Users'],
+    auth: 'user',
+    params: ZUserParam,
+    response: z.object({ userId: z.string(), setPasswordUrl: z.string(), expiresAt: ZIsoDate }).openapi('PasswordLink'),
+    handler: ({ ctx, params, c }) => issuePasswordLink(ctx, params.id, new URL(c.req.url).origin),
   });
 }

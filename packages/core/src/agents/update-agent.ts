@@ -2,7 +2,7 @@ import { agents } from '@mc/db';
 import { and, eq } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
-import { conflict, DomainError, isUniqueViolation } from '../errors';
+import { conflict, DomainError, isUniqueViolation, staleVersion } from '../errors';
 import { assertCanManage, requireAgentAccess } from './agent-access';
 import { toAgentDto } from './agent-dto';
 
@@ -22,7 +22,7 @@ export async function updateAgent(ctx: Ctx, agentId: string, input: UpdateAgentI
       assertCanManage(a, { selfAllowed: true });
       if (a.agent.status === 'deleted') throw new DomainError('NOT_FOUND', 'agent not found');
       if (input.version !== undefined && input.version !== a.agent.version) {
-        throw new DomainError('CONFLICT', 'the agent was changed by someone else; reload and retry', { currentVersion: a.agent.version });
+        throw staleVersion('agent', a.agent.version, input.version);
       }
       const { version: _v, ...fields } = input;
       const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));

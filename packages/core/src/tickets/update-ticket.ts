@@ -2,7 +2,7 @@ import { epics, tickets } from '@mc/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
-import { DomainError } from '../errors';
+import { DomainError, staleVersion } from '../errors';
 import { publishLive } from '../events/live';
 import { assertCanWrite, isHeld, requireTicketAccess } from './ticket-access';
 import { toTicketDto, type TicketRow } from './ticket-dto';
@@ -57,7 +57,7 @@ export async function updateTicket(ctx: Ctx, ticketId: string, input: UpdateTick
     assertCanWrite(a);
     const t = a.ticket;
     if (input.version !== undefined && input.version !== t.version) {
-      throw new DomainError('CONFLICT', 'the ticket was changed by someone else; reload and retry', { currentVersion: t.version });
+      throw staleVersion('ticket', t.version, input.version);
     }
     const now = tx.clock.now();
     const changes: Partial<TicketRow> = {};

@@ -6,7 +6,7 @@ import { recordActivity } from '../activity/record-activity';
 import { SET_PASSWORD_TOKEN_TTL_MS } from '../auth/auth.rules';
 import { requireInstanceAdmin, requireUser } from '../auth/guards';
 import { inTransaction, type Ctx } from '../context';
-import { conflict, DomainError, isUniqueViolation, notFound } from '../errors';
+import { conflict, DomainError, isUniqueViolation, notFound, staleVersion } from '../errors';
 import { hashPassword, newSecret, sha256 } from '../shared/crypto';
 import { ID_PREFIX, newId } from '../shared/ids';
 import { getDefaultWorkspaceId } from '../settings/settings';
@@ -59,19 +59,7 @@ export async function createUser(
           updatedAt: now,
         })
         .returning();
-      let setPasswordUrl: string | null = null;
-      if (!passwordHash) {
-        const token = newSecret('mcp_');
-        await tx.db.insert(userTokens).values({
-          id: newId(ID_PREFIX.userToken, now.getTime()),
-          userId: user.id,
-          purpose: 'set_password',
-          tokenHash: sha256(token),
-          expiresAt: new Date(now.getTime() + SET_PASSWORD_TOKEN_TTL_MS),
-          createdAt: now,
-        });
-        setPasswordUrl = `${(tx.config.publicUrl ?? baseUrl).replace(/\/$/, '')}/set-password?token=${encodeURIComponent(token)}`;
-      }
+      const setPasswordUrl = passwordHash ? null : await insertPasswordLink(tx, user.id, baseUrl);
       const defaultWorkspaceId = await getDefaultWorkspaceId(tx);
       if (defaultWorkspaceId) {
         await tx.db
@@ -96,6 +84,46 @@ export async function createUser(
   }
 }
 
+/** Store a one-time set-password token (hash only) and return the link that carries it. */
+async function insertPasswordLink(ctx: Ctx, userId: string, baseUrl: string): Promise<string> {
+  const now = ctx.clock.now();
+  const token = newSecret('mcp_');
+  await ctx.db.insert(userTokens).values({
+    id: newId(ID_PREFIX.userToken, now.getTime()),
+    userId,
+    purpose: 'set_password',
+    tokenHash: sha256(token),
+    expiresAt: new Date(now.getTime() + SET_PASSWORD_TOKEN_TTL_MS),
+    createdAt: now,
+  });
+  return `${(ctx.config.publicUrl ?? baseUrl).replace(/\/$/, '')}/set-password?token=${encodeURIComponent(token)}`;
+}
+
+/**
+ * POST /users/{id}/password-link (instance admin) — a new one-time set-password link, for a lost link or a
+ * forgotten password. Earlier unused links stop working; the current password keeps working until the new one is set.
+ */
+export async function issuePasswordLink(ctx: Ctx, userId: string, baseUrl: string) {
+  requireInstanceAdmin(ctx);
+  return inTransaction(ctx, async (tx) => {
+    const [user] = await tx.db.select().from(users).where(eq(users.id, userId)).limit(1);
+    if (!user) throw notFound('user');
+    const now = tx.clock.now();
+    await tx.db
+      .update(userTokens)
+      .set({ usedAt: now })
+      .where(and(eq(userTokens.userId, userId), eq(userTokens.purpose, 'set_password'), isNull(userTokens.usedAt)));
+    const setPasswordUrl = await insertPasswordLink(tx, userId, baseUrl);
+    await recordActivity(tx, {
+      workspaceId: null,
+      action: 'user.password_link_issued',
+      target: { kind: 'user', id: userId },
+      summary: `issued a set-password link for ${user.email}`,
+    });
+    return { userId, setPasswordUrl, expiresAt: new Date(now.getTime() + SET_PASSWORD_TOKEN_TTL_MS).toISOString() };
+  });
+}
+
 async function countActiveAdmins(ctx: Ctx) {
   const [{ n }] = await ctx.db
     .select({ n: count() })
@@ -111,7 +139,7 @@ export async function updateUser(ctx: Ctx, id: string, input: { name?: string; i
     const [user] = await tx.db.select().from(users).where(eq(users.id, id)).for('update').limit(1);
     if (!user) throw notFound('user');
     if (input.version !== undefined && input.version !== user.version) {
-      throw new DomainError('CONFLICT', 'the user was changed by someone else; reload and retry', { currentVersion: user.version });
+      throw staleVersion('user', user.version, input.version);
     }
     const losesAdmin = user.isInstanceAdmin && !user.disabledAt && (input.isInstanceAdmin === false || input.disabled === true);
     if (losesAdmin && (await countActiveAdmins(tx)) <= 1) throw conflict('the instance must keep at least one active admin');

@@ -43,7 +43,7 @@ export async function createWorkspace(ctx: Ctx, input: CreateWorkspaceInput) {
         summary: `created workspace ${ws.emoji} ${ws.name}`,
         metadata: { slug: ws.slug },
       });
-      return toWorkspaceDto(ws, 'owner', await getDefaultWorkspaceId(tx));
+      return toWorkspaceDto(ws, 'owner', await getDefaultWorkspaceId(tx), tx.principal);
     });
   } catch (err) {
     if (isUniqueViolation(err, 'workspaces_slug_key')) {

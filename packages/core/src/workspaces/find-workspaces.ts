@@ -62,7 +62,7 @@ export async function findWorkspaces(ctx: Ctx, input: FindWorkspacesInput) {
       total = plan.offset === 0 ? 0 : await countWorkspaces(ctx, me.isInstanceAdmin, join, where);
     }
   }
-  return toPage(rowsOut, input, plan, sortColumns, idColumn, (r) => toWorkspaceDto(r.workspace, r.role as WorkspaceRole | null, r.defaultId), total);
+  return toPage(rowsOut, input, plan, sortColumns, idColumn, (r) => toWorkspaceDto(r.workspace, r.role as WorkspaceRole | null, r.defaultId, ctx.principal), total);
 }
 
 async function countWorkspaces(ctx: Ctx, all: boolean, join: SQL | undefined, where: (SQL | undefined)[]): Promise<number> {

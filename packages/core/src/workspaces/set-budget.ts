@@ -43,6 +43,6 @@ export async function setBudget(ctx: Ctx, idOrSlug: string, input: SetBudgetInpu
       summary: 'changed the budget',
       metadata: { before, after },
     });
-    return toWorkspaceDto(row, role, await getDefaultWorkspaceId(tx));
+    return toWorkspaceDto(row, role, await getDefaultWorkspaceId(tx), tx.principal);
   });
 }

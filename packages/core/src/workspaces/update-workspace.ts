@@ -2,7 +2,7 @@ import { workspaces } from '@mc/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
-import { conflict, DomainError, forbidden, isUniqueViolation } from '../errors';
+import { conflict, DomainError, forbidden, isUniqueViolation, staleVersion } from '../errors';
 import { getDefaultWorkspaceId } from '../settings/settings';
 import { requireWorkspaceAccess, type WorkspaceRow } from './workspace-access';
 import { toWorkspaceDto } from './workspace-dto';
@@ -32,10 +32,7 @@ export async function updateWorkspaceRow(ctx: Ctx, ws: WorkspaceRow, changes: Pa
     .returning();
   if (!row) {
     const [current] = await ctx.db.select({ version: workspaces.version }).from(workspaces).where(eq(workspaces.id, ws.id));
-    throw new DomainError('CONFLICT', 'the workspace was changed by someone else; reload and retry', {
-      currentVersion: current?.version ?? null,
-      yourVersion: expectedVersion,
-    });
+    throw staleVersion('workspace', current?.version ?? null, expectedVersion);
   }
   return row;
 }
@@ -77,7 +74,7 @@ export async function updateWorkspace(ctx: Ctx, idOrSlug: string, input: UpdateW
           summary: `${archived ? 'archived' : 'restored'} workspace ${row.name}`,
         });
       }
-      return toWorkspaceDto(row, access.role, await getDefaultWorkspaceId(tx));
+      return toWorkspaceDto(row, access.role, await getDefaultWorkspaceId(tx), tx.principal);
     });
   } catch (err) {
     if (isUniqueViolation(err, 'workspaces_slug_key')) {

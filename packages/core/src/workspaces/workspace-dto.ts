@@ -1,7 +1,27 @@
 import type { WorkspaceRole } from '@mc/contracts';
+import type { Principal } from '../context';
 import type { WorkspaceRow } from './workspace-access';
+import { canManageRole, roleAllows, WORKSPACE_PERMISSIONS, WRITE_PERMISSIONS, type WorkspacePermission } from './workspaces.rules';
 
-export function toWorkspaceDto(w: WorkspaceRow, role: WorkspaceRole | null, defaultWorkspaceId: string | null) {
+const ALL_ROLES: WorkspaceRole[] = ['owner', 'admin', 'member', 'viewer'];
+
+/**
+ * What the caller may do here, computed from the rules table so that clients (the dashboard) show the right
+ * controls without re-implementing the rules.
+ */
+export function permissionsFor(w: WorkspaceRow, role: WorkspaceRole | null, viewer: Principal) {
+  const effective: WorkspaceRole | null = viewer.kind === 'user' && viewer.isInstanceAdmin ? 'owner' : role;
+  const permissions = Object.fromEntries(
+    (Object.keys(WORKSPACE_PERMISSIONS) as WorkspacePermission[]).map((p) => [
+      p,
+      !!effective && roleAllows(effective, p) && !(w.archivedAt && WRITE_PERMISSIONS.has(p)),
+    ]),
+  ) as Record<WorkspacePermission, boolean>;
+  const grantableRoles = effective && !w.archivedAt ? ALL_ROLES.filter((r) => roleAllows(effective, 'members.manage') && canManageRole(effective, r)) : [];
+  return { permissions, grantableRoles };
+}
+
+export function toWorkspaceDto(w: WorkspaceRow, role: WorkspaceRole | null, defaultWorkspaceId: string | null, viewer: Principal) {
   return {
     id: w.id,
     slug: w.slug,
@@ -19,6 +39,7 @@ export function toWorkspaceDto(w: WorkspaceRow, role: WorkspaceRole | null, defa
     archivedAt: w.archivedAt?.toISOString() ?? null,
     isDefault: w.id === defaultWorkspaceId,
     role,
+    ...permissionsFor(w, role, viewer),
     createdAt: w.createdAt.toISOString(),
     updatedAt: w.updatedAt.toISOString(),
     version: w.version,
