@@ -581,6 +581,47 @@ describe('deactivate, activate, delete', () => {
   const ids = (r: { body: any }) => (r.body.data as { id: string }[]).map((x) => x.id);
 });
 
+describe('editing an agent', () => {
+  it('the agent edits its own profile; admins may too; members, viewers and peers may not', async () => {
+    const a = await activeAgent(h, t.admin.key, t.ws.slug);
+    const peer = await activeAgent(h, t.admin.key, t.ws.slug);
+    const mine = expectOk(
+      await h.call('PATCH', `/api/v1/agents/${a.id}`, { key: a.key, body: { description: 'now with tests', capabilities: ['test', 'test', 'code'] } }),
+    );
+    expect(mine).toMatchObject({ id: a.id, description: 'now with tests', capabilities: ['test', 'code'], version: 3 });
+    const byAdmin = expectOk(await h.call('PATCH', `/api/v1/agents/${a.id}`, { key: t.admin.key, body: { endpoint: null } }));
+    expect(byAdmin).toMatchObject({ endpoint: null, version: 4 });
+    for (const key of [t.member.key, t.viewer.key, peer.key]) {
+      expectError(await h.call('PATCH', `/api/v1/agents/${a.id}`, { key, body: { description: 'hijacked' } }), 403, 'FORBIDDEN');
+    }
+    expect(expectOk(await h.call('GET', `/api/v1/agents/${a.id}`, { key: t.member.key })).description).toBe('now with tests');
+    expect((await agentActivity(h, t.ws.id, 'agent.updated')).filter((e) => e.target.id === a.id)).toHaveLength(2);
+  });
+
+  it('validates like registration, refuses a taken name (409) and a stale version (409)', async () => {
+    const a = await activeAgent(h, t.admin.key, t.ws.slug);
+    const other = await registerPending(h, t.ws.slug);
+    for (const [body, field] of [
+      [{ endpoint: 'ftp://x' }, 'endpoint'],
+      [{ name: 'has space' }, 'name'],
+      [{ capabilities: Array.from({ length: 33 }, (_, i) => `c${i}`) }, 'capabilities'],
+      [{ status: 'active' }, 'status'],
+    ] as const) {
+      const r = await h.call('PATCH', `/api/v1/agents/${a.id}`, { key: a.key, body });
+      expectError(r, 400, 'VALIDATION_ERROR');
+      expect(issueFields(r)).toEqual([field]);
+    }
+    const dup = await h.call('PATCH', `/api/v1/agents/${a.id}`, { key: a.key, body: { name: other.name.toUpperCase() } });
+    expect(expectError(dup, 409, 'CONFLICT').details.issues).toEqual([expect.objectContaining({ field: 'name' })]);
+
+    const current = expectOk(await h.call('GET', `/api/v1/agents/${a.id}`, { key: t.admin.key })).version as number;
+    expectError(await h.call('PATCH', `/api/v1/agents/${a.id}`, { key: t.admin.key, body: { description: 'x' }, headers: { 'if-match': String(current - 1) } }), 409, 'CONFLICT');
+    expectError(await h.call('PATCH', `/api/v1/agents/${a.id}`, { key: t.admin.key, body: { description: 'x', version: current + 1 } }), 409, 'CONFLICT');
+    const ok = expectOk(await h.call('PATCH', `/api/v1/agents/${a.id}`, { key: t.admin.key, body: { description: 'x' }, headers: { 'if-match': String(current) } }));
+    expect(ok.version).toBe(current + 1);
+  });
+});
+
 describe('the activity log', () => {
   it('records registration, approval, rejection, rotation, deactivation, activation and deletion with their actors', async () => {
     const w = await createTeam(h);
@@ -664,5 +705,24 @@ describe('registration rate limit', () => {
     // Next minute: the flooding IP may register again.
     clock.advance(60_000);
     expectOk(await register(rl, { workspace: ws.slug, name: agentName('later') }, from(flood)), 202);
+  });
+
+  it('behind no trusted proxy, a forged X-Forwarded-For does not escape the limit', async () => {
+    const direct = await createHarness({ clock, limits: { anonPerMinute: 3 }, trustProxy: false });
+    try {
+      const dws = await createWorkspace(direct, direct.admin.key);
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const r = await register(direct, { workspace: dws.slug, name: agentName('forged') }, { 'x-forwarded-for': `198.51.100.${i + 1}` });
+        statuses.push(r.status);
+      }
+      expect(statuses).toEqual([202, 202, 202, 429, 429]);
+      const rows = await direct.database.db.query.agents.findMany({ where: (a, { eq }) => eq(a.workspaceId, dws.id) });
+      expect(rows).toHaveLength(3);
+      // The forged header is not taken as the registration IP either.
+      expect(rows.every((r) => !r.registrationIp?.startsWith('198.51.100.'))).toBe(true);
+    } finally {
+      await direct.close();
+    }
   });
 });
