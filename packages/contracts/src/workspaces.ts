@@ -39,7 +39,9 @@ export const ZWorkspace = z
     archived: z.boolean(),
     archivedAt: ZIsoDate.nullable(),
     isDefault: z.boolean(),
-    role: ZRole.nullable().openapi({ description: "The caller's role here (null for an instance admin who is not a member)" }),
+    // Not `ZRole.nullable()`: zod-to-openapi would register that under ZRole's name, turning the shared
+    // WorkspaceRole component nullable (and request bodies that take a role would document null as valid).
+    role: z.enum(WORKSPACE_ROLES).nullable().openapi({ description: "The caller's role here (null for an instance admin who is not a member)" }),
     permissions: z
       .record(z.string(), z.boolean())
       .openapi({ description: 'What the caller may do here, by permission (`workspace.update`, `members.manage`, `tickets.write`, …)' }),
