@@ -259,6 +259,11 @@ describe('OpenAPI document', () => {
     const publicOps = ops.filter((o) => Array.isArray(o.op.security) && o.op.security.length === 0).map((o) => `${o.method} ${o.path}`);
     const builderPublic = h.app.builder.routes.filter((x) => x.auth === 'public').map((x) => `${x.method} ${x.path}`);
     expect(publicOps.sort()).toEqual(builderPublic.sort());
+    // Shared components stay as strict as the server: a role is never null in a request.
+    expect(r.body.components.schemas.WorkspaceRole).toEqual({ type: 'string', enum: ['owner', 'admin', 'member', 'viewer'] });
+    for (const [name, schema] of Object.entries(r.body.components.schemas as Record<string, any>)) {
+      if (/Request$/.test(name)) expect(schema.nullable, name).toBeUndefined();
+    }
     const swagger = await h.call('GET', '/api-docs');
     expect(swagger.status).toBe(200);
     expect(swagger.headers.get('content-type')).toMatch(/text\/html/);
