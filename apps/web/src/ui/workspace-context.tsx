@@ -89,6 +89,7 @@ export function WorkspaceShell({ children }: { children: ReactNode }) {
   const base = `/w/${encodeURIComponent(value.workspace.slug)}`;
   const tabs = [
     { href: base, label: 'Overview', active: pathname === base },
+    { href: `${base}/board`, label: 'Board', active: pathname.startsWith(`${base}/board`) || pathname.startsWith(`${base}/tickets`) },
     { href: `${base}/agents`, label: 'Agents', active: pathname.startsWith(`${base}/agents`) },
     { href: `${base}/members`, label: 'Members', active: pathname.startsWith(`${base}/members`) },
     { href: `${base}/activity`, label: 'Activity', active: pathname.startsWith(`${base}/activity`) },

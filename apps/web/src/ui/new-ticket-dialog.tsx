@@ -1,0 +1,226 @@
+'use client';
+// "New ticket": title, markdown description, priority, labels, required capabilities, epic (an epic can be
+// created on the spot) and, for admins, an assignee. POST /tickets.
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { api, toApiError, type ApiError } from './api';
+import { Button, ErrorAlert, SelectField, TextArea, TextField } from './components';
+import { PRIORITIES, PRIORITY_LABEL, splitList, type Epic, type People, type Ticket, type TicketPriority } from './tickets';
+
+export function NewTicketDialog({
+  open,
+  workspaceId,
+  epics,
+  people,
+  canAssign,
+  onClose,
+  onCreated,
+  onEpicCreated,
+}: {
+  open: boolean;
+  workspaceId: string;
+  epics: Epic[];
+  people: People;
+  canAssign: boolean;
+  onClose(): void;
+  onCreated(t: Ticket): void;
+  onEpicCreated(e: Epic): void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const [title, setTitle] = useState('');
+  const [description, setDescription] = useState('');
+  const [priority, setPriority] = useState<TicketPriority>('medium');
+  const [labels, setLabels] = useState('');
+  const [caps, setCaps] = useState('');
+  const [epicId, setEpicId] = useState('');
+  const [assignee, setAssignee] = useState('');
+  const [newEpic, setNewEpic] = useState<string | null>(null);
+  const [epicError, setEpicError] = useState<ApiError | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [pending, setPending] = useState(false);
+
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) {
+      setTitle('');
+      setDescription('');
+      setPriority('medium');
+      setLabels('');
+      setCaps('');
+      setEpicId('');
+      setAssignee('');
+      setNewEpic(null);
+      setError(null);
+      d.showModal();
+    } else if (!open && d.open) d.close();
+  }, [open]);
+
+  async function createEpic() {
+    if (!newEpic?.trim()) return;
+    setEpicError(null);
+    try {
+      const e = await api<Epic>('POST', '/epics', { workspaceId, title: newEpic.trim() });
+      onEpicCreated(e);
+      setEpicId(e.id);
+      setNewEpic(null);
+    } catch (err) {
+      setEpicError(toApiError(err));
+    }
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setPending(true);
+    setError(null);
+    try {
+      const [kind, id] = assignee.split(':');
+      const t = await api<Ticket>('POST', '/tickets', {
+        workspaceId,
+        title,
+        description,
+        priority,
+        labels: splitList(labels),
+        requiredCapabilities: splitList(caps),
+        epicId: epicId || null,
+        ...(canAssign && id ? { assignee: kind === 'agent' ? { agentId: id } : { userId: id } } : {}),
+      });
+      onCreated(t);
+      onClose();
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setPending(false);
+    }
+  }
+
+  const fe = (f: string) => error?.fieldError(f);
+  const listErr = (f: string) => error?.issues.find((i) => i.field === f || i.field.startsWith(`${f}.`))?.message;
+
+  return (
+    <dialog
+      ref={ref}
+      aria-labelledby={titleId}
+      onClose={onClose}
+      onCancel={(e) => pending && e.preventDefault()}
+      className="m-auto w-full max-w-xl rounded-lg bg-white p-0 shadow-xl backdrop:bg-slate-900/40"
+    >
+      {open && (
+        <form onSubmit={submit} className="space-y-4 p-5" data-testid="new-ticket-form">
+          <h2 id={titleId} className="text-base font-semibold text-slate-900">
+            New ticket
+          </h2>
+          <TextField id="ticket-title" label="Title" required maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} error={fe('title')} autoFocus />
+          <TextArea
+            id="ticket-description"
+            label="Description"
+            hint="Markdown: **bold**, `code`, lists, links. PR references (PR#12, owner/repo#12, PR URLs) become links."
+            rows={6}
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            error={fe('description')}
+          />
+          <div className="grid gap-4 sm:grid-cols-2">
+            <SelectField id="ticket-priority" label="Priority" value={priority} onChange={(e) => setPriority(e.target.value as TicketPriority)}>
+              {PRIORITIES.map((p) => (
+                <option key={p} value={p}>
+                  {PRIORITY_LABEL[p]}
+                </option>
+              ))}
+            </SelectField>
+            <div>
+              <SelectField
+                id="ticket-epic"
+                label="Epic"
+                value={epicId}
+                onChange={(e) => {
+                  if (e.target.value === '__new') setNewEpic('');
+                  else setEpicId(e.target.value);
+                }}
+                error={fe('epicId')}
+              >
+                <option value="">None</option>
+                {epics.map((ep) => (
+                  <option key={ep.id} value={ep.id}>
+                    {ep.title}
+                  </option>
+                ))}
+                <option value="__new">+ New epic…</option>
+              </SelectField>
+              {newEpic !== null && (
+                <div className="mt-2 flex items-end gap-2">
+                  <TextField
+                    id="new-epic-title"
+                    label="New epic"
+                    hideLabel
+                    placeholder="Epic title"
+                    value={newEpic}
+                    onChange={(e) => setNewEpic(e.target.value)}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Enter') {
+                        e.preventDefault();
+                        void createEpic();
+                      }
+                    }}
+                    error={epicError?.fieldError('title') ?? epicError?.message}
+                    className="flex-1"
+                    autoFocus
+                  />
+                  <Button size="sm" variant="secondary" onClick={() => void createEpic()} disabled={!newEpic.trim()}>
+                    Add
+                  </Button>
+                  <Button size="sm" variant="ghost" onClick={() => setNewEpic(null)}>
+                    Cancel
+                  </Button>
+                </div>
+              )}
+            </div>
+          </div>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <TextField id="ticket-labels" label="Labels" placeholder="backend, bug" hint="Comma-separated" value={labels} onChange={(e) => setLabels(e.target.value)} error={listErr('labels')} />
+            <TextField
+              id="ticket-capabilities"
+              label="Required capabilities"
+              placeholder="typescript, postgres"
+              hint="Only agents with all of these can take it"
+              value={caps}
+              onChange={(e) => setCaps(e.target.value)}
+              error={listErr('requiredCapabilities')}
+              spellCheck={false}
+            />
+          </div>
+          {canAssign && (
+            <SelectField id="ticket-assignee" label="Assignee" value={assignee} onChange={(e) => setAssignee(e.target.value)} hint="Optional: who should take it">
+              <option value="">Nobody (any capable agent)</option>
+              {people.agents.length > 0 && (
+                <optgroup label="Agents">
+                  {people.agents.map((a) => (
+                    <option key={a.id} value={`agent:${a.id}`}>
+                      {a.name}
+                    </option>
+                  ))}
+                </optgroup>
+              )}
+              <optgroup label="Members">
+                {people.members.map((m) => (
+                  <option key={m.userId} value={`user:${m.userId}`}>
+                    {m.name} ({m.email})
+                  </option>
+                ))}
+              </optgroup>
+            </SelectField>
+          )}
+          <ErrorAlert error={error} fields={['title', 'description', 'epicId', 'labels', 'requiredCapabilities']} />
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" onClick={onClose} disabled={pending}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={pending}>
+              Create ticket
+            </Button>
+          </div>
+        </form>
+      )}
+    </dialog>
+  );
+}

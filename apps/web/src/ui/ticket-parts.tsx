@@ -1,0 +1,212 @@
+'use client';
+// Pieces shared by the board, the ticket list and the ticket page: badges, the live indicator, the lease
+// countdown and the comment box with @mention autocomplete.
+import { useId, useMemo, useRef, useState, type KeyboardEvent, type TextareaHTMLAttributes } from 'react';
+import { Badge, cx } from './components';
+import { countdown, PRIORITY_LABEL, PRIORITY_TONE, STATUS_LABEL, STATUS_TONE, useNow, type LiveState, type Ticket, type TicketPriority, type TicketStatus } from './tickets';
+
+export function PriorityBadge({ priority }: { priority: TicketPriority }) {
+  return (
+    <Badge tone={PRIORITY_TONE[priority]} title={`Priority: ${PRIORITY_LABEL[priority]}`}>
+      <span data-testid="priority">{PRIORITY_LABEL[priority]}</span>
+    </Badge>
+  );
+}
+
+export function StatusBadge({ status }: { status: TicketStatus }) {
+  return (
+    <Badge tone={STATUS_TONE[status]}>
+      <span data-testid="status">{STATUS_LABEL[status]}</span>
+    </Badge>
+  );
+}
+
+export function LabelChip({ label }: { label: string }) {
+  return <span className="inline-flex items-center rounded bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-600">{label}</span>;
+}
+
+const LIVE_TEXT: Record<LiveState, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…' };
+
+/** Whether the live event stream is connected. */
+export function LiveIndicator({ state }: { state: LiveState }) {
+  return (
+    <span
+      data-testid="live-indicator"
+      data-state={state}
+      role="status"
+      title={state === 'live' ? 'Changes made by agents and people appear here as they happen' : 'Live updates are not connected; changes appear after they reconnect'}
+      className={cx(
+        'inline-flex items-center gap-1.5 rounded-full px-2.5 py-1 text-xs font-medium ring-1 ring-inset',
+        state === 'live' ? 'bg-emerald-50 text-emerald-700 ring-emerald-200' : 'bg-amber-50 text-amber-800 ring-amber-200',
+      )}
+    >
+      <span className={cx('h-2 w-2 rounded-full', state === 'live' ? 'animate-pulse bg-emerald-500' : 'bg-amber-500')} aria-hidden="true" />
+      {LIVE_TEXT[state]}
+    </span>
+  );
+}
+
+/** Time left on a claim's lease, ticking; "expiring" once it has run out (the sweeper puts it back soon). */
+export function LeaseCountdown({ ticket, className }: { ticket: Pick<Ticket, 'leaseExpiresAt' | 'status' | 'claimedBy'>; className?: string }) {
+  const now = useNow(1000);
+  if (!ticket.claimedBy || ticket.status !== 'in_progress' || !ticket.leaseExpiresAt) return null;
+  const left = countdown(ticket.leaseExpiresAt, now);
+  return (
+    <span
+      data-testid="lease"
+      title={`Lease until ${new Date(ticket.leaseExpiresAt).toLocaleString()}; renewed by the holder's writes and heartbeats`}
+      className={cx('inline-flex items-center gap-1 font-mono text-[11px] tabular-nums', left ? 'text-slate-500' : 'text-amber-700', className)}
+    >
+      <span aria-hidden="true">⏱</span>
+      {left ? <span>{left}</span> : <span>lease expired</span>}
+    </span>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------- mentions
+
+export interface MentionCandidate {
+  /** What is inserted after `@`. */
+  handle: string;
+  label: string;
+  kind: 'agent' | 'user' | 'all';
+  hint?: string;
+}
+
+/** The `@query` being typed just before the caret, as the server's mention rule sees a mention start. */
+function mentionAt(text: string, caret: number): { start: number; query: string } | null {
+  const m = /(^|[^A-Za-z0-9._%+\-@/`])@([A-Za-z0-9._-]*)$/.exec(text.slice(0, caret));
+  if (!m) return null;
+  return { start: caret - m[2].length - 1, query: m[2] };
+}
+
+const KIND_ICON: Record<MentionCandidate['kind'], string> = { agent: '🤖', user: '👤', all: '📣' };
+
+/**
+ * A textarea where typing `@` opens the workspace's agents, members and `@all`; ↑/↓ choose, Enter or Tab
+ * inserts, Escape closes; a click inserts too.
+ */
+export function MentionTextarea({
+  value,
+  onValueChange,
+  candidates,
+  className,
+  onKeyDown,
+  ...rest
+}: { value: string; onValueChange(v: string): void; candidates: MentionCandidate[] } & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'value' | 'onChange'>) {
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const listId = useId();
+  const [at, setAt] = useState<{ start: number; query: string } | null>(null);
+  const [active, setActive] = useState(0);
+
+  const matches = useMemo(() => {
+    if (!at) return [];
+    const q = at.query.toLowerCase();
+    const starts = candidates.filter((c) => c.handle.toLowerCase().startsWith(q) || c.label.toLowerCase().startsWith(q));
+    const contains = candidates.filter((c) => !starts.includes(c) && (c.handle.toLowerCase().includes(q) || c.label.toLowerCase().includes(q)));
+    return [...starts, ...contains].slice(0, 8);
+  }, [at, candidates]);
+  const open = !!at && matches.length > 0;
+
+  function sync(el: HTMLTextAreaElement) {
+    const next = el.selectionStart === el.selectionEnd ? mentionAt(el.value, el.selectionStart) : null;
+    if (next && (!at || at.start !== next.start)) setActive(0);
+    setAt(next);
+  }
+
+  function pick(c: MentionCandidate) {
+    const el = ref.current;
+    if (!el || !at) return;
+    const caret = el.selectionStart;
+    const before = value.slice(0, at.start);
+    const after = value.slice(caret);
+    const insert = `@${c.handle}${/^\s/.test(after) ? '' : ' '}`;
+    onValueChange(before + insert + after);
+    setAt(null);
+    const pos = before.length + insert.length;
+    requestAnimationFrame(() => {
+      el.focus();
+      el.setSelectionRange(pos, pos);
+    });
+  }
+
+  function keyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (open) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const d = e.key === 'ArrowDown' ? 1 : -1;
+        setActive((i) => (i + d + matches.length) % matches.length);
+        return;
+      }
+      if ((e.key === 'Enter' && !e.shiftKey && !e.metaKey && !e.ctrlKey) || e.key === 'Tab') {
+        e.preventDefault();
+        pick(matches[Math.min(active, matches.length - 1)]);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        setAt(null);
+        return;
+      }
+    }
+    onKeyDown?.(e);
+  }
+
+  const activeId = open ? `${listId}-${Math.min(active, matches.length - 1)}` : undefined;
+  return (
+    <div className="relative">
+      <textarea
+        ref={ref}
+        value={value}
+        role="combobox"
+        aria-autocomplete="list"
+        aria-expanded={open}
+        aria-controls={open ? listId : undefined}
+        aria-activedescendant={activeId}
+        onChange={(e) => {
+          onValueChange(e.target.value);
+          sync(e.target);
+        }}
+        onKeyDown={keyDown}
+        onKeyUp={(e) => {
+          if (!['ArrowDown', 'ArrowUp', 'Enter', 'Tab', 'Escape'].includes(e.key) || !open) sync(e.currentTarget);
+        }}
+        onClick={(e) => sync(e.currentTarget)}
+        onBlur={() => setTimeout(() => setAt(null), 150)}
+        className={cx(
+          'block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-indigo-600 focus:ring-inset',
+          className,
+        )}
+        {...rest}
+      />
+      {open && (
+        <ul
+          id={listId}
+          role="listbox"
+          aria-label="Mention someone"
+          data-testid="mention-suggestions"
+          className="absolute z-20 mt-1 max-h-64 w-full max-w-sm overflow-y-auto rounded-md bg-white py-1 text-sm shadow-lg ring-1 ring-slate-200"
+        >
+          {matches.map((c, i) => (
+            <li
+              key={`${c.kind}:${c.handle}`}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === active}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                pick(c);
+              }}
+              onMouseEnter={() => setActive(i)}
+              className={cx('flex cursor-pointer items-center gap-2 px-3 py-1.5', i === active ? 'bg-indigo-50 text-indigo-900' : 'text-slate-700')}
+            >
+              <span aria-hidden="true">{KIND_ICON[c.kind]}</span>
+              <span className="font-medium">@{c.handle}</span>
+              <span className="truncate text-xs text-slate-500">{c.hint ?? c.label}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,217 @@
+'use client';
+// Tickets in the dashboard: response types (from the contracts, as types only), status and priority wording, the
+// explanation of a refused move, the people who can hold or be assigned a ticket, and the live event stream.
+import type { ZAgent, ZComment, ZEpic, ZPullRequestLink, ZTicket } from '@mc/contracts';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { z } from 'zod';
+import { ApiError, apiList, qs } from './api';
+import type { Member } from './types';
+
+export type Ticket = z.infer<typeof ZTicket>;
+export type TicketStatus = Ticket['status'];
+export type TicketPriority = Ticket['priority'];
+export type Comment = z.infer<typeof ZComment>;
+export type Epic = z.infer<typeof ZEpic>;
+export type PullRequestLink = z.infer<typeof ZPullRequestLink>;
+export type AgentInfo = z.infer<typeof ZAgent>;
+
+/** Board order; kept in step with TICKET_STATUS_VALUES in @mc/contracts (a value import would pull zod in). */
+export const STATUSES: readonly TicketStatus[] = ['todo', 'in_progress', 'pr_review', 'done', 'closed'];
+export const STATUS_LABEL: Record<TicketStatus, string> = {
+  todo: 'To-do',
+  in_progress: 'In Progress',
+  pr_review: 'PR Review',
+  done: 'Done',
+  closed: 'Closed',
+};
+export const STATUS_TONE: Record<TicketStatus, 'slate' | 'sky' | 'amber' | 'emerald' | 'indigo'> = {
+  todo: 'slate',
+  in_progress: 'sky',
+  pr_review: 'amber',
+  done: 'emerald',
+  closed: 'indigo',
+};
+
+export const PRIORITIES: readonly TicketPriority[] = ['urgent', 'high', 'medium', 'low'];
+export const PRIORITY_LABEL: Record<TicketPriority, string> = { urgent: 'Urgent', high: 'High', medium: 'Medium', low: 'Low' };
+export const PRIORITY_TONE: Record<TicketPriority, 'rose' | 'amber' | 'sky' | 'slate'> = { urgent: 'rose', high: 'amber', medium: 'sky', low: 'slate' };
+
+/**
+ * A hint of the state machine (packages/core/src/tickets/tickets.rules.ts) for planning controls only: which
+ * columns light up while dragging and which move buttons a ticket page offers. The API decides every move; a
+ * refusal it sends is shown as it is.
+ */
+export const NEXT_STATUSES: Record<TicketStatus, readonly TicketStatus[]> = {
+  todo: ['in_progress', 'closed'],
+  in_progress: ['pr_review', 'todo', 'closed'],
+  pr_review: ['done', 'in_progress', 'closed'],
+  done: ['closed'],
+  closed: [],
+};
+
+export function isStatus(v: unknown): v is TicketStatus {
+  return typeof v === 'string' && (STATUSES as readonly string[]).includes(v);
+}
+
+/** Why a move did not happen, in one sentence a person can act on. */
+export function explainMoveError(err: ApiError, ticket: Pick<Ticket, 'number' | 'status'>, to: TicketStatus): string {
+  const head = `Can't move #${ticket.number} from ${STATUS_LABEL[ticket.status]} to ${STATUS_LABEL[to]}`;
+  if (err.code === 'INVALID_TRANSITION') {
+    const allowed = Array.isArray(err.details?.allowed) ? (err.details.allowed as unknown[]).filter(isStatus) : [];
+    return allowed.length ? `${head} — allowed: ${allowed.map((s) => STATUS_LABEL[s]).join(', ')}.` : `${head} — it cannot move anywhere from ${STATUS_LABEL[ticket.status]}.`;
+  }
+  if (err.code === 'CONFLICT' && err.details?.reason === 'stale_version') return `${head} — it changed meanwhile; the board now shows its latest state. Try again.`;
+  if (err.code === 'FORBIDDEN' || err.code === 'CONFLICT') return `${head} — ${sentence(err.message)}`;
+  if (err.code === 'NOT_FOUND') return `#${ticket.number} no longer exists or you can no longer see it.`;
+  return `${head} — ${sentence(err.message)}`;
+}
+
+function sentence(message: string): string {
+  const m = message.trim();
+  return m.endsWith('.') ? m : `${m}.`;
+}
+
+/** Comma- or newline-separated text → unique, trimmed, non-empty values. */
+export function splitList(text: string): string[] {
+  return [...new Set(text.split(/[,\n]/).map((s) => s.trim()).filter(Boolean))];
+}
+
+// ---------------------------------------------------------------------------------------------------- people
+
+export interface People {
+  agents: AgentInfo[];
+  members: Member[];
+  agentName(id: string | null | undefined): string | null;
+  memberName(id: string | null | undefined): string | null;
+  /** Who a ticket is assigned to, by name. */
+  assigneeName(a: Ticket['assignee']): string | null;
+}
+
+/** The workspace's agents (for names of holders and assignees, @mentions) and members; refreshed on demand. */
+export function usePeople(workspaceId: string): People & { reload(): void; error: ApiError | null } {
+  const [agents, setAgents] = useState<AgentInfo[]>([]);
+  const [members, setMembers] = useState<Member[]>([]);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    Promise.all([
+      apiList<AgentInfo>(`/agents${qs({ workspaceId, limit: 200 })}`).catch((e: unknown) => (e instanceof ApiError && e.status === 403 ? { items: [] as AgentInfo[] } : Promise.reject(e))),
+      apiList<Member>(`/workspaces/${workspaceId}/members`),
+    ])
+      .then(([a, m]) => {
+        if (!live) return;
+        setAgents(a.items.filter((x) => x.status !== 'deleted'));
+        setMembers(m.items);
+        setError(null);
+      })
+      .catch((e: unknown) => live && setError(e instanceof ApiError ? e : null));
+    return () => {
+      live = false;
+    };
+  }, [workspaceId, tick]);
+
+  const agentName = useCallback((id: string | null | undefined) => (id ? (agents.find((a) => a.id === id)?.name ?? null) : null), [agents]);
+  const memberName = useCallback((id: string | null | undefined) => (id ? (members.find((m) => m.userId === id)?.name ?? null) : null), [members]);
+  const assigneeName = useCallback(
+    (a: Ticket['assignee']) => (!a ? null : a.kind === 'agent' ? (agentName(a.id) ?? 'an agent') : (memberName(a.id) ?? 'a member')),
+    [agentName, memberName],
+  );
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { agents, members, agentName, memberName, assigneeName, reload, error };
+}
+
+/** A member's @handle: the local part of their e-mail, lower-cased (as the API resolves mentions). */
+export function memberHandle(m: Pick<Member, 'email'>): string {
+  return m.email.split('@')[0].toLowerCase();
+}
+
+// ---------------------------------------------------------------------------------------------------- live
+
+export const LIVE_EVENT_TYPES = ['ticket.created', 'ticket.claimed', 'ticket.moved', 'ticket.updated', 'ticket.released', 'ticket.assigned', 'comment.created'] as const;
+
+export interface LiveEvent {
+  type: string;
+  workspaceId: string;
+  ticketId?: string;
+  agentId?: string;
+  commentId?: string;
+  status?: string;
+  at?: string;
+}
+
+export type LiveState = 'connecting' | 'live' | 'reconnecting';
+
+/**
+ * Subscribe to `GET /api/v1/events?workspaceId=…` (server-sent events). `onEvent` gets each ticket/comment
+ * event; `onResync` is called when the stream comes back after a break (events may have been missed).
+ * EventSource reconnects by itself (the server sends `retry: 3000`).
+ */
+export function useLiveEvents(workspaceId: string, onEvent: (e: LiveEvent) => void, onResync?: () => void): LiveState {
+  const [state, setState] = useState<LiveState>('connecting');
+  const handlers = useRef({ onEvent, onResync });
+  handlers.current = { onEvent, onResync };
+
+  useEffect(() => {
+    if (typeof EventSource === 'undefined') return;
+    let es: EventSource | null = null;
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    let broken = false;
+    let stopped = false;
+    const listener = (ev: MessageEvent) => {
+      try {
+        handlers.current.onEvent(JSON.parse(ev.data) as LiveEvent);
+      } catch {
+        // a malformed line is ignored; the next event or a resync fixes the view
+      }
+    };
+    const connect = () => {
+      es = new EventSource(`/api/v1/events${qs({ workspaceId })}`);
+      for (const t of LIVE_EVENT_TYPES) es.addEventListener(t, listener as EventListener);
+      es.onopen = () => {
+        setState('live');
+        if (broken) handlers.current.onResync?.();
+        broken = false;
+      };
+      es.onerror = () => {
+        broken = true;
+        setState('reconnecting');
+        // A network break reconnects by itself; an HTTP error answer closes the stream for good: retry it.
+        if (es?.readyState === EventSource.CLOSED && !stopped) {
+          es.close();
+          retry = setTimeout(connect, 5000);
+        }
+      };
+    };
+    connect();
+    return () => {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      es?.close();
+    };
+  }, [workspaceId]);
+
+  return state;
+}
+
+/** Ticks every `ms` while mounted, for countdowns. */
+export function useNow(ms = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(t);
+  }, [ms]);
+  return now;
+}
+
+/** "9:41" left until `iso`, or null when it has passed. */
+export function countdown(iso: string | null | undefined, now: number): string | null {
+  if (!iso) return null;
+  const left = Math.floor((new Date(iso).getTime() - now) / 1000);
+  if (left <= 0) return null;
+  const h = Math.floor(left / 3600);
+  const m = Math.floor((left % 3600) / 60);
+  const s = left % 60;
+  return h ? `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}` : `${m}:${String(s).padStart(2, '0')}`;
+}
