@@ -4,7 +4,7 @@
 // become the error envelope. The same zod schemas are registered in the OpenAPI document, so the document
 // cannot drift from what is served.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { ERROR_STATUS, envelope, listEnvelope, ZErrorEnvelope, type ErrorCode, type FieldIssue } from '@mc/contracts';
+import { ERROR_STATUS, envelope, listEnvelope, ZErrorEnvelope, ZListMeta, type ErrorCode, type FieldIssue } from '@mc/contracts';
 import {
   abandonIdempotent,
   beginIdempotent,
@@ -61,6 +61,8 @@ export interface RouteDef<P extends z.ZodObject, Q extends z.ZodObject, B extend
   /** Schema of `data` (of each item for lists). Output is parsed by it: unknown fields never leave. */
   response: R;
   list?: boolean;
+  /** Extra fields of a list's `meta` (e.g. `unreadCount`), returned by the handler in `page.meta`. */
+  listMeta?: z.ZodObject;
   status?: 200 | 201 | 202;
   /** Accept `Idempotency-Key` (creates). */
   idempotent?: boolean;
@@ -273,7 +275,7 @@ export class RouteBuilder {
     const status = def.status ?? 200;
     // A body schema that accepts "no body" (e.g. `.optional().default({})`) makes the body optional.
     const bodyOptional = def.body ? def.body.safeParse(undefined).success : false;
-    const responseSchema = def.list ? listEnvelope(def.response) : envelope(def.response);
+    const responseSchema = def.list ? listEnvelope(def.response, def.listMeta ? ZListMeta.extend(def.listMeta.shape) : ZListMeta) : envelope(def.response);
     const headers = def.idempotent
       ? z.object({ 'idempotency-key': z.string().max(255).optional().openapi({ description: 'Retry-safe create: the same key returns the first result (24 h)' }) })
       : undefined;

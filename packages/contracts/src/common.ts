@@ -20,8 +20,8 @@ export const ZListMeta = z
   .openapi('ListMeta');
 
 /** Success envelope around a page of resources. */
-export function listEnvelope<T extends z.ZodTypeAny>(item: T) {
-  return z.object({ success: z.literal(true), data: z.array(item), meta: ZListMeta });
+export function listEnvelope<T extends z.ZodTypeAny>(item: T, meta: z.ZodObject = ZListMeta) {
+  return z.object({ success: z.literal(true), data: z.array(item), meta });
 }
 
 /**

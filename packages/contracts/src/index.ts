@@ -7,3 +7,4 @@ export * from './activity';
 export * from './health';
 export * from './agents';
 export * from './tickets';
+export * from './events';

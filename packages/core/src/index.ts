@@ -51,3 +51,7 @@ export * from './tickets/find-tickets';
 export * from './tickets/comments';
 export * from './tickets/links';
 export * from './tickets/epics';
+export * from './events/emit-event';
+export * from './notifications/notifications.rules';
+export * from './notifications/notify';
+export * from './notifications/notifications';

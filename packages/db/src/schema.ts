@@ -364,3 +364,51 @@ export const prLinks = pgTable(
   },
   (t) => [uniqueIndex('pr_links_ticket_url_key').on(t.ticketId, t.url), index('pr_links_url_idx').on(t.url)],
 );
+
+/**
+ * The transactional outbox: every domain event, written in the transaction of the change. Webhook delivery and
+ * other asynchronous consumers read it; `id` is time-ordered.
+ */
+export const events = pgTable(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    type: text('type').notNull(),
+    version: integer('version').notNull(),
+    actorKind: text('actor_kind').notNull(),
+    actorId: text('actor_id'),
+    actorName: text('actor_name').notNull(),
+    data: jsonb('data').notNull(),
+    occurredAt: ts('occurred_at').notNull(),
+    /** Set once asynchronous consumers (webhooks) have taken the event. */
+    dispatchedAt: ts('dispatched_at'),
+  },
+  (t) => [
+    index('events_workspace_idx').on(t.workspaceId, t.occurredAt),
+    index('events_undispatched_idx').on(t.id).where(sql`${t.dispatchedAt} IS NULL`),
+  ],
+);
+
+/** What a person or an agent should look at: mentions, assignments, status changes of their tickets, … */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    recipientKind: text('recipient_kind').notNull(),
+    recipientId: text('recipient_id').notNull(),
+    type: text('type').notNull(),
+    content: text('content').notNull(),
+    ticketId: text('ticket_id'),
+    commentId: text('comment_id'),
+    agentId: text('agent_id'),
+    eventId: text('event_id').notNull(),
+    readAt: ts('read_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('notifications_recipient_idx').on(t.recipientKind, t.recipientId, t.createdAt, t.id),
+    index('notifications_unread_idx').on(t.recipientKind, t.recipientId, t.createdAt).where(sql`${t.readAt} IS NULL`),
+  ],
+);

@@ -3,6 +3,7 @@ import { registerActivityRoutes } from './activity';
 import { registerAgentRoutes } from './agents';
 import { registerCommentRoutes } from './comments';
 import { registerEventRoutes } from './events';
+import { registerNotificationRoutes } from './notifications';
 import { registerTicketRoutes } from './tickets';
 import { registerAuthRoutes } from './auth';
 import { registerMemberRoutes } from './members';
@@ -23,4 +24,5 @@ export function registerRoutes(r: RouteBuilder) {
   registerTicketRoutes(r);
   registerCommentRoutes(r);
   registerEventRoutes(r);
+  registerNotificationRoutes(r);
 }

@@ -1,6 +1,7 @@
 import { agentKeys, agents } from '@mc/db';
 import { and, eq, isNull } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
+import { emitEvent } from '../events/emit-event';
 import { inTransaction, type Ctx } from '../context';
 import { DomainError } from '../errors';
 import { assertCanManage, requireAgentAccess } from './agent-access';
@@ -42,6 +43,8 @@ async function moveAgent(ctx: Ctx, agentId: string, to: 'active' | 'deactivated'
       summary: `${VERB[to].past} agent ${row.name}`,
       metadata: { from },
     });
+    const type = to === 'active' ? 'agent.activated' : to === 'deactivated' ? 'agent.deactivated' : 'agent.deleted';
+    await emitEvent(tx, type, row.workspaceId, { agent: { id: row.id, name: row.name } }, { agentId: row.id });
     return toAgentDto(row, tx.principal, now);
   });
 }

@@ -1,6 +1,7 @@
 import { agents } from '@mc/db';
 import { and, eq } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
+import { emitEvent } from '../events/emit-event';
 import { inTransaction, type Ctx } from '../context';
 import { conflict } from '../errors';
 import { postJson } from '../shared/outbound';
@@ -33,6 +34,7 @@ export async function approveAgent(ctx: Ctx, agentId: string) {
       target: { kind: 'agent', id: row.id },
       summary: `approved agent ${row.name}`,
     });
+    await emitEvent(tx, 'agent.approved', row.workspaceId, { agent: { id: row.id, name: row.name } }, { agentId: row.id });
     return row;
   });
 
@@ -88,6 +90,7 @@ export async function rejectAgent(ctx: Ctx, agentId: string, input: { reason: st
       summary: `rejected agent ${row.name}: ${input.reason}`,
       metadata: { reason: input.reason },
     });
+    await emitEvent(tx, 'agent.rejected', row.workspaceId, { agent: { id: row.id, name: row.name }, reason: input.reason }, { agentId: row.id });
     return toAgentDto(row, tx.principal, now);
   });
 }

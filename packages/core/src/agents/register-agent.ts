@@ -1,6 +1,7 @@
 import { agents, workspaces } from '@mc/db';
 import { eq, or } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
+import { emitEvent } from '../events/emit-event';
 import { REGISTRATION_SECRET_PREFIX } from '../auth/auth.rules';
 import { inTransaction, type Ctx } from '../context';
 import { conflict, DomainError, isUniqueViolation } from '../errors';
@@ -63,6 +64,13 @@ export async function registerAgent(ctx: Ctx, input: RegisterAgentInput) {
           summary: `${agent.name} asked to join (pending approval)`,
           metadata: { endpoint: agent.endpoint, capabilities: agent.capabilities, ip: agent.registrationIp },
         },
+      );
+      await emitEvent(
+        { ...tx, principal: { kind: 'agent', agentId: agent.id, workspaceId: ws.id, name: agent.name, capabilities: agent.capabilities, credentialId: 'registration' } },
+        'agent.registered',
+        ws.id,
+        { agent: { id: agent.id, name: agent.name, capabilities: agent.capabilities, endpoint: agent.endpoint } },
+        { agentId: agent.id },
       );
       return {
         agentId: agent.id,

@@ -1,6 +1,7 @@
 import { agentKeys, agents } from '@mc/db';
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
+import { emitEvent } from '../events/emit-event';
 import { inTransaction, type Ctx } from '../context';
 import { conflict, DomainError } from '../errors';
 import { assertCanManage, requireAgentAccess } from './agent-access';
@@ -45,6 +46,13 @@ export async function rotateAgentKey(ctx: Ctx, agentId: string, input: { graceSe
       summary: `rotated ${a.agent.name}'s API key (previous keys work until ${previousKeyExpiresAt.toISOString()})`,
       metadata: { graceSeconds: grace, newKeyId: keyId, gracedKeyIds: graced.map((g) => g.id), by: a.isSelf ? 'self' : 'admin' },
     });
+    await emitEvent(
+      tx,
+      'agent.key_rotated',
+      a.agent.workspaceId,
+      { agent: { id: agentId, name: a.agent.name }, previousKeyExpiresAt: previousKeyExpiresAt.toISOString() },
+      { agentId },
+    );
     return { agentId, apiKey: key, keyId, previousKeyExpiresAt: previousKeyExpiresAt.toISOString(), graceSeconds: grace };
   });
 }

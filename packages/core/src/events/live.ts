@@ -14,6 +14,10 @@ export interface LiveEvent {
   agentId?: string;
   commentId?: string;
   status?: string;
+  /** The outbox event this announces. */
+  eventId?: string;
+  /** Who got a notification from it (`user:<id>` / `agent:<id>`), so that notification long-polls wake. */
+  recipients?: string[];
   at: string;
 }
 

@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
 import { forbidden } from '../errors';
-import { publishLive } from '../events/live';
+import { emitEvent } from '../events/emit-event';
 import { resolveAssignee } from './create-ticket';
 import { assertCanWrite, requireTicketAccess } from './ticket-access';
 import { toTicketDto } from './ticket-dto';
@@ -35,7 +35,15 @@ export async function assignTicket(ctx: Ctx, ticketId: string, input: { agentId?
       summary: who ? `assigned #${row.number}` : `unassigned #${row.number}`,
       metadata: { agentId: assignee.assigneeAgentId, userId: assignee.assigneeUserId, previous: a.ticket.assigneeAgentId ?? a.ticket.assigneeUserId },
     });
-    await publishLive(tx, { type: 'ticket.assigned', workspaceId: row.workspaceId, ticketId: row.id, agentId: assignee.assigneeAgentId ?? undefined });
+    const asRef = (agentId: string | null, userId: string | null) =>
+      agentId ? { kind: 'agent' as const, id: agentId } : userId ? { kind: 'user' as const, id: userId } : null;
+    await emitEvent(
+      tx,
+      'ticket.assigned',
+      row.workspaceId,
+      { ticket: { id: row.id, number: row.number, title: row.title, status: row.status }, assignee: asRef(assignee.assigneeAgentId, assignee.assigneeUserId), previous: asRef(a.ticket.assigneeAgentId, a.ticket.assigneeUserId) },
+      { ticketId: row.id, agentId: assignee.assigneeAgentId ?? undefined },
+    );
     return toTicketDto(row);
   });
 }

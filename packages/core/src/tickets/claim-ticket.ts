@@ -4,7 +4,7 @@ import { recordActivity } from '../activity/record-activity';
 import { requireAgent } from '../auth/guards';
 import { inTransaction, type Ctx } from '../context';
 import { DomainError, notFound } from '../errors';
-import { publishLive } from '../events/live';
+import { emitEvent } from '../events/emit-event';
 import { toTicketDto } from './ticket-dto';
 import { allowedNextStatuses, CLAIM_LEASE_MS, type TicketStatus } from './tickets.rules';
 
@@ -50,7 +50,7 @@ export async function claimTicket(ctx: Ctx, ticketId: string) {
         summary: `claimed #${won.number} ${won.title}`,
         metadata: { leaseExpiresAt: leaseExpiresAt.toISOString(), from: 'todo', to: 'in_progress' },
       });
-      await publishLive(tx, { type: 'ticket.claimed', workspaceId: won.workspaceId, ticketId: won.id, agentId: me.agentId, status: 'in_progress' });
+      await emitEvent(tx, 'ticket.claimed', won.workspaceId, { ticket: { id: won.id, number: won.number, title: won.title, status: won.status }, agentId: me.agentId, leaseExpiresAt: leaseExpiresAt.toISOString() }, { ticketId: won.id, agentId: me.agentId, status: won.status });
       return toTicketDto(won);
     }
     // Lost, or not claimable: say precisely why.

@@ -2,7 +2,7 @@ import { agents, comments, memberships, mentions, users } from '@mc/db';
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
-import { publishLive } from '../events/live';
+import { emitEvent } from '../events/emit-event';
 import { newId } from '../shared/ids';
 import { planPage, toPage, type PageQuery, type SortColumns } from '../shared/pagination';
 import { renewLeases } from './claim-ticket';
@@ -106,7 +106,17 @@ export async function createComment(ctx: Ctx, ticketId: string, input: { body: s
       summary: `commented on #${a.ticket.number}`,
       metadata: { commentId: comment.id, mentions: targets.map((t) => `${t.kind}:${t.id ?? 'all'}`), links: links.map((l) => l.url) },
     });
-    await publishLive(tx, { type: 'comment.created', workspaceId: a.ticket.workspaceId, ticketId: a.ticket.id, commentId: comment.id });
+    await emitEvent(
+      tx,
+      'comment.created',
+      a.ticket.workspaceId,
+      {
+        ticket: { id: a.ticket.id, number: a.ticket.number, title: a.ticket.title, status: a.ticket.status },
+        comment: { id: comment.id, excerpt: input.body.slice(0, 280), author },
+        mentions: targets.map((t) => ({ kind: t.kind, id: t.id })),
+      },
+      { ticketId: a.ticket.id, commentId: comment.id },
+    );
     return toCommentDto(comment, targets);
   });
 }

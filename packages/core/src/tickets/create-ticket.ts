@@ -4,7 +4,7 @@ import { recordActivity } from '../activity/record-activity';
 import { requirePrincipal } from '../auth/guards';
 import { inTransaction, type Ctx } from '../context';
 import { DomainError } from '../errors';
-import { publishLive } from '../events/live';
+import { emitEvent } from '../events/emit-event';
 import { newId } from '../shared/ids';
 import { requireWorkspaceAccess } from '../workspaces/workspace-access';
 import { toTicketDto } from './ticket-dto';
@@ -103,7 +103,7 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       summary: `created #${ticket.number} ${ticket.title}`,
       metadata: { priority: input.priority ?? 'medium', assignee: input.assignee ?? null },
     });
-    await publishLive(tx, { type: 'ticket.created', workspaceId: workspace.id, ticketId: ticket.id, status: 'todo' });
+    await emitEvent(tx, 'ticket.created', workspace.id, { ticket: { id: ticket.id, number: ticket.number, title: ticket.title, status: ticket.status } }, { ticketId: ticket.id, status: 'todo' });
     return toTicketDto(ticket);
   });
 }

@@ -3,7 +3,7 @@ import { and, eq, isNotNull, lt, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { asSystem, inTransaction, type Ctx } from '../context';
 import { DomainError, forbidden } from '../errors';
-import { publishLive } from '../events/live';
+import { emitEvent } from '../events/emit-event';
 import { assertCanWrite, requireTicketAccess } from './ticket-access';
 import { toTicketDto } from './ticket-dto';
 
@@ -39,7 +39,7 @@ export async function releaseTicket(ctx: Ctx, ticketId: string, input: { reason?
       summary: isHolder ? `released #${row.number}` : `force-released #${row.number} from its holder`,
       metadata: { previousHolder: a.ticket.claimedByAgentId, reason: input.reason ?? null, from: a.ticket.status, to: row.status },
     });
-    await publishLive(tx, { type: 'ticket.released', workspaceId: row.workspaceId, ticketId: row.id, status: row.status });
+    await emitEvent(tx, 'ticket.released', row.workspaceId, { ticket: { id: row.id, number: row.number, title: row.title, status: row.status }, previousHolder: a.ticket.claimedByAgentId, reason: isHolder ? 'released' : 'force_released' }, { ticketId: row.id, status: row.status });
     return toTicketDto(row);
   });
 }
@@ -78,7 +78,7 @@ export async function releaseExpiredLeases(ctx: Ctx, batch = 100): Promise<numbe
         summary: `lease on #${t.number} expired; back to To-do`,
         metadata: { previousHolder: t.claimedByAgentId, leaseExpiresAt: t.leaseExpiresAt?.toISOString() },
       });
-      await publishLive(tx, { type: 'ticket.released', workspaceId: t.workspaceId, ticketId: t.id, status: 'todo' });
+      await emitEvent(tx, 'ticket.released', t.workspaceId, { ticket: { id: t.id, number: t.number, title: t.title, status: 'todo' }, previousHolder: t.claimedByAgentId, reason: 'lease_expired' }, { ticketId: t.id, status: 'todo' });
     }
     return expired.length;
   });

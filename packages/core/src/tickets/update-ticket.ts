@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
 import { DomainError, staleVersion } from '../errors';
-import { publishLive } from '../events/live';
+import { emitEvent } from '../events/emit-event';
 import { assertCanWrite, isHeld, requireTicketAccess } from './ticket-access';
 import { toTicketDto, type TicketRow } from './ticket-dto';
 import { recordPullRequestLinks } from './ticket-links';
@@ -132,7 +132,9 @@ export async function updateTicket(ctx: Ctx, ticketId: string, input: UpdateTick
         metadata: { fields: edited },
       });
     }
-    await publishLive(tx, { type: moving ? 'ticket.moved' : 'ticket.updated', workspaceId: t.workspaceId, ticketId: t.id, status: row.status });
+    const live = { ticketId: t.id, status: row.status };
+    if (moving) await emitEvent(tx, 'ticket.moved', t.workspaceId, { ticket: { id: row.id, number: row.number, title: row.title, status: row.status }, from, to: to! }, live);
+    if (edited.length || !moving) await emitEvent(tx, 'ticket.updated', t.workspaceId, { ticket: { id: row.id, number: row.number, title: row.title, status: row.status }, fields: edited }, live);
     return toTicketDto(row);
   });
 }

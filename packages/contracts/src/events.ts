@@ -1,0 +1,74 @@
+// The catalog of domain events: one versioned zod schema per type. Every change that matters writes one of these
+// to the outbox in its own transaction; notifications, webhooks and the dashboard's live updates all read them.
+import { ZIsoDate } from './common';
+import { z } from './z';
+
+const ZTicketRef = z
+  .object({ id: z.string(), number: z.number().int(), title: z.string(), status: z.string() })
+  .openapi('EventTicketRef');
+const ZAgentRef = z.object({ id: z.string(), name: z.string() }).openapi('EventAgentRef');
+const ZPrincipalRef = z.object({ kind: z.enum(['user', 'agent']), id: z.string() });
+
+export const EVENT_CATALOG = {
+  'ticket.created': { version: 1, data: z.object({ ticket: ZTicketRef }) },
+  'ticket.claimed': { version: 1, data: z.object({ ticket: ZTicketRef, agentId: z.string(), leaseExpiresAt: ZIsoDate }) },
+  'ticket.moved': { version: 1, data: z.object({ ticket: ZTicketRef, from: z.string(), to: z.string() }) },
+  'ticket.updated': { version: 1, data: z.object({ ticket: ZTicketRef, fields: z.array(z.string()) }) },
+  'ticket.assigned': { version: 1, data: z.object({ ticket: ZTicketRef, assignee: ZPrincipalRef.nullable(), previous: ZPrincipalRef.nullable() }) },
+  'ticket.released': {
+    version: 1,
+    data: z.object({ ticket: ZTicketRef, previousHolder: z.string().nullable(), reason: z.enum(['released', 'force_released', 'lease_expired']) }),
+  },
+  'comment.created': {
+    version: 1,
+    data: z.object({
+      ticket: ZTicketRef,
+      comment: z.object({ id: z.string(), excerpt: z.string(), author: z.object({ kind: z.string(), id: z.string().nullable(), name: z.string() }) }),
+      mentions: z.array(z.object({ kind: z.enum(['user', 'agent', 'all']), id: z.string().nullable() })),
+    }),
+  },
+  'agent.registered': { version: 1, data: z.object({ agent: ZAgentRef.extend({ capabilities: z.array(z.string()), endpoint: z.string().nullable() }) }) },
+  'agent.approved': { version: 1, data: z.object({ agent: ZAgentRef }) },
+  'agent.rejected': { version: 1, data: z.object({ agent: ZAgentRef, reason: z.string() }) },
+  'agent.key_rotated': { version: 1, data: z.object({ agent: ZAgentRef, previousKeyExpiresAt: ZIsoDate }) },
+  'agent.deactivated': { version: 1, data: z.object({ agent: ZAgentRef }) },
+  'agent.activated': { version: 1, data: z.object({ agent: ZAgentRef }) },
+  'agent.deleted': { version: 1, data: z.object({ agent: ZAgentRef }) },
+} as const;
+
+export type EventType = keyof typeof EVENT_CATALOG;
+export const EVENT_TYPES = Object.keys(EVENT_CATALOG) as [EventType, ...EventType[]];
+export type EventData<T extends EventType> = z.infer<(typeof EVENT_CATALOG)[T]['data']>;
+
+/** An event as webhooks deliver it and `GET /events/log` shows it. */
+export const ZDomainEvent = z
+  .object({
+    id: z.string().openapi({ example: 'evt_01JD0000000000000000000000', description: 'Unique; receivers dedupe on it' }),
+    type: z.enum(EVENT_TYPES),
+    version: z.number().int(),
+    workspaceId: z.string(),
+    occurredAt: ZIsoDate,
+    actor: z.object({ kind: z.enum(['user', 'agent', 'system']), id: z.string().nullable(), name: z.string() }),
+    data: z.record(z.string(), z.unknown()).openapi({ description: 'Per type, see the EventData* schemas' }),
+  })
+  .openapi('DomainEvent');
+
+export const NOTIFICATION_TYPES = ['mention', 'mention_all', 'assignment', 'status_change', 'agent_registration'] as const;
+
+export const ZNotification = z
+  .object({
+    id: z.string(),
+    type: z.enum(NOTIFICATION_TYPES),
+    content: z.string(),
+    context: z.object({
+      workspaceId: z.string(),
+      ticketId: z.string().nullable(),
+      commentId: z.string().nullable(),
+      agentId: z.string().nullable(),
+      eventId: z.string(),
+    }),
+    read: z.boolean(),
+    readAt: ZIsoDate.nullable(),
+    createdAt: ZIsoDate,
+  })
+  .openapi('Notification');

@@ -1,0 +1,127 @@
+import { agents, memberships, notifications, tickets, users } from '@mc/db';
+import { and, eq, inArray, ne } from 'drizzle-orm';
+import type { Ctx } from '../context';
+import type { EmittedEvent } from '../events/emit-event';
+import { newId } from '../shared/ids';
+import { recipientKey, type Recipient } from './notifications.rules';
+
+type Draft = { recipient: Recipient; type: string; content: string; ticketId?: string | null; commentId?: string | null; agentId?: string | null };
+
+async function workspaceEveryone(ctx: Ctx, workspaceId: string): Promise<Recipient[]> {
+  const members = await ctx.db.select({ id: memberships.userId }).from(memberships).where(eq(memberships.workspaceId, workspaceId));
+  const live = await ctx.db
+    .select({ id: agents.id })
+    .from(agents)
+    .where(and(eq(agents.workspaceId, workspaceId), eq(agents.status, 'active')));
+  return [...members.map((m) => ({ kind: 'user' as const, id: m.id })), ...live.map((a) => ({ kind: 'agent' as const, id: a.id }))];
+}
+
+async function workspaceAdmins(ctx: Ctx, workspaceId: string): Promise<Recipient[]> {
+  const rows = await ctx.db
+    .select({ id: memberships.userId })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.workspaceId, workspaceId), inArray(memberships.role, ['owner', 'admin'])));
+  return rows.map((r) => ({ kind: 'user' as const, id: r.id }));
+}
+
+/** The people and agents involved in a ticket: its creator, assignee and holder. */
+async function involvedIn(ctx: Ctx, ticketId: string): Promise<Recipient[]> {
+  const [t] = await ctx.db.select().from(tickets).where(eq(tickets.id, ticketId)).limit(1);
+  if (!t) return [];
+  const out: Recipient[] = [];
+  if (t.createdById && (t.createdByKind === 'user' || t.createdByKind === 'agent')) out.push({ kind: t.createdByKind, id: t.createdById });
+  if (t.assigneeAgentId) out.push({ kind: 'agent', id: t.assigneeAgentId });
+  if (t.assigneeUserId) out.push({ kind: 'user', id: t.assigneeUserId });
+  if (t.claimedByAgentId) out.push({ kind: 'agent', id: t.claimedByAgentId });
+  return out;
+}
+
+async function drafts(ctx: Ctx, e: EmittedEvent): Promise<Draft[]> {
+  const d = e.data as Record<string, any>;
+  const ticket = d.ticket as { id: string; number: number; title: string } | undefined;
+  const label = ticket ? `#${ticket.number} ${ticket.title}` : '';
+  switch (e.type) {
+    case 'comment.created': {
+      const out: Draft[] = [];
+      const excerpt = String(d.comment.excerpt);
+      for (const m of d.mentions as { kind: string; id: string | null }[]) {
+        if ((m.kind === 'user' || m.kind === 'agent') && m.id) {
+          out.push({ recipient: { kind: m.kind, id: m.id }, type: 'mention', content: `${e.actor.name} mentioned you on ${label}: ${excerpt}`, ticketId: ticket!.id, commentId: d.comment.id });
+        }
+      }
+      if ((d.mentions as { kind: string }[]).some((m) => m.kind === 'all')) {
+        for (const r of await workspaceEveryone(ctx, e.workspaceId)) {
+          out.push({ recipient: r, type: 'mention_all', content: `${e.actor.name} mentioned @all on ${label}: ${excerpt}`, ticketId: ticket!.id, commentId: d.comment.id });
+        }
+      }
+      return out;
+    }
+    case 'ticket.assigned':
+      return d.assignee
+        ? [{ recipient: d.assignee as Recipient, type: 'assignment', content: `${e.actor.name} assigned ${label} to you`, ticketId: ticket!.id }]
+        : [];
+    case 'ticket.moved':
+      return (await involvedIn(ctx, ticket!.id)).map((r) => ({
+        recipient: r,
+        type: 'status_change',
+        content: `${e.actor.name} moved ${label} from ${d.from} to ${d.to}`,
+        ticketId: ticket!.id,
+      }));
+    case 'agent.registered':
+      return (await workspaceAdmins(ctx, e.workspaceId)).map((r) => ({
+        recipient: r,
+        type: 'agent_registration',
+        content: `Agent ${d.agent.name} asks to join and waits for approval`,
+        agentId: d.agent.id,
+      }));
+    default:
+      return [];
+  }
+}
+
+/**
+ * Turn an event into notifications for the agents and members concerned (one per recipient: a direct mention
+ * wins over @all), in the event's transaction. Returns the recipients' keys.
+ */
+export async function createNotificationsFor(ctx: Ctx, e: EmittedEvent): Promise<string[]> {
+  const actorKey = e.actor.id ? `${e.actor.kind}:${e.actor.id}` : null;
+  const byRecipient = new Map<string, Draft>();
+  for (const draft of await drafts(ctx, e)) {
+    const key = recipientKey(draft.recipient);
+    if (key === actorKey || byRecipient.has(key)) continue;
+    byRecipient.set(key, draft);
+  }
+  if (byRecipient.size === 0) return [];
+  // Recipients must still belong to the workspace (a deleted agent or a removed member gets nothing).
+  const ids = [...byRecipient.values()];
+  const userIds = ids.filter((r) => r.recipient.kind === 'user').map((r) => r.recipient.id);
+  const agentIds = ids.filter((r) => r.recipient.kind === 'agent').map((r) => r.recipient.id);
+  const okUsers = new Set(
+    userIds.length
+      ? (await ctx.db.select({ id: memberships.userId }).from(memberships).where(and(eq(memberships.workspaceId, e.workspaceId), inArray(memberships.userId, userIds)))).map((r) => r.id)
+      : [],
+  );
+  const okAgents = new Set(
+    agentIds.length
+      ? (await ctx.db.select({ id: agents.id }).from(agents).where(and(eq(agents.workspaceId, e.workspaceId), inArray(agents.id, agentIds), ne(agents.status, 'deleted')))).map((r) => r.id)
+      : [],
+  );
+  const rows = ids
+    .filter((d) => (d.recipient.kind === 'user' ? okUsers : okAgents).has(d.recipient.id))
+    .map((d) => ({
+      id: newId('ntf', e.occurredAt.getTime()),
+      workspaceId: e.workspaceId,
+      recipientKind: d.recipient.kind,
+      recipientId: d.recipient.id,
+      type: d.type,
+      content: d.content.slice(0, 500),
+      ticketId: d.ticketId ?? null,
+      commentId: d.commentId ?? null,
+      agentId: d.agentId ?? null,
+      eventId: e.id,
+      createdAt: e.occurredAt,
+    }));
+  if (rows.length) await ctx.db.insert(notifications).values(rows);
+  return rows.map((r) => `${r.recipientKind}:${r.recipientId}`);
+}
