@@ -139,7 +139,7 @@ export default function AgentDetailPage() {
       )}
       <div className="grid gap-6 lg:grid-cols-5">
         <div className="space-y-6 lg:col-span-3">
-          <Profile key={`${agent.id}`} agent={agent} now={now} editable={manager && agent.status !== 'deleted'} onSaved={changed} onReload={loadAgent} />
+          <Profile key={`${agent.id}`} agent={agent} now={now} editable={manager && agent.status !== 'deleted'} onSaved={changed} onReload={async () => void (await loadAll())} />
         </div>
         <div className="space-y-6 lg:col-span-2">
           <KeyStory agent={agent} history={history} now={now} />

@@ -1,0 +1,52 @@
+// Shared helpers of the browser specs. Each spec file can run alone: `ensureAdmin` does the first-run setup over
+// the API when the instance still needs it (the foundation spec does it through the setup page instead).
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+
+export const ADMIN = { name: 'Ada Admin', email: 'ada@e2e.test', password: 'e2e-admin-password-1' } as const;
+
+/** A short suffix that keeps names unique across specs and reruns against one server. */
+export function uniq(): string {
+  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+}
+
+export async function needsSetup(request: APIRequestContext): Promise<boolean> {
+  const res = await request.get('/api/v1/setup');
+  expect(res.ok()).toBeTruthy();
+  return (await res.json()).data.needsSetup as boolean;
+}
+
+/** Create the instance admin over the API unless the instance already has users. */
+export async function ensureAdmin(request: APIRequestContext): Promise<void> {
+  if (!(await needsSetup(request))) return;
+  const res = await request.post('/api/v1/setup', { data: ADMIN });
+  expect(res.status(), await res.text()).toBe(201);
+}
+
+/** Sign in through the login page and wait until the signed-in shell shows the user. */
+export async function signIn(page: Page, who: { email: string; password: string; name: string } = ADMIN): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('current-user')).toHaveText(who.name);
+}
+
+/**
+ * Headers for a cookie-authenticated write through `page.request` (it shares the page's session): the API
+ * refuses session writes that do not show they come from the dashboard's own origin.
+ */
+export function sameOrigin(page: Page): Record<string, string> {
+  return { Origin: new URL(page.url()).origin };
+}
+
+/** Create a workspace as the signed-in user (over the API, for specs whose subject is something else). */
+export async function createWorkspace(page: Page, name: string, slug: string): Promise<{ id: string; slug: string }> {
+  const res = await page.request.post('/api/v1/workspaces', { data: { name, slug }, headers: sameOrigin(page) });
+  expect(res.status(), await res.text()).toBe(201);
+  const ws = (await res.json()).data;
+  return { id: ws.id, slug: ws.slug };
+}
+
+export function bearer(key: string): Record<string, string> {
+  return { Authorization: `Bearer ${key}` };
+}
