@@ -66,6 +66,11 @@ export interface RouteDef<P extends z.ZodObject, Q extends z.ZodObject, B extend
   status?: 200 | 201 | 202;
   /** Accept `Idempotency-Key` (creates). */
   idempotent?: boolean;
+  /**
+   * Fields of `data` that hold a secret shown once (a key, a registration secret). They are never stored for
+   * idempotent replay: a replay answers with the same resource and these fields set to null.
+   */
+  secretFields?: string[];
   /** The handler answers with its own Response (server-sent events); `response` then documents the events. */
   stream?: boolean;
   handler: (input: HandlerInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.input<R> | Page<z.input<R>> | Response>;
@@ -369,10 +374,17 @@ export class RouteBuilder {
         if (idem) await abandonIdempotent(deps.db, idem).catch(() => {});
         throw err;
       }
-      if (idem) await completeIdempotent(deps.db, { ...idem, status, body: payload });
+      if (idem) await completeIdempotent(deps.db, { ...idem, status, body: redactSecrets(payload, def.secretFields) });
       return c.json(payload, status);
     });
   }
+}
+
+function redactSecrets(payload: object, fields: string[] | undefined): object {
+  if (!fields?.length) return payload;
+  const p = payload as { data?: Record<string, unknown> };
+  if (!p.data || typeof p.data !== 'object') return payload;
+  return { ...p, data: { ...p.data, ...Object.fromEntries(fields.map((f) => [f, null])) } };
 }
 
 function shape(def: { list?: boolean; operationId: string }, schema: ZodType, result: unknown): object {

@@ -39,6 +39,30 @@ describe('Idempotency-Key', () => {
     expect(log).toHaveLength(1);
   });
 
+  it('never stores a secret: a replayed key or registration secret comes back null, and the table holds neither', async () => {
+    const user = await h.newUser('Secret');
+    const k = uniq('idem');
+    const first = expectOk(await h.call('POST', '/api/v1/me/api-keys', { key: user.key, body: { name: 'ci' }, headers: idem(k) }), 201);
+    expect(first.key).toMatch(/^mc_usr_/);
+    const replay = await h.call('POST', '/api/v1/me/api-keys', { key: user.key, body: { name: 'ci' }, headers: idem(k) });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body.data.id).toBe(first.id);
+    expect(replay.body.data.key).toBeNull();
+
+    const ws = await createWorkspace(h, user.key);
+    const rk = uniq('idem');
+    const reg = { workspace: ws.slug, name: uniq('bot').replace(/[^A-Za-z0-9._-]/g, '-'), capabilities: [] };
+    const r1 = expectOk(await h.call('POST', '/api/v1/agents', { body: reg, headers: idem(rk) }), 202);
+    expect(r1.registrationSecret).toMatch(/^mc_reg_/);
+    const r2 = await h.call('POST', '/api/v1/agents', { body: reg, headers: idem(rk) });
+    expect(r2.body.data.agentId).toBe(r1.agentId);
+    expect(r2.body.data.registrationSecret).toBeNull();
+
+    const stored = JSON.stringify(await h.database.db.query.idempotencyKeys.findMany());
+    expect(stored).not.toContain(first.key);
+    expect(stored).not.toContain(r1.registrationSecret);
+  });
+
   it('without a key, a retry is a new request (here: 409 for the taken slug)', async () => {
     const body = { name: uniq('NoKey'), slug: uniq('nokey') };
     expectOk(await h.call('POST', '/api/v1/workspaces', { key: h.admin.key, body }), 201);

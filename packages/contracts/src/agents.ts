@@ -52,7 +52,10 @@ export const ZAgentRegistered = z
     agentId: z.string(),
     workspaceId: z.string(),
     status: z.literal('pending'),
-    registrationSecret: z.string().openapi({ description: 'Shown once. Poll your registration with it as a Bearer token' }),
+    registrationSecret: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Shown once. Poll your registration with it as a Bearer token (null in an Idempotency-Key replay)' }),
     pollUrl: z.string(),
   })
   .openapi('AgentRegistered');

@@ -58,7 +58,10 @@ export const ZApiKey = z
   .openapi('ApiKey');
 
 export const ZCreatedApiKey = ZApiKey.extend({
-  key: z.string().openapi({ description: 'The secret key. Shown only in this response; store it now.' }),
+  key: z
+    .string()
+    .nullable()
+    .openapi({ description: 'The secret key. Shown only in this response; store it now. (null in an Idempotency-Key replay: secrets are never stored)' }),
 }).openapi('CreatedApiKey');
 
 export const ZCreateApiKeyRequest = z

@@ -55,6 +55,7 @@ export function registerAgentRoutes(r: RouteBuilder) {
     response: ZAgentRegistered,
     status: 202,
     idempotent: true,
+    secretFields: ['registrationSecret'],
     handler: ({ ctx, body, c, deps }) => registerAgent(ctx, { ...body, ip: clientIp(c, deps) }),
   });
 

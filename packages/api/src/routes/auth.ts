@@ -156,6 +156,7 @@ export function registerAuthRoutes(r: RouteBuilder) {
     response: ZCreatedApiKey,
     status: 201,
     idempotent: true,
+    secretFields: ['key'],
     handler: ({ ctx, body }) => createApiKey(ctx, body),
   });
 

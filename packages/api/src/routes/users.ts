@@ -32,6 +32,7 @@ export function registerUserRoutes(r: RouteBuilder) {
     response: ZCreatedUser,
     status: 201,
     idempotent: true,
+    secretFields: ['setPasswordUrl'],
     handler: ({ ctx, body, c }) => createUser(ctx, body, new URL(c.req.url).origin),
   });
 
