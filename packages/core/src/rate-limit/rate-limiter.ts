@@ -23,6 +23,8 @@ interface WindowState {
   synced: number;
   /** Hits accepted here and not yet flushed. */
   pending: number;
+  /** Hits being written by a flush right now: not in `synced` yet, no longer in `pending`, still counted. */
+  inflight: number;
   /** A first read of the shared row is in flight. */
   loading?: Promise<void>;
 }
@@ -44,7 +46,7 @@ export class RateLimiter {
     const resetSeconds = Math.max(1, Math.ceil((windowStart + this.opts.windowMs - now) / 1000));
     let state = this.windows.get(bucket);
     if (!state || state.windowStart !== windowStart) {
-      state = { windowStart, synced: 0, pending: 0 };
+      state = { windowStart, synced: 0, pending: 0, inflight: 0 };
       this.windows.set(bucket, state);
       // The first hit of a window in this process learns what other processes have already counted.
       state.loading = this.readShared(bucket, windowStart).then((n) => {
@@ -53,7 +55,7 @@ export class RateLimiter {
       });
     }
     if (state.loading) await state.loading;
-    const used = state.synced + state.pending;
+    const used = state.synced + state.inflight + state.pending;
     if (used >= limit) return { allowed: false, limit, remaining: 0, resetSeconds };
     state.pending++;
     this.schedule();
@@ -99,7 +101,10 @@ export class RateLimiter {
       else if (state.windowStart + this.opts.windowMs <= now) this.windows.delete(bucket);
     }
     if (batch.length === 0) return;
-    for (const b of batch) b.state.pending -= b.delta;
+    for (const b of batch) {
+      b.state.pending -= b.delta;
+      b.state.inflight += b.delta;
+    }
     const values = sql.join(
       batch.map((b) => sql`(${b.bucket}, ${new Date(b.state.windowStart).toISOString()}::timestamptz, ${b.delta}::int)`),
       sql`, `,
@@ -109,8 +114,10 @@ export class RateLimiter {
         INSERT INTO rate_limits (bucket, window_start, count) VALUES ${values}
         ON CONFLICT (bucket, window_start) DO UPDATE SET count = rate_limits.count + excluded.count
         RETURNING bucket, window_start, count`)) as unknown as { rows: { bucket: string; count: number }[] };
+      // Apply each count to the window it was flushed for (the bucket may have moved to a new window since).
+      const byBucket = new Map(batch.map((b) => [b.bucket, b.state]));
       for (const r of res.rows) {
-        const state = this.windows.get(r.bucket);
+        const state = byBucket.get(r.bucket);
         if (state) state.synced = Math.max(state.synced, Number(r.count));
       }
     } catch (err) {
@@ -118,6 +125,8 @@ export class RateLimiter {
       for (const b of batch) b.state.pending += b.delta;
       console.error('[rate-limit] flush failed:', (err as Error).message);
       this.schedule();
+    } finally {
+      for (const b of batch) b.state.inflight -= b.delta;
     }
   }
 
