@@ -144,6 +144,45 @@ describe('per IP without a key', () => {
   });
 });
 
+describe('one instance counts exactly', () => {
+  // No timer flushes here: each test starts its flushes itself.
+  const manual = () => new RateLimiter(h.database.db, clock, { windowMs: 60_000, flushMs: 3_600_000 });
+
+  it('hits accepted while a flush is writing are still counted', async () => {
+    const limiter = manual();
+    const bucket = `test:${uniq('inflight')}`;
+    try {
+      for (let i = 0; i < 4; i++) expect((await limiter.hit(bucket, 5)).allowed).toBe(true);
+      const flushing = limiter.flush(); // the 4 hits are on their way to the database
+      expect(await limiter.hit(bucket, 5)).toMatchObject({ allowed: true, remaining: 0 });
+      expect(await limiter.hit(bucket, 5)).toMatchObject({ allowed: false, remaining: 0 });
+      await flushing;
+      expect(await limiter.hit(bucket, 5)).toMatchObject({ allowed: false, remaining: 0 });
+      await limiter.flush();
+      const rows = await h.database.db.query.rateLimits.findMany({ where: (r, { eq }) => eq(r.bucket, bucket) });
+      expect(rows.map((r) => r.count)).toEqual([5]);
+    } finally {
+      await limiter.close();
+    }
+  });
+
+  it("a flush that ends after the window rolled over does not charge the old window's count to the new one", async () => {
+    const limiter = manual();
+    const bucket = `test:${uniq('rollover')}`;
+    try {
+      for (let i = 0; i < 5; i++) expect((await limiter.hit(bucket, 5)).allowed).toBe(true);
+      expect((await limiter.hit(bucket, 5)).allowed).toBe(false);
+      const flushing = limiter.flush();
+      clock.set(new Date(clock.now().getTime() + 60_000)); // next window
+      expect(await limiter.hit(bucket, 5)).toMatchObject({ allowed: true, remaining: 4 });
+      await flushing;
+      expect(await limiter.hit(bucket, 5)).toMatchObject({ allowed: true, remaining: 3 });
+    } finally {
+      await limiter.close();
+    }
+  });
+});
+
 describe('across server instances sharing one database', () => {
   it('a second RateLimiter learns the shared count on its first hit; the first sees the second after its own flush', async () => {
     const bucket = `test:${uniq('shared')}`;
