@@ -5,11 +5,16 @@ export const AGENT_STATUS_VALUES = ['pending', 'active', 'rejected', 'deactivate
 export const ZAgentStatus = z.enum(AGENT_STATUS_VALUES).openapi('AgentStatus');
 export const ZAgentLiveness = z.enum(['online', 'idle', 'offline']).openapi('AgentLiveness');
 
+/** How an agent is named (and @mentioned): the one definition, used by the domain rules too. */
+export const AGENT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const CAPABILITY_PATTERN = /^[a-z0-9][a-z0-9._:-]{0,63}$/;
+export const MAX_CAPABILITIES = 32;
+
 const ZAgentName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" and "-" (max 64), starting with a letter or digit; it is how people @mention the agent');
-const ZCapability = z.string().regex(/^[a-z0-9][a-z0-9._:-]{0,63}$/, 'lowercase letters, digits, ".", "_", ":" and "-" (max 64)');
-const ZCapabilities = z.array(ZCapability).max(32, 'at most 32 capabilities');
+  .regex(AGENT_NAME_PATTERN, 'letters, digits, ".", "_" and "-" (max 64), starting with a letter or digit; it is how people @mention the agent');
+const ZCapability = z.string().regex(CAPABILITY_PATTERN, 'lowercase letters, digits, ".", "_", ":" and "-" (max 64)');
+const ZCapabilities = z.array(ZCapability).max(MAX_CAPABILITIES, `at most ${MAX_CAPABILITIES} capabilities`);
 const ZEndpoint = z
   .url({ protocol: /^https?$/, message: 'an http(s) URL' })
   .max(2000)

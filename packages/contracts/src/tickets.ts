@@ -1,3 +1,4 @@
+import { CAPABILITY_PATTERN } from './agents';
 import { ZIsoDate } from './common';
 import { z } from './z';
 
@@ -6,7 +7,7 @@ export const ZTicketStatus = z.enum(TICKET_STATUS_VALUES).openapi('TicketStatus'
 export const ZTicketPriority = z.enum(['urgent', 'high', 'medium', 'low']).openapi('TicketPriority');
 
 const ZLabel = z.string().trim().min(1).max(50);
-const ZCapability = z.string().regex(/^[a-z0-9][a-z0-9._:-]{0,63}$/, 'lowercase capability name');
+const ZCapability = z.string().regex(CAPABILITY_PATTERN, 'lowercase capability name');
 const ZWikiRef = z.string().min(1).max(300).openapi({ description: 'Path of a wiki page, e.g. `runbooks/deploy.md`' });
 
 export const ZTicket = z

@@ -39,6 +39,5 @@ export const ROTATION_GRACE_MAX_SECONDS = 7 * 24 * 3600;
 /** Waiting for the agent's endpoint to accept its key on approval. */
 export const KEY_CALLBACK_TIMEOUT_MS = 3000;
 
-export const AGENT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const CAPABILITY_PATTERN = /^[a-z0-9][a-z0-9._:-]{0,63}$/;
-export const MAX_CAPABILITIES = 32;
+// Names and capabilities are validated at the door by the contract's schemas, from these same patterns.
+export { AGENT_NAME_PATTERN, CAPABILITY_PATTERN, MAX_CAPABILITIES } from '@mc/contracts';
