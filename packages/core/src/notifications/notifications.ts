@@ -4,7 +4,7 @@ import { requirePrincipal } from '../auth/guards';
 import type { Ctx } from '../context';
 import { notFound } from '../errors';
 import type { LiveBus } from '../events/live';
-import { planPage, toPage, type Page, type PageQuery, type SortColumns } from '../shared/pagination';
+import { planPage, toPage, totalFor, type Page, type PageQuery, type SortColumns } from '../shared/pagination';
 import { NOTIFICATION_WAIT_MAX_SECONDS } from './notifications.rules';
 
 type Row = typeof notifications.$inferSelect;
@@ -55,7 +55,8 @@ export async function findNotifications(ctx: Ctx, input: FindNotificationsInput)
     .from(notifications)
     .where(and(eq(notifications.recipientKind, r.kind), eq(notifications.recipientId, r.id), isNull(notifications.readAt)))
     .limit(1000);
-  return { ...toPage(rowsOut, input, plan, sortColumns, idColumn, toNotificationDto), unreadCount: unread.length };
+  const total = await totalFor(ctx.db, plan, notifications, and(...where));
+  return { ...toPage(rowsOut, input, plan, sortColumns, idColumn, toNotificationDto, total), unreadCount: unread.length };
 }
 
 /**

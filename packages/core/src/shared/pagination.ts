@@ -1,7 +1,9 @@
 // Paging for every list: offset paging (`?offset=`, with `total`) and keyset paging (`?cursor=`), both over
 // the same validated `?sort=`. The cursor is opaque to clients: base64url JSON of the sort and the last row's
 // sort values, so a page boundary never shifts when rows are inserted before it.
-import { and, asc, desc, eq, gt, lt, or, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, lt, or, type AnyColumn, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { Db } from '@mc/db';
 import { DomainError } from '../errors';
 
 export interface SortSpec {
@@ -129,4 +131,11 @@ export function toPage<Row, Item>(
 
 function serialise(v: unknown): unknown {
   return v instanceof Date ? v.toISOString() : v;
+}
+
+/** `meta.total` for offset paging (one count over the same filter); cursor paging does without. */
+export async function totalFor(db: Db, plan: PagePlan, table: PgTable, where: SQL | undefined): Promise<number | undefined> {
+  if (plan.mode !== 'offset') return undefined;
+  const [row] = await db.select({ n: count() }).from(table).where(where);
+  return Number(row?.n ?? 0);
 }

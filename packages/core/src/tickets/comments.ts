@@ -4,7 +4,7 @@ import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
 import { emitEvent } from '../events/emit-event';
 import { newId } from '../shared/ids';
-import { planPage, toPage, type PageQuery, type SortColumns } from '../shared/pagination';
+import { planPage, toPage, totalFor, type PageQuery, type SortColumns } from '../shared/pagination';
 import { renewLeases } from './claim-ticket';
 import { parseMentions } from './mentions';
 import { assertCanWrite, requireTicketAccess } from './ticket-access';
@@ -150,5 +150,6 @@ export async function findComments(ctx: Ctx, ticketId: string, input: PageQuery)
     list.push({ kind: m.kind, id: m.id, name: m.kind === 'all' ? 'all' : (m.id ?? '') });
     byComment.set(m.commentId, list);
   }
-  return toPage(rowsOut, input, plan, sortColumns, idColumn, (c) => toCommentDto(c, byComment.get(c.id) ?? []));
+  const total = await totalFor(ctx.db, plan, comments, eq(comments.ticketId, ticket.id));
+  return toPage(rowsOut, input, plan, sortColumns, idColumn, (c) => toCommentDto(c, byComment.get(c.id) ?? []), total);
 }

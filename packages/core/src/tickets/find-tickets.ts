@@ -4,7 +4,7 @@ import { escapeLike } from '../activity/find-activity';
 import { requireAgent, requirePrincipal } from '../auth/guards';
 import type { Ctx } from '../context';
 import type { LiveBus } from '../events/live';
-import { planPage, toPage, type PageQuery, type SortColumns } from '../shared/pagination';
+import { planPage, toPage, totalFor, type PageQuery, type SortColumns } from '../shared/pagination';
 import { requireWorkspaceAccess } from '../workspaces/workspace-access';
 import { claimableBy } from './claim-ticket';
 import { requireTicketAccess } from './ticket-access';
@@ -65,7 +65,7 @@ export async function findTickets(ctx: Ctx, input: FindTicketsInput) {
     .orderBy(...plan.orderBy)
     .limit(plan.limit)
     .offset(plan.offset);
-  return toPage(rowsOut, input, plan, sortColumns, idColumn, toTicketDto);
+  return toPage(rowsOut, input, plan, sortColumns, idColumn, toTicketDto, await totalFor(ctx.db, plan, tickets, and(...where)));
 }
 
 /** GET /tickets/{id} */
