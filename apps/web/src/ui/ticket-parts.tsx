@@ -1,7 +1,7 @@
 'use client';
 // Pieces shared by the board, the ticket list and the ticket page: badges, the live indicator, the lease
 // countdown and the comment box with @mention autocomplete.
-import { useId, useMemo, useRef, useState, type KeyboardEvent, type TextareaHTMLAttributes } from 'react';
+import { useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type TextareaHTMLAttributes } from 'react';
 import { Badge, cx } from './components';
 import { countdown, PRIORITY_LABEL, PRIORITY_TONE, STATUS_LABEL, STATUS_TONE, useNow, type LiveState, type Ticket, type TicketPriority, type TicketStatus } from './tickets';
 
@@ -98,6 +98,7 @@ export function MentionTextarea({
   const listId = useId();
   const [at, setAt] = useState<{ start: number; query: string } | null>(null);
   const [active, setActive] = useState(0);
+  const caretAfter = useRef<number | null>(null);
 
   const matches = useMemo(() => {
     if (!at) return [];
@@ -115,20 +116,26 @@ export function MentionTextarea({
   }
 
   function pick(c: MentionCandidate) {
-    const el = ref.current;
-    if (!el || !at) return;
-    const caret = el.selectionStart;
+    if (!at) return;
+    // Replace exactly the `@query` being typed (not "up to the caret": a click may have moved it).
     const before = value.slice(0, at.start);
-    const after = value.slice(caret);
+    const after = value.slice(at.start + 1 + at.query.length);
     const insert = `@${c.handle}${/^\s/.test(after) ? '' : ' '}`;
+    caretAfter.current = before.length + insert.length;
     onValueChange(before + insert + after);
     setAt(null);
-    const pos = before.length + insert.length;
-    requestAnimationFrame(() => {
+  }
+
+  // Put the caret after the inserted mention once the new value is on screen (before the next keystroke).
+  useLayoutEffect(() => {
+    const el = ref.current;
+    const pos = caretAfter.current;
+    if (el && pos !== null) {
+      caretAfter.current = null;
       el.focus();
       el.setSelectionRange(pos, pos);
-    });
-  }
+    }
+  }, [value]);
 
   function keyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
     if (open) {

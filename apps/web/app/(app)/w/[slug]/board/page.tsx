@@ -89,7 +89,13 @@ export default function BoardPage() {
   const [announce, setAnnounce] = useState('');
   const [epics, setEpics] = useState<Epic[]>([]);
   const [creating, setCreating] = useState(false);
-  const [dragging, setDragging] = useState<Ticket | null>(null);
+  const [dragging, setDraggingState] = useState<Ticket | null>(null);
+  // The drag events read the ref: a dragover can come before React has rendered the dragstart's state.
+  const draggingRef = useRef<Ticket | null>(null);
+  const setDragging = (t: Ticket | null) => {
+    draggingRef.current = t;
+    setDraggingState(t);
+  };
   const [over, setOver] = useState<TicketStatus | null>(null);
   const [flash, setFlash] = useState<Set<string>>(new Set());
   const pending = useRef(new Set<string>());
@@ -245,7 +251,7 @@ export default function BoardPage() {
   function onDrop(e: DragEvent, to: TicketStatus) {
     e.preventDefault();
     setOver(null);
-    const id = e.dataTransfer.getData('application/x-mc-ticket') || dragging?.id;
+    const id = e.dataTransfer.getData('application/x-mc-ticket') || draggingRef.current?.id;
     const t = id ? tickets?.get(id) : undefined;
     setDragging(null);
     if (t) void move(t, to);
@@ -350,7 +356,7 @@ export default function BoardPage() {
         <Loading label="Loading the board…" />
       ) : (
         <div className="-mx-4 overflow-x-auto px-4 pb-2 sm:mx-0 sm:px-0">
-          <div className="grid min-w-[70rem] grid-cols-5 gap-3" data-testid="board">
+          <div className="grid min-w-[60rem] grid-cols-5 gap-3" data-testid="board">
             {STATUSES.map((s) => {
               const allowed = !!dragging && dragging.status !== s && NEXT_STATUSES[dragging.status].includes(s);
               return (
@@ -359,7 +365,7 @@ export default function BoardPage() {
                   data-testid={`column-${s}`}
                   aria-label={`${STATUS_LABEL[s]} column`}
                   onDragOver={(e) => {
-                    if (!dragging) return;
+                    if (!draggingRef.current) return;
                     e.preventDefault();
                     e.dataTransfer.dropEffect = 'move';
                     if (over !== s) setOver(s);
@@ -393,6 +399,11 @@ export default function BoardPage() {
                         flash={flash.has(t.id)}
                         refused={refusal?.ticketId === t.id}
                         onDragStart={(e) => {
+                          // A drag that starts on the title link carries the whole card (draggable=false on the
+                          // link would keep Chromium from starting a drag there at all).
+                          const el = e.currentTarget as HTMLElement;
+                          const r = el.getBoundingClientRect();
+                          e.dataTransfer.setDragImage(el, e.clientX - r.left, e.clientY - r.top);
                           e.dataTransfer.setData('application/x-mc-ticket', t.id);
                           e.dataTransfer.setData('text/plain', `#${t.number} ${t.title}`);
                           e.dataTransfer.effectAllowed = 'move';
@@ -487,7 +498,7 @@ function TicketCard({
         </div>
         {onMove && <MoveMenu ticket={t} onMove={onMove} />}
       </div>
-      <Link href={`${base}/tickets/${t.id}`} draggable={false} className="mt-1 block text-sm font-medium text-slate-900 hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-600" data-testid="ticket-title">
+      <Link href={`${base}/tickets/${t.id}`} className="mt-1 block text-sm font-medium text-slate-900 hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-600" data-testid="ticket-title">
         {t.title}
       </Link>
       {t.labels.length > 0 && (
