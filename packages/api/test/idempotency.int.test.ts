@@ -150,6 +150,26 @@ describe('Idempotency-Key', () => {
     expect(await workspacesNamed(body.name)).toHaveLength(1);
   });
 
+  it('one-time secrets are never stored for a replay: the replay names the same resource without the secret', async () => {
+    const key = uniq('idem');
+    const first = expectOk(await h.call('POST', '/api/v1/me/api-keys', { key: h.admin.key, body: { name: 'replayed' }, headers: idem(key) }), 201);
+    expect(first.key).toMatch(/^mc_usr_/);
+    const stored = await h.database.db.query.idempotencyKeys.findMany();
+    expect(JSON.stringify(stored)).not.toContain(first.key);
+    const replay = await h.call('POST', '/api/v1/me/api-keys', { key: h.admin.key, body: { name: 'replayed' }, headers: idem(key) });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body.data).toMatchObject({ id: first.id, key: null });
+    const keys = await h.database.db.query.apiKeys.findMany({ where: (k, { eq }) => eq(k.name, 'replayed') });
+    expect(keys).toHaveLength(1);
+
+    const userKey = uniq('idem');
+    const created = expectOk(await h.call('POST', '/api/v1/users', { key: h.admin.key, body: { email: `${uniq('nolink')}@example.com`, name: 'Link' }, headers: idem(userKey) }), 201);
+    expect(created.setPasswordUrl).toMatch(/token=/);
+    expect(JSON.stringify(await h.database.db.query.idempotencyKeys.findMany())).not.toContain(new URL(created.setPasswordUrl).searchParams.get('token')!);
+    const again = await h.call('POST', '/api/v1/users', { key: h.admin.key, body: { email: created.email, name: 'Link' }, headers: idem(userKey) });
+    expect(again.body.data).toMatchObject({ id: created.id, setPasswordUrl: null });
+  });
+
   it('the key must be 1..255 characters', async () => {
     for (const bad of ['', 'k'.repeat(256)]) {
       const r = await h.call('POST', '/api/v1/workspaces', { key: h.admin.key, body: { name: 'x', slug: uniq('len') }, headers: idem(bad) });
