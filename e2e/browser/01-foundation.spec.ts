@@ -121,7 +121,7 @@ test('first run: setup, sign in again, workspaces, a member, the switcher and an
     expect((await me.json()).data.user.email).toBe(ADMIN.email);
 
     await page.reload();
-    await expect(page.getByRole('cell', { name: `e2e script ${run}` })).toBeVisible();
+    await expect(page.getByRole('cell', { name: `e2e script ${run}`, exact: true })).toBeVisible();
     await expect(page.getByTestId('new-api-key')).toHaveCount(0);
     await expect(page.getByText(key)).toHaveCount(0);
 

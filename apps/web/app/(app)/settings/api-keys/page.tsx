@@ -230,7 +230,12 @@ function NewKey({ created, onDone }: { created: CreatedApiKey; onDone: () => voi
       <Notice tone="warning" className="my-3">
         <strong>Copy this key now. You won’t see it again:</strong> Mission Control stores only a hash of it. If you lose it, revoke it and create a new one.
       </Notice>
-      <CopyBox value={created.key} testId="new-api-key" label="New API key" />
+      {created.key ? (
+        <CopyBox value={created.key} testId="new-api-key" label="New API key" />
+      ) : (
+        // Only a replayed request (same Idempotency-Key) answers without the secret; the dashboard sends none.
+        <p className="text-sm text-emerald-900">The key was created, but its secret was already shown to an earlier request. Revoke it and create a new one if nobody saved it.</p>
+      )}
       <div className="mt-4 flex justify-end">
         <Button onClick={onDone}>I’ve saved it — done</Button>
       </div>
