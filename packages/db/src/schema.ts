@@ -412,3 +412,103 @@ export const notifications = pgTable(
     index('notifications_unread_idx').on(t.recipientKind, t.recipientId, t.createdAt).where(sql`${t.readAt} IS NULL`),
   ],
 );
+
+/**
+ * Webhook endpoints registered by workspace admins. The signing secret (`whsec_…`) is kept as is, because every
+ * delivery is signed with it; during a rotation grace the previous secret signs too (until its expiry).
+ * `consecutive_failures` and `failing_since` feed the disable policy (packages/core/src/webhooks/webhooks.rules.ts).
+ */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    description: text('description').notNull().default(''),
+    /** Event types to deliver; empty = all. */
+    events: jsonb('events').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    secret: text('secret').notNull(),
+    previousSecret: text('previous_secret'),
+    previousSecretExpiresAt: ts('previous_secret_expires_at'),
+    /** enabled | disabled */
+    status: text('status').notNull().default('enabled'),
+    disabledAt: ts('disabled_at'),
+    disabledReason: text('disabled_reason'),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    failingSince: ts('failing_since'),
+    lastSuccessAt: ts('last_success_at'),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [index('webhook_endpoints_workspace_idx').on(t.workspaceId, t.createdAt, t.id)],
+);
+
+/**
+ * One message to one receiver: an outbox event to a matching endpoint, or a notification to its agent's own
+ * endpoint (exactly one of `webhook_id` / `agent_id`). The id is the `webhook-id` header of every attempt. A
+ * worker claims due rows (`status = 'pending' AND next_attempt_at <= now`, served by the partial index
+ * `webhook_deliveries_due_idx`) with SKIP LOCKED and holds them with a lease (`locked_until`), so a delivery
+ * whose worker died is picked up again once the lease runs out.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    webhookId: text('webhook_id').references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    agentId: text('agent_id').references(() => agents.id, { onDelete: 'cascade' }),
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    notificationId: text('notification_id'),
+    payload: jsonb('payload').notNull(),
+    /** pending | succeeded | failed */
+    status: text('status').notNull().default('pending'),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    /** Attempts allowed before the delivery fails for good (a manual redelivery allows one more). */
+    maxAttempts: integer('max_attempts').notNull(),
+    nextAttemptAt: ts('next_attempt_at'),
+    lockedUntil: ts('locked_until'),
+    lockedBy: text('locked_by'),
+    lastAttemptAt: ts('last_attempt_at'),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    completedAt: ts('completed_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('webhook_deliveries_workspace_idx').on(t.workspaceId, t.createdAt, t.id),
+    index('webhook_deliveries_webhook_idx').on(t.webhookId, t.createdAt, t.id),
+    index('webhook_deliveries_agent_idx').on(t.agentId, t.createdAt).where(sql`${t.agentId} IS NOT NULL`),
+    // A dispatcher that runs twice (it cannot, but belt and braces) never makes a second delivery.
+    uniqueIndex('webhook_deliveries_webhook_event_key').on(t.webhookId, t.eventId).where(sql`${t.webhookId} IS NOT NULL`),
+    uniqueIndex('webhook_deliveries_notification_key').on(t.notificationId).where(sql`${t.notificationId} IS NOT NULL`),
+  ],
+);
+
+/** Every HTTP attempt of a delivery: what was sent where, and what came back (or why nothing did). */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: text('id').primaryKey(),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    workspaceId: text('workspace_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    url: text('url').notNull(),
+    ok: boolean('ok').notNull(),
+    statusCode: integer('status_code'),
+    latencyMs: integer('latency_ms').notNull(),
+    responseExcerpt: text('response_excerpt').notNull().default(''),
+    error: text('error'),
+    /** manual when an admin asked for a redelivery. */
+    trigger: text('trigger').notNull().default('scheduled'),
+    startedAt: ts('started_at').notNull(),
+  },
+  (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.attempt)],
+);
