@@ -1,0 +1,179 @@
+// Tickets in the browser (issue #4): drag a ticket through the board, see a refused move explained, comment with
+// an @mention picked from the autocomplete, and watch what agents do over the API appear live.
+import { expect, request as playwrightRequest, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { ADMIN, bearer, ensureAdmin, signIn, uniq } from './support';
+
+interface Agent {
+  id: string;
+  name: string;
+  key: string;
+}
+
+test.describe.configure({ mode: 'serial' });
+// Tall enough that the whole board is in view: Chromium does not start a drag when the page scrolls between the
+// mouse press and the first move (Playwright scrolls a drop target into view first).
+test.use({ viewport: { width: 1360, height: 1000 } });
+
+let admin: APIRequestContext;
+/** Without the admin's cookie: what an agent process sends. */
+let agentApi: APIRequestContext;
+let ws: { id: string; slug: string };
+let reviewer: Agent;
+let builder: Agent;
+
+async function ok<T = unknown>(res: Awaited<ReturnType<APIRequestContext['get']>>, status = 200): Promise<T> {
+  expect(res.status(), `${res.url()} → ${await res.text()}`).toBe(status);
+  return (await res.json()).data as T;
+}
+
+/** Register → approve (as the admin) → fetch the key with the registration secret, as a real agent would. */
+async function createAgent(name: string, capabilities: string[]): Promise<Agent> {
+  const reg = await ok<{ agentId: string; registrationSecret: string }>(await agentApi.post('/api/v1/agents', { data: { workspace: ws.slug, name, capabilities } }), 202);
+  await ok(await admin.post(`/api/v1/agents/${reg.agentId}/approve`));
+  const poll = await ok<{ apiKey: string | null }>(await agentApi.get(`/api/v1/agents/${reg.agentId}/registration`, { headers: bearer(reg.registrationSecret) }));
+  expect(poll.apiKey).toBeTruthy();
+  return { id: reg.agentId, name, key: poll.apiKey! };
+}
+
+async function createTicket(title: string, extra: Record<string, unknown> = {}): Promise<{ id: string; number: number }> {
+  return ok(await admin.post('/api/v1/tickets', { data: { workspaceId: ws.id, title, ...extra } }), 201);
+}
+
+function column(page: Page, status: string): Locator {
+  return page.getByTestId(`column-${status}`);
+}
+
+function card(page: Page, status: string, title: string): Locator {
+  return column(page, status).getByTestId('ticket-card').filter({ hasText: title });
+}
+
+async function openBoard(page: Page) {
+  await page.goto(`/w/${ws.slug}/board`);
+  await expect(page.getByTestId('board')).toBeVisible();
+  // Live updates only count once the event stream is connected.
+  await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-state', 'live');
+}
+
+test.beforeAll(async ({ baseURL }) => {
+  // The admin's own API session (cookie) for setting the scene; session writes must show the dashboard's origin.
+  admin = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL! } });
+  agentApi = await playwrightRequest.newContext({ baseURL });
+  await ensureAdmin(admin);
+  await ok(await admin.post('/api/v1/auth/login', { data: { email: ADMIN.email, password: ADMIN.password } }));
+  const tag = uniq();
+  ws = await ok(await admin.post('/api/v1/workspaces', { data: { name: `Tickets ${tag}`, slug: `tickets-${tag}` } }), 201);
+  reviewer = await createAgent(`reviewer-${tag}`, ['review']);
+  builder = await createAgent(`builder-${tag}`, ['typescript']);
+});
+
+test.afterAll(async () => {
+  await admin?.dispose();
+  await agentApi?.dispose();
+});
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page);
+});
+
+test('a ticket dragged through the board: To-do → In Progress → PR Review → Done', async ({ page }) => {
+  const title = `Ship the board ${uniq()}`;
+  const t = await createTicket(title, { priority: 'high', labels: ['frontend'] });
+  await openBoard(page);
+
+  const todo = card(page, 'todo', title);
+  await expect(todo).toContainText(`#${t.number}`);
+  await expect(todo).toContainText('High');
+  await expect(todo).toContainText('frontend');
+
+  for (const [from, to] of [
+    ['todo', 'in_progress'],
+    ['in_progress', 'pr_review'],
+    ['pr_review', 'done'],
+  ] as const) {
+    await card(page, from, title).dragTo(column(page, to));
+    await expect(card(page, to, title)).toBeVisible();
+    await expect(card(page, from, title)).toHaveCount(0);
+    // The move went through the API, not only the screen.
+    await expect.poll(async () => (await ok<{ status: string }>(await admin.get(`/api/v1/tickets/${t.id}`))).status).toBe(to);
+  }
+  await expect(page.getByTestId('move-error')).toHaveCount(0);
+
+  // And it stays there after a reload.
+  await page.reload();
+  await expect(card(page, 'done', title)).toBeVisible();
+});
+
+test('a refused move is explained and the card stays where it was', async ({ page }) => {
+  const title = `Not so fast ${uniq()}`;
+  const t = await createTicket(title);
+  await openBoard(page);
+
+  await card(page, 'todo', title).dragTo(column(page, 'done'));
+  const alert = page.getByTestId('move-error');
+  await expect(alert).toContainText(`Can't move #${t.number} from To-do to Done`);
+  await expect(alert).toContainText('allowed: In Progress, Closed');
+  await expect(card(page, 'todo', title)).toBeVisible();
+  await expect(card(page, 'done', title)).toHaveCount(0);
+  expect((await ok<{ status: string }>(await admin.get(`/api/v1/tickets/${t.id}`))).status).toBe('todo');
+
+  // The keyboard way (the card's "Move to…" menu) moves it where it may go.
+  await card(page, 'todo', title).getByRole('button', { name: `Move #${t.number} to…` }).click();
+  await page.getByRole('menuitem', { name: 'In Progress' }).click();
+  await expect(card(page, 'in_progress', title)).toBeVisible();
+  await expect(alert).toHaveCount(0);
+});
+
+test('a comment with an @mention picked from the autocomplete', async ({ page }) => {
+  const title = `Review the parser ${uniq()}`;
+  const t = await createTicket(title, { description: 'Parse **mentions** in `code`-free text.\n\n- one\n- two\n\n<script>window.__xss = 1</script>' });
+  await page.goto(`/w/${ws.slug}/tickets/${t.id}`);
+  await expect(page.getByTestId('ticket-heading')).toHaveText(title);
+  // Markdown is rendered, HTML in it is only text.
+  await expect(page.getByText('mentions', { exact: true })).toHaveJSProperty('tagName', 'STRONG');
+  await expect(page.getByText('<script>window.__xss = 1</script>')).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+
+  const box = page.getByLabel('Add a comment');
+  await box.click();
+  await box.pressSequentially('Please have a look @' + reviewer.name.slice(0, 5));
+  const list = page.getByTestId('mention-suggestions');
+  await expect(list).toBeVisible();
+  await expect(list.getByRole('option').first()).toContainText(`@${reviewer.name}`);
+  await box.press('Enter'); // picks the highlighted suggestion
+  await expect(list).toBeHidden();
+  await box.pressSequentially('and @ad');
+  await list.getByRole('option', { name: /@ada/ }).click(); // the admin, by e-mail local part
+  await expect(box).toHaveValue(`Please have a look @${reviewer.name} and @ada `);
+  await page.getByRole('button', { name: 'Comment', exact: true }).click();
+
+  const comment = page.getByTestId('comment').last();
+  await expect(comment.getByTestId('mention')).toHaveText([`@${reviewer.name}`, '@ada']);
+  await expect(box).toHaveValue('');
+  const comments = await ok<{ mentions: { kind: string; id: string }[] }[]>(await admin.get(`/api/v1/tickets/${t.id}/comments`));
+  expect(comments.at(-1)?.mentions.map((m) => m.id)).toContain(reviewer.id);
+
+  // An agent's comment over the API appears without a reload.
+  await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-state', 'live');
+  await ok(await agentApi.post(`/api/v1/tickets/${t.id}/comments`, { headers: bearer(reviewer.key), data: { body: 'On it — see PR#7' } }), 201);
+  await expect(page.getByTestId('comment').filter({ hasText: 'On it' })).toBeVisible({ timeout: 5_000 });
+});
+
+test('a claim made by an agent over the API appears on the open board', async ({ page }) => {
+  const title = `Claim me ${uniq()}`;
+  const t = await createTicket(title, { requiredCapabilities: ['typescript'] });
+  await openBoard(page);
+  await expect(card(page, 'todo', title)).toBeVisible();
+
+  const started = Date.now();
+  await ok(await agentApi.patch(`/api/v1/tickets/${t.id}/claim`, { headers: bearer(builder.key) }));
+  const claimed = card(page, 'in_progress', title);
+  await expect(claimed).toBeVisible({ timeout: 5_000 });
+  console.log(`claim visible on the board after ${Date.now() - started} ms`);
+  await expect(claimed.getByTestId('holder')).toContainText(builder.name);
+  await expect(claimed.getByTestId('lease')).toContainText(/\d+:\d\d/);
+  await expect(card(page, 'todo', title)).toHaveCount(0);
+
+  // The agent moves it on over the API; the board follows.
+  await ok(await agentApi.patch(`/api/v1/tickets/${t.id}`, { headers: bearer(builder.key), data: { status: 'pr_review' } }));
+  await expect(card(page, 'pr_review', title)).toBeVisible({ timeout: 5_000 });
+});
