@@ -93,7 +93,7 @@ export function Capabilities({ list, empty = '—' }: { list: string[]; empty?: 
 export function Endpoint({ url }: { url: string | null }) {
   if (!url) return <span className="text-xs text-slate-400">No endpoint (polls)</span>;
   return (
-    <span className="block max-w-[16rem] truncate font-mono text-xs text-slate-600" title={url}>
+    <span className="block max-w-[14rem] truncate font-mono text-xs text-slate-600" title={url}>
       {url}
     </span>
   );
@@ -300,7 +300,7 @@ export function AgentActions({
 
   return (
     <div className="flex flex-col items-end gap-1">
-      <div className="flex flex-wrap justify-end gap-1.5">
+      <div className="flex justify-end gap-1.5">
         {agent.status === 'active' && (
           <Button size={size} variant="secondary" onClick={() => setRotating(agent)} aria-label={`Rotate key of ${agent.name}`}>
             Rotate key

@@ -331,7 +331,7 @@ function AgentList({
               {shown.map((a) => (
                 <tr key={a.id} data-testid={`agent-row-${a.name}`} className="align-top">
                   <td className="px-5 py-3">
-                    <Link href={`${base}/${encodeURIComponent(a.id)}`} className="font-medium text-slate-900 hover:text-indigo-600">
+                    <Link href={`${base}/${encodeURIComponent(a.id)}`} className="font-medium whitespace-nowrap text-slate-900 hover:text-indigo-600">
                       {a.name}
                     </Link>
                     {a.description && <p className="mt-0.5 line-clamp-2 max-w-xs text-xs text-slate-500">{a.description}</p>}
