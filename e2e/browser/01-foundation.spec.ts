@@ -88,10 +88,13 @@ test('first run: setup, sign in again, workspaces, a member, the switcher and an
       const options = bobPage.getByLabel('Workspace').locator('option');
       await expect(options.filter({ hasText: apollo.name })).toHaveCount(1);
       await expect(options.filter({ hasText: gemini.name })).toHaveCount(0);
-      // A member neither adds people nor manages agents.
+      // A member neither adds people nor approves agents.
       await bobPage.goto(`/w/${apollo.slug}/members`);
       await expect(bobPage.getByTestId(`member-${bob.email}`)).toBeVisible();
       await expect(bobPage.getByRole('button', { name: 'Add member' })).toHaveCount(0);
+      await bobPage.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Agents' }).click();
+      await expect(bobPage.getByText('No agents yet')).toBeVisible();
+      await expect(bobPage.getByText('Waiting for approval')).toHaveCount(0);
     } finally {
       await context.close();
     }

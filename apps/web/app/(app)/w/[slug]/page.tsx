@@ -6,11 +6,10 @@ import { ActivityItem } from '@/src/ui/activity-item';
 import { apiList, qs, toApiError, type ApiError } from '@/src/ui/api';
 import { Card, ErrorAlert, Loading, useTitle } from '@/src/ui/components';
 import type { Activity, Member } from '@/src/ui/types';
-import { canManage } from '@/src/ui/types';
 import { useWorkspace } from '@/src/ui/workspace-context';
 
 export default function WorkspaceOverview() {
-  const { workspace: w, role } = useWorkspace();
+  const { workspace: w } = useWorkspace();
   useTitle(w.name);
   const base = `/w/${encodeURIComponent(w.slug)}`;
   const [members, setMembers] = useState<Member[] | null>(null);
@@ -51,7 +50,7 @@ export default function WorkspaceOverview() {
           ) : (
             <p className="text-sm text-slate-500">
               No mission yet.{' '}
-              {canManage(role) && (
+              {w.permissions['workspace.update'] && (
                 <Link href={`${base}/settings`} className="font-medium text-indigo-600 hover:text-indigo-500">
                   Write one
                 </Link>
@@ -86,7 +85,7 @@ export default function WorkspaceOverview() {
           title="Members"
           footer={
             <Link href={`${base}/members`} className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
-              {canManage(role) ? 'Manage the member list →' : 'Open the member list →'}
+              {w.permissions['members.manage'] ? 'Manage the member list →' : 'Open the member list →'}
             </Link>
           }
         >
@@ -112,7 +111,7 @@ export default function WorkspaceOverview() {
           title="Monthly budget"
           footer={
             <Link href={`${base}/settings#budget`} className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
-              {canManage(role) ? 'Edit budget →' : 'View budget →'}
+              {w.permissions['workspace.budget'] ? 'Edit budget →' : 'View budget →'}
             </Link>
           }
         >

@@ -1,13 +1,14 @@
 'use client';
-// Members of a workspace: add by e-mail, change roles, remove, leave. Controls follow the caller's role; the API
-// decides, and its refusals are shown.
+// Members of a workspace: add by e-mail, change roles, remove, leave. Controls follow the caller's permissions and
+// grantable roles as the API reports them on the workspace (the rules live in core); the API decides, and its
+// refusals are shown.
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useState } from 'react';
 import { api, apiList, toApiError, type ApiError } from '@/src/ui/api';
 import { Badge, Button, Card, ConfirmDialog, EmptyState, ErrorAlert, Loading, Notice, RoleBadge, SelectField, TextField, Time, useTitle } from '@/src/ui/components';
 import { useSession } from '@/src/ui/session';
-import { canManage, canManageRole, ROLE_LABEL, ROLES, type Member, type WorkspaceRole } from '@/src/ui/types';
+import { ROLE_LABEL, type Member, type WorkspaceRole } from '@/src/ui/types';
 import { useWorkspace } from '@/src/ui/workspace-context';
 
 export default function MembersPage() {
@@ -19,7 +20,7 @@ export default function MembersPage() {
   const [error, setError] = useState<ApiError | null>(null);
   const [removing, setRemoving] = useState<Member | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const manager = canManage(role) && !w.archived;
+  const manager = !!w.permissions['members.manage'];
 
   const load = useCallback(async () => {
     try {
@@ -36,14 +37,14 @@ export default function MembersPage() {
     void load();
   }, [load]);
 
-  const grantable = ROLES.filter((r) => canManageRole(role, r));
+  const grantable = w.grantableRoles;
   const removingSelf = removing?.userId === me.user.id;
 
   return (
     <div className="space-y-6">
       {notice && <Notice tone="success">{notice}</Notice>}
       {manager && <AddMember workspaceId={w.id} grantable={grantable} isInstanceAdmin={me.user.isInstanceAdmin} onAdded={(m) => (setNotice(`${m.name} was added as ${ROLE_LABEL[m.role].toLowerCase()}.`), void load())} />}
-      {!canManage(role) && (
+      {!manager && !w.archived && (
         <p className="text-sm text-slate-500">You are {role === 'viewer' ? 'a viewer' : 'a member'} here; owners and admins manage who belongs to this workspace.</p>
       )}
       <Card title="Members" description={members ? `${members.length} ${members.length === 1 ? 'person' : 'people'} in ${w.name}` : undefined}>
@@ -74,7 +75,7 @@ export default function MembersPage() {
                     key={m.userId}
                     member={m}
                     isSelf={m.userId === me.user.id}
-                    canEdit={manager && canManageRole(role, m.role)}
+                    canEdit={manager && grantable.includes(m.role)}
                     grantable={grantable}
                     workspaceId={w.id}
                     onChanged={(updated) => setMembers((list) => list?.map((x) => (x.userId === updated.userId ? updated : x)) ?? null)}

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { api, toApiError, type ApiError } from '@/src/ui/api';
 import { Button, Card, Checkbox, ConfirmDialog, ErrorAlert, Notice, TextField, useTitle } from '@/src/ui/components';
 import { useSession } from '@/src/ui/session';
-import { canManage, type Workspace } from '@/src/ui/types';
+import type { Workspace } from '@/src/ui/types';
 import { useWorkspace } from '@/src/ui/workspace-context';
 import { WORKSPACE_FIELD_NAMES, WorkspaceFieldset, type WorkspaceFields } from '@/src/ui/workspace-form';
 
@@ -41,18 +41,19 @@ function fieldsOf(w: Workspace): WorkspaceFields {
 }
 
 export default function WorkspaceSettingsPage() {
-  const { workspace: w, role } = useWorkspace();
+  const { workspace: w } = useWorkspace();
   const { me } = useSession();
   useTitle(`Settings · ${w.name}`);
-  const editable = canManage(role) && !w.archived;
+  // What the caller may do here comes with the workspace (computed from the rules in core; false while archived).
+  const p = w.permissions;
 
   return (
     <div className="space-y-6">
-      {!canManage(role) && <Notice>Only owners and admins can change these settings. You can read them.</Notice>}
-      <GeneralSettings key={w.id} editable={editable} />
-      <BudgetSettings key={`budget-${w.id}`} editable={editable} />
+      {!p['workspace.update'] && !w.archived && <Notice>Only owners and admins can change these settings. You can read them.</Notice>}
+      <GeneralSettings key={w.id} editable={!!p['workspace.update']} />
+      <BudgetSettings key={`budget-${w.id}`} editable={!!p['workspace.budget']} />
       {me.user.isInstanceAdmin && <DefaultWorkspace />}
-      {role === 'owner' && <ArchiveWorkspace />}
+      {p['workspace.archive'] && <ArchiveWorkspace />}
     </div>
   );
 }
