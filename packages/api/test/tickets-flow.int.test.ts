@@ -67,6 +67,11 @@ describe('tickets', () => {
       201,
     );
     expect(c.mentions.map((m: any) => m.kind).sort()).toEqual(['all', 'user']);
+    // The list names each mention as the create answer does (the member's handle), not by its id.
+    const listed = expectOk(await h.call('GET', `/api/v1/tickets/${t.id}/comments`, { key: team.viewer.key }));
+    const byKind = (list: any[]) => Object.fromEntries(list.map((m: any) => [m.kind, m.name]));
+    expect(byKind(listed.find((x: any) => x.id === c.id).mentions)).toEqual(byKind(c.mentions));
+    expect(byKind(c.mentions)).toEqual({ user: handle.toLowerCase(), all: 'all' });
     const links = expectOk(await h.call('GET', `/api/v1/tickets/${t.id}/links`, { key: team.viewer.key }));
     expect(links.map((l: any) => l.url)).toEqual(['https://github.com/acme/app/pull/9']);
     const back = expectOk(await h.call('GET', `/api/v1/links/pull-requests?url=${encodeURIComponent('https://github.com/acme/app/pull/9/files')}`, { key: team.viewer.key }));

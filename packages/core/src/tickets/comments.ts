@@ -139,15 +139,18 @@ export async function findComments(ctx: Ctx, ticketId: string, input: PageQuery)
   const ids = rowsOut.map((c) => c.id);
   const mentionRows = ids.length
     ? await ctx.db
-        .select({ commentId: mentions.commentId, kind: mentions.targetKind, id: mentions.targetId })
+        .select({ commentId: mentions.commentId, kind: mentions.targetKind, id: mentions.targetId, agentName: agents.name, userHandle: userHandleSql })
         .from(mentions)
+        .leftJoin(agents, and(eq(mentions.targetKind, 'agent'), eq(agents.id, mentions.targetId)))
+        .leftJoin(users, and(eq(mentions.targetKind, 'user'), eq(users.id, mentions.targetId)))
         .where(inArray(mentions.commentId, ids))
         .orderBy(asc(mentions.createdAt))
     : [];
   const byComment = new Map<string, { kind: string; id: string | null; name: string }[]>();
   for (const m of mentionRows) {
     const list = byComment.get(m.commentId) ?? [];
-    list.push({ kind: m.kind, id: m.id, name: m.kind === 'all' ? 'all' : (m.id ?? '') });
+    // The same names the create answer gives: an agent's name, a member's handle (their name as of now).
+    list.push({ kind: m.kind, id: m.id, name: m.kind === 'all' ? 'all' : (m.agentName ?? m.userHandle ?? m.id ?? '') });
     byComment.set(m.commentId, list);
   }
   const total = await totalFor(ctx.db, plan, comments, eq(comments.ticketId, ticket.id));
