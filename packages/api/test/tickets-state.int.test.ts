@@ -38,7 +38,8 @@ async function ticketIn(status: Status, holder: Agent = agent): Promise<Ticket> 
   const t = await createTicket(h, team.member.key, team.ws.id, { title: `to be ${status}` });
   if (status === 'todo') return t;
   expectOk(await claim(h, holder.key, t.id));
-  const path: Status[] = { in_progress: [], pr_review: ['pr_review'], done: ['pr_review', 'done'], closed: ['pr_review', 'done', 'closed'] }[status];
+  const paths: Record<Exclude<Status, 'todo'>, Status[]> = { in_progress: [], pr_review: ['pr_review'], done: ['pr_review', 'done'], closed: ['pr_review', 'done', 'closed'] };
+  const path = paths[status];
   for (const s of path) expectOk(await move(h, holder.key, t.id, s));
   const now = await getTicket(h, team.member.key, t.id);
   expect(now.status).toBe(status);
