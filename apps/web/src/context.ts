@@ -12,6 +12,8 @@ import {
   releaseExpiredLeases,
   sweepIdempotencyKeys,
   systemClock,
+  WEBHOOK_RETRY_BASE_MS_DEFAULT,
+  WebhookRunner,
 } from '@mc/core';
 import { openDatabase, type Database } from '@mc/db';
 import type { AppEnv } from './env';
@@ -79,12 +81,20 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   }, LEASE_SWEEP_INTERVAL_MS);
   leases.unref();
 
+  // Webhooks: outbox → deliveries → signed POSTs with retries. Several processes may run this (SKIP LOCKED and
+  // leases in the database); every live event (a LISTEN wake-up, from any process) starts a pass at once.
+  const webhooks = new WebhookRunner(systemCtx, { retryBaseMs: env.MC_WEBHOOK_RETRY_BASE_MS ?? WEBHOOK_RETRY_BASE_MS_DEFAULT });
+  webhooks.start();
+  const unsubscribeWebhooks = live.subscribe(() => webhooks.kick());
+
   return {
     database,
     deps,
     async close() {
       clearInterval(sweep);
       clearInterval(leases);
+      unsubscribeWebhooks();
+      await webhooks.stop();
       await unlisten();
       await rateLimiter.close();
       await keyUsage.flush();

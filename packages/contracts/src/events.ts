@@ -34,6 +34,10 @@ export const EVENT_CATALOG = {
   'agent.deactivated': { version: 1, data: z.object({ agent: ZAgentRef }) },
   'agent.activated': { version: 1, data: z.object({ agent: ZAgentRef }) },
   'agent.deleted': { version: 1, data: z.object({ agent: ZAgentRef }) },
+  'webhook.disabled': {
+    version: 1,
+    data: z.object({ webhook: z.object({ id: z.string(), url: z.string() }), reason: z.string(), consecutiveFailures: z.number().int(), failingSince: ZIsoDate.nullable() }),
+  },
 } as const;
 
 export type EventType = keyof typeof EVENT_CATALOG;
@@ -53,7 +57,8 @@ export const ZDomainEvent = z
   })
   .openapi('DomainEvent');
 
-export const NOTIFICATION_TYPES = ['mention', 'mention_all', 'assignment', 'status_change', 'agent_registration'] as const;
+export const NOTIFICATION_TYPES = ['mention', 'mention_all', 'assignment', 'status_change', 'agent_registration', 'webhook_disabled'] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 export const ZNotification = z
   .object({

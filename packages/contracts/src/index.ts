@@ -8,3 +8,4 @@ export * from './health';
 export * from './agents';
 export * from './tickets';
 export * from './events';
+export * from './webhooks';

@@ -10,6 +10,7 @@ import { registerMemberRoutes } from './members';
 import { registerMetaRoutes } from './meta';
 import { registerSettingsRoutes } from './settings';
 import { registerUserRoutes } from './users';
+import { registerWebhookRoutes } from './webhooks';
 import { registerWorkspaceRoutes } from './workspaces';
 
 export function registerRoutes(r: RouteBuilder) {
@@ -25,4 +26,5 @@ export function registerRoutes(r: RouteBuilder) {
   registerCommentRoutes(r);
   registerEventRoutes(r);
   registerNotificationRoutes(r);
+  registerWebhookRoutes(r);
 }

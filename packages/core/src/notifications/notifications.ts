@@ -1,5 +1,6 @@
+import type { NotificationType } from '@mc/contracts';
 import { notifications } from '@mc/db';
-import { and, eq, isNull, type SQL } from 'drizzle-orm';
+import { and, eq, gt, isNull, type SQL } from 'drizzle-orm';
 import { requirePrincipal } from '../auth/guards';
 import type { Ctx } from '../context';
 import { notFound } from '../errors';
@@ -12,7 +13,7 @@ type Row = typeof notifications.$inferSelect;
 export function toNotificationDto(n: Row) {
   return {
     id: n.id,
-    type: n.type as 'mention' | 'mention_all' | 'assignment' | 'status_change' | 'agent_registration',
+    type: n.type as NotificationType,
     content: n.content,
     context: { workspaceId: n.workspaceId, ticketId: n.ticketId, commentId: n.commentId, agentId: n.agentId, eventId: n.eventId },
     read: n.readAt !== null,
@@ -34,6 +35,8 @@ const idColumn = { column: notifications.id, value: (r: Row) => r.id };
 export interface FindNotificationsInput extends PageQuery {
   unread?: boolean;
   workspaceId?: string;
+  /** Only notifications newer than this one (ids are time-ordered): "anything since I last looked?" */
+  after?: string;
 }
 
 /** GET /notifications — the caller's own, newest first. */
@@ -42,6 +45,7 @@ export async function findNotifications(ctx: Ctx, input: FindNotificationsInput)
   const where: (SQL | undefined)[] = [eq(notifications.recipientKind, r.kind), eq(notifications.recipientId, r.id)];
   if (input.unread) where.push(isNull(notifications.readAt));
   if (input.workspaceId) where.push(eq(notifications.workspaceId, input.workspaceId));
+  if (input.after) where.push(gt(notifications.id, input.after));
   const plan = planPage(input, sortColumns, idColumn);
   const rowsOut = await ctx.db
     .select()

@@ -75,6 +75,12 @@ async function drafts(ctx: Ctx, e: EmittedEvent): Promise<Draft[]> {
         content: `Agent ${d.agent.name} asks to join and waits for approval`,
         agentId: d.agent.id,
       }));
+    case 'webhook.disabled':
+      return (await workspaceAdmins(ctx, e.workspaceId)).map((r) => ({
+        recipient: r,
+        type: 'webhook_disabled',
+        content: `Webhook ${d.webhook.url} was disabled: ${d.reason}. Fix the receiver, then enable it again (deliveries can be redelivered).`,
+      }));
     default:
       return [];
   }

@@ -26,4 +26,7 @@ export const ID_PREFIX = {
   userToken: 'tok',
   workspace: 'wsp',
   activity: 'act',
+  webhook: 'whk',
+  webhookDelivery: 'whd',
+  webhookAttempt: 'wha',
 } as const;

@@ -16,6 +16,8 @@ export const WORKSPACE_PERMISSIONS = {
   'tickets.read': ['owner', 'admin', 'member', 'viewer'],
   'tickets.write': ['owner', 'admin', 'member'],
   'tickets.manage': ['owner', 'admin'],
+  /** Register, change and read webhook endpoints and their deliveries (reads too: admins only). */
+  'webhooks.manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly WorkspaceRole[]>;
 
 export type WorkspacePermission = keyof typeof WORKSPACE_PERMISSIONS;
@@ -28,6 +30,7 @@ export const WRITE_PERMISSIONS: ReadonlySet<WorkspacePermission> = new Set([
   'agents.manage',
   'tickets.write',
   'tickets.manage',
+  'webhooks.manage',
 ]);
 
 export function roleAllows(role: WorkspaceRole, permission: WorkspacePermission): boolean {

@@ -1,0 +1,89 @@
+import { agents, events, notifications, webhookDeliveries, webhookEndpoints } from '@mc/db';
+import { and, asc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { asSystem, inTransaction, type Ctx } from '../context';
+import { toNotificationDto } from '../notifications/notifications';
+import { ID_PREFIX, newId } from '../shared/ids';
+import { endpointWants, WEBHOOK_DISPATCH_BATCH, WEBHOOK_MAX_ATTEMPTS } from './webhooks.rules';
+
+type EventRow = typeof events.$inferSelect;
+
+/** The body of an event delivery: the event as the catalog defines it (`DomainEvent`). */
+export function eventPayload(e: EventRow) {
+  return {
+    id: e.id,
+    type: e.type,
+    version: e.version,
+    workspaceId: e.workspaceId,
+    occurredAt: e.occurredAt.toISOString(),
+    actor: { kind: e.actorKind, id: e.actorId, name: e.actorName },
+    data: e.data,
+  };
+}
+
+/**
+ * Turn undispatched outbox events into deliveries: one per enabled endpoint of the event's workspace whose filter
+ * takes the event type, and one per notification of an active agent that has an endpoint (`type: "notification"`).
+ * The events are claimed with FOR UPDATE SKIP LOCKED and marked dispatched in the same transaction as their
+ * deliveries are written, so several processes can run this at once, and a crash either loses the whole batch's
+ * work (and it is done again) or none of it. Returns how many events and deliveries it handled.
+ */
+export async function dispatchWebhookEvents(ctx: Ctx, batch = WEBHOOK_DISPATCH_BATCH): Promise<{ events: number; deliveries: number }> {
+  return inTransaction(asSystem(ctx, 'webhook-dispatcher'), async (tx) => {
+    const claimed = await tx.db
+      .select()
+      .from(events)
+      .where(isNull(events.dispatchedAt))
+      .orderBy(asc(events.id))
+      .limit(batch)
+      .for('update', { skipLocked: true });
+    if (claimed.length === 0) return { events: 0, deliveries: 0 };
+    const now = tx.clock.now();
+    const eventIds = claimed.map((e) => e.id);
+    const workspaceIds = [...new Set(claimed.map((e) => e.workspaceId))];
+
+    const endpoints = await tx.db
+      .select({ id: webhookEndpoints.id, workspaceId: webhookEndpoints.workspaceId, events: webhookEndpoints.events })
+      .from(webhookEndpoints)
+      .where(and(inArray(webhookEndpoints.workspaceId, workspaceIds), eq(webhookEndpoints.status, 'enabled')));
+    const agentNotes = await tx.db
+      .select({ n: notifications })
+      .from(notifications)
+      .innerJoin(agents, and(eq(notifications.recipientKind, 'agent'), eq(agents.id, notifications.recipientId)))
+      .where(and(inArray(notifications.eventId, eventIds), eq(agents.status, 'active'), isNotNull(agents.endpoint)));
+
+    const base = { status: 'pending', attemptCount: 0, maxAttempts: WEBHOOK_MAX_ATTEMPTS, nextAttemptAt: now, createdAt: now };
+    const rowsIn: (typeof webhookDeliveries.$inferInsert)[] = [];
+    const byId = new Map(claimed.map((e) => [e.id, e]));
+    for (const e of claimed) {
+      for (const ep of endpoints) {
+        if (ep.workspaceId !== e.workspaceId || !endpointWants(ep.events, e.type)) continue;
+        rowsIn.push({ ...base, id: newId(ID_PREFIX.webhookDelivery, now.getTime()), workspaceId: e.workspaceId, webhookId: ep.id, eventId: e.id, eventType: e.type, payload: eventPayload(e) });
+      }
+    }
+    for (const { n } of agentNotes) {
+      const e = byId.get(n.eventId)!;
+      rowsIn.push({
+        ...base,
+        id: newId(ID_PREFIX.webhookDelivery, now.getTime()),
+        workspaceId: n.workspaceId,
+        agentId: n.recipientId,
+        eventId: n.eventId,
+        eventType: 'notification',
+        notificationId: n.id,
+        payload: {
+          id: n.id,
+          type: 'notification',
+          version: 1,
+          workspaceId: n.workspaceId,
+          occurredAt: n.createdAt.toISOString(),
+          actor: { kind: e.actorKind, id: e.actorId, name: e.actorName },
+          data: toNotificationDto(n),
+          event: { id: e.id, type: e.type },
+        },
+      });
+    }
+    if (rowsIn.length) await tx.db.insert(webhookDeliveries).values(rowsIn).onConflictDoNothing();
+    await tx.db.update(events).set({ dispatchedAt: now }).where(inArray(events.id, eventIds));
+    return { events: claimed.length, deliveries: rowsIn.length };
+  });
+}

@@ -1,0 +1,48 @@
+import { webhookDeliveries, webhookEndpoints, workspaces } from '@mc/db';
+import { eq } from 'drizzle-orm';
+import { recordActivity } from '../activity/record-activity';
+import { inTransaction, type Ctx } from '../context';
+import { conflict, DomainError } from '../errors';
+import { requireDeliveryAccess, withAttempts } from './find-webhook-deliveries';
+
+/** `locked_by` of a delivery waiting for a redelivery an admin asked for: its next attempt is logged as manual. */
+export const MANUAL_REDELIVERY_MARK = 'manual';
+
+/**
+ * POST /webhook-deliveries/{id}/redeliver (workspace admin): send the delivery again, soon, with the same
+ * `webhook-id` (receivers dedupe on it) and a fresh signature. A delivery that finished (succeeded or failed) gets
+ * one more attempt; a pending one is tried now instead of at its scheduled time. The delivery worker makes the
+ * attempt, so it is logged like any other; a delivery to a disabled endpoint is refused (enable it first).
+ */
+export async function redeliverWebhook(ctx: Ctx, deliveryId: string) {
+  return inTransaction(ctx, async (tx) => {
+    const d = await requireDeliveryAccess(tx, deliveryId, { lock: true });
+    const [ws] = await tx.db.select({ archivedAt: workspaces.archivedAt }).from(workspaces).where(eq(workspaces.id, d.workspaceId));
+    if (ws?.archivedAt) throw new DomainError('CONFLICT', 'this workspace is archived; restore it first');
+    if (d.webhookId) {
+      const [endpoint] = await tx.db.select({ status: webhookEndpoints.status }).from(webhookEndpoints).where(eq(webhookEndpoints.id, d.webhookId));
+      if (endpoint?.status !== 'enabled') throw conflict('this webhook is disabled; enable it (PATCH enabled: true) before redelivering', { reason: 'webhook_disabled' });
+    }
+    const now = tx.clock.now();
+    const [row] = await tx.db
+      .update(webhookDeliveries)
+      .set({
+        status: 'pending',
+        nextAttemptAt: now,
+        maxAttempts: d.status === 'pending' ? d.maxAttempts : Math.max(d.maxAttempts, d.attemptCount + 1),
+        completedAt: null,
+        // An attempt in flight keeps its lease; the redelivery is the attempt after it.
+        lockedBy: d.lockedUntil && d.lockedUntil > now ? d.lockedBy : MANUAL_REDELIVERY_MARK,
+      })
+      .where(eq(webhookDeliveries.id, d.id))
+      .returning();
+    await recordActivity(tx, {
+      workspaceId: d.workspaceId,
+      action: 'webhook.redelivery_requested',
+      target: { kind: 'webhook_delivery', id: d.id },
+      summary: `asked to redeliver ${d.eventType} (${d.id}) to ${d.webhookId ? `webhook ${d.webhookId}` : `agent ${d.agentId}`}`,
+      metadata: { previousStatus: d.status, attemptCount: d.attemptCount, webhookId: d.webhookId, agentId: d.agentId },
+    });
+    return withAttempts(tx, row);
+  });
+}
