@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useParams, usePathname, useRouter } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
 import { cx } from './components';
+import { NotificationBell } from './notifications';
 import { SessionProvider, useSession } from './session';
 
 export function AppShell({ children }: { children: ReactNode }) {
@@ -112,6 +113,7 @@ function TopBar() {
           )}
         </nav>
         <div className="ml-auto flex items-center gap-3">
+          <NotificationBell />
           <span className="text-sm text-slate-300" title={me.user.email}>
             <span className="sr-only">Signed in as </span>
             <span data-testid="current-user" className="font-medium text-white">

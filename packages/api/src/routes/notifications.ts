@@ -6,6 +6,7 @@ import type { RouteBuilder } from '../http';
 const ZNotificationsQuery = listQuery(NOTIFICATION_SORT_FIELDS, '-createdAt').extend({
   unread: ZQueryBool.optional().openapi({ description: 'true: only unread' }),
   workspaceId: z.string().max(64).optional(),
+  after: z.string().max(64).optional().openapi({ description: 'Only notifications newer than this notification id; with `wait`, wait for one' }),
   wait: z.coerce.number().int().min(0).max(60).default(0).openapi({ description: 'Long-poll: when nothing matches, wait up to N seconds for a new notification' }),
 });
 
