@@ -244,6 +244,24 @@ describe('archive and restore', () => {
     expect(expectOk(await h.call('DELETE', `/api/v1/workspaces/${ws.id}`, { key: h.admin.key })).archived).toBe(true);
     expect(expectOk(await h.call('PATCH', `/api/v1/workspaces/${ws.id}`, { key: h.admin.key, body: { archived: false } })).archived).toBe(false);
   });
+
+  it('restores and edits in one PATCH; an admin (not owner) cannot restore; edits alone stay refused while archived', async () => {
+    const ws = await team();
+    expectOk(await h.call('DELETE', `/api/v1/workspaces/${ws.id}`, { key: owner.key }));
+    expectError(await h.call('PATCH', `/api/v1/workspaces/${ws.id}`, { key: owner.key, body: { name: 'Renamed' } }), 409, 'CONFLICT');
+    expectError(await h.call('PATCH', `/api/v1/workspaces/${ws.id}`, { key: admin.key, body: { archived: false, name: 'Renamed' } }), 403, 'FORBIDDEN');
+    const back = expectOk(await h.call('PATCH', `/api/v1/workspaces/${ws.id}`, { key: owner.key, body: { archived: false, name: 'Renamed' } }));
+    expect(back).toMatchObject({ archived: false, name: 'Renamed' });
+  });
+
+  it('archiving the default workspace clears the default, so new users do not land in an archived workspace', async () => {
+    const ws = await createWorkspace(h, owner.key);
+    expectOk(await h.call('PUT', '/api/v1/settings/default-workspace', { key: h.admin.key, body: { workspaceId: ws.id } }));
+    expectOk(await h.call('DELETE', `/api/v1/workspaces/${ws.id}`, { key: owner.key }));
+    expect(expectOk(await h.call('GET', '/api/v1/settings/default-workspace', { key: h.admin.key })).workspaceId).toBeNull();
+    const newcomer = await h.newUser('Newcomer');
+    expect(expectOk(await h.call('GET', '/api/v1/workspaces?archived=true', { key: newcomer.key }))).toEqual([]);
+  });
 });
 
 describe('budget', () => {

@@ -1,9 +1,9 @@
-import { workspaces } from '@mc/db';
+import { settings, workspaces } from '@mc/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
 import { conflict, DomainError, forbidden, isUniqueViolation, staleVersion } from '../errors';
-import { getDefaultWorkspaceId } from '../settings/settings';
+import { getDefaultWorkspaceId, SETTING } from '../settings/settings';
 import { requireWorkspaceAccess, type WorkspaceRow } from './workspace-access';
 import { toWorkspaceDto } from './workspace-dto';
 import { roleAllows } from './workspaces.rules';
@@ -44,8 +44,12 @@ export async function updateWorkspace(ctx: Ctx, idOrSlug: string, input: UpdateW
   const hasEdits = Object.values(fields).some((v) => v !== undefined);
   try {
     return await inTransaction(ctx, async (tx) => {
-      // Restoring an archived workspace is allowed; any other edit of an archived workspace is refused below.
-      const access = await requireWorkspaceAccess(tx, idOrSlug, touchesArchive && !hasEdits ? 'workspace.read' : 'workspace.update');
+      // Read access first: restoring (with or without edits in the same PATCH) must pass the archived check,
+      // which applies to write permissions; the role checks follow explicitly.
+      const access = await requireWorkspaceAccess(tx, idOrSlug, 'workspace.read');
+      if (hasEdits && !roleAllows(access.effectiveRole, 'workspace.update')) {
+        throw forbidden(`your role (${access.effectiveRole}) cannot do this here`);
+      }
       if (touchesArchive && !roleAllows(access.effectiveRole, 'workspace.archive')) {
         throw forbidden('only an owner can archive or restore a workspace');
       }
@@ -64,6 +68,16 @@ export async function updateWorkspace(ctx: Ctx, idOrSlug: string, input: UpdateW
           target: { kind: 'workspace', id: row.id },
           summary: `updated ${changed.join(', ')}`,
           metadata: { changes: Object.fromEntries(changed.map((k) => [k, (changes as Record<string, unknown>)[k]])) },
+        });
+      }
+      if (archived && !access.workspace.archivedAt && (await getDefaultWorkspaceId(tx)) === row.id) {
+        // An archived workspace cannot be where new users land.
+        await tx.db.delete(settings).where(eq(settings.key, SETTING.defaultWorkspaceId));
+        await recordActivity(tx, {
+          workspaceId: row.id,
+          action: 'settings.default_workspace_set',
+          target: { kind: 'workspace', id: null },
+          summary: 'cleared the default workspace because it was archived',
         });
       }
       if (touchesArchive && !!access.workspace.archivedAt !== !!archived) {
