@@ -43,7 +43,7 @@ export async function getRegistration(ctx: Ctx, agentId: string, secret: string 
         workspaceId: agent.workspaceId,
         action: 'agent.key_issued',
         target: { kind: 'agent', id: agent.id },
-        summary: `${agent.name} fetched its API key`,
+        summary: `fetched its API key with its registration secret`,
         metadata: { delivery: 'registration_poll', keyId: claimed.keyId },
       });
       return { ...base, apiKey: claimed.key, keyDelivery: 'registration_poll' };

@@ -61,7 +61,7 @@ export async function registerAgent(ctx: Ctx, input: RegisterAgentInput) {
           workspaceId: ws.id,
           action: 'agent.registered',
           target: { kind: 'agent', id: agent.id },
-          summary: `${agent.name} asked to join (pending approval)`,
+          summary: `asked to join (pending approval)`,
           metadata: { endpoint: agent.endpoint, capabilities: agent.capabilities, ip: agent.registrationIp },
         },
       );
