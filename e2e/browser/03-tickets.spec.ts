@@ -77,10 +77,20 @@ test.beforeEach(async ({ page }) => {
 
 test('a ticket dragged through the board: To-do → In Progress → PR Review → Done', async ({ page }) => {
   const title = `Ship the board ${uniq()}`;
-  const t = await createTicket(title, { priority: 'high', labels: ['frontend'] });
   await openBoard(page);
 
+  // Created through the board's "New ticket" form.
+  await page.getByRole('button', { name: 'New ticket' }).click();
+  const form = page.getByTestId('new-ticket-form');
+  await form.getByLabel('Title').fill(title);
+  await form.getByLabel('Description').fill('Five columns and **drag and drop**.');
+  await form.getByLabel('Priority').selectOption('high');
+  await form.getByLabel('Labels').fill('frontend, board');
+  await form.getByRole('button', { name: 'Create ticket' }).click();
+  await expect(form).toBeHidden();
   const todo = card(page, 'todo', title);
+  await expect(todo).toBeVisible();
+  const t = { id: (await todo.getAttribute('data-ticket-id'))!, number: Number(await todo.getAttribute('data-number')) };
   await expect(todo).toContainText(`#${t.number}`);
   await expect(todo).toContainText('High');
   await expect(todo).toContainText('frontend');
@@ -126,7 +136,9 @@ test('a refused move is explained and the card stays where it was', async ({ pag
 test('a comment with an @mention picked from the autocomplete', async ({ page }) => {
   const title = `Review the parser ${uniq()}`;
   const t = await createTicket(title, { description: 'Parse **mentions** in `code`-free text.\n\n- one\n- two\n\n<script>window.__xss = 1</script>' });
-  await page.goto(`/w/${ws.slug}/tickets/${t.id}`);
+  // The short link a PR can carry finds the ticket's workspace.
+  await page.goto(`/t/${t.id}`);
+  await expect(page).toHaveURL(`/w/${ws.slug}/tickets/${t.id}`);
   await expect(page.getByTestId('ticket-heading')).toHaveText(title);
   // Markdown is rendered, HTML in it is only text.
   await expect(page.getByText('mentions', { exact: true })).toHaveJSProperty('tagName', 'STRONG');

@@ -84,6 +84,8 @@ export default function BoardPage() {
   const [qDraft, setQDraft] = useState(filters.q);
   const [tickets, setTickets] = useState<Map<string, Ticket> | null>(null);
   const [cursors, setCursors] = useState<Partial<Record<TicketStatus, string | null>>>({});
+  /** Tickets of a column that match but are not loaded yet (from meta.total), so its count stays true. */
+  const [unloaded, setUnloaded] = useState<Partial<Record<TicketStatus, number>>>({});
   const [error, setError] = useState<ApiError | null>(null);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [announce, setAnnounce] = useState('');
@@ -118,12 +120,15 @@ export default function BoardPage() {
       if (seq !== loadSeq.current) return;
       const map = new Map<string, Ticket>();
       const next: Partial<Record<TicketStatus, string | null>> = {};
+      const rest: Partial<Record<TicketStatus, number>> = {};
       pages.forEach((p, i) => {
         for (const t of p.items) map.set(t.id, t);
         next[STATUSES[i]] = p.meta.nextCursor ?? null;
+        rest[STATUSES[i]] = p.meta.nextCursor && typeof p.meta.total === 'number' ? Math.max(0, p.meta.total - p.items.length) : 0;
       });
       setTickets(map);
       setCursors(next);
+      setUnloaded(rest);
       setError(null);
     } catch (err) {
       if (seq !== loadSeq.current) return;
@@ -165,6 +170,7 @@ export default function BoardPage() {
         return map;
       });
       setCursors((c) => ({ ...c, [status]: p.meta.nextCursor ?? null }));
+      setUnloaded((u) => ({ ...u, [status]: p.meta.nextCursor ? Math.max(0, (u[status] ?? 0) - p.items.length) : 0 }));
     } catch (err) {
       setError(toApiError(err));
     }
@@ -383,8 +389,8 @@ export default function BoardPage() {
                   <header className="mb-2 flex items-center justify-between px-1">
                     <h3 className="text-xs font-semibold tracking-wide text-slate-600 uppercase">{STATUS_LABEL[s]}</h3>
                     <span data-testid="column-count" className="rounded-full bg-white px-2 py-0.5 text-xs font-medium text-slate-600 ring-1 ring-slate-200">
-                      {columns[s].length}
-                      {cursors[s] ? '+' : ''}
+                      {columns[s].length + (unloaded[s] ?? 0)}
+                      {cursors[s] && !unloaded[s] ? '+' : ''}
                     </span>
                   </header>
                   <ul className="flex flex-1 flex-col gap-2" data-testid="column-cards">

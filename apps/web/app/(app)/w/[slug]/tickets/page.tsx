@@ -234,7 +234,7 @@ export default function TicketListPage() {
                         <PriorityBadge priority={t.priority} />
                       </td>
                       <td className="px-3 py-2.5 text-slate-700">
-                        {people.assigneeName(t.assignee) ?? <span className="text-slate-400">—</span>}
+                        {people.assigneeName(t.assignee) ?? (!t.claimedBy && <span className="text-slate-400">—</span>)}
                         {t.claimedBy && <span className="block text-xs text-slate-500">🤖 {people.agentName(t.claimedBy) ?? 'an agent'}</span>}
                       </td>
                       <td className="px-5 py-2.5 text-slate-500">
