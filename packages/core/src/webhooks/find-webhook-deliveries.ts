@@ -33,7 +33,7 @@ async function attemptsOf(ctx: Ctx, deliveryIds: string[]): Promise<Map<string, 
     .select()
     .from(webhookAttempts)
     .where(inArray(webhookAttempts.deliveryId, deliveryIds))
-    .orderBy(asc(webhookAttempts.deliveryId), asc(webhookAttempts.startedAt), asc(webhookAttempts.id));
+    .orderBy(asc(webhookAttempts.deliveryId), asc(webhookAttempts.attempt), asc(webhookAttempts.startedAt), asc(webhookAttempts.id));
   for (const a of rowsOut) byDelivery.get(a.deliveryId)?.push(a);
   return byDelivery;
 }
