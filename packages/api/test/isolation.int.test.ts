@@ -3,7 +3,7 @@
 // else's resources, bodies are minimal valid examples generated from the operation's schema (so validation
 // cannot hide a missing authorization check), and workspace references in query and body point at the victim.
 // An endpoint added later is walked automatically; if it lets a caller through, the failure names it.
-import { createApiKey, type Principal } from '@mc/core';
+import { createApiKey, dispatchWebhookEvents, type Principal } from '@mc/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, uniq, type Harness } from './harness';
 import { addMember, createWorkspace, expectOk, login } from './helpers';
@@ -36,6 +36,9 @@ interface Scope {
   ticketId: string;
   /** A notification of someone else (only when the document has notifications by id). */
   notificationId: string;
+  /** A webhook endpoint of the workspace, and one of its deliveries. */
+  webhookId: string;
+  deliveryId: string;
 }
 
 /**
@@ -221,6 +224,10 @@ function pathValue(o: Operation, param: string, scope: Scope): string {
       return scope.ticketId;
     case 'notifications':
       return scope.notificationId;
+    case 'webhooks':
+      return scope.webhookId;
+    case 'webhook-deliveries':
+      return scope.deliveryId;
     default:
       unresolved.add(`${o.operationId}: {${param}} after /${collection}/`);
       return 'iso_unresolved';
@@ -386,6 +393,8 @@ const nowhere: Scope = {
   agentId: 'agt_00000000000000000000000000',
   ticketId: 'tkt_00000000000000000000000000',
   notificationId: 'ntf_00000000000000000000000000',
+  webhookId: 'whk_00000000000000000000000000',
+  deliveryId: 'whd_00000000000000000000000000',
 };
 
 beforeAll(async () => {
@@ -401,6 +410,11 @@ beforeAll(async () => {
   await addMember(h, victimOwner.key, V.id, viewer.email, 'viewer');
   victimKeyId = expectOk(await h.call('POST', '/api/v1/me/api-keys', { key: victimOwner.key, body: { name: 'victim key' } }), 201).id;
   victimAgent = await registerAgent(V.id, victimOwner.key);
+  // A webhook of the victim (a public address literal: no DNS needed), which gets a delivery of the ticket below.
+  const victimWebhookId = expectOk(
+    await h.call('POST', '/api/v1/webhooks', { key: victimOwner.key, body: { workspaceId: V.id, url: 'https://93.184.215.14/hook', events: ['ticket.created'] } }),
+    201,
+  ).id as string;
   victimTicketId = expectOk(
     await h.call('POST', '/api/v1/tickets', { key: victimOwner.key, body: { workspaceId: V.id, title: `${CANARY} ticket`, description: CANARY } }),
     201,
@@ -421,6 +435,12 @@ beforeAll(async () => {
     agentId: victimAgent.id,
     ticketId: victimTicketId,
     notificationId,
+    webhookId: victimWebhookId,
+    deliveryId: await (async () => {
+      await dispatchWebhookEvents(h.ctxFor({ kind: 'system', name: 'iso' }));
+      const [d] = expectOk(await h.call('GET', `/api/v1/webhook-deliveries?webhookId=${victimWebhookId}`, { key: victimOwner.key }));
+      return d.id as string;
+    })(),
   };
 
   // Credentials that must not work.
