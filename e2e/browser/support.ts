@@ -1,6 +1,6 @@
 // Shared helpers of the browser specs. Each spec file can run alone: `ensureAdmin` does the first-run setup over
 // the API when the instance still needs it (the foundation spec does it through the setup page instead).
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from '@playwright/test';
 
 export const ADMIN = { name: 'Ada Admin', email: 'ada@e2e.test', password: 'e2e-admin-password-1' } as const;
 
@@ -15,11 +15,21 @@ export async function needsSetup(request: APIRequestContext): Promise<boolean> {
   return (await res.json()).data.needsSetup as boolean;
 }
 
-/** Create the instance admin over the API unless the instance already has users. */
+/**
+ * Create the instance admin over the API unless the instance already has users. Setup also signs in, so it runs
+ * in a throwaway request context: the caller's context (often the `request` fixture, playing an agent) must not
+ * carry the admin's session cookie — the API refuses cookie-authenticated writes without the dashboard's Origin,
+ * even on open endpoints such as agent registration.
+ */
 export async function ensureAdmin(request: APIRequestContext): Promise<void> {
   if (!(await needsSetup(request))) return;
-  const res = await request.post('/api/v1/setup', { data: ADMIN });
-  expect(res.status(), await res.text()).toBe(201);
+  const setup = await playwrightRequest.newContext({ baseURL: test.info().project.use.baseURL });
+  try {
+    const res = await setup.post('/api/v1/setup', { data: ADMIN });
+    expect(res.status(), await res.text()).toBe(201);
+  } finally {
+    await setup.dispose();
+  }
 }
 
 /** Sign in through the login page and wait until the signed-in shell shows the user. */
