@@ -10,6 +10,7 @@ import { NewTicketDialog } from '@/src/ui/new-ticket-dialog';
 import { LabelChip, LeaseCountdown, LiveIndicator, PriorityBadge } from '@/src/ui/ticket-parts';
 import {
   explainMoveError,
+  isStatus,
   NEXT_STATUSES,
   STATUS_LABEL,
   STATUSES,
@@ -224,9 +225,21 @@ export default function BoardPage() {
   const { agentName, agents, reload: reloadPeople } = people;
   const onEvent = useCallback(
     (e: LiveEvent) => {
-      if (!e.ticketId) return;
+      const id = e.ticketId;
+      if (!id) return;
       if (e.agentId && !agentName(e.agentId) && agents.length < 200) reloadPeople();
-      void refreshTicket(e.ticketId);
+      // The event says where the ticket went: show that at once, then let the fetched ticket fill in the rest.
+      if (isStatus(e.status) && !pending.current.has(id)) {
+        const status = e.status;
+        setTickets((cur) => {
+          const old = cur?.get(id);
+          if (!cur || !old || (old.status === status && (e.type !== 'ticket.claimed' || old.claimedBy === e.agentId))) return cur;
+          const map = new Map(cur);
+          map.set(id, { ...old, status, ...(e.type === 'ticket.claimed' && e.agentId ? { claimedBy: e.agentId } : {}) });
+          return map;
+        });
+      }
+      void refreshTicket(id);
     },
     [refreshTicket, agentName, agents.length, reloadPeople],
   );
