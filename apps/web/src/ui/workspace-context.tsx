@@ -6,7 +6,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { api, toApiError, type ApiError } from './api';
 import { Badge, Button, EmptyState, ErrorAlert, Loading, RoleBadge, WorkspaceAvatar, cx } from './components';
 import { useSession } from './session';
-import { effectiveRole, type Workspace, type WorkspaceRole } from './types';
+import { canManage, effectiveRole, type Workspace, type WorkspaceRole } from './types';
 
 interface WorkspaceState {
   workspace: Workspace;
@@ -93,6 +93,7 @@ export function WorkspaceShell({ children }: { children: ReactNode }) {
     { href: `${base}/agents`, label: 'Agents', active: pathname.startsWith(`${base}/agents`) },
     { href: `${base}/members`, label: 'Members', active: pathname.startsWith(`${base}/members`) },
     { href: `${base}/activity`, label: 'Activity', active: pathname.startsWith(`${base}/activity`) },
+    ...(canManage(value.role) ? [{ href: `${base}/webhooks`, label: 'Webhooks', active: pathname.startsWith(`${base}/webhooks`) }] : []),
     { href: `${base}/settings`, label: 'Settings', active: pathname.startsWith(`${base}/settings`) },
   ];
   const w = value.workspace;
