@@ -5,9 +5,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   agentSigningSecretFromKey,
+  attemptDelivery,
+  claimDueDeliveries,
   deliverDueWebhooks,
   dispatchWebhookEvents,
   ManualClock,
+  WEBHOOK_LEASE_MS,
   WEBHOOK_MAX_ATTEMPTS,
   type DeliverOptions,
 } from '@mc/core';
@@ -229,6 +232,38 @@ describe('delivery', () => {
     const listed = expectOk(await h.call('GET', `/api/v1/webhook-deliveries?agentId=${agent.id}`, { key: team.owner.key }));
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({ agentId: agent.id, webhookId: null, eventType: 'notification', status: 'succeeded' });
+  });
+});
+
+describe('claims and leases', () => {
+  it('two workers never claim the same delivery; a dead worker’s delivery is claimed again after its lease, and its late result is ignored', async () => {
+    const hook = await createHook({ url: rx.url('/leased'), events: ['ticket.created'] });
+    for (let i = 0; i < 6; i++) await createTicket(`lease ${i}`);
+    await dispatchWebhookEvents(worker());
+    const mine = new Set((await deliveriesOf(hook.id)).map((d) => d.id));
+    expect(mine.size).toBe(6);
+    const [a, b] = await Promise.all([claimDueDeliveries(worker(), 50), claimDueDeliveries(worker(), 50)]);
+    const ids = [...a, ...b].map((c) => c.delivery.id).filter((id) => mine.has(id));
+    expect(ids.sort()).toEqual([...mine].sort()); // each exactly once
+    // Leased: nobody else gets them until the lease runs out.
+    expect((await claimDueDeliveries(worker(), 50)).filter((c) => mine.has(c.delivery.id))).toEqual([]);
+    const dead = [...a, ...b].find((c) => mine.has(c.delivery.id))!;
+    const others = [...a, ...b].filter((c) => c !== dead && mine.has(c.delivery.id));
+    for (const c of others) expect(await attemptDelivery(worker(), c, noJitter)).toBe('succeeded');
+    clock.advance(WEBHOOK_LEASE_MS);
+    const [again] = (await claimDueDeliveries(worker(), 50)).filter((c) => mine.has(c.delivery.id));
+    expect(again.delivery.id).toBe(dead.delivery.id);
+    expect(again.token).not.toBe(dead.token);
+    rx.on('/leased', () => 500);
+    // The "dead" worker wakes up late: its attempt is logged, but the delivery follows the live claim only.
+    expect(await attemptDelivery(worker(), dead, noJitter)).toBe('retry');
+    rx.on('/leased', () => 200);
+    expect(await attemptDelivery(worker(), again, noJitter)).toBe('succeeded');
+    const d = expectOk(await h.call('GET', `/api/v1/webhook-deliveries/${dead.delivery.id}`, { key: team.owner.key }));
+    expect(d).toMatchObject({ status: 'succeeded', attemptCount: 1 });
+    expect(d.attempts.map((x: any) => x.ok).sort()).toEqual([false, true]);
+    expect(new Set(rx.at('/leased').map((r) => r.headers['webhook-id'])).size).toBe(6);
+    expectOk(await h.call('DELETE', `/api/v1/webhooks/${hook.id}`, { key: team.owner.key }));
   });
 });
 
