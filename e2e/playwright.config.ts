@@ -48,6 +48,9 @@ export default defineConfig({
       HOST: '127.0.0.1',
       MC_DATA_DIR: dataDir,
       NODE_ENV: 'production',
+      // The webhooks spec delivers to a receiver on loopback, and retries quickly.
+      MC_WEBHOOK_ALLOW_PRIVATE: '1',
+      MC_WEBHOOK_RETRY_BASE_MS: '500',
     },
   },
 });
