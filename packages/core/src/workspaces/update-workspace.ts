@@ -47,7 +47,8 @@ export async function updateWorkspace(ctx: Ctx, idOrSlug: string, input: UpdateW
       // Read access first: restoring (with or without edits in the same PATCH) must pass the archived check,
       // which applies to write permissions; the role checks follow explicitly.
       const access = await requireWorkspaceAccess(tx, idOrSlug, 'workspace.read');
-      if (hasEdits && !roleAllows(access.effectiveRole, 'workspace.update')) {
+      // An empty PATCH is an edit too (it would bump the version): it needs the update permission.
+      if ((hasEdits || !touchesArchive) && !roleAllows(access.effectiveRole, 'workspace.update')) {
         throw forbidden(`your role (${access.effectiveRole}) cannot do this here`);
       }
       if (touchesArchive && !roleAllows(access.effectiveRole, 'workspace.archive')) {
