@@ -147,8 +147,9 @@ function withBreaks(text: string, o: MarkdownOptions): ReactNode[] {
 }
 
 // One pass over a line: the earliest match wins, the text between matches stays text.
+// Spans are bounded (2,000 characters) so that a pathological line costs linear-ish time, not quadratic.
 const INLINE =
-  /(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)|\*\*(?=\S)([\s\S]+?)\*\*|__(?=\S)([\s\S]+?)__|\*(?=[^\s*])([^*]+?)\*|(?<![A-Za-z0-9])_(?=[^\s_])([^_]+?)_(?![A-Za-z0-9])|\[([^\]\n]+)\]\(([^()\s]+)\)|(https?:\/\/[^\s<>]+[^\s<>.,:;"')\]!?])|(?<![A-Za-z0-9._%+\-@/`])@([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/g;
+  /(`+)([^`\n]|[^`\n][^\n]{0,2000}?[^`\n])\1(?!`)|\*\*(?=\S)([^\n]{1,2000}?)\*\*|__(?=\S)([^\n]{1,2000}?)__|\*(?=[^\s*])([^*\n]{1,2000}?)\*|(?<![A-Za-z0-9])_(?=[^\s_])([^_\n]{1,2000}?)_(?![A-Za-z0-9])|\[([^\]\n]{1,2000})\]\(([^()\s]{1,2000})\)|(https?:\/\/[^\s<>]{0,2000}[^\s<>.,:;"')\]!?])|(?<![A-Za-z0-9._%+\-@/`])@([A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?)/g;
 
 function inline(text: string, o: MarkdownOptions): ReactNode[] {
   const out: ReactNode[] = [];
