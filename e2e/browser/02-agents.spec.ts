@@ -2,6 +2,7 @@
 // fetches its key once, its heartbeat turns it online on the open page, and key rotation in the dashboard shows the
 // new key once while the old one lives exactly as long as the chosen grace.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import http from 'node:http';
 import { bearer, createWorkspace, ensureAdmin, signIn, uniq } from './support';
 
 async function register(request: APIRequestContext, body: Record<string, unknown>) {
@@ -62,7 +63,7 @@ test('an agent registers, is approved in the dashboard, fetches its key once, sh
       name,
       capabilities: ['code', 'review'],
       description: 'Reads code and reviews pull requests',
-      // A loopback endpoint the server refuses to call: the key must wait for the registration poll.
+      // Nothing listens there: the key callback fails, so the key waits for the registration poll.
       endpoint: 'http://127.0.0.1:9/mission-control',
     });
     agentId = reg.agentId;
@@ -269,4 +270,57 @@ test('the queue: reject with a reason; lifecycle and profile edits on the agent 
     await expect(row(page, `worker-${run}`)).toHaveCount(0);
     expect(await meStatus(request, key)).toBe(401);
   });
+});
+
+/** A real agent endpoint on loopback (the e2e server allows private targets): it records what it is sent. */
+async function startReceiver(): Promise<{ url: string; received: Record<string, unknown>[]; close: () => Promise<void> }> {
+  const received: Record<string, unknown>[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      try {
+        received.push(JSON.parse(body));
+      } catch {
+        received.push({ raw: body });
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+  });
+  // Ports 3250..3299 are ours for such helpers.
+  for (let port = 3250; port < 3300; port++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (ok) return { url: `http://127.0.0.1:${port}/mission-control`, received, close: () => new Promise((r) => (server.close(() => r()), server.closeAllConnections())) };
+  }
+  throw new Error('no free port in 3250..3299 for the agent endpoint');
+}
+
+test('an agent with a reachable endpoint gets its key delivered there on approval', async ({ page, request }) => {
+  const run = uniq();
+  const slug = `callback-${run}`;
+  const name = `courier-${run}`;
+  const receiver = await startReceiver();
+  try {
+    await signIn(page);
+    await createWorkspace(page, `Callback ${run}`, slug);
+    const reg = await register(request, { workspace: slug, name, endpoint: receiver.url });
+    await page.goto(`/w/${slug}/agents`);
+    await page.getByRole('button', { name: `Approve ${name}` }).click();
+    await expect(page.getByTestId('agent-decisions')).toContainText(`${name} was approved. Key delivered to the agent's endpoint.`);
+
+    const delivered = receiver.received.find((m) => m.type === 'agent.approved');
+    expect(delivered).toMatchObject({ type: 'agent.approved', agentId: reg.agentId });
+    const key = delivered!.apiKey as string;
+    expect(await meStatus(request, key)).toBe(200);
+    // The registration poll never hands out a second key.
+    expect(await registration(request, reg.agentId, reg.registrationSecret)).toMatchObject({ status: 'active', apiKey: null, keyDelivery: 'endpoint_callback' });
+
+    await row(page, name).getByRole('link', { name }).click();
+    await expect(page.getByTestId('key-story').getByText("First key delivered to the agent's endpoint")).toBeVisible();
+  } finally {
+    await receiver.close();
+  }
 });
