@@ -1,6 +1,7 @@
 // Seeding and reading helpers for the tickets suites. Seeding goes through the REST API, as clients would.
 import { expect } from 'vitest';
-import { activeAgent } from './agents.fixtures';
+import { approveAgent, getRegistration, registerAgent } from '@mc/core';
+import { activeAgent, agentName, type User } from './agents.fixtures';
 import { errorOf, type CallResult, type Harness } from './harness';
 import { expectOk } from './helpers';
 
@@ -19,6 +20,23 @@ export async function inBatches<T>(n: number, batch: number, fn: (i: number) => 
 /** `n` approved agents of a workspace, each with its key, registered and approved over the API in parallel batches. */
 export function activeAgents(h: Harness, adminKey: string, workspace: string, n: number, extra: Record<string, unknown> = {}): Promise<Agent[]> {
   return inBatches(n, 10, () => activeAgent(h, adminKey, workspace, extra));
+}
+
+/**
+ * The same through the domain's use cases directly (register, approve as `admin`, fetch the key with the
+ * registration secret), without HTTP: for suites that need a hundred agents quickly.
+ */
+export function activeAgentsDirect(h: Harness, admin: User, workspace: string, n: number, capabilities: string[] = []): Promise<Agent[]> {
+  const anonymous = h.ctxFor({ kind: 'anonymous' });
+  const asAdmin = h.ctxFor({ kind: 'user', userId: admin.id, name: 'Admin', email: admin.email, isInstanceAdmin: false, via: 'api_key', credentialId: 'seed' });
+  return inBatches(n, 20, async () => {
+    const name = agentName();
+    const reg = await registerAgent(anonymous, { workspace, name, capabilities, ip: null });
+    await approveAgent(asAdmin, reg.agentId);
+    const { apiKey } = await getRegistration(anonymous, reg.agentId, reg.registrationSecret);
+    expect(apiKey).toMatch(/^mc_agt_/);
+    return { id: reg.agentId, name, secret: reg.registrationSecret, data: reg, key: apiKey! } as Agent;
+  });
 }
 
 export async function createTicket(h: Harness, key: string, workspaceId: string, body: Record<string, unknown> = {}): Promise<Ticket> {
