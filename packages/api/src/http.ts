@@ -336,7 +336,10 @@ export class RouteBuilder {
       if (authError) throw authError;
 
       assertAuthMode(def.auth, principal);
-      if (principal.kind === 'user' && principal.via === 'session' && !SAFE_METHODS.has(c.req.method)) assertSameOrigin(c);
+      // Public routes use no authority of the caller's session, so a cookie that rides along needs no origin check.
+      if (def.auth !== 'public' && principal.kind === 'user' && principal.via === 'session' && !SAFE_METHODS.has(c.req.method)) {
+        assertSameOrigin(c);
+      }
 
       const params = parseOrThrow(def.params, c.req.param(), 'path');
       const query = parseOrThrow(def.query, c.req.query(), 'query');

@@ -14,6 +14,7 @@ const ZLiveEvent = z
     agentId: z.string().optional(),
     commentId: z.string().optional(),
     status: z.string().optional(),
+    eventId: z.string().optional().openapi({ description: 'The outbox event (as webhooks deliver it), when there is one' }),
     at: z.string(),
   })
   .openapi('LiveEvent');
@@ -44,7 +45,10 @@ export function registerEventRoutes(r: RouteBuilder) {
           };
           send(`retry: 3000\n: connected to ${workspace.slug}\n\n`);
           const unsubscribe = deps.live.subscribe((e: LiveEvent) => {
-            if (e.workspaceId === workspace.id) send(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+            if (e.workspaceId !== workspace.id) return;
+            // `recipients` routes notification long-polls inside the server; it is nobody else's business.
+            const { recipients: _recipients, ...shown } = e;
+            send(`event: ${e.type}\ndata: ${JSON.stringify(shown)}\n\n`);
           });
           const keepalive = setInterval(() => send(': keepalive\n\n'), KEEPALIVE_MS);
           cleanup = () => {
