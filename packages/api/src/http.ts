@@ -104,8 +104,34 @@ function zodIssues(err: z.ZodError, where: FieldIssue['in']): FieldIssue[] {
   );
 }
 
+/** Path of the first string (or object key) in `value` holding U+0000, or null. */
+function nulPath(value: unknown, path: string[] = []): string[] | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulPath(value[i], [...path, String(i)]);
+      if (found) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('\u0000')) return [...path, k.replaceAll('\u0000', '\\u0000')];
+      const found = nulPath(v, [...path, k]);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
 function parseOrThrow<T extends ZodType>(schema: T | undefined, value: unknown, where: FieldIssue['in']): z.infer<T> {
   if (!schema) return undefined as z.infer<T>;
+  // PostgreSQL text and jsonb cannot hold U+0000: refuse it here with the field's name rather than fail in the database.
+  const nul = nulPath(value);
+  if (nul) {
+    const field = nul.length ? nul.join('.') : where === 'body' ? '(body)' : '(root)';
+    throw new DomainError('VALIDATION_ERROR', `invalid ${where}: ${field}: must not contain the NUL character (U+0000)`, {
+      issues: [{ field, in: where, message: 'must not contain the NUL character (U+0000)' }],
+    });
+  }
   const r = schema.safeParse(value);
   if (!r.success) {
     const issues = zodIssues(r.error, where);
