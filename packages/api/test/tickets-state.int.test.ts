@@ -203,3 +203,26 @@ describe('who may move a ticket', () => {
     expect(err.details.issues.map((i: { field: string }) => i.field)).toContain('status');
   });
 });
+
+describe('bad input on ticket routes', () => {
+  it('a NUL character anywhere (path, query, body) is 400 naming the field, not a database error', async () => {
+    const t = await ticketIn('todo');
+    const cases: [string, string, string, unknown, string, string][] = [
+      ['GET', '/api/v1/tickets/tkt%00x', team.member.key, undefined, 'path', 'id'],
+      ['GET', '/api/v1/tickets?q=%00', team.member.key, undefined, 'query', 'q'],
+      ['GET', '/api/v1/tickets?label=a%00', team.member.key, undefined, 'query', 'label'],
+      ['POST', '/api/v1/tickets', team.member.key, { workspaceId: team.ws.id, title: 'a\u0000b' }, 'body', 'title'],
+      ['POST', '/api/v1/tickets', team.member.key, { workspaceId: team.ws.id, title: 'ok', labels: ['x', 'y\u0000'] }, 'body', 'labels.1'],
+      ['PATCH', `/api/v1/tickets/${t.id}`, team.member.key, { description: 'x\u0000y' }, 'body', 'description'],
+      ['POST', `/api/v1/tickets/${t.id}/comments`, agent.key, { body: 'hi\u0000' }, 'body', 'body'],
+      ['POST', `/api/v1/tickets/${t.id}/release`, team.admin.key, { reason: '\u0000' }, 'body', 'reason'],
+    ];
+    for (const [method, path, key, body, where, field] of cases) {
+      const r = await h.call(method, path, { key, body });
+      const err = expectError(r, 400, 'VALIDATION_ERROR');
+      expect(err.details.issues, `${method} ${path}`).toEqual([{ field, in: where, message: expect.stringMatching(/NUL/) }]);
+    }
+    const after = await getTicket(h, team.member.key, t.id);
+    expect(after.version).toBe(t.version);
+  });
+});
