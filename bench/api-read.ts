@@ -217,8 +217,8 @@ function toMs(v: string, unit: string) {
   return unit === 'us' ? n / 1000 : unit === 'ms' ? n : unit === 's' ? n * 1000 : n * 60_000;
 }
 
-async function load(port: number, key: string, seconds: number): Promise<LoadResult> {
-  const url = `http://127.0.0.1:${port}/api/v1/workspaces`;
+async function load(port: number, key: string, seconds: number, urlPath = '/api/v1/workspaces'): Promise<LoadResult> {
+  const url = `http://127.0.0.1:${port}${urlPath}`;
   if (TOOL === 'wrk') {
     const out = await new Promise<string>((resolve, reject) =>
       execFile(
@@ -396,6 +396,8 @@ async function countStatements(dbName: string, logFile: string, key: string, n =
 
 interface DbFigures {
   database: string;
+  /** req/s of the bare server answering a trivial JSON health check (the performance.md "bare Node" yardstick). */
+  trivial?: number;
   app: Side;
   bare: Side;
   ratio: number;
@@ -482,6 +484,11 @@ async function runOne(kind: 'embedded' | 'postgres', admin: PgClient | null): Pr
     }
 
     const { a, b } = await compare(app, bare, key);
+    let trivial: number | undefined;
+    if (kind === 'postgres' || process.env.BENCH_ONLY === 'embedded') {
+      trivial = (await load(BARE_PORT, key, DURATION, '/health')).rps;
+      log(`  bare Node answering a trivial JSON health check: ${trivial.toFixed(0)} req/s`);
+    }
     rss.appLoadEnd = a.rounds.at(-1)!.rssEnd;
     rss.appLoadPeak = Math.max(...a.rounds.map((x) => x.rssPeak));
     rss.appHwm = memory(app.pid).hwm;
@@ -489,7 +496,7 @@ async function runOne(kind: 'embedded' | 'postgres', admin: PgClient | null): Pr
     rss.bareLoadPeak = Math.max(...b.rounds.map((x) => x.rssPeak));
     await sleep(2000);
     rss.appAfterLoadIdle = memory(app.pid).rss;
-    return { database: kind === 'embedded' ? 'embedded (PGlite)' : 'PostgreSQL', app: a, bare: b, ratio: a.rps / b.rps, rss, statements };
+    return { database: kind === 'embedded' ? 'embedded (PGlite)' : 'PostgreSQL', trivial, app: a, bare: b, ratio: a.rps / b.rps, rss, statements };
   } finally {
     if (app) await stop(app);
     if (bare) await stop(bare);
@@ -534,12 +541,14 @@ function printSummary(all: DbFigures[]) {
   log(`${new Date().toISOString()} · commit ${commit()} · ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}) · Node ${process.version} · ${TOOL} ${CONNECTIONS} connections · ${ROUNDS}×${DURATION}s alternating, medians`);
   log(`load average at start ${LOAD_AT_START}, at end ${loadAvg()} (anything well above 1 means other work shared the 2 cores: compare the CPU-per-request figures, they suffer less)`);
   log('note: the load generator runs on the same machine and takes most of a core.');
+  const trivial = all.find((r) => r.trivial)?.trivial;
   for (const r of all) {
     log(`\n${r.database}`);
     for (const [label, s] of [['a app ', r.app], ['b bare', r.bare]] as const) {
       log(`  ${label}  ${f(s.rps).padStart(7)} req/s   p50 ${f(s.p50, 2).padStart(6)} ms   p99 ${f(s.p99, 2).padStart(6)} ms   server CPU ${f(s.cpu * 1000).padStart(4)} µs/request`);
     }
     log(`  ratio a/b = ${f(r.ratio, 2)}  (target ≥ 0.5: ${r.ratio >= 0.5 ? 'met' : 'NOT met'}); by server CPU per request: ${f(r.bare.cpu / r.app.cpu, 2)}`);
+    if (trivial) log(`  app = ${f((100 * r.app.rps) / trivial, 1)} % of bare Node answering trivial JSON (${f(trivial)} req/s; target for an authenticated list of 20: ≥ 20 %)`);
     const m = r.rss;
     log(
       `  app RSS: idle after first start ${f(m.appFirstIdle)} MB · idle after restart ${f(m.appIdle)} MB · end of load ${f(m.appLoadEnd)} MB` +
