@@ -29,17 +29,16 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     c.res.headers.set('X-Content-Type-Options', 'nosniff');
   });
 
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: deps.limits.maxBodyBytes,
-      onError: (c) =>
-        c.json(
-          errorBody('PAYLOAD_TOO_LARGE', `request body is larger than ${deps.limits.maxBodyBytes} bytes`, (c as never as { get(k: string): string }).get('requestId')),
-          413,
-        ),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: deps.limits.maxBodyBytes,
+    onError: (c) =>
+      c.json(
+        errorBody('PAYLOAD_TOO_LARGE', `request body is larger than ${deps.limits.maxBodyBytes} bytes`, (c as never as { get(k: string): string }).get('requestId')),
+        413,
+      ),
+  });
+  // Reads carry no body; skipping the check spares them the cost of materialising the request body stream.
+  app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
 
   app.onError((err, c) => {
     if (err instanceof DomainError) return errorResponse(c, err.code, err.message, err.details);

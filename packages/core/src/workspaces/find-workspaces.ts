@@ -1,6 +1,7 @@
 import type { WorkspaceRole } from '@mc/contracts';
 import { memberships, workspaces } from '@mc/db';
-import { and, count, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '@mc/db';
+import { and, count, desc, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { escapeLike } from '../activity/find-activity';
 import { requireUser } from '../auth/guards';
 import type { Ctx } from '../context';
@@ -9,6 +10,34 @@ import { toWorkspaceDto } from './workspace-dto';
 import { defaultWorkspaceIdSql } from './workspaces.repo';
 
 export const WORKSPACE_SORT_FIELDS = ['createdAt', 'updatedAt', 'name', 'slug'] as const;
+export const DEFAULT_SORT = '-createdAt';
+
+/** `GET /workspaces` as most callers send it, prepared once per database handle. */
+function prepareMemberFirstPage(db: Db) {
+  return db
+    .select({
+      workspace: workspaces,
+      role: memberships.role,
+      defaultId: defaultWorkspaceIdSql,
+      total: sql<number>`count(*) over ()`.mapWith(Number),
+    })
+    .from(workspaces)
+    .innerJoin(memberships, and(eq(memberships.workspaceId, workspaces.id), eq(memberships.userId, sql.placeholder('userId'))))
+    .where(isNull(workspaces.archivedAt))
+    .orderBy(desc(workspaces.createdAt), desc(workspaces.id))
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .prepare('mc_list_workspaces_member');
+}
+const preparedLists = new WeakMap<Db, ReturnType<typeof prepareMemberFirstPage>>();
+function memberFirstPage(db: Db) {
+  let p = preparedLists.get(db);
+  if (!p) {
+    p = prepareMemberFirstPage(db);
+    preparedLists.set(db, p);
+  }
+  return p;
+}
 
 export interface FindWorkspacesInput extends PageQuery {
   /** true: only archived; false (default): only active. */
@@ -40,6 +69,9 @@ export async function findWorkspaces(ctx: Ctx, input: FindWorkspacesInput) {
     where.push(or(ilike(workspaces.name, p), ilike(workspaces.slug, p)));
   }
   const join = and(eq(memberships.workspaceId, workspaces.id), eq(memberships.userId, me.userId));
+  // The common case (a member's first page, default sort) is a prepared statement: building and planning the
+  // query again on every request cost more than running it (bench/README.md).
+  const common = !me.isInstanceAdmin && !input.archived && !input.q && !input.cursor && input.sort === DEFAULT_SORT;
   const base = ctx.db
     .select({
       workspace: workspaces,
@@ -49,11 +81,15 @@ export async function findWorkspaces(ctx: Ctx, input: FindWorkspacesInput) {
     })
     .from(workspaces);
   const query = me.isInstanceAdmin ? base.leftJoin(memberships, join) : base.innerJoin(memberships, join);
-  const rowsOut = (await query
-    .where(and(...where))
-    .orderBy(...plan.orderBy)
-    .limit(plan.limit)
-    .offset(plan.offset)) as Row[];
+  const rowsOut = (
+    common
+      ? await memberFirstPage(ctx.db).execute({ userId: me.userId, limit: plan.limit, offset: plan.offset })
+      : await query
+          .where(and(...where))
+          .orderBy(...plan.orderBy)
+          .limit(plan.limit)
+          .offset(plan.offset)
+  ) as Row[];
   let total: number | undefined;
   if (plan.mode === 'offset') {
     total = rowsOut[0]?.total;

@@ -9,16 +9,26 @@ const ALL_ROLES: WorkspaceRole[] = ['owner', 'admin', 'member', 'viewer'];
  * What the caller may do here, computed from the rules table so that clients (the dashboard) show the right
  * controls without re-implementing the rules.
  */
+const permissionCache = new Map<string, { permissions: Record<WorkspacePermission, boolean>; grantableRoles: WorkspaceRole[] }>();
+
 export function permissionsFor(w: WorkspaceRow, role: WorkspaceRole | null, viewer: Principal) {
   const effective: WorkspaceRole | null = viewer.kind === 'user' && viewer.isInstanceAdmin ? 'owner' : role;
-  const permissions = Object.fromEntries(
-    (Object.keys(WORKSPACE_PERMISSIONS) as WorkspacePermission[]).map((p) => [
-      p,
-      !!effective && roleAllows(effective, p) && !(w.archivedAt && WRITE_PERMISSIONS.has(p)),
-    ]),
-  ) as Record<WorkspacePermission, boolean>;
-  const grantableRoles = effective && !w.archivedAt ? ALL_ROLES.filter((r) => roleAllows(effective, 'members.manage') && canManageRole(effective, r)) : [];
-  return { permissions, grantableRoles };
+  const archived = !!w.archivedAt;
+  // The answer depends only on (effective role, archived): computed once per pair, not per row.
+  const key = `${effective}:${archived}`;
+  let cached = permissionCache.get(key);
+  if (!cached) {
+    const permissions = Object.fromEntries(
+      (Object.keys(WORKSPACE_PERMISSIONS) as WorkspacePermission[]).map((p) => [
+        p,
+        !!effective && roleAllows(effective, p) && !(archived && WRITE_PERMISSIONS.has(p)),
+      ]),
+    ) as Record<WorkspacePermission, boolean>;
+    const grantableRoles = effective && !archived ? ALL_ROLES.filter((r) => roleAllows(effective, 'members.manage') && canManageRole(effective, r)) : [];
+    cached = { permissions, grantableRoles };
+    permissionCache.set(key, cached);
+  }
+  return { permissions: { ...cached.permissions }, grantableRoles: [...cached.grantableRoles] };
 }
 
 export function toWorkspaceDto(w: WorkspaceRow, role: WorkspaceRole | null, defaultWorkspaceId: string | null, viewer: Principal) {
