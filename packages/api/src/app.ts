@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { EVENT_CATALOG, ZDomainEvent } from '@mc/contracts';
 import { DomainError } from '@mc/core';
 import { randomUUID } from 'node:crypto';
 import { bodyLimit } from 'hono/body-limit';
@@ -49,6 +50,16 @@ export function createApiApp(deps: ApiDeps): ApiApp {
 
   const builder = new RouteBuilder(app, deps);
   registerRoutes(builder);
+
+  // The event catalog, documented: the envelope webhooks deliver, and one payload schema per event type.
+  app.openAPIRegistry.register('DomainEvent', ZDomainEvent);
+  for (const [type, spec] of Object.entries(EVENT_CATALOG)) {
+    const name = `EventData_${type.replace(/[^A-Za-z0-9]+/g, '_')}`;
+    app.openAPIRegistry.register(
+      name,
+      spec.data.openapi({ description: `\`data\` of a \`${type}\` event (version ${spec.version}), as webhooks deliver it` }),
+    );
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -264,6 +264,10 @@ describe('OpenAPI document', () => {
     for (const [name, schema] of Object.entries(r.body.components.schemas as Record<string, any>)) {
       if (/Request$/.test(name)) expect(schema.nullable, name).toBeUndefined();
     }
+    // The event catalog is documented: the delivered envelope and one payload schema per event type.
+    const { EVENT_TYPES } = await import('@mc/contracts');
+    expect(r.body.components.schemas.DomainEvent.properties.type.enum.sort()).toEqual([...EVENT_TYPES].sort());
+    for (const type of EVENT_TYPES) expect(r.body.components.schemas[`EventData_${type.replace(/[^A-Za-z0-9]+/g, '_')}`], type).toBeDefined();
     const swagger = await h.call('GET', '/api-docs');
     expect(swagger.status).toBe(200);
     expect(swagger.headers.get('content-type')).toMatch(/text\/html/);
