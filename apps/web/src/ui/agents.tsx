@@ -6,8 +6,9 @@ import type { ZAgent, ZApprovedAgent, ZRotatedKey } from '@mc/contracts';
 import { useState } from 'react';
 import type { z } from 'zod';
 import { api, toApiError, type ApiError } from './api';
-import { Badge, Button, ConfirmDialog, CopyBox, ErrorAlert, Notice, SelectField, TextArea, cx, formatDateTime, relativeTime } from './components';
+import { Badge, Button, ConfirmDialog, CopyBox, ErrorAlert, Notice, TextArea, cx, formatDateTime, relativeTime } from './components';
 import { Modal } from './modal';
+import { GraceRotationDialog } from './rotation-dialog';
 
 export type Agent = z.infer<typeof ZAgent>;
 export type ApprovedAgent = z.infer<typeof ZApprovedAgent>;
@@ -172,48 +173,21 @@ export function RejectDialog({ agent, onClose, onRejected }: { agent: Agent | nu
 
 // ---------------------------------------------------------------------------------------------------- rotate
 
-export const GRACE_OPTIONS: { seconds: number; label: string }[] = [
-  { seconds: 0, label: 'None: the current key stops now' },
-  { seconds: 3600, label: '1 hour' },
-  { seconds: 86400, label: '24 hours (default)' },
-  { seconds: 7 * 86400, label: '7 days' },
-];
-
 export function RotateKeyDialog({ agent, onClose, onRotated }: { agent: Agent | null; onClose: () => void; onRotated?: (r: RotatedKey) => void }) {
-  const [grace, setGrace] = useState(86400);
-  const [result, setResult] = useState<RotatedKey | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [pending, setPending] = useState(false);
-
-  function close() {
-    if (pending) return;
-    // The key lives only in this dialog's state: closing forgets it for good.
-    setResult(null);
-    setError(null);
-    setGrace(86400);
-    onClose();
-  }
-
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
-    if (!agent) return;
-    setPending(true);
-    setError(null);
-    try {
-      const r = await api<RotatedKey>('POST', `/agents/${encodeURIComponent(agent.id)}/rotate-key`, { graceSeconds: grace });
-      setResult(r);
-      onRotated?.(r);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setPending(false);
-    }
-  }
-
   return (
-    <Modal open={agent !== null} title={result ? `New key for ${agent?.name ?? ''}` : `Rotate ${agent?.name ?? ''}'s key`} onClose={close} busy={pending} size="lg">
-      {result ? (
-        <div className="space-y-4">
+    <GraceRotationDialog<RotatedKey>
+      open={agent !== null}
+      title={`Rotate ${agent?.name ?? ''}'s key`}
+      doneTitle={`New key for ${agent?.name ?? ''}`}
+      what="key"
+      selectId="rotate-grace"
+      submitLabel="Rotate key"
+      intro="Issues a new key. During the grace period both keys work, so the agent can switch without downtime; after it the old key is refused."
+      rotate={(graceSeconds) => api<RotatedKey>('POST', `/agents/${encodeURIComponent(agent!.id)}/rotate-key`, { graceSeconds })}
+      onClose={onClose}
+      onRotated={onRotated}
+      renderResult={(result) => (
+        <>
           <Notice tone="warning">
             <strong>Copy this key now. You won’t see it again.</strong> Give it to the agent (for example as <code className="font-mono">MC_API_KEY</code>); Mission Control keeps only a hash.
           </Notice>
@@ -231,34 +205,9 @@ export function RotateKeyDialog({ agent, onClose, onRotated }: { agent: Agent | 
               </>
             )}
           </p>
-          <div className="flex justify-end">
-            <Button onClick={close}>I’ve saved it — done</Button>
-          </div>
-        </div>
-      ) : (
-        <form onSubmit={submit} className="space-y-4">
-          <p className="text-sm text-slate-600">
-            Issues a new key. During the grace period both keys work, so the agent can switch without downtime; after it the old key is refused.
-          </p>
-          <SelectField id="rotate-grace" label="Grace period for the current key" value={grace} onChange={(e) => setGrace(Number(e.target.value))} error={error?.fieldError('graceSeconds')}>
-            {GRACE_OPTIONS.map((o) => (
-              <option key={o.seconds} value={o.seconds}>
-                {o.label}
-              </option>
-            ))}
-          </SelectField>
-          <ErrorAlert error={error} fields={['graceSeconds']} />
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={close} disabled={pending}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={pending}>
-              Rotate key
-            </Button>
-          </div>
-        </form>
+        </>
       )}
-    </Modal>
+    />
   );
 }
 

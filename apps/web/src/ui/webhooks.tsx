@@ -6,8 +6,9 @@ import type { EventType, ZWebhook, ZWebhookAttempt, ZWebhookCreated, ZWebhookDel
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { z } from 'zod';
 import { api, toApiError, type ApiError } from './api';
-import { Badge, Button, Checkbox, CopyBox, ErrorAlert, Notice, SelectField, TextField, cx, formatDateTime, relativeTime } from './components';
+import { Badge, Button, Checkbox, CopyBox, ErrorAlert, Notice, TextField, cx, formatDateTime, relativeTime } from './components';
 import { Modal } from './modal';
+import { GraceRotationDialog } from './rotation-dialog';
 
 export type Webhook = z.infer<typeof ZWebhook>;
 export type WebhookCreated = z.infer<typeof ZWebhookCreated>;
@@ -384,91 +385,42 @@ export function WebhookFormDialog({
 
 // ---------------------------------------------------------------------------------------------------- rotate
 
-const GRACE_OPTIONS: { seconds: number; label: string }[] = [
-  { seconds: 0, label: 'None: the current secret stops signing now' },
-  { seconds: 3600, label: '1 hour' },
-  { seconds: 86400, label: '24 hours (default)' },
-  { seconds: 7 * 86400, label: '7 days' },
-];
-
 export function RotateSecretDialog({ webhook, onClose, onRotated }: { webhook: Webhook | null; onClose: () => void; onRotated: (r: WebhookSecretRotated) => void }) {
-  const [grace, setGrace] = useState(86400);
-  const [result, setResult] = useState<WebhookSecretRotated | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [pending, setPending] = useState(false);
-
-  function close() {
-    if (pending) return;
-    setResult(null);
-    setError(null);
-    setGrace(86400);
-    onClose();
-  }
-
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
-    if (!webhook) return;
-    setPending(true);
-    setError(null);
-    try {
-      const r = await api<WebhookSecretRotated>('POST', `/webhooks/${encodeURIComponent(webhook.id)}/rotate-secret`, { graceSeconds: grace });
-      setResult(r);
-      onRotated(r);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setPending(false);
-    }
-  }
-
   return (
-    <Modal open={webhook !== null} title={result ? 'New signing secret' : 'Rotate the signing secret'} onClose={close} busy={pending} size="lg">
-      {result ? (
-        <div className="space-y-4">
-          <SecretShown secret={result.secret} testId="rotated-webhook-secret" label="New signing secret">
-            <p className="text-sm text-slate-700" data-testid="previous-secret-expires">
-              {result.graceSeconds === 0 ? (
-                <>The previous secret stopped signing at once.</>
-              ) : (
-                <>
-                  Until{' '}
-                  <time dateTime={result.previousSecretExpiresAt} className="font-medium" data-testid="previous-secret-expires-at">
-                    {formatDateTime(result.previousSecretExpiresAt)}
-                  </time>{' '}
-                  ({relativeTime(result.previousSecretExpiresAt)}) every delivery carries two signatures, with the new and with the previous secret, so the receiver can switch at
-                  its own pace.
-                </>
-              )}
-            </p>
-          </SecretShown>
-          <div className="flex justify-end">
-            <Button onClick={close}>I’ve saved it — done</Button>
-          </div>
-        </div>
-      ) : (
-        <form onSubmit={submit} className="space-y-4">
-          <p className="text-sm text-slate-600">
-            Issues a new signing secret for <span className="font-mono break-all">{webhook?.url}</span>. During the grace period deliveries are signed with both secrets; after it
-            only the new one signs.
+    <GraceRotationDialog<WebhookSecretRotated>
+      open={webhook !== null}
+      title="Rotate the signing secret"
+      doneTitle="New signing secret"
+      what="secret"
+      selectId="rotate-webhook-grace"
+      submitLabel="Rotate secret"
+      intro={
+        <>
+          Issues a new signing secret for <span className="font-mono break-all">{webhook?.url}</span>. During the grace period deliveries are signed with both secrets; after it only
+          the new one signs.
+        </>
+      }
+      rotate={(graceSeconds) => api<WebhookSecretRotated>('POST', `/webhooks/${encodeURIComponent(webhook!.id)}/rotate-secret`, { graceSeconds })}
+      onClose={onClose}
+      onRotated={onRotated}
+      renderResult={(result) => (
+        <SecretShown secret={result.secret} testId="rotated-webhook-secret" label="New signing secret">
+          <p className="text-sm text-slate-700" data-testid="previous-secret-expires">
+            {result.graceSeconds === 0 ? (
+              <>The previous secret stopped signing at once.</>
+            ) : (
+              <>
+                Until{' '}
+                <time dateTime={result.previousSecretExpiresAt} className="font-medium" data-testid="previous-secret-expires-at">
+                  {formatDateTime(result.previousSecretExpiresAt)}
+                </time>{' '}
+                ({relativeTime(result.previousSecretExpiresAt)}) every delivery carries two signatures, with the new and with the previous secret, so the receiver can switch at its
+                own pace.
+              </>
+            )}
           </p>
-          <SelectField id="rotate-webhook-grace" label="Grace period for the current secret" value={grace} onChange={(e) => setGrace(Number(e.target.value))} error={error?.fieldError('graceSeconds')}>
-            {GRACE_OPTIONS.map((o) => (
-              <option key={o.seconds} value={o.seconds}>
-                {o.label}
-              </option>
-            ))}
-          </SelectField>
-          <ErrorAlert error={error} fields={['graceSeconds']} />
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={close} disabled={pending}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={pending}>
-              Rotate secret
-            </Button>
-          </div>
-        </form>
+        </SecretShown>
       )}
-    </Modal>
+    />
   );
 }
