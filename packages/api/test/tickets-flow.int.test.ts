@@ -55,6 +55,16 @@ describe('tickets', () => {
     expectError(await h.call('PATCH', `/api/v1/tickets/${t.id}`, { key: team.admin.key, body: { status: 'todo' } }), 409, 'INVALID_TRANSITION');
   });
 
+  it('an empty PATCH or a move to the current status writes nothing: same version, no event', async () => {
+    const t = await newTicket();
+    const same = expectOk(await h.call('PATCH', `/api/v1/tickets/${t.id}`, { key: team.member.key, body: {} }));
+    expect(same.version).toBe(t.version);
+    const again = expectOk(await h.call('PATCH', `/api/v1/tickets/${t.id}`, { key: team.member.key, body: { status: 'todo' } }));
+    expect(again.version).toBe(t.version);
+    const events = await h.database.db.query.events.findMany({ where: (e, { sql }) => sql`${e.data}->'ticket'->>'id' = ${t.id}` });
+    expect(events.map((e) => e.type)).toEqual(['ticket.created']);
+  });
+
   it('records mentions and PR links, and finds tickets from a PR URL', async () => {
     const a = await activeAgent(h, team.admin.key, team.ws.slug);
     const t = await newTicket();

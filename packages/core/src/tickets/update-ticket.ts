@@ -99,6 +99,8 @@ export async function updateTicket(ctx: Ctx, ticketId: string, input: UpdateTick
     if (a.movers.includes('holder') && (changes.status ?? from) === 'in_progress') {
       changes.leaseExpiresAt = new Date(now.getTime() + CLAIM_LEASE_MS);
     }
+    // Nothing to write (an empty PATCH, or a move to the status it already has): answer without a new version.
+    if (Object.keys(changes).length === 0) return toTicketDto(t);
     const [row] = await tx.db
       .update(tickets)
       .set({ ...changes, updatedAt: now, version: sql`${tickets.version} + 1` })
@@ -134,7 +136,7 @@ export async function updateTicket(ctx: Ctx, ticketId: string, input: UpdateTick
     }
     const live = { ticketId: t.id, status: row.status };
     if (moving) await emitEvent(tx, 'ticket.moved', t.workspaceId, { ticket: { id: row.id, number: row.number, title: row.title, status: row.status }, from, to: to! }, live);
-    if (edited.length || !moving) await emitEvent(tx, 'ticket.updated', t.workspaceId, { ticket: { id: row.id, number: row.number, title: row.title, status: row.status }, fields: edited }, live);
+    if (edited.length) await emitEvent(tx, 'ticket.updated', t.workspaceId, { ticket: { id: row.id, number: row.number, title: row.title, status: row.status }, fields: edited }, live);
     return toTicketDto(row);
   });
 }
