@@ -141,7 +141,20 @@ export class KeyUsageTracker {
     }
   }
 
-  async flush(): Promise<void> {
+  private inflight: Promise<void> = Promise.resolve();
+
+  /**
+   * Write what is pending. Flushes run one after another, so when this resolves every use recorded before the
+   * call is in the database (a timer's flush that took the batch first is awaited, not skipped).
+   */
+  flush(): Promise<void> {
+    const run = this.inflight.then(() => this.writePending());
+    this.inflight = run.catch(() => {});
+    return run;
+  }
+
+  private async writePending(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.pending.size === 0) return;
     const batch = [...this.pending];
