@@ -5,6 +5,8 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  customType,
+  date,
   index,
   integer,
   jsonb,
@@ -18,6 +20,10 @@ import {
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => ts('created_at').notNull().defaultNow();
+/** PostgreSQL full-text vector; filled by a generated column and searched through a GIN index. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+/** Money: USD with 6 decimals (a million cheap tokens can cost fractions of a cent). */
+const usd = (name: string) => numeric(name, { precision: 18, scale: 6 });
 
 export const users = pgTable(
   'users',
@@ -151,8 +157,14 @@ export const activity = pgTable(
     targetId: text('target_id'),
     summary: text('summary').notNull().default(''),
     metadata: jsonb('metadata').notNull().default(sql`'{}'::jsonb`),
+    /** Outcome of the action where it has one: a ticket's new status, an execution's status. Filterable. */
+    status: text('status'),
     requestId: text('request_id'),
     createdAt: createdAt(),
+    /** Words of the action, actor and summary, for `?q=` (GIN index; 'simple' = no language stemming). */
+    search: tsvector('search').generatedAlwaysAs(
+      sql`to_tsvector('simple'::regconfig, replace(action, '.', ' ') || ' ' || actor_name || ' ' || summary)`,
+    ),
   },
   (t) => [
     index('activity_created_idx').on(t.createdAt, t.id),
@@ -160,6 +172,7 @@ export const activity = pgTable(
     index('activity_actor_created_idx').on(t.actorId, t.createdAt),
     index('activity_action_created_idx').on(t.action, t.createdAt),
     index('activity_target_idx').on(t.targetId),
+    index('activity_search_idx').using('gin', t.search),
   ],
 );
 
@@ -511,4 +524,154 @@ export const webhookAttempts = pgTable(
     startedAt: ts('started_at').notNull(),
   },
   (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.attempt)],
+);
+
+/**
+ * Versioned model prices (USD per million tokens). A price is never edited: a change is a new row with its own
+ * `effective_from`. An execution stores the price row it was costed with, so later price changes never recompute
+ * a past cost.
+ */
+export const modelPrices = pgTable(
+  'model_prices',
+  {
+    id: text('id').primaryKey(),
+    /** Lower-case model name; also matches dated variants (`gpt-4o` prices `gpt-4o-2024-08-06`). */
+    model: text('model').notNull(),
+    inputUsdPerMTok: usd('input_usd_per_mtok').notNull(),
+    outputUsdPerMTok: usd('output_usd_per_mtok').notNull(),
+    effectiveFrom: ts('effective_from').notNull(),
+    note: text('note').notNull().default(''),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('model_prices_model_from_key').on(t.model, t.effectiveFrom)],
+);
+
+/**
+ * One run of an agent: started by the agent, reported while it runs (cumulative usage), finished with an outcome.
+ * `cost_source` says whether the cost was reported by the agent or computed from `price_id`.
+ */
+export const executions = pgTable(
+  'executions',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    agentId: text('agent_id').notNull(),
+    ticketId: text('ticket_id'),
+    cronRunId: text('cron_run_id'),
+    workflowStepId: text('workflow_step_id'),
+    /** running | success | failed | blocked */
+    status: text('status').notNull().default('running'),
+    startedAt: ts('started_at').notNull(),
+    endedAt: ts('ended_at'),
+    durationMs: bigint('duration_ms', { mode: 'number' }),
+    tokensIn: bigint('tokens_in', { mode: 'number' }).notNull().default(0),
+    tokensOut: bigint('tokens_out', { mode: 'number' }).notNull().default(0),
+    apiCalls: integer('api_calls').notNull().default(0),
+    model: text('model'),
+    costUsd: usd('cost_usd'),
+    /** reported | computed | unpriced (no price known for the model: tokens count, cost does not) */
+    costSource: text('cost_source'),
+    priceId: text('price_id'),
+    /** [{input, reasoning, output, at}] */
+    decisions: jsonb('decisions').$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
+    summary: text('summary'),
+    /** Set when a usage report was answered `continue: false` (budget exhausted). */
+    stopRequestedAt: ts('stop_requested_at'),
+    lastReportAt: ts('last_report_at'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+    search: tsvector('search').generatedAlwaysAs(
+      sql`to_tsvector('simple'::regconfig, coalesce(model, '') || ' ' || coalesce(summary, '') || ' ' || left(decisions::text, 200000))`,
+    ),
+  },
+  (t) => [
+    index('executions_workspace_started_idx').on(t.workspaceId, t.startedAt, t.id),
+    index('executions_agent_started_idx').on(t.agentId, t.startedAt, t.id),
+    index('executions_ticket_idx').on(t.ticketId, t.startedAt).where(sql`${t.ticketId} IS NOT NULL`),
+    index('executions_status_started_idx').on(t.workspaceId, t.status, t.startedAt),
+    index('executions_started_idx').on(t.startedAt, t.id),
+    index('executions_search_idx').using('gin', t.search),
+  ],
+);
+
+/**
+ * Finished executions rolled up per UTC day, workspace, agent and model, written in the transaction that finishes
+ * an execution. Metrics and cost charts read this (bounded by days × agents × models), never the raw runs.
+ */
+export const executionStatsDaily = pgTable(
+  'execution_stats_daily',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    agentId: text('agent_id').notNull(),
+    /** '' when the run reported no model. */
+    model: text('model').notNull().default(''),
+    day: date('day', { mode: 'string' }).notNull(),
+    attempted: integer('attempted').notNull().default(0),
+    succeeded: integer('succeeded').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    blocked: integer('blocked').notNull().default(0),
+    tokensIn: bigint('tokens_in', { mode: 'number' }).notNull().default(0),
+    tokensOut: bigint('tokens_out', { mode: 'number' }).notNull().default(0),
+    apiCalls: bigint('api_calls', { mode: 'number' }).notNull().default(0),
+    costUsd: usd('cost_usd').notNull().default('0'),
+    durationMs: bigint('duration_ms', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.day, t.agentId, t.model] }),
+    index('execution_stats_agent_day_idx').on(t.agentId, t.day),
+  ],
+);
+
+/**
+ * What a workspace has used in one UTC month (tokens and cost, running executions included), and where it stands
+ * against its budget: thresholds notified once per month, `blocked` while a hard stop is in force.
+ */
+export const workspaceUsage = pgTable(
+  'workspace_usage',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** First day of the month (UTC). */
+    month: date('month', { mode: 'string' }).notNull(),
+    tokens: bigint('tokens', { mode: 'number' }).notNull().default(0),
+    costUsd: usd('cost_usd').notNull().default('0'),
+    tokenWarnedAt: ts('token_warned_at'),
+    costWarnedAt: ts('cost_warned_at'),
+    tokenExceededAt: ts('token_exceeded_at'),
+    costExceededAt: ts('cost_exceeded_at'),
+    /** true while hard stop is on and a limit is reached: claims, dispatches, runs get 402. */
+    blocked: boolean('blocked').notNull().default(false),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.month] })],
+);
+
+/** A human's verdict on a ticket or an execution (one per person and item, changeable), credited to an agent. */
+export const ratings = pgTable(
+  'ratings',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** ticket | execution */
+    targetKind: text('target_kind').notNull(),
+    targetId: text('target_id').notNull(),
+    /** The agent the work is credited to (the execution's agent, the ticket's holder or assignee); null if none. */
+    agentId: text('agent_id'),
+    userId: text('user_id').notNull(),
+    /** good | bad */
+    rating: text('rating').notNull(),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('ratings_target_user_key').on(t.targetKind, t.targetId, t.userId),
+    index('ratings_agent_idx').on(t.agentId, t.updatedAt),
+    index('ratings_workspace_idx').on(t.workspaceId, t.updatedAt),
+  ],
 );
