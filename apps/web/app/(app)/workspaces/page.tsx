@@ -2,10 +2,11 @@
 // All workspaces the caller can see (all of them for an instance admin), archived ones on request, and "create".
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useState } from 'react';
-import { api, apiList, qs, toApiError, type ApiError } from '@/src/ui/api';
+import { useEffect, useState } from 'react';
+import { api, qs, toApiError, type ApiError } from '@/src/ui/api';
 import { Badge, Button, Card, Checkbox, EmptyState, ErrorAlert, Loading, PageHeader, RoleBadge, TextField, WorkspaceAvatar, useTitle } from '@/src/ui/components';
 import { useSession } from '@/src/ui/session';
+import { useCursorList } from '@/src/ui/use-cursor-list';
 import type { Workspace } from '@/src/ui/types';
 import { WORKSPACE_FIELD_NAMES, WorkspaceFieldset, type WorkspaceFields } from '@/src/ui/workspace-form';
 
@@ -16,57 +17,15 @@ export default function WorkspacesPage() {
   const [archived, setArchived] = useState(false);
   const [q, setQ] = useState('');
   const [query, setQuery] = useState('');
-  const [items, setItems] = useState<Workspace[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [total, setTotal] = useState<number | undefined>();
-  const [error, setError] = useState<ApiError | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-
   // Debounce the text filter so typing does not fire a request per key.
   useEffect(() => {
     const t = setTimeout(() => setQuery(q.trim()), 250);
     return () => clearTimeout(t);
   }, [q]);
 
-  const load = useCallback(
-    async (after: string | null) => {
-      const path = `/workspaces${qs({ limit: PAGE, sort: 'name', archived: archived ? 'true' : 'false', q: query, cursor: after })}`;
-      const page = await apiList<Workspace>(path);
-      return page;
-    },
-    [archived, query],
+  const { items, total, error, hasMore, loadMore, loadingMore } = useCursorList<Workspace>(
+    `/workspaces${qs({ limit: PAGE, sort: 'name', archived: archived ? 'true' : 'false', q: query })}`,
   );
-
-  useEffect(() => {
-    let live = true;
-    setItems(null);
-    setError(null);
-    load(null)
-      .then(({ items, meta }) => {
-        if (!live) return;
-        setItems(items);
-        setCursor(meta.nextCursor ?? null);
-        setTotal(meta.total);
-      })
-      .catch((err) => live && (setError(toApiError(err)), setItems([])));
-    return () => {
-      live = false;
-    };
-  }, [load]);
-
-  async function loadMore() {
-    if (!cursor) return;
-    setLoadingMore(true);
-    try {
-      const { items: more, meta } = await load(cursor);
-      setItems((cur) => [...(cur ?? []), ...more]);
-      setCursor(meta.nextCursor ?? null);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setLoadingMore(false);
-    }
-  }
 
   return (
     <>
@@ -101,7 +60,7 @@ export default function WorkspacesPage() {
                   </li>
                 ))}
               </ul>
-              {cursor && (
+              {hasMore && (
                 <div className="mt-6 flex justify-center">
                   <Button variant="secondary" onClick={loadMore} loading={loadingMore}>
                     Load more

@@ -1,10 +1,11 @@
 'use client';
 // The workspace's activity log, filtered by action, text and dates, paged with "Load more" (cursor).
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { ActivityItem } from '@/src/ui/activity-item';
-import { apiList, qs, toApiError, type ApiError } from '@/src/ui/api';
+import { qs } from '@/src/ui/api';
 import { Button, Card, EmptyState, ErrorAlert, Loading, TextField, useTitle } from '@/src/ui/components';
 import type { Activity } from '@/src/ui/types';
+import { useCursorList } from '@/src/ui/use-cursor-list';
 import { useWorkspace } from '@/src/ui/workspace-context';
 
 const PAGE = 30;
@@ -31,56 +32,16 @@ export default function ActivityPage() {
   useTitle(`Activity · ${w.name}`);
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
-  const [items, setItems] = useState<Activity[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-
-  const fetchPage = useCallback(
-    (after: string | null) =>
-      apiList<Activity>(
-        `/activity${qs({
-          workspaceId: w.id,
-          limit: PAGE,
-          action: applied.action.trim(),
-          q: applied.q.trim(),
-          from: dayToIso(applied.from, false),
-          to: dayToIso(applied.to, true),
-          cursor: after,
-        })}`,
-      ),
-    [w.id, applied],
+  const { items, error, hasMore, loadMore, loadingMore } = useCursorList<Activity>(
+    `/activity${qs({
+      workspaceId: w.id,
+      limit: PAGE,
+      action: applied.action.trim(),
+      q: applied.q.trim(),
+      from: dayToIso(applied.from, false),
+      to: dayToIso(applied.to, true),
+    })}`,
   );
-
-  useEffect(() => {
-    let live = true;
-    setItems(null);
-    setError(null);
-    fetchPage(null)
-      .then(({ items, meta }) => {
-        if (!live) return;
-        setItems(items);
-        setCursor(meta.nextCursor ?? null);
-      })
-      .catch((err) => live && (setError(toApiError(err)), setItems([])));
-    return () => {
-      live = false;
-    };
-  }, [fetchPage]);
-
-  async function loadMore() {
-    if (!cursor) return;
-    setLoadingMore(true);
-    try {
-      const { items: more, meta } = await fetchPage(cursor);
-      setItems((cur) => [...(cur ?? []), ...more]);
-      setCursor(meta.nextCursor ?? null);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setLoadingMore(false);
-    }
-  }
 
   const filtered = Object.values(applied).some(Boolean);
   const fieldErr = (name: string) => error?.fieldError(name);
@@ -145,7 +106,7 @@ export default function ActivityPage() {
               ))}
             </ul>
             <div className="mt-6 flex justify-center">
-              {cursor ? (
+              {hasMore ? (
                 <Button variant="secondary" onClick={loadMore} loading={loadingMore}>
                   Load more
                 </Button>

@@ -1,12 +1,13 @@
 'use client';
 // Tickets as a table: filter by status, priority, assignee, label, epic and text; sort; "Load more" pages on.
 import Link from 'next/link';
-import { useCallback, useEffect, useState } from 'react';
-import { apiList, qs, toApiError, type ApiError } from '@/src/ui/api';
+import { useEffect, useState } from 'react';
+import { apiList, qs } from '@/src/ui/api';
 import { Button, Card, EmptyState, ErrorAlert, Loading, SelectField, TextField, Time, useTitle } from '@/src/ui/components';
 import { NewTicketDialog } from '@/src/ui/new-ticket-dialog';
 import { LabelChip, LiveIndicator, PriorityBadge, StatusBadge } from '@/src/ui/ticket-parts';
 import { PRIORITIES, PRIORITY_LABEL, STATUS_LABEL, STATUSES, useLiveEvents, usePeople, type Epic, type Ticket } from '@/src/ui/tickets';
+import { useCursorList } from '@/src/ui/use-cursor-list';
 import { useWorkspace } from '@/src/ui/workspace-context';
 
 const PAGE = 50;
@@ -37,39 +38,15 @@ export default function TicketListPage() {
   const canWrite = !!w.permissions['tickets.write'] && !w.archived;
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
-  const [items, setItems] = useState<Ticket[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
   const [epics, setEpics] = useState<Epic[]>([]);
   const [creating, setCreating] = useState(false);
   const [stale, setStale] = useState(false);
-
-  const fetchPage = useCallback(
-    (after: string | null) => apiList<Ticket>(`/tickets${qs({ workspaceId: w.id, limit: PAGE, ...applied, label: applied.label.trim(), q: applied.q.trim(), cursor: after })}`),
-    [w.id, applied],
-  );
-
-  const reload = useCallback(() => {
-    let live = true;
-    setError(null);
+  const list = useCursorList<Ticket>(`/tickets${qs({ workspaceId: w.id, limit: PAGE, ...applied, label: applied.label.trim(), q: applied.q.trim() })}`);
+  const { items, error } = list;
+  const reload = () => {
     setStale(false);
-    fetchPage(null)
-      .then(({ items, meta }) => {
-        if (!live) return;
-        setItems(items);
-        setCursor(meta.nextCursor ?? null);
-      })
-      .catch((err) => live && (setError(toApiError(err)), setItems([])));
-    return () => {
-      live = false;
-    };
-  }, [fetchPage]);
-
-  useEffect(() => {
-    setItems(null);
-    return reload();
-  }, [reload]);
+    list.reload();
+  };
 
   useEffect(() => {
     apiList<Epic>(`/epics${qs({ workspaceId: w.id })}`)
@@ -79,20 +56,6 @@ export default function TicketListPage() {
 
   // A table keeps its rows still while you read it: live changes offer a refresh instead of reshuffling.
   const live = useLiveEvents(w.id, (e) => e.ticketId && setStale(true));
-
-  async function loadMore() {
-    if (!cursor) return;
-    setLoadingMore(true);
-    try {
-      const { items: more, meta } = await fetchPage(cursor);
-      setItems((cur) => [...(cur ?? []), ...more]);
-      setCursor(meta.nextCursor ?? null);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setLoadingMore(false);
-    }
-  }
 
   const filtered = JSON.stringify({ ...applied, sort: '' }) !== JSON.stringify({ ...NO_FILTERS, sort: '' });
   const set = (k: keyof Filters, v: string, now = false) => {
@@ -246,8 +209,8 @@ export default function TicketListPage() {
               </table>
             </div>
             <div className="mt-8 flex justify-center">
-              {cursor ? (
-                <Button variant="secondary" onClick={loadMore} loading={loadingMore}>
+              {list.hasMore ? (
+                <Button variant="secondary" onClick={list.loadMore} loading={list.loadingMore}>
                   Load more
                 </Button>
               ) : (
