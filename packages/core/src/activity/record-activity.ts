@@ -9,6 +9,11 @@ export interface ActivityInput {
   target: { kind: string; id: string | null };
   summary: string;
   metadata?: Record<string, unknown>;
+  /**
+   * The outcome where the action has one (a ticket's new status, an execution's status), so `GET /activity?status=`
+   * can find it without reading metadata. Omitted: null.
+   */
+  status?: string | null;
 }
 
 export function actorOf(p: Principal): { kind: 'user' | 'agent' | 'system'; id: string | null; name: string } {
@@ -42,6 +47,7 @@ export async function recordActivity(ctx: Ctx, input: ActivityInput): Promise<vo
     targetId: input.target.id,
     summary: input.summary,
     metadata: input.metadata ?? {},
+    status: input.status ?? null,
     requestId: ctx.requestId,
     createdAt: now,
   });
