@@ -265,6 +265,28 @@ describe('claims and leases', () => {
     expect(new Set(rx.at('/leased').map((r) => r.headers['webhook-id'])).size).toBe(6);
     expectOk(await h.call('DELETE', `/api/v1/webhooks/${hook.id}`, { key: team.owner.key }));
   });
+  it('a redelivery asked while an attempt is in flight is not lost: the attempt finishes, then the asked-for one follows', async () => {
+    const hook = await createHook({ url: rx.url('/inflight'), events: ['ticket.created'] });
+    await createTicket('in flight');
+    await dispatchWebhookEvents(worker());
+    const [delivery] = await deliveriesOf(hook.id);
+    const [claim] = (await claimDueDeliveries(worker(), 50)).filter((c) => c.delivery.id === delivery.id);
+    expect(claim).toBeDefined();
+    // The admin clicks Redeliver while the worker is sending.
+    expectOk(await h.call('POST', `/api/v1/webhook-deliveries/${delivery.id}/redeliver`, { key: team.owner.key }), 202);
+    expect(await attemptDelivery(worker(), claim, noJitter)).toBe('succeeded');
+    const between = expectOk(await h.call('GET', `/api/v1/webhook-deliveries/${delivery.id}`, { key: team.owner.key }));
+    expect(between).toMatchObject({ status: 'pending', attemptCount: 1 });
+    // The asked-for attempt is due now and logged as manual.
+    const [again] = (await claimDueDeliveries(worker(), 50)).filter((c) => c.delivery.id === delivery.id);
+    expect(again?.manual).toBe(true);
+    expect(await attemptDelivery(worker(), again, noJitter)).toBe('succeeded');
+    const d = expectOk(await h.call('GET', `/api/v1/webhook-deliveries/${delivery.id}`, { key: team.owner.key }));
+    expect(d).toMatchObject({ status: 'succeeded', attemptCount: 2 });
+    expect(d.attempts.map((x: any) => x.trigger)).toEqual(['scheduled', 'manual']);
+    expect(rx.at('/inflight')).toHaveLength(2);
+    expectOk(await h.call('DELETE', `/api/v1/webhooks/${hook.id}`, { key: team.owner.key }));
+  });
 });
 
 describe('outbound safety', () => {

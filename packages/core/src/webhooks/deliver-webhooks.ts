@@ -5,7 +5,7 @@ import { asSystem, inTransaction, type Ctx } from '../context';
 import { emitEvent } from '../events/emit-event';
 import { newId, ID_PREFIX } from '../shared/ids';
 import { postRaw, type OutboundResult } from '../shared/outbound';
-import { MANUAL_REDELIVERY_MARK } from './redeliver-webhook';
+import { IN_FLIGHT_REDELIVERY_SUFFIX, inFlightRedeliveryMark, MANUAL_REDELIVERY_MARK } from './redeliver-webhook';
 import { agentSigningSecret, webhookHeaders } from './signing';
 import type { DeliveryRow } from './webhook-dto';
 import {
@@ -72,7 +72,9 @@ export async function claimDueDeliveries(ctx: Ctx, limit = WEBHOOK_CLAIM_BATCH):
       .update(webhookDeliveries)
       .set({ lockedUntil, lockedBy: token })
       .where(inArray(webhookDeliveries.id, due.map((r) => r.d.id)));
-    return due.map(({ d }) => ({ delivery: { ...d, lockedUntil, lockedBy: token }, token, manual: d.lockedBy === MANUAL_REDELIVERY_MARK }));
+    // A delivery whose redelivery was asked while a (since dead) worker held it is a manual attempt too.
+    const manual = (lockedBy: string | null) => lockedBy === MANUAL_REDELIVERY_MARK || !!lockedBy?.endsWith(IN_FLIGHT_REDELIVERY_SUFFIX);
+    return due.map(({ d }) => ({ delivery: { ...d, lockedUntil, lockedBy: token }, token, manual: manual(d.lockedBy) }));
   });
 }
 
@@ -112,11 +114,12 @@ export async function attemptDelivery(ctx: Ctx, claim: ClaimedDelivery, opts: De
   const startedAt = sys.clock.now();
   const target = await targetOf(sys, d, startedAt);
   if (target === null) {
-    // Its endpoint was disabled after the claim: give the delivery back untouched.
+    // Its endpoint was disabled after the claim: give the delivery back untouched (a redelivery asked meanwhile
+    // stays asked for).
     await sys.db
       .update(webhookDeliveries)
-      .set({ lockedUntil: null, lockedBy: null })
-      .where(and(eq(webhookDeliveries.id, d.id), eq(webhookDeliveries.lockedBy, claim.token)));
+      .set({ lockedUntil: null, lockedBy: sql`CASE WHEN ${webhookDeliveries.lockedBy} = ${claim.token} THEN NULL ELSE ${MANUAL_REDELIVERY_MARK} END` })
+      .where(and(eq(webhookDeliveries.id, d.id), inArray(webhookDeliveries.lockedBy, [claim.token, inFlightRedeliveryMark(claim.token)])));
     return 'skipped';
   }
   let result: OutboundResult;
@@ -153,22 +156,33 @@ export async function attemptDelivery(ctx: Ctx, claim: ClaimedDelivery, opts: De
     // An agent that can no longer receive (deactivated, no endpoint) will not be able to later either.
     const next = result.ok || unsendable ? null : nextAttemptAfterFailure(attempt, d.maxAttempts, now, opts.retryBaseMs ?? WEBHOOK_RETRY_BASE_MS_DEFAULT, opts.random);
     const outcome = result.ok ? 'succeeded' : next ? 'retry' : 'failed';
+    // An admin may have asked for a redelivery while this attempt was in flight (redeliverWebhook marks the lease
+    // holder, see inFlightRedeliveryMark). That request must survive this attempt's outcome: the delivery stays
+    // pending for one more, manual, attempt right away.
+    const holders = [claim.token, inFlightRedeliveryMark(claim.token)];
+    const [current] = await tx.db
+      .select({ lockedBy: webhookDeliveries.lockedBy, maxAttempts: webhookDeliveries.maxAttempts })
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.id, d.id), inArray(webhookDeliveries.lockedBy, holders)))
+      .for('update');
+    const redeliveryAsked = current?.lockedBy === holders[1];
     await tx.db
       .update(webhookDeliveries)
       .set({
-        status: outcome === 'retry' ? 'pending' : outcome,
+        status: outcome === 'retry' || redeliveryAsked ? 'pending' : outcome,
         attemptCount: attempt,
-        nextAttemptAt: next,
+        nextAttemptAt: redeliveryAsked ? now : next,
+        ...(redeliveryAsked ? { maxAttempts: Math.max(current.maxAttempts, attempt + 1) } : {}),
         lockedUntil: null,
-        lockedBy: null,
+        lockedBy: redeliveryAsked ? MANUAL_REDELIVERY_MARK : null,
         lastAttemptAt: startedAt,
         lastStatusCode: result.status,
         lastError: error,
-        completedAt: outcome === 'retry' ? null : now,
+        completedAt: outcome === 'retry' || redeliveryAsked ? null : now,
       })
       // Only the lease holder finishes the delivery: if the lease ran out and another worker took over, its
       // result counts (this attempt is still in the log).
-      .where(and(eq(webhookDeliveries.id, d.id), eq(webhookDeliveries.lockedBy, claim.token)));
+      .where(and(eq(webhookDeliveries.id, d.id), inArray(webhookDeliveries.lockedBy, holders)));
     if (typeof target !== 'string' && target.endpointId) await recordEndpointHealth(tx, target.endpointId, result.ok, now);
     return outcome;
   });

@@ -7,6 +7,12 @@ import { requireDeliveryAccess, withAttempts } from './find-webhook-deliveries';
 
 /** `locked_by` of a delivery waiting for a redelivery an admin asked for: its next attempt is logged as manual. */
 export const MANUAL_REDELIVERY_MARK = 'manual';
+/**
+ * A redelivery asked while a worker holds the delivery marks the holder's lease token (`<token>+redeliver`): the
+ * worker still finishes its attempt, sees the mark, and keeps the delivery pending for the asked-for attempt.
+ */
+export const IN_FLIGHT_REDELIVERY_SUFFIX = '+redeliver';
+export const inFlightRedeliveryMark = (token: string) => (token.endsWith(IN_FLIGHT_REDELIVERY_SUFFIX) ? token : `${token}${IN_FLIGHT_REDELIVERY_SUFFIX}`);
 
 /**
  * POST /webhook-deliveries/{id}/redeliver (workspace admin): send the delivery again, soon, with the same
@@ -31,8 +37,8 @@ export async function redeliverWebhook(ctx: Ctx, deliveryId: string) {
         nextAttemptAt: now,
         maxAttempts: d.status === 'pending' ? d.maxAttempts : Math.max(d.maxAttempts, d.attemptCount + 1),
         completedAt: null,
-        // An attempt in flight keeps its lease; the redelivery is the attempt after it.
-        lockedBy: d.lockedUntil && d.lockedUntil > now ? d.lockedBy : MANUAL_REDELIVERY_MARK,
+        // An attempt in flight keeps its lease; the redelivery is the attempt after it (the worker sees the mark).
+        lockedBy: d.lockedBy && d.lockedUntil && d.lockedUntil > now ? inFlightRedeliveryMark(d.lockedBy) : MANUAL_REDELIVERY_MARK,
       })
       .where(eq(webhookDeliveries.id, d.id))
       .returning();
