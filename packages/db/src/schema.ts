@@ -497,6 +497,8 @@ export const webhookDeliveries = pgTable(
     index('webhook_deliveries_workspace_idx').on(t.workspaceId, t.createdAt, t.id),
     index('webhook_deliveries_webhook_idx').on(t.webhookId, t.createdAt, t.id),
     index('webhook_deliveries_agent_idx').on(t.agentId, t.createdAt).where(sql`${t.agentId} IS NOT NULL`),
+    // Retention: finished deliveries older than MC_WEBHOOK_RETENTION_DAYS are pruned, oldest first.
+    index('webhook_deliveries_completed_idx').on(t.completedAt).where(sql`${t.completedAt} IS NOT NULL`),
     // A dispatcher that runs twice (it cannot, but belt and braces) never makes a second delivery.
     uniqueIndex('webhook_deliveries_webhook_event_key').on(t.webhookId, t.eventId).where(sql`${t.webhookId} IS NOT NULL`),
     uniqueIndex('webhook_deliveries_notification_key').on(t.notificationId).where(sql`${t.notificationId} IS NOT NULL`),
