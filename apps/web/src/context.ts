@@ -8,6 +8,7 @@ import {
   LEASE_SWEEP_INTERVAL_MS,
   LIVE_CHANNEL,
   LiveBus,
+  pruneWebhookHistory,
   RateLimiter,
   releaseExpiredLeases,
   sweepIdempotencyKeys,
@@ -24,7 +25,7 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Periodic housekeeping (expired rate-limit windows and idempotency keys). */
+/** Periodic housekeeping (expired rate-limit windows and idempotency keys, old webhook deliveries). */
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 export async function createRuntime(env: AppEnv, version: string): Promise<Runtime> {
@@ -66,6 +67,7 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   const sweep = setInterval(() => {
     void rateLimiter.sweep().catch(() => {});
     void sweepIdempotencyKeys(database.db, clock).catch(() => {});
+    void pruneWebhookHistory({ db: database.db, clock }, env.MC_WEBHOOK_RETENTION_DAYS).catch((err) => console.error('[mc] webhook pruning failed:', (err as Error).message));
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
 

@@ -31,6 +31,7 @@ const EnvSchema = z.object({
   MC_PUBLIC_URL: z.string().url().optional(),
   MC_WEBHOOK_ALLOW_PRIVATE: flag,
   MC_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).optional(),
+  MC_WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 export type AppEnv = z.infer<typeof EnvSchema> & { dataDir: string; dbDir: string };

@@ -10,6 +10,7 @@ import {
   deliverDueWebhooks,
   dispatchWebhookEvents,
   ManualClock,
+  pruneWebhookHistory,
   WEBHOOK_LEASE_MS,
   WEBHOOK_MAX_ATTEMPTS,
   type DeliverOptions,
@@ -285,6 +286,25 @@ describe('claims and leases', () => {
     expect(d).toMatchObject({ status: 'succeeded', attemptCount: 2 });
     expect(d.attempts.map((x: any) => x.trigger)).toEqual(['scheduled', 'manual']);
     expect(rx.at('/inflight')).toHaveLength(2);
+    expectOk(await h.call('DELETE', `/api/v1/webhooks/${hook.id}`, { key: team.owner.key }));
+  });
+});
+
+describe('retention', () => {
+  it('prunes finished deliveries (with their attempts) older than the retention, never pending ones', async () => {
+    const hook = await createHook({ url: rx.url('/retained'), events: ['ticket.created'] });
+    rx.on('/retained', (nth) => (nth === 1 ? 200 : 500));
+    await createTicket('kept then pruned');
+    await createTicket('still retrying');
+    await pump();
+    const before = await deliveriesOf(hook.id);
+    expect(before.map((d) => d.status).sort()).toEqual(['pending', 'succeeded']);
+    const at = (days: number) => ({ db: worker().db, clock: { now: () => new Date(clock.now().getTime() + days * 86_400_000) } });
+    expect(await pruneWebhookHistory(at(29), 30)).toBe(0);
+    await pruneWebhookHistory(at(31), 30);
+    const after = await deliveriesOf(hook.id);
+    expect(after.map((d) => d.status)).toEqual(['pending']);
+    expectError(await h.call('GET', `/api/v1/webhook-deliveries/${before.find((d) => d.status === 'succeeded').id}`, { key: team.owner.key }), 404, 'NOT_FOUND');
     expectOk(await h.call('DELETE', `/api/v1/webhooks/${hook.id}`, { key: team.owner.key }));
   });
 });

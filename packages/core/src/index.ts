@@ -65,6 +65,7 @@ export * from './webhooks/delete-webhook';
 export * from './webhooks/rotate-webhook-secret';
 export * from './webhooks/find-webhooks';
 export * from './webhooks/find-webhook-deliveries';
+export * from './webhooks/prune-webhook-history';
 export * from './webhooks/redeliver-webhook';
 export * from './webhooks/dispatch-events';
 export * from './webhooks/deliver-webhooks';
