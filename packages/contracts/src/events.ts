@@ -34,6 +34,17 @@ export const EVENT_CATALOG = {
   'agent.deactivated': { version: 1, data: z.object({ agent: ZAgentRef }) },
   'agent.activated': { version: 1, data: z.object({ agent: ZAgentRef }) },
   'agent.deleted': { version: 1, data: z.object({ agent: ZAgentRef }) },
+  'rating.recorded': {
+    version: 1,
+    data: z.object({
+      target: z.object({ kind: z.enum(['ticket', 'execution']), id: z.string() }),
+      /** The agent the work is credited to; null when nobody held or was assigned the ticket. */
+      agentId: z.string().nullable(),
+      change: z.enum(['created', 'changed', 'removed']),
+      rating: z.enum(['good', 'bad']).nullable(),
+      previous: z.enum(['good', 'bad']).nullable(),
+    }),
+  },
   'webhook.disabled': {
     version: 1,
     data: z.object({ webhook: z.object({ id: z.string(), url: z.string() }), reason: z.string(), consecutiveFailures: z.number().int(), failingSince: ZIsoDate.nullable() }),

@@ -18,6 +18,10 @@ export const WORKSPACE_PERMISSIONS = {
   'tickets.manage': ['owner', 'admin'],
   /** Register, change and read webhook endpoints and their deliveries (reads too: admins only). */
   'webhooks.manage': ['owner', 'admin'],
+  /** Execution metrics, cost breakdowns and rating summaries of the workspace and its agents. */
+  'metrics.read': ['owner', 'admin', 'member', 'viewer'],
+  /** Rate a ticket's or an execution's work good or bad (people only: agents do not grade work). */
+  'ratings.write': ['owner', 'admin', 'member'],
 } as const satisfies Record<string, readonly WorkspaceRole[]>;
 
 export type WorkspacePermission = keyof typeof WORKSPACE_PERMISSIONS;
@@ -31,6 +35,7 @@ export const WRITE_PERMISSIONS: ReadonlySet<WorkspacePermission> = new Set([
   'tickets.write',
   'tickets.manage',
   'webhooks.manage',
+  'ratings.write',
 ]);
 
 export function roleAllows(role: WorkspaceRole, permission: WorkspacePermission): boolean {
@@ -57,4 +62,5 @@ export const AGENT_WORKSPACE_PERMISSIONS: ReadonlySet<WorkspacePermission> = new
   'agents.read',
   'tickets.read',
   'tickets.write',
+  'metrics.read',
 ]);
