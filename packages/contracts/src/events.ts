@@ -8,6 +8,9 @@ const ZTicketRef = z
   .openapi('EventTicketRef');
 const ZAgentRef = z.object({ id: z.string(), name: z.string() }).openapi('EventAgentRef');
 const ZPrincipalRef = z.object({ kind: z.enum(['user', 'agent']), id: z.string() });
+const ZExecutionRef = z
+  .object({ id: z.string(), agentId: z.string(), ticketId: z.string().nullable(), status: z.string(), model: z.string().nullable() })
+  .openapi('EventExecutionRef');
 
 export const EVENT_CATALOG = {
   'ticket.created': { version: 1, data: z.object({ ticket: ZTicketRef }) },
@@ -45,6 +48,39 @@ export const EVENT_CATALOG = {
       previous: z.enum(['good', 'bad']).nullable(),
     }),
   },
+  'execution.started': {
+    version: 1,
+    data: z.object({ execution: ZExecutionRef }),
+  },
+  'execution.finished': {
+    version: 1,
+    data: z.object({
+      execution: ZExecutionRef.extend({
+        durationMs: z.number().int(),
+        tokensIn: z.number().int(),
+        tokensOut: z.number().int(),
+        apiCalls: z.number().int(),
+        costUsd: z.number().nullable(),
+      }),
+    }),
+  },
+  /** A workspace's monthly usage reached 80% or 100% of a limit (once per limit, threshold and month). */
+  'budget.threshold_reached': {
+    version: 1,
+    data: z.object({
+      limit: z.enum(['tokens', 'cost']),
+      threshold: z.union([z.literal(80), z.literal(100)]),
+      /** Tokens, or USD, used this month when the threshold was reached. */
+      used: z.number(),
+      /** The limit (tokens, or USD). */
+      limitValue: z.number(),
+      /** UTC month, `YYYY-MM`. */
+      month: z.string(),
+      hardStop: z.boolean(),
+      /** Hard stop in force: claims and new executions get 402 until the month rolls over or the limit is raised. */
+      blocked: z.boolean(),
+    }),
+  },
   'webhook.disabled': {
     version: 1,
     data: z.object({ webhook: z.object({ id: z.string(), url: z.string() }), reason: z.string(), consecutiveFailures: z.number().int(), failingSince: ZIsoDate.nullable() }),
@@ -68,7 +104,7 @@ export const ZDomainEvent = z
   })
   .openapi('DomainEvent');
 
-export const NOTIFICATION_TYPES = ['mention', 'mention_all', 'assignment', 'status_change', 'agent_registration', 'webhook_disabled'] as const;
+export const NOTIFICATION_TYPES = ['mention', 'mention_all', 'assignment', 'status_change', 'agent_registration', 'webhook_disabled', 'budget_warning', 'budget_exceeded'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 export const ZNotification = z

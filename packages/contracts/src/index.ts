@@ -9,3 +9,4 @@ export * from './agents';
 export * from './tickets';
 export * from './events';
 export * from './webhooks';
+export * from './executions';
