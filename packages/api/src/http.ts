@@ -46,6 +46,22 @@ export interface HandlerInput<P, Q, B> {
   deps: ApiDeps;
 }
 
+type SuccessStatus = 200 | 201 | 202 | 204;
+
+/**
+ * A handler's answer with a status of its own choosing, for operations whose status depends on the outcome (an
+ * upsert: 201 when it created, 200 when it replaced). The status must be the route's `status` or one of its
+ * `alsoStatus`, so the OpenAPI document lists every status the route can answer.
+ */
+export class WithStatus<T> {
+  constructor(
+    readonly status: SuccessStatus,
+    readonly data: T,
+  ) {}
+}
+
+export const withStatus = <T>(status: SuccessStatus, data: T) => new WithStatus(status, data);
+
 export interface RouteDef<P extends z.ZodObject, Q extends z.ZodObject, B extends ZodType, R extends ZodType> {
   method: Method;
   /** OpenAPI-style path: `/api/v1/workspaces/{id}`. */
@@ -63,7 +79,10 @@ export interface RouteDef<P extends z.ZodObject, Q extends z.ZodObject, B extend
   list?: boolean;
   /** Extra fields of a list's `meta` (e.g. `unreadCount`), returned by the handler in `page.meta`. */
   listMeta?: z.ZodObject;
-  status?: 200 | 201 | 202;
+  /** 204 answers with no body (the handler's result is ignored); `response` is then not documented. */
+  status?: SuccessStatus;
+  /** Further success statuses the handler may answer with `withStatus()`; documented with the same schema. */
+  alsoStatus?: SuccessStatus[];
   /** Accept `Idempotency-Key` (creates). */
   idempotent?: boolean;
   /**
@@ -73,7 +92,7 @@ export interface RouteDef<P extends z.ZodObject, Q extends z.ZodObject, B extend
   secretFields?: string[];
   /** The handler answers with its own Response (server-sent events); `response` then documents the events. */
   stream?: boolean;
-  handler: (input: HandlerInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.input<R> | Page<z.input<R>> | Response>;
+  handler: (input: HandlerInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.input<R> | Page<z.input<R>> | WithStatus<z.input<R>> | Response | void>;
 }
 
 export interface RegisteredRoute {
@@ -327,7 +346,12 @@ export class RouteBuilder {
       responses: {
         [status]: def.stream
           ? { description: 'A stream of server-sent events', content: { 'text/event-stream': { schema: def.response } } }
-          : { description: 'Success', headers: rateLimitHeaders, content: { 'application/json': { schema: responseSchema } } },
+          : status === 204
+            ? { description: 'Done; no content', headers: rateLimitHeaders }
+            : { description: 'Success', headers: rateLimitHeaders, content: { 'application/json': { schema: responseSchema } } },
+        ...Object.fromEntries(
+          (def.alsoStatus ?? []).map((s) => [s, { description: 'Success', headers: rateLimitHeaders, content: { 'application/json': { schema: responseSchema } } }]),
+        ),
         ...errorResponses,
       },
     });
@@ -396,15 +420,27 @@ export class RouteBuilder {
 
       if (def.stream) return (await def.handler({ ctx, params, query, body, ifMatch, c, deps })) as unknown as Response;
       let payload: object;
+      let answered: SuccessStatus = status;
       try {
-        const result = await def.handler({ ctx, params, query, body, ifMatch, c, deps });
+        let result: unknown = await def.handler({ ctx, params, query, body, ifMatch, c, deps });
+        if (result instanceof WithStatus) {
+          if (result.status !== status && !def.alsoStatus?.includes(result.status)) {
+            throw new Error(`${def.operationId} answered ${result.status}, which its definition does not declare`);
+          }
+          answered = result.status;
+          result = result.data;
+        }
+        if (answered === 204) {
+          if (idem) await abandonIdempotent(deps.db, idem).catch(() => {});
+          return c.body(null, 204);
+        }
         payload = shape(def, responseSchema, result);
       } catch (err) {
         if (idem) await abandonIdempotent(deps.db, idem).catch(() => {});
         throw err;
       }
-      if (idem) await completeIdempotent(deps.db, { ...idem, status, body: redactSecrets(payload, def.secretFields) });
-      return c.json(payload, status);
+      if (idem) await completeIdempotent(deps.db, { ...idem, status: answered, body: redactSecrets(payload, def.secretFields) });
+      return c.json(payload, answered as 200);
     });
   }
 }

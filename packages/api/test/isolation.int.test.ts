@@ -3,7 +3,8 @@
 // else's resources, bodies are minimal valid examples generated from the operation's schema (so validation
 // cannot hide a missing authorization check), and workspace references in query and body point at the victim.
 // An endpoint added later is walked automatically; if it lets a caller through, the failure names it.
-import { createApiKey, dispatchWebhookEvents, type Principal } from '@mc/core';
+import { createApiKey, dispatchWebhookEvents, newId, type Principal } from '@mc/core';
+import { executions } from '@mc/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, uniq, type Harness } from './harness';
 import { addMember, createWorkspace, expectOk, login } from './helpers';
@@ -39,6 +40,8 @@ interface Scope {
   /** A webhook endpoint of the workspace, and one of its deliveries. */
   webhookId: string;
   deliveryId: string;
+  /** An execution of the workspace's agent. */
+  executionId: string;
 }
 
 /**
@@ -228,6 +231,8 @@ function pathValue(o: Operation, param: string, scope: Scope): string {
       return scope.webhookId;
     case 'webhook-deliveries':
       return scope.deliveryId;
+    case 'executions':
+      return scope.executionId;
     default:
       unresolved.add(`${o.operationId}: {${param}} after /${collection}/`);
       return 'iso_unresolved';
@@ -381,6 +386,7 @@ async function victimState() {
     comments: (await db.query.comments.findMany()).length,
     victimKeys: await db.query.apiKeys.findMany({ where: (k, { eq }) => eq(k.userId, victimOwner.id), orderBy: (k, { asc }) => asc(k.id) }),
     settings: await db.query.settings.findMany({ orderBy: (x, { asc }) => asc(x.key) }),
+    ratings: await db.query.ratings.findMany({ orderBy: (x, { asc }) => asc(x.id) }),
   };
 }
 
@@ -395,6 +401,7 @@ const nowhere: Scope = {
   notificationId: 'ntf_00000000000000000000000000',
   webhookId: 'whk_00000000000000000000000000',
   deliveryId: 'whd_00000000000000000000000000',
+  executionId: 'exe_00000000000000000000000000',
 };
 
 beforeAll(async () => {
@@ -427,7 +434,22 @@ beforeAll(async () => {
     expect(mine.length).toBeGreaterThan(0);
     notificationId = mine[0].id;
   }
+  // An execution of the victim's agent, written as a finished run would leave it (the rows are all a rating needs).
+  const victimExecutionId = newId('exe');
+  await h.database.db.insert(executions).values({
+    id: victimExecutionId,
+    workspaceId: V.id,
+    agentId: victimAgent.id,
+    ticketId: victimTicketId,
+    status: 'success',
+    startedAt: new Date(Date.now() - 60_000),
+    endedAt: new Date(),
+    durationMs: 60_000,
+    model: 'iso-model',
+    summary: CANARY,
+  });
   victimScope = {
+    executionId: victimExecutionId,
     workspaceId: V.id,
     memberUserId: victimOwner.id,
     userId: victimOwner.id,

@@ -10,3 +10,4 @@ export * from './tickets';
 export * from './events';
 export * from './webhooks';
 export * from './executions';
+export * from './metrics';

@@ -70,3 +70,7 @@ export * from './webhooks/redeliver-webhook';
 export * from './webhooks/dispatch-events';
 export * from './webhooks/deliver-webhooks';
 export * from './webhooks/webhook-runner';
+export * from './metrics/get-metrics';
+export * from './metrics/get-costs';
+export * from './ratings/rating-target';
+export * from './ratings/rate-work';

@@ -8,6 +8,7 @@ import { registerTicketRoutes } from './tickets';
 import { registerAuthRoutes } from './auth';
 import { registerMemberRoutes } from './members';
 import { registerMetaRoutes } from './meta';
+import { registerMetricsRoutes } from './metrics';
 import { registerSettingsRoutes } from './settings';
 import { registerUserRoutes } from './users';
 import { registerWebhookRoutes } from './webhooks';
@@ -27,4 +28,5 @@ export function registerRoutes(r: RouteBuilder) {
   registerEventRoutes(r);
   registerNotificationRoutes(r);
   registerWebhookRoutes(r);
+  registerMetricsRoutes(r);
 }
