@@ -69,6 +69,10 @@ export const LIVE_EVENT_TYPES = [
   'agent.activated',
   'agent.deleted',
   'agent.updated',
+  'execution.started',
+  'execution.finished',
+  'rating.recorded',
+  'budget.threshold_reached',
 ] as const;
 
 export interface LiveEvent {

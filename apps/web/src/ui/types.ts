@@ -6,6 +6,9 @@ import type {
   ZBudget,
   ZCreatedApiKey,
   ZCreatedUser,
+  ZExecution,
+  ZModelPrice,
+  ZWorkspaceBudgetStatus,
   ZFieldIssue,
   ZMe,
   ZMember,
@@ -49,4 +52,53 @@ export function canManageRole(actor: WorkspaceRole | null, target: WorkspaceRole
   if (actor === 'owner') return true;
   if (actor === 'admin') return target !== 'owner';
   return false;
+}
+
+// ---------------------------------------------------------------------------------------------------- issue 6
+// Executions, prices, budget state, metrics, costs and ratings.
+
+export type Execution = z.infer<typeof ZExecution>;
+export type ExecutionStatus = Execution['status'];
+export type CostSource = NonNullable<Execution['costSource']>;
+export type Decision = Execution['decisions'][number];
+export type ModelPrice = z.infer<typeof ZModelPrice>;
+export type BudgetStatus = z.infer<typeof ZWorkspaceBudgetStatus>;
+export type RatingValue = 'good' | 'bad';
+export type MetricsPeriod = 'day' | 'week' | 'month';
+
+export interface RatingSummary {
+  good: number;
+  bad: number;
+  mine: RatingValue | null;
+}
+export interface MetricsValues {
+  attempted: number;
+  completed: number;
+  failed: number;
+  blocked: number;
+  successRate: number | null;
+  tokensIn: number;
+  tokensOut: number;
+  avgTokensPerCompletion: number | null;
+  costUsd: number;
+  avgCostPerCompletion: number | null;
+  avgDurationMs: number | null;
+  ratings: { good: number; bad: number };
+}
+
+export interface Metrics {
+  period: MetricsPeriod;
+  from: string;
+  to: string;
+  totals: MetricsValues;
+  series: (MetricsValues & { periodStart: string })[];
+}
+
+export interface CostBreakdown {
+  from: string;
+  to: string;
+  totals: { costUsd: number; tokensIn: number; tokensOut: number; executions: number };
+  byDay: { day: string; costUsd: number; tokens: number }[];
+  byAgent: { agentId: string; agentName: string | null; costUsd: number; tokens: number; executions: number }[];
+  byModel: { model: string | null; costUsd: number; tokens: number; executions: number }[];
 }

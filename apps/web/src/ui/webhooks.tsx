@@ -38,6 +38,10 @@ export const WEBHOOK_EVENT_TYPES = [
   'agent.deactivated',
   'agent.activated',
   'agent.deleted',
+  'rating.recorded',
+  'execution.started',
+  'execution.finished',
+  'budget.threshold_reached',
   'webhook.disabled',
 ] as const satisfies readonly EventType[];
 
@@ -48,6 +52,9 @@ const EVENT_GROUPS: { label: string; prefix: string }[] = [
   { label: 'Tickets', prefix: 'ticket.' },
   { label: 'Comments', prefix: 'comment.' },
   { label: 'Agents', prefix: 'agent.' },
+  { label: 'Executions', prefix: 'execution.' },
+  { label: 'Ratings', prefix: 'rating.' },
+  { label: 'Budget', prefix: 'budget.' },
   { label: 'Webhooks', prefix: 'webhook.' },
 ];
 

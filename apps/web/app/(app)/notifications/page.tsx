@@ -14,6 +14,9 @@ const TYPE_LABEL: Record<string, { label: string; tone: 'indigo' | 'sky' | 'ambe
   assignment: { label: 'Assigned', tone: 'amber' },
   status_change: { label: 'Status', tone: 'emerald' },
   agent_registration: { label: 'Agent', tone: 'slate' },
+  webhook_disabled: { label: 'Webhook', tone: 'amber' },
+  budget_warning: { label: 'Budget 80%', tone: 'amber' },
+  budget_exceeded: { label: 'Budget 100%', tone: 'amber' },
 };
 
 export default function NotificationsPage() {

@@ -1,45 +1,47 @@
 'use client';
-// The workspace's activity log, filtered by action, text and dates, paged with "Load more" (cursor).
+// The workspace's activity log, filtered by agent, outcome status, action, text and dates, paged with "Load more"
+// (cursor). Entries about executions link to the execution page.
 import { useState } from 'react';
 import { ActivityItem } from '@/src/ui/activity-item';
 import { qs } from '@/src/ui/api';
-import { Button, Card, EmptyState, ErrorAlert, Loading, TextField, useTitle } from '@/src/ui/components';
+import { Button, Card, EmptyState, ErrorAlert, Loading, SelectField, TextField, useTitle } from '@/src/ui/components';
+import { EXECUTION_STATUSES, EXECUTION_STATUS_LABEL, useAgentNames } from '@/src/ui/executions';
+import { localDayToIso } from '@/src/ui/format';
+import { STATUSES, STATUS_LABEL } from '@/src/ui/tickets';
 import type { Activity } from '@/src/ui/types';
 import { useCursorList } from '@/src/ui/use-cursor-list';
 import { useWorkspace } from '@/src/ui/workspace-context';
 
 const PAGE = 30;
-const ACTION_SUGGESTIONS = ['workspace.*', 'member.*', 'api_key.*', 'user.*', 'settings.*', 'workspace.created', 'workspace.updated', 'workspace.budget_changed', 'member.added', 'member.role_changed'];
+const ACTION_SUGGESTIONS = ['execution.*', 'ticket.*', 'agent.*', 'rating.*', 'workspace.*', 'member.*', 'api_key.*', 'user.*', 'settings.*', 'workspace.budget_changed', 'member.role_changed'];
 
 interface Filters {
+  agentId: string;
+  status: string;
   action: string;
   q: string;
   from: string;
   to: string;
 }
-const NO_FILTERS: Filters = { action: '', q: '', from: '', to: '' };
+const NO_FILTERS: Filters = { agentId: '', status: '', action: '', q: '', from: '', to: '' };
 
-/** A local calendar day as an ISO instant; `to` days are inclusive, so their bound is the next midnight. */
-function dayToIso(day: string, end: boolean): string | undefined {
-  if (!day) return undefined;
-  const [y, m, d] = day.split('-').map(Number);
-  const date = new Date(y, m - 1, d + (end ? 1 : 0));
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
 
 export default function ActivityPage() {
   const { workspace: w } = useWorkspace();
   useTitle(`Activity · ${w.name}`);
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
+  const { agents } = useAgentNames(w.id);
   const { items, error, hasMore, loadMore, loadingMore } = useCursorList<Activity>(
     `/activity${qs({
       workspaceId: w.id,
       limit: PAGE,
+      agentId: applied.agentId,
+      status: applied.status,
       action: applied.action.trim(),
       q: applied.q.trim(),
-      from: dayToIso(applied.from, false),
-      to: dayToIso(applied.to, true),
+      from: localDayToIso(applied.from, false),
+      to: localDayToIso(applied.to, true),
     })}`,
   );
 
@@ -50,15 +52,16 @@ export default function ActivityPage() {
     <div className="space-y-6">
       <Card>
         <form
-          className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_10rem_10rem_auto]"
+          className="grid gap-3 sm:grid-cols-2 lg:grid-cols-6"
           onSubmit={(e) => {
             e.preventDefault();
             setApplied({ ...draft });
           }}
         >
-          <TextField id="activity-q" label="Search" type="search" placeholder="Text in summary, actor or action" value={draft.q} onChange={(e) => setDraft({ ...draft, q: e.target.value })} error={fieldErr('q')} />
+          <TextField id="activity-q" className="lg:col-span-2" label="Search" type="search" placeholder="Text in summary, actor or action" value={draft.q} onChange={(e) => setDraft({ ...draft, q: e.target.value })} error={fieldErr('q')} />
           <TextField
             id="activity-action"
+            className="lg:col-span-2"
             label="Action"
             placeholder="e.g. member.* or workspace.updated"
             list="activity-actions"
@@ -72,9 +75,35 @@ export default function ActivityPage() {
               <option key={a} value={a} />
             ))}
           </datalist>
+          <SelectField id="activity-agent" label="Agent" value={draft.agentId} onChange={(e) => setDraft({ ...draft, agentId: e.target.value })} error={fieldErr('agentId')}>
+            <option value="">Any agent</option>
+            {agents.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+                {a.status === 'deleted' ? ' (deleted)' : ''}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField id="activity-status" label="Status" value={draft.status} onChange={(e) => setDraft({ ...draft, status: e.target.value })} error={fieldErr('status')}>
+            <option value="">Any status</option>
+            <optgroup label="Executions">
+              {EXECUTION_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {EXECUTION_STATUS_LABEL[s]}
+                </option>
+              ))}
+            </optgroup>
+            <optgroup label="Tickets">
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {STATUS_LABEL[s]}
+                </option>
+              ))}
+            </optgroup>
+          </SelectField>
           <TextField id="activity-from" label="From" type="date" value={draft.from} max={draft.to || undefined} onChange={(e) => setDraft({ ...draft, from: e.target.value })} error={fieldErr('from')} />
           <TextField id="activity-to" label="To" type="date" value={draft.to} min={draft.from || undefined} onChange={(e) => setDraft({ ...draft, to: e.target.value })} error={fieldErr('to')} />
-          <div className="flex items-end gap-2">
+          <div className="flex items-end gap-2 lg:col-span-2">
             <Button type="submit">Apply filters</Button>
             {(filtered || Object.values(draft).some(Boolean)) && (
               <Button
@@ -91,18 +120,18 @@ export default function ActivityPage() {
         </form>
       </Card>
       <Card title="Activity" description="Everything that changed in this workspace, newest first.">
-        <ErrorAlert error={error} fields={['q', 'action', 'from', 'to']} className="mb-4" />
+        <ErrorAlert error={error} fields={['q', 'action', 'from', 'to', 'agentId', 'status']} className="mb-4" />
         {items === null ? (
           <Loading />
         ) : items.length === 0 ? (
           <EmptyState icon="📜" title={filtered ? 'No activity matches these filters' : 'No activity yet'}>
-            {filtered ? 'Widen the dates or clear the filters.' : 'Changes to this workspace, its members and its budget appear here.'}
+            {filtered ? 'Widen the dates or clear the filters.' : 'Changes to this workspace, its members, tickets, agents, executions and budget appear here.'}
           </EmptyState>
         ) : (
           <>
             <ul className="-my-3 divide-y divide-slate-100" data-testid="activity-list">
               {items.map((a) => (
-                <ActivityItem key={a.id} entry={a} />
+                <ActivityItem key={a.id} entry={a} workspaceSlug={w.slug} />
               ))}
             </ul>
             <div className="mt-6 flex justify-center">

@@ -1,0 +1,221 @@
+'use client';
+// One execution: who ran it for which ticket, when and how long, the tokens, API calls, model and cost (with where
+// the cost came from and the price it was computed with), the agent's decisions step by step, and good/bad
+// ratings. A run still going is refreshed while the page is visible.
+import Link from 'next/link';
+import { useParams } from 'next/navigation';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { ApiError, api, apiList, qs, toApiError } from '@/src/ui/api';
+import { Button, Card, EmptyState, ErrorAlert, Loading, Time, useTitle } from '@/src/ui/components';
+import { COST_SOURCE_TEXT, CostValue, DecisionTimeline, ExecutionStatusBadge, RatingButtons, useAgentNames, useTicketRefs } from '@/src/ui/executions';
+import { formatDuration, formatInt, formatUsd } from '@/src/ui/format';
+import { useVisibleInterval, useWorkspaceEvents } from '@/src/ui/live';
+import { Markdown } from '@/src/ui/markdown';
+import type { Execution, ModelPrice } from '@/src/ui/types';
+import { useWorkspace } from '@/src/ui/workspace-context';
+
+export default function ExecutionPage() {
+  const { workspace: w } = useWorkspace();
+  const { executionId: rawId } = useParams<{ executionId: string }>();
+  const id = decodeURIComponent(rawId);
+  const base = `/w/${encodeURIComponent(w.slug)}`;
+  const { nameOf } = useAgentNames(w.id);
+  const [execution, setExecution] = useState<Execution | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [price, setPrice] = useState<ModelPrice | null>(null);
+  const tickets = useTicketRefs([execution?.ticketId]);
+  const ticket = execution?.ticketId ? tickets.get(execution.ticketId) : undefined;
+  const agentName = execution ? (execution.agentName ?? nameOf(execution.agentId) ?? execution.agentId) : null;
+  useTitle(execution ? `Execution by ${agentName} · ${w.name}` : `Execution · ${w.name}`);
+
+  const load = useCallback(async () => {
+    try {
+      const e = await api<Execution>('GET', `/executions/${encodeURIComponent(id)}`);
+      if (e.workspaceId !== w.id) {
+        setError(new ApiError(404, 'NOT_FOUND', 'execution not found'));
+        setExecution(null);
+        return;
+      }
+      setExecution(e);
+      setError(null);
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  }, [id, w.id]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+  useVisibleInterval(load, 4000, execution?.status === 'running');
+  useWorkspaceEvents(w.id, ['execution.'], () => void load());
+
+  // The price version a computed cost used (the price table is public to every signed-in user).
+  const model = execution?.model ?? null;
+  const priceId = execution?.priceId ?? null;
+  useEffect(() => {
+    if (!model || !priceId) {
+      setPrice(null);
+      return;
+    }
+    let live = true;
+    apiList<ModelPrice>(`/model-prices${qs({ model, limit: 100 })}`)
+      .then(({ items }) => live && setPrice(items.find((p) => p.id === priceId) ?? null))
+      .catch(() => live && setPrice(null));
+    return () => {
+      live = false;
+    };
+  }, [model, priceId]);
+
+  if (error && !execution) {
+    return error.status === 404 ? (
+      <EmptyState
+        icon="⚙️"
+        title="Execution not found"
+        action={
+          <Link className="text-sm font-medium text-indigo-600 hover:text-indigo-500" href={`${base}/executions`}>
+            All executions of {w.name}
+          </Link>
+        }
+      >
+        There is no execution <span className="font-mono">{id}</span> in this workspace.
+      </EmptyState>
+    ) : (
+      <div className="space-y-3">
+        <ErrorAlert error={error} />
+        <Button variant="secondary" onClick={() => void load()}>
+          Try again
+        </Button>
+      </div>
+    );
+  }
+  if (!execution) return <Loading />;
+  const e = execution;
+  const source = e.costSource ? COST_SOURCE_TEXT[e.costSource] : null;
+
+  return (
+    <div className="space-y-6" data-testid="execution-page">
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href={`${base}/executions`} className="font-medium text-indigo-600 hover:text-indigo-500">
+          ← Executions
+        </Link>
+      </nav>
+
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div className="min-w-0">
+          <div className="flex flex-wrap items-center gap-3">
+            <h2 className="text-xl font-semibold tracking-tight text-slate-900" data-testid="execution-heading">
+              Run by {agentName}
+            </h2>
+            <ExecutionStatusBadge status={e.status} />
+          </div>
+          <p className="mt-1 text-sm text-slate-500">
+            Started <Time iso={e.startTime} />
+            {ticket && (
+              <>
+                {' '}
+                for{' '}
+                <Link href={`${base}/tickets/${encodeURIComponent(ticket.id)}`} className="font-medium text-indigo-600 hover:text-indigo-500">
+                  #{ticket.number} {ticket.title}
+                </Link>
+              </>
+            )}
+          </p>
+        </div>
+        <div className="flex flex-col items-end gap-1">
+          <span className="text-xs font-medium text-slate-500">Was this run good work?</span>
+          <RatingButtons target={`executions/${encodeURIComponent(e.id)}`} canRate={!!w.permissions['ratings.write'] && !w.archived} label="Rate this execution" />
+        </div>
+      </div>
+
+      <Card title="Facts">
+        <dl className="grid gap-x-8 gap-y-4 text-sm sm:grid-cols-2 lg:grid-cols-4" data-testid="execution-facts">
+          <Fact label="Agent">
+            <Link href={`${base}/agents/${encodeURIComponent(e.agentId)}`} className="font-medium text-indigo-600 hover:text-indigo-500">
+              🤖 {agentName}
+            </Link>
+          </Fact>
+          <Fact label="Ticket">
+            {e.ticketId ? (
+              <Link href={`${base}/tickets/${encodeURIComponent(e.ticketId)}`} className="font-medium text-indigo-600 hover:text-indigo-500" data-testid="execution-ticket">
+                {ticket ? `#${ticket.number} ${ticket.title}` : e.ticketId}
+              </Link>
+            ) : (
+              <span className="text-slate-400">None</span>
+            )}
+          </Fact>
+          <Fact label="Status">
+            <ExecutionStatusBadge status={e.status} />
+          </Fact>
+          <Fact label="Model">{e.model ? <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{e.model}</code> : <span className="text-slate-400">Not reported</span>}</Fact>
+          <Fact label="Started">
+            <Time iso={e.startTime} />
+          </Fact>
+          <Fact label="Ended">{e.endTime ? <Time iso={e.endTime} /> : <span className="text-sky-700">Still running</span>}</Fact>
+          <Fact label="Duration">
+            <span className="tabular-nums">{e.status === 'running' ? '…' : formatDuration(e.durationMs)}</span>
+          </Fact>
+          <Fact label="API calls">
+            <span className="tabular-nums" data-testid="execution-api-calls">
+              {formatInt(e.apiCalls)}
+            </span>
+          </Fact>
+          <Fact label="Tokens in">
+            <span className="tabular-nums" data-testid="execution-tokens-in">
+              {formatInt(e.tokensIn)}
+            </span>
+          </Fact>
+          <Fact label="Tokens out">
+            <span className="tabular-nums" data-testid="execution-tokens-out">
+              {formatInt(e.tokensOut)}
+            </span>
+          </Fact>
+          <Fact label="Cost">
+            <CostValue execution={e} className="text-base font-semibold text-slate-900" />
+            {source && <p className="mt-0.5 text-xs text-slate-500">{source.title}.</p>}
+          </Fact>
+          <Fact label="Price">
+            {e.costSource === 'computed' && price ? (
+              <span data-testid="execution-price">
+                {formatUsd(price.inputUsdPerMTok)} in / {formatUsd(price.outputUsdPerMTok)} out per million tokens
+                <span className="block text-xs text-slate-500">
+                  {price.model}, effective <Time iso={price.effectiveFrom} />
+                </span>
+              </span>
+            ) : e.costSource === 'computed' && e.priceId ? (
+              <span className="font-mono text-xs">{e.priceId}</span>
+            ) : e.costSource === 'reported' ? (
+              <span className="text-slate-500">Not used: the agent reported its cost</span>
+            ) : e.costSource === 'unpriced' ? (
+              <span className="text-amber-800">No price for {e.model ?? 'this model'}</span>
+            ) : (
+              <span className="text-slate-400">—</span>
+            )}
+          </Fact>
+        </dl>
+      </Card>
+
+      {e.summary && e.summary.trim() && (
+        <Card title="Summary">
+          <Markdown text={e.summary} />
+        </Card>
+      )}
+
+      <Card title="Decisions" description={`What the agent took in, how it reasoned and what it did — ${e.decisions.length} ${e.decisions.length === 1 ? 'step' : 'steps'}.`}>
+        <DecisionTimeline decisions={e.decisions} />
+      </Card>
+
+      <p className="text-xs text-slate-500">
+        Execution id <span className="font-mono">{e.id}</span>
+      </p>
+    </div>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs font-medium text-slate-500">{label}</dt>
+      <dd className="mt-0.5 break-words text-slate-800">{children}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,286 @@
+'use client';
+// Pieces shared by the execution list, the execution page, the ticket page and the costs pages: the execution's
+// status and cost badges, the decision timeline, the good/bad rating buttons and the workspace's agents by name.
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, api, apiList, qs, toApiError } from './api';
+import { Badge, ErrorAlert, Spinner, cx } from './components';
+import { formatInt, formatUsd } from './format';
+import { Markdown } from './markdown';
+import type { Execution, ExecutionStatus, RatingSummary, RatingValue } from './types';
+
+export const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['running', 'success', 'failed', 'blocked'];
+export const EXECUTION_STATUS_LABEL: Record<ExecutionStatus, string> = { running: 'Running', success: 'Success', failed: 'Failed', blocked: 'Blocked' };
+const EXECUTION_STATUS_TONE: Record<ExecutionStatus, 'sky' | 'emerald' | 'rose' | 'amber'> = { running: 'sky', success: 'emerald', failed: 'rose', blocked: 'amber' };
+
+export function ExecutionStatusBadge({ status }: { status: ExecutionStatus }) {
+  return (
+    <Badge tone={EXECUTION_STATUS_TONE[status] ?? 'slate'}>
+      {status === 'running' && <span className="mr-1 h-1.5 w-1.5 animate-pulse rounded-full bg-sky-500" aria-hidden="true" />}
+      <span data-testid="execution-status">{EXECUTION_STATUS_LABEL[status] ?? status}</span>
+    </Badge>
+  );
+}
+
+/** Any outcome the activity log records: an execution's or a ticket's status. */
+const OUTCOME_TONE: Record<string, 'sky' | 'emerald' | 'rose' | 'amber' | 'slate' | 'indigo'> = {
+  running: 'sky',
+  success: 'emerald',
+  failed: 'rose',
+  blocked: 'amber',
+  todo: 'slate',
+  in_progress: 'sky',
+  pr_review: 'amber',
+  done: 'emerald',
+  closed: 'slate',
+};
+const OUTCOME_LABEL: Record<string, string> = { in_progress: 'In progress', pr_review: 'PR review', todo: 'To-do' };
+
+export function OutcomeBadge({ status }: { status: string }) {
+  const label = OUTCOME_LABEL[status] ?? status.charAt(0).toUpperCase() + status.slice(1).replace(/_/g, ' ');
+  return (
+    <Badge tone={OUTCOME_TONE[status] ?? 'slate'} title={`Status: ${label}`}>
+      <span data-testid="activity-status">{label}</span>
+    </Badge>
+  );
+}
+
+export const COST_SOURCE_TEXT: Record<string, { label: string; title: string }> = {
+  reported: { label: 'reported', title: 'Reported by the agent itself' },
+  computed: { label: 'computed', title: "Computed from the model's price per million tokens" },
+  unpriced: { label: 'unpriced', title: 'No price known for this model: the cost counts as $0 until an admin adds a price' },
+};
+
+/** A cost with where it came from. */
+export function CostValue({ execution: e, className }: { execution: Pick<Execution, 'costUsd' | 'costSource' | 'status'>; className?: string }) {
+  const source = e.costSource ? COST_SOURCE_TEXT[e.costSource] : null;
+  return (
+    <span className={cx('inline-flex items-baseline gap-1.5 whitespace-nowrap', className)}>
+      <span className="tabular-nums" data-testid="execution-cost">
+        {e.costUsd === null || e.costUsd === undefined ? (e.status === 'running' ? '…' : '—') : formatUsd(e.costUsd)}
+      </span>
+      {source && (
+        <span
+          title={source.title}
+          className={cx('rounded px-1 text-[10px] font-semibold tracking-wide uppercase', e.costSource === 'unpriced' ? 'bg-amber-50 text-amber-800' : 'bg-slate-100 text-slate-500')}
+          data-testid="cost-source"
+        >
+          {source.label}
+        </span>
+      )}
+    </span>
+  );
+}
+
+export function Tokens({ tokensIn, tokensOut }: { tokensIn: number; tokensOut: number }) {
+  return (
+    <span className="tabular-nums whitespace-nowrap" title={`${formatInt(tokensIn)} in, ${formatInt(tokensOut)} out`}>
+      {formatInt(tokensIn)} <span className="text-slate-400">/</span> {formatInt(tokensOut)}
+    </span>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------- agents
+
+export interface AgentName {
+  id: string;
+  name: string;
+  status: string;
+}
+
+/** The workspace's agents, for filters and for names (deleted agents stay: their executions still name them). */
+export function useAgentNames(workspaceId: string): { agents: AgentName[]; nameOf: (id: string | null | undefined) => string | null } {
+  const [agents, setAgents] = useState<AgentName[]>([]);
+  useEffect(() => {
+    let live = true;
+    apiList<AgentName>(`/agents${qs({ workspaceId, limit: 200, sort: 'name' })}`)
+      .then(({ items }) => live && setAgents(items))
+      .catch(() => live && setAgents([]));
+    return () => {
+      live = false;
+    };
+  }, [workspaceId]);
+  const nameOf = useCallback((id: string | null | undefined) => (id ? (agents.find((a) => a.id === id)?.name ?? null) : null), [agents]);
+  return { agents, nameOf };
+}
+
+// ---------------------------------------------------------------------------------------------------- decisions
+
+/** One step's input → reasoning → output, each part folded when long. */
+export function DecisionTimeline({ decisions }: { decisions: Execution['decisions'] }) {
+  if (!decisions.length) return <p className="text-sm text-slate-500">The agent reported no decisions for this run.</p>;
+  return (
+    <ol className="space-y-5" data-testid="decision-timeline">
+      {decisions.map((d, i) => (
+        <li key={i} className="relative pl-10">
+          <span
+            aria-hidden="true"
+            className="absolute top-0 left-0 flex h-7 w-7 items-center justify-center rounded-full bg-indigo-50 text-xs font-semibold text-indigo-700 ring-1 ring-indigo-200"
+          >
+            {i + 1}
+          </span>
+          {i < decisions.length - 1 && <span aria-hidden="true" className="absolute top-8 bottom-[-1.25rem] left-3.5 w-px bg-slate-200" />}
+          <h3 className="sr-only">Step {i + 1}</h3>
+          <div className="space-y-2">
+            <DecisionPart label="Input" icon="📥" text={d.input} tone="slate" />
+            <DecisionPart label="Reasoning" icon="💭" text={d.reasoning} tone="indigo" />
+            <DecisionPart label="Output" icon="📤" text={d.output} tone="emerald" />
+          </div>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+const LONG = 600;
+
+function DecisionPart({ label, icon, text, tone }: { label: string; icon: string; text: string | null | undefined; tone: 'slate' | 'indigo' | 'emerald' }) {
+  const value = text ?? '';
+  const long = value.length > LONG || value.split('\n').length > 12;
+  const [open, setOpen] = useState(!long);
+  const tones = { slate: 'border-slate-200 bg-slate-50/60', indigo: 'border-indigo-100 bg-indigo-50/40', emerald: 'border-emerald-100 bg-emerald-50/40' };
+  return (
+    <section className={cx('rounded-md border px-3.5 py-2.5', tones[tone])} data-testid={`decision-${label.toLowerCase()}`}>
+      <h4 className="mb-1 flex items-center gap-1.5 text-xs font-semibold tracking-wide text-slate-500 uppercase">
+        <span aria-hidden="true">{icon}</span>
+        {label}
+        {long && <span className="font-normal tracking-normal normal-case">· {formatInt(value.length)} characters</span>}
+      </h4>
+      {value.trim() === '' ? (
+        <p className="text-sm text-slate-400">—</p>
+      ) : (
+        <>
+          <div className={cx('relative', !open && 'max-h-48 overflow-hidden')}>
+            <Markdown text={value} />
+            {!open && <div aria-hidden="true" className="pointer-events-none absolute inset-x-0 bottom-0 h-12 bg-gradient-to-t from-white/95 to-transparent" />}
+          </div>
+          {long && (
+            <button type="button" className="mt-1 text-xs font-medium text-indigo-600 hover:text-indigo-500 focus-visible:outline-2 focus-visible:outline-indigo-600" aria-expanded={open} onClick={() => setOpen(!open)}>
+              {open ? `Show less` : `Show all of the ${label.toLowerCase()}`}
+            </button>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------- ratings
+
+/**
+ * Good / bad for a ticket's or an execution's work (`target` is `tickets/{id}` or `executions/{id}`): the counts,
+ * the caller's own rating highlighted; clicking it again takes it back. Without `canRate` only the counts show.
+ */
+export function RatingButtons({ target, canRate, onChanged, label = 'Rate this work' }: { target: string; canRate: boolean; onChanged?: (s: RatingSummary) => void; label?: string }) {
+  const path = `/${target}/rating`;
+  const [summary, setSummary] = useState<RatingSummary | null>(null);
+  const [pending, setPending] = useState<RatingValue | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    api<RatingSummary>('GET', path)
+      .then((s) => live && setSummary(s))
+      .catch((err) => live && setError(toApiError(err)));
+    return () => {
+      live = false;
+    };
+  }, [path]);
+
+  async function rate(value: RatingValue) {
+    setPending(value);
+    setError(null);
+    try {
+      const s = summary?.mine === value ? await api<RatingSummary>('DELETE', path) : await api<RatingSummary>('POST', path, { rating: value });
+      setSummary(s);
+      onChanged?.(s);
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setPending(null);
+    }
+  }
+
+  const buttons: { value: RatingValue; icon: string; text: string; on: string }[] = [
+    { value: 'good', icon: '👍', text: 'Good', on: 'bg-emerald-50 text-emerald-800 ring-emerald-400' },
+    { value: 'bad', icon: '👎', text: 'Bad', on: 'bg-rose-50 text-rose-800 ring-rose-400' },
+  ];
+  return (
+    <div data-testid="rating">
+      <div className="flex flex-wrap items-center gap-2" role="group" aria-label={label}>
+        {buttons.map((b) => {
+          const mine = summary?.mine === b.value;
+          const count = summary ? summary[b.value] : null;
+          return (
+            <button
+              key={b.value}
+              type="button"
+              disabled={!canRate || !summary || pending !== null}
+              aria-pressed={canRate ? mine : undefined}
+              onClick={() => void rate(b.value)}
+              title={!canRate ? 'Members and above can rate work' : mine ? 'Your rating: click to take it back' : `Rate ${b.text.toLowerCase()}`}
+              data-testid={`rate-${b.value}`}
+              className={cx(
+                'inline-flex items-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium ring-1 transition-colors ring-inset focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600',
+                mine ? cx(b.on, 'ring-2') : 'bg-white text-slate-700 ring-slate-300 enabled:hover:bg-slate-50',
+                'disabled:cursor-not-allowed',
+                !canRate && 'opacity-80',
+              )}
+            >
+              {pending === b.value ? <Spinner className="h-3.5 w-3.5" /> : <span aria-hidden="true">{b.icon}</span>}
+              {b.text}
+              <span className={cx('rounded-full px-1.5 text-xs tabular-nums', mine ? 'bg-white/70' : 'bg-slate-100 text-slate-600')} data-testid={`rating-${b.value}-count`}>
+                <span className="sr-only">: </span>
+                {count ?? '·'}
+              </span>
+            </button>
+          );
+        })}
+        {summary?.mine && <span className="text-xs text-slate-500">You rated this {summary.mine}.</span>}
+      </div>
+      <ErrorAlert error={error} className="mt-2" />
+    </div>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------- tickets
+
+export interface TicketRef {
+  id: string;
+  number: number;
+  title: string;
+}
+
+// Tickets named by executions, fetched once per page load (a list shows the same few tickets many times).
+const ticketCache = new Map<string, Promise<TicketRef | null>>();
+
+function ticketRef(id: string): Promise<TicketRef | null> {
+  let p = ticketCache.get(id);
+  if (!p) {
+    p = api<TicketRef>('GET', `/tickets/${encodeURIComponent(id)}`)
+      .then((t) => ({ id: t.id, number: t.number, title: t.title }))
+      .catch(() => {
+        ticketCache.delete(id);
+        return null;
+      });
+    ticketCache.set(id, p);
+  }
+  return p;
+}
+
+/** Number and title of the tickets `ids` (those that could not be read stay missing). */
+export function useTicketRefs(ids: (string | null | undefined)[]): Map<string, TicketRef> {
+  const key = [...new Set(ids.filter((x): x is string => !!x))].sort().join(',');
+  const [refs, setRefs] = useState<Map<string, TicketRef>>(new Map());
+  useEffect(() => {
+    if (!key) return;
+    let live = true;
+    void Promise.all(key.split(',').map(ticketRef)).then((list) => {
+      if (!live) return;
+      setRefs(new Map(list.filter((t): t is TicketRef => !!t).map((t) => [t.id, t])));
+    });
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  return refs;
+}
