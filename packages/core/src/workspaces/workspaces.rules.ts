@@ -18,6 +18,8 @@ export const WORKSPACE_PERMISSIONS = {
   'tickets.manage': ['owner', 'admin'],
   /** Register, change and read webhook endpoints and their deliveries (reads too: admins only). */
   'webhooks.manage': ['owner', 'admin'],
+  /** Executions of the workspace's agents: their usage, cost, decisions and summaries. */
+  'executions.read': ['owner', 'admin', 'member', 'viewer'],
   /** Execution metrics, cost breakdowns and rating summaries of the workspace and its agents. */
   'metrics.read': ['owner', 'admin', 'member', 'viewer'],
   /** Rate a ticket's or an execution's work good or bad (people only: agents do not grade work). */
@@ -63,4 +65,5 @@ export const AGENT_WORKSPACE_PERMISSIONS: ReadonlySet<WorkspacePermission> = new
   'tickets.read',
   'tickets.write',
   'metrics.read',
+  'executions.read',
 ]);
