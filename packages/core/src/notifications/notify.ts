@@ -75,6 +75,15 @@ async function drafts(ctx: Ctx, e: EmittedEvent): Promise<Draft[]> {
         content: `Agent ${d.agent.name} asks to join and waits for approval`,
         agentId: d.agent.id,
       }));
+    case 'budget.threshold_reached': {
+      // Once per limit, threshold and month (the marks on workspace_usage), to the workspace's owners and admins.
+      const what = d.limit === 'tokens' ? `${d.used} of ${d.limitValue} tokens` : `$${d.used} of $${d.limitValue}`;
+      const content =
+        d.threshold === 100
+          ? `The ${d.month} ${d.limit === 'tokens' ? 'token' : 'cost'} budget is exhausted (${what})${d.blocked ? ': hard stop in force, new work is refused until the month rolls over or the limit is raised' : ''}`
+          : `80% of the ${d.month} ${d.limit === 'tokens' ? 'token' : 'cost'} budget is used (${what})`;
+      return (await workspaceAdmins(ctx, e.workspaceId)).map((r) => ({ recipient: r, type: d.threshold === 100 ? 'budget_exceeded' : 'budget_warning', content }));
+    }
     case 'webhook.disabled':
       return (await workspaceAdmins(ctx, e.workspaceId)).map((r) => ({
         recipient: r,
