@@ -3,6 +3,7 @@ import { registerActivityRoutes } from './activity';
 import { registerAgentRoutes } from './agents';
 import { registerCommentRoutes } from './comments';
 import { registerEventRoutes } from './events';
+import { registerExecutionRoutes } from './executions';
 import { registerNotificationRoutes } from './notifications';
 import { registerTicketRoutes } from './tickets';
 import { registerAuthRoutes } from './auth';
@@ -29,4 +30,5 @@ export function registerRoutes(r: RouteBuilder) {
   registerNotificationRoutes(r);
   registerWebhookRoutes(r);
   registerMetricsRoutes(r);
+  registerExecutionRoutes(r);
 }

@@ -1,4 +1,5 @@
 import { recordActivity } from '../activity/record-activity';
+import { resettleBudget } from '../budgets/usage';
 import { inTransaction, type Ctx } from '../context';
 import { getDefaultWorkspaceId } from '../settings/settings';
 import { updateWorkspaceRow } from './update-workspace';
@@ -12,7 +13,11 @@ export interface SetBudgetInput {
   version?: number;
 }
 
-/** PUT /workspaces/{id}/budget — replaces the budget settings (admin); every change is audited with before/after. */
+/**
+ * PUT /workspaces/{id}/budget — replaces the budget settings (admin); every change is audited with before/after.
+ * The month's budget state is recomputed in the same transaction: raising a limit (or turning hard stop off)
+ * unblocks the workspace at once; lowering one below what was used blocks it (and tells the other admins).
+ */
 export async function setBudget(ctx: Ctx, idOrSlug: string, input: SetBudgetInput) {
   return inTransaction(ctx, async (tx) => {
     const { workspace, role } = await requireWorkspaceAccess(tx, idOrSlug, 'workspace.budget');
@@ -36,12 +41,15 @@ export async function setBudget(ctx: Ctx, idOrSlug: string, input: SetBudgetInpu
       },
       input.version,
     );
+    const budget = await resettleBudget(tx, row.id);
+    // The audit says when the change lifted or imposed the hard stop (the `blocked` key appears only then).
+    const flipped = budget.blockedBefore !== budget.blocked;
     await recordActivity(tx, {
       workspaceId: row.id,
       action: 'workspace.budget_changed',
       target: { kind: 'workspace', id: row.id },
-      summary: 'changed the budget',
-      metadata: { before, after },
+      summary: !flipped ? 'changed the budget' : budget.blocked ? 'changed the budget (hard stop now in force)' : 'changed the budget (work may resume)',
+      metadata: { before, after, ...(flipped ? { blocked: { before: budget.blockedBefore, after: budget.blocked } } : {}) },
     });
     return toWorkspaceDto(row, role, await getDefaultWorkspaceId(tx), tx.principal);
   });

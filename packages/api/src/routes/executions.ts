@@ -1,0 +1,150 @@
+// Executions (agents report their runs: usage, cost, decisions, outcome), model prices, and a workspace's budget
+// standing for the month.
+import {
+  EXECUTION_STATUS_VALUES,
+  listQuery,
+  ZCreateModelPriceRequest,
+  ZExecution,
+  ZModelName,
+  ZModelPrice,
+  ZReportExecutionRequest,
+  ZStartExecutionRequest,
+  ZWorkspaceBudgetStatus,
+  z,
+} from '@mc/contracts';
+import {
+  createModelPrice,
+  EXECUTION_SORT_FIELDS,
+  findExecutions,
+  findModelPrices,
+  getExecution,
+  getWorkspaceBudget,
+  reportExecution,
+  startExecution,
+} from '@mc/core';
+import type { RouteBuilder } from '../http';
+import { ZWorkspaceParam } from './workspaces';
+
+const ZExecutionParam = z.object({ id: z.string().min(1).max(64).openapi({ description: 'Execution id (`exe_…`)' }) });
+
+const ZDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+const ZStatusList = z
+  .string()
+  .max(100)
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(EXECUTION_STATUS_VALUES)))
+  .openapi({ description: 'One status or several, comma-separated: `failed,blocked`', type: 'string' });
+
+const ZFindExecutionsQuery = listQuery(EXECUTION_SORT_FIELDS, '-startedAt').extend({
+  workspaceId: z.string().max(64).optional().openapi({ description: 'Workspace id or slug' }),
+  agentId: z.string().max(64).optional(),
+  ticketId: z.string().max(64).optional(),
+  status: ZStatusList.optional(),
+  model: ZModelName.optional().openapi({ description: 'Exact model name (case-insensitive)' }),
+  from: ZDate.optional().openapi({ description: 'Started at or after (ISO-8601)', type: 'string', format: 'date-time' }),
+  to: ZDate.optional().openapi({ description: 'Started before (ISO-8601)', type: 'string', format: 'date-time' }),
+  q: z.string().max(200).optional().openapi({ description: 'Words in the model, summary or decisions (every word must match, as a prefix)' }),
+});
+
+const ZFindModelPricesQuery = z.object({
+  model: ZModelName.optional().openapi({ description: "One model's price history (every version, newest first)" }),
+  limit: z.coerce.number().int().min(1).max(200).default(200),
+});
+
+export function registerExecutionRoutes(r: RouteBuilder) {
+  r.define({
+    method: 'post',
+    path: '/api/v1/executions',
+    operationId: 'startExecution',
+    summary: 'Start an execution (agents): the server records the start; 402 BUDGET_EXCEEDED while the hard stop is in force',
+    description:
+      'Report the run with PATCH /executions/{id} as it goes (cumulative usage) and finish it with a final status. Send `Idempotency-Key` to make a retried start safe.',
+    tags: ['Executions'],
+    auth: 'agent',
+    body: ZStartExecutionRequest.optional().default({}),
+    response: ZExecution,
+    status: 201,
+    idempotent: true,
+    handler: ({ ctx, body }) => startExecution(ctx, body ?? {}),
+  });
+
+  r.define({
+    method: 'patch',
+    path: '/api/v1/executions/{id}',
+    operationId: 'reportExecution',
+    summary: 'Report on a running execution (its agent): cumulative usage, decisions, summary; a final status finishes it',
+    description:
+      'Figures are totals so far (a lower one is 400). `status` success, failed or blocked finishes the run (the server sets endTime and durationMs); a finished run answers 409. Every answer carries `continue`: false once the workspace budget is exhausted with hard stop — stop and finish with status `blocked`.',
+    tags: ['Executions'],
+    auth: 'agent',
+    params: ZExecutionParam,
+    body: ZReportExecutionRequest,
+    response: ZExecution,
+    handler: ({ ctx, params, body }) => reportExecution(ctx, params.id, body),
+  });
+
+  r.define({
+    method: 'get',
+    path: '/api/v1/executions',
+    operationId: 'listExecutions',
+    summary: 'Executions you can see, filtered, searched, sorted and paged',
+    tags: ['Executions'],
+    auth: 'any',
+    query: ZFindExecutionsQuery,
+    response: ZExecution,
+    list: true,
+    handler: ({ ctx, query }) => findExecutions(ctx, query),
+  });
+
+  r.define({
+    method: 'get',
+    path: '/api/v1/executions/{id}',
+    operationId: 'getExecution',
+    summary: 'One execution',
+    tags: ['Executions'],
+    auth: 'any',
+    params: ZExecutionParam,
+    response: ZExecution,
+    handler: ({ ctx, params }) => getExecution(ctx, params.id),
+  });
+
+  r.define({
+    method: 'get',
+    path: '/api/v1/model-prices',
+    operationId: 'listModelPrices',
+    summary: 'Model prices (USD per million tokens): the one in force per model, or one model\'s history',
+    tags: ['Executions'],
+    auth: 'any',
+    query: ZFindModelPricesQuery,
+    response: ZModelPrice,
+    list: true,
+    handler: async ({ ctx, query }) => ({ items: await findModelPrices(ctx, query), meta: { limit: query.limit, nextCursor: null } }),
+  });
+
+  r.define({
+    method: 'post',
+    path: '/api/v1/model-prices',
+    operationId: 'createModelPrice',
+    summary: 'Add a price version for a model (instance admin); prices are never edited, and costed executions keep theirs',
+    tags: ['Executions'],
+    auth: 'user',
+    body: ZCreateModelPriceRequest,
+    response: ZModelPrice,
+    status: 201,
+    idempotent: true,
+    handler: ({ ctx, body }) => createModelPrice(ctx, body),
+  });
+
+  r.define({
+    method: 'get',
+    path: '/api/v1/workspaces/{id}/budget',
+    operationId: 'getWorkspaceBudget',
+    summary: "This month's usage against the workspace's budget: percent of each limit, thresholds reached, hard stop",
+    tags: ['Workspaces'],
+    auth: 'any',
+    params: ZWorkspaceParam,
+    response: ZWorkspaceBudgetStatus,
+    handler: ({ ctx, params }) => getWorkspaceBudget(ctx, params.id),
+  });
+}

@@ -1,0 +1,108 @@
+import type { ExecutionStatus } from '@mc/contracts';
+import { agents, executions, memberships } from '@mc/db';
+import { and, eq, gte, inArray, lt, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { requirePrincipal } from '../auth/guards';
+import type { Ctx } from '../context';
+import { DomainError, notFound } from '../errors';
+import { planPage, toPage, totalFor, type PageQuery, type SortColumns } from '../shared/pagination';
+import { requireWorkspaceAccess } from '../workspaces/workspace-access';
+import { executionColumns, toExecutionDto, type ExecutionRow } from './execution-dto';
+import { executionSearchQuery } from './executions.rules';
+import { normalizeModel } from './pricing.rules';
+
+export const EXECUTION_SORT_FIELDS = ['startedAt', 'durationMs', 'costUsd'] as const;
+
+export interface FindExecutionsInput extends PageQuery {
+  workspaceId?: string;
+  agentId?: string;
+  ticketId?: string;
+  status?: ExecutionStatus[];
+  model?: string;
+  /** Started at or after (inclusive). */
+  from?: Date;
+  /** Started before (exclusive). */
+  to?: Date;
+  q?: string;
+}
+
+type Row = ExecutionRow & { agentName: string | null };
+
+// Running executions have no duration and unpriced ones no cost; keyset paging needs a total order without NULLs,
+// so these sort as -1 (before every real value ascending, after them descending).
+const durationKey = sql<number>`coalesce(${executions.durationMs}, -1)` as unknown as AnyColumn;
+const costKey = sql<string>`coalesce(${executions.costUsd}, -1)` as unknown as AnyColumn;
+
+const sortColumns: SortColumns<Row> = {
+  startedAt: { column: executions.startedAt, value: (r) => r.startedAt },
+  durationMs: { column: durationKey, value: (r) => r.durationMs ?? -1 },
+  costUsd: { column: costKey, value: (r) => r.costUsd ?? '-1' },
+};
+const idColumn = { column: executions.id, value: (r: Row) => r.id };
+
+const rowColumns = { ...executionColumns, agentName: agents.name };
+
+const toDto = (r: Row) => toExecutionDto(r, r.agentName);
+
+/**
+ * GET /executions — runs the caller may see: an agent, those of its workspace; a person, those of their workspaces
+ * (every workspace for an instance admin); `workspaceId` narrows (404 if the caller cannot see it). `q` searches the
+ * model, summary and decisions (full text, every word as a prefix). Sorted by start (newest first by default),
+ * duration or cost; offset or cursor paging.
+ */
+export async function findExecutions(ctx: Ctx, input: FindExecutionsInput) {
+  const me = requirePrincipal(ctx);
+  const where: (SQL | undefined)[] = [];
+  if (input.workspaceId) {
+    const { workspace } = await requireWorkspaceAccess(ctx, input.workspaceId, 'executions.read');
+    where.push(eq(executions.workspaceId, workspace.id));
+  } else if (me.kind === 'agent') {
+    where.push(eq(executions.workspaceId, me.workspaceId));
+  } else if (!me.isInstanceAdmin) {
+    where.push(inArray(executions.workspaceId, ctx.db.select({ id: memberships.workspaceId }).from(memberships).where(eq(memberships.userId, me.userId))));
+  }
+  if (input.from && input.to && input.from > input.to) {
+    throw new DomainError('VALIDATION_ERROR', '`from` must not be after `to`', { issues: [{ field: 'from', in: 'query', message: 'must not be after `to`' }] });
+  }
+  if (input.agentId) where.push(eq(executions.agentId, input.agentId));
+  if (input.ticketId) where.push(eq(executions.ticketId, input.ticketId));
+  if (input.status?.length) where.push(inArray(executions.status, input.status));
+  if (input.model) where.push(eq(executions.model, normalizeModel(input.model)));
+  if (input.from) where.push(gte(executions.startedAt, input.from));
+  if (input.to) where.push(lt(executions.startedAt, input.to));
+  if (input.q) {
+    // Bound as a parameter, and made of letters, digits and our own operators only (executionSearchQuery).
+    const query = executionSearchQuery(input.q);
+    if (query) where.push(sql`${executions.search} @@ to_tsquery('simple', ${query})`);
+  }
+  const plan = planPage(input, sortColumns, idColumn);
+  const rows = await ctx.db
+    .select(rowColumns)
+    .from(executions)
+    .leftJoin(agents, eq(agents.id, executions.agentId))
+    .where(and(...where, plan.where))
+    .orderBy(...plan.orderBy)
+    .limit(plan.limit)
+    .offset(plan.offset);
+  return toPage(rows, input, plan, sortColumns, idColumn, toDto, await totalFor(ctx.db, plan, executions, and(...where)));
+}
+
+/** GET /executions/{id} — agents of the workspace, its members (viewers too); anyone else 404. */
+export async function getExecution(ctx: Ctx, executionId: string) {
+  const me = requirePrincipal(ctx);
+  const [row] = await ctx.db
+    .select(rowColumns)
+    .from(executions)
+    .leftJoin(agents, eq(agents.id, executions.agentId))
+    .where(me.kind === 'agent' ? and(eq(executions.id, executionId), eq(executions.workspaceId, me.workspaceId)) : eq(executions.id, executionId))
+    .limit(1);
+  if (!row) throw notFound('execution');
+  if (me.kind === 'user') {
+    try {
+      await requireWorkspaceAccess(ctx, row.workspaceId, 'executions.read');
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'NOT_FOUND') throw notFound('execution');
+      throw err;
+    }
+  }
+  return toDto(row);
+}

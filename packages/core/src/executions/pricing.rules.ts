@@ -1,0 +1,105 @@
+// Money and model prices, as pure functions. Money is held as integer micro-dollars (BigInt): the database stores
+// USD as numeric(18,6), and summing JavaScript floats would drift away from what the database sums.
+
+/** 1 USD in micro-dollars. */
+export const MICROS_PER_USD = 1_000_000n;
+/** Prices are per million tokens. */
+const TOKENS_PER_MTOK = 1_000_000n;
+
+/**
+ * A decimal string (`"2.5"`, `"0.150000"`, `"-1.25"`, as PostgreSQL prints numeric) to micro-dollars. More than six
+ * decimals are rounded half away from zero. Anything else is a programming error and throws.
+ */
+export function usdToMicros(value: string): bigint {
+  const m = /^(-)?(\d+)(?:\.(\d*))?$/.exec(value.trim());
+  if (!m) throw new Error(`not a decimal amount: ${JSON.stringify(value)}`);
+  const [, minus, whole, frac = ''] = m;
+  const padded = (frac + '0000000').slice(0, 7);
+  let micros = BigInt(whole) * MICROS_PER_USD + BigInt(padded.slice(0, 6));
+  if (Number(padded[6]) >= 5) micros += 1n;
+  return minus ? -micros : micros;
+}
+
+/**
+ * A JSON number of dollars (what a client sends) to micro-dollars. The number is first written with 9 decimals,
+ * which is exact for every amount a client means (≤ 1e9 USD), then rounded to 6 like any decimal string.
+ */
+export function usdNumberToMicros(value: number): bigint {
+  if (!Number.isFinite(value)) throw new Error(`not a finite amount: ${value}`);
+  return usdToMicros(value.toFixed(9));
+}
+
+/** Micro-dollars as the decimal string the database takes (`"12.345678"`). */
+export function microsToUsd(micros: bigint): string {
+  const neg = micros < 0n;
+  const abs = neg ? -micros : micros;
+  const whole = abs / MICROS_PER_USD;
+  const frac = (abs % MICROS_PER_USD).toString().padStart(6, '0');
+  return `${neg ? '-' : ''}${whole}.${frac}`;
+}
+
+/** Micro-dollars as a JSON number (6 decimals at most; exact to the micro-dollar below 2^53 micros ≈ 9e9 USD). */
+export function microsToNumber(micros: bigint): number {
+  return Number(microsToUsd(micros));
+}
+
+export interface PriceRates {
+  /** USD per million input tokens, as a decimal string. */
+  inputUsdPerMTok: string;
+  /** USD per million output tokens, as a decimal string. */
+  outputUsdPerMTok: string;
+}
+
+/**
+ * The cost of `tokensIn` + `tokensOut` tokens at a price, in micro-dollars, rounded half up once on the total.
+ * Computed from the cumulative totals on every report (never by adding up rounded increments), so a run's cost
+ * does not depend on how often it reported.
+ */
+export function costMicros(tokensIn: number, tokensOut: number, price: PriceRates): bigint {
+  const numerator = BigInt(tokensIn) * usdToMicros(price.inputUsdPerMTok) + BigInt(tokensOut) * usdToMicros(price.outputUsdPerMTok);
+  return (numerator + TOKENS_PER_MTOK / 2n) / TOKENS_PER_MTOK;
+}
+
+/** Model names are compared trimmed and lower-cased. */
+export function normalizeModel(model: string): string {
+  return model.trim().toLowerCase();
+}
+
+/**
+ * Which priced model name prices `model`: the same name, else the longest priced name that `model` starts with
+ * followed by a dash — `gpt-4o-2024-08-06` is priced as `gpt-4o`, `gpt-4o-mini-2024-07-18` as `gpt-4o-mini`
+ * (not `gpt-4o`), and `gpt-4omni` as nothing. Null when no name fits.
+ */
+export function pricedModelFor(model: string, pricedModels: Iterable<string>): string | null {
+  const m = normalizeModel(model);
+  let best: string | null = null;
+  for (const raw of pricedModels) {
+    const name = normalizeModel(raw);
+    if (name === m) return name;
+    if (m.startsWith(`${name}-`) && (best === null || name.length > best.length)) best = name;
+  }
+  return best;
+}
+
+export interface PriceVersion extends PriceRates {
+  id: string;
+  model: string;
+  effectiveFrom: Date;
+}
+
+/**
+ * The price version that applies to a run of `model` started at `at`: of the model name chosen by
+ * pricedModelFor (among all versions given, whatever their dates), the version with the latest `effectiveFrom`
+ * not after `at`. A name priced only from a later date leaves the run unpriced rather than falling back to a
+ * shorter name: `gpt-4o-mini` is not `gpt-4o`. Null: unpriced.
+ */
+export function pickPrice<T extends PriceVersion>(versions: readonly T[], model: string, at: Date): T | null {
+  const name = pricedModelFor(model, new Set(versions.map((v) => v.model)));
+  if (name === null) return null;
+  let best: T | null = null;
+  for (const v of versions) {
+    if (normalizeModel(v.model) !== name || v.effectiveFrom.getTime() > at.getTime()) continue;
+    if (best === null || v.effectiveFrom.getTime() > best.effectiveFrom.getTime()) best = v;
+  }
+  return best;
+}

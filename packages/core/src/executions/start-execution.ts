@@ -1,0 +1,89 @@
+import { executions, tickets } from '@mc/db';
+import { and, eq } from 'drizzle-orm';
+import { recordActivity } from '../activity/record-activity';
+import { assertBudgetOpen } from '../budgets/usage';
+import type { AgentPrincipal, Ctx } from '../context';
+import { inTransaction } from '../context';
+import { forbidden, notFound, unauthenticated } from '../errors';
+import { emitEvent } from '../events/emit-event';
+import { newId } from '../shared/ids';
+import { executionColumns, toExecutionDto } from './execution-dto';
+import { findPriceFor } from './model-prices';
+import { normalizeModel } from './pricing.rules';
+
+export const EXECUTION_ID_PREFIX = 'exe';
+
+/** Executions are reported by the agent that runs them; people and the system only read them. */
+export function requireReportingAgent(ctx: Ctx): AgentPrincipal {
+  if (ctx.principal.kind === 'agent') return ctx.principal;
+  if (ctx.principal.kind === 'user') throw forbidden('only agents report executions');
+  throw unauthenticated();
+}
+
+export interface StartExecutionInput {
+  ticketId?: string;
+  cronRunId?: string;
+  workflowStepId?: string;
+  model?: string;
+}
+
+/**
+ * POST /executions — an agent starts a run (the server records the start time). Refused with 402 BUDGET_EXCEEDED
+ * while the workspace's hard stop is in force. A ticket must be one of the agent's workspace (else 404). With a
+ * model, the run is priced now with the version in force at its start and keeps that version to the end.
+ */
+export async function startExecution(ctx: Ctx, input: StartExecutionInput) {
+  const me = requireReportingAgent(ctx);
+  return inTransaction(ctx, async (tx) => {
+    let ticketNumber: number | null = null;
+    if (input.ticketId) {
+      const [t] = await tx.db
+        .select({ id: tickets.id, number: tickets.number })
+        .from(tickets)
+        .where(and(eq(tickets.id, input.ticketId), eq(tickets.workspaceId, me.workspaceId)))
+        .limit(1);
+      if (!t) throw notFound('ticket');
+      ticketNumber = t.number;
+    }
+    await assertBudgetOpen(tx, me.workspaceId);
+    const now = tx.clock.now();
+    const model = input.model === undefined ? null : normalizeModel(input.model);
+    const price = model ? await findPriceFor(tx, model, now) : null;
+    const [row] = await tx.db
+      .insert(executions)
+      .values({
+        id: newId(EXECUTION_ID_PREFIX, now.getTime()),
+        workspaceId: me.workspaceId,
+        agentId: me.agentId,
+        ticketId: input.ticketId ?? null,
+        cronRunId: input.cronRunId ?? null,
+        workflowStepId: input.workflowStepId ?? null,
+        status: 'running',
+        startedAt: now,
+        model,
+        // No tokens yet: a priced run costs 0 so far; an unknown model stays unpriced.
+        costUsd: model ? (price ? '0' : null) : null,
+        costSource: model ? (price ? 'computed' : 'unpriced') : null,
+        priceId: price?.id ?? null,
+        lastReportAt: now,
+        updatedAt: now,
+      })
+      .returning(executionColumns);
+    await recordActivity(tx, {
+      workspaceId: me.workspaceId,
+      action: 'execution.started',
+      target: { kind: 'execution', id: row.id },
+      summary: `started an execution${ticketNumber !== null ? ` on #${ticketNumber}` : ''}${model ? ` with ${model}` : ''}`,
+      metadata: { ticketId: row.ticketId, cronRunId: row.cronRunId, workflowStepId: row.workflowStepId, model },
+      status: 'running',
+    });
+    await emitEvent(
+      tx,
+      'execution.started',
+      me.workspaceId,
+      { execution: { id: row.id, agentId: me.agentId, ticketId: row.ticketId, status: row.status, model: row.model } },
+      { agentId: me.agentId, ...(row.ticketId ? { ticketId: row.ticketId } : {}), status: row.status },
+    );
+    return toExecutionDto(row, me.name, { continue: true });
+  });
+}
