@@ -80,6 +80,8 @@ async function request<T>(method: string, path: string, body: unknown, options: 
     throw new ApiError(0, 'NETWORK', 'Could not reach the server. Check your connection and try again.');
   }
   const requestId = res.headers.get('x-request-id');
+  // 204 No Content (e.g. DELETE …/rating): success without a body.
+  if (res.status === 204) return { data: undefined as T };
   let json: unknown = null;
   try {
     json = await res.json();

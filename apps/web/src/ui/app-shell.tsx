@@ -107,9 +107,14 @@ function TopBar() {
             API keys
           </NavLink>
           {isAdmin && (
-            <NavLink href="/admin/users" active={pathname.startsWith('/admin/users')}>
-              Users
-            </NavLink>
+            <>
+              <NavLink href="/admin/users" active={pathname.startsWith('/admin/users')}>
+                Users
+              </NavLink>
+              <NavLink href="/admin/prices" active={pathname.startsWith('/admin/prices')}>
+                Prices
+              </NavLink>
+            </>
           )}
         </nav>
         <div className="ml-auto flex items-center gap-3">

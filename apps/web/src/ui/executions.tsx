@@ -1,10 +1,13 @@
 'use client';
 // Pieces shared by the execution list, the execution page, the ticket page and the costs pages: the execution's
 // status and cost badges, the decision timeline, the good/bad rating buttons and the workspace's agents by name.
+import Link from 'next/link';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api, apiList, qs, toApiError } from './api';
-import { Badge, ErrorAlert, Spinner, cx } from './components';
-import { formatInt, formatUsd } from './format';
+import { Badge, Button, ErrorAlert, Loading, Spinner, Time, cx } from './components';
+import { formatDuration, formatInt, formatUsd } from './format';
+import { useWorkspaceEvents } from './live';
+import { useCursorList } from './use-cursor-list';
 import { Markdown } from './markdown';
 import type { Execution, ExecutionStatus, RatingSummary, RatingValue } from './types';
 
@@ -190,7 +193,10 @@ export function RatingButtons({ target, canRate, onChanged, label = 'Rate this w
     setPending(value);
     setError(null);
     try {
-      const s = summary?.mine === value ? await api<RatingSummary>('DELETE', path) : await api<RatingSummary>('POST', path, { rating: value });
+      // POST answers the rating itself and DELETE nothing: the counts are read again afterwards.
+      if (summary?.mine === value) await api<void>('DELETE', path);
+      else await api('POST', path, { rating: value });
+      const s = await api<RatingSummary>('GET', path);
       setSummary(s);
       onChanged?.(s);
     } catch (err) {
@@ -283,4 +289,50 @@ export function useTicketRefs(ids: (string | null | undefined)[]): Map<string, T
     };
   }, [key]);
   return refs;
+}
+
+// ---------------------------------------------------------------------------------------------------- per ticket
+
+/** The runs agents reported for one ticket, newest first, each linking to its execution page. */
+export function TicketExecutions({ workspaceId, workspaceSlug, ticketId }: { workspaceId: string; workspaceSlug: string; ticketId: string }) {
+  const { items, error, hasMore, loadMore, loadingMore, reload } = useCursorList<Execution>(`/executions${qs({ workspaceId, ticketId, limit: 10 })}`);
+  useWorkspaceEvents(workspaceId, ['execution.'], (e) => {
+    if (!e.ticketId || e.ticketId === ticketId) reload();
+  });
+  const base = `/w/${encodeURIComponent(workspaceSlug)}/executions`;
+  if (items === null) return <Loading />;
+  return (
+    <div>
+      <ErrorAlert error={error} className="mb-3" />
+      {items.length === 0 ? (
+        <p className="text-sm text-slate-500">No agent has reported a run for this ticket yet.</p>
+      ) : (
+        <ul className="-my-2 divide-y divide-slate-100" data-testid="ticket-executions">
+          {items.map((e) => (
+            <li key={e.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-2 text-sm" data-testid="ticket-execution">
+              <ExecutionStatusBadge status={e.status} />
+              <Link href={`${base}/${encodeURIComponent(e.id)}`} className="font-medium text-indigo-600 hover:text-indigo-500">
+                <Time iso={e.startTime} />
+              </Link>
+              <span className="text-slate-600">🤖 {e.agentName ?? e.agentId}</span>
+              <span className="ml-auto flex items-center gap-3 text-xs text-slate-500">
+                <span className="tabular-nums">{e.status === 'running' ? 'running' : formatDuration(e.durationMs)}</span>
+                <span>
+                  <Tokens tokensIn={e.tokensIn} tokensOut={e.tokensOut} /> tokens
+                </span>
+                <CostValue execution={e} className="text-slate-700" />
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {hasMore && (
+        <div className="mt-3">
+          <Button size="sm" variant="secondary" onClick={loadMore} loading={loadingMore}>
+            More runs
+          </Button>
+        </div>
+      )}
+    </div>
+  );
 }

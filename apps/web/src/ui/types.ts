@@ -5,7 +5,12 @@ import type {
   ZApiKey,
   ZBudget,
   ZCreatedApiKey,
+  ZCostBreakdown,
   ZCreatedUser,
+  ZMetrics,
+  ZMetricsPeriod,
+  ZRatingSummary,
+  ZRatingValue,
   ZExecution,
   ZModelPrice,
   ZWorkspaceBudgetStatus,
@@ -63,42 +68,9 @@ export type CostSource = NonNullable<Execution['costSource']>;
 export type Decision = Execution['decisions'][number];
 export type ModelPrice = z.infer<typeof ZModelPrice>;
 export type BudgetStatus = z.infer<typeof ZWorkspaceBudgetStatus>;
-export type RatingValue = 'good' | 'bad';
-export type MetricsPeriod = 'day' | 'week' | 'month';
-
-export interface RatingSummary {
-  good: number;
-  bad: number;
-  mine: RatingValue | null;
-}
-export interface MetricsValues {
-  attempted: number;
-  completed: number;
-  failed: number;
-  blocked: number;
-  successRate: number | null;
-  tokensIn: number;
-  tokensOut: number;
-  avgTokensPerCompletion: number | null;
-  costUsd: number;
-  avgCostPerCompletion: number | null;
-  avgDurationMs: number | null;
-  ratings: { good: number; bad: number };
-}
-
-export interface Metrics {
-  period: MetricsPeriod;
-  from: string;
-  to: string;
-  totals: MetricsValues;
-  series: (MetricsValues & { periodStart: string })[];
-}
-
-export interface CostBreakdown {
-  from: string;
-  to: string;
-  totals: { costUsd: number; tokensIn: number; tokensOut: number; executions: number };
-  byDay: { day: string; costUsd: number; tokens: number }[];
-  byAgent: { agentId: string; agentName: string | null; costUsd: number; tokens: number; executions: number }[];
-  byModel: { model: string | null; costUsd: number; tokens: number; executions: number }[];
-}
+export type RatingValue = z.infer<typeof ZRatingValue>;
+export type RatingSummary = z.infer<typeof ZRatingSummary>;
+export type MetricsPeriod = z.infer<typeof ZMetricsPeriod>;
+export type Metrics = z.infer<typeof ZMetrics>;
+export type MetricsBucket = Metrics['series'][number];
+export type CostBreakdown = z.infer<typeof ZCostBreakdown>;

@@ -119,8 +119,11 @@ export default function AgentDetailPage() {
             </h2>
             <AgentStatusBadge status={agent.status} />
           </div>
-          <div className="mt-2">
+          <div className="mt-2 flex flex-wrap items-center gap-3">
             <Liveness agent={agent} now={now} />
+            <Link href={`${base}/${encodeURIComponent(agent.id)}/scorecard`} className="text-sm font-medium text-indigo-600 hover:text-indigo-500" data-testid="agent-scorecard-link">
+              📊 Scorecard
+            </Link>
           </div>
         </div>
         {manager && agent.status === 'pending' && (

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type
 import { ActivityItem } from '@/src/ui/activity-item';
 import { api, apiList, qs, toApiError, type ApiError } from '@/src/ui/api';
 import { Button, Card, ConfirmDialog, EmptyState, ErrorAlert, Loading, SelectField, TextArea, TextField, Time, useTitle } from '@/src/ui/components';
+import { RatingButtons, TicketExecutions } from '@/src/ui/executions';
 import { Markdown } from '@/src/ui/markdown';
 import { LabelChip, LeaseCountdown, LiveIndicator, MentionTextarea, PriorityBadge, StatusBadge, type MentionCandidate } from '@/src/ui/ticket-parts';
 import {
@@ -260,6 +261,10 @@ export default function TicketPage() {
             }}
           />
 
+          <Card title="Executions" description="Runs the agents reported while working on this ticket, with their tokens and cost.">
+            <TicketExecutions workspaceId={w.id} workspaceSlug={w.slug} ticketId={t.id} />
+          </Card>
+
           <Card title="History" description="Status changes and everything else that happened to this ticket.">
             <ErrorAlert error={activityError} className="mb-3" />
             {activity === null ? (
@@ -348,6 +353,9 @@ export default function TicketPage() {
                 <Time iso={t.updatedAt} relative />
               </Row>
             </dl>
+          </Card>
+          <Card title="Rating" description="Was the agent's work on this ticket good? Ratings count in its scorecard.">
+            <RatingButtons target={`tickets/${encodeURIComponent(t.id)}`} canRate={!!w.permissions['ratings.write'] && !w.archived} label="Rate this ticket's work" />
           </Card>
           <Card title="Pull requests">
             {links.length === 0 ? (
