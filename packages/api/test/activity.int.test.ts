@@ -1,9 +1,10 @@
 // The activity log: an entry for each change, filters (workspace, action and action family, actor, time range,
-// text), paging, and no entry visible outside its workspace.
+// outcome status, words), paging, and no entry visible outside its workspace.
 import { ManualClock } from '@mc/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerPending } from './agents.fixtures';
 import { createHarness, type Harness } from './harness';
-import { expectError, expectOk, issueFields } from './helpers';
+import { addMember, expectError, expectOk, issueFields } from './helpers';
 
 const T0 = new Date('2026-05-01T10:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000).toISOString();
@@ -70,7 +71,7 @@ describe('an entry for each change', () => {
       [at(12), 'member.removed', 'Alice', dave.id],
     ]);
     for (const e of entries) {
-      expect(Object.keys(e).sort()).toEqual(['action', 'actor', 'createdAt', 'id', 'metadata', 'requestId', 'summary', 'target', 'workspaceId']);
+      expect(Object.keys(e).sort()).toEqual(['action', 'actor', 'createdAt', 'id', 'metadata', 'requestId', 'status', 'summary', 'target', 'workspaceId']);
       expect(e.workspaceId).toBe(A.id);
       expect(e.id).toMatch(/^act_/);
       expect(e.actor.kind).toBe('user');
@@ -212,5 +213,159 @@ describe('paging', () => {
     const r = await h.call('GET', '/api/v1/activity?sort=action', { key: alice.key });
     expectError(r, 400, 'VALIDATION_ERROR');
     expect(issueFields(r)).toEqual(['sort']);
+  });
+});
+
+describe('status and word search', () => {
+  // Two more workspaces whose agents share words: S (Sam) and T (Tom). Uma is a member of S only, Val of both.
+  let sam: User, tom: User, uma: User, val: User;
+  let S: { id: string }, T: { id: string };
+  const agents: Record<string, { id: string; name: string }> = {};
+
+  beforeAll(async () => {
+    [sam, tom, uma, val] = await Promise.all(['Sam', 'Tom', 'Uma', 'Val'].map((n) => h.newUser(n)));
+    clock.set(new Date(at(30)));
+    S = expectOk(await h.call('POST', '/api/v1/workspaces', { key: sam.key, body: { name: 'Sierra', slug: 'sierra' } }), 201);
+    T = expectOk(await h.call('POST', '/api/v1/workspaces', { key: tom.key, body: { name: 'Tango', slug: 'tango' } }), 201);
+    await addMember(h, sam.key, S.id, uma.email, 'member');
+    await addMember(h, sam.key, S.id, val.email, 'viewer');
+    await addMember(h, tom.key, T.id, val.email, 'viewer');
+    let minute = 31;
+    const reg = async (key: string, ws: string, name: string) => {
+      clock.set(new Date(at(minute++)));
+      agents[name] = { id: (await registerPending(h, ws, { name })).id, name };
+    };
+    const act = async (key: string, path: string, body?: unknown) => {
+      clock.set(new Date(at(minute++)));
+      expectOk(await h.call('POST', path, { key, body }));
+    };
+    await reg(sam.key, S.id, 'narwhal-scout');
+    await reg(sam.key, S.id, 'narwhal-coder');
+    await reg(sam.key, S.id, 'quokka-tester');
+    await reg(tom.key, T.id, 'narwhal-spy');
+    await act(sam.key, `/api/v1/agents/${agents['narwhal-scout'].id}/approve`);
+    await act(sam.key, `/api/v1/agents/${agents['narwhal-coder'].id}/reject`, { reason: 'duplicate of the scout' });
+    await act(sam.key, `/api/v1/agents/${agents['quokka-tester'].id}/approve`);
+    await act(sam.key, `/api/v1/agents/${agents['quokka-tester'].id}/deactivate`);
+    await act(tom.key, `/api/v1/agents/${agents['narwhal-spy'].id}/approve`);
+    clock.set(new Date(at(60)));
+  });
+
+  it('status is the outcome where the action has one, null otherwise', async () => {
+    const entries = await list(`workspaceId=${S.id}&action=agent.*&sort=createdAt`);
+    expect(entries.map((e) => [e.action, e.status])).toEqual([
+      ['agent.registered', null],
+      ['agent.registered', null],
+      ['agent.registered', null],
+      ['agent.approved', 'active'],
+      ['agent.rejected', 'rejected'],
+      ['agent.approved', 'active'],
+      ['agent.deactivated', 'deactivated'],
+    ]);
+  });
+
+  it('?status= filters by it, alone and combined', async () => {
+    expect((await list(`workspaceId=${S.id}&status=rejected`)).map((e) => e.target.id)).toEqual([agents['narwhal-coder'].id]);
+    expect((await list(`workspaceId=${S.id}&status=active&sort=createdAt`)).map((e) => e.target.id)).toEqual([
+      agents['narwhal-scout'].id,
+      agents['quokka-tester'].id,
+    ]);
+    // Across workspaces for an instance admin; one workspace's entries for its members.
+    expect(new Set((await list('status=active&action=agent.approved')).map((e) => e.workspaceId))).toEqual(new Set([S.id, T.id]));
+    expect(new Set((await list('status=active', uma.key)).map((e) => e.workspaceId))).toEqual(new Set([S.id]));
+    expect((await list('status=active', val.key)).map((e) => e.target.id).sort()).toEqual(
+      [agents['narwhal-scout'].id, agents['quokka-tester'].id, agents['narwhal-spy'].id].sort(),
+    );
+    expect(await list(`workspaceId=${S.id}&status=no_such_status`)).toEqual([]);
+    expect(await list(`workspaceId=${S.id}&status=active&action=agent.rejected`)).toEqual([]);
+  });
+
+  it('q: every word is a prefix, case-insensitive, in summary, actor or action', async () => {
+    // Registrations are the agents' own entries (actor name), the decisions name them in the summary.
+    const narwhals = await list(`workspaceId=${S.id}&q=NARWH&sort=createdAt`);
+    const [scout, coder] = [agents['narwhal-scout'].id, agents['narwhal-coder'].id];
+    expect(narwhals.map((e) => [e.action, e.target.id])).toEqual([
+      ['agent.registered', scout],
+      ['agent.registered', coder],
+      ['agent.approved', scout],
+      ['agent.rejected', coder],
+    ]);
+    expect(narwhals[0].actor.name).toBe('narwhal-scout');
+    expect(narwhals[3].summary).toContain('narwhal-coder');
+    // All words must match (AND), in any order.
+    expect((await list(`workspaceId=${S.id}&q=${encodeURIComponent('rejec narwhal')}`)).map((e) => e.action)).toEqual(['agent.rejected']);
+    expect((await list(`workspaceId=${S.id}&q=${encodeURIComponent('narwhal reject duplicate scout')}`)).map((e) => e.action)).toEqual(['agent.rejected']);
+    expect(await list(`workspaceId=${S.id}&q=${encodeURIComponent('quokka rejected')}`)).toEqual([]);
+    // A word is matched from its start, not inside it.
+    expect(await list(`workspaceId=${S.id}&q=arwhal`)).toEqual([]);
+    // The action's words, and the actor's name.
+    expect((await list(`workspaceId=${S.id}&q=deactivated`)).map((e) => e.action)).toEqual(['agent.deactivated']);
+    expect((await list(`workspaceId=${S.id}&q=sam&action=agent.*`)).map((e) => e.actor.name)).toEqual(['Sam', 'Sam', 'Sam', 'Sam']);
+  });
+
+  it('q: search syntax in the input only separates words; nothing searchable means no text filter', async () => {
+    const plain = await list(`workspaceId=${S.id}&q=${encodeURIComponent('narwhal rejected')}`);
+    expect(plain).toHaveLength(1);
+    for (const q of ["narwhal & | ! ( ) rejected", "narwhal:* <-> !rejected", "'narwhal' \"rejected\"", 'narwhal\\ rejected:*', 'narwhal|rejected', '(narwhal)&(rejected)']) {
+      expect((await list(`workspaceId=${S.id}&q=${encodeURIComponent(q)}`)).map((e) => e.id), q).toEqual(plain.map((e) => e.id));
+    }
+    const all = await list(`workspaceId=${S.id}`);
+    for (const q of ['!', "'", '&|', '<->', '%', '_', '***', ':*', '\\', ' ']) {
+      const r = await h.call('GET', `/api/v1/activity?workspaceId=${S.id}&limit=200&q=${encodeURIComponent(q)}`, { key: h.admin.key });
+      expect(r.status, q).toBe(200);
+      expect(r.body.data.map((e: any) => e.id), q).toEqual(all.map((e) => e.id));
+    }
+    // LIKE wildcards are plain characters, not patterns.
+    expect(await list(`workspaceId=${S.id}&q=${encodeURIComponent('narwhal%')}`)).toHaveLength(4);
+    expect(await list(`workspaceId=${S.id}&q=${encodeURIComponent('n%wh')}`)).toEqual([]);
+  });
+
+  it("q never finds another workspace's entries", async () => {
+    const admins = await list('q=narwhal');
+    expect(new Set(admins.map((e) => e.workspaceId))).toEqual(new Set([S.id, T.id]));
+    for (const key of [sam.key, uma.key]) {
+      const mine = await list('q=narwhal', key);
+      expect(mine.length).toBe(4);
+      expect(new Set(mine.map((e) => e.workspaceId))).toEqual(new Set([S.id]));
+      expect(JSON.stringify(mine)).not.toContain('narwhal-spy');
+    }
+    expect((await list('q=narwhal', tom.key)).map((e) => e.target.id)).toEqual([agents['narwhal-spy'].id, agents['narwhal-spy'].id]);
+    expect(await list('q=narwhal', alice.key)).toEqual([]);
+    expectError(await h.call('GET', `/api/v1/activity?workspaceId=${T.id}&q=narwhal`, { key: uma.key }), 404, 'NOT_FOUND');
+    // Val belongs to both.
+    expect(new Set((await list('q=narwhal', val.key)).map((e) => e.workspaceId))).toEqual(new Set([S.id, T.id]));
+  });
+
+  it('a member of several workspaces sees them merged newest first, and pages through them once each', async () => {
+    const merged = await list('', val.key);
+    expect(new Set(merged.map((e) => e.workspaceId))).toEqual(new Set([S.id, T.id]));
+    const expected = [...(await list(`workspaceId=${S.id}`)), ...(await list(`workspaceId=${T.id}`))]
+      .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1))
+      .map((e) => e.id);
+    expect(merged.map((e) => e.id)).toEqual(expected);
+    for (const filter of ['', 'action=agent.*', 'status=active', 'sort=createdAt']) {
+      const full = (await list(filter, val.key)).map((e) => e.id);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const r = await h.call('GET', `/api/v1/activity?limit=3&${filter}${cursor ? `&cursor=${cursor}` : ''}`, { key: val.key });
+        expectOk(r);
+        seen.push(...r.body.data.map((e: any) => e.id));
+        cursor = r.body.meta.nextCursor;
+      } while (cursor);
+      expect(seen, filter).toEqual(full);
+      const byOffset: string[] = [];
+      for (let offset = 0; offset < full.length; offset += 4) {
+        byOffset.push(...(expectOk(await h.call('GET', `/api/v1/activity?limit=4&offset=${offset}&${filter}`, { key: val.key })) as any[]).map((e) => e.id));
+      }
+      expect(byOffset, filter).toEqual(full);
+    }
+  });
+
+  it('never ships the search vector', async () => {
+    const r = await h.call('GET', `/api/v1/activity?workspaceId=${S.id}&q=narwhal`, { key: sam.key });
+    expectOk(r);
+    expect(JSON.stringify(r.body)).not.toMatch(/'narwhal/);
+    for (const e of r.body.data) expect(e).not.toHaveProperty('search');
   });
 });

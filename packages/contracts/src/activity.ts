@@ -13,6 +13,10 @@ export const ZActivity = z
     action: z.string().openapi({ example: 'workspace.member_added' }),
     target: z.object({ kind: z.string(), id: z.string().nullable() }),
     summary: z.string(),
+    status: z.string().nullable().openapi({
+      description: 'Outcome of the action where it has one (a ticket\'s new status, an execution\'s status); null otherwise',
+      example: 'done',
+    }),
     metadata: z.record(z.string(), z.unknown()),
     requestId: z.string().nullable(),
     createdAt: ZIsoDate,

@@ -10,10 +10,21 @@ const ZFindActivityQuery = listQuery(ACTIVITY_SORT_FIELDS, '-createdAt').extend(
   actorId: z.string().max(64).optional().openapi({ description: 'User or agent who acted' }),
   agentId: z.string().max(64).optional().openapi({ description: 'Alias of actorId for agents' }),
   action: z.string().max(100).optional().openapi({ description: 'Exact action, or a family: `workspace.*`' }),
+  status: z
+    .string()
+    .max(40)
+    .optional()
+    .openapi({ description: "Outcome of the action (a ticket's new status, an execution's status), exact", example: 'done' }),
   targetId: z.string().max(64).optional(),
   from: ZDate.optional().openapi({ description: 'Inclusive lower bound (ISO-8601)', type: 'string', format: 'date-time' }),
   to: ZDate.optional().openapi({ description: 'Exclusive upper bound (ISO-8601)', type: 'string', format: 'date-time' }),
-  q: z.string().max(200).optional().openapi({ description: 'Text in summary, actor or action' }),
+  q: z.string().max(200).optional().openapi({
+    description:
+      'Words in the summary, actor name or action. Every word must match, each as the start of a word (`deplo` finds ' +
+      '`deployed`; case-insensitive); at most 8 words. Search syntax characters (`& | ! ( ) < > : * \' " \\`) only ' +
+      'separate words; a `q` with no letter or digit is ignored.',
+    example: 'login flaky',
+  }),
 });
 
 export function registerActivityRoutes(r: RouteBuilder) {
@@ -22,6 +33,9 @@ export function registerActivityRoutes(r: RouteBuilder) {
     path: '/api/v1/activity',
     operationId: 'listActivity',
     summary: 'Activity log of the workspaces you can see',
+    description:
+      'Newest first, filtered by any combination of the parameters. `meta` has no `total`: counting a filtered log of ' +
+      'millions of entries is not bounded, so page with `meta.nextCursor` (or `offset`) until it is null.',
     tags: ['Activity'],
     auth: 'user',
     query: ZFindActivityQuery,

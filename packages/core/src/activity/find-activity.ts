@@ -1,5 +1,5 @@
 import { activity, memberships } from '@mc/db';
-import { and, eq, gte, ilike, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import { DomainError } from '../errors';
 import { planPage, toPage, type Page, type PageQuery, type SortColumns } from '../shared/pagination';
@@ -8,18 +8,39 @@ import { requireWorkspaceAccess } from '../workspaces/workspace-access';
 
 export const ACTIVITY_SORT_FIELDS = ['createdAt'] as const;
 
+/** Words of `?q=` beyond this are ignored: each word is one more posting list to intersect. */
+export const ACTIVITY_SEARCH_MAX_WORDS = 8;
+
 export interface FindActivityInput extends PageQuery {
   workspaceId?: string;
   actorId?: string;
   agentId?: string;
   action?: string;
+  status?: string;
   targetId?: string;
   from?: Date;
   to?: Date;
   q?: string;
 }
 
-type Row = typeof activity.$inferSelect;
+// Explicit columns: never the generated `search` vector (it is as large as the text it indexes).
+const columns = {
+  id: activity.id,
+  workspaceId: activity.workspaceId,
+  actorKind: activity.actorKind,
+  actorId: activity.actorId,
+  actorName: activity.actorName,
+  action: activity.action,
+  targetKind: activity.targetKind,
+  targetId: activity.targetId,
+  summary: activity.summary,
+  metadata: activity.metadata,
+  status: activity.status,
+  requestId: activity.requestId,
+  createdAt: activity.createdAt,
+};
+
+type Row = { [K in keyof typeof columns]: (typeof activity.$inferSelect)[K] };
 
 const sortColumns: SortColumns<Row> = { createdAt: { column: activity.createdAt, value: (r) => r.createdAt } };
 const idColumn = { column: activity.id, value: (r: Row) => r.id };
@@ -32,6 +53,7 @@ export function toActivityDto(r: Row) {
     action: r.action,
     target: { kind: r.targetKind, id: r.targetId },
     summary: r.summary,
+    status: r.status,
     metadata: (r.metadata ?? {}) as Record<string, unknown>,
     requestId: r.requestId,
     createdAt: r.createdAt.toISOString(),
@@ -39,50 +61,110 @@ export function toActivityDto(r: Row) {
 }
 
 /**
+ * `?q=` as the text of a tsquery: each word a prefix (`deplo:*`), all words ANDed. The characters of the tsquery
+ * syntax (`& | ! ( ) < > : * ' \` and `"`) separate words and never reach the parser as operators, and a word
+ * without a letter or digit is dropped, so no input can change the query's shape or make it fail. The text is
+ * passed as a bound parameter to `to_tsquery('simple', …)`, which splits a word like `role_changed` or
+ * `bob@example.com` exactly as the indexed text was split. Null when nothing searchable is left.
+ */
+export function toPrefixTsQuery(q: string): string | null {
+  const words = q
+    .split(/[\s&|!()<>:*'"\\]+/u)
+    .filter((w) => /[\p{L}\p{N}]/u.test(w))
+    .slice(0, ACTIVITY_SEARCH_MAX_WORDS);
+  return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
+}
+
+/**
  * The activity log as the caller may see it: entries of their workspaces; instance-level entries (no
  * workspace) and every workspace for an instance admin.
+ *
+ * Every filter is served by an index walk in `created_at` order that stops after one page (bench/README.md,
+ * "bench:activity", has the plans at a million rows): `(workspace_id, created_at, id)`, `(action, workspace_id,
+ * created_at, id)`, `(status, workspace_id, created_at, id)`, `(actor_id, created_at)`, `(created_at, id)`, and the
+ * GIN index on `search` for rare words (PostgreSQL picks between it and a walk from its statistics).
  */
 export async function findActivity(ctx: Ctx, input: FindActivityInput): Promise<Page<ReturnType<typeof toActivityDto>>> {
   const me = requireUser(ctx);
-  const where: (SQL | undefined)[] = [];
-  if (input.workspaceId) {
-    const { workspace } = await requireWorkspaceAccess(ctx, input.workspaceId, 'activity.read');
-    where.push(eq(activity.workspaceId, workspace.id));
-  } else if (!me.isInstanceAdmin) {
-    where.push(
-      inArray(
-        activity.workspaceId,
-        ctx.db.select({ id: memberships.workspaceId }).from(memberships).where(eq(memberships.userId, me.userId)),
-      ),
-    );
-  }
   if (input.from && input.to && input.from > input.to) {
     throw new DomainError('VALIDATION_ERROR', '`from` must not be after `to`', {
       issues: [{ field: 'from', in: 'query', message: 'must not be after `to`' }],
     });
   }
+  const where: (SQL | undefined)[] = [];
   const actor = input.actorId ?? input.agentId;
   if (actor) where.push(eq(activity.actorId, actor));
   if (input.action) {
-    // `workspace.*` selects a family of actions.
-    where.push(input.action.endsWith('.*') ? ilike(activity.action, `${escapeLike(input.action.slice(0, -1))}%`) : eq(activity.action, input.action));
+    // `ticket.*` selects a family: a prefix up to and including the dot (a range scan of the action index).
+    where.push(input.action.endsWith('.*') ? like(activity.action, `${escapeLike(input.action.slice(0, -1))}%`) : eq(activity.action, input.action));
   }
+  if (input.status) where.push(eq(activity.status, input.status));
   if (input.targetId) where.push(eq(activity.targetId, input.targetId));
   if (input.from) where.push(gte(activity.createdAt, input.from));
   if (input.to) where.push(lt(activity.createdAt, input.to));
-  if (input.q) {
-    const pattern = `%${escapeLike(input.q)}%`;
-    where.push(or(ilike(activity.summary, pattern), ilike(activity.actorName, pattern), ilike(activity.action, pattern)));
-  }
+  const tsquery = input.q === undefined ? null : toPrefixTsQuery(input.q);
+  if (tsquery) where.push(sql`${activity.search} @@ to_tsquery('simple', ${tsquery})`);
+
   const plan = planPage(input, sortColumns, idColumn);
-  const rowsOut = await ctx.db
-    .select()
+  let rows: Row[];
+  if (input.workspaceId || me.isInstanceAdmin) {
+    if (input.workspaceId) {
+      const { workspace } = await requireWorkspaceAccess(ctx, input.workspaceId, 'activity.read');
+      where.push(eq(activity.workspaceId, workspace.id));
+    }
+    rows = await ctx.db
+      .select(columns)
+      .from(activity)
+      .where(and(...where, plan.where))
+      .orderBy(...plan.orderBy)
+      .limit(plan.limit)
+      .offset(plan.offset);
+  } else if (tsquery) {
+    // Words across the caller's workspaces: one search (the GIN index intersects once), filtered by membership.
+    const mine = ctx.db.select({ id: memberships.workspaceId }).from(memberships).where(eq(memberships.userId, me.userId));
+    rows = await ctx.db
+      .select(columns)
+      .from(activity)
+      .where(and(inArray(activity.workspaceId, mine), ...where, plan.where))
+      .orderBy(...plan.orderBy)
+      .limit(plan.limit)
+      .offset(plan.offset);
+  } else {
+    rows = await findInMemberships(ctx, me.userId, input, where, plan);
+  }
+  return toPage(rows, input, plan, sortColumns, idColumn, toActivityDto);
+}
+
+/**
+ * The newest entries of each of the user's workspaces (one short index walk per workspace, LATERAL), merged. A
+ * plain `workspace_id IN (…)` would walk the whole log's time index and skip other workspaces' entries, which is
+ * unbounded when the user's workspaces are a small part of a large instance.
+ */
+async function findInMemberships(
+  ctx: Ctx,
+  userId: string,
+  input: FindActivityInput,
+  where: (SQL | undefined)[],
+  plan: ReturnType<typeof planPage>,
+): Promise<Row[]> {
+  const a = ctx.db
+    .select(columns)
     .from(activity)
-    .where(and(...where, plan.where))
+    .where(and(eq(activity.workspaceId, memberships.workspaceId), ...where, plan.where))
     .orderBy(...plan.orderBy)
+    .limit(plan.offset + plan.limit)
+    .as('a');
+  // The same order over the merged rows (the cursor condition already applies inside).
+  const merged = planPage({ ...input, cursor: undefined }, { createdAt: { column: a.createdAt, value: (r: Row) => r.createdAt } }, { column: a.id, value: (r: Row) => r.id });
+  const fields = Object.fromEntries(Object.keys(columns).map((k) => [k, a[k as keyof typeof columns]])) as unknown as typeof columns;
+  return ctx.db
+    .select(fields)
+    .from(memberships)
+    .crossJoinLateral(a)
+    .where(eq(memberships.userId, userId))
+    .orderBy(...merged.orderBy)
     .limit(plan.limit)
     .offset(plan.offset);
-  return toPage(rowsOut, input, plan, sortColumns, idColumn, toActivityDto);
 }
 
 export function escapeLike(s: string): string {

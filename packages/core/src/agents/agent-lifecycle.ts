@@ -42,6 +42,7 @@ async function moveAgent(ctx: Ctx, agentId: string, to: 'active' | 'deactivated'
       target: { kind: 'agent', id: row.id },
       summary: `${VERB[to].past} agent ${row.name}`,
       metadata: { from },
+      status: row.status,
     });
     const type = to === 'active' ? 'agent.activated' : to === 'deactivated' ? 'agent.deactivated' : 'agent.deleted';
     await emitEvent(tx, type, row.workspaceId, { agent: { id: row.id, name: row.name } }, { agentId: row.id });

@@ -33,6 +33,7 @@ export async function approveAgent(ctx: Ctx, agentId: string) {
       action: 'agent.approved',
       target: { kind: 'agent', id: row.id },
       summary: `approved agent ${row.name}`,
+      status: row.status,
     });
     await emitEvent(tx, 'agent.approved', row.workspaceId, { agent: { id: row.id, name: row.name } }, { agentId: row.id });
     return row;
@@ -89,6 +90,7 @@ export async function rejectAgent(ctx: Ctx, agentId: string, input: { reason: st
       target: { kind: 'agent', id: row.id },
       summary: `rejected agent ${row.name}: ${input.reason}`,
       metadata: { reason: input.reason },
+      status: row.status,
     });
     await emitEvent(tx, 'agent.rejected', row.workspaceId, { agent: { id: row.id, name: row.name }, reason: input.reason }, { agentId: row.id });
     return toAgentDto(row, tx.principal, now);
