@@ -440,3 +440,84 @@ describe('bad requests are 400 naming the query field', () => {
     }
   });
 });
+
+describe('end to end: executions finished over the API', () => {
+  it('move the metrics and costs of their agent and workspace (by the UTC day they end); running ones do not count', async () => {
+    const ws = await createWorkspace(h, team.owner.key);
+    const bot = await activeAgent(h, team.owner.key, ws.id);
+    const q = { period: 'day', from: '2024-03-02', to: '2024-03-03' } as const;
+    const before = expectOk(await metrics(`/api/v1/agents/${bot.id}/metrics`, team.owner.key, q));
+    expect(before.totals.attempted).toBe(0);
+
+    const run = async (status: string | null, ms: number, report: Record<string, unknown>) => {
+      const started = expectOk(await h.call('POST', '/api/v1/executions', { key: bot.key, body: {} }), 201);
+      clock.advance(ms);
+      if (status) expectOk(await h.call('PATCH', `/api/v1/executions/${started.id}`, { key: bot.key, body: { status, ...report } }));
+      return started.id as string;
+    };
+    clock.set(new Date('2024-03-02T10:00:00.000Z'));
+    const good = await run('success', 90_000, { tokensIn: 1000, tokensOut: 500, apiCalls: 3, model: 'gpt-4o', costUsd: 0.012345 });
+    await run('failed', 30_000, { tokensIn: 400, tokensOut: 100, apiCalls: 1, model: 'gpt-4o', costUsd: 0.002 });
+    await run(null, 10_000, {});
+    // Starts on the 2nd, ends on the 3rd: it counts on the day it ends.
+    clock.set(new Date('2024-03-02T23:59:00.000Z'));
+    await run('blocked', 120_000, { tokensIn: 50, tokensOut: 0, apiCalls: 1, costUsd: 0 });
+    clock.set(new Date('2024-03-03T08:00:00.000Z'));
+    expectOk(await rate(`executions/${good}`, team.owner.key), 201);
+
+    const after = expectOk(await metrics(`/api/v1/agents/${bot.id}/metrics`, team.owner.key, q));
+    expect(after.series).toEqual([
+      {
+        periodStart: '2024-03-02',
+        attempted: 2,
+        completed: 1,
+        failed: 1,
+        blocked: 0,
+        successRate: 0.5,
+        tokensIn: 1400,
+        tokensOut: 600,
+        avgTokensPerCompletion: 2000,
+        costUsd: 0.014345,
+        avgCostPerCompletion: 0.014345,
+        avgDurationMs: 60_000,
+        ratings: { good: 0, bad: 0 },
+      },
+      {
+        periodStart: '2024-03-03',
+        attempted: 1,
+        completed: 0,
+        failed: 0,
+        blocked: 1,
+        successRate: 0,
+        tokensIn: 50,
+        tokensOut: 0,
+        avgTokensPerCompletion: null,
+        costUsd: 0,
+        avgCostPerCompletion: null,
+        avgDurationMs: 120_000,
+        ratings: { good: 1, bad: 0 },
+      },
+    ]);
+    expect(expectOk(await metrics(`/api/v1/workspaces/${ws.id}/metrics`, team.owner.key, q))).toEqual(after);
+    const costs = expectOk(await h.call('GET', `/api/v1/workspaces/${ws.id}/costs?from=2024-03-02&to=2024-03-03`, { key: team.owner.key }));
+    expect(costs).toEqual({
+      from: '2024-03-02',
+      to: '2024-03-03',
+      totals: { costUsd: 0.014345, tokensIn: 1450, tokensOut: 600, executions: 3 },
+      byDay: [
+        { day: '2024-03-02', costUsd: 0.014345, tokens: 2000 },
+        { day: '2024-03-03', costUsd: 0, tokens: 50 },
+      ],
+      byAgent: [{ agentId: bot.id, agentName: bot.name, costUsd: 0.014345, tokens: 2050, executions: 3 }],
+      byModel: [
+        { model: 'gpt-4o', costUsd: 0.014345, tokens: 2000, executions: 2 },
+        { model: null, costUsd: 0, tokens: 50, executions: 1 },
+      ],
+    });
+    clock.set(new Date('2024-03-02T12:00:00.000Z'));
+  });
+});
+
+function rate(path: string, key: string) {
+  return h.call('POST', `/api/v1/${path}/rating`, { key, body: { rating: 'good' } });
+}
