@@ -138,7 +138,7 @@ const ZUsdPerMTok = z
   .min(0)
   .max(1_000_000)
   // The shortest decimal form of the number (what the client wrote, for any sane input) decides, not float arithmetic.
-  .refine((n) => /^\d+(\.\d{1,6})?$/.test(String(n)), 'at most 6 decimals');
+  .refine((n) => /^-?\d+(\.\d{1,6})?$/.test(String(n)), 'at most 6 decimals');
 
 export const ZCreateModelPriceRequest = z
   .object({
