@@ -1,6 +1,6 @@
 // Shared helpers of the browser specs. Each spec file can run alone: `ensureAdmin` does the first-run setup over
 // the API when the instance still needs it (the foundation spec does it through the setup page instead).
-import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, request as playwrightRequest, test, type APIRequestContext, type APIResponse, type Page } from '@playwright/test';
 
 export const ADMIN = { name: 'Ada Admin', email: 'ada@e2e.test', password: 'e2e-admin-password-1' } as const;
 
@@ -59,4 +59,39 @@ export async function createWorkspace(page: Page, name: string, slug: string): P
 
 export function bearer(key: string): Record<string, string> {
   return { Authorization: `Bearer ${key}` };
+}
+
+/** The `data` of an API answer, after checking its status (the body is shown when it differs). */
+export async function ok<T = unknown>(res: APIResponse, status = 200): Promise<T> {
+  expect(res.status(), `${res.url()} → ${await res.text()}`).toBe(status);
+  return (await res.json()).data as T;
+}
+
+/**
+ * The instance admin's own API session (cookie) for setting a scene: a request context that carries the
+ * dashboard's Origin (session writes need it), after the first-run setup if the instance still needs it.
+ */
+export async function adminApi(baseURL: string): Promise<APIRequestContext> {
+  const admin = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL } });
+  await ensureAdmin(admin);
+  await ok(await admin.post('/api/v1/auth/login', { data: { email: ADMIN.email, password: ADMIN.password } }));
+  return admin;
+}
+
+export interface TestAgent {
+  id: string;
+  name: string;
+  key: string;
+}
+
+/**
+ * Register an agent (over `agentApi`, a context without the admin's cookie), approve it as the admin and fetch its
+ * key with the registration secret, as a real agent would.
+ */
+export async function registerAgent(admin: APIRequestContext, agentApi: APIRequestContext, workspaceSlug: string, name: string, capabilities: string[] = []): Promise<TestAgent> {
+  const reg = await ok<{ agentId: string; registrationSecret: string }>(await agentApi.post('/api/v1/agents', { data: { workspace: workspaceSlug, name, capabilities } }), 202);
+  await ok(await admin.post(`/api/v1/agents/${reg.agentId}/approve`));
+  const poll = await ok<{ apiKey: string | null }>(await agentApi.get(`/api/v1/agents/${reg.agentId}/registration`, { headers: bearer(reg.registrationSecret) }));
+  expect(poll.apiKey).toBeTruthy();
+  return { id: reg.agentId, name, key: poll.apiKey! };
 }
