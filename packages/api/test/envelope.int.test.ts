@@ -123,9 +123,11 @@ describe('every reachable error code', () => {
     const r = await h.call('PUT', '/api/v1/workspaces', { key: h.admin.key, body: {} });
     expectError(r, 405, 'METHOD_NOT_ALLOWED');
     expect(r.headers.get('allow')?.split(/,\s*/).sort()).toEqual(['GET', 'POST']);
-    const one = await h.call('POST', '/api/v1/workspaces/wsp_x/budget', { key: h.admin.key });
+    const one = await h.call('POST', '/api/v1/tickets/tkt_x/claim', { key: h.admin.key });
     expectError(one, 405, 'METHOD_NOT_ALLOWED');
-    expect(one.headers.get('allow')).toBe('PUT');
+    expect(one.headers.get('allow')).toBe('PATCH');
+    const two = await h.call('POST', '/api/v1/workspaces/wsp_x/budget', { key: h.admin.key });
+    expect(two.headers.get('allow')?.split(/,\s*/).sort()).toEqual(['GET', 'PUT']);
     const item = await h.call('PUT', '/api/v1/workspaces/wsp_x', { key: h.admin.key });
     expect(item.headers.get('allow')?.split(/,\s*/).sort()).toEqual(['DELETE', 'GET', 'PATCH']);
     // A trailing slash is the same resource.

@@ -57,6 +57,8 @@ const USER_SELF_SERVICE = new Set([
   'listWorkspaces',
   'getDefaultWorkspace',
   'findTicketsByPullRequest',
+  // Model prices are the instance's, the same for everyone signed in (no workspace in them).
+  'listModelPrices',
 ]);
 
 /**
@@ -387,6 +389,9 @@ async function victimState() {
     victimKeys: await db.query.apiKeys.findMany({ where: (k, { eq }) => eq(k.userId, victimOwner.id), orderBy: (k, { asc }) => asc(k.id) }),
     settings: await db.query.settings.findMany({ orderBy: (x, { asc }) => asc(x.key) }),
     ratings: await db.query.ratings.findMany({ orderBy: (x, { asc }) => asc(x.id) }),
+    executions: await db.query.executions.findMany({ where: (x, { eq }) => eq(x.workspaceId, V.id), orderBy: (x, { asc }) => asc(x.id) }),
+    usage: await db.query.workspaceUsage.findMany({ where: (x, { eq }) => eq(x.workspaceId, V.id) }),
+    modelPrices: (await db.query.modelPrices.findMany()).length,
   };
 }
 
