@@ -162,7 +162,8 @@ SELECT 'exe_bench_' || lpad(g::text, 9, '0'), ($1::text[])[s.w + 1], ($3::text[]
        s.tin, s.tout, 1 + floor(20 * random())::int, s.model,
        round((s.tin * 3 + s.tout * 15) / 1e6, 6), 'computed',
        CASE WHEN s.nd = 0 THEN '[]'::jsonb
-            ELSE jsonb_build_array(jsonb_build_object('input', ${word} || ' ' || ${word}, 'reasoning', ${word} || ' ' || ${word} || ' ' || ${word}, 'output', ${word})) END,
+            ELSE jsonb_build_array(jsonb_build_object('input', ${word} || ' ' || ${word}, 'reasoning', ${word} || ' ' || ${word} || ' ' || ${word}, 'output', ${word},
+                                                'at', to_char(s.started AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) END,
        s.model || ' ' || ${word} || ' ' || ${word} || ' ' || ${word},
        s.started
 FROM generate_series(${first}, ${first + rows - 1}) g

@@ -15,6 +15,7 @@
 //   BENCH_SIZES=10000,1000000   rows of activity (and as many executions)   BENCH_ONLY=embedded|postgres
 //   BENCH_REPEAT=40   BENCH_WARMUP=5   BENCH_PORT=3411   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432
 //   BENCH_EMBEDDED_SIZES=10000,1000000 (sizes for PGlite; default BENCH_SIZES)   BENCH_JSON=<file>
+//   BENCH_QUERIES=<text>   only the queries whose name contains it (e.g. `executions:`)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -216,7 +217,7 @@ async function runDatabase(kind: 'postgres' | 'embedded', sizeList: number[]): P
       await stop(app);
       await seedSql(databaseUrl ? { databaseUrl } : { dataDir: path.join(dataDir, 'db') }, world, rows);
       app = await startApp(dataDir, databaseUrl);
-      for (const q of queries(world)) {
+      for (const q of queries(world).filter((q) => q.name.includes(process.env.BENCH_QUERIES ?? ''))) {
         const r = await measure(q, world);
         (figures[q.name] ??= {})[rows] = r;
         log(`  ${q.name.padEnd(42)} p50 ${r.p50.toFixed(2).padStart(7)} ms   p95 ${r.p95.toFixed(2).padStart(7)} ms   (${r.items} items)`);
