@@ -92,6 +92,8 @@ export interface RouteDef<P extends z.ZodObject, Q extends z.ZodObject, B extend
   secretFields?: string[];
   /** The handler answers with its own Response (server-sent events); `response` then documents the events. */
   stream?: boolean;
+  /** The operation starts work that a workspace's hard stop refuses: 402 BUDGET_EXCEEDED is documented for it. */
+  budgetGated?: boolean;
   handler: (input: HandlerInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.input<R> | Page<z.input<R>> | WithStatus<z.input<R>> | Response | void>;
 }
 
@@ -307,6 +309,13 @@ const errorResponses = Object.fromEntries(
   ].map(([status, description]) => [status, { description, content: { 'application/json': { schema: ZErrorEnvelope } } }]),
 );
 
+const budgetErrorResponse = {
+  402: {
+    description: "The workspace's monthly budget is exhausted and hard stop is on (BUDGET_EXCEEDED); `details` has month, limit, used, limitValue, resetsAt",
+    content: { 'application/json': { schema: ZErrorEnvelope } },
+  },
+};
+
 const rateLimitHeaders = {
   'X-RateLimit-Limit': { description: 'Requests allowed per window', schema: { type: 'integer' as const } },
   'X-RateLimit-Remaining': { description: 'Requests left in this window', schema: { type: 'integer' as const } },
@@ -353,6 +362,7 @@ export class RouteBuilder {
           (def.alsoStatus ?? []).map((s) => [s, { description: 'Success', headers: rateLimitHeaders, content: { 'application/json': { schema: responseSchema } } }]),
         ),
         ...errorResponses,
+        ...(def.budgetGated ? budgetErrorResponse : {}),
       },
     });
     this.app.openAPIRegistry.registerPath(route);

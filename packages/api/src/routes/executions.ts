@@ -66,6 +66,7 @@ export function registerExecutionRoutes(r: RouteBuilder) {
     response: ZExecution,
     status: 201,
     idempotent: true,
+    budgetGated: true,
     handler: ({ ctx, body }) => startExecution(ctx, body ?? {}),
   });
 
