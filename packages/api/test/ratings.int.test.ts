@@ -243,3 +243,19 @@ describe('ratings in metrics', () => {
     expect(await summary(`tickets/${t.id}`, team.owner.key)).toEqual({ good: 1, bad: 0, mine: 'good' });
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('lists both answers of a rating (201 new, 200 replaced) and the bodiless 204 of a retraction', async () => {
+    const doc = (await h.call('GET', '/api/openapi')).body;
+    for (const collection of ['tickets', 'executions']) {
+      const ops = doc.paths[`/api/v1/${collection}/{id}/rating`];
+      for (const status of ['200', '201']) {
+        expect(ops.post.responses[status].content['application/json'].schema.properties.data.$ref, `${collection} ${status}`).toBe('#/components/schemas/Rating');
+      }
+      expect(ops.delete.responses['204'].content).toBeUndefined();
+      expect(ops.get.responses['200'].content['application/json'].schema.properties.data.$ref).toBe('#/components/schemas/RatingSummary');
+    }
+    // The rating value stays a plain enum: the summary's nullable `mine` must not make it nullable for requests.
+    expect(doc.components.schemas.RatingValue).toEqual({ type: 'string', enum: ['good', 'bad'] });
+  });
+});
