@@ -52,7 +52,8 @@ async function reportRun(opts: { ticketId?: string; tokensIn: number; tokensOut:
 
 async function openScorecard(page: Page) {
   await page.goto(`/w/${ws.slug}/agents/${agent.id}/scorecard`);
-  await expect(page.getByTestId('scorecard-totals')).toBeVisible();
+  // Five charts of a month of days: slow to draw while the trace records every DOM snapshot.
+  await expect(page.getByTestId('scorecard-totals')).toBeVisible({ timeout: 20_000 });
 }
 
 test.beforeAll(async ({ baseURL }) => {
