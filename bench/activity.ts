@@ -8,14 +8,16 @@
 // How a run goes, per database and size: the app starts on an empty database and is seeded through the API (20
 // workspaces, 200 agents registered and approved, a member of 3 workspaces with their own key); then the app stops and
 // the log is generated inside the database (bench/activity-seed.ts: generate_series INSERTs of activity, executions and
-// the daily rollup, then VACUUM ANALYZE); the app restarts on it and each query is sent BENCH_REPEAT times in a row on
-// one keep-alive connection, after BENCH_WARMUP unmeasured ones.
+// the daily rollup, then VACUUM ANALYZE); the app restarts on it and each query is sent BENCH_REPEAT times on
+// one keep-alive connection, round-robin over the queries (a burst of load from elsewhere lands on all of them), after
+// BENCH_WARMUP unmeasured rounds; GET /health is measured alongside as the noise floor.
 //
 // Environment (all optional):
 //   BENCH_SIZES=10000,1000000   rows of activity (and as many executions)   BENCH_ONLY=embedded|postgres
 //   BENCH_REPEAT=40   BENCH_WARMUP=5   BENCH_PORT=3411   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432
 //   BENCH_EMBEDDED_SIZES=10000,1000000 (sizes for PGlite; default BENCH_SIZES)   BENCH_JSON=<file>
 //   BENCH_QUERIES=<text>   only the queries whose name contains it (e.g. `executions:`)
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,9 +64,20 @@ function appEnv(dataDir: string, databaseUrl?: string): Record<string, string> {
 }
 
 async function startApp(dataDir: string, databaseUrl?: string): Promise<Proc> {
-  const p = start('app', SERVER, appEnv(dataDir, databaseUrl));
-  await waitReady(p, `http://127.0.0.1:${PORT}/api/v1/health`, 300_000);
-  return p;
+  for (let attempt = 1; ; attempt++) {
+    const p = start('app', SERVER, appEnv(dataDir, databaseUrl));
+    try {
+      await waitReady(p, `http://127.0.0.1:${PORT}/api/v1/health`, 300_000);
+      return p;
+    } catch (e) {
+      // A build running in the shared tree removes the Next.js output for a while: wait for it (the build lock of the
+      // repository's convention), rather than losing a seeded million rows.
+      if (attempt >= 3 || !/production build/.test(String(e))) throw e;
+      log('    the build is being replaced: waiting for /tmp/mc-build.lock');
+      execFileSync('flock', ['/tmp/mc-build.lock', 'true']);
+      await sleep(2000);
+    }
+  }
 }
 
 /** Workspaces, agents (registered and approved, 10 per workspace, named as the seed names them) and the member. */
@@ -178,21 +191,31 @@ interface Result {
   items: number;
 }
 
-async function measure(q: Query, w: World): Promise<Result> {
+async function once(q: Query, w: World): Promise<{ ms: number; items: number }> {
   const key = q.member ? w.memberKey : ADMIN.key;
-  const url = `http://127.0.0.1:${PORT}${q.path}`;
-  const times: number[] = [];
-  let items = 0;
-  for (let i = 0; i < WARMUP + REPEAT; i++) {
-    const t0 = performance.now();
-    const res = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
-    const body = (await res.json()) as { data?: unknown };
-    const ms = performance.now() - t0;
-    if (!res.ok) throw new Error(`${q.name}: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
-    if (i >= WARMUP) times.push(ms);
-    items = Array.isArray(body.data) ? body.data.length : 1;
+  const t0 = performance.now();
+  const res = await fetch(`http://127.0.0.1:${PORT}${q.path}`, { headers: { authorization: `Bearer ${key}` } });
+  const body = (await res.json()) as { data?: unknown };
+  const ms = performance.now() - t0;
+  if (!res.ok) throw new Error(`${q.name}: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+  return { ms, items: Array.isArray(body.data) ? body.data.length : 1 };
+}
+
+/**
+ * Round-robin: each round sends every query once, so a burst of load from elsewhere on the machine lands on all
+ * queries alike instead of on whichever one was running. The health check is the yardstick of the noise floor.
+ */
+async function measureAll(qs: Query[], w: World): Promise<Map<Query, Result>> {
+  const times = new Map<Query, number[]>(qs.map((q) => [q, []]));
+  const items = new Map<Query, number>();
+  for (let round = 0; round < WARMUP + REPEAT; round++) {
+    for (const q of qs) {
+      const r = await once(q, w);
+      if (round >= WARMUP) times.get(q)!.push(r.ms);
+      items.set(q, r.items);
+    }
   }
-  return { p50: percentile(times, 50), p95: percentile(times, 95), items };
+  return new Map(qs.map((q) => [q, { p50: percentile(times.get(q)!, 50), p95: percentile(times.get(q)!, 95), items: items.get(q)! }]));
 }
 
 type Figures = Record<string, Record<number, Result>>;
@@ -217,8 +240,11 @@ async function runDatabase(kind: 'postgres' | 'embedded', sizeList: number[]): P
       await stop(app);
       await seedSql(databaseUrl ? { databaseUrl } : { dataDir: path.join(dataDir, 'db') }, world, rows);
       app = await startApp(dataDir, databaseUrl);
-      for (const q of queries(world).filter((q) => q.name.includes(process.env.BENCH_QUERIES ?? ''))) {
-        const r = await measure(q, world);
+      const qs = [
+        { name: 'yardstick: GET /health', path: '/api/v1/health' },
+        ...queries(world).filter((q) => q.name.includes(process.env.BENCH_QUERIES ?? '')),
+      ];
+      for (const [q, r] of await measureAll(qs, world)) {
         (figures[q.name] ??= {})[rows] = r;
         log(`  ${q.name.padEnd(42)} p50 ${r.p50.toFixed(2).padStart(7)} ms   p95 ${r.p95.toFixed(2).padStart(7)} ms   (${r.items} items)`);
       }
