@@ -123,6 +123,30 @@ test('the execution list and page show the run: tokens, cost and its source, the
   await expect(timeline.getByRole('button', { name: 'Show less' })).toBeVisible();
 });
 
+test('the activity feed filters by agent and status, and its execution entries link to the run', async ({ page }) => {
+  await page.goto(`/w/${ws.slug}/activity`);
+  await expect(page.getByTestId('activity-list')).toBeVisible();
+  await page.getByLabel('Agent').selectOption({ label: agent.name });
+  await page.getByLabel('Status').selectOption('success');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  const entries = page.getByTestId('activity-list').getByTestId('activity-entry');
+  await expect(entries).toHaveCount(1);
+  await expect(entries.first()).toHaveAttribute('data-action', 'execution.finished');
+  await expect(entries.first().getByTestId('activity-status')).toHaveText('Success');
+
+  await page.getByLabel('Status').selectOption('failed');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page.getByText('No activity matches these filters')).toBeVisible();
+
+  await page.getByLabel('Status').selectOption('');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  // Everything the agent did: the run's start as well as its end.
+  await expect(page.locator('[data-action="execution.started"]')).toHaveCount(1);
+  await page.locator('[data-action="execution.finished"]').getByTestId('activity-execution-link').click();
+  await expect(page).toHaveURL(new RegExp(`/executions/${firstRun.id}$`));
+  await expect(page.getByTestId('execution-page')).toBeVisible();
+});
+
 test('rating the ticket and the execution moves the agent scorecard', async ({ page }) => {
   await openScorecard(page);
   await expect(page.getByTestId('total-attempted-value')).toHaveText('1');

@@ -17,7 +17,7 @@ export function executionOf(entry: Activity): string | null {
 
 /** `workspaceSlug` turns entries about executions into links to the execution page. */
 export function ActivityItem({ entry, workspaceSlug }: { entry: Activity; workspaceSlug?: string }) {
-  const status = (entry as Activity & { status?: string | null }).status ?? null;
+  const status = entry.status;
   const executionId = workspaceSlug ? executionOf(entry) : null;
   return (
     <li className="flex gap-3 py-3" data-testid="activity-entry" data-action={entry.action}>
