@@ -143,8 +143,8 @@ function tooltipFormatter<T>(series: Series<T>[]) {
 }
 
 /** Bars over time (or any ordered x): one bar per series per row, or stacked. */
-export function TimeBarChart<T>(props: ChartFrameProps<T> & { stacked?: boolean }) {
-  const { data, xKey, xFormat, series, height = 240, stacked } = props;
+export function TimeBarChart<T>(props: ChartFrameProps<T> & { stacked?: boolean; integer?: boolean }) {
+  const { data, xKey, xFormat, series, height = 240, stacked, integer } = props;
   const left = series.filter((s) => !s.right);
   const right = series.filter((s) => s.right);
   return (
@@ -152,7 +152,7 @@ export function TimeBarChart<T>(props: ChartFrameProps<T> & { stacked?: boolean 
       <BarChart responsive data={data as Row[]} style={{ width: '100%', height }} margin={{ top: 4, right: 8, bottom: 0, left: 0 }} accessibilityLayer>
         <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
         <XAxis dataKey={xKey as string} tick={AXIS} tickFormatter={xFormat} tickLine={false} axisLine={{ stroke: '#cbd5e1' }} minTickGap={12} />
-        <YAxis yAxisId="left" tick={AXIS} tickFormatter={left[0]?.format} tickLine={false} axisLine={false} width={64} />
+        <YAxis yAxisId="left" tick={AXIS} tickFormatter={left[0]?.format} tickLine={false} axisLine={false} width={64} allowDecimals={!integer} />
         {right.length > 0 && <YAxis yAxisId="right" orientation="right" tick={AXIS} tickFormatter={right[0]?.format} tickLine={false} axisLine={false} width={64} />}
         <Tooltip formatter={tooltipFormatter(series)} labelFormatter={(l) => (xFormat ? xFormat(String(l)) : String(l))} cursor={{ fill: '#f1f5f9' }} />
         {series.length > 1 && <Legend iconType="circle" wrapperStyle={{ fontSize: 12 }} />}

@@ -35,6 +35,13 @@ const OUTCOME_TONE: Record<string, 'sky' | 'emerald' | 'rose' | 'amber' | 'slate
   pr_review: 'amber',
   done: 'emerald',
   closed: 'slate',
+  active: 'emerald',
+  pending: 'amber',
+  rejected: 'rose',
+  deactivated: 'slate',
+  deleted: 'slate',
+  warning: 'amber',
+  exceeded: 'rose',
 };
 const OUTCOME_LABEL: Record<string, string> = { in_progress: 'In progress', pr_review: 'PR review', todo: 'To-do' };
 
@@ -122,7 +129,14 @@ export function DecisionTimeline({ decisions }: { decisions: Execution['decision
             {i + 1}
           </span>
           {i < decisions.length - 1 && <span aria-hidden="true" className="absolute top-8 bottom-[-1.25rem] left-3.5 w-px bg-slate-200" />}
-          <h3 className="sr-only">Step {i + 1}</h3>
+          <h3 className="mb-1.5 flex items-baseline gap-2 text-sm font-medium text-slate-700">
+            Step {i + 1}
+            {d.at && (
+              <span className="text-xs font-normal text-slate-500">
+                received <Time iso={d.at} />
+              </span>
+            )}
+          </h3>
           <div className="space-y-2">
             <DecisionPart label="Input" icon="📥" text={d.input} tone="slate" />
             <DecisionPart label="Reasoning" icon="💭" text={d.reasoning} tone="indigo" />

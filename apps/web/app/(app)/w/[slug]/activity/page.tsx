@@ -13,6 +13,8 @@ import { useCursorList } from '@/src/ui/use-cursor-list';
 import { useWorkspace } from '@/src/ui/workspace-context';
 
 const PAGE = 30;
+/** Kept in step with AGENT_STATUS_VALUES in @mc/contracts (a value import would pull zod into the page bundle). */
+const AGENT_OUTCOMES = ['pending', 'active', 'rejected', 'deactivated', 'deleted'] as const;
 const ACTION_SUGGESTIONS = ['execution.*', 'ticket.*', 'agent.*', 'rating.*', 'workspace.*', 'member.*', 'api_key.*', 'user.*', 'settings.*', 'workspace.budget_changed', 'member.role_changed'];
 
 interface Filters {
@@ -99,6 +101,17 @@ export default function ActivityPage() {
                   {STATUS_LABEL[s]}
                 </option>
               ))}
+            </optgroup>
+            <optgroup label="Agents">
+              {AGENT_OUTCOMES.map((s) => (
+                <option key={s} value={s}>
+                  {s.charAt(0).toUpperCase() + s.slice(1)}
+                </option>
+              ))}
+            </optgroup>
+            <optgroup label="Budget">
+              <option value="warning">Warning (80%)</option>
+              <option value="exceeded">Exceeded (100%)</option>
             </optgroup>
           </SelectField>
           <TextField id="activity-from" label="From" type="date" value={draft.from} max={draft.to || undefined} onChange={(e) => setDraft({ ...draft, from: e.target.value })} error={fieldErr('from')} />

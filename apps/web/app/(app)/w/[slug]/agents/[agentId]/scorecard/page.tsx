@@ -156,6 +156,7 @@ export default function AgentScorecardPage() {
             <TimeBarChart
               title="Attempted vs completed"
               testId="chart-attempted-completed"
+              integer
               data={series}
               xKey="periodStart"
               xLabel={period === 'day' ? 'Day' : period === 'week' ? 'Week' : 'Month'}
@@ -201,6 +202,7 @@ export default function AgentScorecardPage() {
               title="Ratings"
               description="Good and bad ratings of its tickets and executions"
               testId="chart-ratings"
+              integer
               className="lg:col-span-2"
               data={series.map((s) => ({ periodStart: s.periodStart, good: s.ratings.good, bad: s.ratings.bad }))}
               xKey="periodStart"
