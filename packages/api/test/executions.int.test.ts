@@ -354,6 +354,9 @@ describe('GET /executions', () => {
     expect(await q('migrat')).toEqual(['running']);
     expect(await q("can't continue")).toEqual(['blocked']); // "can" & "t" & "continue"
     expect(await q('nothing-like-this')).toEqual([]);
+    // The decisions' words only: not their JSON keys or times, which every run with decisions has.
+    expect(await q('reasoning')).toEqual([]);
+    expect(await q('output')).toEqual([]);
     for (const evil of ["'", '&', '| !', 'a:*)(', '\\', '<->', "'); DROP TABLE executions; --"]) {
       const r = await h.call('GET', `/api/v1/executions?workspaceId=${t.ws.id}&q=${encodeURIComponent(evil)}`, { key: t.member.key });
       expect(r.status, evil).toBe(200);

@@ -595,7 +595,9 @@ export const executions = pgTable(
     updatedAt: ts('updated_at').notNull().defaultNow(),
     version: integer('version').notNull().default(1),
     search: tsvector('search').generatedAlwaysAs(
-      sql`to_tsvector('simple'::regconfig, coalesce(model, '') || ' ' || coalesce(summary, '') || ' ' || left(decisions::text, 200000))`,
+      // Only the words of the decisions (input, reasoning, output): not their JSON keys, times or escapes, which
+      // would make every run with decisions match `input` or `n`. Bounded, as a tsvector must stay under 1 MB.
+      sql`to_tsvector('simple'::regconfig, coalesce(model, '') || ' ' || coalesce(summary, '') || ' ' || left(regexp_replace(jsonb_path_query_array(decisions, '$[*].input')::text || ' ' || jsonb_path_query_array(decisions, '$[*].reasoning')::text || ' ' || jsonb_path_query_array(decisions, '$[*].output')::text, '\\\\[nrt]|[\\\\"\\[\\],]', ' ', 'g'), 200000))`,
     ),
   },
   (t) => [
