@@ -154,3 +154,35 @@ export async function rows<T = Record<string, unknown>>(db: Db, query: ReturnTyp
   const res = (await db.execute(query)) as unknown as { rows: T[] };
   return res.rows;
 }
+
+/**
+ * Rows of one hand-written statement with `$1…$n` parameters, for the few hot paths where Drizzle's query builder
+ * costs more than the query (claim, move, poll: see bench/README.md). On PostgreSQL the statement is prepared under
+ * `name` on each pooled connection, so it is parsed and planned once instead of on every call. PGlite has no API
+ * for named statements (Drizzle's `.prepare()` does not make one either), so there it is a plain parameterised
+ * query. A transaction handle (no `$client`) goes through Drizzle's `execute`, so the statement joins that
+ * transaction. Rows keep the SQL's column names (snake_case); timestamps may come back as a `Date` or, through
+ * Drizzle, as PostgreSQL's text form, so read them with `driverDate()`.
+ */
+export async function queryRaw<T = Record<string, unknown>>(db: Db, name: string, text: string, values: unknown[]): Promise<T[]> {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  // Duck-typed rather than instanceof: a bundle may carry its own copy of either driver's classes.
+  if (isPgPool(client)) return (await client.query({ name, text, values })).rows as T[];
+  if (isPglite(client)) return (await client.query<T>(text, values)).rows;
+  // A transaction: rebuild the text as Drizzle chunks so that the values stay parameters.
+  const parts = text.split(/\$(\d+)/);
+  const chunks = parts.map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${values[Number(part) - 1]}`));
+  return rows<T>(db, sql.join(chunks));
+}
+
+function isPgPool(c: unknown): c is pg.Pool {
+  return !!c && typeof c === 'object' && 'totalCount' in c && typeof (c as pg.Pool).query === 'function';
+}
+function isPglite(c: unknown): c is PGlite {
+  return !!c && typeof c === 'object' && typeof (c as PGlite).dumpDataDir === 'function' && typeof (c as PGlite).query === 'function';
+}
+
+/** A timestamp column of a `queryRaw` row (a Date from the drivers, a string through Drizzle) as a Date. */
+export function driverDate(v: unknown): Date {
+  return v instanceof Date ? v : new Date(String(v));
+}

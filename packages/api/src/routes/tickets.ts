@@ -134,9 +134,11 @@ export function registerTicketRoutes(r: RouteBuilder) {
     path: '/api/v1/tickets/{id}/claim',
     operationId: 'claimTicket',
     summary: 'Atomically claim a To-do ticket: one racing agent wins, the others get 409 naming the holder',
-    description: 'The claim moves the ticket to in_progress with a lease (`leaseExpiresAt`) renewed by the holder\'s writes and heartbeats; an expired lease puts the ticket back in To-do.',
+    description:
+      'The claim moves the ticket to in_progress with a lease (`leaseExpiresAt`) renewed by the holder\'s writes and heartbeats; an expired lease puts the ticket back in To-do. Claiming a ticket you already hold renews its lease. While the workspace\'s monthly budget is exhausted with hard stop, claims are 402 BUDGET_EXCEEDED (`details.month`, `details.resetsAt`).',
     tags: ['Tickets'],
     auth: 'agent',
+    budgetGated: true,
     params: ZTicketParam,
     response: ZTicket,
     handler: ({ ctx, params }) => claimTicket(ctx, params.id),

@@ -27,6 +27,21 @@ export async function publishLive(ctx: Ctx, event: Omit<LiveEvent, 'at'>): Promi
   await ctx.db.execute(sql`SELECT pg_notify(${LIVE_CHANNEL}, ${JSON.stringify(payload)})`);
 }
 
+/**
+ * For one-statement writes (a data-modifying CTE): the JSON of the live event's fields known before the statement
+ * runs, passed as a parameter and published by `liveNotifySql` from inside the statement (so, as with
+ * `publishLive`, it is delivered only if the write commits, and only once per row written).
+ */
+export function liveJson(ctx: Ctx, event: Omit<LiveEvent, 'at'>): string {
+  return JSON.stringify({ ...event, at: ctx.clock.now().toISOString() });
+}
+
+/**
+ * `pg_notify` of the live event `param` (a `liveJson` parameter) merged with `extra`, a jsonb expression of what only
+ * the statement knows (e.g. `jsonb_build_object('recipients', …)`).
+ */
+export const liveNotifySql = (param: string, extra = `'{}'::jsonb`) => `pg_notify('${LIVE_CHANNEL}', (${param}::jsonb || ${extra})::text)`;
+
 type Listener = (event: LiveEvent) => void;
 
 /** In-process subscribers of one process, fed by a single LISTEN. */

@@ -25,7 +25,10 @@ async function workspaceAdmins(ctx: Ctx, workspaceId: string): Promise<Recipient
   return rows.map((r) => ({ kind: 'user' as const, id: r.id }));
 }
 
-/** The people and agents involved in a ticket: its creator, assignee and holder. */
+/**
+ * The people and agents involved in a ticket: its creator, assignee and holder. (`statusChangeNotificationsSql` is
+ * the same rule in SQL, for one-statement moves: change both together.)
+ */
 async function involvedIn(ctx: Ctx, ticketId: string): Promise<Recipient[]> {
   const [t] = await ctx.db.select().from(tickets).where(eq(tickets.id, ticketId)).limit(1);
   if (!t) return [];
@@ -139,4 +142,37 @@ export async function createNotificationsFor(ctx: Ctx, e: EmittedEvent): Promise
     }));
   if (rows.length) await ctx.db.insert(notifications).values(rows);
   return rows.map((r) => `${r.recipientKind}:${r.recipientId}`);
+}
+
+/**
+ * The notifications of a `ticket.moved` event, for moves written as one statement (a data-modifying CTE): an
+ * INSERT … SELECT over `m`, the statement's CTE of the moved row (the row after the move, as `involvedIn` reads it
+ * inside the event's transaction). It is `involvedIn` + the `ticket.moved` draft + `createNotificationsFor` in SQL:
+ * one status_change per recipient among the creator, the assignee and the holder, never the actor, only those who
+ * still belong to the workspace (a member; an agent of the workspace that is not deleted). With no recipient it
+ * writes nothing. Returns `recipient_kind, recipient_id` (the live event's `recipients`).
+ * Parameters: :eventId, :now, :actorKind, :actorId, :actorName, :from, :to, and :notificationId1…4 (one id per
+ * possible recipient, made with `newId('ntf', …)`).
+ */
+export const statusChangeNotificationsSql = (m: string) => `
+    INSERT INTO notifications (id, workspace_id, recipient_kind, recipient_id, type, content, ticket_id, event_id, created_at)
+    SELECT DISTINCT ON (r.kind, r.id)
+      (ARRAY[:notificationId1::text, :notificationId2::text, :notificationId3::text, :notificationId4::text])[r.n],
+      ${m}.workspace_id, r.kind, r.id, 'status_change',
+      left(:actorName::text || ' moved #' || ${m}.number || ' ' || ${m}.title || ' from ' || :from::text || ' to ' || :to::text, 500),
+      ${m}.id, :eventId::text, :now::timestamptz
+    FROM ${m} CROSS JOIN LATERAL (VALUES (1, ${m}.created_by_kind, ${m}.created_by_id), (2, 'agent', ${m}.assignee_agent_id),
+      (3, 'user', ${m}.assignee_user_id), (4, 'agent', ${m}.claimed_by_agent_id)) AS r(n, kind, id)
+    WHERE r.id IS NOT NULL AND r.kind IN ('user', 'agent')
+      AND NOT (r.kind = :actorKind::text AND r.id IS NOT DISTINCT FROM :actorId::text)
+      AND CASE WHEN r.kind = 'user'
+        THEN EXISTS (SELECT 1 FROM memberships ms WHERE ms.workspace_id = ${m}.workspace_id AND ms.user_id = r.id)
+        ELSE EXISTS (SELECT 1 FROM agents a WHERE a.id = r.id AND a.workspace_id = ${m}.workspace_id AND a.status <> 'deleted') END
+    ORDER BY r.kind, r.id, r.n
+    RETURNING recipient_kind, recipient_id`;
+
+/** The ids `statusChangeNotificationsSql` needs (one per possible recipient; unused ones are simply not written). */
+export function statusChangeNotificationIds(occurredAt: Date) {
+  const at = occurredAt.getTime();
+  return { notificationId1: newId('ntf', at), notificationId2: newId('ntf', at), notificationId3: newId('ntf', at), notificationId4: newId('ntf', at) };
 }

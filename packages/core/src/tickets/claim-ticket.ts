@@ -1,95 +1,168 @@
-import { agents, tickets } from '@mc/db';
-import { and, eq, isNull, or, sql } from 'drizzle-orm';
-import { recordActivity } from '../activity/record-activity';
+import { tickets } from '@mc/db';
+import { and, eq } from 'drizzle-orm';
 import { requireAgent } from '../auth/guards';
-import { inTransaction, type Ctx } from '../context';
+import { budgetMonthOf, monthLabel, nextMonthStart } from '../budgets/budget.rules';
+import type { AgentPrincipal, Ctx } from '../context';
 import { DomainError, notFound } from '../errors';
-import { emitEvent } from '../events/emit-event';
-import { toTicketDto } from './ticket-dto';
+import { ticketEventFields, ticketRefSql } from '../events/emit-event';
+import { liveJson, liveNotifySql } from '../events/live';
+import { ID_PREFIX, newId } from '../shared/ids';
+import { statement } from '../shared/statement';
+import { ticketFromSql, toTicketDto, type TicketRow } from './ticket-dto';
 import { allowedNextStatuses, CLAIM_LEASE_MS, type TicketStatus } from './tickets.rules';
 
-/** The poll's condition, shared with the claim so that what is offered is exactly what can be claimed. */
-export function claimableBy(agent: { agentId: string; workspaceId: string; capabilities: string[] }) {
-  return and(
-    eq(tickets.workspaceId, agent.workspaceId),
-    eq(tickets.status, 'todo'),
-    isNull(tickets.claimedByAgentId),
-    or(and(isNull(tickets.assigneeAgentId), isNull(tickets.assigneeUserId)), eq(tickets.assigneeAgentId, agent.agentId)),
-    sql`${tickets.requiredCapabilities} <@ ${JSON.stringify(agent.capabilities)}::jsonb`,
-  );
-}
+/**
+ * The poll's condition over the tickets row `t`, shared with the claim so that what is offered is exactly what can
+ * be claimed: To-do, nobody holds it, unassigned or assigned to this agent, and its required capabilities are a
+ * subset of the agent's. `'todo'` and `IS NULL` are literals, not parameters: only then can PostgreSQL prove that
+ * the partial index `tickets_available_idx` (`WHERE status = 'todo' AND claimed_by_agent_id IS NULL`) serves the
+ * query, also under a prepared statement's generic plan. Parameters: `:workspaceId`, `:agentId`, `:capabilities`.
+ */
+export const claimableSql = (t: string) => `${t}.workspace_id = :workspaceId AND ${t}.status = 'todo' AND ${t}.claimed_by_agent_id IS NULL
+    AND ((${t}.assignee_agent_id IS NULL AND ${t}.assignee_user_id IS NULL) OR ${t}.assignee_agent_id = :agentId)
+    AND ${t}.required_capabilities <@ :capabilities::jsonb`;
+
+/**
+ * The budget hard stop of the month `:month` (`budgetMonthOf`: the first day of the UTC month of the ctx clock):
+ * its `workspace_usage` row has `blocked = true`, kept by the budget accounting (packages/core/src/budgets).
+ */
+const budgetBlockedSql = (workspaceId: string) =>
+  `EXISTS (SELECT 1 FROM workspace_usage u WHERE u.workspace_id = ${workspaceId} AND u.month = :month::date AND u.blocked)`;
+
+/**
+ * The claim as one statement (no transaction needed: one statement is atomic), because on this hot path the number
+ * of statements is the cost (bench/README.md). The conditional UPDATE is the race: of many agents claiming the same
+ * ticket exactly one matches the row. In the same statement and only for that row: the activity entry, the outbox
+ * event and the live announcement. `ticket.claimed` notifies nobody (notify.ts), so there is no notification CTE.
+ * A workspace whose monthly budget is blocked (hard stop) matches no row; `explainLostClaim` then says why.
+ */
+const CLAIM = statement<
+  | 'ticketId' | 'workspaceId' | 'agentId' | 'capabilities' | 'now' | 'leaseExpiresAt' | 'month' | 'activityId' | 'actorName'
+  | 'activityMetadata' | 'requestId' | 'eventId' | 'eventVersion' | 'eventData' | 'live'
+>(
+  'mc_claim_ticket',
+  `WITH won AS (
+    UPDATE tickets t SET claimed_by_agent_id = :agentId, claimed_at = :now::timestamptz, lease_expires_at = :leaseExpiresAt::timestamptz,
+      status = 'in_progress', status_changed_at = :now::timestamptz, updated_at = :now::timestamptz, version = t.version + 1
+    WHERE t.id = :ticketId AND ${claimableSql('t')}
+      AND NOT ${budgetBlockedSql(':workspaceId')}
+    RETURNING t.*),
+  act AS (
+    INSERT INTO activity (id, workspace_id, actor_kind, actor_id, actor_name, action, target_kind, target_id, summary, metadata, status, request_id, created_at)
+    SELECT :activityId::text, w.workspace_id, 'agent', :agentId::text, :actorName::text, 'ticket.claimed', 'ticket', w.id,
+      'claimed #' || w.number || ' ' || w.title, :activityMetadata::jsonb, w.status, :requestId::text, :now::timestamptz
+    FROM won w),
+  ev AS (
+    INSERT INTO events (id, workspace_id, type, version, actor_kind, actor_id, actor_name, data, occurred_at)
+    SELECT :eventId::text, w.workspace_id, 'ticket.claimed', :eventVersion::int, 'agent', :agentId::text, :actorName::text,
+      jsonb_build_object('ticket', ${ticketRefSql('w')}) || :eventData::jsonb, :now::timestamptz
+    FROM won w)
+  SELECT w.*, ${liveNotifySql(':live')} AS published FROM won w`,
+);
+
+/** Why a claim matched no row: the ticket as it is now, its holder's name, and whether the budget blocks claims. */
+const EXPLAIN_LOST_CLAIM = statement<'ticketId' | 'workspaceId' | 'month'>(
+  'mc_claim_explain',
+  `SELECT t.*, a.name AS holder_name, ${budgetBlockedSql('t.workspace_id')} AS budget_blocked
+  FROM tickets t LEFT JOIN agents a ON a.id = t.claimed_by_agent_id
+  WHERE t.id = :ticketId AND t.workspace_id = :workspaceId`,
+);
 
 /**
  * PATCH /tickets/{id}/claim — one conditional UPDATE: of many racing agents exactly one wins; the others get
  * 409 CONFLICT naming the holder. The claim moves the ticket to in_progress and starts a lease that the
- * holder's writes and heartbeats renew. Claiming a ticket you already hold just renews the lease.
+ * holder's writes and heartbeats renew. Claiming a ticket you already hold just renews the lease. While the
+ * workspace's monthly budget is exhausted with a hard stop, claims are 402 BUDGET_EXCEEDED.
  */
 export async function claimTicket(ctx: Ctx, ticketId: string) {
   const me = requireAgent(ctx);
-  return inTransaction(ctx, async (tx) => {
-    const now = tx.clock.now();
-    const leaseExpiresAt = new Date(now.getTime() + CLAIM_LEASE_MS);
-    const [won] = await tx.db
-      .update(tickets)
-      .set({
-        claimedByAgentId: me.agentId,
-        claimedAt: now,
-        leaseExpiresAt,
-        status: 'in_progress',
-        statusChangedAt: now,
-        updatedAt: now,
-        version: sql`${tickets.version} + 1`,
-      })
-      .where(and(eq(tickets.id, ticketId), claimableBy(me)))
-      .returning();
-    if (won) {
-      await recordActivity(tx, {
-        workspaceId: won.workspaceId,
-        action: 'ticket.claimed',
-        target: { kind: 'ticket', id: won.id },
-        summary: `claimed #${won.number} ${won.title}`,
-        metadata: { leaseExpiresAt: leaseExpiresAt.toISOString(), from: 'todo', to: 'in_progress' },
-      });
-      await emitEvent(tx, 'ticket.claimed', won.workspaceId, { ticket: { id: won.id, number: won.number, title: won.title, status: won.status }, agentId: me.agentId, leaseExpiresAt: leaseExpiresAt.toISOString() }, { ticketId: won.id, agentId: me.agentId, status: won.status });
-      return toTicketDto(won);
-    }
-    // Lost, or not claimable: say precisely why.
-    const [t] = await tx.db
-      .select()
-      .from(tickets)
-      .where(and(eq(tickets.id, ticketId), eq(tickets.workspaceId, me.workspaceId)))
-      .limit(1);
-    if (!t) throw notFound('ticket');
-    if (t.claimedByAgentId === me.agentId && t.status === 'in_progress') {
-      const [renewed] = await tx.db
-        .update(tickets)
-        .set({ leaseExpiresAt, updatedAt: now })
-        .where(eq(tickets.id, t.id))
-        .returning();
-      return toTicketDto(renewed);
-    }
-    if (t.claimedByAgentId) {
-      const [holder] = await tx.db.select({ name: agents.name }).from(agents).where(eq(agents.id, t.claimedByAgentId));
-      throw new DomainError('CONFLICT', `ticket #${t.number} is already claimed by ${holder?.name ?? t.claimedByAgentId}`, {
-        claimedBy: t.claimedByAgentId,
-        claimedByName: holder?.name ?? null,
-        leaseExpiresAt: t.leaseExpiresAt?.toISOString() ?? null,
-      });
-    }
-    if (t.status !== 'todo') {
-      throw new DomainError('INVALID_TRANSITION', `ticket #${t.number} is ${t.status}; only todo tickets can be claimed`, {
-        from: t.status,
-        allowed: allowedNextStatuses(t.status as TicketStatus),
-      });
-    }
-    if (t.assigneeAgentId || t.assigneeUserId) {
-      throw new DomainError('CONFLICT', `ticket #${t.number} is assigned to someone else`, {
-        assignee: t.assigneeAgentId ?? t.assigneeUserId,
-      });
-    }
-    const missing = t.requiredCapabilities.filter((c) => !me.capabilities.includes(c));
-    throw new DomainError('CONFLICT', `this agent lacks the capabilities the ticket requires: ${missing.join(', ')}`, { missingCapabilities: missing });
+  // A lost race is explained by reading the ticket afterwards; if by then it looks claimable again (its holder
+  // released it in between), the claim is simply tried once more.
+  for (let attempt = 0; ; attempt++) {
+    const won = await tryClaim(ctx, me, ticketId);
+    if (won) return toTicketDto(won);
+    const outcome = await explainLostClaim(ctx, me, ticketId);
+    if (outcome.kind === 'renewed') return toTicketDto(outcome.ticket);
+    if (attempt >= 1) throw new DomainError('CONFLICT', 'the ticket changed while it was being claimed; poll again');
+  }
+}
+
+async function tryClaim(ctx: Ctx, me: AgentPrincipal, ticketId: string): Promise<TicketRow | null> {
+  const now = ctx.clock.now();
+  const leaseExpiresAt = new Date(now.getTime() + CLAIM_LEASE_MS).toISOString();
+  const event = ticketEventFields(ctx, 'ticket.claimed', { agentId: me.agentId, leaseExpiresAt });
+  const [row] = await CLAIM.run(ctx.db, {
+    ticketId,
+    workspaceId: me.workspaceId,
+    agentId: me.agentId,
+    capabilities: JSON.stringify(me.capabilities),
+    now: now.toISOString(),
+    leaseExpiresAt,
+    month: budgetMonthOf(now),
+    activityId: newId(ID_PREFIX.activity, now.getTime()),
+    actorName: me.name,
+    activityMetadata: JSON.stringify({ leaseExpiresAt, from: 'todo', to: 'in_progress' }),
+    requestId: ctx.requestId,
+    eventId: event.id,
+    eventVersion: event.version,
+    eventData: event.restJson,
+    live: liveJson(ctx, { type: 'ticket.claimed', workspaceId: me.workspaceId, ticketId, agentId: me.agentId, status: 'in_progress', eventId: event.id, recipients: [] }),
   });
+  return row ? ticketFromSql(row) : null;
+}
+
+/**
+ * After a claim that matched no row, say precisely why (one read): not found → 404; already ours → the lease is
+ * renewed; budget hard stop → 402; held by another agent → 409 naming it; not To-do → INVALID_TRANSITION; assigned
+ * elsewhere or missing capabilities → 409. Returns `retry` when nothing explains it (it changed in between).
+ */
+async function explainLostClaim(ctx: Ctx, me: AgentPrincipal, ticketId: string): Promise<{ kind: 'renewed'; ticket: TicketRow } | { kind: 'retry' }> {
+  const now = ctx.clock.now();
+  const month = budgetMonthOf(now);
+  const [found] = await EXPLAIN_LOST_CLAIM.run(ctx.db, { ticketId, workspaceId: me.workspaceId, month });
+  if (!found) throw notFound('ticket');
+  const t = ticketFromSql(found);
+  if (t.claimedByAgentId === me.agentId && t.status === 'in_progress') {
+    const [renewed] = await ctx.db
+      .update(tickets)
+      .set({ leaseExpiresAt: new Date(now.getTime() + CLAIM_LEASE_MS), updatedAt: now })
+      .where(and(eq(tickets.id, t.id), eq(tickets.claimedByAgentId, me.agentId), eq(tickets.status, 'in_progress')))
+      .returning();
+    if (renewed) return { kind: 'renewed', ticket: renewed };
+    return { kind: 'retry' };
+  }
+  if (found.budget_blocked) {
+    throw new DomainError(
+      'BUDGET_EXCEEDED',
+      "The workspace's monthly budget is exhausted (hard stop); claims resume when the month rolls over or an admin raises the limit",
+      // As the other doors of the hard stop (assertBudgetOpen) say it: the month as `2026-03`.
+      { month: monthLabel(month), resetsAt: nextMonthStart(now).toISOString() },
+    );
+  }
+  if (t.claimedByAgentId) {
+    const holderName = found.holder_name as string | null;
+    throw new DomainError('CONFLICT', `ticket #${t.number} is already claimed by ${holderName ?? t.claimedByAgentId}`, {
+      claimedBy: t.claimedByAgentId,
+      claimedByName: holderName ?? null,
+      leaseExpiresAt: t.leaseExpiresAt?.toISOString() ?? null,
+    });
+  }
+  if (t.status !== 'todo') {
+    throw new DomainError('INVALID_TRANSITION', `ticket #${t.number} is ${t.status}; only todo tickets can be claimed`, {
+      from: t.status,
+      allowed: allowedNextStatuses(t.status as TicketStatus),
+    });
+  }
+  if ((t.assigneeAgentId && t.assigneeAgentId !== me.agentId) || (!t.assigneeAgentId && t.assigneeUserId)) {
+    throw new DomainError('CONFLICT', `ticket #${t.number} is assigned to someone else`, {
+      assignee: t.assigneeAgentId ?? t.assigneeUserId,
+    });
+  }
+  const missing = t.requiredCapabilities.filter((c) => !me.capabilities.includes(c));
+  if (missing.length) {
+    throw new DomainError('CONFLICT', `this agent lacks the capabilities the ticket requires: ${missing.join(', ')}`, { missingCapabilities: missing });
+  }
+  return { kind: 'retry' };
 }
 
 /** Renew every lease the agent holds (heartbeat, and any write of the holder). */

@@ -6,9 +6,10 @@ import type { Ctx } from '../context';
 import type { LiveBus } from '../events/live';
 import { planPage, toPage, totalFor, type PageQuery, type SortColumns } from '../shared/pagination';
 import { requireWorkspaceAccess } from '../workspaces/workspace-access';
-import { claimableBy } from './claim-ticket';
+import { statement } from '../shared/statement';
+import { claimableSql } from './claim-ticket';
 import { requireTicketAccess } from './ticket-access';
-import { toTicketDto, type TicketRow } from './ticket-dto';
+import { ticketFromSql, toTicketDto, type TicketRow } from './ticket-dto';
 import { AVAILABLE_WAIT_MAX_SECONDS, PRIORITY_RANK, type TicketPriority, type TicketStatus } from './tickets.rules';
 
 export const TICKET_SORT_FIELDS = ['createdAt', 'updatedAt', 'priority', 'number', 'status'] as const;
@@ -74,19 +75,25 @@ export async function getTicket(ctx: Ctx, ticketId: string) {
   return toTicketDto(ticket);
 }
 
+/** Every agent polls this, several times per ticket it finishes: a prepared statement (see claimableSql). */
+const POLL_AVAILABLE = statement<'workspaceId' | 'agentId' | 'capabilities' | 'limit'>(
+  'mc_poll_available',
+  `SELECT * FROM tickets t WHERE ${claimableSql('t')} ORDER BY t.priority, t.created_at, t.id LIMIT :limit::int`,
+);
+
 /**
  * GET /tickets/available — the To-do tickets this agent may claim, best first (priority, then age). Served by
  * the partial index `tickets_available_idx`.
  */
 export async function findAvailableTickets(ctx: Ctx, input: { limit: number }) {
   const me = requireAgent(ctx);
-  const rowsOut = await ctx.db
-    .select()
-    .from(tickets)
-    .where(claimableBy(me))
-    .orderBy(tickets.priority, tickets.createdAt, tickets.id)
-    .limit(input.limit);
-  return rowsOut.map(toTicketDto);
+  const found = await POLL_AVAILABLE.run(ctx.db, {
+    workspaceId: me.workspaceId,
+    agentId: me.agentId,
+    capabilities: JSON.stringify(me.capabilities),
+    limit: input.limit,
+  });
+  return found.map((r) => toTicketDto(ticketFromSql(r)));
 }
 
 /** Events after which a poll may find new work. */

@@ -38,6 +38,7 @@ export async function releaseTicket(ctx: Ctx, ticketId: string, input: { reason?
       target: { kind: 'ticket', id: row.id },
       summary: isHolder ? `released #${row.number}` : `force-released #${row.number} from its holder`,
       metadata: { previousHolder: a.ticket.claimedByAgentId, reason: input.reason ?? null, from: a.ticket.status, to: row.status },
+      status: row.status,
     });
     await emitEvent(tx, 'ticket.released', row.workspaceId, { ticket: { id: row.id, number: row.number, title: row.title, status: row.status }, previousHolder: a.ticket.claimedByAgentId, reason: isHolder ? 'released' : 'force_released' }, { ticketId: row.id, status: row.status });
     return toTicketDto(row);
@@ -77,6 +78,7 @@ export async function releaseExpiredLeases(ctx: Ctx, batch = 100): Promise<numbe
         target: { kind: 'ticket', id: t.id },
         summary: `lease on #${t.number} expired; back to To-do`,
         metadata: { previousHolder: t.claimedByAgentId, leaseExpiresAt: t.leaseExpiresAt?.toISOString() },
+        status: 'todo',
       });
       await emitEvent(tx, 'ticket.released', t.workspaceId, { ticket: { id: t.id, number: t.number, title: t.title, status: 'todo' }, previousHolder: t.claimedByAgentId, reason: 'lease_expired' }, { ticketId: t.id, status: 'todo' });
     }

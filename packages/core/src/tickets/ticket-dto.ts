@@ -1,7 +1,40 @@
-import type { tickets } from '@mc/db';
+import { driverDate, type tickets } from '@mc/db';
 import { priorityName, type TicketStatus } from './tickets.rules';
 
 export type TicketRow = typeof tickets.$inferSelect;
+
+/**
+ * A `tickets` row read by hand-written SQL (`SELECT *` / `RETURNING *`: snake_case, driver types) as Drizzle
+ * would have mapped it. Typed as the full row, so a new column is a compile error here until it is mapped.
+ */
+export function ticketFromSql(r: Record<string, any>): TicketRow {
+  const date = (v: unknown) => (v == null ? null : driverDate(v));
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    number: r.number,
+    title: r.title,
+    description: r.description,
+    status: r.status,
+    priority: r.priority,
+    labels: r.labels,
+    epicId: r.epic_id,
+    requiredCapabilities: r.required_capabilities,
+    wikiRefs: r.wiki_refs,
+    assigneeAgentId: r.assignee_agent_id,
+    assigneeUserId: r.assignee_user_id,
+    claimedByAgentId: r.claimed_by_agent_id,
+    claimedAt: date(r.claimed_at),
+    leaseExpiresAt: date(r.lease_expires_at),
+    closedReason: r.closed_reason,
+    createdByKind: r.created_by_kind,
+    createdById: r.created_by_id,
+    createdAt: driverDate(r.created_at),
+    updatedAt: driverDate(r.updated_at),
+    statusChangedAt: driverDate(r.status_changed_at),
+    version: r.version,
+  };
+}
 
 export function toTicketDto(t: TicketRow) {
   return {

@@ -1,17 +1,22 @@
 import { epics, tickets } from '@mc/db';
 import { and, eq, sql } from 'drizzle-orm';
-import { recordActivity } from '../activity/record-activity';
+import { actorOf, recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
 import { DomainError, staleVersion } from '../errors';
-import { emitEvent } from '../events/emit-event';
+import { emitEvent, ticketEventFields, ticketRefSql } from '../events/emit-event';
+import { liveJson, liveNotifySql } from '../events/live';
+import { statusChangeNotificationIds, statusChangeNotificationsSql } from '../notifications/notify';
+import { ID_PREFIX, newId } from '../shared/ids';
+import { statement } from '../shared/statement';
 import { assertCanWrite, isHeld, requireTicketAccess } from './ticket-access';
-import { toTicketDto, type TicketRow } from './ticket-dto';
+import { ticketFromSql, toTicketDto, type TicketRow } from './ticket-dto';
 import { recordPullRequestLinks } from './ticket-links';
 import {
   allowedNextStatuses,
   CLAIM_LEASE_MS,
   moverMay,
   PRIORITY_RANK,
+  TICKET_STATUSES,
   transitionAllowed,
   type TicketPriority,
   type TicketStatus,
@@ -31,19 +36,106 @@ export interface UpdateTicketInput {
   version?: number;
 }
 
+/** Statuses whose entry keeps the holder on record (as who did the work) and only ends the lease. */
+const KEEPS_HOLDER_ENDS_LEASE: Record<TicketStatus, boolean> = { todo: false, in_progress: false, pr_review: true, done: true, closed: true };
+
 /** What the claim and lease become when a ticket enters `to`. */
 function claimAfterMove(t: TicketRow, to: TicketStatus, now: Date): Partial<TicketRow> {
-  switch (to) {
-    case 'todo':
-      return { claimedByAgentId: null, claimedAt: null, leaseExpiresAt: null };
-    case 'in_progress':
-      return t.claimedByAgentId ? { leaseExpiresAt: new Date(now.getTime() + CLAIM_LEASE_MS) } : {};
-    case 'pr_review':
-    case 'done':
-    case 'closed':
-      // The holder stays on record as who did the work; only the lease ends.
-      return { leaseExpiresAt: null };
-  }
+  if (KEEPS_HOLDER_ENDS_LEASE[to]) return { leaseExpiresAt: null };
+  return to === 'todo'
+    ? { claimedByAgentId: null, claimedAt: null, leaseExpiresAt: null }
+    : t.claimedByAgentId
+      ? { leaseExpiresAt: new Date(now.getTime() + CLAIM_LEASE_MS) }
+      : {};
+}
+
+/**
+ * The one status an agent can move a ticket from to reach `to`, and as what (holder, assignee), read off the
+ * transition table; null when the fast path does not apply: the move changes the claim or the lease beyond ending
+ * it (todo, in_progress), or the table allows several starting statuses.
+ */
+function agentMoveFrom(to: TicketStatus): { from: TicketStatus; holderMay: boolean; assigneeMay: boolean } | null {
+  if (!KEEPS_HOLDER_ENDS_LEASE[to]) return null;
+  const froms = TICKET_STATUSES.filter((from) => from !== to && moverMay(from, to, ['holder', 'assignee']));
+  if (froms.length !== 1) return null;
+  return { from: froms[0], holderMay: moverMay(froms[0], to, ['holder']), assigneeMay: moverMay(froms[0], to, ['assignee']) };
+}
+const AGENT_MOVES = Object.fromEntries(TICKET_STATUSES.map((to) => [to, agentMoveFrom(to)])) as Record<TicketStatus, ReturnType<typeof agentMoveFrom>>;
+
+/**
+ * An agent's status move (the hot path of every agent: in_progress → pr_review → done) as one statement, because
+ * there the number of statements is the cost (bench/README.md). The UPDATE matches only when every rule of the
+ * general path below would let the move through: the ticket is in the agent's workspace and in the one status
+ * `AGENT_MOVES` allows, the agent is its holder or assignee as the transition table requires, the workspace is
+ * not archived and the version (when sent) is current. Only then, in the same statement: the activity entry, the
+ * outbox event, the status_change notifications (notify.ts) and the live announcement with their recipients.
+ * No row: `updateTicket` takes the general path, which finds the precise answer (404, 403, 409, a stale version).
+ */
+const AGENT_MOVE = statement<
+  | 'ticketId' | 'workspaceId' | 'agentId' | 'from' | 'to' | 'holderMay' | 'assigneeMay' | 'version' | 'closedReason' | 'now'
+  | 'activityId' | 'actorKind' | 'actorId' | 'actorName' | 'activityMetadata' | 'requestId' | 'eventId' | 'eventVersion' | 'eventData'
+  | 'notificationId1' | 'notificationId2' | 'notificationId3' | 'notificationId4' | 'live'
+>(
+  'mc_move_ticket',
+  `WITH m AS (
+    UPDATE tickets t SET status = :to::text, status_changed_at = :now::timestamptz, updated_at = :now::timestamptz, lease_expires_at = NULL,
+      closed_reason = CASE WHEN :to::text = 'closed' THEN :closedReason::text ELSE t.closed_reason END, version = t.version + 1
+    WHERE t.id = :ticketId AND t.workspace_id = :workspaceId AND t.status = :from::text
+      AND ((:holderMay::boolean AND t.claimed_by_agent_id = :agentId::text) OR (:assigneeMay::boolean AND t.assignee_agent_id = :agentId::text))
+      AND (:version::int IS NULL OR t.version = :version::int)
+      AND NOT EXISTS (SELECT 1 FROM workspaces w WHERE w.id = t.workspace_id AND w.archived_at IS NOT NULL)
+    RETURNING t.*),
+  act AS (
+    INSERT INTO activity (id, workspace_id, actor_kind, actor_id, actor_name, action, target_kind, target_id, summary, metadata, status, request_id, created_at)
+    SELECT :activityId::text, m.workspace_id, :actorKind::text, :actorId::text, :actorName::text, 'ticket.moved', 'ticket', m.id,
+      'moved #' || m.number || ' from ' || :from::text || ' to ' || :to::text, :activityMetadata::jsonb, m.status, :requestId::text, :now::timestamptz
+    FROM m),
+  ev AS (
+    INSERT INTO events (id, workspace_id, type, version, actor_kind, actor_id, actor_name, data, occurred_at)
+    SELECT :eventId::text, m.workspace_id, 'ticket.moved', :eventVersion::int, :actorKind::text, :actorId::text, :actorName::text,
+      jsonb_build_object('ticket', ${ticketRefSql('m')}) || :eventData::jsonb, :now::timestamptz
+    FROM m),
+  ntf AS (${statusChangeNotificationsSql('m')})
+  SELECT m.*, ${liveNotifySql(':live', `jsonb_build_object('recipients', (SELECT coalesce(jsonb_agg(n.recipient_kind || ':' || n.recipient_id), '[]'::jsonb) FROM ntf n))`)} AS published
+  FROM m`,
+);
+
+/** The fast path of `updateTicket` for an agent's pure status move; null when it does not apply or matched nothing. */
+async function tryAgentMove(ctx: Ctx, ticketId: string, input: UpdateTicketInput): Promise<TicketRow | null> {
+  const me = ctx.principal;
+  if (me.kind !== 'agent' || input.status === undefined) return null;
+  const { status: to, version, closedReason, ...rest } = input;
+  if (Object.values(rest).some((v) => v !== undefined)) return null;
+  const move = AGENT_MOVES[to];
+  if (!move) return null;
+  const now = ctx.clock.now();
+  const actor = actorOf(me);
+  const closed = to === 'closed' ? (closedReason ?? null) : null;
+  const event = ticketEventFields(ctx, 'ticket.moved', { from: move.from, to });
+  const [row] = await AGENT_MOVE.run(ctx.db, {
+    ticketId,
+    workspaceId: me.workspaceId,
+    agentId: me.agentId,
+    from: move.from,
+    to,
+    holderMay: move.holderMay,
+    assigneeMay: move.assigneeMay,
+    version: version ?? null,
+    closedReason: closed,
+    now: now.toISOString(),
+    activityId: newId(ID_PREFIX.activity, now.getTime()),
+    actorKind: actor.kind,
+    actorId: actor.id,
+    actorName: actor.name,
+    activityMetadata: JSON.stringify({ from: move.from, to, closedReason: closed }),
+    requestId: ctx.requestId,
+    eventId: event.id,
+    eventVersion: event.version,
+    eventData: event.restJson,
+    ...statusChangeNotificationIds(event.occurredAt),
+    live: liveJson(ctx, { type: 'ticket.moved', workspaceId: me.workspaceId, ticketId, status: to, eventId: event.id }),
+  });
+  return row ? ticketFromSql(row) : null;
 }
 
 /**
@@ -52,6 +144,8 @@ function claimAfterMove(t: TicketRow, to: TicketStatus, now: Date): Partial<Tick
  * (a claimed ticket moved by someone other than its holder, assignee or an admin) is 403.
  */
 export async function updateTicket(ctx: Ctx, ticketId: string, input: UpdateTicketInput) {
+  const moved = await tryAgentMove(ctx, ticketId, input);
+  if (moved) return toTicketDto(moved);
   return inTransaction(ctx, async (tx) => {
     const a = await requireTicketAccess(tx, ticketId, { lock: true });
     assertCanWrite(a);
@@ -123,6 +217,7 @@ export async function updateTicket(ctx: Ctx, ticketId: string, input: UpdateTick
         target: { kind: 'ticket', id: t.id },
         summary: `moved #${t.number} from ${from} to ${to}`,
         metadata: { from, to, closedReason: changes.closedReason ?? null },
+        status: row.status,
       });
     }
     if (edited.length) {

@@ -27,6 +27,11 @@ export const WEBHOOK_CLAIM_BATCH = 20;
 export const WEBHOOK_SEND_CONCURRENCY = 8;
 /** Outbox events turned into deliveries per dispatcher transaction. */
 export const WEBHOOK_DISPATCH_BATCH = 100;
+/**
+ * How long a kick (a new event) waits before the dispatcher runs: events written meanwhile go out in the same pass.
+ * Short against a receiver's expectations, long against a busy API's event rate (hundreds per second).
+ */
+export const WEBHOOK_KICK_DEBOUNCE_MS = 25;
 /** How often the runner looks for work when nothing wakes it. */
 export const WEBHOOK_POLL_INTERVAL_MS = 500;
 
