@@ -280,7 +280,7 @@ describe('status and word search', () => {
     expect(await list(`workspaceId=${S.id}&status=active&action=agent.rejected`)).toEqual([]);
   });
 
-  it('q: every word is a prefix, case-insensitive, in summary, actor or action', async () => {
+  it('q: every word required, the last one a prefix, case-insensitive, in summary, actor or action', async () => {
     // Registrations are the agents' own entries (actor name), the decisions name them in the summary.
     const narwhals = await list(`workspaceId=${S.id}&q=NARWH&sort=createdAt`);
     const [scout, coder] = [agents['narwhal-scout'].id, agents['narwhal-coder'].id];
@@ -292,9 +292,10 @@ describe('status and word search', () => {
     ]);
     expect(narwhals[0].actor.name).toBe('narwhal-scout');
     expect(narwhals[3].summary).toContain('narwhal-coder');
-    // All words must match (AND), in any order.
-    expect((await list(`workspaceId=${S.id}&q=${encodeURIComponent('rejec narwhal')}`)).map((e) => e.action)).toEqual(['agent.rejected']);
-    expect((await list(`workspaceId=${S.id}&q=${encodeURIComponent('narwhal reject duplicate scout')}`)).map((e) => e.action)).toEqual(['agent.rejected']);
+    // All words must match (AND), in any order; the last is still being typed (a prefix), the others are whole words.
+    expect((await list(`workspaceId=${S.id}&q=${encodeURIComponent('rejected narwh')}`)).map((e) => e.action)).toEqual(['agent.rejected']);
+    expect((await list(`workspaceId=${S.id}&q=${encodeURIComponent('narwhal rejected duplicate sco')}`)).map((e) => e.action)).toEqual(['agent.rejected']);
+    expect(await list(`workspaceId=${S.id}&q=${encodeURIComponent('rejec narwhal')}`)).toEqual([]);
     expect(await list(`workspaceId=${S.id}&q=${encodeURIComponent('quokka rejected')}`)).toEqual([]);
     // A word is matched from its start, not inside it.
     expect(await list(`workspaceId=${S.id}&q=arwhal`)).toEqual([]);

@@ -345,10 +345,11 @@ describe('GET /executions', () => {
     expect(issueFields(await h.call('GET', `/api/v1/executions?sort=tokensIn`, { key: t.viewer.key }))).toEqual(['sort']);
   });
 
-  it('q searches model, summary and decisions: every word, as a prefix; tsquery syntax is just text', async () => {
+  it('q searches model, summary and decisions: every word, the last as a prefix; tsquery syntax is just text', async () => {
     const q = async (text: string) => names((await list(t.member.key, `?workspaceId=${t.ws.id}&q=${encodeURIComponent(text)}`)).items);
     expect(await q('deploy')).toEqual(['docs', 'deploy']); // "deployment", "Deployed"
-    expect(await q('deploy staging')).toEqual(['deploy']);
+    expect(await q('deployed stag')).toEqual(['deploy']);
+    expect(await q('deploy staging')).toEqual([]); // "deploy" is not a whole word of it
     expect(await q('canary')).toEqual(['deploy']); // in a decision
     expect(await q('claude')).toEqual(['flaky']); // the model
     expect(await q('migrat')).toEqual(['running']);

@@ -20,8 +20,8 @@ const ZFindActivityQuery = listQuery(ACTIVITY_SORT_FIELDS, '-createdAt').extend(
   to: ZDate.optional().openapi({ description: 'Exclusive upper bound (ISO-8601)', type: 'string', format: 'date-time' }),
   q: z.string().max(200).optional().openapi({
     description:
-      'Words in the summary, actor name or action. Every word must match, each as the start of a word (`deplo` finds ' +
-      '`deployed`; case-insensitive); at most 8 words. Search syntax characters (`& | ! ( ) < > : * \' " \\`) only ' +
+      'Words in the summary, actor name or action, case-insensitive. Every word must match; the last one as the start ' +
+      'of a word (`flaky deplo` finds `deployed`), the others as whole words; at most 8 words. Search syntax characters (`& | ! ( ) < > : * \' " \\`) only ' +
       'separate words; a `q` with no letter or digit is ignored.',
     example: 'login flaky',
   }),

@@ -44,7 +44,7 @@ const ZFindExecutionsQuery = listQuery(EXECUTION_SORT_FIELDS, '-startedAt').exte
   model: ZModelName.optional().openapi({ description: 'Exact model name (case-insensitive)' }),
   from: ZDate.optional().openapi({ description: 'Started at or after (ISO-8601)', type: 'string', format: 'date-time' }),
   to: ZDate.optional().openapi({ description: 'Started before (ISO-8601)', type: 'string', format: 'date-time' }),
-  q: z.string().max(200).optional().openapi({ description: 'Words in the model, summary or decisions (every word must match, as a prefix)' }),
+  q: z.string().max(200).optional().openapi({ description: 'Words in the model, summary or decisions, case-insensitive: every word must match, the last one as the start of a word, the others whole' }),
 });
 
 const ZFindModelPricesQuery = z.object({

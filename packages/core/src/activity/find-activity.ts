@@ -2,14 +2,13 @@ import { activity, memberships } from '@mc/db';
 import { and, eq, gte, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import { DomainError } from '../errors';
+import { matchesSearch } from '../shared/full-text';
 import { planPage, toPage, type Page, type PageQuery, type SortColumns } from '../shared/pagination';
 import { requireUser } from '../auth/guards';
 import { requireWorkspaceAccess } from '../workspaces/workspace-access';
 
 export const ACTIVITY_SORT_FIELDS = ['createdAt'] as const;
 
-/** Words of `?q=` beyond this are ignored: each word is one more posting list to intersect. */
-export const ACTIVITY_SEARCH_MAX_WORDS = 8;
 
 export interface FindActivityInput extends PageQuery {
   workspaceId?: string;
@@ -61,21 +60,6 @@ export function toActivityDto(r: Row) {
 }
 
 /**
- * `?q=` as the text of a tsquery: each word a prefix (`deplo:*`), all words ANDed. The characters of the tsquery
- * syntax (`& | ! ( ) < > : * ' \` and `"`) separate words and never reach the parser as operators, and a word
- * without a letter or digit is dropped, so no input can change the query's shape or make it fail. The text is
- * passed as a bound parameter to `to_tsquery('simple', …)`, which splits a word like `role_changed` or
- * `bob@example.com` exactly as the indexed text was split. Null when nothing searchable is left.
- */
-export function toPrefixTsQuery(q: string): string | null {
-  const words = q
-    .split(/[\s&|!()<>:*'"\\]+/u)
-    .filter((w) => /[\p{L}\p{N}]/u.test(w))
-    .slice(0, ACTIVITY_SEARCH_MAX_WORDS);
-  return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
-}
-
-/**
  * The activity log as the caller may see it: entries of their workspaces; instance-level entries (no
  * workspace) and every workspace for an instance admin.
  *
@@ -102,8 +86,8 @@ export async function findActivity(ctx: Ctx, input: FindActivityInput): Promise<
   if (input.targetId) where.push(eq(activity.targetId, input.targetId));
   if (input.from) where.push(gte(activity.createdAt, input.from));
   if (input.to) where.push(lt(activity.createdAt, input.to));
-  const tsquery = input.q === undefined ? null : toPrefixTsQuery(input.q);
-  if (tsquery) where.push(sql`${activity.search} @@ to_tsquery('simple', ${tsquery})`);
+  const search = matchesSearch(activity.search, input.q);
+  if (search) where.push(search);
 
   const plan = planPage(input, sortColumns, idColumn);
   let rows: Row[];
@@ -119,7 +103,7 @@ export async function findActivity(ctx: Ctx, input: FindActivityInput): Promise<
       .orderBy(...plan.orderBy)
       .limit(plan.limit)
       .offset(plan.offset);
-  } else if (tsquery) {
+  } else if (search) {
     // Words across the caller's workspaces: one search (the GIN index intersects once), filtered by membership.
     const mine = ctx.db.select({ id: memberships.workspaceId }).from(memberships).where(eq(memberships.userId, me.userId));
     rows = await ctx.db

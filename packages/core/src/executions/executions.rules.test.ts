@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationBetween, isFinalStatus, mergeDecisions, reportIssues, executionSearchQuery, utcDay } from './executions.rules';
+import { durationBetween, isFinalStatus, mergeDecisions, reportIssues, utcDay } from './executions.rules';
 
 describe('lifecycle', () => {
   it('finishes with success, failed or blocked; running is a progress report', () => {
@@ -49,23 +49,5 @@ describe('mergeDecisions', () => {
     const merged = mergeDecisions([{ ...a, at: t0 }, { input: 'b', reasoning: '', output: '', at: t0 }], [a, { input: 'b2', reasoning: '', output: '' }, { input: 'c', reasoning: '', output: '' }], now);
     expect(merged.map((d) => d.at)).toEqual([t0, now.toISOString(), now.toISOString()]);
     expect(merged.map((d) => d.input)).toEqual(['a', 'b2', 'c']);
-  });
-});
-
-describe('executionSearchQuery', () => {
-  it('ANDs the words as prefixes, lower-cased', () => {
-    expect(executionSearchQuery('Deploy fail')).toBe('deploy:* & fail:*');
-    expect(executionSearchQuery('gpt-4o')).toBe('gpt:* & 4o:*');
-    expect(executionSearchQuery('Ünïcode wörds')).toBe('ünïcode:* & wörds:*');
-  });
-
-  it('never lets tsquery syntax through', () => {
-    expect(executionSearchQuery("a' | !b & (c) <-> d:* \\")).toBe('a:* & b:* & c:* & d:*');
-    expect(executionSearchQuery('!!! ()')).toBeNull();
-    expect(executionSearchQuery('')).toBeNull();
-  });
-
-  it('takes at most eight words', () => {
-    expect(executionSearchQuery('a b c d e f g h i j')!.split(' & ')).toHaveLength(8);
   });
 });

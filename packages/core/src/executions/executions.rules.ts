@@ -84,20 +84,3 @@ export function durationBetween(startedAt: Date, endedAt: Date): number {
 export function utcDay(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
-
-/** Most words of a search taken into the query (each is an index lookup). */
-export const SEARCH_WORDS_MAX = 8;
-
-/**
- * A search box as a `to_tsquery('simple', …)` text: the words (letters and digits; everything else separates
- * them), lower-cased, each as a prefix (`word:*`), all required (`&`). Only letters, digits and the operators
- * written here reach the query parser, so user input can never be tsquery syntax. Null when there is no word.
- */
-export function executionSearchQuery(q: string): string | null {
-  const words = q
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean)
-    .slice(0, SEARCH_WORDS_MAX);
-  return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
-}

@@ -7,7 +7,7 @@ import { DomainError, notFound } from '../errors';
 import { planPage, toPage, totalFor, type PageQuery, type SortColumns } from '../shared/pagination';
 import { requireWorkspaceAccess } from '../workspaces/workspace-access';
 import { executionColumns, toExecutionDto, type ExecutionRow } from './execution-dto';
-import { executionSearchQuery } from './executions.rules';
+import { matchesSearch } from '../shared/full-text';
 import { normalizeModel } from './pricing.rules';
 
 export const EXECUTION_SORT_FIELDS = ['startedAt', 'durationMs', 'costUsd'] as const;
@@ -69,11 +69,8 @@ export async function findExecutions(ctx: Ctx, input: FindExecutionsInput) {
   if (input.model) where.push(eq(executions.model, normalizeModel(input.model)));
   if (input.from) where.push(gte(executions.startedAt, input.from));
   if (input.to) where.push(lt(executions.startedAt, input.to));
-  if (input.q) {
-    // Bound as a parameter, and made of letters, digits and our own operators only (executionSearchQuery).
-    const query = executionSearchQuery(input.q);
-    if (query) where.push(sql`${executions.search} @@ to_tsquery('simple', ${query})`);
-  }
+  const search = matchesSearch(executions.search, input.q);
+  if (search) where.push(search);
   const plan = planPage(input, sortColumns, idColumn);
   const rows = await ctx.db
     .select(rowColumns)
