@@ -1,6 +1,7 @@
 // Paging, sorting and their edge cases, on the workspace list: parameter ranges, unknown sort fields, malformed
 // cursors, cursor walks under multi-field sorts with ties (each row exactly once), offset paging with total.
-import { ManualClock } from '@mc/core';
+import { ManualClock, toPage, totalFor } from '@mc/core';
+import { workspaces } from '@mc/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './harness';
 import { expectError, expectOk, issueFields } from './helpers';
@@ -210,5 +211,21 @@ describe('offset paging', () => {
     const r = await get('sort=slug&limit=4&offset=8');
     const next = await get(`sort=slug&limit=4&cursor=${r.body.meta.nextCursor}`);
     expect(next.body.data.map((w: any) => w.id)).toEqual(full.slice(12, 16));
+  });
+});
+
+describe('bounded totals', () => {
+  it('a count stops after the cap: total is the cap and totalCapped says there are more', async () => {
+    const { db } = h.ctxFor({ kind: 'system', name: 'test' });
+    const plan = { orderBy: [], where: undefined, limit: 10, offset: 0, mode: 'offset' as const };
+    expect(await totalFor(db, plan, workspaces, undefined, 5)).toEqual({ total: 5, capped: true });
+    const exact = await totalFor(db, plan, workspaces, undefined, 1_000_000);
+    expect(exact).toMatchObject({ capped: false });
+    expect(exact!.total).toBeGreaterThanOrEqual(COUNT);
+    expect(await totalFor(db, plan, workspaces, undefined, exact!.total)).toEqual({ total: exact!.total, capped: false });
+    expect(await totalFor(db, plan, workspaces, undefined, exact!.total - 1)).toEqual({ total: exact!.total - 1, capped: true });
+    expect(await totalFor(db, { ...plan, mode: 'cursor' }, workspaces, undefined, 5)).toBeUndefined();
+    const page = toPage([], { limit: 10, sort: 'name' }, plan, {}, { value: () => null }, (r) => r, { total: 5, capped: true });
+    expect(page.meta).toEqual({ limit: 10, offset: 0, nextCursor: null, total: 5, totalCapped: true });
   });
 });

@@ -16,6 +16,10 @@ export const ZListMeta = z
     offset: z.number().int().optional(),
     nextCursor: z.string().nullable().optional(),
     total: z.number().int().optional(),
+    totalCapped: z
+      .literal(true)
+      .optional()
+      .openapi({ description: 'Present when more items match than were counted: lists count at most 10,000 (then `total` is 10000)' }),
   })
   .openapi('ListMeta');
 

@@ -1,7 +1,7 @@
 // Paging for every list: offset paging (`?offset=`, with `total`) and keyset paging (`?cursor=`), both over
 // the same validated `?sort=`. The cursor is opaque to clients: base64url JSON of the sort and the last row's
 // sort values, so a page boundary never shifts when rows are inserted before it.
-import { and, asc, count, desc, eq, gt, lt, or, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, lt, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '@mc/db';
 import { DomainError } from '../errors';
@@ -20,7 +20,7 @@ export interface PageQuery {
 
 export interface Page<T> {
   items: T[];
-  meta: { limit: number; offset?: number; nextCursor: string | null; total?: number };
+  meta: { limit: number; offset?: number; nextCursor: string | null; total?: number; totalCapped?: true };
 }
 
 export function parseSort(sort: string): SortSpec[] {
@@ -113,7 +113,7 @@ export function toPage<Row, Item>(
   columns: SortColumns<Row>,
   id: { value: (row: Row) => unknown },
   map: (row: Row) => Item,
-  total?: number,
+  total?: number | TotalCount,
 ): Page<Item> {
   const hasMore = rows.length > q.limit;
   const pageRows = hasMore ? rows.slice(0, q.limit) : rows;
@@ -125,17 +125,38 @@ export function toPage<Row, Item>(
   }
   return {
     items: pageRows.map(map),
-    meta: plan.mode === 'offset' ? { limit: q.limit, offset: plan.offset, nextCursor, total } : { limit: q.limit, nextCursor },
+    meta: plan.mode === 'offset' ? { limit: q.limit, offset: plan.offset, nextCursor, ...totalMeta(total) } : { limit: q.limit, nextCursor },
   };
+}
+
+function totalMeta(total: number | TotalCount | undefined): { total?: number; totalCapped?: true } {
+  if (total === undefined) return {};
+  if (typeof total === 'number') return { total };
+  return total.capped ? { total: total.total, totalCapped: true } : { total: total.total };
 }
 
 function serialise(v: unknown): unknown {
   return v instanceof Date ? v.toISOString() : v;
 }
 
-/** `meta.total` for offset paging (one count over the same filter); cursor paging does without. */
-export async function totalFor(db: Db, plan: PagePlan, table: PgTable, where: SQL | undefined): Promise<number | undefined> {
+/** Lists count at most this many items: beyond it `meta.total` is this number and `meta.totalCapped` is true. */
+export const LIST_TOTAL_CAP = 10_000;
+
+export interface TotalCount {
+  total: number;
+  /** More items match than were counted (LIST_TOTAL_CAP). */
+  capped: boolean;
+}
+
+/**
+ * `meta.total` for offset paging: one count over the same filter, stopped after LIST_TOTAL_CAP + 1 rows so that a
+ * list of a million rows costs a bounded count, not a full one (bench/README.md, bench:activity). Cursor paging
+ * does without.
+ */
+export async function totalFor(db: Db, plan: PagePlan, table: PgTable, where: SQL | undefined, cap = LIST_TOTAL_CAP): Promise<TotalCount | undefined> {
   if (plan.mode !== 'offset') return undefined;
-  const [row] = await db.select({ n: count() }).from(table).where(where);
-  return Number(row?.n ?? 0);
+  const matching = db.select({ one: sql`1` }).from(table).where(where).limit(cap + 1).as('matching');
+  const [row] = await db.select({ n: count() }).from(matching);
+  const n = Number(row?.n ?? 0);
+  return n > cap ? { total: cap, capped: true } : { total: n, capped: false };
 }
