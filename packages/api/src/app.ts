@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { EVENT_CATALOG, ZDomainEvent } from '@mc/contracts';
 import { DomainError } from '@mc/core';
 import { randomUUID } from 'node:crypto';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ApiDeps } from './deps';
 import { errorBody, errorResponse, REQUEST_ID_RE, RouteBuilder, type Env } from './http';
@@ -30,16 +31,23 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     c.res.headers.set('X-Content-Type-Options', 'nosniff');
   });
 
-  const limitBody = bodyLimit({
-    maxSize: deps.limits.maxBodyBytes,
-    onError: (c) =>
-      c.json(
-        errorBody('PAYLOAD_TOO_LARGE', `request body is larger than ${deps.limits.maxBodyBytes} bytes`, (c as never as { get(k: string): string }).get('requestId')),
-        413,
-      ),
+  const tooLarge = (c: Context) =>
+    c.json(
+      errorBody('PAYLOAD_TOO_LARGE', `request body is larger than ${deps.limits.maxBodyBytes} bytes`, (c as never as { get(k: string): string }).get('requestId')),
+      413,
+    );
+  const limitBody = bodyLimit({ maxSize: deps.limits.maxBodyBytes, onError: tooLarge });
+  // Reads carry no body; skipping the check spares them the cost of materialising the request body stream. A write
+  // that declares its length (no chunked encoding; Node's parser holds the body to that length) is checked from the
+  // header alone, for the same reason: a bodyless PATCH such as a claim would otherwise pay for a full Request.
+  app.use('/api/*', async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && /^\d+$/.test(declared) && c.req.header('transfer-encoding') === undefined) {
+      return Number(declared) > deps.limits.maxBodyBytes ? tooLarge(c) : next();
+    }
+    return limitBody(c, next);
   });
-  // Reads carry no body; skipping the check spares them the cost of materialising the request body stream.
-  app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
 
   app.onError((err, c) => {
     if (err instanceof DomainError) return errorResponse(c, err.code, err.message, err.details);

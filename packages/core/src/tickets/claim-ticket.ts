@@ -34,7 +34,10 @@ const budgetBlockedSql = (workspaceId: string) =>
  * of statements is the cost (bench/README.md). The conditional UPDATE is the race: of many agents claiming the same
  * ticket exactly one matches the row. In the same statement and only for that row: the activity entry, the outbox
  * event and the live announcement. `ticket.claimed` notifies nobody (notify.ts), so there is no notification CTE.
- * A workspace whose monthly budget is blocked (hard stop) matches no row; `explainLostClaim` then says why.
+ * A workspace whose monthly budget is blocked (hard stop) matches no row.
+ * When no row matched, the second branch returns the ticket as the statement's snapshot saw it, with its holder's
+ * name and whether the budget blocks claims, so that a lost claim (most claims, when agents race for the best
+ * tickets) is explained without a second statement. `won` tells the branches apart; no row: no such ticket here.
  */
 const CLAIM = statement<
   | 'ticketId' | 'workspaceId' | 'agentId' | 'capabilities' | 'now' | 'leaseExpiresAt' | 'month' | 'activityId' | 'actorName'
@@ -57,15 +60,11 @@ const CLAIM = statement<
     SELECT :eventId::text, w.workspace_id, 'ticket.claimed', :eventVersion::int, 'agent', :agentId::text, :actorName::text,
       jsonb_build_object('ticket', ${ticketRefSql('w')}) || :eventData::jsonb, :now::timestamptz
     FROM won w)
-  SELECT w.*, ${liveNotifySql(':live')} AS published FROM won w`,
-);
-
-/** Why a claim matched no row: the ticket as it is now, its holder's name, and whether the budget blocks claims. */
-const EXPLAIN_LOST_CLAIM = statement<'ticketId' | 'workspaceId' | 'month'>(
-  'mc_claim_explain',
-  `SELECT t.*, a.name AS holder_name, ${budgetBlockedSql('t.workspace_id')} AS budget_blocked
+  SELECT w.*, true AS won, NULL::text AS holder_name, false AS budget_blocked, ${liveNotifySql(':live')}::text AS published FROM won w
+  UNION ALL
+  SELECT t.*, false, a.name, ${budgetBlockedSql('t.workspace_id')}, NULL
   FROM tickets t LEFT JOIN agents a ON a.id = t.claimed_by_agent_id
-  WHERE t.id = :ticketId AND t.workspace_id = :workspaceId`,
+  WHERE t.id = :ticketId AND t.workspace_id = :workspaceId AND NOT EXISTS (SELECT 1 FROM won)`,
 );
 
 /**
@@ -76,18 +75,19 @@ const EXPLAIN_LOST_CLAIM = statement<'ticketId' | 'workspaceId' | 'month'>(
  */
 export async function claimTicket(ctx: Ctx, ticketId: string) {
   const me = requireAgent(ctx);
-  // A lost race is explained by reading the ticket afterwards; if by then it looks claimable again (its holder
-  // released it in between), the claim is simply tried once more.
   for (let attempt = 0; ; attempt++) {
-    const won = await tryClaim(ctx, me, ticketId);
-    if (won) return toTicketDto(won);
-    const outcome = await explainLostClaim(ctx, me, ticketId);
-    if (outcome.kind === 'renewed') return toTicketDto(outcome.ticket);
+    const row = await runClaim(ctx, me, ticketId);
+    if (!row) throw notFound('ticket');
+    if (row.won) return toTicketDto(ticketFromSql(row));
+    const renewed = await explainLostClaim(ctx, me, row);
+    if (renewed) return toTicketDto(renewed);
+    // Nothing explains it: the claim lost a race that the statement's snapshot does not show yet (the winner
+    // committed while it waited for the row). Once more, with a fresh snapshot.
     if (attempt >= 1) throw new DomainError('CONFLICT', 'the ticket changed while it was being claimed; poll again');
   }
 }
 
-async function tryClaim(ctx: Ctx, me: AgentPrincipal, ticketId: string): Promise<TicketRow | null> {
+async function runClaim(ctx: Ctx, me: AgentPrincipal, ticketId: string): Promise<Record<string, any> | undefined> {
   const now = ctx.clock.now();
   const leaseExpiresAt = new Date(now.getTime() + CLAIM_LEASE_MS).toISOString();
   const event = ticketEventFields(ctx, 'ticket.claimed', { agentId: me.agentId, leaseExpiresAt });
@@ -108,19 +108,17 @@ async function tryClaim(ctx: Ctx, me: AgentPrincipal, ticketId: string): Promise
     eventData: event.restJson,
     live: liveJson(ctx, { type: 'ticket.claimed', workspaceId: me.workspaceId, ticketId, agentId: me.agentId, status: 'in_progress', eventId: event.id, recipients: [] }),
   });
-  return row ? ticketFromSql(row) : null;
+  return row;
 }
 
 /**
- * After a claim that matched no row, say precisely why (one read): not found → 404; already ours → the lease is
- * renewed; budget hard stop → 402; held by another agent → 409 naming it; not To-do → INVALID_TRANSITION; assigned
- * elsewhere or missing capabilities → 409. Returns `retry` when nothing explains it (it changed in between).
+ * A claim that matched no row, explained from the ticket as the claim statement saw it: already ours → the lease
+ * is renewed (the renewed ticket is returned); budget hard stop → 402; held by another agent → 409 naming it; not
+ * To-do → INVALID_TRANSITION; assigned elsewhere or missing capabilities → 409. Returns null when nothing explains
+ * it (it changed in between).
  */
-async function explainLostClaim(ctx: Ctx, me: AgentPrincipal, ticketId: string): Promise<{ kind: 'renewed'; ticket: TicketRow } | { kind: 'retry' }> {
+async function explainLostClaim(ctx: Ctx, me: AgentPrincipal, found: Record<string, any>): Promise<TicketRow | null> {
   const now = ctx.clock.now();
-  const month = budgetMonthOf(now);
-  const [found] = await EXPLAIN_LOST_CLAIM.run(ctx.db, { ticketId, workspaceId: me.workspaceId, month });
-  if (!found) throw notFound('ticket');
   const t = ticketFromSql(found);
   if (t.claimedByAgentId === me.agentId && t.status === 'in_progress') {
     const [renewed] = await ctx.db
@@ -128,15 +126,14 @@ async function explainLostClaim(ctx: Ctx, me: AgentPrincipal, ticketId: string):
       .set({ leaseExpiresAt: new Date(now.getTime() + CLAIM_LEASE_MS), updatedAt: now })
       .where(and(eq(tickets.id, t.id), eq(tickets.claimedByAgentId, me.agentId), eq(tickets.status, 'in_progress')))
       .returning();
-    if (renewed) return { kind: 'renewed', ticket: renewed };
-    return { kind: 'retry' };
+    return renewed ?? null;
   }
   if (found.budget_blocked) {
     throw new DomainError(
       'BUDGET_EXCEEDED',
       "The workspace's monthly budget is exhausted (hard stop); claims resume when the month rolls over or an admin raises the limit",
       // As the other doors of the hard stop (assertBudgetOpen) say it: the month as `2026-03`.
-      { month: monthLabel(month), resetsAt: nextMonthStart(now).toISOString() },
+      { month: monthLabel(budgetMonthOf(now)), resetsAt: nextMonthStart(now).toISOString() },
     );
   }
   if (t.claimedByAgentId) {
@@ -162,7 +159,7 @@ async function explainLostClaim(ctx: Ctx, me: AgentPrincipal, ticketId: string):
   if (missing.length) {
     throw new DomainError('CONFLICT', `this agent lacks the capabilities the ticket requires: ${missing.join(', ')}`, { missingCapabilities: missing });
   }
-  return { kind: 'retry' };
+  return null;
 }
 
 /** Renew every lease the agent holds (heartbeat, and any write of the holder). */
