@@ -15,6 +15,7 @@ import {
   WEBHOOK_MAX_ATTEMPTS,
   type DeliverOptions,
 } from '@mc/core';
+import { webhookAttempts } from '@mc/db';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeAgent, createTeam, registerPending, type Team } from './agents.fixtures';
@@ -304,6 +305,11 @@ describe('retention', () => {
     await pruneWebhookHistory(at(31), 30);
     const after = await deliveriesOf(hook.id);
     expect(after.map((d) => d.status)).toEqual(['pending']);
+    // Its attempt log went with it (ON DELETE CASCADE); the pending one keeps its attempts.
+    const pruned = before.find((d) => d.status === 'succeeded');
+    const attempts = await worker().db.select({ deliveryId: webhookAttempts.deliveryId }).from(webhookAttempts);
+    expect(attempts.filter((a) => a.deliveryId === pruned.id)).toEqual([]);
+    expect(attempts.filter((a) => a.deliveryId === after[0].id)).not.toEqual([]);
     expectError(await h.call('GET', `/api/v1/webhook-deliveries/${before.find((d) => d.status === 'succeeded').id}`, { key: team.owner.key }), 404, 'NOT_FOUND');
     expectOk(await h.call('DELETE', `/api/v1/webhooks/${hook.id}`, { key: team.owner.key }));
   });

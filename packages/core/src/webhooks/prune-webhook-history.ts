@@ -22,7 +22,13 @@ export async function pruneWebhookHistory(ctx: Pick<Ctx, 'db'> & { clock: Clock 
       .where(and(isNotNull(webhookDeliveries.completedAt), lt(webhookDeliveries.completedAt, cutoff)))
       .orderBy(webhookDeliveries.completedAt)
       .limit(PRUNE_BATCH);
-    const gone = await ctx.db.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, old)).returning({ id: webhookDeliveries.id });
+    const finishedBefore = and(isNotNull(webhookDeliveries.completedAt), lt(webhookDeliveries.completedAt, cutoff));
+    // The condition again on the DELETE: a redelivery asked between the pick and the delete (it clears
+    // completed_at) keeps its delivery.
+    const gone = await ctx.db
+      .delete(webhookDeliveries)
+      .where(and(inArray(webhookDeliveries.id, old), finishedBefore))
+      .returning({ id: webhookDeliveries.id });
     total += gone.length;
     if (gone.length < PRUNE_BATCH) break;
   }
