@@ -9,6 +9,7 @@ import { EXECUTION_STATUSES, EXECUTION_STATUS_LABEL, useAgentNames } from '@/src
 import { localDayToIso } from '@/src/ui/format';
 import { STATUSES, STATUS_LABEL } from '@/src/ui/tickets';
 import type { Activity } from '@/src/ui/types';
+import { AgentSelect, FilterActions } from '@/src/ui/filters';
 import { useCursorList } from '@/src/ui/use-cursor-list';
 import { useWorkspace } from '@/src/ui/workspace-context';
 
@@ -77,15 +78,7 @@ export default function ActivityPage() {
               <option key={a} value={a} />
             ))}
           </datalist>
-          <SelectField id="activity-agent" label="Agent" value={draft.agentId} onChange={(e) => setDraft({ ...draft, agentId: e.target.value })} error={fieldErr('agentId')}>
-            <option value="">Any agent</option>
-            {agents.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-                {a.status === 'deleted' ? ' (deleted)' : ''}
-              </option>
-            ))}
-          </SelectField>
+          <AgentSelect id="activity-agent" agents={agents} value={draft.agentId} onChange={(agentId) => setDraft({ ...draft, agentId })} error={fieldErr('agentId')} />
           <SelectField id="activity-status" label="Status" value={draft.status} onChange={(e) => setDraft({ ...draft, status: e.target.value })} error={fieldErr('status')}>
             <option value="">Any status</option>
             <optgroup label="Executions">
@@ -116,20 +109,14 @@ export default function ActivityPage() {
           </SelectField>
           <TextField id="activity-from" label="From" type="date" value={draft.from} max={draft.to || undefined} onChange={(e) => setDraft({ ...draft, from: e.target.value })} error={fieldErr('from')} />
           <TextField id="activity-to" label="To" type="date" value={draft.to} min={draft.from || undefined} onChange={(e) => setDraft({ ...draft, to: e.target.value })} error={fieldErr('to')} />
-          <div className="flex items-end gap-2 lg:col-span-2">
-            <Button type="submit">Apply filters</Button>
-            {(filtered || Object.values(draft).some(Boolean)) && (
-              <Button
-                variant="ghost"
-                onClick={() => {
-                  setDraft(NO_FILTERS);
-                  setApplied(NO_FILTERS);
-                }}
-              >
-                Clear
-              </Button>
-            )}
-          </div>
+          <FilterActions
+            className="lg:col-span-2"
+            dirty={filtered || Object.values(draft).some(Boolean)}
+            onClear={() => {
+              setDraft(NO_FILTERS);
+              setApplied(NO_FILTERS);
+            }}
+          />
         </form>
       </Card>
       <Card title="Activity" description="Everything that changed in this workspace, newest first.">

@@ -10,6 +10,7 @@ import { CostValue, EXECUTION_STATUSES, EXECUTION_STATUS_LABEL, ExecutionStatusB
 import { formatDuration, localDayToIso } from '@/src/ui/format';
 import { useVisibleInterval, useWorkspaceEvents } from '@/src/ui/live';
 import type { Execution } from '@/src/ui/types';
+import { AgentSelect, FilterActions } from '@/src/ui/filters';
 import { useCursorList } from '@/src/ui/use-cursor-list';
 import { useWorkspace } from '@/src/ui/workspace-context';
 
@@ -76,15 +77,7 @@ export default function ExecutionsPage() {
             onChange={(e) => setDraft({ ...draft, q: e.target.value })}
             error={fieldErr('q')}
           />
-          <SelectField id="executions-agent" label="Agent" value={draft.agentId} onChange={(e) => setDraft({ ...draft, agentId: e.target.value })} error={fieldErr('agentId')}>
-            <option value="">Any agent</option>
-            {agents.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-                {a.status === 'deleted' ? ' (deleted)' : ''}
-              </option>
-            ))}
-          </SelectField>
+          <AgentSelect id="executions-agent" agents={agents} value={draft.agentId} onChange={(agentId) => setDraft({ ...draft, agentId })} error={fieldErr('agentId')} />
           <SelectField id="executions-status" label="Status" value={draft.status} onChange={(e) => setDraft({ ...draft, status: e.target.value })} error={fieldErr('status')}>
             <option value="">Any status</option>
             {EXECUTION_STATUSES.map((s) => (
@@ -105,20 +98,14 @@ export default function ExecutionsPage() {
           />
           <TextField id="executions-from" label="Started from" type="date" value={draft.from} max={draft.to || undefined} onChange={(e) => setDraft({ ...draft, from: e.target.value })} error={fieldErr('from')} />
           <TextField id="executions-to" label="Started until" type="date" value={draft.to} min={draft.from || undefined} onChange={(e) => setDraft({ ...draft, to: e.target.value })} error={fieldErr('to')} />
-          <div className="flex items-end gap-2 lg:col-span-4">
-            <Button type="submit">Apply filters</Button>
-            {(filtered || Object.values(draft).some(Boolean)) && (
-              <Button
-                variant="ghost"
-                onClick={() => {
-                  setDraft(NO_FILTERS);
-                  setApplied(NO_FILTERS);
-                }}
-              >
-                Clear
-              </Button>
-            )}
-          </div>
+          <FilterActions
+            className="lg:col-span-4"
+            dirty={filtered || Object.values(draft).some(Boolean)}
+            onClear={() => {
+              setDraft(NO_FILTERS);
+              setApplied(NO_FILTERS);
+            }}
+          />
         </form>
       </Card>
 
