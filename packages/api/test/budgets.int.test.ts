@@ -168,6 +168,21 @@ describe('hard stop', () => {
     expect((await notes(team.owner.key, 'budget_exceeded'))[0].content).toContain('$0.01 of $0.01');
   });
 
+  it('a report that lowers the cost does not lift the hard stop: only an admin or a new month does', async () => {
+    const { team, agent } = await setup({ monthlyTokenLimit: null, monthlyCostLimitUsd: 1, hardStop: true });
+    const e = await started(agent, { model: 'gpt-4o' });
+    // 500,000 in of gpt-4o = $1.25: past the $1 limit.
+    expect(await reported(agent, e.id, { tokensIn: 500_000 })).toMatchObject({ costUsd: 1.25, continue: false });
+    // A reported cost may be lower than the computed one; it lowers the usage, not the block.
+    expect(await reported(agent, e.id, { costUsd: 0 })).toMatchObject({ costUsd: 0, costSource: 'reported', continue: false });
+    expect(await budgetOf(team)).toMatchObject({ used: { costUsd: 0 }, blocked: true });
+    expectError(await start(agent), 402, 'BUDGET_EXCEEDED');
+    // An admin's budget change recomputes it: now under the limit, the block lifts.
+    expectOk(await h.call('PUT', `/api/v1/workspaces/${team.ws.id}/budget`, { key: team.admin.key, body: { monthlyTokenLimit: null, monthlyCostLimitUsd: 1, hardStop: true } }));
+    expect(await budgetOf(team)).toMatchObject({ blocked: false });
+    expect(await started(agent)).toMatchObject({ continue: true });
+  });
+
   it('a new month is a new budget: no block, usage from zero; the old month stays on record', async () => {
     const { team, agent } = await setup({ monthlyTokenLimit: 100, hardStop: true });
     const e = await started(agent);

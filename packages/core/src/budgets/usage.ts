@@ -1,6 +1,10 @@
 // A workspace's usage of the current UTC month (`workspace_usage`, one row per workspace and month) and the budget
 // state kept on it: threshold marks (each announced once per month) and `blocked` (hard stop in force).
 //
+// `blocked` is a latch: usage reports may set it, never clear it (a report may lower the usage — a reported cost
+// below the computed one — and an agent must not lift its own hard stop that way). It clears only when an admin
+// changes the budget (resettleBudget recomputes it) or when the month rolls over (a new row starts unblocked).
+//
 // Concurrency: every change of usage is one `INSERT … ON CONFLICT DO UPDATE … RETURNING` that adds a delta, so
 // concurrent reporters serialize on the month's row and each sees the total including its own delta; the row stays
 // locked until the reporter's transaction commits, so the marks and `blocked` it writes are decided on the latest
@@ -68,7 +72,8 @@ async function addToMonth(ctx: Ctx, workspaceId: string, month: string, tokens: 
  * Decide the marks and `blocked` of a locked month row against the workspace's current limits, write what changed,
  * and announce each threshold reached for the first time this month (event → admins notified, activity entry).
  * With `clearStale` (an admin changed the limits) marks that no longer hold are cleared, so that the next crossing
- * of the new limit is announced again.
+ * of the new limit is announced again, and `blocked` is recomputed both ways; without it (a usage charge) `blocked`
+ * may only be set.
  */
 async function settle(ctx: Ctx, workspaceId: string, usage: UsageRow, opts: { clearStale: boolean }): Promise<BudgetOutcome> {
   const [w] = await ctx.db
@@ -95,7 +100,8 @@ async function settle(ctx: Ctx, workspaceId: string, usage: UsageRow, opts: { cl
     if (reached.setExceeded) changes[exceededKey] = now;
     if (reached.announce) announce.push({ limit, threshold: reached.announce });
   }
-  if (standing.blocked !== usage.blocked) changes.blocked = standing.blocked;
+  const blocked = opts.clearStale ? standing.blocked : usage.blocked || standing.blocked;
+  if (blocked !== usage.blocked) changes.blocked = blocked;
   let row = usage;
   if (Object.keys(changes).length) {
     [row] = await ctx.db
@@ -113,11 +119,11 @@ async function settle(ctx: Ctx, workspaceId: string, usage: UsageRow, opts: { cl
       workspaceId,
       action: 'budget.threshold_reached',
       target: { kind: 'workspace', id: workspaceId },
-      summary: `${threshold === 100 ? 'exhausted' : 'used 80% of'} the ${month} ${limit === 'tokens' ? 'token' : 'cost'} budget (${what})${standing.blocked ? '; hard stop in force' : ''}`,
-      metadata: { limit, threshold, used, limitValue, month, hardStop: limits.hardStop, blocked: standing.blocked },
+      summary: `${threshold === 100 ? 'exhausted' : 'used 80% of'} the ${month} ${limit === 'tokens' ? 'token' : 'cost'} budget (${what})${blocked ? '; hard stop in force' : ''}`,
+      metadata: { limit, threshold, used, limitValue, month, hardStop: limits.hardStop, blocked },
       status: threshold === 100 ? 'exceeded' : 'warning',
     });
-    await emitEvent(ctx, 'budget.threshold_reached', workspaceId, { limit, threshold, used, limitValue, month, hardStop: limits.hardStop, blocked: standing.blocked });
+    await emitEvent(ctx, 'budget.threshold_reached', workspaceId, { limit, threshold, used, limitValue, month, hardStop: limits.hardStop, blocked });
   }
   return { month: usage.month, usage: row, standing, blocked: row.blocked };
 }
@@ -170,7 +176,8 @@ export async function readBudget(ctx: Ctx, workspaceId: string) {
 export async function assertBudgetOpen(ctx: Ctx, workspaceId: string): Promise<void> {
   const b = await readBudget(ctx, workspaceId);
   if (!b || !b.blocked) return;
-  const limit: BudgetLimitKind = b.standing.blockedBy ?? 'tokens';
+  // A block latched by usage that has since been lowered: name the limit that was exceeded.
+  const limit: BudgetLimitKind = b.standing.blockedBy ?? (b.usage?.costExceededAt && !b.usage.tokenExceededAt ? 'cost' : 'tokens');
   const used = limit === 'tokens' ? (b.usage?.tokens ?? 0) : microsToNumber(usageOf(b.usage).costMicros);
   const limitValue = limit === 'tokens' ? b.limits.tokenLimit : b.limits.costLimitMicros === null ? null : microsToNumber(b.limits.costLimitMicros);
   throw new DomainError(
