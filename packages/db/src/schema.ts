@@ -592,6 +592,12 @@ export const executions = pgTable(
     /** Set when a usage report was answered `continue: false` (budget exhausted). */
     stopRequestedAt: ts('stop_requested_at'),
     lastReportAt: ts('last_report_at'),
+    /**
+     * The UTC month (first day) of the first non-zero usage charge of this run (null before it). A later report that
+     * lowers the cost is credited to the month being charged only while that is still this month; after a rollover
+     * the charges belong to an earlier month and the credit is dropped (usage never goes negative).
+     */
+    firstChargedMonth: date('first_charged_month', { mode: 'string' }),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     version: integer('version').notNull().default(1),
     search: tsvector('search').generatedAlwaysAs(
