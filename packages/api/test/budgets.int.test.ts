@@ -2,7 +2,7 @@
 // 80% and 100% announced once per month to the workspace's admins, the hard stop (402 on new work, continue:false to
 // running work), lifting it by raising the limit (audited), month rollover, the cost limit, and concurrent reporters
 // near the limit (the usage row is the exact sum; once blocked every later answer says stop).
-import { assertBudgetOpen, DomainError, ManualClock } from '@mc/core';
+import { assertBudgetOpen, chargeUsage, DomainError, ManualClock } from '@mc/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeAgent, createTeam, type Team } from './agents.fixtures';
 import { createHarness, type Harness } from './harness';
@@ -203,6 +203,40 @@ describe('hard stop', () => {
       ['2026-03-01', 100, true],
       ['2026-04-01', 99, false],
     ]);
+    clock.set(new Date('2026-03-10T12:00:00.000Z'));
+  });
+  it('a cost lowered after the month rolled over is not credited to the new month: usage never goes below zero', async () => {
+    const { team, agent } = await setup({ monthlyTokenLimit: null, monthlyCostLimitUsd: 10, hardStop: true });
+    clock.set(new Date('2026-03-20T12:00:00.000Z'));
+    // Charged in March: 1,000,000 in of gpt-4o = $2.50.
+    const march = await started(agent, { model: 'gpt-4o' });
+    await reported(agent, march.id, { tokensIn: 1_000_000 });
+    // Started in March but first charged in April: its charges are all April's.
+    const late = await started(agent, { model: 'gpt-4o' });
+
+    clock.set(new Date('2026-04-02T00:00:00.000Z'));
+    // The March run lowers its cost in April: March's usage keeps it, April's is not credited (was: -$2.50).
+    expect(await reported(agent, march.id, { costUsd: 0.5 })).toMatchObject({ costUsd: 0.5, continue: true });
+    expect(await budgetOf(team)).toMatchObject({ month: '2026-04', used: { tokens: 0, costUsd: 0 }, percent: { cost: 0 } });
+    // A run charged and lowered within April is credited as before.
+    const april = await started(agent, { model: 'gpt-4o' });
+    await reported(agent, april.id, { tokensIn: 2_000_000 }); // $5
+    await reported(agent, april.id, { costUsd: 1 });
+    await reported(agent, late.id, { tokensIn: 400_000 }); // $1
+    await reported(agent, late.id, { costUsd: 0.25 });
+    expect(await budgetOf(team)).toMatchObject({ used: { tokens: 2_400_000, costUsd: 1.25 } });
+    const rows = await usageRows(team.ws.id);
+    expect(rows.map((r) => [r.month, r.tokens, r.costUsd]).sort()).toEqual([
+      ['2026-03-01', 1_000_000, '2.500000'],
+      ['2026-04-01', 2_400_000, '1.250000'],
+    ]);
+    // The April headroom is real: $8.75 more stops, not $11.25.
+    await reported(agent, april.id, { costUsd: 9.75 });
+    expect(await budgetOf(team)).toMatchObject({ used: { costUsd: 10 }, blocked: true });
+    // And the month row itself never goes below zero, whatever delta it is given.
+    const ctx = h.ctxFor({ kind: 'system', name: 'test' });
+    expect((await chargeUsage(ctx, team.ws.id, '2026-04-01', { tokens: -5_000_000, costMicros: -50_000_000n })).usage).toMatchObject({ tokens: 0, costUsd: '0.000000' });
+    expect((await chargeUsage(ctx, team.ws.id, '2026-05-01', { tokens: -1, costMicros: -1n })).usage).toMatchObject({ tokens: 0, costUsd: '0.000000' });
     clock.set(new Date('2026-03-10T12:00:00.000Z'));
   });
 });

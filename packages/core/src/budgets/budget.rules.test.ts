@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { budgetStanding, costLimitMicros, marksToClear, monthLabel, newlyReached, nextMonthStart, budgetMonthOf } from './budget.rules';
+import { budgetStanding, costLimitMicros, marksToClear, monthLabel, newlyReached, nextMonthStart, budgetMonthOf, usageDelta } from './budget.rules';
 
 describe('months', () => {
   it('is the UTC month, whatever the local time', () => {
@@ -74,5 +74,21 @@ describe('costLimitMicros', () => {
     expect(costLimitMicros('12.5000')).toBe(12_500_000n);
     expect(costLimitMicros('0')).toBe(0n);
     expect(costLimitMicros(null)).toBeNull();
+  });
+});
+
+describe('usageDelta', () => {
+  const prev = { tokens: 100, costMicros: 5_000_000n };
+  const lower = { tokens: 150, costMicros: 1_000_000n };
+  const startedMarch = new Date('2026-03-31T23:00:00Z');
+  it('charges increases in full, to whatever month', () => {
+    expect(usageDelta(prev, { tokens: 120, costMicros: 6_000_000n }, { firstChargedMonth: '2026-03-01', startedAt: startedMarch }, '2026-04-01')).toEqual({ tokens: 20, costMicros: 1_000_000n });
+  });
+  it('credits a decrease only to the month of every earlier charge', () => {
+    expect(usageDelta(prev, lower, { firstChargedMonth: '2026-04-01', startedAt: startedMarch }, '2026-04-01')).toEqual({ tokens: 50, costMicros: -4_000_000n });
+    expect(usageDelta(prev, lower, { firstChargedMonth: '2026-03-01', startedAt: startedMarch }, '2026-04-01')).toEqual({ tokens: 50, costMicros: 0n });
+    // Runs charged before the first charge month was recorded: the month they started decides.
+    expect(usageDelta(prev, lower, { firstChargedMonth: null, startedAt: startedMarch }, '2026-04-01')).toEqual({ tokens: 50, costMicros: 0n });
+    expect(usageDelta(prev, lower, { firstChargedMonth: null, startedAt: startedMarch }, '2026-03-01')).toEqual({ tokens: 50, costMicros: -4_000_000n });
   });
 });

@@ -23,6 +23,29 @@ export function nextMonthStart(at: Date): Date {
   return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
 }
 
+/**
+ * The usage delta a report charges to `month`, from the run's previous and new cumulative figures. An increase is
+ * charged in full. A decrease (a reported cost below the computed one) is credited only when every earlier charge
+ * of the run went to `month` — its first charge (`firstChargedMonth`; for runs charged before that was recorded,
+ * the month it started) is in `month`, and time only moves forward — otherwise the charges belong to an earlier
+ * month, whose record stays, and crediting this one would open headroom that was never used (or drive it below
+ * zero): the decrease is dropped.
+ */
+export function usageDelta(
+  previous: BudgetUsage,
+  next: BudgetUsage,
+  run: { firstChargedMonth: string | null; startedAt: Date },
+  month: string,
+): BudgetUsage {
+  const creditable = (run.firstChargedMonth ?? budgetMonthOf(run.startedAt)) === month;
+  const tokens = next.tokens - previous.tokens;
+  const costMicros = next.costMicros - previous.costMicros;
+  return {
+    tokens: tokens < 0 && !creditable ? 0 : tokens,
+    costMicros: costMicros < 0n && !creditable ? 0n : costMicros,
+  };
+}
+
 export interface BudgetLimits {
   /** Tokens per month; null = no limit. */
   tokenLimit: number | null;

@@ -50,17 +50,20 @@ const limitsOf = (w: LimitsRow): BudgetLimits => ({
 
 const usageOf = (u: Pick<UsageRow, 'tokens' | 'costUsd'> | null) => ({ tokens: u?.tokens ?? 0, costMicros: u ? usdToMicros(u.costUsd) : 0n });
 
-/** Add a delta to the month's row (creating it), locking it until the transaction ends; returns the new row. */
+/**
+ * Add a delta to the month's row (creating it), locking it until the transaction ends; returns the new row. The
+ * totals never go below zero, whatever the delta (callers credit only what the month received: usageDelta).
+ */
 async function addToMonth(ctx: Ctx, workspaceId: string, month: string, tokens: number, costMicros: bigint): Promise<UsageRow> {
   const now = ctx.clock.now();
   const [row] = await ctx.db
     .insert(workspaceUsage)
-    .values({ workspaceId, month, tokens, costUsd: microsToUsd(costMicros), updatedAt: now })
+    .values({ workspaceId, month, tokens: Math.max(0, tokens), costUsd: microsToUsd(costMicros < 0n ? 0n : costMicros), updatedAt: now })
     .onConflictDoUpdate({
       target: [workspaceUsage.workspaceId, workspaceUsage.month],
       set: {
-        tokens: sql`${workspaceUsage.tokens} + excluded.tokens`,
-        costUsd: sql`${workspaceUsage.costUsd} + excluded.cost_usd`,
+        tokens: sql`GREATEST(0, ${workspaceUsage.tokens} + ${tokens}::bigint)`,
+        costUsd: sql`GREATEST(0, ${workspaceUsage.costUsd} + ${microsToUsd(costMicros)}::numeric)`,
         updatedAt: now,
       },
     })
@@ -129,11 +132,12 @@ async function settle(ctx: Ctx, workspaceId: string, usage: UsageRow, opts: { cl
 }
 
 /**
- * Charge a usage delta (tokens, micro-dollars) to the workspace's current month, in the caller's transaction, and
- * settle the budget state. `blocked` in the outcome is what the reporter is told (`continue: !blocked`).
+ * Charge a usage delta (tokens, micro-dollars) to the workspace's month `month` (the current one: the caller took
+ * it from the same clock, to decide the delta with usageDelta), in the caller's transaction, and settle the budget
+ * state. `blocked` in the outcome is what the reporter is told (`continue: !blocked`).
  */
-export async function chargeUsage(ctx: Ctx, workspaceId: string, delta: { tokens: number; costMicros: bigint }): Promise<BudgetOutcome> {
-  const usage = await addToMonth(ctx, workspaceId, budgetMonthOf(ctx.clock.now()), delta.tokens, delta.costMicros);
+export async function chargeUsage(ctx: Ctx, workspaceId: string, month: string, delta: { tokens: number; costMicros: bigint }): Promise<BudgetOutcome> {
+  const usage = await addToMonth(ctx, workspaceId, month, delta.tokens, delta.costMicros);
   return settle(ctx, workspaceId, usage, { clearStale: false });
 }
 

@@ -28,6 +28,7 @@ export const executionColumns = {
   summary: executions.summary,
   stopRequestedAt: executions.stopRequestedAt,
   lastReportAt: executions.lastReportAt,
+  firstChargedMonth: executions.firstChargedMonth,
   updatedAt: executions.updatedAt,
   version: executions.version,
 };

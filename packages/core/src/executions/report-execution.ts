@@ -1,6 +1,7 @@
 import { executions, executionStatsDaily, modelPrices } from '@mc/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
+import { budgetMonthOf, usageDelta } from '../budgets/budget.rules';
 import { chargeUsage } from '../budgets/usage';
 import { inTransaction, type Ctx } from '../context';
 import { conflict, forbidden, notFound, validation } from '../errors';
@@ -82,10 +83,15 @@ export async function reportExecution(ctx: Ctx, executionId: string, input: Repo
     const cost = await nextCost(tx, e, found.price, { tokensIn, tokensOut, model: nextModel, reportedMicros });
     const nextCostMicros = cost.costUsd === null ? 0n : usdToMicros(cost.costUsd);
 
-    const budget = await chargeUsage(tx, e.workspaceId, {
-      tokens: tokensIn + tokensOut - (e.tokensIn + e.tokensOut),
-      costMicros: nextCostMicros - (storedCost ?? 0n),
-    });
+    const month = budgetMonthOf(now);
+    const delta = usageDelta(
+      { tokens: e.tokensIn + e.tokensOut, costMicros: storedCost ?? 0n },
+      { tokens: tokensIn + tokensOut, costMicros: nextCostMicros },
+      e,
+      month,
+    );
+    const budget = await chargeUsage(tx, e.workspaceId, month, delta);
+    const charged = delta.tokens !== 0 || delta.costMicros !== 0n;
     const keepGoing = !budget.blocked;
 
     const finishing = isFinalStatus(input.status);
@@ -103,6 +109,7 @@ export async function reportExecution(ctx: Ctx, executionId: string, input: Repo
         ...(finishing ? { status: input.status, endedAt, durationMs: durationBetween(e.startedAt, now) } : {}),
         stopRequestedAt: keepGoing ? e.stopRequestedAt : (e.stopRequestedAt ?? now),
         lastReportAt: now,
+        firstChargedMonth: e.firstChargedMonth ?? (charged ? month : null),
         updatedAt: now,
         version: sql`${executions.version} + 1`,
       })
