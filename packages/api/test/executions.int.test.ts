@@ -194,6 +194,22 @@ describe('cost', () => {
     expect(await reported(a, none.id, { tokensIn: 1_000_000, model: 'claude-sonnet-4-20250514' })).toMatchObject({ costUsd: 3, costSource: 'computed', priceId: 'prc_seed_claude_sonnet_4' });
   });
 
+  it('a computed cost above the $1,000,000 an execution may cost is 400 naming the tokens (was a numeric overflow, 500)', async () => {
+    const model = uniq('pricey').toLowerCase();
+    expectOk(await h.call('POST', '/api/v1/model-prices', { key: h.admin.key, body: { model, inputUsdPerMTok: 1_000_000, outputUsdPerMTok: 1_000_000 } }), 201);
+    const e = await started(a, { model });
+    const huge = await report(a.key, e.id, { tokensIn: 1_000_000_000_000 });
+    expectError(huge, 400, 'VALIDATION_ERROR');
+    expect(issueFields(huge)).toEqual(['tokensIn', 'tokensOut']);
+    expect(huge.body.error.message).toContain('1000000');
+    expect(issueFields(await report(a.key, e.id, { tokensIn: 600_000, tokensOut: 400_001 }))).toEqual(['tokensIn', 'tokensOut']);
+    // Exactly the bound is fine, and nothing of the refused reports was kept.
+    expect(await reported(a, e.id, { tokensIn: 600_000, tokensOut: 400_000 })).toMatchObject({ costUsd: 1_000_000, costSource: 'computed' });
+    // A reported cost is bounded by the body schema; it wins over the computed one, which is then not checked.
+    expect(issueFields(await report(a.key, e.id, { costUsd: 1_000_001 }))).toEqual(['costUsd']);
+    expect(await reported(a, e.id, { tokensIn: 5_000_000, costUsd: 1_000_000 })).toMatchObject({ costUsd: 1_000_000, costSource: 'reported' });
+  });
+
   it('price versions: a new price changes only executions started after it takes effect', async () => {
     const model = uniq('acme-model').toLowerCase();
     const create = (body: Record<string, unknown>, key = h.admin.key) => h.call('POST', '/api/v1/model-prices', { key, body: { model, ...body } });

@@ -14,7 +14,7 @@ export const EXECUTION_LIMITS = {
   tokensMax: 1_000_000_000_000,
   /** API calls of one execution (an int4 column). */
   apiCallsMax: 2_000_000_000,
-  /** USD of one execution. */
+  /** USD of one execution, reported or computed (a report whose tokens would cost more at the model's price is 400). */
   costUsdMax: 1_000_000,
   decisionsMax: 200,
   decisionFieldMax: 4000,

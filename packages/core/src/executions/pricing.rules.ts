@@ -1,10 +1,24 @@
 // Money and model prices, as pure functions. Money is held as integer micro-dollars (BigInt): the database stores
 // USD as numeric(18,6), and summing JavaScript floats would drift away from what the database sums.
+import { EXECUTION_LIMITS } from '@mc/contracts';
 
 /** 1 USD in micro-dollars. */
 export const MICROS_PER_USD = 1_000_000n;
 /** Prices are per million tokens. */
 const TOKENS_PER_MTOK = 1_000_000n;
+
+/**
+ * The most one execution may cost, in micro-dollars (EXECUTION_LIMITS.costUsdMax: $1,000,000), reported or computed.
+ * Prices go up to $1,000,000 per million tokens and tokens up to 1e12, so a computed cost could otherwise reach
+ * $2e12 and overflow numeric(18,6) (< $1e12); a report whose computed cost is above it is refused (400).
+ *
+ * It also bounds the sums: `workspace_usage.cost_usd` (a workspace's month) and `execution_stats_daily.cost_usd`
+ * (a workspace, agent, model and day) are numeric(18,6), at most ~$1e12, so overflowing one takes more than a
+ * million executions at the maximum cost in one month (one day for the rollup) — far past any real use, and past
+ * any cost limit (numeric(14,4), < $1e10), which under hard stop blocks new work long before. Tokens are bigint
+ * sums of at most 2e12 per execution: 4.6 million maximal runs per row.
+ */
+export const EXECUTION_COST_MAX_MICROS = BigInt(EXECUTION_LIMITS.costUsdMax) * MICROS_PER_USD;
 
 /**
  * A decimal string (`"2.5"`, `"0.150000"`, `"-1.25"`, as PostgreSQL prints numeric) to micro-dollars. More than six

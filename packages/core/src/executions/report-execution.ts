@@ -9,7 +9,7 @@ import { emitEvent } from '../events/emit-event';
 import { executionColumns, toExecutionDto, type ExecutionRow, type StoredDecision } from './execution-dto';
 import { durationBetween, isFinalStatus, mergeDecisions, reportIssues, utcDay } from './executions.rules';
 import { findPriceFor } from './model-prices';
-import { costMicros, microsToNumber, microsToUsd, normalizeModel, usdNumberToMicros, usdToMicros } from './pricing.rules';
+import { costMicros, EXECUTION_COST_MAX_MICROS, microsToNumber, microsToUsd, normalizeModel, usdNumberToMicros, usdToMicros } from './pricing.rules';
 import { requireReportingAgent } from './start-execution';
 
 export interface ReportExecutionInput {
@@ -82,6 +82,17 @@ export async function reportExecution(ctx: Ctx, executionId: string, input: Repo
     const nextModel = model ?? e.model;
     const cost = await nextCost(tx, e, found.price, { tokensIn, tokensOut, model: nextModel, reportedMicros });
     const nextCostMicros = cost.costUsd === null ? 0n : usdToMicros(cost.costUsd);
+    if (cost.costSource === 'computed' && nextCostMicros > EXECUTION_COST_MAX_MICROS) {
+      const max = microsToNumber(EXECUTION_COST_MAX_MICROS);
+      const message = `at the price of ${nextModel}, ${tokensIn} input + ${tokensOut} output tokens would cost $${microsToNumber(nextCostMicros)}, above the ${max} USD one execution may cost: report the cumulative totals (not a multiple of them), or costUsd when you know the cost`;
+      throw validation(
+        [
+          { field: 'tokensIn', in: 'body', message, code: 'cost_too_high' },
+          { field: 'tokensOut', in: 'body', message, code: 'cost_too_high' },
+        ],
+        `invalid body: ${message}`,
+      );
+    }
 
     const month = budgetMonthOf(now);
     const delta = usageDelta(
