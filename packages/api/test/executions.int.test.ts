@@ -361,6 +361,24 @@ describe('GET /executions', () => {
     expect(issueFields(await h.call('GET', `/api/v1/executions?sort=tokensIn`, { key: t.viewer.key }))).toEqual(['sort']);
   });
 
+  it('dates outside the years 1970..9999 (UTC) are 400 naming the field, not a database error (executions, activity, prices, API keys)', async () => {
+    const bad = ['0000-01-01T00:00:00Z', '9999-12-31T23:59:59-14:00', '1969-12-31T23:59:59Z', '2023-02-30T00:00:00Z', 'tomorrow'];
+    for (const d of bad) {
+      const v = encodeURIComponent(d);
+      expect(issueFields(await h.call('GET', `/api/v1/executions?from=${v}`, { key: t.viewer.key })), d).toEqual(['from']);
+      expect(issueFields(await h.call('GET', `/api/v1/executions?to=${v}`, { key: t.viewer.key })), d).toEqual(['to']);
+      expect(issueFields(await h.call('GET', `/api/v1/activity?from=${v}`, { key: t.viewer.key })), d).toEqual(['from']);
+      expect(issueFields(await h.call('GET', `/api/v1/activity?to=${v}`, { key: t.viewer.key })), d).toEqual(['to']);
+      const price = await h.call('POST', '/api/v1/model-prices', { key: h.admin.key, body: { model: uniq('m').toLowerCase(), inputUsdPerMTok: 1, outputUsdPerMTok: 1, effectiveFrom: d } });
+      expect(issueFields(price), d).toEqual(['effectiveFrom']);
+      expect(issueFields(await h.call('POST', '/api/v1/me/api-keys', { key: t.viewer.key, body: { name: 'k', expiresAt: d } })), d).toEqual(['expiresAt']);
+    }
+    // The edges themselves are fine, offsets included.
+    const edges = `from=${encodeURIComponent('1970-01-01T00:00:00Z')}&to=${encodeURIComponent('9999-12-31T23:59:59.999+01:00')}`;
+    expect((await list(t.viewer.key, `?workspaceId=${t.ws.id}&${edges}`)).items).toHaveLength(5);
+    expectOk(await h.call('GET', `/api/v1/activity?${edges}`, { key: t.viewer.key }));
+  });
+
   it('q searches model, summary and decisions: every word, the last as a prefix; tsquery syntax is just text', async () => {
     const q = async (text: string) => names((await list(t.member.key, `?workspaceId=${t.ws.id}&q=${encodeURIComponent(text)}`)).items);
     expect(await q('deploy')).toEqual(['docs', 'deploy']); // "deployment", "Deployed"

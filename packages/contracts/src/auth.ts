@@ -1,4 +1,4 @@
-import { ZEmail, ZIsoDate } from './common';
+import { ZDateTime, ZEmail, ZIsoDate } from './common';
 import { z } from './z';
 
 export const PASSWORD_MIN_LENGTH = 10;
@@ -67,7 +67,7 @@ export const ZCreatedApiKey = ZApiKey.extend({
 export const ZCreateApiKeyRequest = z
   .object({
     name: z.string().trim().min(1).max(100),
-    expiresAt: z.iso.datetime({ offset: true }).optional(),
+    expiresAt: ZDateTime.optional(),
   })
   .strict()
   .openapi('CreateApiKeyRequest');

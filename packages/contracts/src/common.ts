@@ -2,6 +2,57 @@ import { z } from './z';
 
 export const ZIsoDate = z.string().openapi({ format: 'date-time', example: '2026-11-24T09:00:00.000Z' });
 
+const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+
+/** The years (UTC) a date a client sends may fall in: what PostgreSQL, JavaScript and ISO-8601 all hold. */
+export const DATE_YEAR_MIN = 1970;
+export const DATE_YEAR_MAX = 9999;
+
+/** Midnight UTC of a `YYYY-MM-DD` that exists in the calendar (not 2023-02-30), or null. */
+export function calendarDay(value: string): Date | null {
+  const m = DAY_RE.exec(value);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d ? t : null;
+}
+
+/**
+ * The instant of an ISO-8601 date-time with an offset (`2026-03-01T09:00:00Z`, `…+02:00`; seconds and up to 9
+ * decimals optional) whose written date exists (`new Date` would roll 2023-02-30 over to March), or null.
+ */
+export function instantOf(value: string): Date | null {
+  const m = DATE_TIME_RE.exec(value);
+  if (!m || !calendarDay(m[1])) return null;
+  const t = new Date(value);
+  return Number.isNaN(t.getTime()) ? null : t;
+}
+
+/** Whether the instant's UTC year is in min..max (a local year 9999 at -14:00 is already 10000 in UTC). */
+export function inYears(t: Date, min = DATE_YEAR_MIN, max = DATE_YEAR_MAX): boolean {
+  const y = t.getUTCFullYear();
+  return y >= min && y <= max;
+}
+
+/**
+ * A date-time a client sends (query or body), read as a Date: ISO-8601 with an offset, in the years 1970..9999
+ * after conversion to UTC — a year 0 or 10000 is valid ISO but not a PostgreSQL timestamp. Use it for every
+ * date-time input; anything else is a 400 naming the field.
+ */
+export const ZDateTime = z
+  .string()
+  .max(40)
+  .transform((v, ctx) => {
+    const t = instantOf(v);
+    if (t === null || !inYears(t)) {
+      ctx.addIssue({ code: 'custom', message: `expected an ISO-8601 date-time with an offset (2026-03-01T09:00:00Z) in the years ${DATE_YEAR_MIN}..${DATE_YEAR_MAX} (UTC)` });
+      return z.NEVER;
+    }
+    return t;
+  })
+  .openapi({ type: 'string', format: 'date-time', example: '2026-03-01T09:00:00Z' });
+
 export const PAGE_LIMIT_MAX = 200;
 export const PAGE_LIMIT_DEFAULT = 50;
 

@@ -1,6 +1,6 @@
 // Executions (one run of an agent, reported by the agent), versioned model prices, and a workspace's budget
 // standing for the current month. Usage in execution reports is cumulative: each report carries the totals so far.
-import { ZIsoDate } from './common';
+import { ZDateTime, ZIsoDate } from './common';
 import { z } from './z';
 
 export const EXECUTION_STATUS_VALUES = ['running', 'success', 'failed', 'blocked'] as const;
@@ -145,9 +145,7 @@ export const ZCreateModelPriceRequest = z
     model: ZModelName,
     inputUsdPerMTok: ZUsdPerMTok,
     outputUsdPerMTok: ZUsdPerMTok,
-    effectiveFrom: z.iso
-      .datetime({ offset: true })
-      .optional()
+    effectiveFrom: ZDateTime.optional()
       .openapi({ description: 'When the price starts to apply (default: now). Executions already costed keep their price' }),
     note: z.string().max(500).optional(),
   })

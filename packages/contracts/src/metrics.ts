@@ -1,6 +1,6 @@
 // Metrics, cost breakdown and ratings: what agents' finished executions achieved and cost, per UTC day, ISO week or
 // calendar month, and what people thought of the work.
-import { ZIsoDate } from './common';
+import { calendarDay, instantOf, inYears, ZIsoDate } from './common';
 import { z } from './z';
 
 export const METRICS_PERIODS = ['day', 'week', 'month'] as const;
@@ -16,32 +16,15 @@ export const ZRatingValue = z.enum(RATING_VALUES).openapi('RatingValue');
 export const RATING_TARGET_KINDS = ['ticket', 'execution'] as const;
 export type RatingTargetKind = (typeof RATING_TARGET_KINDS)[number];
 
-const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-
 /**
  * The UTC day (`YYYY-MM-DD`) of a date or date-time, or null when it is not a real calendar date in 1970..8999
  * (a range far from the edges of what dates can hold keeps bucket arithmetic simple).
  * A date-time counts on the UTC day it falls on (`2024-03-01T01:00:00+02:00` is 2024-02-29).
  */
 export function utcDayOf(value: string): string | null {
-  let y: number, m: number, d: number;
-  const day = DAY_RE.exec(value);
-  if (day) {
-    [y, m, d] = [Number(day[1]), Number(day[2]), Number(day[3])];
-    const t = new Date(Date.UTC(y, m - 1, d));
-    if (t.getUTCFullYear() !== y || t.getUTCMonth() !== m - 1 || t.getUTCDate() !== d) return null;
-  } else if (DATE_TIME_RE.test(value)) {
-    const t = new Date(value);
-    if (Number.isNaN(t.getTime())) return null;
-    // `new Date` rolls 2023-02-30 over to March: insist the written date exists.
-    if (utcDayOf(value.slice(0, 10)) === null) return null;
-    [y, m, d] = [t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate()];
-  } else {
-    return null;
-  }
-  if (y < 1970 || y > 8999) return null;
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  const t = calendarDay(value) ?? instantOf(value);
+  if (t === null || !inYears(t, 1970, 8999)) return null;
+  return t.toISOString().slice(0, 10);
 }
 
 /** A query date: `YYYY-MM-DD` (a UTC day) or an ISO-8601 date-time (its UTC day); read as `YYYY-MM-DD`. */

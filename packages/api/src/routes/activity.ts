@@ -1,9 +1,7 @@
 // GET /api/v1/activity — the append-only log of who did what, filtered and paged
-import { listQuery, ZActivity, z } from '@mc/contracts';
+import { listQuery, ZActivity, ZDateTime, z } from '@mc/contracts';
 import { ACTIVITY_SORT_FIELDS, findActivity } from '@mc/core';
 import type { RouteBuilder } from '../http';
-
-const ZDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
 const ZFindActivityQuery = listQuery(ACTIVITY_SORT_FIELDS, '-createdAt').extend({
   workspaceId: z.string().max(64).optional().openapi({ description: 'Workspace id or slug' }),
@@ -16,8 +14,8 @@ const ZFindActivityQuery = listQuery(ACTIVITY_SORT_FIELDS, '-createdAt').extend(
     .optional()
     .openapi({ description: "Outcome of the action (a ticket's new status, an execution's status), exact", example: 'done' }),
   targetId: z.string().max(64).optional(),
-  from: ZDate.optional().openapi({ description: 'Inclusive lower bound (ISO-8601)', type: 'string', format: 'date-time' }),
-  to: ZDate.optional().openapi({ description: 'Exclusive upper bound (ISO-8601)', type: 'string', format: 'date-time' }),
+  from: ZDateTime.optional().openapi({ description: 'Inclusive lower bound (ISO-8601)', type: 'string', format: 'date-time' }),
+  to: ZDateTime.optional().openapi({ description: 'Exclusive upper bound (ISO-8601)', type: 'string', format: 'date-time' }),
   q: z.string().max(200).optional().openapi({
     description:
       'Words in the summary, actor name or action, case-insensitive. Every word must match; the last one as the start ' +

@@ -4,6 +4,7 @@ import {
   EXECUTION_STATUS_VALUES,
   listQuery,
   ZCreateModelPriceRequest,
+  ZDateTime,
   ZExecution,
   ZModelName,
   ZModelPrice,
@@ -27,8 +28,6 @@ import { ZWorkspaceParam } from './workspaces';
 
 const ZExecutionParam = z.object({ id: z.string().min(1).max(64).openapi({ description: 'Execution id (`exe_…`)' }) });
 
-const ZDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
-
 const ZStatusList = z
   .string()
   .max(100)
@@ -42,8 +41,8 @@ const ZFindExecutionsQuery = listQuery(EXECUTION_SORT_FIELDS, '-startedAt').exte
   ticketId: z.string().max(64).optional(),
   status: ZStatusList.optional(),
   model: ZModelName.optional().openapi({ description: 'Exact model name (case-insensitive)' }),
-  from: ZDate.optional().openapi({ description: 'Started at or after (ISO-8601)', type: 'string', format: 'date-time' }),
-  to: ZDate.optional().openapi({ description: 'Started before (ISO-8601)', type: 'string', format: 'date-time' }),
+  from: ZDateTime.optional().openapi({ description: 'Started at or after (ISO-8601)', type: 'string', format: 'date-time' }),
+  to: ZDateTime.optional().openapi({ description: 'Started before (ISO-8601)', type: 'string', format: 'date-time' }),
   q: z.string().max(200).optional().openapi({ description: 'Words in the model, summary or decisions, case-insensitive: every word must match, the last one as the start of a word, the others whole' }),
 });
 

@@ -26,7 +26,7 @@ function toApiKeyDto(k: KeyRow) {
 export const MAX_KEYS_PER_USER = 50;
 
 /** POST /me/api-keys — the key is returned once; only its hash is stored. */
-export async function createApiKey(ctx: Ctx, input: { name: string; expiresAt?: string }) {
+export async function createApiKey(ctx: Ctx, input: { name: string; expiresAt?: Date | string }) {
   const me = requireUser(ctx);
   const now = ctx.clock.now();
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;

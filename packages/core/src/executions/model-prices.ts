@@ -67,7 +67,7 @@ export interface CreateModelPriceInput {
   model: string;
   inputUsdPerMTok: number;
   outputUsdPerMTok: number;
-  effectiveFrom?: string;
+  effectiveFrom?: Date | string;
   note?: string;
 }
 
