@@ -421,6 +421,31 @@ describe('GET /executions', () => {
     expectError(await h.call('GET', `/api/v1/executions?cursor=bogus`, { key: t.member.key }), 400, 'VALIDATION_ERROR');
   });
 
+  it('a hand-made cursor with a value of the wrong kind for its sort is 400 naming cursor, not a database error', async () => {
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const cases: [string, unknown[]][] = [
+      ['costUsd', ['abc', ids.deploy]],
+      ['costUsd', [1.5, ids.deploy]],
+      ['costUsd', ['1e5', ids.deploy]],
+      ['-durationMs', ['abc', ids.deploy]],
+      ['-durationMs', [1.5, ids.deploy]],
+      ['-durationMs', [1e300, ids.deploy]],
+      ['durationMs', [true, ids.deploy]],
+      ['startedAt', ['0000-01-01T00:00:00.000Z', ids.deploy]],
+      ['startedAt', [123, ids.deploy]],
+      ['startedAt', ['2026-05-01T10:00:00.000Z', 7]],
+      ['startedAt', ['2026-05-01T10:00:00.000Z', 'a\u0000b']],
+    ];
+    for (const [sort, v] of cases) {
+      const r = await h.call('GET', `/api/v1/executions?workspaceId=${t.ws.id}&sort=${sort}&cursor=${b64({ s: sort, v })}`, { key: t.member.key });
+      expectError(r, 400, 'VALIDATION_ERROR');
+      expect(issueFields(r), `${sort} ${JSON.stringify(v)}`).toEqual(['cursor']);
+    }
+    // Well-formed hand-made cursors are fine: the cost as a decimal string, the duration as an integer.
+    expect(names((await list(t.member.key, `?workspaceId=${t.ws.id}&sort=costUsd&cursor=${b64({ s: 'costUsd', v: ['0.4', 'exe_'] })}`)).items)).toEqual(['docs']);
+    expect(names((await list(t.member.key, `?workspaceId=${t.ws.id}&sort=-durationMs&cursor=${b64({ s: '-durationMs', v: [5000, 'exe_'] })}`)).items)).toEqual(['blocked', 'docs', 'running']);
+  });
+
   it('shows each caller only what they may see', async () => {
     // Without a workspace: a member sees their workspaces' runs, an agent its own workspace's, an outsider none of these.
     expect(names((await list(t.viewer.key, '')).items)).toEqual(['blocked', 'running', 'docs', 'flaky', 'deploy']);

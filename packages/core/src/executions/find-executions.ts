@@ -33,9 +33,9 @@ const durationKey = sql<number>`coalesce(${executions.durationMs}, -1)` as unkno
 const costKey = sql<string>`coalesce(${executions.costUsd}, -1)` as unknown as AnyColumn;
 
 const sortColumns: SortColumns<Row> = {
-  startedAt: { column: executions.startedAt, value: (r) => r.startedAt },
-  durationMs: { column: durationKey, value: (r) => r.durationMs ?? -1 },
-  costUsd: { column: costKey, value: (r) => r.costUsd ?? '-1' },
+  startedAt: { column: executions.startedAt, value: (r) => r.startedAt, kind: 'timestamp' },
+  durationMs: { column: durationKey, value: (r) => r.durationMs ?? -1, kind: 'integer' },
+  costUsd: { column: costKey, value: (r) => r.costUsd ?? '-1', kind: 'decimal' },
 };
 const idColumn = { column: executions.id, value: (r: Row) => r.id };
 

@@ -82,10 +82,36 @@ describe('planPage', () => {
       ['createdAt', b64({ s: 'createdAt', v: [7, 'wsp_1'] })],
       ['createdAt', b64({ s: 'createdAt', v: [false, 'wsp_1'] })],
       ['createdAt', b64({ s: 'createdAt', v: ['not a date', 'wsp_1'] })],
+      ['createdAt', b64({ s: 'createdAt', v: ['0000-01-01T00:00:00.000Z', 'wsp_1'] })],
+      ['createdAt', b64({ s: 'createdAt', v: ['2026-01-01T00:00:00.000Z', 7] })],
+      ['name', b64({ s: 'name', v: [1, 'wsp_1'] })],
+      ['name', b64({ s: 'name', v: ['a\u0000', 'wsp_1'] })],
       ['-name', other],
     ] as const) {
       expect(validationField(() => planPage({ limit: 2, sort, cursor }, columns, id)), `${sort} ${cursor}`).toBe('cursor');
     }
+  });
+});
+
+describe('cursor value kinds', () => {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const exprColumns: SortColumns<Row> = {
+    n: { column: workspaces.name, value: () => 0, kind: 'integer' },
+    d: { column: workspaces.name, value: () => '0', kind: 'decimal' },
+  };
+  it('checks each value against the kind its sort column declares (or its column type)', () => {
+    for (const [sort, v] of [
+      ['n', ['1', 'wsp_1']],
+      ['n', [1.5, 'wsp_1']],
+      ['n', [2 ** 60, 'wsp_1']],
+      ['d', [1, 'wsp_1']],
+      ['d', ['abc', 'wsp_1']],
+      ['d', ['1e5', 'wsp_1']],
+    ] as const) {
+      expect(validationField(() => planPage({ limit: 2, sort, cursor: b64({ s: sort, v }) }, exprColumns, id)), `${sort} ${JSON.stringify(v)}`).toBe('cursor');
+    }
+    expect(render(planPage({ limit: 2, sort: 'n', cursor: b64({ s: 'n', v: [-1, 'wsp_1'] }) }, exprColumns, id).where).params[0]).toBe(-1);
+    expect(render(planPage({ limit: 2, sort: 'd', cursor: b64({ s: 'd', v: ['-12.500000', 'wsp_1'] }) }, exprColumns, id).where).params[0]).toBe('-12.500000');
   });
 });
 

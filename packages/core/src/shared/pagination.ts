@@ -3,6 +3,7 @@
 // sort values, so a page boundary never shifts when rows are inserted before it.
 import { and, asc, count, desc, eq, gt, lt, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
+import { instantOf, inYears } from '@mc/contracts';
 import type { Db } from '@mc/db';
 import { DomainError } from '../errors';
 
@@ -55,8 +56,43 @@ function decodeCursor(cursor: string, sort: string, width: number): unknown[] {
   return state.v;
 }
 
-/** A sortable field: its column, and how to read the value off a result row for the cursor. */
-export type SortColumns<Row> = Record<string, { column: AnyColumn; value: (row: Row) => unknown }>;
+/**
+ * What a sort value is, so that a cursor value of another shape is a 400 (a cursor is client input) instead of a
+ * database error: `integer` a safe integer (int and bigint columns), `decimal` a decimal string (numeric),
+ * `timestamp` an ISO date-time in 1970..9999, `text` a string without NUL. Null passes for every kind (nullable
+ * columns; a comparison with null matches nothing).
+ */
+export type SortValueKind = 'integer' | 'decimal' | 'timestamp' | 'text';
+
+/**
+ * A sortable field: its column, how to read the value off a result row for the cursor, and the kind of that value.
+ * `kind` may be left out for a plain column (it follows the column type); a SQL expression (`coalesce(…)`) must
+ * declare it.
+ */
+export type SortColumns<Row> = Record<string, SortColumn<Row>>;
+export interface SortColumn<Row> {
+  column: AnyColumn;
+  value: (row: Row) => unknown;
+  kind?: SortValueKind;
+}
+
+const KIND_OF_COLUMN_TYPE: Record<string, SortValueKind> = {
+  PgTimestamp: 'timestamp',
+  PgInteger: 'integer',
+  PgSmallInt: 'integer',
+  PgSerial: 'integer',
+  PgBigInt53: 'integer',
+  PgBigSerial53: 'integer',
+  PgNumeric: 'decimal',
+  PgText: 'text',
+  PgVarchar: 'text',
+  PgChar: 'text',
+  PgEnumColumn: 'text',
+};
+
+function kindOf(key: { column: AnyColumn; kind?: SortValueKind }): SortValueKind | undefined {
+  return key.kind ?? KIND_OF_COLUMN_TYPE[(key.column as { columnType?: string }).columnType ?? ''];
+}
 
 export interface PagePlan {
   orderBy: SQL[];
@@ -70,7 +106,7 @@ export interface PagePlan {
  * Plan a page: ORDER BY the requested fields then the id (a unique tie-breaker), and for a cursor the
  * keyset condition "after the last row". Fetch `limit + 1` rows so the next page is known without a count.
  */
-export function planPage<Row>(q: PageQuery, columns: SortColumns<Row>, id: { column: AnyColumn; value: (row: Row) => unknown }): PagePlan {
+export function planPage<Row>(q: PageQuery, columns: SortColumns<Row>, id: SortColumn<Row>): PagePlan {
   if (q.cursor && q.offset !== undefined) {
     throw new DomainError('VALIDATION_ERROR', 'use either cursor or offset, not both', {
       issues: [{ field: 'cursor', in: 'query', message: 'cannot be combined with offset' }],
@@ -81,7 +117,7 @@ export function planPage<Row>(q: PageQuery, columns: SortColumns<Row>, id: { col
   const orderBy = keys.map((k) => (k.desc ? desc(k.column) : asc(k.column)));
   let where: SQL | undefined;
   if (q.cursor) {
-    const values = decodeCursor(q.cursor, q.sort, keys.length).map((v, i) => revive(keys[i].column, v));
+    const values = decodeCursor(q.cursor, q.sort, keys.length).map((v, i) => revive(kindOf(keys[i]), v));
     const branches: SQL[] = [];
     for (let i = 0; i < keys.length; i++) {
       const eqs = keys.slice(0, i).map((k, j) => eq(k.column, values[j]));
@@ -93,16 +129,31 @@ export function planPage<Row>(q: PageQuery, columns: SortColumns<Row>, id: { col
   return { orderBy, where, limit: q.limit + 1, offset: q.cursor ? 0 : (q.offset ?? 0), mode: q.cursor ? 'cursor' : 'offset' };
 }
 
-function revive(column: AnyColumn, v: unknown): unknown {
-  if (v !== null && typeof v === 'object') throw badCursor();
-  if (column.columnType === 'PgTimestamp' && v !== null) {
-    // The cursor is client input: anything but a date string would reach the driver's date mapping and throw.
-    if (typeof v !== 'string') throw badCursor();
-    const d = new Date(v);
-    if (Number.isNaN(d.getTime())) throw badCursor();
-    return d;
+const DECIMAL_RE = /^-?\d{1,30}(\.\d{1,30})?$/;
+
+/** A cursor value as a query parameter, or 400 when it is not of the sort column's kind. */
+function revive(kind: SortValueKind | undefined, v: unknown): unknown {
+  if (v === null) return v;
+  if (typeof v === 'object') throw badCursor();
+  switch (kind) {
+    case 'timestamp': {
+      // Anything but a date string in range would reach the driver's date mapping or PostgreSQL and throw.
+      const d = typeof v === 'string' ? instantOf(v) : null;
+      if (d === null || !inYears(d)) throw badCursor();
+      return d;
+    }
+    case 'integer':
+      if (!Number.isSafeInteger(v)) throw badCursor();
+      return v;
+    case 'decimal':
+      if (typeof v !== 'string' || !DECIMAL_RE.test(v)) throw badCursor();
+      return v;
+    case 'text':
+      if (typeof v !== 'string' || v.includes('\u0000')) throw badCursor();
+      return v;
+    default:
+      return v;
   }
-  return v;
 }
 
 /** Turn the `limit + 1` rows of a plan into a page with `nextCursor`. */
