@@ -453,6 +453,13 @@ describe('GET /executions', () => {
     const outsiderView = (await list(other.owner.key, '?limit=200')).items.map((e) => e.id);
     expect(outsiderView.filter((id) => Object.values(ids).includes(id))).toEqual([]);
     expect((await list(h.admin.key, `?workspaceId=${t.ws.id}`)).items).toHaveLength(5);
+    // One execution: its workspace's members (viewers too), agents and instance admins; anyone else 404 as if it did not exist.
+    for (const key of [t.viewer.key, t.member.key, t.owner.key, x.key, h.admin.key]) {
+      expect(expectOk(await h.call('GET', `/api/v1/executions/${ids.deploy}`, { key })).id).toBe(ids.deploy);
+    }
+    for (const key of [other.owner.key, other.viewer.key, otherAgent.key]) {
+      expectError(await h.call('GET', `/api/v1/executions/${ids.deploy}`, { key }), 404, 'NOT_FOUND');
+    }
     expectError(await h.call('GET', `/api/v1/executions?workspaceId=${t.ws.id}`, { key: other.owner.key }), 404, 'NOT_FOUND');
     expectError(await h.call('GET', `/api/v1/executions?workspaceId=${t.ws.id}`, { key: otherAgent.key }), 404, 'NOT_FOUND');
   });

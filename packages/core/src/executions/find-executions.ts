@@ -1,6 +1,6 @@
 import type { ExecutionStatus } from '@mc/contracts';
 import { agents, executions, memberships } from '@mc/db';
-import { and, eq, gte, inArray, lt, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, eq, exists, gte, inArray, lt, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { requirePrincipal } from '../auth/guards';
 import type { Ctx } from '../context';
 import { DomainError, notFound } from '../errors';
@@ -83,23 +83,30 @@ export async function findExecutions(ctx: Ctx, input: FindExecutionsInput) {
   return toPage(rows, input, plan, sortColumns, idColumn, toDto, await totalFor(ctx.db, plan, executions, and(...where)));
 }
 
-/** GET /executions/{id} — agents of the workspace, its members (viewers too); anyone else 404. */
+/**
+ * GET /executions/{id} — agents of the workspace, its members (viewers too: every role may read executions),
+ * instance admins; anyone else 404. Who may see it is part of the query: one statement, and an execution of a
+ * workspace the caller cannot see is never loaded.
+ */
 export async function getExecution(ctx: Ctx, executionId: string) {
   const me = requirePrincipal(ctx);
+  const visible =
+    me.kind === 'agent'
+      ? eq(executions.workspaceId, me.workspaceId)
+      : me.isInstanceAdmin
+        ? undefined
+        : exists(
+            ctx.db
+              .select({ one: sql`1` })
+              .from(memberships)
+              .where(and(eq(memberships.workspaceId, executions.workspaceId), eq(memberships.userId, me.userId))),
+          );
   const [row] = await ctx.db
     .select(rowColumns)
     .from(executions)
     .leftJoin(agents, eq(agents.id, executions.agentId))
-    .where(me.kind === 'agent' ? and(eq(executions.id, executionId), eq(executions.workspaceId, me.workspaceId)) : eq(executions.id, executionId))
+    .where(and(eq(executions.id, executionId), visible))
     .limit(1);
   if (!row) throw notFound('execution');
-  if (me.kind === 'user') {
-    try {
-      await requireWorkspaceAccess(ctx, row.workspaceId, 'executions.read');
-    } catch (err) {
-      if (err instanceof DomainError && err.code === 'NOT_FOUND') throw notFound('execution');
-      throw err;
-    }
-  }
   return toDto(row);
 }
