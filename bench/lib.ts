@@ -198,9 +198,22 @@ export async function openSql(target: { databaseUrl: string; poolSize?: number }
   const { PGlite } = await import(pathToFileURL(appRequire.resolve('@electric-sql/pglite')).href.replace(/index\.cjs$/, 'index.js'));
   const conf = target.conf ?? EMBEDDED_POSTGRES_CONF;
   const client = await PGlite.create({ dataDir: target.dataDir, postgresqlconf: conf });
+  // Named statements are PREPAREd once and run with EXECUTE, as the app's queryRaw does on PGlite (packages/db): PGlite
+  // plans every query() again, so without this the floor would pay a cost the app no longer pays.
+  const prepared = new Map<string, Promise<unknown>>();
+  const literal = (v: unknown): string =>
+    v === null || v === undefined
+      ? 'NULL'
+      : typeof v === 'number' || typeof v === 'boolean'
+        ? String(v)
+        : `'${(v instanceof Date ? v.toISOString() : String(v)).replaceAll("'", "''")}'`;
   return {
-    async query(text, values) {
-      return (await client.query(text, values)).rows;
+    async query(text, values, name) {
+      if (!name) return (await client.query(text, values)).rows;
+      let ready = prepared.get(name);
+      if (!ready) prepared.set(name, (ready = client.exec(`PREPARE ${name} AS ${text}`)));
+      await ready;
+      return (await client.query(values?.length ? `EXECUTE ${name}(${values.map(literal).join(', ')})` : `EXECUTE ${name}`)).rows;
     },
     close: () => client.close(),
   };
