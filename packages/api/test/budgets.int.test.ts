@@ -62,7 +62,7 @@ describe('thresholds', () => {
     await reported(agent, e2.id, { tokensIn: 50 });
     expect(await notes(team.owner.key, 'budget_warning')).toHaveLength(1);
     let b = await budgetOf(team);
-    expect(b).toMatchObject({ month: '2026-03', used: { tokens: 900, costUsd: 0 }, percent: { tokens: 90, cost: null }, blocked: false, exceededAt: { tokens: null } });
+    expect(b).toMatchObject({ month: '2026-03', used: { tokens: 900, costUsd: 0 }, percent: { tokens: 90, cost: null }, level: { tokens: 'warning', cost: 'none' }, thresholds: [80, 100], blocked: false, exceededAt: { tokens: null } });
     expect(b.warnedAt.tokens).toBe(clock.now().toISOString());
 
     // 100%: exceeded, once; with hardStop off nothing is refused.
@@ -70,7 +70,7 @@ describe('thresholds', () => {
     expect(await notes(team.owner.key, 'budget_exceeded')).toHaveLength(1);
     await started(agent);
     b = await budgetOf(team);
-    expect(b).toMatchObject({ used: { tokens: 1000 }, percent: { tokens: 100 }, blocked: false });
+    expect(b).toMatchObject({ used: { tokens: 1000 }, percent: { tokens: 100 }, level: { tokens: 'exceeded' }, blocked: false });
     expect(b.exceededAt.tokens).not.toBeNull();
     expect(await notes(team.owner.key, 'budget_exceeded')).toHaveLength(1);
 
@@ -123,7 +123,7 @@ describe('hard stop', () => {
 
     // An admin raises the limit: unblocked at once, and the audit says so.
     expectOk(await h.call('PUT', `/api/v1/workspaces/${team.ws.id}/budget`, { key: team.admin.key, body: { monthlyTokenLimit: 5000, hardStop: true } }));
-    expect(await budgetOf(team)).toMatchObject({ blocked: false, percent: { tokens: 20.2 }, warnedAt: { tokens: null }, exceededAt: { tokens: null } });
+    expect(await budgetOf(team)).toMatchObject({ blocked: false, percent: { tokens: 20.2 }, level: { tokens: 'ok' }, warnedAt: { tokens: null }, exceededAt: { tokens: null } });
     expect(await reported(other, e2.id, { tokensIn: 10 })).toMatchObject({ continue: true });
     expect(await started(agent)).toMatchObject({ continue: true });
     expect(expectOk(await claim(h, agent.key, ticket.id)).claimedBy).toBe(agent.id);
@@ -279,6 +279,8 @@ describe('GET /workspaces/{id}/budget', () => {
       limits: { monthlyTokenLimit: 1000, monthlyCostLimitUsd: 12.5, hardStop: true },
       used: { tokens: 0, costUsd: 0 },
       percent: { tokens: 0, cost: 0 },
+      level: { tokens: 'ok', cost: 'ok' },
+      thresholds: [80, 100],
       warnedAt: { tokens: null, cost: null },
       exceededAt: { tokens: null, cost: null },
       blocked: false,
@@ -290,6 +292,6 @@ describe('GET /workspaces/{id}/budget', () => {
     const other = await setup({ monthlyTokenLimit: null, hardStop: false });
     expectError(await h.call('GET', `/api/v1/workspaces/${team.ws.id}/budget`, { key: other.team.owner.key }), 404, 'NOT_FOUND');
     expectError(await h.call('GET', `/api/v1/workspaces/${team.ws.id}/budget`, { key: other.agent.key }), 404, 'NOT_FOUND');
-    expect(await budgetOf(other.team)).toMatchObject({ percent: { tokens: null, cost: null }, blocked: false });
+    expect(await budgetOf(other.team)).toMatchObject({ percent: { tokens: null, cost: null }, level: { tokens: 'none', cost: 'none' }, blocked: false });
   });
 });

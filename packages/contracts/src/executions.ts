@@ -153,6 +153,7 @@ export const ZCreateModelPriceRequest = z
   .openapi('CreateModelPriceRequest');
 
 const ZBudgetLimitState = z.object({ tokens: z.number().nullable(), cost: z.number().nullable() });
+const ZBudgetLevel = z.enum(['none', 'ok', 'warning', 'exceeded']);
 const ZBudgetTimestamps = z.object({ tokens: ZIsoDate.nullable(), cost: ZIsoDate.nullable() });
 
 export const ZWorkspaceBudgetStatus = z
@@ -169,6 +170,10 @@ export const ZWorkspaceBudgetStatus = z
       costUsd: z.number(),
     }),
     percent: ZBudgetLimitState.openapi({ description: 'Used / limit × 100 (2 decimals); null without a limit' }),
+    level: z
+      .object({ tokens: ZBudgetLevel, cost: ZBudgetLevel })
+      .openapi({ description: 'Per limit: none (no limit), ok, warning (at or past the warning threshold), exceeded (at or past 100%)' }),
+    thresholds: z.array(z.number()).openapi({ description: 'The percentages at which admins are notified (warning, exceeded)', example: [80, 100] }),
     warnedAt: ZBudgetTimestamps.openapi({ description: 'When 80% of each limit was first reached this month (admins notified)' }),
     exceededAt: ZBudgetTimestamps.openapi({ description: 'When 100% of each limit was first reached this month' }),
     blocked: z.boolean().openapi({ description: 'Hard stop in force: new executions and claims get 402 BUDGET_EXCEEDED, running ones are told to stop' }),

@@ -84,6 +84,14 @@ function standing(used: bigint, limit: bigint | null): LimitStanding {
   return { percent: Number(basisPoints) / 100, reached };
 }
 
+/** How a limit stands, for people: no limit, below 80%, at 80% or more (warning), at 100% or more (exceeded). */
+export type BudgetLevel = 'none' | 'ok' | 'warning' | 'exceeded';
+
+export function budgetLevel(s: LimitStanding): BudgetLevel {
+  if (s.percent === null) return 'none';
+  return s.reached.includes(100) ? 'exceeded' : s.reached.includes(80) ? 'warning' : 'ok';
+}
+
 /** Where usage stands against the limits. */
 export function budgetStanding(usage: BudgetUsage, limits: BudgetLimits): BudgetStanding {
   const tokens = standing(BigInt(usage.tokens), limits.tokenLimit === null ? null : BigInt(limits.tokenLimit));

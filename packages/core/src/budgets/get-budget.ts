@@ -2,7 +2,7 @@ import type { Ctx } from '../context';
 import { notFound } from '../errors';
 import { microsToNumber, usdToMicros } from '../executions/pricing.rules';
 import { requireWorkspaceAccess } from '../workspaces/workspace-access';
-import { monthLabel } from './budget.rules';
+import { BUDGET_THRESHOLDS, budgetLevel, monthLabel } from './budget.rules';
 import { readBudget } from './usage';
 
 /**
@@ -25,6 +25,8 @@ export async function getWorkspaceBudget(ctx: Ctx, idOrSlug: string) {
     },
     used: { tokens: u?.tokens ?? 0, costUsd: u ? microsToNumber(usdToMicros(u.costUsd)) : 0 },
     percent: { tokens: b.standing.tokens.percent, cost: b.standing.cost.percent },
+    level: { tokens: budgetLevel(b.standing.tokens), cost: budgetLevel(b.standing.cost) },
+    thresholds: [...BUDGET_THRESHOLDS],
     warnedAt: { tokens: u?.tokenWarnedAt?.toISOString() ?? null, cost: u?.costWarnedAt?.toISOString() ?? null },
     exceededAt: { tokens: u?.tokenExceededAt?.toISOString() ?? null, cost: u?.costExceededAt?.toISOString() ?? null },
     blocked: b.blocked,

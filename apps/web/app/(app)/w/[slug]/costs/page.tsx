@@ -159,6 +159,8 @@ function BudgetCard({ budget, error, settingsHref, canEdit, onRetry }: { budget:
   }
   const b = budget;
   const noLimits = b.limits.monthlyTokenLimit === null && b.limits.monthlyCostLimitUsd === null;
+  const warnAt = b.thresholds[0];
+  const nearOrPast = (l: BudgetLevel) => l === 'warning' || l === 'exceeded';
   const month = new Date(`${b.month}-01T00:00:00Z`).toLocaleDateString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
   return (
     <Card
@@ -166,7 +168,7 @@ function BudgetCard({ budget, error, settingsHref, canEdit, onRetry }: { budget:
       description={
         noLimits
           ? 'No monthly limits are set.'
-          : `Admins are notified at 80% of a limit. ${b.limits.hardStop ? 'Hard stop at 100%: work is refused once a limit is reached.' : 'No hard stop: work goes on past 100%.'}`
+          : `Admins are notified at ${warnAt}% of a limit. ${b.limits.hardStop ? 'Hard stop at 100%: work is refused once a limit is reached.' : 'No hard stop: work goes on past 100%.'}`
       }
     >
       <div className="space-y-5" data-testid="budget" data-blocked={b.blocked ? 'true' : 'false'}>
@@ -181,10 +183,10 @@ function BudgetCard({ budget, error, settingsHref, canEdit, onRetry }: { budget:
           </div>
         )}
         <div className="grid gap-6 md:grid-cols-2">
-          <Gauge label="Tokens" used={b.used.tokens} limit={b.limits.monthlyTokenLimit} percent={b.percent.tokens} format={(v) => formatInt(v)} testId="gauge-tokens" />
-          <Gauge label="Cost" used={b.used.costUsd} limit={b.limits.monthlyCostLimitUsd} percent={b.percent.cost} format={(v) => formatUsd(v)} testId="gauge-cost" />
+          <Gauge label="Tokens" used={b.used.tokens} limit={b.limits.monthlyTokenLimit} percent={b.percent.tokens} level={b.level.tokens} warnAt={warnAt} format={(v) => formatInt(v)} testId="gauge-tokens" />
+          <Gauge label="Cost" used={b.used.costUsd} limit={b.limits.monthlyCostLimitUsd} percent={b.percent.cost} level={b.level.cost} warnAt={warnAt} format={(v) => formatUsd(v)} testId="gauge-cost" />
         </div>
-        {!b.blocked && (noLimits || (b.percent.tokens ?? 0) >= 80 || (b.percent.cost ?? 0) >= 80) && (
+        {!b.blocked && (noLimits || nearOrPast(b.level.tokens) || nearOrPast(b.level.cost)) && (
           <p className="text-sm text-slate-600">
             {noLimits ? (canEdit ? <Link href={settingsHref} className="font-medium text-indigo-600 underline hover:text-indigo-500">Set monthly limits in Settings</Link> : 'A workspace admin can set monthly limits.') : raise}
           </p>
@@ -195,9 +197,28 @@ function BudgetCard({ budget, error, settingsHref, canEdit, onRetry }: { budget:
   );
 }
 
-function Gauge({ label, used, limit, percent, format, testId }: { label: string; used: number; limit: number | null; percent: number | null; format: (v: number) => string; testId: string }) {
-  const p = percent ?? (limit ? (used / limit) * 100 : null);
-  const level = p === null ? 'none' : p >= 100 ? 'exceeded' : p >= 80 ? 'warning' : 'ok';
+type BudgetLevel = BudgetStatus['level']['tokens'];
+
+/** One limit's gauge; the level (ok / warning / exceeded) is the server's, the bar only draws it. */
+function Gauge({
+  label,
+  used,
+  limit,
+  percent: p,
+  level,
+  warnAt,
+  format,
+  testId,
+}: {
+  label: string;
+  used: number;
+  limit: number | null;
+  percent: number | null;
+  level: BudgetLevel;
+  warnAt: number;
+  format: (v: number) => string;
+  testId: string;
+}) {
   const bar = { none: 'bg-slate-300', ok: 'bg-emerald-500', warning: 'bg-amber-500', exceeded: 'bg-rose-600' }[level];
   const text = { none: 'text-slate-900', ok: 'text-slate-900', warning: 'text-amber-700', exceeded: 'text-rose-700' }[level];
   const id = `${testId}-label`;
@@ -209,7 +230,7 @@ function Gauge({ label, used, limit, percent, format, testId }: { label: string;
         </span>
         <span className={cx('text-sm font-semibold tabular-nums', text)} data-testid={`${testId}-percent`}>
           {p === null ? 'no limit' : `${p.toFixed(p < 10 ? 1 : 0)}%`}
-          {level === 'warning' && ' · over 80%'}
+          {level === 'warning' && ` · over ${warnAt}%`}
           {level === 'exceeded' && ' · limit reached'}
         </span>
       </div>
@@ -223,7 +244,7 @@ function Gauge({ label, used, limit, percent, format, testId }: { label: string;
         className="relative mt-1.5 h-3 overflow-hidden rounded-full bg-slate-100 ring-1 ring-slate-200 ring-inset"
       >
         <div className={cx('h-full rounded-full transition-[width]', bar)} style={{ width: `${Math.min(100, Math.max(p ?? 0, used > 0 && p !== null ? 1 : 0))}%` }} />
-        {limit !== null && <div aria-hidden="true" className="absolute inset-y-0 w-px bg-amber-600/60" style={{ left: '80%' }} title="80% warning" />}
+        {limit !== null && <div aria-hidden="true" className="absolute inset-y-0 w-px bg-amber-600/60" style={{ left: `${warnAt}%` }} title={`${warnAt}% warning`} />}
       </div>
       <p className="mt-1 text-xs text-slate-500 tabular-nums">
         <span data-testid={`${testId}-used`}>{format(used)}</span> used{limit !== null ? <> of {format(limit)}</> : ' (no limit set)'}
