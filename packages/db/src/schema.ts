@@ -612,6 +612,10 @@ export const executions = pgTable(
     index('executions_ticket_idx').on(t.ticketId, t.startedAt).where(sql`${t.ticketId} IS NOT NULL`),
     index('executions_status_started_idx').on(t.workspaceId, t.status, t.startedAt),
     index('executions_started_idx').on(t.startedAt, t.id),
+    // Runs nobody reports on any more (a crashed agent): the sweeper finds them by their last sign of life.
+    index('executions_running_idx')
+      .on(sql`coalesce(${t.lastReportAt}, ${t.startedAt})`)
+      .where(sql`${t.status} = 'running'`),
     index('executions_search_idx').using('gin', t.search),
   ],
 );

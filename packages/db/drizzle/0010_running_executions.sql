@@ -1,0 +1,1 @@
+CREATE INDEX "executions_running_idx" ON "executions" USING btree (coalesce("last_report_at", "started_at")) WHERE "executions"."status" = 'running';
