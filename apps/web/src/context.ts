@@ -1,6 +1,7 @@
 // Composition root: the one place that wires the database, the clock and the runners of this process.
 import type { ApiDeps } from '@mc/api';
 import {
+  abandonStaleExecutions,
   bootstrapInstance,
   DEFAULT_CORE_CONFIG,
   KEY_USAGE_FLUSH_MS,
@@ -27,6 +28,8 @@ export interface Runtime {
 
 /** Periodic housekeeping (expired rate-limit windows and idempotency keys, old webhook deliveries). */
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
+/** How often running executions are checked for abandonment. */
+const ABANDON_SWEEP_INTERVAL_MS = 60 * 1000;
 
 export async function createRuntime(env: AppEnv, version: string): Promise<Runtime> {
   const database = await openDatabase(
@@ -83,6 +86,14 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   }, LEASE_SWEEP_INTERVAL_MS);
   leases.unref();
 
+  // Executions nobody reports on any more (crashed agents) are failed, so they end and count. SKIP LOCKED-safe.
+  const abandoned = setInterval(() => {
+    abandonStaleExecutions(systemCtx, env.MC_EXECUTION_TIMEOUT_MINUTES * 60_000).catch((err) =>
+      console.error('[mc] abandoned-execution sweep failed:', (err as Error).message),
+    );
+  }, ABANDON_SWEEP_INTERVAL_MS);
+  abandoned.unref();
+
   // Webhooks: outbox → deliveries → signed POSTs with retries. Several processes may run this (SKIP LOCKED and
   // leases in the database); every live event (a LISTEN wake-up, from any process) starts a pass at once.
   const webhooks = new WebhookRunner(systemCtx, { retryBaseMs: env.MC_WEBHOOK_RETRY_BASE_MS ?? WEBHOOK_RETRY_BASE_MS_DEFAULT });
@@ -95,6 +106,7 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
     async close() {
       clearInterval(sweep);
       clearInterval(leases);
+      clearInterval(abandoned);
       unsubscribeWebhooks();
       await webhooks.stop();
       await unlisten();

@@ -31,6 +31,8 @@ const EnvSchema = z.object({
   MC_PUBLIC_URL: z.string().url().optional(),
   MC_WEBHOOK_ALLOW_PRIVATE: flag,
   MC_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).optional(),
+  /** A running execution without a report for this long is marked failed (abandoned). */
+  MC_EXECUTION_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(10080).default(360),
   MC_WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 

@@ -1,7 +1,7 @@
 // Executions end to end on a manual clock: the lifecycle (start → progress → finish, server-set times), cumulative
 // reports, who may report and read, idempotent starts, cost (reported, computed from versioned prices, unpriced),
 // the daily rollup against sums computed here from the API's own answers, and the list's filters, search and paging.
-import { ManualClock } from '@mc/core';
+import { abandonStaleExecutions, EXECUTION_ABANDON_AFTER_MS_DEFAULT, ManualClock } from '@mc/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeAgent, createTeam, type Team } from './agents.fixtures';
 import { createHarness, uniq, type Harness } from './harness';
@@ -462,5 +462,42 @@ describe('GET /executions', () => {
     }
     expectError(await h.call('GET', `/api/v1/executions?workspaceId=${t.ws.id}`, { key: other.owner.key }), 404, 'NOT_FOUND');
     expectError(await h.call('GET', `/api/v1/executions?workspaceId=${t.ws.id}`, { key: otherAgent.key }), 404, 'NOT_FOUND');
+  });
+});
+
+describe('abandoned runs', () => {
+  it('a run without a report for the timeout is failed by the sweeper, ends and counts; a run that reports recently stays', async () => {
+    const t = await createTeam(h);
+    const x = await activeAgent(h, t.admin.key, t.ws.slug);
+    const silent = await started(x, { model: 'gpt-4o' });
+    clock.advance(60 * 60 * 1000);
+    await reported(x, silent.id, { tokensIn: 100, tokensOut: 50, summary: 'halfway' });
+    const lively = await started(x);
+    clock.advance(EXECUTION_ABANDON_AFTER_MS_DEFAULT - 1);
+    await abandonStaleExecutions(h.ctxFor({ kind: 'system', name: 'test' }));
+    expect(expectOk(await h.call('GET', `/api/v1/executions/${silent.id}`, { key: t.member.key })).status).toBe('running'); // 1 ms short
+    clock.advance(1);
+    await reported(x, lively.id, { tokensIn: 1 });
+    expect(await abandonStaleExecutions(h.ctxFor({ kind: 'system', name: 'test' }))).toBeGreaterThanOrEqual(1);
+
+    const failed = expectOk(await h.call('GET', `/api/v1/executions/${silent.id}`, { key: t.member.key }));
+    expect(failed).toMatchObject({
+      status: 'failed',
+      endTime: clock.now().toISOString(),
+      durationMs: EXECUTION_ABANDON_AFTER_MS_DEFAULT + 60 * 60 * 1000,
+      tokensIn: 100,
+      tokensOut: 50,
+    });
+    expect(failed.summary).toMatch(/^halfway\n\nNo report for 6 h/);
+    expect(expectOk(await h.call('GET', `/api/v1/executions/${lively.id}`, { key: t.member.key })).status).toBe('running');
+    // The agent comes back too late: the run is over.
+    expectError(await report(x.key, silent.id, { tokensIn: 200 }), 409, 'CONFLICT');
+    // It counts like any finished run: the rollup (metrics) and the log.
+    const day = clock.now().toISOString().slice(0, 10);
+    const m = expectOk(await h.call('GET', `/api/v1/workspaces/${t.ws.id}/metrics?period=day&from=${day}&to=${day}`, { key: t.member.key }));
+    expect(m.totals).toMatchObject({ attempted: 1, completed: 0, failed: 1, tokensIn: 100, tokensOut: 50 });
+    const log = expectOk(await h.call('GET', `/api/v1/activity?workspaceId=${t.ws.id}&action=execution.finished`, { key: t.owner.key }));
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ status: 'failed', actor: { kind: 'system' }, target: { id: silent.id } });
   });
 });

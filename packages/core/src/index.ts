@@ -80,6 +80,7 @@ export * from './executions/execution-dto';
 export * from './executions/model-prices';
 export * from './executions/start-execution';
 export * from './executions/report-execution';
+export * from './executions/abandon-executions';
 export * from './executions/find-executions';
 export * from './budgets/budget.rules';
 export * from './budgets/usage';

@@ -127,49 +127,56 @@ export async function reportExecution(ctx: Ctx, executionId: string, input: Repo
       .where(eq(executions.id, e.id))
       .returning(executionColumns);
 
-    if (finishing) {
-      await rollUp(tx, row);
-      const costNumber = row.costUsd === null ? null : microsToNumber(usdToMicros(row.costUsd));
-      await recordActivity(tx, {
-        workspaceId: row.workspaceId,
-        action: 'execution.finished',
-        target: { kind: 'execution', id: row.id },
-        summary: `finished an execution: ${row.status} in ${row.durationMs} ms, ${row.tokensIn + row.tokensOut} tokens${costNumber === null ? '' : `, $${costNumber}`}`,
-        metadata: {
-          ticketId: row.ticketId,
-          model: row.model,
-          durationMs: row.durationMs,
-          tokensIn: row.tokensIn,
-          tokensOut: row.tokensOut,
-          apiCalls: row.apiCalls,
-          costUsd: costNumber,
-          costSource: row.costSource,
-        },
-        status: row.status,
-      });
-      await emitEvent(
-        tx,
-        'execution.finished',
-        row.workspaceId,
-        {
-          execution: {
-            id: row.id,
-            agentId: row.agentId,
-            ticketId: row.ticketId,
-            status: row.status,
-            model: row.model,
-            durationMs: row.durationMs!,
-            tokensIn: row.tokensIn,
-            tokensOut: row.tokensOut,
-            apiCalls: row.apiCalls,
-            costUsd: costNumber,
-          },
-        },
-        { agentId: row.agentId, ...(row.ticketId ? { ticketId: row.ticketId } : {}), status: row.status },
-      );
-    }
+    if (finishing) await recordFinish(tx, row, `finished an execution: ${row.status} in ${row.durationMs} ms`);
     return toExecutionDto(row, me.name, { continue: keepGoing });
   });
+}
+
+/**
+ * What a finished run leaves behind, in the transaction that finished it: its line in the daily rollup, the
+ * activity entry (status = the outcome) and the `execution.finished` event. Used by the agent's final report and
+ * by the sweeper that fails abandoned runs.
+ */
+export async function recordFinish(ctx: Ctx, row: ExecutionRow, what: string) {
+  await rollUp(ctx, row);
+  const costNumber = row.costUsd === null ? null : microsToNumber(usdToMicros(row.costUsd));
+  await recordActivity(ctx, {
+    workspaceId: row.workspaceId,
+    action: 'execution.finished',
+    target: { kind: 'execution', id: row.id },
+    summary: `${what}, ${row.tokensIn + row.tokensOut} tokens${costNumber === null ? '' : `, $${costNumber}`}`,
+    metadata: {
+      ticketId: row.ticketId,
+      model: row.model,
+      durationMs: row.durationMs,
+      tokensIn: row.tokensIn,
+      tokensOut: row.tokensOut,
+      apiCalls: row.apiCalls,
+      costUsd: costNumber,
+      costSource: row.costSource,
+    },
+    status: row.status,
+  });
+  await emitEvent(
+    ctx,
+    'execution.finished',
+    row.workspaceId,
+    {
+      execution: {
+        id: row.id,
+        agentId: row.agentId,
+        ticketId: row.ticketId,
+        status: row.status,
+        model: row.model,
+        durationMs: row.durationMs!,
+        tokensIn: row.tokensIn,
+        tokensOut: row.tokensOut,
+        apiCalls: row.apiCalls,
+        costUsd: costNumber,
+      },
+    },
+    { agentId: row.agentId, ...(row.ticketId ? { ticketId: row.ticketId } : {}), status: row.status },
+  );
 }
 
 /**
