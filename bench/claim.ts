@@ -6,13 +6,14 @@
 //   pnpm build && pnpm bench:claim [--agents 50] [--tickets 2000]
 //
 // Servers measured (`--servers app,bare,full`):
-//   app   apps/web/dist/server.mjs (Hono routes, zod, drizzle; claim = transaction with the activity row, the
-//         event outbox row and pg_notify; each move = transaction with SELECT … FOR UPDATE, UPDATE, activity,
-//         event, notifications, pg_notify)
+//   app   apps/web/dist/server.mjs (Hono routes, zod; since the hot-path work: auth, poll, claim and an agent's move
+//         are prepared hand-written statements; claim = one data-modifying CTE with the activity row, the outbox
+//         event and pg_notify, whose second branch explains a lost claim; move = one CTE with activity, event,
+//         status_change notifications and pg_notify; moves it cannot take fall back to the general transaction)
 //   bare  the floor as briefed: auth = one lookup of the key hash; poll = the app's WHERE/ORDER BY; claim = one
 //         conditional `UPDATE … WHERE id = $1 AND status = 'todo' AND claimed_by_agent_id IS NULL … RETURNING *`;
 //         each move = one conditional `UPDATE … RETURNING *` (holder and from-status in the WHERE). Named prepared
-//         statements, no transactions, no bookkeeping.
+//         statements (on PGlite: PREPARE once, then EXECUTE, as the app), no transactions, no bookkeeping.
 //   full  the floor of the app's full semantics: the same rows as the app (activity, event outbox, notification
 //         of the creator, pg_notify) but written by ONE statement per step (data-modifying CTEs), so it shows
 //         what the bookkeeping costs by itself and how far a hand-written version of the same work gets.
