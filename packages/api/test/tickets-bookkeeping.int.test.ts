@@ -135,4 +135,18 @@ describe('budget hard stop on claims', () => {
     const won = expectOk(await claim(h, agent.key, t.id)) as Ticket;
     expect(won).toMatchObject({ status: 'in_progress', claimedBy: agent.id });
   });
+
+  it('a limit of 0 with hard stop blocks claims in a month that has no usage yet (a new month)', async () => {
+    clock.set(new Date('2026-05-31T23:55:00.000Z'));
+    const t0 = await createTeam(h);
+    const agent = await activeAgent(h, t0.admin.key, t0.ws.slug);
+    expectOk(await h.call('PUT', `/api/v1/workspaces/${t0.ws.id}/budget`, { key: t0.owner.key, body: { monthlyTokenLimit: 0, hardStop: true } }));
+    const t = await createTicket(h, t0.member.key, t0.ws.id);
+    expectError(await claim(h, agent.key, t.id), 402, 'BUDGET_EXCEEDED');
+    clock.advance(10 * 60_000); // June: no usage row for the month yet
+    expectError(await claim(h, agent.key, t.id), 402, 'BUDGET_EXCEEDED');
+    // Lifting the hard stop opens the month.
+    expectOk(await h.call('PUT', `/api/v1/workspaces/${t0.ws.id}/budget`, { key: t0.owner.key, body: { monthlyTokenLimit: 0, hardStop: false } }));
+    expectOk(await claim(h, agent.key, t.id));
+  });
 });

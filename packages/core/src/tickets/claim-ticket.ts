@@ -24,10 +24,15 @@ export const claimableSql = (t: string) => `${t}.workspace_id = :workspaceId AND
 
 /**
  * The budget hard stop of the month `:month` (`budgetMonthOf`: the first day of the UTC month of the ctx clock):
- * its `workspace_usage` row has `blocked = true`, kept by the budget accounting (packages/core/src/budgets).
+ * its `workspace_usage` row has `blocked = true`, kept by the budget accounting (packages/core/src/budgets). A month
+ * without a row yet has used nothing, which only a limit of 0 under hard stop refuses (as `budgetStanding` decides
+ * for zero usage; `readBudget` reads it the same way).
  */
 const budgetBlockedSql = (workspaceId: string) =>
-  `EXISTS (SELECT 1 FROM workspace_usage u WHERE u.workspace_id = ${workspaceId} AND u.month = :month::date AND u.blocked)`;
+  `(EXISTS (SELECT 1 FROM workspace_usage u WHERE u.workspace_id = ${workspaceId} AND u.month = :month::date AND u.blocked)
+    OR (NOT EXISTS (SELECT 1 FROM workspace_usage u WHERE u.workspace_id = ${workspaceId} AND u.month = :month::date)
+      AND EXISTS (SELECT 1 FROM workspaces bw WHERE bw.id = ${workspaceId} AND bw.hard_stop
+        AND (bw.monthly_token_limit = 0 OR bw.monthly_cost_limit_usd = 0))))`;
 
 /**
  * The claim as one statement (no transaction needed: one statement is atomic), because on this hot path the number
