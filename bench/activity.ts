@@ -17,6 +17,7 @@
 //   BENCH_REPEAT=40   BENCH_WARMUP=5   BENCH_PORT=3411   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432
 //   BENCH_EMBEDDED_SIZES=10000,1000000 (sizes for PGlite; default BENCH_SIZES)   BENCH_JSON=<file>
 //   BENCH_QUERIES=<text>   only the queries whose name contains it (e.g. `executions:`)
+//   BENCH_KEEP=1   keep the seeded PostgreSQL databases (named in the log) for EXPLAIN work; drop them yourself
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -251,7 +252,10 @@ async function runDatabase(kind: 'postgres' | 'embedded', sizeList: number[]): P
       await stop(app);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
-      if (admin && dbName) {
+      if (admin && dbName && process.env.BENCH_KEEP === '1') {
+        log(`    kept database ${dbName} (BENCH_KEEP=1)`);
+        await admin.end();
+      } else if (admin && dbName) {
         await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
         await admin.end();
       }

@@ -52,7 +52,9 @@ async function openDriver() {
   }
   const { PGlite } = await import(pathToFileURL(appRequire.resolve('@electric-sql/pglite')).href.replace(/index\.cjs$/, 'index.js'));
   const conf = process.env.BARE_PG_CONF ? JSON.parse(process.env.BARE_PG_CONF) : undefined;
-  const client = await PGlite.create({ dataDir: process.env.BARE_DATA_DIR, ...(conf ? { postgresqlconf: conf } : {}) });
+  // The app's migrations create btree_gin: a PGlite opening its data directory must load it.
+  const { btree_gin } = await import(pathToFileURL(appRequire.resolve('@electric-sql/pglite/contrib/btree_gin')).href.replace(/\.cjs$/, '.js'));
+  const client = await PGlite.create({ dataDir: process.env.BARE_DATA_DIR, extensions: { btree_gin }, ...(conf ? { postgresqlconf: conf } : {}) });
   return {
     async query(_name, text, values) {
       return (await client.query(text, values)).rows;

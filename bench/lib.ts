@@ -197,7 +197,9 @@ export async function openSql(target: { databaseUrl: string; poolSize?: number }
   }
   const { PGlite } = await import(pathToFileURL(appRequire.resolve('@electric-sql/pglite')).href.replace(/index\.cjs$/, 'index.js'));
   const conf = target.conf ?? EMBEDDED_POSTGRES_CONF;
-  const client = await PGlite.create({ dataDir: target.dataDir, postgresqlconf: conf });
+  // The extensions the app's migrations create must be loaded by every PGlite that opens its data directory.
+  const { btree_gin } = await import(pathToFileURL(appRequire.resolve('@electric-sql/pglite/contrib/btree_gin')).href.replace(/\.cjs$/, '.js'));
+  const client = await PGlite.create({ dataDir: target.dataDir, postgresqlconf: conf, extensions: { btree_gin } });
   // Named statements are PREPAREd once and run with EXECUTE, as the app's queryRaw does on PGlite (packages/db): PGlite
   // plans every query() again, so without this the floor would pay a cost the app no longer pays.
   const prepared = new Map<string, Promise<unknown>>();

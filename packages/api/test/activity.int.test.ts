@@ -280,9 +280,9 @@ describe('status and word search', () => {
     expect(await list(`workspaceId=${S.id}&status=active&action=agent.rejected`)).toEqual([]);
   });
 
-  it('q: every word required, the last one a prefix, case-insensitive, in summary, actor or action', async () => {
+  it('q: every word required, whole or `word*` as a prefix, case-insensitive, in summary, actor or action', async () => {
     // Registrations are the agents' own entries (actor name), the decisions name them in the summary.
-    const narwhals = await list(`workspaceId=${S.id}&q=NARWH&sort=createdAt`);
+    const narwhals = await list(`workspaceId=${S.id}&q=NARWH*&sort=createdAt`);
     const [scout, coder] = [agents['narwhal-scout'].id, agents['narwhal-coder'].id];
     expect(narwhals.map((e) => [e.action, e.target.id])).toEqual([
       ['agent.registered', scout],
@@ -292,13 +292,19 @@ describe('status and word search', () => {
     ]);
     expect(narwhals[0].actor.name).toBe('narwhal-scout');
     expect(narwhals[3].summary).toContain('narwhal-coder');
-    // All words must match (AND), in any order; the last is still being typed (a prefix), the others are whole words.
-    expect((await list(`workspaceId=${S.id}&q=${encodeURIComponent('rejected narwh')}`)).map((e) => e.action)).toEqual(['agent.rejected']);
-    expect((await list(`workspaceId=${S.id}&q=${encodeURIComponent('narwhal rejected duplicate sco')}`)).map((e) => e.action)).toEqual(['agent.rejected']);
+    // A word without a star is a whole word.
+    expect(await list(`workspaceId=${S.id}&q=narwh`)).toEqual([]);
+    // All words must match (AND), in any order; any of them may be a prefix.
+    expect((await list(`workspaceId=${S.id}&q=${encodeURIComponent('rejected narwh*')}`)).map((e) => e.action)).toEqual(['agent.rejected']);
+    expect((await list(`workspaceId=${S.id}&q=${encodeURIComponent('rejec* narwhal')}`)).map((e) => e.action)).toEqual(['agent.rejected']);
+    expect((await list(`workspaceId=${S.id}&q=${encodeURIComponent('narwhal rejected duplicate sco*')}`)).map((e) => e.action)).toEqual(['agent.rejected']);
     expect(await list(`workspaceId=${S.id}&q=${encodeURIComponent('rejec narwhal')}`)).toEqual([]);
     expect(await list(`workspaceId=${S.id}&q=${encodeURIComponent('quokka rejected')}`)).toEqual([]);
     // A word is matched from its start, not inside it.
     expect(await list(`workspaceId=${S.id}&q=arwhal`)).toEqual([]);
+    expect(await list(`workspaceId=${S.id}&q=arwhal*`)).toEqual([]);
+    // A prefix shorter than three characters is a whole word (it would expand to most of the index).
+    expect(await list(`workspaceId=${S.id}&q=na*`)).toEqual([]);
     // The action's words, and the actor's name.
     expect((await list(`workspaceId=${S.id}&q=deactivated`)).map((e) => e.action)).toEqual(['agent.deactivated']);
     expect((await list(`workspaceId=${S.id}&q=sam&action=agent.*`)).map((e) => e.actor.name)).toEqual(['Sam', 'Sam', 'Sam', 'Sam']);

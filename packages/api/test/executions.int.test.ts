@@ -379,14 +379,18 @@ describe('GET /executions', () => {
     expectOk(await h.call('GET', `/api/v1/activity?${edges}`, { key: t.viewer.key }));
   });
 
-  it('q searches model, summary and decisions: every word, the last as a prefix; tsquery syntax is just text', async () => {
+  it('q searches model, summary and decisions: every word, whole or `word*` as a prefix; tsquery syntax is just text', async () => {
     const q = async (text: string) => names((await list(t.member.key, `?workspaceId=${t.ws.id}&q=${encodeURIComponent(text)}`)).items);
-    expect(await q('deploy')).toEqual(['docs', 'deploy']); // "deployment", "Deployed"
-    expect(await q('deployed stag')).toEqual(['deploy']);
-    expect(await q('deploy staging')).toEqual([]); // "deploy" is not a whole word of it
+    expect(await q('deploy*')).toEqual(['docs', 'deploy']); // "deployment", "Deployed"
+    expect(await q('deploy')).toEqual([]); // not a whole word of either
+    expect(await q('deployed stag*')).toEqual(['deploy']);
+    expect(await q('stag* DEPLOYED')).toEqual(['deploy']); // any word may be the prefix; case-insensitive
+    expect(await q('deployed stag')).toEqual([]);
+    expect(await q('deploy* staging')).toEqual(['deploy']);
     expect(await q('canary')).toEqual(['deploy']); // in a decision
     expect(await q('claude')).toEqual(['flaky']); // the model
-    expect(await q('migrat')).toEqual(['running']);
+    expect(await q('migrat')).toEqual([]);
+    expect(await q('migrat*')).toEqual(['running']);
     expect(await q("can't continue")).toEqual(['blocked']); // "can" & "t" & "continue"
     expect(await q('nothing-like-this')).toEqual([]);
     // The decisions' words only: not their JSON keys or times, which every run with decisions has.

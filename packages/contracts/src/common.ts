@@ -127,3 +127,21 @@ export const ZEmail = z
   .email()
   .max(254)
   .transform((e) => e.toLowerCase());
+
+/**
+ * `?q=` of the lists with a word search (activity, executions). `where` names the searched text. The rule itself
+ * (packages/core shared/full-text.ts) is the one place that turns it into a query.
+ */
+export function searchQuery(where: string) {
+  return z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({
+      description:
+        `Words in ${where}, case-insensitive. Every word must match, as a whole word; a word ending with \`*\` matches ` +
+        'the start of words (`deplo*` finds `deployed`; at least 3 characters before the `*`). At most 8 words. ' +
+        'Search syntax characters (`& | ! ( ) < > : \' " \\`) only separate words; a `q` with no letter or digit is ignored.',
+      example: 'flaky login*',
+    });
+}

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -32,6 +33,12 @@ export interface Database {
  * resident memory of a reopened data directory near 200 MB instead of ~365 MB (measured, see docs/ARCHITECTURE.md).
  */
 export const EMBEDDED_POSTGRES_CONF = ['shared_buffers = 16MB', 'work_mem = 2MB', 'maintenance_work_mem = 16MB'];
+
+/**
+ * Extensions the migrations create, loaded into every embedded database (a PGlite extension must be named when the
+ * database opens). btree_gin: the workspace and the words of `?q=` in one GIN index (migration 0011).
+ */
+export const EMBEDDED_EXTENSIONS = { btree_gin };
 
 /** Folder of committed SQL migrations, found beside the sources or beside a bundled server. */
 export function migrationsFolder(): string {
@@ -72,6 +79,7 @@ async function openEmbedded(opts: OpenOptions): Promise<Database> {
     dataDir: dataDir.startsWith('memory://') ? undefined : dataDir,
     loadDataDir: opts.loadDataDir,
     postgresqlconf: EMBEDDED_POSTGRES_CONF,
+    extensions: EMBEDDED_EXTENSIONS,
   });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {

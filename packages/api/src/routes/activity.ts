@@ -1,5 +1,5 @@
 // GET /api/v1/activity — the append-only log of who did what, filtered and paged
-import { listQuery, ZActivity, ZDateTime, z } from '@mc/contracts';
+import { listQuery, searchQuery, ZActivity, ZDateTime, z } from '@mc/contracts';
 import { ACTIVITY_SORT_FIELDS, findActivity } from '@mc/core';
 import type { RouteBuilder } from '../http';
 
@@ -16,13 +16,7 @@ const ZFindActivityQuery = listQuery(ACTIVITY_SORT_FIELDS, '-createdAt').extend(
   targetId: z.string().max(64).optional(),
   from: ZDateTime.optional().openapi({ description: 'Inclusive lower bound (ISO-8601)', type: 'string', format: 'date-time' }),
   to: ZDateTime.optional().openapi({ description: 'Exclusive upper bound (ISO-8601)', type: 'string', format: 'date-time' }),
-  q: z.string().max(200).optional().openapi({
-    description:
-      'Words in the summary, actor name or action, case-insensitive. Every word must match; the last one as the start ' +
-      'of a word (`flaky deplo` finds `deployed`), the others as whole words; at most 8 words. Search syntax characters (`& | ! ( ) < > : * \' " \\`) only ' +
-      'separate words; a `q` with no letter or digit is ignored.',
-    example: 'login flaky',
-  }),
+  q: searchQuery('the summary, actor name or action'),
 });
 
 export function registerActivityRoutes(r: RouteBuilder) {

@@ -3,6 +3,7 @@
 import {
   EXECUTION_STATUS_VALUES,
   listQuery,
+  searchQuery,
   ZCreateModelPriceRequest,
   ZDateTime,
   ZExecution,
@@ -43,7 +44,7 @@ const ZFindExecutionsQuery = listQuery(EXECUTION_SORT_FIELDS, '-startedAt').exte
   model: ZModelName.optional().openapi({ description: 'Exact model name (case-insensitive)' }),
   from: ZDateTime.optional().openapi({ description: 'Started at or after (ISO-8601)', type: 'string', format: 'date-time' }),
   to: ZDateTime.optional().openapi({ description: 'Started before (ISO-8601)', type: 'string', format: 'date-time' }),
-  q: z.string().max(200).optional().openapi({ description: 'Words in the model, summary or decisions, case-insensitive: every word must match, the last one as the start of a word, the others whole' }),
+  q: searchQuery('the model, summary or decisions'),
 });
 
 const ZFindModelPricesQuery = z.object({

@@ -5,7 +5,7 @@ import { DomainError } from '../errors';
 import { matchesSearch } from '../shared/full-text';
 import { planPage, toPage, type Page, type PageQuery, type SortColumns } from '../shared/pagination';
 import { requireUser } from '../auth/guards';
-import { requireWorkspaceAccess } from '../workspaces/workspace-access';
+import { memberWorkspaceIds, requireWorkspaceAccess } from '../workspaces/workspace-access';
 
 export const ACTIVITY_SORT_FIELDS = ['createdAt'] as const;
 
@@ -66,7 +66,8 @@ export function toActivityDto(r: Row) {
  * Every filter is served by an index walk in `created_at` order that stops after one page (bench/README.md,
  * "bench:activity", has the plans at a million rows): `(workspace_id, created_at, id)`, `(action, workspace_id,
  * created_at, id)`, `(status, workspace_id, created_at, id)`, `(actor_id, created_at)`, `(created_at, id)`, and the
- * GIN index on `search` for rare words (PostgreSQL picks between it and a walk from its statistics).
+ * GIN index on `(workspace_id, search)` for words that are not common (PostgreSQL picks between it and a walk from
+ * its statistics).
  */
 export async function findActivity(ctx: Ctx, input: FindActivityInput): Promise<Page<ReturnType<typeof toActivityDto>>> {
   const me = requireUser(ctx);
@@ -104,8 +105,9 @@ export async function findActivity(ctx: Ctx, input: FindActivityInput): Promise<
       .limit(plan.limit)
       .offset(plan.offset);
   } else if (search) {
-    // Words across the caller's workspaces: one search (the GIN index intersects once), filtered by membership.
-    const mine = ctx.db.select({ id: memberships.workspaceId }).from(memberships).where(eq(memberships.userId, me.userId));
+    // Words across the caller's workspaces: one scan of the (workspace, words) GIN index for all of them.
+    const mine = await memberWorkspaceIds(ctx, me.userId);
+    if (mine.length === 0) return toPage([], input, plan, sortColumns, idColumn, toActivityDto);
     rows = await ctx.db
       .select(columns)
       .from(activity)

@@ -5,7 +5,7 @@ import { requirePrincipal } from '../auth/guards';
 import type { Ctx } from '../context';
 import { DomainError, notFound } from '../errors';
 import { planPage, toPage, totalFor, type PageQuery, type SortColumns } from '../shared/pagination';
-import { requireWorkspaceAccess } from '../workspaces/workspace-access';
+import { memberWorkspaceIds, requireWorkspaceAccess } from '../workspaces/workspace-access';
 import { executionColumns, toExecutionDto, type ExecutionRow } from './execution-dto';
 import { matchesSearch } from '../shared/full-text';
 import { normalizeModel } from './pricing.rules';
@@ -46,7 +46,7 @@ const toDto = (r: Row) => toExecutionDto(r, r.agentName);
 /**
  * GET /executions — runs the caller may see: an agent, those of its workspace; a person, those of their workspaces
  * (every workspace for an instance admin); `workspaceId` narrows (404 if the caller cannot see it). `q` searches the
- * model, summary and decisions (full text, every word as a prefix). Sorted by start (newest first by default),
+ * model, summary and decisions (full text: whole words, `word*` a prefix). Sorted by start (newest first by default),
  * duration or cost; offset or cursor paging.
  */
 export async function findExecutions(ctx: Ctx, input: FindExecutionsInput) {
@@ -58,7 +58,10 @@ export async function findExecutions(ctx: Ctx, input: FindExecutionsInput) {
   } else if (me.kind === 'agent') {
     where.push(eq(executions.workspaceId, me.workspaceId));
   } else if (!me.isInstanceAdmin) {
-    where.push(inArray(executions.workspaceId, ctx.db.select({ id: memberships.workspaceId }).from(memberships).where(eq(memberships.userId, me.userId))));
+    // Constants, not a subquery: the planner then knows the workspaces (and uses the (workspace, words) index for q).
+    const mine = await memberWorkspaceIds(ctx, me.userId);
+    if (mine.length === 0) where.push(sql`false`);
+    else where.push(inArray(executions.workspaceId, mine));
   }
   if (input.from && input.to && input.from > input.to) {
     throw new DomainError('VALIDATION_ERROR', '`from` must not be after `to`', { issues: [{ field: 'from', in: 'query', message: 'must not be after `to`' }] });

@@ -1,17 +1,29 @@
-// ?q= → tsquery text: words ANDed, the last a prefix; the tsquery syntax in the input only separates words.
+// ?q= → tsquery text: whole words ANDed, `word*` a prefix; the tsquery syntax in the input only separates words.
 import { describe, expect, it } from 'vitest';
-import { SEARCH_MAX_WORDS, toSearchTsQuery } from './full-text';
+import { SEARCH_MAX_WORDS, SEARCH_MIN_PREFIX, toSearchTsQuery } from './full-text';
 
 describe('toSearchTsQuery', () => {
-  it('requires every word; the last one (still being typed) is a prefix', () => {
-    expect(toSearchTsQuery('deplo')).toBe('deplo:*');
-    expect(toSearchTsQuery('  Flaky   login ')).toBe('Flaky & login:*');
-    expect(toSearchTsQuery('4711 claim')).toBe('4711 & claim:*');
+  it('requires every word, as a whole word', () => {
+    expect(toSearchTsQuery('deploy')).toBe('deploy');
+    expect(toSearchTsQuery('  Flaky   login ')).toBe('Flaky & login');
+    expect(toSearchTsQuery('4711 claim')).toBe('4711 & claim');
+  });
+
+  it('takes a word ending with * as a prefix, anywhere in the search, from SEARCH_MIN_PREFIX characters on', () => {
+    expect(SEARCH_MIN_PREFIX).toBe(3);
+    expect(toSearchTsQuery('deplo*')).toBe('deplo:*');
+    expect(toSearchTsQuery('flaky* login')).toBe('flaky:* & login');
+    expect(toSearchTsQuery('dep* 4711 zür*')).toBe('dep:* & 4711 & zür:*');
+    // Too short to be worth expanding over the whole index: a whole word.
+    expect(toSearchTsQuery('de* a*')).toBe('de & a');
+    // Only a star right after the word: `word *` and `word:*` are the whole word.
+    expect(toSearchTsQuery('deploy * x:*')).toBe('deploy & x');
   });
 
   it('keeps the characters the text parser splits itself (the indexed text was split the same way)', () => {
-    expect(toSearchTsQuery('role_changed bob@example.com #4711 zürich')).toBe('role_changed & bob@example.com & #4711 & zürich:*');
-    expect(toSearchTsQuery('gpt-4o')).toBe('gpt-4o:*');
+    expect(toSearchTsQuery('role_changed bob@example.com #4711 zürich')).toBe('role_changed & bob@example.com & #4711 & zürich');
+    expect(toSearchTsQuery('gpt-4o')).toBe('gpt-4o');
+    expect(toSearchTsQuery('gpt-4*')).toBe('gpt-4:*');
   });
 
   it('never lets an operator, quote, weight or escape through', () => {
@@ -20,7 +32,8 @@ describe('toSearchTsQuery', () => {
       const words = out.split(' & ').map((w) => w.replace(/:\*$/, ''));
       for (const w of words) expect(w, q).toMatch(/^[^\s&|!()<>:*'"\\]+$/);
     }
-    expect(toSearchTsQuery("a' | !b & (c) <-> d:* \\")).toBe('a & b & c & d:*');
+    expect(toSearchTsQuery("a' | !b & (c) <-> d:* \\")).toBe('a & b & c & d');
+    expect(toSearchTsQuery("abc'* (def)* ghi*")).toBe('abc & def & ghi:*');
   });
 
   it('is null when nothing searchable is left', () => {

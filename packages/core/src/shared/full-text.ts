@@ -6,22 +6,27 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 /** Most words of a search taken into the query (each is an index lookup). */
 export const SEARCH_MAX_WORDS = 8;
 
+/** Shortest prefix a `*` may ask for: a shorter one would expand to most of the index. */
+export const SEARCH_MIN_PREFIX = 3;
+
 /**
- * `?q=` as the text of a tsquery: all words required (`&`); the last one is a prefix (`deplo:*`), because it is
- * the one still being typed, the others are whole words — a prefix has to be expanded over the whole index, which
- * made several-word searches grow with the log (bench/README.md, bench:activity). The characters of the tsquery
- * syntax (`& | ! ( ) < > : * ' \` and `"`) separate words and never reach the parser as operators, and a word
- * without a letter or digit is dropped, so no input can change the query's shape or make it fail. Other
- * characters stay: `to_tsquery('simple', …)` then splits a word like `role_changed`, `gpt-4o` or
+ * `?q=` as the text of a tsquery: all words required (`&`), each a whole word, unless it ends with `*`: then it is
+ * the start of a word (`deplo*` finds `deployed`; at least SEARCH_MIN_PREFIX characters, a shorter one is taken
+ * as a whole word). Whole words by default because a prefix is expanded over the whole index: `flaky login` costs
+ * 3 ms at a million entries, `flaky login*` 13 ms (bench/README.md, bench:activity; docs/adr/0006). The
+ * characters of the tsquery syntax (`& | ! ( ) < > : * ' \` and `"`) separate words and never reach the parser as
+ * operators, and a word without a letter or digit is dropped, so no input can change the query's shape or make it
+ * fail. Other characters stay: `to_tsquery('simple', …)` then splits a word like `role_changed`, `gpt-4o` or
  * `bob@example.com` exactly as the indexed text was split. Null when nothing searchable is left.
  */
 export function toSearchTsQuery(q: string): string | null {
-  const words = q
-    .split(/[\s&|!()<>:*'"\\]+/u)
-    .filter((w) => /[\p{L}\p{N}]/u.test(w))
-    .slice(0, SEARCH_MAX_WORDS);
-  if (words.length === 0) return null;
-  return words.map((w, i) => (i === words.length - 1 ? `${w}:*` : w)).join(' & ');
+  const terms: string[] = [];
+  for (const [, word, star] of q.matchAll(/([^\s&|!()<>:*'"\\]+)(\*?)/gu)) {
+    if (!/[\p{L}\p{N}]/u.test(word)) continue;
+    terms.push(star && [...word].length >= SEARCH_MIN_PREFIX ? `${word}:*` : word);
+    if (terms.length === SEARCH_MAX_WORDS) break;
+  }
+  return terms.length ? terms.join(' & ') : null;
 }
 
 /** The WHERE condition of a search over a generated `search` column, or undefined when `q` has no word. */

@@ -61,7 +61,7 @@ export default function ActivityPage() {
             setApplied({ ...draft });
           }}
         >
-          <TextField id="activity-q" className="lg:col-span-2" label="Search" type="search" placeholder="Text in summary, actor or action" value={draft.q} onChange={(e) => setDraft({ ...draft, q: e.target.value })} error={fieldErr('q')} />
+          <TextField id="activity-q" className="lg:col-span-2" label="Search" type="search" placeholder="Whole words; deplo* for a word start" value={draft.q} onChange={(e) => setDraft({ ...draft, q: e.target.value })} error={fieldErr('q')} />
           <TextField
             id="activity-action"
             className="lg:col-span-2"

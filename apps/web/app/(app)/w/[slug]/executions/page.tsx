@@ -72,7 +72,7 @@ export default function ExecutionsPage() {
             className="lg:col-span-2"
             label="Search"
             type="search"
-            placeholder="Text in the summary, decisions or model"
+            placeholder="Whole words; deplo* for a word start"
             value={draft.q}
             onChange={(e) => setDraft({ ...draft, q: e.target.value })}
             error={fieldErr('q')}
