@@ -168,6 +168,8 @@ function queries(w: World): Query[] {
     { name: 'activity: q medium word', ...A('q=kerberos') },
     { name: 'activity: q rare word', ...A('q=4711') },
     { name: 'activity: q two words', ...A(`q=${encodeURIComponent('flaky login')}`) },
+    { name: 'activity: q prefix (medium word)', ...A(`q=${encodeURIComponent('kerber*')}`) },
+    { name: 'activity: q two words, one a prefix', ...A(`q=${encodeURIComponent('flaky logi*')}`) },
     { name: 'activity: q + workspace', ...A(`workspaceId=${mid}&q=zeppelin`) },
     { name: 'activity: date range only (1 day)', ...A(range) },
     { name: 'activity: member (3 workspaces)', ...A('', { member: true }) },

@@ -17,7 +17,7 @@ import {
   WEBHOOK_RETRY_BASE_MS_DEFAULT,
   WebhookRunner,
 } from '@mc/core';
-import { openDatabase, type Database } from '@mc/db';
+import { analyzeGrownTables, openDatabase, type Database } from '@mc/db';
 import type { AppEnv } from './env';
 
 export interface Runtime {
@@ -30,6 +30,8 @@ export interface Runtime {
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 /** How often running executions are checked for abandonment. */
 const ABANDON_SWEEP_INTERVAL_MS = 60 * 1000;
+/** How often the embedded database's grown tables are analyzed (PGlite has no autovacuum; packages/db maintenance). */
+const EMBEDDED_ANALYZE_INTERVAL_MS = 10 * 60 * 1000;
 
 export async function createRuntime(env: AppEnv, version: string): Promise<Runtime> {
   const database = await openDatabase(
@@ -94,6 +96,12 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   }, ABANDON_SWEEP_INTERVAL_MS);
   abandoned.unref();
 
+  // Planner statistics of the embedded database (a PostgreSQL server keeps its own): once now, then as tables grow.
+  const analyze = () => void analyzeGrownTables(database).catch((err) => console.error('[mc] analyze failed:', (err as Error).message));
+  analyze();
+  const analyzer = setInterval(analyze, EMBEDDED_ANALYZE_INTERVAL_MS);
+  analyzer.unref();
+
   // Webhooks: outbox → deliveries → signed POSTs with retries. Several processes may run this (SKIP LOCKED and
   // leases in the database); every live event (a LISTEN wake-up, from any process) starts a pass at once.
   const webhooks = new WebhookRunner(systemCtx, { retryBaseMs: env.MC_WEBHOOK_RETRY_BASE_MS ?? WEBHOOK_RETRY_BASE_MS_DEFAULT });
@@ -107,6 +115,7 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
       clearInterval(sweep);
       clearInterval(leases);
       clearInterval(abandoned);
+      clearInterval(analyzer);
       unsubscribeWebhooks();
       await webhooks.stop();
       await unlisten();

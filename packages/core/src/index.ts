@@ -4,6 +4,7 @@ export * from './shared/clock';
 export * from './shared/ids';
 export * from './shared/crypto';
 export * from './shared/pagination';
+export { weekOf, weekStart, SEARCH_WINDOW_WEEKS } from './shared/search-windows';
 export * from './activity/record-activity';
 export * from './activity/find-activity';
 export * from './auth/auth.rules';

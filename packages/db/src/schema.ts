@@ -165,6 +165,8 @@ export const activity = pgTable(
     search: tsvector('search').generatedAlwaysAs(
       sql`to_tsvector('simple'::regconfig, replace(action, '.', ' ') || ' ' || actor_name || ' ' || summary)`,
     ),
+    /** 7-day bucket of `created_at` (UTC days since 1970-01-01, divided by 7): the time windows of a word search. */
+    createdWeek: integer('created_week').generatedAlwaysAs(sql`(((created_at AT TIME ZONE 'UTC')::date - DATE '1970-01-01') / 7)`),
   },
   (t) => [
     index('activity_created_idx').on(t.createdAt, t.id),
@@ -179,13 +181,11 @@ export const activity = pgTable(
       .on(t.status, t.workspaceId, t.createdAt, t.id)
       .where(sql`${t.status} IS NOT NULL`),
     index('activity_target_idx').on(t.targetId),
-    // Words, with the workspace in the same GIN index (btree_gin): `?q=` inside a workspace or a member's few
-    // workspaces is one index scan that intersects the workspace's postings with the words', instead of a
-    // BitmapAnd with tens of thousands of rows of the workspace index (8.7 → 1.2 ms at 1M rows). Searches without
-    // a workspace use the same index (a GIN column needs no leading column). A small pending list: every search
-    // reads the whole list (4 MB by default ≈ 500 pages, +4 ms per ?q= at 1M rows); 256 kB keeps that bounded at
-    // no measurable insert cost (bench/README.md, bench:activity).
-    index('activity_workspace_search_idx').using('gin', t.workspaceId, t.search).with({ gin_pending_list_limit: 256 }),
+    // Workspace, 7-day bucket and words in one GIN index (btree_gin): `?q=` in a workspace, a member's few
+    // workspaces or the last weeks is one index scan that intersects their postings (docs/adr/0006-word-search.md).
+    // A small pending list: every search reads the whole list (4 MB by default ≈ 500 pages, +4 ms per ?q= at
+    // 1M rows); 256 kB keeps that bounded at no measurable insert cost (bench/README.md, bench:activity).
+    index('activity_search_idx').using('gin', t.workspaceId, t.createdWeek, t.search).with({ gin_pending_list_limit: 256 }),
   ],
 );
 
@@ -609,6 +609,8 @@ export const executions = pgTable(
       // would make every run with decisions match `input` or `n`. Bounded, as a tsvector must stay under 1 MB.
       sql`to_tsvector('simple'::regconfig, coalesce(model, '') || ' ' || coalesce(summary, '') || ' ' || left(regexp_replace(jsonb_path_query_array(decisions, '$[*].input')::text || ' ' || jsonb_path_query_array(decisions, '$[*].reasoning')::text || ' ' || jsonb_path_query_array(decisions, '$[*].output')::text, '\\\\[nrt]|[\\\\"\\[\\],]', ' ', 'g'), 200000))`,
     ),
+    /** 7-day bucket of `started_at` (as activity.created_week): the time windows of a word search. */
+    startedWeek: integer('started_week').generatedAlwaysAs(sql`(((started_at AT TIME ZONE 'UTC')::date - DATE '1970-01-01') / 7)`),
   },
   (t) => [
     index('executions_workspace_started_idx').on(t.workspaceId, t.startedAt, t.id),
@@ -620,8 +622,8 @@ export const executions = pgTable(
     index('executions_running_idx')
       .on(sql`coalesce(${t.lastReportAt}, ${t.startedAt})`)
       .where(sql`${t.status} = 'running'`),
-    // As for activity: the workspace and the words in one GIN index (btree_gin), for `?q=` in a workspace.
-    index('executions_workspace_search_idx').using('gin', t.workspaceId, t.search).with({ gin_pending_list_limit: 256 }),
+    // As for activity: workspace, week and words in one GIN index (btree_gin).
+    index('executions_search_idx').using('gin', t.workspaceId, t.startedWeek, t.search).with({ gin_pending_list_limit: 256 }),
   ],
 );
 

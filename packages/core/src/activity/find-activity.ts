@@ -3,6 +3,7 @@ import { and, eq, gte, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import { DomainError } from '../errors';
 import { matchesSearch } from '../shared/full-text';
+import { isNewestFirst, newestFirstByWindow, searchWindows } from '../shared/search-windows';
 import { planPage, toPage, type Page, type PageQuery, type SortColumns } from '../shared/pagination';
 import { requireUser } from '../auth/guards';
 import { memberWorkspaceIds, requireWorkspaceAccess } from '../workspaces/workspace-access';
@@ -42,6 +43,7 @@ const columns = {
 type Row = { [K in keyof typeof columns]: (typeof activity.$inferSelect)[K] };
 
 const sortColumns: SortColumns<Row> = { createdAt: { column: activity.createdAt, value: (r) => r.createdAt } };
+const timeColumns = { time: activity.createdAt, week: activity.createdWeek };
 const idColumn = { column: activity.id, value: (r: Row) => r.id };
 
 export function toActivityDto(r: Row) {
@@ -91,33 +93,29 @@ export async function findActivity(ctx: Ctx, input: FindActivityInput): Promise<
   if (search) where.push(search);
 
   const plan = planPage(input, sortColumns, idColumn);
-  let rows: Row[];
-  if (input.workspaceId || me.isInstanceAdmin) {
-    if (input.workspaceId) {
-      const { workspace } = await requireWorkspaceAccess(ctx, input.workspaceId, 'activity.read');
-      where.push(eq(activity.workspaceId, workspace.id));
-    }
-    rows = await ctx.db
-      .select(columns)
-      .from(activity)
-      .where(and(...where, plan.where))
-      .orderBy(...plan.orderBy)
-      .limit(plan.limit)
-      .offset(plan.offset);
-  } else if (search) {
-    // Words across the caller's workspaces: one scan of the (workspace, words) GIN index for all of them.
+  let scope: SQL | undefined;
+  if (input.workspaceId) {
+    const { workspace } = await requireWorkspaceAccess(ctx, input.workspaceId, 'activity.read');
+    scope = eq(activity.workspaceId, workspace.id);
+  } else if (!me.isInstanceAdmin) {
+    if (!search) return toPage(await findInMemberships(ctx, me.userId, input, where, plan), input, plan, sortColumns, idColumn, toActivityDto);
+    // Words across the caller's workspaces: one scan of the (workspace, week, words) GIN index for all of them.
     const mine = await memberWorkspaceIds(ctx, me.userId);
     if (mine.length === 0) return toPage([], input, plan, sortColumns, idColumn, toActivityDto);
-    rows = await ctx.db
+    scope = inArray(activity.workspaceId, mine);
+  }
+  const query = (window: SQL | undefined, limit: number, offset: number): Promise<Row[]> =>
+    ctx.db
       .select(columns)
       .from(activity)
-      .where(and(inArray(activity.workspaceId, mine), ...where, plan.where))
+      .where(and(scope, ...where, window, plan.where))
       .orderBy(...plan.orderBy)
-      .limit(plan.limit)
-      .offset(plan.offset);
-  } else {
-    rows = await findInMemberships(ctx, me.userId, input, where, plan);
-  }
+      .limit(limit)
+      .offset(offset);
+  const rows =
+    search && isNewestFirst(input.sort, 'createdAt')
+      ? (await newestFirstByWindow(searchWindows(timeColumns, ctx.clock.now()), plan.offset + plan.limit, (w, n) => query(w, n, 0))).slice(plan.offset)
+      : await query(undefined, plan.limit, plan.offset);
   return toPage(rows, input, plan, sortColumns, idColumn, toActivityDto);
 }
 

@@ -33,7 +33,7 @@ export const executionColumns = {
   version: executions.version,
 };
 
-export type ExecutionRow = Omit<typeof executions.$inferSelect, 'search'>;
+export type ExecutionRow = Omit<typeof executions.$inferSelect, 'search' | 'startedWeek'>;
 
 /** A decision as stored: what the agent sent, and when the server first received it. */
 export interface StoredDecision {

@@ -8,6 +8,7 @@ import { planPage, toPage, totalFor, type PageQuery, type SortColumns } from '..
 import { memberWorkspaceIds, requireWorkspaceAccess } from '../workspaces/workspace-access';
 import { executionColumns, toExecutionDto, type ExecutionRow } from './execution-dto';
 import { matchesSearch } from '../shared/full-text';
+import { isNewestFirst, newestFirstByWindow, searchWindows } from '../shared/search-windows';
 import { normalizeModel } from './pricing.rules';
 
 export const EXECUTION_SORT_FIELDS = ['startedAt', 'durationMs', 'costUsd'] as const;
@@ -38,6 +39,7 @@ const sortColumns: SortColumns<Row> = {
   costUsd: { column: costKey, value: (r) => r.costUsd ?? '-1', kind: 'decimal' },
 };
 const idColumn = { column: executions.id, value: (r: Row) => r.id };
+const timeColumns = { time: executions.startedAt, week: executions.startedWeek };
 
 const rowColumns = { ...executionColumns, agentName: agents.name };
 
@@ -75,14 +77,19 @@ export async function findExecutions(ctx: Ctx, input: FindExecutionsInput) {
   const search = matchesSearch(executions.search, input.q);
   if (search) where.push(search);
   const plan = planPage(input, sortColumns, idColumn);
-  const rows = await ctx.db
-    .select(rowColumns)
-    .from(executions)
-    .leftJoin(agents, eq(agents.id, executions.agentId))
-    .where(and(...where, plan.where))
-    .orderBy(...plan.orderBy)
-    .limit(plan.limit)
-    .offset(plan.offset);
+  const query = (window: SQL | undefined, limit: number, offset: number): Promise<Row[]> =>
+    ctx.db
+      .select(rowColumns)
+      .from(executions)
+      .leftJoin(agents, eq(agents.id, executions.agentId))
+      .where(and(...where, window, plan.where))
+      .orderBy(...plan.orderBy)
+      .limit(limit)
+      .offset(offset);
+  const rows =
+    search && isNewestFirst(input.sort, 'startedAt')
+      ? (await newestFirstByWindow(searchWindows(timeColumns, ctx.clock.now()), plan.offset + plan.limit, (w, n) => query(w, n, 0))).slice(plan.offset)
+      : await query(undefined, plan.limit, plan.offset);
   return toPage(rows, input, plan, sortColumns, idColumn, toDto, await totalFor(ctx.db, plan, executions, and(...where)));
 }
 

@@ -1,0 +1,40 @@
+// Embedded statistics: a table that grew is analyzed again (PGlite has no autovacuum); one that did not is left alone.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from './client';
+import { analyzeGrownTables } from './maintenance';
+import { createTestDatabase, type TestDatabase } from './testing';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+const estimate = async (table: string) =>
+  (await rows<{ n: number }>(database.db, sql`SELECT reltuples::int AS n FROM pg_class WHERE relname = ${table}`))[0].n;
+
+describe('analyzeGrownTables', () => {
+  it('on PGlite: analyzes a table that grew, then leaves it until it grows again; on a server: nothing (autovacuum)', async () => {
+    if (database.kind !== 'pglite') {
+      expect(await analyzeGrownTables(database)).toEqual([]);
+      return;
+    }
+    await analyzeGrownTables(database);
+    expect(await analyzeGrownTables(database)).toEqual([]);
+    await database.db.execute(sql`CREATE TABLE grown (id int PRIMARY KEY, body text)`);
+    await database.db.execute(sql`INSERT INTO grown SELECT g, repeat('x', 200) FROM generate_series(1, 5000) g`);
+    expect(await analyzeGrownTables(database)).toEqual(['grown']);
+    expect(await estimate('grown')).toBe(5000);
+    expect(await analyzeGrownTables(database)).toEqual([]);
+    // A few more rows: under the threshold, the statistics stay.
+    await database.db.execute(sql`INSERT INTO grown SELECT g, 'y' FROM generate_series(5001, 5010) g`);
+    expect(await analyzeGrownTables(database)).toEqual([]);
+    // Twice the size: analyzed again, and the planner's estimate follows.
+    await database.db.execute(sql`INSERT INTO grown SELECT g, repeat('z', 200) FROM generate_series(5011, 10000) g`);
+    expect(await analyzeGrownTables(database)).toEqual(['grown']);
+    expect(await estimate('grown')).toBe(10000);
+  });
+});

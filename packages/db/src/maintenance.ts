@@ -1,0 +1,34 @@
+// Planner statistics for the embedded database. A PostgreSQL server refreshes them itself (autovacuum's ANALYZE);
+// PGlite runs no background workers, so an embedded database would keep the statistics of its first ANALYZE — or
+// none — for good, and the planner would pick its plans for a log of a few rows when it holds a million (a common
+// word searched through the GIN index instead of a short walk of the time index, for one).
+import { sql } from 'drizzle-orm';
+import { rows, type Database } from './client';
+
+/**
+ * A table is analyzed again once it has grown by this share of its pages since the last ANALYZE (autovacuum's
+ * default `autovacuum_analyze_scale_factor` is 0.1 of the rows; pages are what PGlite can tell without the
+ * cumulative statistics, which it does not flush).
+ */
+export const ANALYZE_GROWTH = 0.1;
+/** …and by at least this many pages (8 kB each), so that small tables are not analyzed over and over. */
+export const ANALYZE_MIN_PAGES = 16;
+
+/**
+ * ANALYZE the tables of the embedded database that were never analyzed or have grown since (ANALYZE reads a sample
+ * of at most 30,000 rows per table, so its cost does not grow with the table). Returns the tables analyzed. Does
+ * nothing on a PostgreSQL server, where autovacuum does it.
+ */
+export async function analyzeGrownTables(database: Database): Promise<string[]> {
+  if (database.kind !== 'pglite') return [];
+  const tables = await rows<{ name: string; analyzed_pages: number; never: boolean; pages: number }>(
+    database.db,
+    sql`SELECT c.relname AS name, c.relpages AS analyzed_pages, c.reltuples < 0 AS never,
+               (pg_relation_size(c.oid) / current_setting('block_size')::int)::int AS pages
+          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relkind = 'r' AND n.nspname = current_schema()`,
+  );
+  const stale = tables.filter((t) => (t.never && t.pages > 0) || t.pages > t.analyzed_pages * (1 + ANALYZE_GROWTH) + ANALYZE_MIN_PAGES);
+  for (const t of stale) await database.db.execute(sql`ANALYZE ${sql.identifier(t.name)}`);
+  return stale.map((t) => t.name);
+}
