@@ -2,7 +2,7 @@
 // answer is exactly the plain one — every match, newest first, through cursor and offset pages — for entries in the
 // future, this week, on bucket edges, months and years back. The expected lists are computed here from what was
 // inserted, not by the server.
-import { ManualClock, weekOf, weekStart } from '@mc/core';
+import { ManualClock, SEARCH_WINDOW_WEEKS, weekOf, weekStart } from '@mc/core';
 import { activity } from '@mc/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeAgent, createTeam, type Team } from './agents.fixtures';
@@ -24,11 +24,17 @@ interface Entry {
 }
 const entries: Entry[] = [];
 
-/** Instants around every window edge (SEARCH_WINDOW_WEEKS = [2, 4]) and far from them, newest to oldest. */
+/** Instants around every window edge (of SEARCH_WINDOW_WEEKS) and far from them, newest to oldest. */
 function instants(): Date[] {
   const cur = weekOf(NOW);
   const days = [10, 1, 0.1, -0.2, -3, -6, -8, -13, -15, -20, -34, -41, -43, -45, -100, -400, -800];
-  const edges = [cur + 1, cur, cur - 1, cur - 2, cur - 5, cur - 6].flatMap((w) => [weekStart(w), new Date(weekStart(w).getTime() - 1)]);
+  const bounds = [cur + 1, cur];
+  let w = cur;
+  for (const size of SEARCH_WINDOW_WEEKS) {
+    w -= size;
+    bounds.push(w + 1, w);
+  }
+  const edges = bounds.flatMap((b) => [weekStart(b), new Date(weekStart(b).getTime() - 1)]);
   return [...days.map((d) => new Date(NOW.getTime() + d * DAY)), ...edges];
 }
 
@@ -99,6 +105,7 @@ describe('activity ?q= newest first across time windows', () => {
     ['a rarer word', 'yak', ['yak'], []],
     ['two words', 'yak zebra', ['yak', 'zebra'], []],
     ['a prefix', 'zeb*', [], ['zeb']],
+    ['a whole word and a prefix', 'yak zeb*', ['yak'], ['zeb']],
   ] as const) {
     it(`${label}: every match newest first, by cursor and by offset, for the admin, a workspace and a member`, async () => {
       const all = expected([...whole], [...prefix]);

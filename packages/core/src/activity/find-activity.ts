@@ -2,7 +2,7 @@ import { activity, memberships } from '@mc/db';
 import { and, eq, gte, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import { DomainError } from '../errors';
-import { matchesSearch } from '../shared/full-text';
+import { parseSearch, searchCondition } from '../shared/full-text';
 import { isNewestFirst, newestFirstByWindow, searchWindows } from '../shared/search-windows';
 import { planPage, toPage, type Page, type PageQuery, type SortColumns } from '../shared/pagination';
 import { requireUser } from '../auth/guards';
@@ -89,8 +89,7 @@ export async function findActivity(ctx: Ctx, input: FindActivityInput): Promise<
   if (input.targetId) where.push(eq(activity.targetId, input.targetId));
   if (input.from) where.push(gte(activity.createdAt, input.from));
   if (input.to) where.push(lt(activity.createdAt, input.to));
-  const search = matchesSearch(activity.search, input.q);
-  if (search) where.push(search);
+  const search = parseSearch(input.q);
 
   const plan = planPage(input, sortColumns, idColumn);
   let scope: SQL | undefined;
@@ -104,18 +103,22 @@ export async function findActivity(ctx: Ctx, input: FindActivityInput): Promise<
     if (mine.length === 0) return toPage([], input, plan, sortColumns, idColumn, toActivityDto);
     scope = inArray(activity.workspaceId, mine);
   }
-  const query = (window: SQL | undefined, limit: number, offset: number): Promise<Row[]> =>
+  const query = (words: SQL | undefined, window: SQL | undefined, limit: number, offset: number): Promise<Row[]> =>
     ctx.db
       .select(columns)
       .from(activity)
-      .where(and(scope, ...where, window, plan.where))
+      .where(and(scope, ...where, words, window, plan.where))
       .orderBy(...plan.orderBy)
       .limit(limit)
       .offset(offset);
   const rows =
     search && isNewestFirst(input.sort, 'createdAt')
-      ? (await newestFirstByWindow(searchWindows(timeColumns, ctx.clock.now()), plan.offset + plan.limit, (w, n) => query(w, n, 0))).slice(plan.offset)
-      : await query(undefined, plan.limit, plan.offset);
+      ? (
+          await newestFirstByWindow(searchWindows(timeColumns, ctx.clock.now()), plan.offset + plan.limit, (w, n) =>
+            query(searchCondition(activity.search, search, { wholeWordsFirst: w.bucketed }), w.condition, n, 0),
+          )
+        ).slice(plan.offset)
+      : await query(search ? searchCondition(activity.search, search) : undefined, undefined, plan.limit, plan.offset);
   return toPage(rows, input, plan, sortColumns, idColumn, toActivityDto);
 }
 

@@ -7,7 +7,7 @@ import { DomainError, notFound } from '../errors';
 import { planPage, toPage, totalFor, type PageQuery, type SortColumns } from '../shared/pagination';
 import { memberWorkspaceIds, requireWorkspaceAccess } from '../workspaces/workspace-access';
 import { executionColumns, toExecutionDto, type ExecutionRow } from './execution-dto';
-import { matchesSearch } from '../shared/full-text';
+import { parseSearch, searchCondition } from '../shared/full-text';
 import { isNewestFirst, newestFirstByWindow, searchWindows } from '../shared/search-windows';
 import { normalizeModel } from './pricing.rules';
 
@@ -74,23 +74,27 @@ export async function findExecutions(ctx: Ctx, input: FindExecutionsInput) {
   if (input.model) where.push(eq(executions.model, normalizeModel(input.model)));
   if (input.from) where.push(gte(executions.startedAt, input.from));
   if (input.to) where.push(lt(executions.startedAt, input.to));
-  const search = matchesSearch(executions.search, input.q);
-  if (search) where.push(search);
+  const search = parseSearch(input.q);
   const plan = planPage(input, sortColumns, idColumn);
-  const query = (window: SQL | undefined, limit: number, offset: number): Promise<Row[]> =>
+  const query = (words: SQL | undefined, window: SQL | undefined, limit: number, offset: number): Promise<Row[]> =>
     ctx.db
       .select(rowColumns)
       .from(executions)
       .leftJoin(agents, eq(agents.id, executions.agentId))
-      .where(and(...where, window, plan.where))
+      .where(and(...where, words, window, plan.where))
       .orderBy(...plan.orderBy)
       .limit(limit)
       .offset(offset);
+  const words = search ? searchCondition(executions.search, search) : undefined;
   const rows =
     search && isNewestFirst(input.sort, 'startedAt')
-      ? (await newestFirstByWindow(searchWindows(timeColumns, ctx.clock.now()), plan.offset + plan.limit, (w, n) => query(w, n, 0))).slice(plan.offset)
-      : await query(undefined, plan.limit, plan.offset);
-  return toPage(rows, input, plan, sortColumns, idColumn, toDto, await totalFor(ctx.db, plan, executions, and(...where)));
+      ? (
+          await newestFirstByWindow(searchWindows(timeColumns, ctx.clock.now()), plan.offset + plan.limit, (w, n) =>
+            query(searchCondition(executions.search, search, { wholeWordsFirst: w.bucketed }), w.condition, n, 0),
+          )
+        ).slice(plan.offset)
+      : await query(words, undefined, plan.limit, plan.offset);
+  return toPage(rows, input, plan, sortColumns, idColumn, toDto, await totalFor(ctx.db, plan, executions, and(...where, words)));
 }
 
 /**

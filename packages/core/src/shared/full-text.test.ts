@@ -1,6 +1,6 @@
 // ?q= → tsquery text: whole words ANDed, `word*` a prefix; the tsquery syntax in the input only separates words.
 import { describe, expect, it } from 'vitest';
-import { SEARCH_MAX_WORDS, SEARCH_MIN_PREFIX, toSearchTsQuery } from './full-text';
+import { parseSearch, SEARCH_MAX_WORDS, SEARCH_MIN_PREFIX, toSearchTsQuery } from './full-text';
 
 describe('toSearchTsQuery', () => {
   it('requires every word, as a whole word', () => {
@@ -45,3 +45,14 @@ describe('toSearchTsQuery', () => {
     expect(toSearchTsQuery(q)!.split(' & ')).toHaveLength(SEARCH_MAX_WORDS);
   });
 });
+
+describe('parseSearch', () => {
+  it('keeps the whole words apart, for searches that look them up first', () => {
+    expect(parseSearch('flaky login')).toEqual({ all: 'flaky & login', wholeWords: 'flaky & login', hasPrefix: false });
+    expect(parseSearch('flaky logi* 4711')).toEqual({ all: 'flaky & logi:* & 4711', wholeWords: 'flaky & 4711', hasPrefix: true });
+    expect(parseSearch('logi*')).toEqual({ all: 'logi:*', wholeWords: null, hasPrefix: true });
+    expect(parseSearch('&&')).toBeNull();
+    expect(parseSearch(undefined)).toBeNull();
+  });
+});
+

@@ -29,9 +29,35 @@ export function toSearchTsQuery(q: string): string | null {
   return terms.length ? terms.join(' & ') : null;
 }
 
-/** The WHERE condition of a search over a generated `search` column, or undefined when `q` has no word. */
-export function matchesSearch(column: AnyPgColumn, q: string | undefined): SQL | undefined {
-  const query = q === undefined ? null : toSearchTsQuery(q);
-  // Bound as a parameter; its text is made of the user's words and our own operators only.
-  return query ? sql`${column} @@ to_tsquery('simple', ${query})` : undefined;
+/** A parsed `?q=`: the whole query, and the part made of its whole words (null when every word is a prefix). */
+export interface SearchText {
+  all: string;
+  wholeWords: string | null;
+  hasPrefix: boolean;
+}
+
+export function parseSearch(q: string | undefined): SearchText | null {
+  const all = q === undefined ? null : toSearchTsQuery(q);
+  if (!all) return null;
+  const terms = all.split(' & ');
+  const whole = terms.filter((t) => !t.endsWith(':*'));
+  return { all, wholeWords: whole.length ? whole.join(' & ') : null, hasPrefix: whole.length < terms.length };
+}
+
+/**
+ * The WHERE condition of a search over a generated `search` column (its text is made of the user's words and our
+ * own operators only, and is bound as a parameter).
+ *
+ * `wholeWordsFirst`: when the search mixes whole words and prefixes, only the whole words go through the index and
+ * the prefixes are checked on the rows found (`search || ''` is not the indexed expression). GIN expands a prefix
+ * into every posting of every word it starts — `logi*` is all of `login`'s, 5 % of the log — and does so again for
+ * each listed bucket of a time window; the whole words of the same search are a few intersected postings. Used for
+ * the time windows (few rows per whole word), not for the whole log (there a rare prefix beside a common word is
+ * better served by the index).
+ */
+export function searchCondition(column: AnyPgColumn, text: SearchText, opts: { wholeWordsFirst?: boolean } = {}): SQL {
+  if (opts.wholeWordsFirst && text.hasPrefix && text.wholeWords) {
+    return sql`${column} @@ to_tsquery('simple', ${text.wholeWords}) AND (${column} || ''::tsvector) @@ to_tsquery('simple', ${text.all})`;
+  }
+  return sql`${column} @@ to_tsquery('simple', ${text.all})`;
 }

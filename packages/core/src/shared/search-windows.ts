@@ -2,20 +2,23 @@
 //
 // The GIN index finds every entry with the words; the page wants only the newest of them. Asked in one query, a word
 // in 0.5 % of a million entries costs either all its 5,000 matches (index, then sort) or a walk of the time index
-// over ~14,000 entries until 51 match — both grow with the log. Asked per window (this week and last, then the four
-// before, then everything older), with the window's 7-day buckets in the same GIN index, the first window usually
-// fills the page from a few hundred matches; the next window runs only when the page is not full, i.e. for words
-// rare enough that the older windows hold few matches too.
+// over ~14,000 entries until 51 match — both grow with the log. Asked per window (this week and last, then
+// everything older), with the window's 7-day buckets in the same GIN index as the words, the first window usually
+// fills the page from a few hundred matches; the next runs only when the page is not full, i.e. for words rare
+// enough that the older entries hold few matches too.
 import { gte, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 
 const DAY_MS = 86_400_000;
 
 /**
- * Sizes of the windows after the first, in 7-day buckets, newest first: the current and the previous bucket, then
- * the four before; everything older is the last window.
+ * Sizes of the windows before the last, in 7-day buckets, newest first: the current and the previous bucket;
+ * everything older is the last window. The last runs only for words with less than a page of matches in the newest
+ * two weeks, so its matches are at most a page per two weeks of history (~1,300 for a year at a steady pace). A
+ * middle window would bound that further at the price of one more query for every such search (and one GIN scan
+ * per listed bucket and workspace): measured, not worth it at a year of history (bench/README.md, bench:activity).
  */
-export const SEARCH_WINDOW_WEEKS = [2, 4] as const;
+export const SEARCH_WINDOW_WEEKS = [2] as const;
 
 /** The 7-day bucket of an instant, as the generated `created_week` / `started_week` columns compute it (from 1970). */
 export function weekOf(at: Date): number {
@@ -39,28 +42,39 @@ export interface TimeColumns {
   week: AnyPgColumn;
 }
 
+/** One window of time: its condition, and whether it lists 7-day buckets (the GIN index serves it with the words). */
+export interface SearchWindow {
+  condition: SQL;
+  bucketed: boolean;
+}
+
 /**
  * Conditions that split all time into disjoint windows, newest first. The first also takes anything after the
  * current bucket (a clock ahead of this one), so that together they cover every row whatever the clock says.
  * Buckets are listed (`IN`), not ranged: GIN intersects listed values with the words, a range it expands in full.
  */
-export function searchWindows(cols: TimeColumns, now: Date): SQL[] {
+export function searchWindows(cols: TimeColumns, now: Date): SearchWindow[] {
   let newest = weekOf(now);
-  const windows: SQL[] = [];
+  const windows: SearchWindow[] = [];
   for (const [i, size] of SEARCH_WINDOW_WEEKS.entries()) {
     const weeks = Array.from({ length: size }, (_, k) => newest - k);
-    windows.push(i === 0 ? or(inArray(cols.week, weeks), gte(cols.time, weekStart(newest + 1)))! : inArray(cols.week, weeks));
+    const listed = inArray(cols.week, weeks);
+    windows.push({ condition: i === 0 ? or(listed, gte(cols.time, weekStart(newest + 1)))! : listed, bucketed: true });
     newest -= size;
   }
-  windows.push(lt(cols.time, weekStart(newest + 1)));
+  windows.push({ condition: lt(cols.time, weekStart(newest + 1)), bucketed: false });
   return windows;
 }
 
 /**
  * The first `need` rows of a newest-first list, asked window by window until they are found. `run` is the list's
- * own query (every filter, the cursor, the newest-first order) with one more condition and a row limit.
+ * own query (every filter, the cursor, the newest-first order) with the window's condition and a row limit.
  */
-export async function newestFirstByWindow<Row>(windows: SQL[], need: number, run: (window: SQL, limit: number) => Promise<Row[]>): Promise<Row[]> {
+export async function newestFirstByWindow<Row>(
+  windows: SearchWindow[],
+  need: number,
+  run: (window: SearchWindow, limit: number) => Promise<Row[]>,
+): Promise<Row[]> {
   const rows: Row[] = [];
   for (const window of windows) {
     rows.push(...(await run(window, need - rows.length)));
