@@ -67,9 +67,9 @@ export function toActivityDto(r: Row) {
  *
  * Every filter is served by an index walk in `created_at` order that stops after one page (bench/README.md,
  * "bench:activity", has the plans at a million rows): `(workspace_id, created_at, id)`, `(action, workspace_id,
- * created_at, id)`, `(status, workspace_id, created_at, id)`, `(actor_id, created_at)`, `(created_at, id)`, and the
- * GIN index on `(workspace_id, search)` for words that are not common (PostgreSQL picks between it and a walk from
- * its statistics).
+ * created_at, id)`, `(status, workspace_id, created_at, id)`, `(actor_id, created_at)`, `(created_at, id)`. Words
+ * (`q`) go through the GIN index of (workspace, week, words), newest weeks first (shared/search-windows.ts,
+ * docs/adr/0006-word-search.md), or a walk of the time index for common words (PostgreSQL picks from its statistics).
  */
 export async function findActivity(ctx: Ctx, input: FindActivityInput): Promise<Page<ReturnType<typeof toActivityDto>>> {
   const me = requireUser(ctx);
