@@ -179,6 +179,8 @@ function queries(w: World): Query[] {
     { name: 'executions: workspace', ...E(`workspaceId=${big}`) },
     { name: 'executions: workspace + status', ...E(`workspaceId=${mid}&status=failed`) },
     { name: 'executions: agent', ...E(`agentId=${busyAgent}`) },
+    { name: 'executions: workspace, costliest first', ...E(`workspaceId=${big}&sort=-costUsd`) },
+    { name: 'executions: workspace, longest first', ...E(`workspaceId=${big}&sort=-durationMs`) },
     { name: 'executions: q medium word', ...E('q=kerberos') },
     { name: 'executions: member', ...E('', { member: true }) },
     { name: 'metrics: agent, 30 days', path: `/api/v1/agents/${busyAgent}/metrics?period=day` },

@@ -2,8 +2,8 @@
 // answer is exactly the plain one — every match, newest first, through cursor and offset pages — for entries in the
 // future, this week, on bucket edges, months and years back. The expected lists are computed here from what was
 // inserted, not by the server.
-import { ManualClock, SEARCH_WINDOW_WEEKS, weekOf, weekStart } from '@mc/core';
-import { activity } from '@mc/db';
+import { ManualClock, SEARCH_TOTAL_CAP, SEARCH_WINDOW_WEEKS, weekOf, weekStart } from '@mc/core';
+import { activity, executions } from '@mc/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeAgent, createTeam, type Team } from './agents.fixtures';
 import { createHarness, type Harness } from './harness';
@@ -176,4 +176,27 @@ describe('executions ?q= newest first across time windows', () => {
     const page = await h.call('GET', `/api/v1/executions?q=zebra&limit=2&offset=2`, { key: t.member.key });
     expect((page.body as { meta: { total: number } }).meta.total).toBe(runs.length);
   });
+
+  it('a search counts at most SEARCH_TOTAL_CAP matches (totalCapped); the same list without words counts them all', async () => {
+    const agent = await activeAgent(h, h.admin.key, other.id);
+    const bulk = SEARCH_TOTAL_CAP + 5;
+    await h.database.db.insert(executions).values(
+      Array.from({ length: bulk }, (_, i) => ({
+        id: `exe_bulk_${String(i).padStart(5, '0')}`,
+        workspaceId: other.id,
+        agentId: agent.id,
+        status: 'success',
+        startedAt: new Date(NOW.getTime() - (i + 1) * 60_000),
+        summary: 'bulk walrus',
+      })),
+    );
+    const meta = async (query: string) => {
+      const r = await h.call('GET', `/api/v1/executions?workspaceId=${other.id}&limit=5&${query}`, { key: h.admin.key });
+      expectOk(r);
+      return (r.body as { meta: unknown }).meta;
+    };
+    expect(await meta('q=walrus')).toMatchObject({ total: SEARCH_TOTAL_CAP, totalCapped: true });
+    expect(await meta('')).toEqual({ limit: 5, offset: 0, nextCursor: expect.any(String), total: bulk });
+  });
 });
+

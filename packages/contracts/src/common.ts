@@ -70,7 +70,7 @@ export const ZListMeta = z
     totalCapped: z
       .literal(true)
       .optional()
-      .openapi({ description: 'Present when more items match than were counted: lists count at most 10,000 (then `total` is 10000)' }),
+      .openapi({ description: 'Present when more items match than were counted: lists count at most 10,000 items, and 1,000 matches of a word search (`q`); `total` is then that number' }),
   })
   .openapi('ListMeta');
 

@@ -4,7 +4,7 @@ import { and, eq, exists, gte, inArray, lt, sql, type AnyColumn, type SQL } from
 import { requirePrincipal } from '../auth/guards';
 import type { Ctx } from '../context';
 import { DomainError, notFound } from '../errors';
-import { planPage, toPage, totalFor, type PageQuery, type SortColumns } from '../shared/pagination';
+import { LIST_TOTAL_CAP, planPage, SEARCH_TOTAL_CAP, toPage, totalFor, type PageQuery, type SortColumns } from '../shared/pagination';
 import { memberWorkspaceIds, requireWorkspaceAccess } from '../workspaces/workspace-access';
 import { executionColumns, toExecutionDto, type ExecutionRow } from './execution-dto';
 import { parseSearch, searchCondition } from '../shared/full-text';
@@ -94,7 +94,8 @@ export async function findExecutions(ctx: Ctx, input: FindExecutionsInput) {
           )
         ).slice(plan.offset)
       : await query(words, undefined, plan.limit, plan.offset);
-  return toPage(rows, input, plan, sortColumns, idColumn, toDto, await totalFor(ctx.db, plan, executions, and(...where, words)));
+  const total = await totalFor(ctx.db, plan, executions, and(...where, words), search ? SEARCH_TOTAL_CAP : LIST_TOTAL_CAP);
+  return toPage(rows, input, plan, sortColumns, idColumn, toDto, total);
 }
 
 /**

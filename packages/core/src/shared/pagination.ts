@@ -193,6 +193,13 @@ function serialise(v: unknown): unknown {
 /** Lists count at most this many items: beyond it `meta.total` is this number and `meta.totalCapped` is true. */
 export const LIST_TOTAL_CAP = 10_000;
 
+/**
+ * A word search counts at most this many matches. Counting reads every match it counts (each a row of the table,
+ * to check it is visible): 10,000 of them cost more than the page itself (executions `?q=` of a word in 0.4 % of
+ * a million runs: 20 ms over HTTP, 87 ms on the embedded database, bench/README.md); "1,000+" says as much.
+ */
+export const SEARCH_TOTAL_CAP = 1_000;
+
 export interface TotalCount {
   total: number;
   /** More items match than were counted (LIST_TOTAL_CAP). */
