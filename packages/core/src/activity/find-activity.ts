@@ -81,10 +81,7 @@ export async function findActivity(ctx: Ctx, input: FindActivityInput): Promise<
   const where: (SQL | undefined)[] = [];
   const actor = input.actorId ?? input.agentId;
   if (actor) where.push(eq(activity.actorId, actor));
-  if (input.action) {
-    // `ticket.*` selects a family: a prefix up to and including the dot (a range scan of the action index).
-    where.push(input.action.endsWith('.*') ? like(activity.action, `${escapeLike(input.action.slice(0, -1))}%`) : eq(activity.action, input.action));
-  }
+  if (input.action) where.push(actionFilter(input.action));
   if (input.status) where.push(eq(activity.status, input.status));
   if (input.targetId) where.push(eq(activity.targetId, input.targetId));
   if (input.from) where.push(gte(activity.createdAt, input.from));
@@ -152,6 +149,16 @@ async function findInMemberships(
     .orderBy(...merged.orderBy)
     .limit(plan.limit)
     .offset(plan.offset);
+}
+
+/**
+ * `?action=`: an exact action, or a family `ticket.*` — every action of the family, which is the generated
+ * `action_family` column (indexed in time order) for a one-word family, a prefix for a deeper one (`a.b.*`).
+ */
+function actionFilter(action: string): SQL {
+  if (!action.endsWith('.*')) return eq(activity.action, action);
+  const family = action.slice(0, -2);
+  return family.includes('.') ? like(activity.action, `${escapeLike(family)}.%`) : eq(activity.actionFamily, family);
 }
 
 export function escapeLike(s: string): string {

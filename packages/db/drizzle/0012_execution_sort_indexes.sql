@@ -1,3 +1,0 @@
--- Executions sorted by cost or duration in a workspace: a walk of these indexes instead of a sort of every run (bench/README.md).
-CREATE INDEX "executions_workspace_cost_idx" ON "executions" USING btree ("workspace_id",coalesce("cost_usd", -1),"id");--> statement-breakpoint
-CREATE INDEX "executions_workspace_duration_idx" ON "executions" USING btree ("workspace_id",coalesce("duration_ms", -1),"id");
