@@ -17,7 +17,7 @@ import {
   WEBHOOK_RETRY_BASE_MS_DEFAULT,
   WebhookRunner,
 } from '@mc/core';
-import { analyzeGrownTables, openDatabase, type Database } from '@mc/db';
+import { openDatabase, vacuumGrownTables, type Database } from '@mc/db';
 import type { AppEnv } from './env';
 
 export interface Runtime {
@@ -30,8 +30,8 @@ export interface Runtime {
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 /** How often running executions are checked for abandonment. */
 const ABANDON_SWEEP_INTERVAL_MS = 60 * 1000;
-/** How often the embedded database's grown tables are analyzed (PGlite has no autovacuum; packages/db maintenance). */
-const EMBEDDED_ANALYZE_INTERVAL_MS = 10 * 60 * 1000;
+/** How often the embedded database's grown tables are vacuumed and analyzed (PGlite has no autovacuum; packages/db maintenance). */
+const EMBEDDED_VACUUM_INTERVAL_MS = 10 * 60 * 1000;
 
 export async function createRuntime(env: AppEnv, version: string): Promise<Runtime> {
   const database = await openDatabase(
@@ -96,11 +96,11 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   }, ABANDON_SWEEP_INTERVAL_MS);
   abandoned.unref();
 
-  // Planner statistics of the embedded database (a PostgreSQL server keeps its own): once now, then as tables grow.
-  const analyze = () => void analyzeGrownTables(database).catch((err) => console.error('[mc] analyze failed:', (err as Error).message));
-  analyze();
-  const analyzer = setInterval(analyze, EMBEDDED_ANALYZE_INTERVAL_MS);
-  analyzer.unref();
+  // Autovacuum's work for the embedded database (a PostgreSQL server does its own): once now, then as tables grow.
+  const vacuum = () => void vacuumGrownTables(database).catch((err) => console.error('[mc] vacuum failed:', (err as Error).message));
+  vacuum();
+  const vacuumer = setInterval(vacuum, EMBEDDED_VACUUM_INTERVAL_MS);
+  vacuumer.unref();
 
   // Webhooks: outbox → deliveries → signed POSTs with retries. Several processes may run this (SKIP LOCKED and
   // leases in the database); every live event (a LISTEN wake-up, from any process) starts a pass at once.
@@ -115,7 +115,7 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
       clearInterval(sweep);
       clearInterval(leases);
       clearInterval(abandoned);
-      clearInterval(analyzer);
+      clearInterval(vacuumer);
       unsubscribeWebhooks();
       await webhooks.stop();
       await unlisten();

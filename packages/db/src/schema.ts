@@ -661,6 +661,8 @@ export const executionStatsDaily = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.day, t.agentId, t.model] }),
+    // Migration 0012 (hand-written) makes this index cover the counters (INCLUDE) and adds a covering
+    // (workspace_id, day) index, so that metrics are index-only scans; Drizzle's index builder has no INCLUDE.
     index('execution_stats_agent_day_idx').on(t.agentId, t.day),
   ],
 );
