@@ -2,8 +2,8 @@ import { activity, memberships } from '@mc/db';
 import { and, eq, gte, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import { DomainError } from '../errors';
-import { parseSearch, searchCondition } from '../shared/full-text';
-import { isNewestFirst, newestFirstByWindow, searchWindows } from '../shared/search-windows';
+import { parseSearch } from '../shared/full-text';
+import { isNewestFirst, pageRows } from '../shared/search-windows';
 import { planPage, toPage, type Page, type PageQuery, type SortColumns } from '../shared/pagination';
 import { requireUser } from '../auth/guards';
 import { memberWorkspaceIds, requireWorkspaceAccess } from '../workspaces/workspace-access';
@@ -108,14 +108,16 @@ export async function findActivity(ctx: Ctx, input: FindActivityInput): Promise<
       .orderBy(...plan.orderBy)
       .limit(limit)
       .offset(offset);
-  const rows =
-    search && isNewestFirst(input.sort, 'createdAt')
-      ? (
-          await newestFirstByWindow(searchWindows(timeColumns, ctx.clock.now()), plan.offset + plan.limit, (w, n) =>
-            query(searchCondition(activity.search, search, { wholeWordsFirst: w.bucketed }), w.condition, n, 0),
-          )
-        ).slice(plan.offset)
-      : await query(search ? searchCondition(activity.search, search) : undefined, undefined, plan.limit, plan.offset);
+  const rows = await pageRows({
+    search,
+    searchColumn: activity.search,
+    time: timeColumns,
+    newestFirst: isNewestFirst(input.sort, 'createdAt'),
+    now: ctx.clock.now(),
+    limit: plan.limit,
+    offset: plan.offset,
+    query,
+  });
   return toPage(rows, input, plan, sortColumns, idColumn, toActivityDto);
 }
 

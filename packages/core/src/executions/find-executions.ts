@@ -8,7 +8,7 @@ import { LIST_TOTAL_CAP, planPage, SEARCH_TOTAL_CAP, toPage, totalFor, type Page
 import { memberWorkspaceIds, requireWorkspaceAccess } from '../workspaces/workspace-access';
 import { executionColumns, toExecutionDto, type ExecutionRow } from './execution-dto';
 import { parseSearch, searchCondition } from '../shared/full-text';
-import { isNewestFirst, newestFirstByWindow, searchWindows } from '../shared/search-windows';
+import { isNewestFirst, pageRows } from '../shared/search-windows';
 import { normalizeModel } from './pricing.rules';
 
 export const EXECUTION_SORT_FIELDS = ['startedAt', 'durationMs', 'costUsd'] as const;
@@ -85,15 +85,17 @@ export async function findExecutions(ctx: Ctx, input: FindExecutionsInput) {
       .orderBy(...plan.orderBy)
       .limit(limit)
       .offset(offset);
+  const rows = await pageRows({
+    search,
+    searchColumn: executions.search,
+    time: timeColumns,
+    newestFirst: isNewestFirst(input.sort, 'startedAt'),
+    now: ctx.clock.now(),
+    limit: plan.limit,
+    offset: plan.offset,
+    query,
+  });
   const words = search ? searchCondition(executions.search, search) : undefined;
-  const rows =
-    search && isNewestFirst(input.sort, 'startedAt')
-      ? (
-          await newestFirstByWindow(searchWindows(timeColumns, ctx.clock.now()), plan.offset + plan.limit, (w, n) =>
-            query(searchCondition(executions.search, search, { wholeWordsFirst: w.bucketed }), w.condition, n, 0),
-          )
-        ).slice(plan.offset)
-      : await query(words, undefined, plan.limit, plan.offset);
   const total = await totalFor(ctx.db, plan, executions, and(...where, words), search ? SEARCH_TOTAL_CAP : LIST_TOTAL_CAP);
   return toPage(rows, input, plan, sortColumns, idColumn, toDto, total);
 }

@@ -8,6 +8,7 @@
 // enough that the older entries hold few matches too.
 import { gte, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { searchCondition, type SearchText } from './full-text';
 
 const DAY_MS = 86_400_000;
 
@@ -82,3 +83,32 @@ export async function newestFirstByWindow<Row>(
   }
   return rows;
 }
+
+export interface SearchableList<Row> {
+  /** The parsed `?q=`, or null without words. */
+  search: SearchText | null;
+  /** The list's generated tsvector column. */
+  searchColumn: AnyPgColumn;
+  time: TimeColumns;
+  /** Whether the list is sorted newest first by `time` (the order windows can serve). */
+  newestFirst: boolean;
+  now: Date;
+  /** The page plan's row limit (one more than the page) and offset. */
+  limit: number;
+  offset: number;
+  /** The list's query: every filter, the cursor and the order, plus the words, a window of time, a limit and offset. */
+  query: (words: SQL | undefined, window: SQL | undefined, limit: number, offset: number) => Promise<Row[]>;
+}
+
+/** The rows of one page of a list that may be searched: window by window for a newest-first search, else one query. */
+export async function pageRows<Row>(list: SearchableList<Row>): Promise<Row[]> {
+  const { search } = list;
+  if (!search || !list.newestFirst) {
+    return list.query(search ? searchCondition(list.searchColumn, search) : undefined, undefined, list.limit, list.offset);
+  }
+  const rows = await newestFirstByWindow(searchWindows(list.time, list.now), list.offset + list.limit, (w, n) =>
+    list.query(searchCondition(list.searchColumn, search, { wholeWordsFirst: w.bucketed }), w.condition, n, 0),
+  );
+  return rows.slice(list.offset);
+}
+
