@@ -97,7 +97,13 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   abandoned.unref();
 
   // Autovacuum's work for the embedded database (a PostgreSQL server does its own): once now, then as tables grow.
-  const vacuum = () => void vacuumGrownTables(database).catch((err) => console.error('[mc] vacuum failed:', (err as Error).message));
+  // One pass at a time; close() waits for the one in progress.
+  let vacuuming: Promise<unknown> | null = null;
+  const vacuum = () => {
+    vacuuming ??= vacuumGrownTables(database)
+      .catch((err) => console.error('[mc] vacuum failed:', (err as Error).message))
+      .finally(() => (vacuuming = null));
+  };
   vacuum();
   const vacuumer = setInterval(vacuum, EMBEDDED_VACUUM_INTERVAL_MS);
   vacuumer.unref();
@@ -116,6 +122,7 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
       clearInterval(leases);
       clearInterval(abandoned);
       clearInterval(vacuumer);
+      await vacuuming;
       unsubscribeWebhooks();
       await webhooks.stop();
       await unlisten();

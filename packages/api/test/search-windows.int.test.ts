@@ -106,6 +106,8 @@ describe('activity ?q= newest first across time windows', () => {
     ['two words', 'yak zebra', ['yak', 'zebra'], []],
     ['a prefix', 'zeb*', [], ['zeb']],
     ['a whole word and a prefix', 'yak zeb*', ['yak'], ['zeb']],
+    // PostgreSQL's parser drops `²` (no lexeme): the search is the prefix alone, in every window alike.
+    ['an unindexable word and a prefix', '² zeb*', [], ['zeb']],
   ] as const) {
     it(`${label}: every match newest first, by cursor and by offset, for the admin, a workspace and a member`, async () => {
       const all = expected([...whole], [...prefix]);

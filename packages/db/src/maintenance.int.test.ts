@@ -43,4 +43,19 @@ describe('vacuumGrownTables', () => {
     );
     expect(vm.all_visible).toBe(vm.pages);
   });
+
+  it('on PGlite: a table above the vacuum size is only analyzed (a VACUUM would hold every request)', async () => {
+    if (database.kind !== 'pglite') return;
+    await database.db.execute(sql`CREATE TABLE big (id int PRIMARY KEY, body text)`);
+    await database.db.execute(sql`INSERT INTO big SELECT g, repeat('x', 200) FROM generate_series(1, 5000) g`);
+    await database.db.execute(sql`DELETE FROM big WHERE id <= 2500`);
+    expect(await vacuumGrownTables(database, { vacuumMaxPages: 10 })).toEqual(['big']);
+    expect(await estimate('big')).toBe(2500);
+    const [vm] = await rows<{ all_visible: number; pages: number }>(
+      database.db,
+      sql`SELECT relallvisible AS all_visible, relpages AS pages FROM pg_class WHERE relname = 'big'`,
+    );
+    expect(vm.pages).toBeGreaterThan(10);
+    expect(vm.all_visible).toBe(0);
+  });
 });

@@ -16,12 +16,21 @@ export const ANALYZE_GROWTH = 0.1;
 export const ANALYZE_MIN_PAGES = 16;
 
 /**
- * VACUUM (ANALYZE) the tables of the embedded database that were never analyzed or have grown since. ANALYZE reads a
- * sample of at most 30,000 rows per table; VACUUM reads the pages changed since the last one (the visibility map
- * skips the rest), so each pass costs about what the table grew. Returns the tables done. Does nothing on a
+ * Tables up to this many pages (64 MB) are vacuumed as well as analyzed. PGlite runs on the process's one thread, so
+ * a VACUUM holds every request while it reads the pages changed since the last one — for a large log that was never
+ * vacuumed, all of it. The large tables are the append-only logs (activity, events, executions), which have few dead
+ * rows and whose reads do not depend on index-only scans; ANALYZE reads a bounded sample of them.
+ */
+export const VACUUM_MAX_PAGES = 8192;
+
+/**
+ * VACUUM (ANALYZE) the tables of the embedded database that were never analyzed or have grown since; a table larger
+ * than VACUUM_MAX_PAGES is only analyzed. ANALYZE reads a sample of at most 30,000 rows per table; VACUUM reads the
+ * pages changed since the last one (the visibility map skips the rest). Returns the tables done. Does nothing on a
  * PostgreSQL server, where autovacuum does it.
  */
-export async function vacuumGrownTables(database: Database): Promise<string[]> {
+export async function vacuumGrownTables(database: Database, opts: { vacuumMaxPages?: number } = {}): Promise<string[]> {
+  const vacuumMaxPages = opts.vacuumMaxPages ?? VACUUM_MAX_PAGES;
   if (database.kind !== 'pglite') return [];
   const tables = await rows<{ name: string; analyzed_pages: number; never: boolean; pages: number }>(
     database.db,
@@ -31,6 +40,9 @@ export async function vacuumGrownTables(database: Database): Promise<string[]> {
          WHERE c.relkind = 'r' AND n.nspname = current_schema()`,
   );
   const stale = tables.filter((t) => (t.never && t.pages > 0) || t.pages > t.analyzed_pages * (1 + ANALYZE_GROWTH) + ANALYZE_MIN_PAGES);
-  for (const t of stale) await database.db.execute(sql`VACUUM (ANALYZE) ${sql.identifier(t.name)}`);
+  for (const t of stale) {
+    const table = sql.identifier(t.name);
+    await database.db.execute(t.pages <= vacuumMaxPages ? sql`VACUUM (ANALYZE) ${table}` : sql`ANALYZE ${table}`);
+  }
   return stale.map((t) => t.name);
 }

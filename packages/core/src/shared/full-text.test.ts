@@ -51,6 +51,11 @@ describe('parseSearch', () => {
     expect(parseSearch('flaky login')).toEqual({ all: 'flaky & login', wholeWords: 'flaky & login', hasPrefix: false });
     expect(parseSearch('flaky logi* 4711')).toEqual({ all: 'flaky & logi:* & 4711', wholeWords: 'flaky & 4711', hasPrefix: true });
     expect(parseSearch('logi*')).toEqual({ all: 'logi:*', wholeWords: null, hasPrefix: true });
+    // A whole word PostgreSQL may parse to nothing: the whole query goes to the index (an empty one matches nothing).
+    expect(parseSearch('² deploy*')).toEqual({ all: '² & deploy:*', wholeWords: null, hasPrefix: true });
+    expect(parseSearch('zürich deploy*')?.wholeWords).toBe('zürich');
+    expect(parseSearch('日本 deploy*')?.wholeWords).toBeNull();
+    expect(parseSearch('gpt-4o deploy*')?.wholeWords).toBe('gpt-4o');
     expect(parseSearch('&&')).toBeNull();
     expect(parseSearch(undefined)).toBeNull();
   });

@@ -29,7 +29,10 @@ export function toSearchTsQuery(q: string): string | null {
   return terms.length ? terms.join(' & ') : null;
 }
 
-/** A parsed `?q=`: the whole query, and the part made of its whole words (null when every word is a prefix). */
+/**
+ * A parsed `?q=`: the whole query, and the part made of its whole words (null when every word is a prefix, or when
+ * a whole word might yield no lexeme — then the whole query goes to the index).
+ */
 export interface SearchText {
   all: string;
   wholeWords: string | null;
@@ -41,7 +44,11 @@ export function parseSearch(q: string | undefined): SearchText | null {
   if (!all) return null;
   const terms = all.split(' & ');
   const whole = terms.filter((t) => !t.endsWith(':*'));
-  return { all, wholeWords: whole.length ? whole.join(' & ') : null, hasPrefix: whole.length < terms.length };
+  // Whole words go first through the index only when each surely yields a lexeme: PostgreSQL's parser drops some
+  // characters JS counts as letters or digits (`²`, recent scripts), and a whole-word query left empty would match
+  // nothing, where the full query just leaves that word out.
+  const indexable = whole.length > 0 && whole.every((w) => /[A-Za-z0-9]/.test(w));
+  return { all, wholeWords: indexable ? whole.join(' & ') : null, hasPrefix: whole.length < terms.length };
 }
 
 /**

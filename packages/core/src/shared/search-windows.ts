@@ -76,9 +76,9 @@ export async function newestFirstByWindow<Row>(
   need: number,
   run: (window: SearchWindow, limit: number) => Promise<Row[]>,
 ): Promise<Row[]> {
-  const rows: Row[] = [];
+  let rows: Row[] = [];
   for (const window of windows) {
-    rows.push(...(await run(window, need - rows.length)));
+    rows = rows.concat(await run(window, need - rows.length));
     if (rows.length >= need) break;
   }
   return rows;
@@ -100,10 +100,16 @@ export interface SearchableList<Row> {
   query: (words: SQL | undefined, window: SQL | undefined, limit: number, offset: number) => Promise<Row[]>;
 }
 
+/**
+ * Windows read every row before the page (they cannot skip an offset inside a window they may not finish), so an
+ * offset beyond this many rows is one query, where the database skips them.
+ */
+export const SEARCH_WINDOW_MAX_ROWS = 1_000;
+
 /** The rows of one page of a list that may be searched: window by window for a newest-first search, else one query. */
 export async function pageRows<Row>(list: SearchableList<Row>): Promise<Row[]> {
   const { search } = list;
-  if (!search || !list.newestFirst) {
+  if (!search || !list.newestFirst || list.offset + list.limit > SEARCH_WINDOW_MAX_ROWS) {
     return list.query(search ? searchCondition(list.searchColumn, search) : undefined, undefined, list.limit, list.offset);
   }
   const rows = await newestFirstByWindow(searchWindows(list.time, list.now), list.offset + list.limit, (w, n) =>
