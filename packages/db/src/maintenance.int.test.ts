@@ -44,8 +44,8 @@ describe('vacuumGrownTables', () => {
     expect(vm.all_visible).toBe(vm.pages);
   });
 
-  it('on PGlite: a table above the vacuum size is only analyzed (a VACUUM would hold every request)', async () => {
-    if (database.kind !== 'pglite') return;
+  // PGlite only: on a server the function does nothing, which the test above checks.
+  it.skipIf(Boolean(process.env.TEST_DATABASE_URL))('on PGlite: a table above the vacuum size is only analyzed (a VACUUM would hold every request)', async () => {
     await database.db.execute(sql`CREATE TABLE big (id int PRIMARY KEY, body text)`);
     await database.db.execute(sql`INSERT INTO big SELECT g, repeat('x', 200) FROM generate_series(1, 5000) g`);
     await database.db.execute(sql`DELETE FROM big WHERE id <= 2500`);
