@@ -1,7 +1,8 @@
 // The isolation suite: walk EVERY operation of the OpenAPI document (except the public ones) as callers that must
 // be refused, and assert the refusal is the error envelope with no data. Path parameters are real ids of someone
 // else's resources, bodies are minimal valid examples generated from the operation's schema (so validation
-// cannot hide a missing authorization check), and workspace references in query and body point at the victim.
+// cannot hide a missing authorization check), and workspace references in query and body — optional filters too —
+// point at the victim.
 // An endpoint added later is walked automatically; if it lets a caller through, the failure names it.
 import { createApiKey, dispatchWebhookEvents, newId, type Principal } from '@mc/core';
 import { executions } from '@mc/db';
