@@ -24,7 +24,7 @@ const EnvSchema = z.object({
   MC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   MC_RATE_LIMIT_ANON_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   MC_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
-  /** Trust X-Forwarded-For / -Proto (only behind a reverse proxy you control). */
+  /** Trust X-Forwarded-For / -Proto / -Host (only behind a reverse proxy you control). */
   MC_TRUST_PROXY: flag,
   /** Force the Secure flag on the session cookie (default: when the request is https). */
   MC_COOKIE_SECURE: z.enum(['0', '1']).optional(),
