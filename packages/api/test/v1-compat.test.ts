@@ -1,0 +1,162 @@
+// API v1 compatibility, part 1: the served OpenAPI document against the committed baseline
+// (test/compat/v1-openapi.baseline.json). Part 2, the recorded answers, is v1-compat.int.test.ts.
+//
+// Fails when a v1 operation is removed, a response field is removed or renamed or changes type (or becomes optional
+// or nullable), a response enum loses a value, a success or documented error status disappears, or a request gains
+// a required field or parameter, loses a field, or narrows a type or an enum. Adding operations, optional request
+// fields, response fields, enum values and statuses passes without touching the baseline.
+//
+// When a change is intended and reviewed (a new major version, or an issue that demands it), record the baseline
+// again and commit the diff with the change:
+//     pnpm compat:record        (= MC_COMPAT_RECORD=1 vitest run packages/api/test/v1-compat)
+// Recording prints the breaks it accepts; the diff of the baseline files is what the reviewer reads.
+import { createApiApp, type ApiDeps } from '@mc/api';
+import { DEFAULT_CORE_CONFIG } from '@mc/core';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { compareDocuments, documentContract, formatBreaks, stableJson, type DocumentContract } from './compat/contract';
+
+const BASELINE = fileURLToPath(new URL('./compat/v1-openapi.baseline.json', import.meta.url));
+const RECORD = process.env.MC_COMPAT_RECORD === '1';
+
+/** The document the app serves at /api/openapi. Building it touches no database: the routes only register. */
+function servedDocument(): any {
+  const deps = { config: DEFAULT_CORE_CONFIG, limits: { perKeyPerMinute: 1, anonPerMinute: 1, maxBodyBytes: 1 }, trustProxy: false, version: 'compat' };
+  return createApiApp(deps as unknown as ApiDeps).openApiDocument();
+}
+
+/** v1 only: a later /api/v2 has a contract of its own. */
+function v1Only(doc: any) {
+  return { ...doc, paths: Object.fromEntries(Object.entries(doc.paths).filter(([p]) => p.startsWith('/api/v1/'))) };
+}
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+describe('API v1 compatibility: the OpenAPI document', () => {
+  const doc = v1Only(servedDocument());
+  const current = documentContract(doc);
+
+  test('every v1 operation, field, type, enum value and status of the baseline is still served', () => {
+    if (RECORD) {
+      const previous = (() => {
+        try {
+          return JSON.parse(readFileSync(BASELINE, 'utf8')) as DocumentContract;
+        } catch {
+          return null;
+        }
+      })();
+      if (previous) console.warn(formatBreaks('Recording accepts', compareDocuments(previous, current)) || 'Recording: no incompatible change.');
+      writeFileSync(BASELINE, stableJson(current));
+      return;
+    }
+    const baseline = JSON.parse(readFileSync(BASELINE, 'utf8')) as DocumentContract;
+    const breaks = compareDocuments(baseline, current);
+    if (breaks.length) {
+      expect.fail(`${formatBreaks('OpenAPI document', breaks)}\nKeep v1 compatible, or (if this change is intended and reviewed) record the baseline again: pnpm compat:record`);
+    }
+  });
+
+  // The rules themselves, on deliberate edits of the real document: each break must be caught and named.
+  describe('the rules', () => {
+    const ticket = () => {
+      const d = clone(doc);
+      return { d, schemas: d.components.schemas };
+    };
+    const breaksOf = (d: any) => compareDocuments(current, documentContract(d));
+    const lines = (d: any) => breaksOf(d).map((b) => formatBreaks('x', [b]).split('\n')[1]);
+
+    test('a renamed response field is a break, named with its operation, path and the likely new name', () => {
+      const { d, schemas } = ticket();
+      schemas.Ticket.properties.headline = schemas.Ticket.properties.title;
+      delete schemas.Ticket.properties.title;
+      schemas.Ticket.required = schemas.Ticket.required.map((f: string) => (f === 'title' ? 'headline' : f));
+      const out = lines(d);
+      expect(out).toContain('  ✗ GET /api/v1/tickets/{id} (getTicket) 200 › data.title: field removed (renamed to `data.headline`?) (before: string; now: absent)');
+      expect(out).toContain('  ✗ GET /api/v1/tickets (listTickets) 200 › data[].title: field removed (renamed to `data[].headline`?) (before: string; now: absent)');
+    });
+
+    test('a changed success status is a break', () => {
+      const d = clone(doc);
+      const op = d.paths['/api/v1/tickets'].post;
+      op.responses['200'] = op.responses['201'];
+      delete op.responses['201'];
+      expect(lines(d)).toEqual(['  ✗ POST /api/v1/tickets (createTicket): success status 201 removed (before: 201; now: 200)']);
+    });
+
+    test('a removed error status and a removed operation are breaks', () => {
+      const d = clone(doc);
+      delete d.paths['/api/v1/tickets/{id}/claim'].patch.responses['409'];
+      delete d.paths['/api/v1/tickets/{id}/links'];
+      expect(lines(d)).toEqual([
+        '  ✗ GET /api/v1/tickets/{id}/links (listTicketLinks): operation removed',
+        '  ✗ PATCH /api/v1/tickets/{id}/claim (claimTicket): documented error status 409 removed (before: 409; now: 400, 401, 402, 403, 404, 413, 429, 500)',
+      ]);
+    });
+
+    test('a changed response type, a field turned nullable or optional, a lost enum value are breaks', () => {
+      const { d, schemas } = ticket();
+      schemas.Ticket.properties.number = { type: 'string' };
+      schemas.Ticket.properties.title.nullable = true;
+      schemas.Ticket.required = schemas.Ticket.required.filter((f: string) => f !== 'version');
+      schemas.TicketPriority.enum = schemas.TicketPriority.enum.filter((v: string) => v !== 'low');
+      const out = lines(d).filter((l) => l.includes('(getTicket) 200'));
+      expect(out).toEqual([
+        '  ✗ GET /api/v1/tickets/{id} (getTicket) 200 › data.number: type changed (before: integer; now: string)',
+        '  ✗ GET /api/v1/tickets/{id} (getTicket) 200 › data.priority: enum value(s) removed: "low" (before: string ["high","low","medium","urgent"]; now: string ["high","medium","urgent"])',
+        '  ✗ GET /api/v1/tickets/{id} (getTicket) 200 › data.title: field became nullable (before: string; now: string|null)',
+        '  ✗ GET /api/v1/tickets/{id} (getTicket) 200 › data.version: field became optional: clients may no longer receive it (before: integer; now: integer (optional))',
+      ]);
+      // The same enum in a request body: a value clients could send is refused now.
+      expect(lines(d)).toContainEqual(expect.stringMatching(/POST \/api\/v1\/tickets \(createTicket\) request body › priority: enum value\(s\) no longer accepted: "low"/));
+    });
+
+    test('a request field made required, a new required field or parameter, a narrowed or removed request field are breaks', () => {
+      const { d, schemas } = ticket();
+      schemas.CreateTicketRequest.required.push('description');
+      schemas.CreateTicketRequest.properties.urgency = { type: 'integer' };
+      schemas.CreateTicketRequest.required.push('urgency');
+      delete schemas.CreateTicketRequest.properties.wikiRefs;
+      const list = d.paths['/api/v1/tickets'].get;
+      list.parameters.push({ in: 'query', name: 'team', required: true, schema: { type: 'string' } });
+      const limit = list.parameters.find((p: any) => p.name === 'limit');
+      limit.schema = { ...limit.schema, type: 'string', enum: ['10', '50'] };
+      expect(lines(d)).toEqual([
+        '  ✗ GET /api/v1/tickets (listTickets) parameters › query.limit: type narrowed (before: integer (optional); now: string ["10","50"] (optional))',
+        '  ✗ GET /api/v1/tickets (listTickets) parameters › query.limit: restricted to an enum (before: integer (optional); now: string ["10","50"] (optional))',
+        '  ✗ GET /api/v1/tickets (listTickets) parameters › query.team: new required field (before: absent; now: string)',
+        '  ✗ POST /api/v1/tickets (createTicket) request body › description: became required (before: string (optional); now: string)',
+        '  ✗ POST /api/v1/tickets (createTicket) request body › urgency: new required field (before: absent; now: integer)',
+        '  ✗ POST /api/v1/tickets (createTicket) request body › wikiRefs: no longer accepted: clients that send it are refused or ignored (before: array (optional); now: absent)',
+        '  ✗ POST /api/v1/tickets (createTicket) request body › wikiRefs[]: no longer accepted: clients that send it are refused or ignored (before: string; now: absent)',
+      ]);
+    });
+
+    test('a removed or changed webhook event payload is a break', () => {
+      const { d, schemas } = ticket();
+      const name = Object.keys(schemas).find((n) => n.startsWith('EventData_ticket'))!;
+      const field = Object.keys(schemas[name].properties)[0];
+      schemas[name].properties[field] = { type: 'string' };
+      expect(lines(d).join('\n')).toMatch(new RegExp(`schema ${name} › ${field}: type changed`));
+    });
+
+    test('additions pass: operations, optional request fields and parameters, response fields, enum values, statuses', () => {
+      const { d, schemas } = ticket();
+      schemas.Ticket.properties.estimate = { type: 'integer', nullable: true };
+      schemas.Ticket.required.push('estimate');
+      schemas.CreateTicketRequest.properties.estimate = { type: 'integer' };
+      schemas.TicketPriority.enum.push('someday');
+      for (const item of Object.values<any>(d.paths)) {
+        for (const op of Object.values<any>(item)) op.responses['503'] = op.responses['500'];
+      }
+      const members = d.paths['/api/v1/workspaces/{id}/members'].post;
+      members.responses['202'] = { description: 'Invited', content: { 'application/json': { schema: { type: 'object', properties: { status: { type: 'string', enum: ['invited'] } } } } } };
+      d.paths['/api/v1/tickets'].get.parameters.push({ in: 'query', name: 'team', required: false, schema: { type: 'string' } });
+      d.paths['/api/v1/me/invitations'] = { get: clone(d.paths['/api/v1/me'].get) };
+      // Widening what a request accepts passes too.
+      schemas.CreateTicketRequest.properties.title = { ...schemas.CreateTicketRequest.properties.title, nullable: true };
+      schemas.CreateTicketRequest.required = schemas.CreateTicketRequest.required.filter((f: string) => f !== 'title');
+      expect(breaksOf(d)).toEqual([]);
+    });
+  });
+});
