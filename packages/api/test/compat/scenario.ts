@@ -35,14 +35,32 @@ export function recorder(h: Harness): Recorder {
   };
 }
 
-/** Fails the scenario at once (with the answer) when a setup step does not do what the next steps need. */
+/**
+ * The data of a step the next steps build on. A changed status is not a reason to stop (the comparison reports it);
+ * an answer without data is: what follows could not run.
+ */
 function need(r: CallResult, status: number): any {
-  if (r.status !== status) throw new Error(`scenario step answered ${r.status}, expected ${status}: ${JSON.stringify(r.body)}`);
-  return r.body?.data;
+  if (r.body?.success === true && r.body.data !== undefined) return r.body.data;
+  throw new Error(`a step the scenario builds on answered ${r.status} (recorded: ${status}) without data: ${JSON.stringify(r.body)}`);
 }
 
-export async function runScenario(h: Harness): Promise<Record<string, Answer>> {
+export interface ScenarioResult {
+  answers: Record<string, Answer>;
+  /** Why the scenario stopped early, if it did: the answers recorded up to there are still compared. */
+  stoppedBy?: string;
+}
+
+export async function runScenario(h: Harness): Promise<ScenarioResult> {
   const rec = recorder(h);
+  try {
+    await scenario(h, rec);
+    return { answers: rec.answers };
+  } catch (err) {
+    return { answers: rec.answers, stoppedBy: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+async function scenario(h: Harness, rec: Recorder) {
   const admin = h.admin.key;
   const as = (key: string) => ({ key });
   const SAME_ORIGIN = { origin: 'http://mc.test' };
@@ -165,7 +183,7 @@ export async function runScenario(h: Harness): Promise<Record<string, Answer>> {
 
   // ── notifications ──
   const inbox = need(await rec.call('GET', '/api/v1/notifications', as(agentKey)), 200) as { id: string }[];
-  if (!inbox.length) throw new Error(`the mention in ${comment.id} notified nobody`);
+  if (!inbox.length) throw new Error(`the mention in comment ${comment.id} notified nobody`);
   await rec.call('POST', `/api/v1/notifications/${inbox[0].id}/read`, as(agentKey));
   await rec.call('POST', '/api/v1/notifications/read-all', { key: agentKey, body: { workspaceId: ws.id } });
 
@@ -231,6 +249,4 @@ export async function runScenario(h: Harness): Promise<Record<string, Answer>> {
   await rec.call('DELETE', `/api/v1/workspaces/${spare.id}`, as(admin));
   await rec.call('POST', '/api/v1/auth/logout', { cookie, headers: SAME_ORIGIN });
   await rec.call('GET', '/api/v1/nowhere', { key: admin, label: 'unknown endpoint' });
-
-  return rec.answers;
 }
