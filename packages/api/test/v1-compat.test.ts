@@ -243,7 +243,7 @@ describe('API v1 compatibility: the rules for the document', () => {
     expect(lines(d)).toContainEqual(expect.stringMatching(/POST \/api\/v1\/tickets \(createTicket\) request body › priority: enum value\(s\) no longer accepted: "low"/));
   });
 
-  test('a request field made required, a new required field or parameter, a narrowed or removed request field are breaks', () => {
+  test('a request field made required, a new required field, parameter or body, a narrowed or removed request field are breaks', () => {
     const { d, schemas } = edit();
     schemas.CreateTicketRequest.required.push('description');
     schemas.CreateTicketRequest.properties.urgency = { type: 'integer' };
@@ -253,7 +253,9 @@ describe('API v1 compatibility: the rules for the document', () => {
     list.parameters.push({ in: 'query', name: 'team', required: true, schema: { type: 'string' } });
     const limit = list.parameters.find((p: any) => p.name === 'limit');
     limit.schema = { ...limit.schema, type: 'string', enum: ['10', '50'] };
+    d.paths['/api/v1/me'].get.requestBody = { required: true, content: { 'application/json': { schema: { type: 'object' } } } };
     expect(lines(d)).toEqual([
+      '  ✗ GET /api/v1/me (getMe) request body: a body is now required (before: none; now: object)',
       '  ✗ GET /api/v1/tickets (listTickets) parameters › query.limit: type narrowed (before: integer (optional); now: string ["10","50"] (optional))',
       '  ✗ GET /api/v1/tickets (listTickets) parameters › query.limit: restricted to an enum (before: integer (optional); now: string ["10","50"] (optional))',
       '  ✗ GET /api/v1/tickets (listTickets) parameters › query.team: new required field (before: absent; now: string)',
@@ -285,6 +287,8 @@ describe('API v1 compatibility: the rules for the document', () => {
     members.responses['202'] = { description: 'Invited', content: { 'application/json': { schema: { type: 'object', properties: { status: { type: 'string', enum: ['invited'] } } } } } };
     d.paths['/api/v1/tickets'].get.parameters.push({ in: 'query', name: 'team', required: false, schema: { type: 'string' } });
     d.paths['/api/v1/me/invitations'] = { get: clone(d.paths['/api/v1/me'].get) };
+    // An optional body where there was none (its fields required when it is sent).
+    d.paths['/api/v1/tickets/{id}'].delete.requestBody = { required: false, content: { 'application/json': { schema: { type: 'object', properties: { reason: { type: 'string' } }, required: ['reason'] } } } };
     // Widening what a request accepts passes too.
     schemas.CreateTicketRequest.properties.title = { ...schemas.CreateTicketRequest.properties.title, nullable: true };
     schemas.CreateTicketRequest.required = schemas.CreateTicketRequest.required.filter((f: string) => f !== 'title');

@@ -323,7 +323,9 @@ export function compareDocuments(before: DocumentContract, after: DocumentContra
     }
     breaks.push(...compareInput(`${where} parameters`, b.parameters, a.parameters));
     if (b.body && !a.body) breaks.push({ where: `${where} request body`, problem: 'the body is no longer accepted', before: 'a JSON body', after: 'none' });
-    else if (a.body) breaks.push(...compareInput(`${where} request body`, b.body ?? { $: { type: 'object', optional: true } }, a.body));
+    else if (a.body && !b.body) {
+      if (!a.body.$.optional) breaks.push({ where: `${where} request body`, problem: 'a body is now required', before: 'none', after: show(a.body.$) });
+    } else if (a.body && b.body) breaks.push(...compareInput(`${where} request body`, b.body, a.body));
     for (const [status, bs] of Object.entries(b.success)) {
       const as = a.success[status];
       if (!as) {
@@ -413,8 +415,10 @@ const FIELD_KEYS = new Set(FIELD_ORDER);
 function sortDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortDeep);
   if (v && typeof v === 'object') {
-    // A field reads type first: {"type": "string", "nullable": true, "enum": [...]}.
-    const rank = (k: string) => (FIELD_ORDER.includes(k) ? FIELD_ORDER.indexOf(k) : FIELD_ORDER.length);
+    // A field reads type first: {"type": "string", "nullable": true, "enum": [...]}. (Only a field: a map of field
+    // paths may hold a path named `type`.)
+    const isField = typeof (v as { type?: unknown }).type === 'string' && Object.keys(v).every((k) => FIELD_KEYS.has(k));
+    const rank = (k: string) => (isField && FIELD_ORDER.includes(k) ? FIELD_ORDER.indexOf(k) : FIELD_ORDER.length);
     return Object.fromEntries(
       Object.keys(v)
         .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
