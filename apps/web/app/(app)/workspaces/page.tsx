@@ -1,10 +1,12 @@
 'use client';
-// All workspaces the caller can see (all of them for an instance admin), archived ones on request, and "create".
+// All workspaces the caller can see (all of them for an instance admin), archived ones on request, "create", and the
+// caller's pending invitations (accept or decline).
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { api, qs, toApiError, type ApiError } from '@/src/ui/api';
 import { Badge, Button, Card, Checkbox, EmptyState, ErrorAlert, Loading, PageHeader, RoleBadge, TextField, WorkspaceAvatar, useTitle } from '@/src/ui/components';
+import { MyInvitations } from '@/src/ui/invitations';
 import { useSession } from '@/src/ui/session';
 import { useCursorList } from '@/src/ui/use-cursor-list';
 import type { Workspace } from '@/src/ui/types';
@@ -30,6 +32,7 @@ export default function WorkspacesPage() {
   return (
     <>
       <PageHeader title="Workspaces" description="Each workspace has its own mission, members, agents and budget." />
+      <MyInvitations />
       <div className="grid gap-8 lg:grid-cols-[1fr_22rem]">
         <section aria-labelledby="ws-list-heading">
           <h2 id="ws-list-heading" className="sr-only">
