@@ -36,7 +36,7 @@ function useMyInvitations() {
 }
 
 /** The caller's pending invitations with Accept / Decline; renders nothing when there are none. */
-export function MyInvitations() {
+export function MyInvitations({ onJoined }: { onJoined?: () => void }) {
   const { items, error } = useMyInvitations();
   const { refreshWorkspaces } = useSession();
   const [notice, setNotice] = useState<string | null>(null);
@@ -58,7 +58,10 @@ export function MyInvitations() {
                 key={inv.id}
                 invitation={inv}
                 onAnswered={async (answer) => {
-                  if (answer === 'accepted') await refreshWorkspaces();
+                  if (answer === 'accepted') {
+                    await refreshWorkspaces();
+                    onJoined?.();
+                  }
                   setNotice(answer === 'accepted' ? `You joined ${inv.workspace.name}.` : `You declined the invitation to ${inv.workspace.name}.`);
                   announceNotificationsChanged();
                   window.dispatchEvent(new Event(INVITATIONS_CHANGED));

@@ -25,14 +25,14 @@ export default function WorkspacesPage() {
     return () => clearTimeout(t);
   }, [q]);
 
-  const { items, total, error, hasMore, loadMore, loadingMore } = useCursorList<Workspace>(
+  const { items, total, error, hasMore, loadMore, loadingMore, reload } = useCursorList<Workspace>(
     `/workspaces${qs({ limit: PAGE, sort: 'name', archived: archived ? 'true' : 'false', q: query })}`,
   );
 
   return (
     <>
       <PageHeader title="Workspaces" description="Each workspace has its own mission, members, agents and budget." />
-      <MyInvitations />
+      <MyInvitations onJoined={reload} />
       <div className="grid gap-8 lg:grid-cols-[1fr_22rem]">
         <section aria-labelledby="ws-list-heading">
           <h2 id="ws-list-heading" className="sr-only">

@@ -285,7 +285,7 @@ function AddMember({
         </SelectField>
         <div className="pt-6">
           <Button type="submit" loading={pending}>
-            Add or invite
+            Add member
           </Button>
         </div>
       </form>
