@@ -95,7 +95,8 @@ function MyInvitationRow({ invitation: inv, onAnswered }: { invitation: MyInvita
   return (
     <li className="flex flex-wrap items-center gap-3 py-3 first:pt-0 last:pb-0" data-testid={`my-invitation-${inv.workspace.slug}`}>
       <WorkspaceAvatar emoji={inv.workspace.emoji} color={inv.workspace.color} />
-      <div className="min-w-0 flex-1">
+      {/* At least 12rem of text: on a phone the buttons wrap below instead of squeezing it. */}
+      <div className="min-w-[12rem] flex-1">
         <p className="font-medium break-words text-slate-900">{inv.workspace.name}</p>
         <p className="mt-0.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-sm text-slate-600">
           <span>{inv.invitedBy.name} invited you as</span>

@@ -236,7 +236,7 @@ export async function acceptInvitation(ctx: Ctx, invitationId: string) {
         workspaceId: workspace.id,
         action: 'member.joined',
         target: { kind: 'user', id: me.userId },
-        summary: `${me.email} accepted the invitation and joined as ${ended.role}`,
+        summary: `joined as ${ended.role}, invited by ${ended.invitedByName}`,
         metadata: { role: ended.role, invitationId: ended.id, invitedBy: ended.invitedById },
       });
       await emitEvent(tx, 'member.joined', workspace.id, { invitation: invitationRef(ended), user: { id: me.userId, name: me.name } });
@@ -255,7 +255,7 @@ export async function declineInvitation(ctx: Ctx, invitationId: string) {
       workspaceId: workspace.id,
       action: 'member.invitation_declined',
       target: { kind: 'invitation', id: ended.id },
-      summary: `${ended.email} declined the invitation`,
+      summary: `declined the invitation as ${ended.role} (${ended.email})`,
       metadata: { email: ended.email, role: ended.role },
     });
     await emitEvent(tx, 'member.invitation_declined', workspace.id, { invitation: invitationRef(ended) });
