@@ -83,6 +83,11 @@ export interface RouteDef<P extends z.ZodObject, Q extends z.ZodObject, B extend
   status?: SuccessStatus;
   /** Further success statuses the handler may answer with `withStatus()`; documented with the same schema. */
   alsoStatus?: SuccessStatus[];
+  /**
+   * A schema of its own for one of `alsoStatus` (an add that may instead invite: 201 with the member, 202 with the
+   * invitation); the answer is parsed by it and the document shows it under that status.
+   */
+  alsoResponse?: Partial<Record<SuccessStatus, ZodType>>;
   /** Accept `Idempotency-Key` (creates). */
   idempotent?: boolean;
   /**
@@ -338,6 +343,9 @@ export class RouteBuilder {
     // A body schema that accepts "no body" (e.g. `.optional().default({})`) makes the body optional.
     const bodyOptional = def.body ? def.body.safeParse(undefined).success : false;
     const responseSchema = def.list ? listEnvelope(def.response, def.listMeta ? ZListMeta.extend(def.listMeta.shape) : ZListMeta) : envelope(def.response);
+    const alsoSchemas = new Map(
+      Object.entries(def.alsoResponse ?? {}).map(([s, schema]) => [Number(s) as SuccessStatus, envelope(schema as ZodType)]),
+    );
     const headers = def.idempotent
       ? z.object({ 'idempotency-key': z.string().max(255).optional().openapi({ description: 'Retry-safe create: the same key returns the first result (24 h)' }) })
       : undefined;
@@ -362,7 +370,10 @@ export class RouteBuilder {
             ? { description: 'Done; no content', headers: rateLimitHeaders }
             : { description: 'Success', headers: rateLimitHeaders, content: { 'application/json': { schema: responseSchema } } },
         ...Object.fromEntries(
-          (def.alsoStatus ?? []).map((s) => [s, { description: 'Success', headers: rateLimitHeaders, content: { 'application/json': { schema: responseSchema } } }]),
+          (def.alsoStatus ?? []).map((s) => [
+            s,
+            { description: 'Success', headers: rateLimitHeaders, content: { 'application/json': { schema: alsoSchemas.get(s) ?? responseSchema } } },
+          ]),
         ),
         ...errorResponses,
         ...(def.budgetGated ? budgetErrorResponse : {}),
@@ -447,7 +458,7 @@ export class RouteBuilder {
           if (idem) await abandonIdempotent(deps.db, idem).catch(() => {});
           return c.body(null, 204);
         }
-        payload = shape(def, responseSchema, result);
+        payload = shape(def, alsoSchemas.get(answered) ?? responseSchema, result);
       } catch (err) {
         if (idem) await abandonIdempotent(deps.db, idem).catch(() => {});
         throw err;

@@ -17,6 +17,8 @@ let bob: User; // viewer in A, later admin, then leaves
 let carol: User; // owner of C, never in A
 let dave: User; // member of A, removed at the end
 let A: { id: string; slug: string };
+let bobInvitation: string;
+let daveInvitation: string;
 let C: { id: string; slug: string };
 
 async function step(minute: number, fn: () => Promise<unknown>) {
@@ -32,7 +34,11 @@ beforeAll(async () => {
   });
   await step(1, async () => expectOk(await h.call('PATCH', `/api/v1/workspaces/${A.id}`, { key: alice.key, body: { mission: 'Ship it' } })));
   await step(2, async () => expectOk(await h.call('PUT', `/api/v1/workspaces/${A.id}/budget`, { key: alice.key, body: { monthlyTokenLimit: 500, hardStop: true } })));
-  await step(3, async () => expectOk(await h.call('POST', `/api/v1/workspaces/${A.id}/members`, { key: alice.key, body: { email: bob.email, role: 'viewer' } }), 201));
+  // Alice shares no workspace with Bob: adding him is an invitation, which he accepts half a minute later.
+  await step(3, async () => {
+    bobInvitation = expectOk(await h.call('POST', `/api/v1/workspaces/${A.id}/members`, { key: alice.key, body: { email: bob.email, role: 'viewer' } }), 202).invitation.id;
+  });
+  await step(3.5, async () => expectOk(await h.call('POST', `/api/v1/invitations/${bobInvitation}/accept`, { key: bob.key })));
   await step(4, async () => expectOk(await h.call('PATCH', `/api/v1/workspaces/${A.id}/members/${bob.id}`, { key: alice.key, body: { role: 'admin' } })));
   await step(5, async () => expectOk(await h.call('DELETE', `/api/v1/workspaces/${A.id}`, { key: alice.key })));
   await step(6, async () => expectOk(await h.call('PATCH', `/api/v1/workspaces/${A.id}`, { key: alice.key, body: { archived: false } })));
@@ -40,7 +46,10 @@ beforeAll(async () => {
     C = expectOk(await h.call('POST', '/api/v1/workspaces', { key: carol.key, body: { name: 'Charlie', slug: 'charlie', mission: 'secret' } }), 201);
   });
   await step(8, async () => expectOk(await h.call('PATCH', `/api/v1/workspaces/${C.id}`, { key: carol.key, body: { name: 'Charlie budget plans' } })));
-  await step(9, async () => expectOk(await h.call('POST', `/api/v1/workspaces/${A.id}/members`, { key: bob.key, body: { email: dave.email } }), 201));
+  await step(9, async () => {
+    daveInvitation = expectOk(await h.call('POST', `/api/v1/workspaces/${A.id}/members`, { key: bob.key, body: { email: dave.email } }), 202).invitation.id;
+  });
+  await step(9.5, async () => expectOk(await h.call('POST', `/api/v1/invitations/${daveInvitation}/accept`, { key: dave.key })));
   await step(10, async () => expectOk(await h.call('PATCH', `/api/v1/workspaces/${A.id}`, { key: bob.key, body: { name: 'Alpha budget team' } })));
   await step(11, async () => expectOk(await h.call('DELETE', `/api/v1/workspaces/${A.id}/members/${bob.id}`, { key: bob.key })));
   await step(12, async () => expectOk(await h.call('DELETE', `/api/v1/workspaces/${A.id}/members/${dave.id}`, { key: alice.key })));
@@ -61,11 +70,13 @@ describe('an entry for each change', () => {
       [at(0), 'workspace.created', 'Alice', A.id],
       [at(1), 'workspace.updated', 'Alice', A.id],
       [at(2), 'workspace.budget_changed', 'Alice', A.id],
-      [at(3), 'member.added', 'Alice', bob.id],
+      [at(3), 'member.invited', 'Alice', bobInvitation],
+      [at(3.5), 'member.joined', 'Bob', bob.id],
       [at(4), 'member.role_changed', 'Alice', bob.id],
       [at(5), 'workspace.archived', 'Alice', A.id],
       [at(6), 'workspace.restored', 'Alice', A.id],
-      [at(9), 'member.added', 'Bob', dave.id],
+      [at(9), 'member.invited', 'Bob', daveInvitation],
+      [at(9.5), 'member.joined', 'Dave', dave.id],
       [at(10), 'workspace.updated', 'Bob', A.id],
       [at(11), 'member.left', 'Bob', bob.id],
       [at(12), 'member.removed', 'Alice', dave.id],
@@ -78,7 +89,7 @@ describe('an entry for each change', () => {
       expect(e.requestId).toEqual(expect.any(String));
     }
     expect(entries[1].metadata).toEqual({ changes: { mission: 'Ship it' } });
-    expect(entries[4].metadata).toEqual({ from: 'viewer', to: 'admin' });
+    expect(entries[5].metadata).toEqual({ from: 'viewer', to: 'admin' });
   });
 
   it('is newest first by default', async () => {
@@ -105,7 +116,7 @@ describe('filters', () => {
       'workspace.updated',
     ]);
     const members = await list(`workspaceId=${A.id}&action=member.*`);
-    expect(new Set(members.map((e) => e.action))).toEqual(new Set(['member.added', 'member.role_changed', 'member.left', 'member.removed']));
+    expect(new Set(members.map((e) => e.action))).toEqual(new Set(['member.invited', 'member.joined', 'member.role_changed', 'member.left', 'member.removed']));
     // A family is a prefix up to the dot, not a substring: `workspace` alone matches nothing.
     expect(await list(`workspaceId=${A.id}&action=workspace`)).toEqual([]);
     // `_` and `%` are not wildcards.
@@ -114,15 +125,15 @@ describe('filters', () => {
 
   it('actorId (and agentId as its alias)', async () => {
     const bobs = await list(`workspaceId=${A.id}&actorId=${bob.id}&sort=createdAt`);
-    expect(bobs.map((e) => e.action)).toEqual(['member.added', 'workspace.updated', 'member.left']);
+    expect(bobs.map((e) => e.action)).toEqual(['member.joined', 'member.invited', 'workspace.updated', 'member.left']);
     expect((await list(`workspaceId=${A.id}&agentId=${bob.id}&sort=createdAt`)).map((e) => e.id)).toEqual(bobs.map((e) => e.id));
     // Without a workspace, Bob's instance-level entries (his API key) come along for an instance admin.
-    expect((await list(`actorId=${bob.id}`)).map((e) => e.action).sort()).toEqual(['api_key.created', 'member.added', 'member.left', 'workspace.updated']);
+    expect((await list(`actorId=${bob.id}`)).map((e) => e.action).sort()).toEqual(['api_key.created', 'member.invited', 'member.joined', 'member.left', 'workspace.updated']);
   });
 
   it('from (inclusive) and to (exclusive)', async () => {
     const r = await list(`workspaceId=${A.id}&from=${at(1)}&to=${at(4)}&sort=createdAt`);
-    expect(r.map((e) => e.action)).toEqual(['workspace.updated', 'workspace.budget_changed', 'member.added']);
+    expect(r.map((e) => e.action)).toEqual(['workspace.updated', 'workspace.budget_changed', 'member.invited', 'member.joined']);
     const offset = await list(`workspaceId=${A.id}&from=${encodeURIComponent('2026-05-01T12:11:00+02:00')}`);
     expect(offset.map((e) => e.createdAt)).toEqual([at(12), at(11)]);
   });

@@ -1,5 +1,6 @@
 // Small assertion and seeding helpers shared by the integration tests. Seeding goes through the REST API itself,
 // so that a helper exercises the same path as a client would.
+import { acceptInvitation, type Principal } from '@mc/core';
 import { expect } from 'vitest';
 import { uniq, type CallResult, type Harness } from './harness';
 
@@ -39,9 +40,25 @@ export async function createWorkspace(h: Harness, key: string, extra: Record<str
   return expectOk(r, 201) as { id: string; slug: string; name: string; version: number; role: string | null };
 }
 
+/**
+ * Make a user a member as the caller of `key` can: added at once (201: an instance admin, or someone who shares a
+ * workspace with them), or invited (202) and then accepted by the invitee (through the use case, as them: the
+ * helper has only their e-mail). Returns the member.
+ */
 export async function addMember(h: Harness, key: string, workspaceId: string, email: string, role: string) {
   const r = await h.call('POST', `/api/v1/workspaces/${workspaceId}/members`, { key, body: { email, role } });
-  return expectOk(r, 201);
+  if (r.status !== 202) return expectOk(r, 201);
+  const { invitation } = expectOk(r, 202);
+  const user = await h.database.db.query.users.findFirst({ where: (u, { eq }) => eq(u.email, email.toLowerCase()) });
+  if (!user) throw new Error(`addMember: no user has ${email}; the invitation ${invitation.id} waits for one`);
+  await acceptInvitation(h.ctxFor(userPrincipal(user)), invitation.id);
+  const members = expectOk(await h.call('GET', `/api/v1/workspaces/${workspaceId}/members`, { key }));
+  return members.find((m: { userId: string }) => m.userId === user.id);
+}
+
+/** A person as the use cases see them (for seeding through core as someone whose key the test does not hold). */
+export function userPrincipal(u: { id: string; name: string; email: string; isInstanceAdmin?: boolean }): Principal {
+  return { kind: 'user', userId: u.id, name: u.name, email: u.email, isInstanceAdmin: u.isInstanceAdmin ?? false, via: 'api_key', credentialId: 'seed' };
 }
 
 /** Sign in and return the `name=value` pair of the session cookie. */

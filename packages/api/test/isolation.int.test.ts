@@ -43,6 +43,8 @@ interface Scope {
   deliveryId: string;
   /** An execution of the workspace's agent. */
   executionId: string;
+  /** A pending invitation of the workspace (to someone who is none of the callers). */
+  invitationId: string;
 }
 
 /**
@@ -60,6 +62,8 @@ const USER_SELF_SERVICE = new Set([
   'findTicketsByPullRequest',
   // Model prices are the instance's, the same for everyone signed in (no workspace in them).
   'listModelPrices',
+  // The caller's own invitations (addressed to their e-mail).
+  'listMyInvitations',
 ]);
 
 /**
@@ -241,6 +245,8 @@ function pathValue(o: Operation, param: string, scope: Scope): string {
       return scope.deliveryId;
     case 'executions':
       return scope.executionId;
+    case 'invitations':
+      return scope.invitationId;
     default:
       unresolved.add(`${o.operationId}: {${param}} after /${collection}/`);
       return 'iso_unresolved';
@@ -398,6 +404,7 @@ async function victimState() {
     executions: await db.query.executions.findMany({ where: (x, { eq }) => eq(x.workspaceId, V.id), orderBy: (x, { asc }) => asc(x.id) }),
     usage: await db.query.workspaceUsage.findMany({ where: (x, { eq }) => eq(x.workspaceId, V.id) }),
     modelPrices: (await db.query.modelPrices.findMany()).length,
+    invitations: await db.query.invitations.findMany({ orderBy: (x, { asc }) => asc(x.id) }),
   };
 }
 
@@ -413,6 +420,7 @@ const nowhere: Scope = {
   webhookId: 'whk_00000000000000000000000000',
   deliveryId: 'whd_00000000000000000000000000',
   executionId: 'exe_00000000000000000000000000',
+  invitationId: 'inv_00000000000000000000000000',
 };
 
 beforeAll(async () => {
@@ -459,7 +467,13 @@ beforeAll(async () => {
     model: 'iso-model',
     summary: CANARY,
   });
+  // A pending invitation of the victim workspace, to an address none of the callers holds.
+  const victimInvitationId = expectOk(
+    await h.call('POST', `/api/v1/workspaces/${V.id}/members`, { key: victimOwner.key, body: { email: `${uniq('invitee')}@example.com`, role: 'member' } }),
+    202,
+  ).invitation.id as string;
   victimScope = {
+    invitationId: victimInvitationId,
     executionId: victimExecutionId,
     workspaceId: V.id,
     memberUserId: victimOwner.id,

@@ -1,5 +1,5 @@
 // Members: list, add, change role, remove, leave; who may manage whom; the last owner is never removed or
-// demoted.
+// demoted. (Adding someone the caller shares no workspace with is an invitation: invitations.int.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './harness';
 import { addMember, createWorkspace, expectError, expectOk, issueFields } from './helpers';
@@ -49,20 +49,20 @@ describe('list and add', () => {
     expectError(await h.call('GET', membersUrl(t.ws.id), { key: t.spare.key }), 404, 'NOT_FOUND');
   });
 
-  it('adds an existing user by e-mail (case-insensitive), as member by default; it is logged', async () => {
+  it('adds at once (201) a user the caller may already see, by e-mail (case-insensitive), as member by default; it is logged', async () => {
     const t = await team();
-    const added = expectOk(await h.call('POST', membersUrl(t.ws.id), { key: t.admin.key, body: { email: t.spare.email.toUpperCase() } }), 201);
+    // An instance admin sees every user: no invitation needed (invitations.int.test.ts covers the 202 cases).
+    const added = expectOk(await h.call('POST', membersUrl(t.ws.id), { key: h.admin.key, body: { email: t.spare.email.toUpperCase() } }), 201);
     expect(added).toMatchObject({ userId: t.spare.id, email: t.spare.email, role: 'member' });
     expect(expectOk(await h.call('GET', `/api/v1/workspaces/${t.ws.id}`, { key: t.spare.key })).role).toBe('member');
     const entries = await log(t.ws.id, 'member.added');
-    expect(entries.find((e) => e.target.id === t.spare.id)).toMatchObject({ actor: { id: t.admin.id }, metadata: { role: 'member' } });
+    expect(entries.find((e) => e.target.id === t.spare.id)).toMatchObject({ actor: { id: h.admin.id }, metadata: { role: 'member' } });
   });
 
-  it('refuses an unknown e-mail (404 naming email), an existing member (409), and members/viewers adding (403)', async () => {
+  it('an unknown e-mail is an invitation (202), not a 404; an existing member is 409; members/viewers adding is 403', async () => {
     const t = await team();
-    const unknown = await h.call('POST', membersUrl(t.ws.id), { key: t.owner.key, body: { email: 'nobody-here@example.com' } });
-    expectError(unknown, 404, 'NOT_FOUND');
-    expect(issueFields(unknown)).toEqual(['email']);
+    const unknown = expectOk(await h.call('POST', membersUrl(t.ws.id), { key: t.owner.key, body: { email: 'nobody-here@example.com' } }), 202);
+    expect(unknown).toMatchObject({ status: 'invited', invitation: { email: 'nobody-here@example.com', role: 'member', status: 'pending' } });
     expectError(await h.call('POST', membersUrl(t.ws.id), { key: t.owner.key, body: { email: t.member.email, role: 'viewer' } }), 409, 'CONFLICT');
     expectError(await h.call('POST', membersUrl(t.ws.id), { key: t.member.key, body: { email: t.spare.email } }), 403, 'FORBIDDEN');
     expectError(await h.call('POST', membersUrl(t.ws.id), { key: t.viewer.key, body: { email: t.spare.email } }), 403, 'FORBIDDEN');

@@ -1,7 +1,7 @@
 // Users (instance admin only), one-time set-password links, and the default workspace new users land in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, uniq, type Harness } from './harness';
-import { createWorkspace, expectError, expectOk, issueFields, login } from './helpers';
+import { addMember, createWorkspace, expectError, expectOk, issueFields, login } from './helpers';
 
 let h: Harness;
 beforeAll(async () => {
@@ -150,7 +150,7 @@ describe('delete', () => {
     const other = await h.newUser('Heir');
     const ws = await createWorkspace(h, owner.key);
     expectError(await h.call('DELETE', `/api/v1/users/${owner.id}`, { key: h.admin.key }), 409, 'CONFLICT');
-    expectOk(await h.call('POST', `/api/v1/workspaces/${ws.id}/members`, { key: owner.key, body: { email: other.email, role: 'owner' } }), 201);
+    await addMember(h, owner.key, ws.id, other.email, 'owner');
     expectOk(await h.call('DELETE', `/api/v1/users/${owner.id}`, { key: h.admin.key }));
     const members = expectOk(await h.call('GET', `/api/v1/workspaces/${ws.id}/members`, { key: other.key }));
     expect(members.map((m: any) => m.userId)).toEqual([other.id]);

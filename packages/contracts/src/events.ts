@@ -12,6 +12,10 @@ const ZExecutionRef = z
   .object({ id: z.string(), agentId: z.string(), ticketId: z.string().nullable(), status: z.string(), model: z.string().nullable() })
   .openapi('EventExecutionRef');
 
+const ZInvitationRef = z
+  .object({ id: z.string(), email: z.string(), role: z.string(), expiresAt: ZIsoDate })
+  .openapi('EventInvitationRef');
+
 export const EVENT_CATALOG = {
   'ticket.created': { version: 1, data: z.object({ ticket: ZTicketRef }) },
   'ticket.claimed': { version: 1, data: z.object({ ticket: ZTicketRef, agentId: z.string(), leaseExpiresAt: ZIsoDate }) },
@@ -81,6 +85,12 @@ export const EVENT_CATALOG = {
       blocked: z.boolean(),
     }),
   },
+  /** Someone was invited to the workspace (or an invitation was renewed). Nothing says whether the address has a user. */
+  'member.invited': { version: 1, data: z.object({ invitation: ZInvitationRef }) },
+  /** The invitee accepted: they are a member now. */
+  'member.joined': { version: 1, data: z.object({ invitation: ZInvitationRef, user: z.object({ id: z.string(), name: z.string() }) }) },
+  'member.invitation_declined': { version: 1, data: z.object({ invitation: ZInvitationRef }) },
+  'member.invitation_revoked': { version: 1, data: z.object({ invitation: ZInvitationRef }) },
   'webhook.disabled': {
     version: 1,
     data: z.object({ webhook: z.object({ id: z.string(), url: z.string() }), reason: z.string(), consecutiveFailures: z.number().int(), failingSince: ZIsoDate.nullable() }),
@@ -104,7 +114,7 @@ export const ZDomainEvent = z
   })
   .openapi('DomainEvent');
 
-export const NOTIFICATION_TYPES = ['mention', 'mention_all', 'assignment', 'status_change', 'agent_registration', 'webhook_disabled', 'budget_warning', 'budget_exceeded'] as const;
+export const NOTIFICATION_TYPES = ['mention', 'mention_all', 'assignment', 'status_change', 'agent_registration', 'webhook_disabled', 'budget_warning', 'budget_exceeded', 'invitation'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 export const ZNotification = z
@@ -117,6 +127,8 @@ export const ZNotification = z
       ticketId: z.string().nullable(),
       commentId: z.string().nullable(),
       agentId: z.string().nullable(),
+      /** An `invitation` notification's invitation (accept or decline it with `POST /invitations/{id}/accept|decline`). */
+      invitationId: z.string().nullable(),
       eventId: z.string(),
     }),
     read: z.boolean(),

@@ -100,6 +100,51 @@ export const ZAddMemberRequest = z
 
 export const ZUpdateMemberRequest = z.object({ role: ZRole }).strict().openapi('UpdateMemberRequest');
 
+// ---------------------------------------------------------------------------------------------------- invitations
+// Adding someone who shares no workspace with the caller is an invitation (issue 11, ADR 0013): the answer never says
+// whether the address belongs to a user of the instance.
+
+export const INVITATION_STATUSES = ['pending', 'accepted', 'declined', 'revoked', 'expired'] as const;
+export const ZInvitationStatus = z.enum(INVITATION_STATUSES).openapi('InvitationStatus');
+
+/** An invitation as the workspace's admins see it: what they typed, never anything about the person. */
+export const ZInvitation = z
+  .object({
+    id: z.string().openapi({ example: 'inv_01JD0000000000000000000000' }),
+    workspaceId: z.string(),
+    email: z.string(),
+    role: ZRole,
+    status: ZInvitationStatus,
+    invitedBy: z.object({ id: z.string().nullable(), name: z.string() }),
+    createdAt: ZIsoDate,
+    updatedAt: ZIsoDate,
+    expiresAt: ZIsoDate,
+  })
+  .openapi('Invitation');
+
+/**
+ * `202` of `POST /workspaces/{id}/members`: the same shape for every address, whether a user has it or not.
+ */
+export const ZInvitationSent = z
+  .object({
+    status: z.literal('invited'),
+    invitation: ZInvitation,
+  })
+  .openapi('InvitationSent');
+
+/** An invitation as its invitee sees it: which workspace, which role, from whom, until when. */
+export const ZMyInvitation = z
+  .object({
+    id: z.string(),
+    workspace: z.object({ id: z.string(), slug: z.string(), name: z.string(), emoji: z.string(), color: z.string() }),
+    role: ZRole,
+    status: ZInvitationStatus,
+    invitedBy: z.object({ name: z.string() }),
+    createdAt: ZIsoDate,
+    expiresAt: ZIsoDate,
+  })
+  .openapi('MyInvitation');
+
 export const ZDefaultWorkspaceRequest = z
   .object({ workspaceId: z.string().min(1).max(64).nullable() })
   .strict()

@@ -23,6 +23,8 @@ export * from './workspaces/get-workspace';
 export * from './workspaces/update-workspace';
 export * from './workspaces/set-budget';
 export * from './workspaces/members';
+export * from './workspaces/invitations.rules';
+export * from './workspaces/invitations';
 export * from './rate-limit/rate-limiter';
 export * from './idempotency/idempotency';
 export * from './meta/health';

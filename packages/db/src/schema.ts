@@ -136,6 +136,38 @@ export const memberships = pgTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('memberships_user_idx').on(t.userId, t.workspaceId)],
 );
 
+/**
+ * Invitations to a workspace, addressed to an e-mail address (issue 11, ADR 0013). Whether a user with that address
+ * exists is never stored here: the invitee is whoever holds the address when they look (`GET /me/invitations`), so
+ * an address without a user simply waits until an instance admin creates one. At most one pending invitation per
+ * workspace and address: inviting again refreshes it. `expires_at` is checked when read (an expired invitation stays
+ * `pending` in the table, and reads as `expired`).
+ */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** Lower-cased, as users.email. */
+    email: text('email').notNull(),
+    role: text('role').notNull(),
+    /** pending | accepted | declined | revoked */
+    status: text('status').notNull(),
+    invitedById: text('invited_by_id').references(() => users.id, { onDelete: 'set null' }),
+    invitedByName: text('invited_by_name').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    answeredAt: ts('answered_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('invitations_pending_key').on(t.workspaceId, t.email).where(sql`${t.status} = 'pending'`),
+    index('invitations_email_idx').on(t.email, t.createdAt).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
 /** Instance-wide settings, one row per key (e.g. `default_workspace_id`). */
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
@@ -434,6 +466,8 @@ export const notifications = pgTable(
     ticketId: text('ticket_id'),
     commentId: text('comment_id'),
     agentId: text('agent_id'),
+    /** The invitation an `invitation` notification is about (marked read when the invitation is answered). */
+    invitationId: text('invitation_id'),
     eventId: text('event_id').notNull(),
     readAt: ts('read_at'),
     createdAt: createdAt(),
@@ -441,6 +475,7 @@ export const notifications = pgTable(
   (t) => [
     index('notifications_recipient_idx').on(t.recipientKind, t.recipientId, t.createdAt, t.id),
     index('notifications_unread_idx').on(t.recipientKind, t.recipientId, t.createdAt).where(sql`${t.readAt} IS NULL`),
+    index('notifications_invitation_idx').on(t.invitationId).where(sql`${t.invitationId} IS NOT NULL`),
   ],
 );
 

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useParams, usePathname, useRouter } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
 import { cx } from './components';
+import { InvitationsBanner } from './invitations';
 import { NotificationBell } from './notifications';
 import { SessionProvider, useSession } from './session';
 
@@ -11,7 +12,10 @@ export function AppShell({ children }: { children: ReactNode }) {
   return (
     <SessionProvider>
       <TopBar />
-      <main className="mx-auto w-full max-w-6xl px-4 py-8 sm:px-6">{children}</main>
+      <main className="mx-auto w-full max-w-6xl px-4 py-8 sm:px-6">
+        <InvitationsBanner />
+        {children}
+      </main>
     </SessionProvider>
   );
 }

@@ -73,6 +73,10 @@ export const LIVE_EVENT_TYPES = [
   'execution.finished',
   'rating.recorded',
   'budget.threshold_reached',
+  'member.invited',
+  'member.joined',
+  'member.invitation_declined',
+  'member.invitation_revoked',
 ] as const;
 
 export interface LiveEvent {

@@ -11,7 +11,7 @@ export interface Notification {
   id: string;
   type: 'mention' | 'mention_all' | 'assignment' | 'status_change' | 'agent_registration' | string;
   content: string;
-  context: { workspaceId: string; ticketId: string | null; commentId: string | null; agentId: string | null; eventId: string };
+  context: { workspaceId: string; ticketId: string | null; commentId: string | null; agentId: string | null; invitationId?: string | null; eventId: string };
   read: boolean;
   readAt: string | null;
   createdAt: string;

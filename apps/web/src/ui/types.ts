@@ -17,6 +17,9 @@ import type {
   ZFieldIssue,
   ZMe,
   ZMember,
+  ZInvitation,
+  ZInvitationSent,
+  ZMyInvitation,
   ZUser,
   ZWorkspace,
 } from '@mc/contracts';
@@ -26,6 +29,11 @@ export type WorkspaceRole = ContractRole;
 export type Workspace = z.infer<typeof ZWorkspace>;
 export type Budget = z.infer<typeof ZBudget>;
 export type Member = z.infer<typeof ZMember>;
+/** A workspace's invitation as its admins see it; `InvitationSent` is the 202 of adding someone. */
+export type Invitation = z.infer<typeof ZInvitation>;
+export type InvitationSent = z.infer<typeof ZInvitationSent>;
+/** An invitation as its invitee sees it (GET /me/invitations). */
+export type MyInvitation = z.infer<typeof ZMyInvitation>;
 export type User = z.infer<typeof ZUser>;
 export type CreatedUser = z.infer<typeof ZCreatedUser>;
 export type Me = z.infer<typeof ZMe>;

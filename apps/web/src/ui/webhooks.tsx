@@ -42,6 +42,10 @@ export const WEBHOOK_EVENT_TYPES = [
   'execution.started',
   'execution.finished',
   'budget.threshold_reached',
+  'member.invited',
+  'member.joined',
+  'member.invitation_declined',
+  'member.invitation_revoked',
   'webhook.disabled',
 ] as const satisfies readonly EventType[];
 
@@ -55,6 +59,7 @@ const EVENT_GROUPS: { label: string; prefix: string }[] = [
   { label: 'Executions', prefix: 'execution.' },
   { label: 'Ratings', prefix: 'rating.' },
   { label: 'Budget', prefix: 'budget.' },
+  { label: 'Members', prefix: 'member.' },
   { label: 'Webhooks', prefix: 'webhook.' },
 ];
 

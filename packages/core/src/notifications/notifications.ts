@@ -16,7 +16,7 @@ export function toNotificationDto(n: Row) {
     id: n.id,
     type: n.type as NotificationType,
     content: n.content,
-    context: { workspaceId: n.workspaceId, ticketId: n.ticketId, commentId: n.commentId, agentId: n.agentId, eventId: n.eventId },
+    context: { workspaceId: n.workspaceId, ticketId: n.ticketId, commentId: n.commentId, agentId: n.agentId, invitationId: n.invitationId, eventId: n.eventId },
     read: n.readAt !== null,
     readAt: n.readAt?.toISOString() ?? null,
     createdAt: n.createdAt.toISOString(),

@@ -3,6 +3,7 @@ import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import type { EmittedEvent } from '../events/emit-event';
 import { newId } from '../shared/ids';
+import { statement } from '../shared/statement';
 import { recipientKey, type Recipient } from './notifications.rules';
 
 type Draft = { recipient: Recipient; type: string; content: string; ticketId?: string | null; commentId?: string | null; agentId?: string | null };
@@ -103,6 +104,8 @@ async function drafts(ctx: Ctx, e: EmittedEvent): Promise<Draft[]> {
  * wins over @all), in the event's transaction. Returns the recipients' keys.
  */
 export async function createNotificationsFor(ctx: Ctx, e: EmittedEvent): Promise<string[]> {
+  // The invitee is not a member (yet), and whether the address has a user at all must not show: its own statement.
+  if (e.type === 'member.invited') return notifyInvitee(ctx, e as EmittedEvent<'member.invited'>);
   const actorKey = e.actor.id ? `${e.actor.kind}:${e.actor.id}` : null;
   const byRecipient = new Map<string, Draft>();
   for (const draft of await drafts(ctx, e)) {
@@ -175,4 +178,39 @@ export const statusChangeNotificationsSql = (m: string) => `
 export function statusChangeNotificationIds(occurredAt: Date) {
   const at = occurredAt.getTime();
   return { notificationId1: newId('ntf', at), notificationId2: newId('ntf', at), notificationId3: newId('ntf', at), notificationId4: newId('ntf', at) };
+}
+
+/**
+ * The `invitation` notification of a `member.invited` event: one INSERT … SELECT that runs for every invited address,
+ * whether a user holds it or not, and writes a row only when one does (and is not the inviter, and has no unread
+ * notification of this invitation yet — renewing an invitation does not pile them up). Doing the same work either way
+ * keeps the 202 of `POST /workspaces/{id}/members` from telling, by its timing, whether the address has an account.
+ * A user created later with the address finds the invitation in `GET /me/invitations`.
+ */
+const invitationNotificationSql = statement<'id' | 'workspaceId' | 'email' | 'actorId' | 'actorName' | 'role' | 'invitationId' | 'eventId' | 'now'>(
+  'mc_notify_invitee',
+  `INSERT INTO notifications (id, workspace_id, recipient_kind, recipient_id, type, content, invitation_id, event_id, created_at)
+   SELECT :id::text, w.id, 'user', u.id, 'invitation',
+     left(:actorName::text || ' invited you to join ' || w.name || ' as ' || :role::text || '. Accept or decline it on the Workspaces page.', 500),
+     :invitationId::text, :eventId::text, :now::timestamptz
+   FROM users u JOIN workspaces w ON w.id = :workspaceId::text
+   WHERE u.email = :email::text AND u.id IS DISTINCT FROM :actorId::text
+     AND NOT EXISTS (SELECT 1 FROM notifications n
+       WHERE n.invitation_id = :invitationId::text AND n.recipient_kind = 'user' AND n.recipient_id = u.id AND n.read_at IS NULL)
+   RETURNING recipient_kind, recipient_id`,
+);
+
+async function notifyInvitee(ctx: Ctx, e: EmittedEvent<'member.invited'>): Promise<string[]> {
+  const rows = await invitationNotificationSql.run<{ recipient_kind: string; recipient_id: string }>(ctx.db, {
+    id: newId('ntf', e.occurredAt.getTime()),
+    workspaceId: e.workspaceId,
+    email: e.data.invitation.email,
+    actorId: e.actor.id,
+    actorName: e.actor.name,
+    role: e.data.invitation.role,
+    invitationId: e.data.invitation.id,
+    eventId: e.id,
+    now: e.occurredAt.toISOString(),
+  });
+  return rows.map((r) => `${r.recipient_kind}:${r.recipient_id}`);
 }

@@ -1,12 +1,14 @@
-// Members of a workspace: list, add an existing user by e-mail, change a role, remove. The last owner can
-// never be removed or demoted.
+// Members of a workspace: list, add by e-mail (at once, or as an invitation: invitations.ts), change a role,
+// remove. The last owner can never be removed or demoted.
 import type { WorkspaceRole } from '@mc/contracts';
 import { memberships, users } from '@mc/db';
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { requireUser } from '../auth/guards';
 import { inTransaction, type Ctx } from '../context';
-import { conflict, DomainError, forbidden, notFound } from '../errors';
+import { conflict, forbidden, notFound } from '../errors';
+import { closeInvitationsOnJoin, sendInvitation } from './invitations';
+import { addsDirectly } from './invitations.rules';
 import { requireWorkspaceAccess } from './workspace-access';
 import { canManageRole } from './workspaces.rules';
 
@@ -67,16 +69,35 @@ async function assertOwnerRemains(ctx: Ctx, workspaceId: string) {
   }
 }
 
-/** POST /workspaces/{id}/members {email, role} — adds an existing user. */
-export async function addMember(ctx: Ctx, idOrSlug: string, input: { email: string; role: WorkspaceRole }) {
+/**
+ * POST /workspaces/{id}/members {email, role}. Adds the user at once (`added`, 201) when that tells the caller nothing
+ * new — they are an instance admin, or already share a workspace with that user (`addsDirectly`) — and otherwise
+ * sends an invitation (`invited`, 202) that looks the same for every address, whether a user holds it or not.
+ */
+export async function addMember(
+  ctx: Ctx,
+  idOrSlug: string,
+  input: { email: string; role: WorkspaceRole },
+): Promise<{ outcome: 'added'; member: ReturnType<typeof toMemberDto> } | { outcome: 'invited'; sent: Awaited<ReturnType<typeof sendInvitation>> }> {
+  const me = requireUser(ctx);
   return inTransaction(ctx, async (tx) => {
     const { workspace, effectiveRole } = await requireWorkspaceAccess(tx, idOrSlug, 'members.manage');
     if (!canManageRole(effectiveRole, input.role)) throw forbidden(`your role (${effectiveRole}) cannot grant ${input.role}`);
-    const [user] = await tx.db.select().from(users).where(eq(users.email, input.email.toLowerCase())).limit(1);
-    if (!user) {
-      throw new DomainError('NOT_FOUND', `no user with e-mail ${input.email}; an instance admin can invite them first`, {
-        issues: [{ field: 'email', in: 'body', message: 'no such user' }],
-      });
+    const email = input.email.toLowerCase();
+    // One query whatever the address: the user, if any, and whether they share a workspace with the caller.
+    const [user] = await tx.db
+      .select({
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        shares: sql<boolean>`EXISTS (SELECT 1 FROM ${memberships} theirs JOIN ${memberships} mine ON mine.workspace_id = theirs.workspace_id
+          WHERE theirs.user_id = ${users.id} AND mine.user_id = ${me.userId})`,
+      })
+      .from(users)
+      .where(eq(users.email, email))
+      .limit(1);
+    if (!user || !addsDirectly(me, { exists: true, sharesWorkspaceWithCaller: user.shares })) {
+      return { outcome: 'invited' as const, sent: await sendInvitation(tx, me, workspace, email, input.role) };
     }
     const now = tx.clock.now();
     const inserted = await tx.db
@@ -85,6 +106,7 @@ export async function addMember(ctx: Ctx, idOrSlug: string, input: { email: stri
       .onConflictDoNothing()
       .returning();
     if (inserted.length === 0) throw conflict(`${user.email} is already a member of this workspace`);
+    await closeInvitationsOnJoin(tx, workspace.id, email);
     await recordActivity(tx, {
       workspaceId: workspace.id,
       action: 'member.added',
@@ -92,7 +114,8 @@ export async function addMember(ctx: Ctx, idOrSlug: string, input: { email: stri
       summary: `added ${user.email} as ${input.role}`,
       metadata: { role: input.role },
     });
-    return toMemberDto({ userId: user.id, email: user.email, name: user.name, role: input.role, createdAt: now, updatedAt: now });
+    const member = toMemberDto({ userId: user.id, email: user.email, name: user.name, role: input.role, createdAt: now, updatedAt: now });
+    return { outcome: 'added' as const, member };
   });
 }
 

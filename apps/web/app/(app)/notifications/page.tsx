@@ -17,6 +17,7 @@ const TYPE_LABEL: Record<string, { label: string; tone: 'indigo' | 'sky' | 'ambe
   webhook_disabled: { label: 'Webhook', tone: 'amber' },
   budget_warning: { label: 'Budget 80%', tone: 'amber' },
   budget_exceeded: { label: 'Budget 100%', tone: 'amber' },
+  invitation: { label: 'Invitation', tone: 'indigo' },
 };
 
 export default function NotificationsPage() {
@@ -50,6 +51,8 @@ export default function NotificationsPage() {
   const slugOf = (workspaceId: string) => workspaces?.find((w) => w.id === workspaceId)?.slug;
   const hrefOf = (n: Notification) => {
     if (n.context.ticketId) return `/t/${encodeURIComponent(n.context.ticketId)}`;
+    // The invitee is not in the workspace yet: invitations are answered on the workspaces page.
+    if (n.context.invitationId) return '/workspaces#invitations';
     const slug = slugOf(n.context.workspaceId);
     if (n.context.agentId && slug) return `/w/${encodeURIComponent(slug)}/agents`;
     return slug ? `/w/${encodeURIComponent(slug)}` : '/workspaces';

@@ -1,10 +1,12 @@
 'use client';
-// All workspaces the caller can see (all of them for an instance admin), archived ones on request, and "create".
+// All workspaces the caller can see (all of them for an instance admin), archived ones on request, "create", and the
+// caller's pending invitations (accept or decline).
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { api, qs, toApiError, type ApiError } from '@/src/ui/api';
 import { Badge, Button, Card, Checkbox, EmptyState, ErrorAlert, Loading, PageHeader, RoleBadge, TextField, WorkspaceAvatar, useTitle } from '@/src/ui/components';
+import { MyInvitations } from '@/src/ui/invitations';
 import { useSession } from '@/src/ui/session';
 import { useCursorList } from '@/src/ui/use-cursor-list';
 import type { Workspace } from '@/src/ui/types';
@@ -23,13 +25,14 @@ export default function WorkspacesPage() {
     return () => clearTimeout(t);
   }, [q]);
 
-  const { items, total, error, hasMore, loadMore, loadingMore } = useCursorList<Workspace>(
+  const { items, total, error, hasMore, loadMore, loadingMore, reload } = useCursorList<Workspace>(
     `/workspaces${qs({ limit: PAGE, sort: 'name', archived: archived ? 'true' : 'false', q: query })}`,
   );
 
   return (
     <>
       <PageHeader title="Workspaces" description="Each workspace has its own mission, members, agents and budget." />
+      <MyInvitations onJoined={reload} />
       <div className="grid gap-8 lg:grid-cols-[1fr_22rem]">
         <section aria-labelledby="ws-list-heading">
           <h2 id="ws-list-heading" className="sr-only">

@@ -1,14 +1,15 @@
 'use client';
-// Members of a workspace: add by e-mail, change roles, remove, leave. Controls follow the caller's permissions and
-// grantable roles as the API reports them on the workspace (the rules live in core); the API decides, and its
-// refusals are shown.
-import Link from 'next/link';
+// Members of a workspace: add or invite by e-mail, pending invitations (revoke), change roles, remove, leave.
+// Controls follow the caller's permissions and grantable roles as the API reports them on the workspace (the rules
+// live in core); the API decides — whether an address is added at once (201) or invited (202) too — and its refusals
+// are shown.
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useState } from 'react';
 import { api, apiList, toApiError, type ApiError } from '@/src/ui/api';
 import { Badge, Button, Card, ConfirmDialog, EmptyState, ErrorAlert, Loading, Notice, RoleBadge, SelectField, TextField, Time, useTitle } from '@/src/ui/components';
+import { WorkspaceInvitations } from '@/src/ui/invitations';
 import { useSession } from '@/src/ui/session';
-import { ROLE_LABEL, type Member, type WorkspaceRole } from '@/src/ui/types';
+import { ROLE_LABEL, type InvitationSent, type Member, type WorkspaceRole } from '@/src/ui/types';
 import { useWorkspace } from '@/src/ui/workspace-context';
 
 export default function MembersPage() {
@@ -20,7 +21,10 @@ export default function MembersPage() {
   const [error, setError] = useState<ApiError | null>(null);
   const [removing, setRemoving] = useState<Member | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [invitationsKey, setInvitationsKey] = useState(0);
   const manager = !!w.permissions['members.manage'];
+  // Seeing invitations takes the role that sends them; an archived workspace still shows them (read-only).
+  const seesInvitations = manager || (w.archived && (role === 'owner' || role === 'admin' || me.user.isInstanceAdmin));
 
   const load = useCallback(async () => {
     try {
@@ -43,7 +47,17 @@ export default function MembersPage() {
   return (
     <div className="space-y-6">
       {notice && <Notice tone="success">{notice}</Notice>}
-      {manager && <AddMember workspaceId={w.id} grantable={grantable} isInstanceAdmin={me.user.isInstanceAdmin} onAdded={(m) => (setNotice(`${m.name} was added as ${ROLE_LABEL[m.role].toLowerCase()}.`), void load())} />}
+      {manager && (
+        <AddMember
+          workspaceId={w.id}
+          grantable={grantable}
+          onAdded={(m) => (setNotice(`${m.name} was added as ${ROLE_LABEL[m.role].toLowerCase()}.`), void load())}
+          onInvited={(sent) => {
+            setNotice(`Invitation sent to ${sent.invitation.email}. They can accept it for 14 days; it is listed under Pending invitations until then.`);
+            setInvitationsKey((k) => k + 1);
+          }}
+        />
+      )}
       {!manager && !w.archived && (
         <p className="text-sm text-slate-500">You are {role === 'viewer' ? 'a viewer' : 'a member'} here; owners and admins manage who belongs to this workspace.</p>
       )}
@@ -87,6 +101,14 @@ export default function MembersPage() {
           </div>
         )}
       </Card>
+      {seesInvitations && (
+        <WorkspaceInvitations
+          workspaceId={w.id}
+          reloadKey={invitationsKey}
+          canRevoke={(inv) => manager && grantable.includes(inv.role)}
+          onChanged={(message) => setNotice(message)}
+        />
+      )}
       <ConfirmDialog
         open={removing !== null}
         title={removingSelf ? `Leave ${w.name}?` : `Remove ${removing?.name ?? ''}?`}
@@ -203,7 +225,17 @@ function MemberRow({
   );
 }
 
-function AddMember({ workspaceId, grantable, isInstanceAdmin, onAdded }: { workspaceId: string; grantable: WorkspaceRole[]; isInstanceAdmin: boolean; onAdded: (m: Member) => void }) {
+function AddMember({
+  workspaceId,
+  grantable,
+  onAdded,
+  onInvited,
+}: {
+  workspaceId: string;
+  grantable: WorkspaceRole[];
+  onAdded: (m: Member) => void;
+  onInvited: (sent: InvitationSent) => void;
+}) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<WorkspaceRole>('member');
   const [error, setError] = useState<ApiError | null>(null);
@@ -214,10 +246,12 @@ function AddMember({ workspaceId, grantable, isInstanceAdmin, onAdded }: { works
     setPending(true);
     setError(null);
     try {
-      const m = await api<Member>('POST', `/workspaces/${workspaceId}/members`, { email, role });
+      // 201 is the member (added at once); 202 is an invitation, the same answer for every address.
+      const answer = await api<Member | InvitationSent>('POST', `/workspaces/${workspaceId}/members`, { email, role });
       setEmail('');
       setRole('member');
-      onAdded(m);
+      if ('status' in answer && answer.status === 'invited') onInvited(answer);
+      else onAdded(answer as Member);
     } catch (err) {
       setError(toApiError(err));
     } finally {
@@ -226,7 +260,10 @@ function AddMember({ workspaceId, grantable, isInstanceAdmin, onAdded }: { works
   }
 
   return (
-    <Card title="Add a member" description="They need an account on this instance first.">
+    <Card
+      title="Add a member"
+      description="People you already share a workspace with are added at once; anyone else gets an invitation to accept. An address without an account waits until an instance admin creates it."
+    >
       <form onSubmit={submit} className="flex flex-wrap items-start gap-3">
         <TextField
           id="add-member-email"
@@ -255,13 +292,6 @@ function AddMember({ workspaceId, grantable, isInstanceAdmin, onAdded }: { works
       {error && (
         <div className="mt-3">
           <ErrorAlert error={error} fields={['email', 'role']} />
-          {error.status === 404 && isInstanceAdmin && (
-            <p className="mt-2 text-sm">
-              <Link href="/admin/users" className="font-medium text-indigo-600 hover:text-indigo-500">
-                Create the user in Users →
-              </Link>
-            </p>
-          )}
         </div>
       )}
     </Card>
