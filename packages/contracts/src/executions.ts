@@ -34,7 +34,7 @@ export const ZModelName = z
   .max(EXECUTION_LIMITS.modelMax)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/, 'letters, digits and . _ : / @ - (e.g. "gpt-4o-2024-08-06")')
   .transform((m) => m.toLowerCase())
-  .openapi({ type: 'string', example: 'gpt-4o-2024-08-06' });
+  .openapi({ type: 'string', maxLength: EXECUTION_LIMITS.modelMax, example: 'gpt-4o-2024-08-06' });
 
 const ZRef = (description: string) => z.string().min(1).max(EXECUTION_LIMITS.refMax).openapi({ description });
 

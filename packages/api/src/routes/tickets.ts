@@ -31,7 +31,7 @@ const ZStatusList = z
   .max(200)
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
   .pipe(z.array(z.enum(TICKET_STATUS_VALUES)))
-  .openapi({ description: 'One status or several, comma-separated: `todo,in_progress`', type: 'string' });
+  .openapi({ description: 'One status or several, comma-separated: `todo,in_progress`', type: 'string', maxLength: 200 });
 
 const ZFindTicketsQuery = listQuery(TICKET_SORT_FIELDS, '-createdAt').extend({
   workspaceId: z.string().max(64).optional().openapi({ description: 'Workspace id or slug' }),
