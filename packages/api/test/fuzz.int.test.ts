@@ -211,6 +211,9 @@ function reference(name: string | undefined, where: 'body' | 'query'): unknown {
       return world.webhookId;
     case 'email':
       return rng.pick([world.spareUser.email, `fuzz-${fresh()}@example.com`]);
+    case 'password':
+      // The seeded users' password (harness.ts), so that a generated sign-in sometimes succeeds.
+      return rng.chance(0.5) ? 'user-password-1' : undefined;
     case 'url':
       // The pull-request lookup takes a PR URL; webhooks and agent endpoints a URL that refuses at once.
       return where === 'query' ? 'https://github.com/acme/app/pull/1' : undefined;
@@ -224,16 +227,23 @@ function stringCandidates(): string[] {
   return [`fuzz-${id}`, `fuzz${id}`, '#22aa55', 'acme/app', `docs/fuzz-${id}.md`, 'x', `Fuzz ${id} ünïcödé 🚀`, `fuzz-password-${id}`];
 }
 
-function genString(s: Schema): string {
+/** Word-search input: search syntax, prefixes, quotes and marks that only separate words. */
+const SEARCH_CANDIDATES = ['deplo*', 'flaky login*', '!!', "o'reilly", '\\', '(a|b) & !c', '*', 'x* y* z* w* v* u* t* s* r*', ':*', '¹²³ ünï', '"quoted"'];
+
+function genString(s: Schema, name?: string): string {
+  if (name === 'q') return rng.pick(SEARCH_CANDIDATES);
   const min = s.minLength ?? 0;
   const max = s.maxLength ?? 200;
   switch (s.format) {
     case 'email':
       return `fuzz-${fresh()}@example.com`;
     case 'date-time':
-      return new Date(Date.now() + rng.int(1, 30) * 24 * 3600_000).toISOString();
+      // Mostly near now; sometimes the ends of what a date input takes (1970..9999 UTC).
+      return rng.chance(0.8)
+        ? new Date(Date.now() + rng.int(1, 30) * 24 * 3600_000).toISOString()
+        : rng.pick(['1970-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', '2026-03-01T09:00:00+14:00']);
     case 'date':
-      return rng.pick(['2026-01-01', '2026-03-01', new Date().toISOString().slice(0, 10)]);
+      return rng.pick(['2026-01-01', '2026-03-01', new Date().toISOString().slice(0, 10), '1970-01-01', '8999-12-31']);
     case 'uri':
     case 'url':
       // Port 9 (discard) on loopback refuses the connection at once: an approval's key callback costs nothing.
@@ -241,6 +251,11 @@ function genString(s: Schema): string {
   }
   const re = s.pattern ? new RegExp(s.pattern) : null;
   const fits = (v: string) => v.length >= min && v.length <= max && (!re || re.test(v));
+  // Sometimes as long as allowed, astral characters included: a column narrower than its schema shows up here.
+  if (!re && max >= 3 && rng.chance(0.1)) {
+    const longest = `🚀ü${'x'.repeat(max)}`.slice(0, max);
+    if (fits(longest)) return longest;
+  }
   const found = stringCandidates().filter(fits);
   if (found.length) return rng.pick(found);
   const padded = `fuzz-${fresh()}`.padEnd(min, 'x').slice(0, max);
@@ -292,7 +307,7 @@ function gen(raw: Schema | undefined, name?: string, where: 'body' | 'query' = '
     case 'boolean':
       return rng.chance(0.5);
     case 'string':
-      return genString(s);
+      return genString(s, name);
     default:
       return undefined;
   }
@@ -361,9 +376,13 @@ interface Answer {
 function validRequest(op: Operation, cred: CredName): Request {
   const path: Record<string, string> = {};
   const query: Record<string, string> = {};
+  let idempotencyKey: string | undefined;
   for (const p of op.params) {
     if (p.in === 'path') path[p.name] = pathValue(op, p.name);
-    else if (p.in === 'query' && (p.required || rng.chance(0.4) || p.name === 'workspaceId')) {
+    else if (p.in === 'header') {
+      // Idempotency keys: mostly fresh, sometimes one shared by every create (replays, and a body that differs).
+      if (p.name === 'idempotency-key' && rng.chance(0.4)) idempotencyKey = rng.chance(0.5) ? `fuzz-idem-${fresh()}` : 'fuzz-idem-shared';
+    } else if (p.in === 'query' && (p.required || rng.chance(0.4) || p.name === 'workspaceId')) {
       const v = gen(p.schema, p.name, 'query');
       // Sorting and paging defaults are valid; a generated `sort` is one of the document's examples.
       if (v !== undefined && v !== null) query[p.name] = p.name === 'sort' ? String(flat(p.schema)?.example ?? flat(p.schema)?.default ?? v) : String(v);
@@ -376,7 +395,11 @@ function validRequest(op: Operation, cred: CredName): Request {
     mutation: 'valid',
     path,
     query,
-    headers: { ...credentialHeaders(cred), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...credentialHeaders(cred),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+    },
     body,
     mustRefuse: false,
   };
@@ -605,6 +628,13 @@ function invalidRequests(op: Operation): Request[] {
       });
     }
   }
+  if (op.params.some((x) => x.in === 'header' && x.name === 'idempotency-key')) {
+    variant('Idempotency-Key too long', (r) => (r.headers['idempotency-key'] = 'i'.repeat(256)));
+    variant('Idempotency-Key empty', (r) => (r.headers['idempotency-key'] = ''));
+  }
+  if (op.method === 'PATCH' || op.method === 'PUT') {
+    variant('If-Match not a version', (r) => (r.headers['if-match'] = rng.pick(['abc', '"99999999999"', 'W/"x"', '*', '-1'])));
+  }
   if (op.params.some((x) => x.in === 'query')) {
     variant('unknown query parameter', (r) => {
       r.query.fuzzUnknown = '1';
@@ -814,6 +844,26 @@ describe(`fuzz every operation of the OpenAPI document (seed ${SEED})`, () => {
         const changed = changedTables(before, await fingerprint());
         if (changed.length) failures.push(`refused requests of ${op.operationId} changed ${changed.join(', ')}`);
       }
+    }
+    // Methods a path does not have, and paths that do not exist: 405 and 404 in the envelope.
+    const byPath = new Map<string, Set<string>>();
+    for (const op of ops) byPath.set(op.path, new Set([...(byPath.get(op.path) ?? []), op.method]));
+    for (const [path, methods] of byPath) {
+      const op = ops.find((o) => o.path === path)!;
+      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => !methods.has(m))) {
+        const r: Request = { ...validRequest(op, 'admin'), op: { ...op, method }, mutation: 'method not allowed', mustRefuse: true };
+        if (method === 'GET') r.body = undefined;
+        try {
+          failures.push(...problemsOf(r, await send(r)));
+        } catch (err) {
+          failures.push(`${(err as Error).message} — ${describeRequest(r)}`);
+        }
+      }
+    }
+    for (const path of ['/api/v1/fuzz-nothing', '/api/v1/tickets/x/y/z', '/api/v2/fuzz', '/api/v1/%00', '/api/v1/tickets/%E0%A4%A']) {
+      const op: Operation = { method: rng.pick(['GET', 'POST']), path, operationId: 'noSuchEndpoint', auth: 'any', params: [], write: false };
+      const r: Request = { op, cred: 'admin', mutation: 'unknown path', path: {}, query: {}, headers: credentialHeaders('admin'), mustRefuse: true };
+      failures.push(...problemsOf(r, await send(r)));
     }
     expect(failures, `${failures.length} failures; reproduce with ${REPRODUCE}`).toEqual([]);
   }, PHASE_TIMEOUT_MS);
