@@ -256,7 +256,10 @@ function genString(s: Schema, name?: string): string {
     const longest = `🚀ü${'x'.repeat(max)}`.slice(0, max);
     if (fits(longest)) return longest;
   }
-  const found = stringCandidates().filter(fits);
+  // A pattern of alternatives (`^(todo|done)(,(todo|done))*$`, a documented comma list) offers them as candidates.
+  const alternatives = /^\^\(([\w|.-]+)\)/.exec(s.pattern ?? '')?.[1].split('|') ?? [];
+  const listed = alternatives.length ? [rng.pick(alternatives), `${rng.pick(alternatives)},${rng.pick(alternatives)}`] : [];
+  const found = [...listed, ...stringCandidates()].filter(fits);
   if (found.length) return rng.pick(found);
   const padded = `fuzz-${fresh()}`.padEnd(min, 'x').slice(0, max);
   if (fits(padded)) return padded;
@@ -382,7 +385,8 @@ function validRequest(op: Operation, cred: CredName): Request {
     else if (p.in === 'header') {
       // Idempotency keys: mostly fresh, sometimes one shared by every create (replays, and a body that differs).
       if (p.name === 'idempotency-key' && rng.chance(0.4)) idempotencyKey = rng.chance(0.5) ? `fuzz-idem-${fresh()}` : 'fuzz-idem-shared';
-    } else if (p.in === 'query' && (p.required || rng.chance(0.4) || p.name === 'workspaceId')) {
+    } else if (p.in === 'query' && p.name !== 'cursor' && (p.required || rng.chance(0.4) || p.name === 'workspaceId')) {
+      // (A cursor is opaque: only one the server gave is valid; the invalid phase sends made-up ones.)
       const v = gen(p.schema, p.name, 'query');
       // Sorting and paging defaults are valid; a generated `sort` is one of the document's examples.
       if (v !== undefined && v !== null) query[p.name] = p.name === 'sort' ? String(flat(p.schema)?.example ?? flat(p.schema)?.default ?? v) : String(v);
@@ -575,6 +579,9 @@ function invalidRequests(op: Operation): Request[] {
     variant('malformed Authorization', (r) => (r.headers = { ...stripAuth(r.headers), authorization: rng.pick(['Basic Zm9vOmJhcg==', 'Bearer', 'Bearer a b', 'Token x']) }));
     variant('unknown X-API-Key', (r) => (r.headers = { ...stripAuth(r.headers), 'x-api-key': `mc_usr_${fresh()}` }));
     variant('oversized key', (r) => (r.headers = { ...stripAuth(r.headers), authorization: `Bearer ${'k'.repeat(5000)}` }));
+    if (op.auth !== 'public') {
+      variant('unknown session cookie', (r) => (r.headers = { ...stripAuth(r.headers), cookie: `mc_session=${rng.pick(['garbage', 'x'.repeat(300), ''])}`, origin: 'http://mc.test' }));
+    }
   } else {
     variant('wrong registration secret', (r) => (r.headers = { ...stripAuth(r.headers), authorization: `Bearer mc_reg_${fresh()}` }));
   }
@@ -632,6 +639,10 @@ function invalidRequests(op: Operation): Request[] {
     variant('Idempotency-Key too long', (r) => (r.headers['idempotency-key'] = 'i'.repeat(256)));
     variant('Idempotency-Key empty', (r) => (r.headers['idempotency-key'] = ''));
   }
+  variant('X-Request-Id not a token', (r) => {
+    r.headers['x-request-id'] = rng.pick(['has spaces', 'r'.repeat(500), 'ünï', '<script>']);
+    r.headers.authorization = 'Bearer mc_usr_fuzz-invalid';
+  });
   if (op.method === 'PATCH' || op.method === 'PUT') {
     variant('If-Match not a version', (r) => (r.headers['if-match'] = rng.pick(['abc', '"99999999999"', 'W/"x"', '*', '-1'])));
   }
@@ -758,7 +769,7 @@ beforeAll(async () => {
   await addMember(h, team.owner.key, team.ws.id, targetUser.email, 'member');
   await addMember(h, team.owner.key, team.ws.id, memberUser.email, 'member');
   const tickets: string[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 6; i++) {
     const t = expectOk(await h.call('POST', '/api/v1/tickets', { key: team.member.key, body: { workspaceId: team.ws.id, title: `Fuzz ticket ${i}`, labels: ['fuzz'] } }), 201);
     tickets.push(t.id);
   }
@@ -809,7 +820,7 @@ afterAll(async () => {
 
 /** GET first, DELETE last (and archiving the workspace last of all), so that later calls still find what they act on. */
 function inSafeOrder(list: Operation[]): Operation[] {
-  const rank = (o: Operation) => ({ GET: 0, POST: 1, PUT: 2, PATCH: 3, DELETE: 4 })[o.method] ?? 5;
+  const rank = (o: Operation) => ({ GET: 0, POST: 1, PATCH: 2, PUT: 3, DELETE: 4 })[o.method] ?? 5;
   const last = (o: Operation) => (o.method === 'DELETE' && o.path === '/api/v1/workspaces/{id}' ? 1 : 0);
   return [...list].sort((a, b) => last(a) - last(b) || rank(a) - rank(b) || a.path.localeCompare(b.path));
 }
@@ -881,6 +892,7 @@ describe(`fuzz every operation of the OpenAPI document (seed ${SEED})`, () => {
           const a = await send(r);
           failures.push(...problemsOf(r, a));
           if (a.status < 300) reached.add(op.operationId);
+          if (process.env.FUZZ_VERBOSE) console.log(`[fuzz] ${a.status} ${describeRequest(r)} → ${a.text.slice(0, 200)}`);
           if (before && a.status >= 400) {
             const changed = changedTables(before, await fingerprint());
             if (changed.length) failures.push(`refused (${a.status}) but changed ${changed.join(', ')} — ${describeRequest(r)} → ${a.text.slice(0, 200)}`);

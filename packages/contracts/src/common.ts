@@ -123,6 +123,12 @@ export function listQuery<const F extends readonly [string, ...string[]]>(sortFi
   });
 }
 
+/** The documented form of a comma-separated list of enum values (`?status=todo,in_progress`), as a pattern. */
+export function commaListPattern(values: readonly string[]): string {
+  const one = `(${values.join('|')})`;
+  return `^${one}(,${one})*$`;
+}
+
 /** `?flag=true|false` as a boolean (plain `z.coerce.boolean` would read "false" as true). */
 export const ZQueryBool = z.enum(['true', 'false']).transform((v) => v === 'true');
 

@@ -1,6 +1,7 @@
 // Executions (agents report their runs: usage, cost, decisions, outcome), model prices, and a workspace's budget
 // standing for the month.
 import {
+  commaListPattern,
   EXECUTION_STATUS_VALUES,
   listQuery,
   searchQuery,
@@ -34,7 +35,7 @@ const ZStatusList = z
   .max(100)
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
   .pipe(z.array(z.enum(EXECUTION_STATUS_VALUES)))
-  .openapi({ description: 'One status or several, comma-separated: `failed,blocked`', type: 'string', maxLength: 100 });
+  .openapi({ description: 'One status or several, comma-separated: `failed,blocked`', type: 'string', maxLength: 100, pattern: commaListPattern(EXECUTION_STATUS_VALUES) });
 
 const ZFindExecutionsQuery = listQuery(EXECUTION_SORT_FIELDS, '-startedAt').extend({
   workspaceId: z.string().max(64).optional().openapi({ description: 'Workspace id or slug' }),
