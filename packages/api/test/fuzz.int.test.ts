@@ -18,7 +18,7 @@ import { executions, queryRaw } from '@mc/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeAgent, createTeam, registerPending, type Team, type User } from './agents.fixtures';
 import { createHarness, type Harness } from './harness';
-import { addMember, expectOk } from './helpers';
+import { addMember, expectOk, login } from './helpers';
 
 type Schema = Record<string, any>;
 
@@ -123,10 +123,12 @@ function operationsOf(document: Schema): Operation[] {
 // The world: people, keys, a workspace with tickets, agents, a webhook, a delivery, an execution, notifications
 // ---------------------------------------------------------------------------------------------------------------
 
-type CredName = 'none' | 'bad-key' | 'viewer' | 'member' | 'agent' | 'owner' | 'admin' | 'registration';
-const CALLERS: CredName[] = ['none', 'bad-key', 'viewer', 'member', 'agent', 'owner', 'admin'];
+type CredName = 'none' | 'bad-key' | 'viewer' | 'member' | 'session' | 'agent' | 'owner' | 'admin' | 'registration';
+/** Every kind of caller; `session` is the member signed in to the dashboard (cookie, same-origin writes). */
+const CALLERS: CredName[] = ['none', 'bad-key', 'viewer', 'member', 'session', 'agent', 'owner', 'admin'];
 
 let team: Team;
+let memberCookie: string;
 let agent: Awaited<ReturnType<typeof activeAgent>>;
 let world: {
   workspace: { id: string; slug: string };
@@ -158,6 +160,8 @@ function credentialHeaders(cred: CredName): Record<string, string> {
       return { authorization: `Bearer ${team.viewer.key}` };
     case 'member':
       return { authorization: `Bearer ${team.member.key}` };
+    case 'session':
+      return { cookie: memberCookie, origin: 'http://mc.test' };
     case 'agent':
       return { authorization: `Bearer ${agent.key}` };
     case 'owner':
@@ -761,6 +765,7 @@ beforeAll(async () => {
   ops = operationsOf(doc);
 
   team = await createTeam(h);
+  memberCookie = await login(h, team.member.email, team.member.password);
   agent = await activeAgent(h, team.owner.key, team.ws.id);
   // Agents that requests act on (approve, reject, rotate, deactivate, …): two active, two pending.
   const others = await Promise.all([activeAgent(h, team.owner.key, team.ws.id), activeAgent(h, team.owner.key, team.ws.id)]);

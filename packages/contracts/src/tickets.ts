@@ -7,7 +7,8 @@ export const ZTicketStatus = z.enum(TICKET_STATUS_VALUES).openapi('TicketStatus'
 export const ZTicketPriority = z.enum(['urgent', 'high', 'medium', 'low']).openapi('TicketPriority');
 
 const ZLabel = z.string().trim().min(1).max(50);
-const ZCapability = z.string().max(64).regex(CAPABILITY_PATTERN, 'lowercase capability name');
+// CAPABILITY_PATTERN bounds the length (64); `maxLength` documents it.
+const ZCapability = z.string().regex(CAPABILITY_PATTERN, 'lowercase capability name').openapi({ maxLength: 64 });
 const ZWikiRef = z.string().min(1).max(300).openapi({ description: 'Path of a wiki page, e.g. `runbooks/deploy.md`' });
 
 export const ZTicket = z

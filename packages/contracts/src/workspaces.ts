@@ -5,7 +5,7 @@ export const WORKSPACE_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
 export const ZRole = z.enum(WORKSPACE_ROLES).openapi('WorkspaceRole');
 export type WorkspaceRole = z.infer<typeof ZRole>;
 
-const ZColor = z.string().max(7).regex(/^#[0-9a-fA-F]{6}$/, 'a hex color like #22aa55');
+const ZColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a hex color like #22aa55').openapi({ maxLength: 7 });
 const ZEmoji = z.string().min(1).max(16);
 
 export const ZBudget = z
