@@ -249,9 +249,21 @@ function rateBucket(principal: Principal, ip: string): { bucket: string; anonymo
   return { bucket: `ip:${ip}`, anonymous: true };
 }
 
+/** Refuses bytes that are not UTF-8 (JSON is UTF-8): decoding them leniently would store U+FFFD in their place. */
+function decodeUtf8(bytes: ArrayBuffer): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new DomainError('VALIDATION_ERROR', 'the body is not valid UTF-8', {
+      issues: [{ field: '(body)', in: 'body', message: 'must be UTF-8 (well-formed Unicode)' }],
+    });
+  }
+}
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 async function readJsonBody(c: Context<Env>): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
-  const text = await c.req.text();
+  const text = decodeUtf8(await c.req.arrayBuffer());
   if (text.trim() === '') return undefined;
   if (!/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type)) {
     throw new DomainError('VALIDATION_ERROR', 'send the body as JSON with Content-Type: application/json', {

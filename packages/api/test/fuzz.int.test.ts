@@ -368,6 +368,8 @@ interface Request {
   headers: Record<string, string>;
   /** The body as sent (text), or undefined for none. */
   body?: string;
+  /** Raw bytes sent instead of `body` (bytes that are not UTF-8). */
+  bytes?: Uint8Array;
   /** The request is invalid on purpose: it must be refused with a 4xx. */
   mustRefuse: boolean;
 }
@@ -441,7 +443,7 @@ async function send(r: Request): Promise<Answer> {
   });
   try {
     const res = await Promise.race([
-      h.app.app.request(urlOf(r), { method: r.op.method, headers: r.headers, body: r.body, signal: abort.signal }),
+      h.app.app.request(urlOf(r), { method: r.op.method, headers: r.headers, body: r.bytes ?? r.body, signal: abort.signal }),
       timeout,
     ]);
     if ((res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
@@ -603,6 +605,7 @@ function invalidRequests(op: Operation): Request[] {
       ['NUL in id', 'a%00b'],
       ['broken percent-encoding', '%E0%A4%A'],
       ['overlong UTF-8 percent-encoding', '%C0%AF'],
+      ['lone surrogate as UTF-8 bytes', '%ED%A0%80'],
     ];
     for (const [what, v] of bads) {
       variant(`path ${p.name}: ${what}`, (r) => (r.path[p.name] = v));
@@ -621,7 +624,7 @@ function invalidRequests(op: Operation): Request[] {
     }
     if (s.enum) bads.push(['not in the enum', 'fuzz-not-a-value', true]);
     if (s.type === 'string' && typeof s.maxLength === 'number') bads.push([`longer than ${s.maxLength}`, 'q'.repeat(s.maxLength + 1), true]);
-    if (s.type === 'string' || !s.type) bads.push(['NUL', '%RAW%a%00b', true]);
+    if (s.type === 'string' || !s.type) bads.push(['NUL', '%RAW%a%00b', true], ['lone surrogate as UTF-8 bytes', '%RAW%a%ED%A0%80', false], ['not UTF-8', '%RAW%%FF%FE', false]);
     if (s.format === 'date-time' || s.format === 'date') bads.push(['impossible date', '2026-02-30', true], ['year 10000', '10000-01-01T00:00:00Z', true]);
     if (p.name === 'sort') bads.push(['unknown sort field', '-fuzzField,createdAt', true], ['empty sort part', ',,', true]);
     if (p.name === 'cursor') {
@@ -687,6 +690,10 @@ function invalidRequests(op: Operation): Request[] {
     variant('body: over the size limit', (r) => (r.body = JSON.stringify({ pad: 'p'.repeat(MAX_BODY_BYTES + 10) })));
     variant('body: malformed JSON', (r) => (r.body = rng.pick(['{"a":', '{a:1}', "{'a':1}", '[1,]', '\u0000', '{"a":1}}'])));
     variant('body: a JSON string with a lone surrogate escape', (r) => (r.body = '"\\ud800"'));
+    variant('body: bytes that are not UTF-8', (r) => {
+      r.bytes = new Uint8Array([...Buffer.from(r.body ?? '{}').subarray(0, 1), rng.pick([0xff, 0xc3, 0xed]), ...Buffer.from(r.body ?? '{}').subarray(1)]);
+      r.body = `${r.body} (with a byte that is not UTF-8 after the first character)`;
+    });
     variant('body: text/plain', (r) => (r.headers['content-type'] = 'text/plain'));
     variant('body: form-encoded', (r) => {
       r.headers['content-type'] = 'application/x-www-form-urlencoded';

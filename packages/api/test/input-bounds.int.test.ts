@@ -97,6 +97,19 @@ describe('ill-formed Unicode', () => {
     expectValidation(n, 'ok.a\\u0000', /NUL/);
   });
 
+  it('a body whose bytes are not UTF-8 is 400, not stored with U+FFFD in their place', async () => {
+    for (const bytes of [[0xff], [0xc3], [0xed, 0xa0, 0x80], [0xc0, 0xaf]]) {
+      const body = new Uint8Array([...Buffer.from('{"name":"a'), ...bytes, ...Buffer.from('"}')]);
+      const res = await h.app.app.request(`http://mc.test/api/v1/workspaces/${team.ws.id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${team.owner.key}`, 'content-type': 'application/json' },
+        body,
+      });
+      const r = { status: res.status, body: await res.json(), headers: res.headers };
+      expectValidation(r, '(body)', /UTF-8/);
+    }
+  });
+
   it('surrogate pairs (emoji, astral characters) are stored as sent', async () => {
     const r = await h.call('PATCH', `/api/v1/workspaces/${team.ws.id}`, { key: team.owner.key, body: { name: 'Rocket 🚀 𝄞' } });
     expect(expectOk(r).name).toBe('Rocket 🚀 𝄞');
