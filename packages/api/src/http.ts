@@ -21,6 +21,7 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { z, type ZodType } from 'zod';
 import type { ApiDeps } from './deps';
+import { findStringProblem, jsonNestsDeeperThan, MAX_JSON_DEPTH } from './input-guard';
 
 export type Env = { Variables: { requestId: string; principal?: Principal; sessionToken?: string | null } };
 export type App = OpenAPIHono<Env>;
@@ -112,6 +113,9 @@ export interface RegisteredRoute {
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** Issues named in one VALIDATION_ERROR (`details.moreIssues` counts the rest). */
+const MAX_REPORTED_ISSUES = 20;
+
 export function errorBody(code: ErrorCode, message: string, requestId: string, details?: Record<string, unknown>) {
   return { success: false as const, error: { code, message, requestId, ...(details ? { details } : {}) } };
 }
@@ -130,38 +134,25 @@ function zodIssues(err: z.ZodError, where: FieldIssue['in']): FieldIssue[] {
   );
 }
 
-/** Path of the first string (or object key) in `value` holding U+0000, or null. */
-function nulPath(value: unknown, path: string[] = []): string[] | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = nulPath(value[i], [...path, String(i)]);
-      if (found) return found;
-    }
-  } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k.includes('\u0000')) return [...path, k.replaceAll('\u0000', '\\u0000')];
-      const found = nulPath(v, [...path, k]);
-      if (found) return found;
-    }
-  }
-  return null;
-}
-
 function parseOrThrow<T extends ZodType>(schema: T | undefined, value: unknown, where: FieldIssue['in']): z.infer<T> {
   if (!schema) return undefined as z.infer<T>;
-  // PostgreSQL text and jsonb cannot hold U+0000: refuse it here with the field's name rather than fail in the database.
-  const nul = nulPath(value);
-  if (nul) {
-    const field = nul.length ? nul.join('.') : where === 'body' ? '(body)' : '(root)';
-    throw new DomainError('VALIDATION_ERROR', `invalid ${where}: ${field}: must not contain the NUL character (U+0000)`, {
-      issues: [{ field, in: where, message: 'must not contain the NUL character (U+0000)' }],
+  // PostgreSQL text and jsonb hold neither U+0000 nor unpaired surrogates: refuse them here, in every string and key
+  // of the input (even fields the schema would drop), with the field's name rather than fail in the database.
+  const problem = findStringProblem(value);
+  if (problem) {
+    const field = problem.path.length ? problem.path.join('.') : where === 'body' ? '(body)' : '(root)';
+    throw new DomainError('VALIDATION_ERROR', `invalid ${where}: ${field}: ${problem.message}`, {
+      issues: [{ field, in: where, message: problem.message }],
     });
   }
   const r = schema.safeParse(value);
   if (!r.success) {
-    const issues = zodIssues(r.error, where);
-    throw new DomainError('VALIDATION_ERROR', `invalid ${where}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, { issues });
+    const all = zodIssues(r.error, where);
+    // A body of 50,000 unknown keys is one mistake: name enough of it to fix, not an answer the size of the body.
+    const issues = all.slice(0, MAX_REPORTED_ISSUES);
+    const more = all.length - issues.length;
+    const message = `invalid ${where}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}${more ? `; and ${more} more` : ''}`;
+    throw new DomainError('VALIDATION_ERROR', message, more ? { issues, moreIssues: more } : { issues });
   }
   return r.data;
 }
@@ -266,13 +257,32 @@ function rateBucket(principal: Principal, ip: string): { bucket: string; anonymo
   return { bucket: `ip:${ip}`, anonymous: true };
 }
 
+/** Refuses bytes that are not UTF-8 (JSON is UTF-8): decoding them leniently would store U+FFFD in their place. */
+function decodeUtf8(bytes: ArrayBuffer): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new DomainError('VALIDATION_ERROR', 'the body is not valid UTF-8', {
+      issues: [{ field: '(body)', in: 'body', message: 'must be UTF-8 (well-formed Unicode)' }],
+    });
+  }
+}
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 async function readJsonBody(c: Context<Env>): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
-  const text = await c.req.text();
+  const text = decodeUtf8(await c.req.arrayBuffer());
   if (text.trim() === '') return undefined;
   if (!/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type)) {
     throw new DomainError('VALIDATION_ERROR', 'send the body as JSON with Content-Type: application/json', {
       issues: [{ field: 'Content-Type', in: 'header', message: 'must be application/json' }],
+    });
+  }
+  // Before JSON.parse and every walk of the value: a body nested deeper than any request needs is refused after one
+  // linear pass over its text, so `[[[[…]]]]` costs what its size does (no deep recursion, no stack overflow).
+  if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new DomainError('VALIDATION_ERROR', `the body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, {
+      issues: [{ field: '(body)', in: 'body', message: `nested deeper than ${MAX_JSON_DEPTH} levels` }],
     });
   }
   try {

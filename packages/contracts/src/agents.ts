@@ -1,4 +1,4 @@
-import { ZIsoDate } from './common';
+import { ZIsoDate, ZVersion } from './common';
 import { z } from './z';
 
 export const AGENT_STATUS_VALUES = ['pending', 'active', 'rejected', 'deactivated', 'deleted'] as const;
@@ -10,10 +10,12 @@ export const AGENT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const CAPABILITY_PATTERN = /^[a-z0-9][a-z0-9._:-]{0,63}$/;
 export const MAX_CAPABILITIES = 32;
 
+// The patterns bound the length (64); `maxLength` says so in the document without a second issue for one mistake.
 const ZAgentName = z
   .string()
-  .regex(AGENT_NAME_PATTERN, 'letters, digits, ".", "_" and "-" (max 64), starting with a letter or digit; it is how people @mention the agent');
-const ZCapability = z.string().regex(CAPABILITY_PATTERN, 'lowercase letters, digits, ".", "_", ":" and "-" (max 64)');
+  .regex(AGENT_NAME_PATTERN, 'letters, digits, ".", "_" and "-" (max 64), starting with a letter or digit; it is how people @mention the agent')
+  .openapi({ maxLength: 64 });
+const ZCapability = z.string().regex(CAPABILITY_PATTERN, 'lowercase letters, digits, ".", "_", ":" and "-" (max 64)').openapi({ maxLength: 64 });
 const ZCapabilities = z.array(ZCapability).max(MAX_CAPABILITIES, `at most ${MAX_CAPABILITIES} capabilities`);
 const ZEndpoint = z
   .url({ protocol: /^https?$/, message: 'an http(s) URL' })
@@ -113,7 +115,7 @@ export const ZUpdateAgentRequest = z
     endpoint: ZEndpoint.nullable().optional(),
     capabilities: ZCapabilities.optional(),
     description: z.string().max(2000).optional(),
-    version: z.number().int().optional(),
+    version: ZVersion.optional(),
   })
   .strict()
   .openapi('UpdateAgentRequest');

@@ -1,4 +1,4 @@
-import { ZDateTime, ZEmail, ZIsoDate } from './common';
+import { ZDateTime, ZEmail, ZIsoDate, ZVersion } from './common';
 import { z } from './z';
 
 export const PASSWORD_MIN_LENGTH = 10;
@@ -94,7 +94,7 @@ export const ZUpdateUserRequest = z
     name: z.string().trim().min(1).max(100).optional(),
     isInstanceAdmin: z.boolean().optional(),
     disabled: z.boolean().optional(),
-    version: z.number().int().optional(),
+    version: ZVersion.optional(),
   })
   .strict()
   .openapi('UpdateUserRequest');

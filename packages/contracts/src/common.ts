@@ -51,7 +51,16 @@ export const ZDateTime = z
     }
     return t;
   })
-  .openapi({ type: 'string', format: 'date-time', example: '2026-03-01T09:00:00Z' });
+  .openapi({ type: 'string', format: 'date-time', maxLength: 40, example: '2026-03-01T09:00:00Z' });
+
+/** The largest value of a PostgreSQL `integer` column: every integer input stored in one is bounded by it. */
+export const INT32_MAX = 2_147_483_647;
+
+/**
+ * The `version` a client sends back for optimistic concurrency (an `integer` column, starting at 1). Bounded so
+ * that a stale or made-up number is a 409 or a 400, never a number the database cannot compare.
+ */
+export const ZVersion = z.number().int().min(1).max(INT32_MAX);
 
 export const PAGE_LIMIT_MAX = 200;
 export const PAGE_LIMIT_DEFAULT = 50;
@@ -112,6 +121,12 @@ export function listQuery<const F extends readonly [string, ...string[]]>(sortFi
       })
       .openapi({ description: `Comma-separated fields, \`-\` for descending. Sortable: ${sortFields.join(', ')}`, example: defaultSort }),
   });
+}
+
+/** The documented form of a comma-separated list of enum values (`?status=todo,in_progress`), as a pattern. */
+export function commaListPattern(values: readonly string[]): string {
+  const one = `(${values.join('|')})`;
+  return `^${one}(,${one})*$`;
 }
 
 /** `?flag=true|false` as a boolean (plain `z.coerce.boolean` would read "false" as true). */

@@ -38,7 +38,7 @@ export const ZErrorEnvelope = z
       message: z.string(),
       requestId: z.string(),
       details: z.record(z.string(), z.unknown()).optional().openapi({
-        description: 'Machine-readable context: `issues` (FieldIssue[]) for validation errors, `allowed` for refused transitions, …',
+        description: 'Machine-readable context: `issues` (FieldIssue[], the first 20; `moreIssues` counts any others) for validation errors, `allowed` for refused transitions, …',
       }),
     }),
   })

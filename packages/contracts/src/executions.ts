@@ -27,14 +27,16 @@ export const EXECUTION_LIMITS = {
  * A model name as the agent reports it (`gpt-4o-2024-08-06`, `claude-sonnet-4`); compared lower-cased. Letters,
  * digits and `. _ : / @ -` only, so that it is safe to show and to match.
  */
+const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/;
+
 export const ZModelName = z
   .string()
   .trim()
   .min(1)
   .max(EXECUTION_LIMITS.modelMax)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/, 'letters, digits and . _ : / @ - (e.g. "gpt-4o-2024-08-06")')
+  .regex(MODEL_NAME_PATTERN, 'letters, digits and . _ : / @ - (e.g. "gpt-4o-2024-08-06")')
   .transform((m) => m.toLowerCase())
-  .openapi({ type: 'string', example: 'gpt-4o-2024-08-06' });
+  .openapi({ type: 'string', maxLength: EXECUTION_LIMITS.modelMax, pattern: MODEL_NAME_PATTERN.source, example: 'gpt-4o-2024-08-06' });
 
 const ZRef = (description: string) => z.string().min(1).max(EXECUTION_LIMITS.refMax).openapi({ description });
 

@@ -39,7 +39,7 @@ export const ZMetricsDate = z
     }
     return day;
   })
-  .openapi({ type: 'string', format: 'date', example: '2026-03-01' });
+  .openapi({ type: 'string', format: 'date', maxLength: 40, example: '2026-03-01' });
 
 export const ZMetricsQuery = z.object({
   period: ZMetricsPeriod.default('day'),

@@ -1,5 +1,5 @@
 import { CAPABILITY_PATTERN } from './agents';
-import { ZIsoDate } from './common';
+import { ZIsoDate, ZVersion } from './common';
 import { z } from './z';
 
 export const TICKET_STATUS_VALUES = ['todo', 'in_progress', 'pr_review', 'done', 'closed'] as const;
@@ -7,7 +7,8 @@ export const ZTicketStatus = z.enum(TICKET_STATUS_VALUES).openapi('TicketStatus'
 export const ZTicketPriority = z.enum(['urgent', 'high', 'medium', 'low']).openapi('TicketPriority');
 
 const ZLabel = z.string().trim().min(1).max(50);
-const ZCapability = z.string().regex(CAPABILITY_PATTERN, 'lowercase capability name');
+// CAPABILITY_PATTERN bounds the length (64); `maxLength` documents it.
+const ZCapability = z.string().regex(CAPABILITY_PATTERN, 'lowercase capability name').openapi({ maxLength: 64 });
 const ZWikiRef = z.string().min(1).max(300).openapi({ description: 'Path of a wiki page, e.g. `runbooks/deploy.md`' });
 
 export const ZTicket = z
@@ -67,7 +68,7 @@ export const ZUpdateTicketRequest = z
     wikiRefs: z.array(ZWikiRef).max(50).optional(),
     status: ZTicketStatus.optional().openapi({ description: 'Checked by the state machine; a refused move is 409 INVALID_TRANSITION' }),
     closedReason: z.string().max(1000).optional(),
-    version: z.number().int().optional(),
+    version: ZVersion.optional(),
   })
   .strict()
   .openapi('UpdateTicketRequest');

@@ -1,7 +1,7 @@
 // Webhooks: endpoints registered by workspace admins, and the deliveries (with every attempt) made to them and to
 // agents' own endpoints. Deliveries are signed the Standard Webhooks way (webhook-id, webhook-timestamp,
 // webhook-signature: `v1,<base64 HMAC-SHA256>`).
-import { ZIsoDate } from './common';
+import { ZIsoDate, ZVersion } from './common';
 import { EVENT_TYPES } from './events';
 import { z } from './z';
 
@@ -64,7 +64,7 @@ export const ZUpdateWebhookRequest = z
     events: ZWebhookEvents.optional(),
     description: z.string().max(500).optional(),
     enabled: z.boolean().optional().openapi({ description: 'false disables the endpoint; true enables it again and resets its failure count' }),
-    version: z.number().int().optional(),
+    version: ZVersion.optional(),
   })
   .strict()
   .openapi('UpdateWebhookRequest');

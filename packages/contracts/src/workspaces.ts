@@ -1,11 +1,11 @@
-import { ZIsoDate, ZSlug } from './common';
+import { ZIsoDate, ZSlug, ZVersion } from './common';
 import { z } from './z';
 
 export const WORKSPACE_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
 export const ZRole = z.enum(WORKSPACE_ROLES).openapi('WorkspaceRole');
 export type WorkspaceRole = z.infer<typeof ZRole>;
 
-const ZColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a hex color like #22aa55');
+const ZColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a hex color like #22aa55').openapi({ maxLength: 7 });
 const ZEmoji = z.string().min(1).max(16);
 
 export const ZBudget = z
@@ -21,7 +21,7 @@ export const ZSetBudgetRequest = z
     monthlyTokenLimit: z.number().int().min(0).max(1e15).nullable(),
     monthlyCostLimitUsd: z.number().min(0).max(1e9).nullable().optional(),
     hardStop: z.boolean(),
-    version: z.number().int().optional(),
+    version: ZVersion.optional(),
   })
   .strict()
   .openapi('SetBudgetRequest');
@@ -73,11 +73,12 @@ export const ZUpdateWorkspaceRequest = z
     color: ZColor.optional(),
     defaultRepository: z
       .string()
+      .max(200)
       .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'owner/repo')
       .nullable()
       .optional(),
     archived: z.boolean().optional().openapi({ description: 'false restores an archived workspace (owner)' }),
-    version: z.number().int().optional().openapi({ description: 'Expected version (or send If-Match)' }),
+    version: ZVersion.optional().openapi({ description: 'Expected version (or send If-Match)' }),
   })
   .strict()
   .openapi('UpdateWorkspaceRequest');

@@ -14,8 +14,8 @@ const ZFindActivityQuery = listQuery(ACTIVITY_SORT_FIELDS, '-createdAt').extend(
     .optional()
     .openapi({ description: "Outcome of the action (a ticket's new status, an execution's status), exact", example: 'done' }),
   targetId: z.string().max(64).optional(),
-  from: ZDateTime.optional().openapi({ description: 'Inclusive lower bound (ISO-8601)', type: 'string', format: 'date-time' }),
-  to: ZDateTime.optional().openapi({ description: 'Exclusive upper bound (ISO-8601)', type: 'string', format: 'date-time' }),
+  from: ZDateTime.optional().openapi({ description: 'Inclusive lower bound (ISO-8601)', type: 'string', format: 'date-time', maxLength: 40 }),
+  to: ZDateTime.optional().openapi({ description: 'Exclusive upper bound (ISO-8601)', type: 'string', format: 'date-time', maxLength: 40 }),
   q: searchQuery('the summary, actor name or action'),
 });
 

@@ -1,6 +1,7 @@
 // Executions (agents report their runs: usage, cost, decisions, outcome), model prices, and a workspace's budget
 // standing for the month.
 import {
+  commaListPattern,
   EXECUTION_STATUS_VALUES,
   listQuery,
   searchQuery,
@@ -34,7 +35,7 @@ const ZStatusList = z
   .max(100)
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
   .pipe(z.array(z.enum(EXECUTION_STATUS_VALUES)))
-  .openapi({ description: 'One status or several, comma-separated: `failed,blocked`', type: 'string' });
+  .openapi({ description: 'One status or several, comma-separated: `failed,blocked`', type: 'string', maxLength: 100, pattern: commaListPattern(EXECUTION_STATUS_VALUES) });
 
 const ZFindExecutionsQuery = listQuery(EXECUTION_SORT_FIELDS, '-startedAt').extend({
   workspaceId: z.string().max(64).optional().openapi({ description: 'Workspace id or slug' }),
@@ -42,8 +43,8 @@ const ZFindExecutionsQuery = listQuery(EXECUTION_SORT_FIELDS, '-startedAt').exte
   ticketId: z.string().max(64).optional(),
   status: ZStatusList.optional(),
   model: ZModelName.optional().openapi({ description: 'Exact model name (case-insensitive)' }),
-  from: ZDateTime.optional().openapi({ description: 'Started at or after (ISO-8601)', type: 'string', format: 'date-time' }),
-  to: ZDateTime.optional().openapi({ description: 'Started before (ISO-8601)', type: 'string', format: 'date-time' }),
+  from: ZDateTime.optional().openapi({ description: 'Started at or after (ISO-8601)', type: 'string', format: 'date-time', maxLength: 40 }),
+  to: ZDateTime.optional().openapi({ description: 'Started before (ISO-8601)', type: 'string', format: 'date-time', maxLength: 40 }),
   q: searchQuery('the model, summary or decisions'),
 });
 

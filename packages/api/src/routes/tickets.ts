@@ -1,5 +1,6 @@
 // Tickets: create, list, poll (with long-poll), atomic leased claim, state machine, release, assignment.
 import {
+  commaListPattern,
   listQuery,
   TICKET_STATUS_VALUES,
   ZAssignTicketRequest,
@@ -31,7 +32,7 @@ const ZStatusList = z
   .max(200)
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
   .pipe(z.array(z.enum(TICKET_STATUS_VALUES)))
-  .openapi({ description: 'One status or several, comma-separated: `todo,in_progress`', type: 'string' });
+  .openapi({ description: 'One status or several, comma-separated: `todo,in_progress`', type: 'string', maxLength: 200, pattern: commaListPattern(TICKET_STATUS_VALUES) });
 
 const ZFindTicketsQuery = listQuery(TICKET_SORT_FIELDS, '-createdAt').extend({
   workspaceId: z.string().max(64).optional().openapi({ description: 'Workspace id or slug' }),
