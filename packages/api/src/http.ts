@@ -111,7 +111,14 @@ export function errorBody(code: ErrorCode, message: string, requestId: string, d
   return { success: false as const, error: { code, message, requestId, ...(details ? { details } : {}) } };
 }
 
+/**
+ * `Retry-After` of a 503: the database (or a dependency) is unreachable. A few seconds: long enough not to hammer a
+ * server that is restarting, short enough that clients are back soon after it is.
+ */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 export function errorResponse(c: Context<Env>, code: ErrorCode, message: string, details?: Record<string, unknown>) {
+  if (code === 'UNAVAILABLE') c.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
   return c.json(errorBody(code, message, c.get('requestId') ?? 'unknown', details), ERROR_STATUS[code]);
 }
 
@@ -306,7 +313,15 @@ const errorResponses = Object.fromEntries(
     [413, 'Body larger than the limit (PAYLOAD_TOO_LARGE)'],
     [429, 'Rate limited (RATE_LIMITED); see Retry-After'],
     [500, 'Unexpected error (INTERNAL); quote the requestId'],
-  ].map(([status, description]) => [status, { description, content: { 'application/json': { schema: ZErrorEnvelope } } }]),
+    [503, 'The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key)'],
+  ].map(([status, description]) => [
+    status,
+    {
+      description,
+      ...(status === 503 ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' as const } } } } : {}),
+      content: { 'application/json': { schema: ZErrorEnvelope } },
+    },
+  ]),
 );
 
 const budgetErrorResponse = {
