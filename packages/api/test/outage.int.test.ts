@@ -81,6 +81,8 @@ describe.skipIf(!pgUrl)('a PostgreSQL outage (TCP proxy cut and restored under l
   let agent: Awaited<ReturnType<typeof activeAgent>>;
   /** The test database without the proxy: the test's own writes while the app is cut off, and the final check. */
   let direct: Database;
+  /** Stops the write load and the stream, also when an assertion failed half-way (else the pool never drains). */
+  const cleanup: (() => Promise<unknown>)[] = [];
 
   beforeAll(async () => {
     const target = new URL(pgUrl!);
@@ -102,6 +104,7 @@ describe.skipIf(!pgUrl)('a PostgreSQL outage (TCP proxy cut and restored under l
     direct = await openDatabase({ databaseUrl: fixtureUrlOf(h), migrate: false, poolSize: 2 });
   });
   afterAll(async () => {
+    for (const fn of cleanup) await fn();
     await direct?.close();
     await proxy?.restore();
     await h?.close();
@@ -115,6 +118,7 @@ describe.skipIf(!pgUrl)('a PostgreSQL outage (TCP proxy cut and restored under l
 
     // Waiters that will sleep through the outage: a long-poll for work, a long-poll for notifications, a stream.
     const stream = await openStream(h, quiet.ws.id, quiet.member.key);
+    cleanup.push(() => stream.close());
     const pollAcross = waiting(h.call('GET', '/api/v1/tickets/available?wait=50', { key: agent.key }));
     const notesAcross = waiting(h.call('GET', '/api/v1/notifications?wait=50&unread=true', { key: agent.key }));
 
@@ -131,6 +135,7 @@ describe.skipIf(!pgUrl)('a PostgreSQL outage (TCP proxy cut and restored under l
       }
     };
     const writers = Promise.all([0, 1, 2, 3].map(writer));
+    cleanup.push(() => ((stop = true), writers));
     await until('writes before the cut', 10_000, async () => acknowledged.length >= 20);
 
     const errors = vi.spyOn(console, 'error');
