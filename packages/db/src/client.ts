@@ -101,6 +101,9 @@ function fsReason(err: unknown): string {
   return typeof code === 'string' && FS_REASONS[code] ? `${FS_REASONS[code]} (${code})` : String((err as Error)?.message ?? err);
 }
 
+/** PGlite's file system errors carry WASI errno numbers: the ones a data folder can cause, as Node names them. */
+const WASI_ERRNO: Record<number, string> = { 2: 'EACCES', 19: 'EDQUOT', 29: 'EIO', 51: 'ENOSPC', 54: 'ENOTDIR', 63: 'EPERM', 69: 'EROFS' };
+
 /** Name of the file `checkDataDir` writes and removes to prove the folder takes writes. */
 const WRITE_PROBE = '.mc-write-check';
 
@@ -167,8 +170,12 @@ async function openEmbedded(opts: OpenOptions): Promise<Database> {
     if (dataDir.startsWith('memory://')) throw err;
     // PGlite's file system errors carry an Emscripten errno and no message; the probe above caught the common
     // causes, so what remains is a folder that fills up while the database opens or holds something else.
-    const detail = (err as Error)?.message || `errno ${(err as { errno?: unknown })?.errno ?? 'unknown'}`;
-    throw new DataDirError(dataDir, `the database in it does not open (${detail}); is the disk full, or does the folder hold something other than a Mission Control database?`, { cause: err });
+    const errno = (err as { errno?: unknown })?.errno;
+    const code = typeof errno === 'number' ? WASI_ERRNO[errno] : undefined;
+    const reason = code
+      ? fsReason({ code })
+      : `${(err as Error)?.message || `errno ${String(errno)}`}; is the disk full, or does the folder hold something other than a Mission Control database?`;
+    throw new DataDirError(dataDir, `the database in it does not open: ${reason}`, { cause: err });
   }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
