@@ -9,6 +9,7 @@ import {
   abandonIdempotent,
   beginIdempotent,
   completeIdempotent,
+  IdempotencyBacklog,
   DomainError,
   resolveKey,
   resolveSession,
@@ -340,6 +341,13 @@ const rateLimitHeaders = {
 
 export class RouteBuilder {
   readonly routes: RegisteredRoute[] = [];
+  /** Key writes that failed while the database was unreachable, retried until they succeed. */
+  readonly idempotencyBacklog = new IdempotencyBacklog();
+
+  /** The request failed: free its Idempotency-Key for a retry (later, if the database is unreachable now). */
+  private async releaseKey(idem: { principal: string; key: string }) {
+    await abandonIdempotent(this.deps.db, idem).catch((err) => this.idempotencyBacklog.add(() => abandonIdempotent(this.deps.db, idem), err));
+  }
   constructor(
     readonly app: App,
     readonly deps: ApiDeps,
@@ -456,15 +464,20 @@ export class RouteBuilder {
           result = result.data;
         }
         if (answered === 204) {
-          if (idem) await abandonIdempotent(deps.db, idem).catch(() => {});
+          if (idem) await this.releaseKey(idem);
           return c.body(null, 204);
         }
         payload = shape(def, responseSchema, result);
       } catch (err) {
-        if (idem) await abandonIdempotent(deps.db, idem).catch(() => {});
+        if (idem) await this.releaseKey(idem);
         throw err;
       }
-      if (idem) await completeIdempotent(deps.db, { ...idem, status: answered, body: redactSecrets(payload, def.secretFields) });
+      if (idem) {
+        const done = { ...idem, status: answered, body: redactSecrets(payload, def.secretFields) };
+        // The write has committed: answer it. If the response cannot be recorded now (the database just went away),
+        // it is recorded once it is back, so that a retry with the key replays it instead of creating again.
+        await completeIdempotent(deps.db, done).catch((err) => this.idempotencyBacklog.add(() => completeIdempotent(deps.db, done), err));
+      }
       return c.json(payload, answered as 200);
     });
   }

@@ -1,7 +1,7 @@
 // `Idempotency-Key` on creates: the first request's response is stored and replayed for a retry with the same
 // key. A retry while the first is still running is 409; the same key with a different body is 409 too (the
 // client has a bug, and replaying the wrong response would hide it). Keys live 24 hours.
-import { idempotencyKeys, type Db } from '@mc/db';
+import { idempotencyKeys, OutageLog, type Db } from '@mc/db';
 import { and, eq, lt } from 'drizzle-orm';
 import { DomainError } from '../errors';
 import { sha256 } from '../shared/crypto';
@@ -59,4 +59,55 @@ export async function abandonIdempotent(db: Db, input: { principal: string; key:
 
 export async function sweepIdempotencyKeys(db: Db, clock: Clock) {
   await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(clock.now().getTime() - IDEMPOTENCY_TTL_MS)));
+}
+
+/** Most key writes kept for a retry; beyond it a key is left in progress (a retry with it is 409 until swept). */
+const BACKLOG_MAX = 10_000;
+const BACKLOG_RETRY_MAX_MS = 5_000;
+
+/**
+ * Key writes that failed because the database was unreachable, retried in order until they succeed. Without it an
+ * outage strands keys "in progress" for 24 hours: a create that committed but could not record its response, or a
+ * request that failed and could not release its key, would make every retry with that key a 409. With it, once the
+ * server is back, the retry gets the first response (or runs, when the first did not take effect).
+ */
+export class IdempotencyBacklog {
+  private readonly queue: (() => Promise<unknown>)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private failures = 0;
+  private readonly log = new OutageLog('[idempotency] recording a key');
+
+  add(write: () => Promise<unknown>, err: unknown) {
+    this.log.failed(err, 'retried until the database is back');
+    if (this.queue.length < BACKLOG_MAX) this.queue.push(write);
+    this.schedule();
+  }
+
+  get size() {
+    return this.queue.length;
+  }
+
+  private schedule() {
+    if (this.timer) return;
+    const delay = Math.min(BACKLOG_RETRY_MAX_MS, 100 * 2 ** this.failures);
+    this.timer = setTimeout(() => void this.drain(), delay);
+    this.timer.unref();
+  }
+
+  private async drain() {
+    this.timer = undefined;
+    while (this.queue.length) {
+      try {
+        await this.queue[0]();
+        this.queue.shift();
+      } catch (err) {
+        this.failures++;
+        this.log.failed(err, 'retried until the database is back');
+        this.schedule();
+        return;
+      }
+    }
+    this.failures = 0;
+    this.log.ok();
+  }
 }
