@@ -25,7 +25,8 @@ export function registerMetaRoutes(r: RouteBuilder) {
           version: deps.version,
         });
       }
-      const liveEvents = (deps.liveState?.() ?? 'up') === 'up' ? ('connected' as const) : ('reconnecting' as const);
+      const listen = deps.liveState?.() ?? 'up';
+      const liveEvents = listen === 'reconnecting' || listen === 'connecting' ? ('reconnecting' as const) : ('connected' as const);
       return {
         status: liveEvents === 'connected' ? ('ok' as const) : ('degraded' as const),
         version: deps.version,
