@@ -10,6 +10,7 @@ import {
   beginIdempotent,
   completeIdempotent,
   IdempotencyBacklog,
+  isDatabaseUnavailable,
   DomainError,
   resolveKey,
   resolveSession,
@@ -348,7 +349,7 @@ export class RouteBuilder {
   readonly idempotencyBacklog = new IdempotencyBacklog();
 
   /** The request failed: free its Idempotency-Key for a retry (later, if the database is unreachable now). */
-  private async releaseKey(idem: { principal: string; key: string }) {
+  private async releaseKey(idem: { principal: string; key: string; startedAt: Date }) {
     await abandonIdempotent(this.deps.db, idem).catch((err) => this.idempotencyBacklog.add(() => abandonIdempotent(this.deps.db, idem), err));
   }
   constructor(
@@ -444,10 +445,18 @@ export class RouteBuilder {
         });
       }
       const idem = idemKey
-        ? { principal: principalKey(principal, ip), key: idemKey, operation: def.operationId }
+        ? { principal: principalKey(principal, ip), key: idemKey, operation: def.operationId, startedAt: deps.clock.now() }
         : undefined;
       if (idem) {
-        const start = await beginIdempotent(deps.db, deps.clock, { ...idem, requestBody: { params, body } });
+        let start: Awaited<ReturnType<typeof beginIdempotent>>;
+        try {
+          start = await beginIdempotent(deps.db, deps.clock, { ...idem, requestBody: { params, body } });
+        } catch (err) {
+          // The connection broke: the key's row may have been written without us hearing so. Nothing ran, so it is
+          // released (once the database is back), else every retry with this key would be 409 for a day.
+          if (isDatabaseUnavailable(err)) await this.releaseKey(idem);
+          throw err;
+        }
         if (start.kind === 'replay') {
           c.header('Idempotent-Replayed', 'true');
           return c.json(start.body as object, start.status as 200);

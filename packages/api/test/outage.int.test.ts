@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { activeAgent, createTeam, type Team } from './agents.fixtures';
 import { createHarness, type CallResult, type Harness } from './harness';
 import { expectError, expectOk } from './helpers';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy';
+import { startTcpProxy, type TcpProxy } from '@mc/db/testing';
 
 const pgUrl = process.env.TEST_DATABASE_URL;
 
@@ -202,7 +202,7 @@ describe.skipIf(!pgUrl)('a PostgreSQL outage (TCP proxy cut and restored under l
     // A create refused during the outage, retried with its Idempotency-Key, is done (or replayed) exactly as a
     // client would expect: no key is left stuck "in progress" (409) by a write the outage interrupted.
     for (const r of refused) {
-      const again = await until(`the retry of ${r.title}`, 10_000, async () => {
+      const again = await until(`the retry of ${r.title}`, 15_000, async () => {
         const a = await create(r.title, r.idempotencyKey);
         return a.status === 409 ? null : a;
       });
@@ -223,6 +223,11 @@ describe.skipIf(!pgUrl)('a PostgreSQL outage (TCP proxy cut and restored under l
     expect(expectOk(notesAfter.result!).map((n: { context: { ticketId: string } }) => n.context.ticketId)).toContain(ticket.id);
     await until('the new ticket on the stream', 5_000, async () => stream.events.some((e) => e.type === 'ticket.created' && e.ticketId === ticket.id));
     await stream.close();
+
+    // No pooled connection is left checked out by a request the outage interrupted (a transaction whose BEGIN
+    // failed): every client of the app's pool is idle again.
+    const pool = (h.database.db as unknown as { $client: { totalCount: number; idleCount: number } }).$client;
+    await until('every pooled connection back', 5_000, async () => pool.totalCount === pool.idleCount);
 
     // 0 acknowledged writes lost: every 201 is in the database (read directly, not through the proxy).
     const found = await direct.db.query.tickets.findMany({ columns: { id: true }, where: (t, { inArray }) => inArray(t.id, acknowledged) });

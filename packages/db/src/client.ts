@@ -218,6 +218,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
     client.on('error', (err) => connectionErrors.failed(err));
     connectionErrors.ok();
   });
+  releaseDeadClients(pool);
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   const live = new ListenConnection(url, connectTimeoutMs);
   return {
@@ -230,6 +231,33 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
       await live.close();
       await pool.end();
     },
+  };
+}
+
+/**
+ * A client checked out with `pool.connect()` (Drizzle's transactions) whose connection dies is handed back to the pool
+ * as broken at once, and a later `release()` of it is a no-op. Drizzle sends `begin` before its try/finally, so a
+ * `begin` that fails on a dead connection never releases its client: without this, every outage that hits a
+ * transaction start would leak a pooled connection for good, until the pool is empty and `pool.end()` hangs.
+ * (`pool.query()` checks out with a callback and releases on error itself: left alone.)
+ */
+function releaseDeadClients(pool: pg.Pool) {
+  const connect = pool.connect.bind(pool) as (cb?: unknown) => unknown;
+  (pool as { connect: unknown }).connect = (cb?: unknown) => {
+    if (cb) return connect(cb);
+    return (connect() as Promise<pg.PoolClient>).then((client) => {
+      const release = client.release;
+      let released = false;
+      const onError = (err: Error) => client.release(err);
+      client.release = ((err?: Error | boolean) => {
+        if (released) return;
+        released = true;
+        client.removeListener('error', onError);
+        release(err);
+      }) as typeof client.release;
+      client.once('error', onError);
+      return client;
+    });
   };
 }
 

@@ -29,6 +29,7 @@ const DRIVER_MESSAGES = [
   /^timeout exceeded when trying to connect$/, // pg-pool's connectionTimeoutMillis
   /^timeout expired$/, // pg's connectionTimeoutMillis on a lone client
   /^Client has encountered a connection error and is not queryable$/,
+  /^Client was closed and is not queryable$/, // a pooled client handed back broken after its connection died
   /^Query read timeout$/,
   /^Connection is closed/,
 ];

@@ -2,7 +2,7 @@
 // key. A retry while the first is still running is 409; the same key with a different body is 409 too (the
 // client has a bug, and replaying the wrong response would hide it). Keys live 24 hours.
 import { idempotencyKeys, OutageLog, type Db } from '@mc/db';
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import { DomainError } from '../errors';
 import { sha256 } from '../shared/crypto';
 import type { Clock } from '../shared/clock';
@@ -16,10 +16,11 @@ export type IdempotencyStart =
 export async function beginIdempotent(
   db: Db,
   clock: Clock,
-  input: { principal: string; key: string; operation: string; requestBody: unknown },
+  input: { principal: string; key: string; operation: string; requestBody: unknown; startedAt?: Date },
 ): Promise<IdempotencyStart> {
   const requestHash = sha256(JSON.stringify(input.requestBody ?? null));
-  const now = clock.now();
+  // The caller may fix the start time, so that it can later release exactly the row this request wrote.
+  const now = input.startedAt ?? clock.now();
   const inserted = await db
     .insert(idempotencyKeys)
     .values({ principal: input.principal, key: input.key, operation: input.operation, requestHash, createdAt: now })
@@ -52,9 +53,16 @@ export async function completeIdempotent(db: Db, input: { principal: string; key
     .where(and(eq(idempotencyKeys.principal, input.principal), eq(idempotencyKeys.key, input.key)));
 }
 
-/** The request failed: forget the key so that a retry can run. */
-export async function abandonIdempotent(db: Db, input: { principal: string; key: string }) {
-  await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.principal, input.principal), eq(idempotencyKeys.key, input.key)));
+/**
+ * The request failed: forget the key so that a retry can run. With `startedAt` (the `beginIdempotent` start time)
+ * only this request's own row, while still in progress: a release retried after an outage must never remove the
+ * row of a later request with the same key, let alone its recorded answer.
+ */
+export async function abandonIdempotent(db: Db, input: { principal: string; key: string; startedAt?: Date }) {
+  const mine = and(eq(idempotencyKeys.principal, input.principal), eq(idempotencyKeys.key, input.key));
+  await db
+    .delete(idempotencyKeys)
+    .where(input.startedAt ? and(mine, isNull(idempotencyKeys.status), eq(idempotencyKeys.createdAt, input.startedAt)) : mine);
 }
 
 export async function sweepIdempotencyKeys(db: Db, clock: Clock) {
@@ -63,7 +71,7 @@ export async function sweepIdempotencyKeys(db: Db, clock: Clock) {
 
 /** Most key writes kept for a retry; beyond it a key is left in progress (a retry with it is 409 until swept). */
 const BACKLOG_MAX = 10_000;
-const BACKLOG_RETRY_MAX_MS = 5_000;
+const BACKLOG_RETRY_MAX_MS = 2_000;
 
 /**
  * Key writes that failed because the database was unreachable, retried in order until they succeed. Without it an
