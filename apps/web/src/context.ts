@@ -9,6 +9,7 @@ import {
   LEASE_SWEEP_INTERVAL_MS,
   LIVE_CHANNEL,
   LiveBus,
+  OutageLog,
   pruneWebhookHistory,
   RateLimiter,
   releaseExpiredLeases,
@@ -35,7 +36,9 @@ const EMBEDDED_VACUUM_INTERVAL_MS = 10 * 60 * 1000;
 
 export async function createRuntime(env: AppEnv, version: string): Promise<Runtime> {
   const database = await openDatabase(
-    env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, poolSize: env.MC_DB_POOL_SIZE } : { dataDir: env.dbDir },
+    env.DATABASE_URL
+      ? { databaseUrl: env.DATABASE_URL, poolSize: env.MC_DB_POOL_SIZE, connectTimeoutMs: env.MC_DB_CONNECT_TIMEOUT_MS }
+      : { dataDir: env.dbDir },
   );
   const clock = systemClock;
   const rateLimiter = new RateLimiter(database.db, clock);
@@ -43,6 +46,9 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   const live = new LiveBus();
   // One LISTEN per process feeds long-polls and event streams with changes made by any process.
   const unlisten = await database.listen(LIVE_CHANNEL, (payload) => live.receive(payload));
+  // After a database outage the LISTEN connection comes back, but what was announced meanwhile is lost: every
+  // long-poll and event stream is woken once to look again.
+  const unsubscribeReconnect = database.onListenReconnect(() => live.resync());
   const deps: ApiDeps = {
     db: database.db,
     databaseKind: database.kind,
@@ -51,6 +57,7 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
     rateLimiter,
     keyUsage,
     live,
+    liveState: () => database.listenState(),
     limits: {
       perKeyPerMinute: env.MC_RATE_LIMIT_PER_MINUTE,
       anonPerMinute: env.MC_RATE_LIMIT_ANON_PER_MINUTE,
@@ -69,30 +76,36 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
     if (result === 'created') console.log(`[mc] created instance admin ${env.MC_INIT_ADMIN_EMAIL}`);
   }
 
+  // Every runner survives a database outage: its pass fails, it logs once per outage (not once per pass, see
+  // OutageLog), and the next pass after the server is back succeeds. Nothing here may crash the process.
+  const run = (log: OutageLog, pass: () => Promise<unknown>) =>
+    pass().then(
+      () => log.ok(),
+      (err) => log.failed(err),
+    );
+  const pruneLog = new OutageLog('[mc] webhook pruning');
   const sweep = setInterval(() => {
     void rateLimiter.sweep().catch(() => {});
     void sweepIdempotencyKeys(database.db, clock).catch(() => {});
-    void pruneWebhookHistory({ db: database.db, clock }, env.MC_WEBHOOK_RETENTION_DAYS).catch((err) => console.error('[mc] webhook pruning failed:', (err as Error).message));
+    void run(pruneLog, () => pruneWebhookHistory({ db: database.db, clock }, env.MC_WEBHOOK_RETENTION_DAYS));
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
 
   // Leases of crashed or silent agents: back to To-do. Safe in several processes (SKIP LOCKED).
   const systemCtx = { db: database.db, clock, principal: { kind: 'system' as const, name: 'runner' }, requestId: null, config: deps.config };
   let sweeping = false;
+  const leaseLog = new OutageLog('[mc] lease sweep');
   const leases = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
-    releaseExpiredLeases(systemCtx)
-      .catch((err) => console.error('[mc] lease sweep failed:', (err as Error).message))
-      .finally(() => (sweeping = false));
+    void run(leaseLog, () => releaseExpiredLeases(systemCtx)).finally(() => (sweeping = false));
   }, LEASE_SWEEP_INTERVAL_MS);
   leases.unref();
 
   // Executions nobody reports on any more (crashed agents) are failed, so they end and count. SKIP LOCKED-safe.
+  const abandonLog = new OutageLog('[mc] abandoned-execution sweep');
   const abandoned = setInterval(() => {
-    abandonStaleExecutions(systemCtx, env.MC_EXECUTION_TIMEOUT_MINUTES * 60_000).catch((err) =>
-      console.error('[mc] abandoned-execution sweep failed:', (err as Error).message),
-    );
+    void run(abandonLog, () => abandonStaleExecutions(systemCtx, env.MC_EXECUTION_TIMEOUT_MINUTES * 60_000));
   }, ABANDON_SWEEP_INTERVAL_MS);
   abandoned.unref();
 
@@ -110,7 +123,13 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
 
   // Webhooks: outbox → deliveries → signed POSTs with retries. Several processes may run this (SKIP LOCKED and
   // leases in the database); every live event (a LISTEN wake-up, from any process) starts a pass at once.
-  const webhooks = new WebhookRunner(systemCtx, { retryBaseMs: env.MC_WEBHOOK_RETRY_BASE_MS ?? WEBHOOK_RETRY_BASE_MS_DEFAULT });
+  // It passes every 500 ms: during an outage its failures are logged once, not twice a second.
+  const webhookLog = new OutageLog('[webhooks] runner');
+  const webhooks = new WebhookRunner(systemCtx, {
+    retryBaseMs: env.MC_WEBHOOK_RETRY_BASE_MS ?? WEBHOOK_RETRY_BASE_MS_DEFAULT,
+    onError: (err) => webhookLog.failed(err),
+    onPassDone: () => webhookLog.ok(),
+  });
   webhooks.start();
   const unsubscribeWebhooks = live.subscribe(() => webhooks.kick());
 
@@ -124,6 +143,7 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
       clearInterval(vacuumer);
       await vacuuming;
       unsubscribeWebhooks();
+      unsubscribeReconnect();
       await webhooks.stop();
       await unlisten();
       await rateLimiter.close();

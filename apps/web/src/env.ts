@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   /** PostgreSQL server; when set the embedded database is not used. */
   DATABASE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   MC_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** PostgreSQL: how long a request waits for a connection while the server is unreachable before it answers 503. */
+  MC_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   MC_INIT_ADMIN_EMAIL: z.string().email().optional(),
   MC_INIT_ADMIN_PASSWORD: z.string().min(10).optional(),
   MC_INIT_ADMIN_NAME: z.string().min(1).max(100).optional(),

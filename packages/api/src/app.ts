@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { EVENT_CATALOG, ZDomainEvent } from '@mc/contracts';
-import { DomainError } from '@mc/core';
+import { DomainError, isDatabaseUnavailable, OutageLog } from '@mc/core';
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -18,6 +18,8 @@ export interface ApiApp {
 
 export function createApiApp(deps: ApiDeps): ApiApp {
   const app = new OpenAPIHono<Env>();
+  // While the database is down every request fails the same way: one log line for the outage, not one per request.
+  const unreachable = new OutageLog('[api] requests');
 
   app.use('*', async (c, next) => {
     const incoming = c.req.header('x-request-id');
@@ -25,6 +27,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     c.set('requestId', requestId);
     c.header('X-Request-Id', requestId);
     await next();
+    if (unreachable.failing && c.res.status < 500) unreachable.ok();
     c.res.headers.set('X-Request-Id', requestId);
     // API answers are per caller: never cache them in shared caches, never sniff their type.
     if (!c.req.path.startsWith('/api-docs')) c.res.headers.set('Cache-Control', 'no-store');
@@ -52,6 +55,12 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.onError((err, c) => {
     if (err instanceof DomainError) return errorResponse(c, err.code, err.message, err.details);
     const requestId = c.get('requestId') ?? 'unknown';
+    // A lost or refused connection, a connect timeout, a server shutting down: the caller may retry (503 with
+    // Retry-After); the driver's words stay in the log.
+    if (isDatabaseUnavailable(err)) {
+      unreachable.failed(err, `answering 503 UNAVAILABLE while the database is unreachable (e.g. ${requestId} ${c.req.method} ${c.req.path})`);
+      return errorResponse(c, 'UNAVAILABLE', 'the database is unreachable right now; retry shortly');
+    }
     console.error(`[api] ${requestId} ${c.req.method} ${c.req.path} failed:`, err);
     return c.json(errorBody('INTERNAL', 'something went wrong on our side; quote the request id when reporting it', requestId), 500);
   });

@@ -1,4 +1,4 @@
-import type { Clock, CoreConfig, DatabaseKind, Db, KeyUsageTracker, LiveBus, RateLimiter } from '@mc/core';
+import type { Clock, CoreConfig, DatabaseKind, Db, KeyUsageTracker, ListenState, LiveBus, RateLimiter } from '@mc/core';
 
 /** What the REST app needs from its process; built once by the composition root (apps/web/src/context.ts). */
 export interface ApiDeps {
@@ -10,6 +10,8 @@ export interface ApiDeps {
   keyUsage: KeyUsageTracker;
   /** This process's live events (fed by LISTEN): long-polls and the dashboard's event stream wait on it. */
   live: LiveBus;
+  /** State of the connection that feeds `live` (health reports `degraded` while it reconnects); default: up. */
+  liveState?: () => ListenState;
   limits: {
     /** Requests per minute per API key or session (MC_RATE_LIMIT_PER_MINUTE, default 1200). */
     perKeyPerMinute: number;

@@ -9,6 +9,8 @@ import {
   abandonIdempotent,
   beginIdempotent,
   completeIdempotent,
+  IdempotencyBacklog,
+  isDatabaseUnavailable,
   DomainError,
   resolveKey,
   resolveSession,
@@ -120,7 +122,14 @@ export function errorBody(code: ErrorCode, message: string, requestId: string, d
   return { success: false as const, error: { code, message, requestId, ...(details ? { details } : {}) } };
 }
 
+/**
+ * `Retry-After` of a 503: the database (or a dependency) is unreachable. A few seconds: long enough not to hammer a
+ * server that is restarting, short enough that clients are back soon after it is.
+ */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 export function errorResponse(c: Context<Env>, code: ErrorCode, message: string, details?: Record<string, unknown>) {
+  if (code === 'UNAVAILABLE') c.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
   return c.json(errorBody(code, message, c.get('requestId') ?? 'unknown', details), ERROR_STATUS[code]);
 }
 
@@ -324,7 +333,15 @@ const errorResponses = Object.fromEntries(
     [413, 'Body larger than the limit (PAYLOAD_TOO_LARGE)'],
     [429, 'Rate limited (RATE_LIMITED); see Retry-After'],
     [500, 'Unexpected error (INTERNAL); quote the requestId'],
-  ].map(([status, description]) => [status, { description, content: { 'application/json': { schema: ZErrorEnvelope } } }]),
+    [503, 'The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key)'],
+  ].map(([status, description]) => [
+    status,
+    {
+      description,
+      ...(status === 503 ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' as const } } } } : {}),
+      content: { 'application/json': { schema: ZErrorEnvelope } },
+    },
+  ]),
 );
 
 const budgetErrorResponse = {
@@ -343,6 +360,13 @@ const rateLimitHeaders = {
 
 export class RouteBuilder {
   readonly routes: RegisteredRoute[] = [];
+  /** Key writes that failed while the database was unreachable, retried until they succeed. */
+  readonly idempotencyBacklog = new IdempotencyBacklog();
+
+  /** The request failed: free its Idempotency-Key for a retry (later, if the database is unreachable now). */
+  private async releaseKey(idem: { principal: string; key: string; startedAt: Date }) {
+    await abandonIdempotent(this.deps.db, idem).catch((err) => this.idempotencyBacklog.add(() => abandonIdempotent(this.deps.db, idem), err));
+  }
   constructor(
     readonly app: App,
     readonly deps: ApiDeps,
@@ -442,10 +466,18 @@ export class RouteBuilder {
         });
       }
       const idem = idemKey
-        ? { principal: principalKey(principal, ip), key: idemKey, operation: def.operationId }
+        ? { principal: principalKey(principal, ip), key: idemKey, operation: def.operationId, startedAt: deps.clock.now() }
         : undefined;
       if (idem) {
-        const start = await beginIdempotent(deps.db, deps.clock, { ...idem, requestBody: { params, body } });
+        let start: Awaited<ReturnType<typeof beginIdempotent>>;
+        try {
+          start = await beginIdempotent(deps.db, deps.clock, { ...idem, requestBody: { params, body } });
+        } catch (err) {
+          // The connection broke: the key's row may have been written without us hearing so. Nothing ran, so it is
+          // released (once the database is back), else every retry with this key would be 409 for a day.
+          if (isDatabaseUnavailable(err)) await this.releaseKey(idem);
+          throw err;
+        }
         if (start.kind === 'replay') {
           c.header('Idempotent-Replayed', 'true');
           return c.json(start.body as object, start.status as 200);
@@ -465,15 +497,20 @@ export class RouteBuilder {
           result = result.data;
         }
         if (answered === 204) {
-          if (idem) await abandonIdempotent(deps.db, idem).catch(() => {});
+          if (idem) await this.releaseKey(idem);
           return c.body(null, 204);
         }
         payload = shape(def, alsoSchemas.get(answered) ?? responseSchema, result);
       } catch (err) {
-        if (idem) await abandonIdempotent(deps.db, idem).catch(() => {});
+        if (idem) await this.releaseKey(idem);
         throw err;
       }
-      if (idem) await completeIdempotent(deps.db, { ...idem, status: answered, body: redactSecrets(payload, def.secretFields) });
+      if (idem) {
+        const done = { ...idem, status: answered, body: redactSecrets(payload, def.secretFields) };
+        // The write has committed: answer it. If the response cannot be recorded now (the database just went away),
+        // it is recorded once it is back, so that a retry with the key replays it instead of creating again.
+        await completeIdempotent(deps.db, done).catch((err) => this.idempotencyBacklog.add(() => completeIdempotent(deps.db, done), err));
+      }
       return c.json(payload, answered as 200);
     });
   }

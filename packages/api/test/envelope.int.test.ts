@@ -21,7 +21,7 @@ describe('success envelope', () => {
     expect(Object.keys(r.body).sort()).toEqual(['data', 'success']);
     expect(r.body).toEqual({
       success: true,
-      data: { status: 'ok', version: 'test', database: h.database.kind, uptimeSeconds: expect.any(Number) },
+      data: { status: 'ok', version: 'test', database: h.database.kind, databaseState: 'reachable', liveEvents: 'connected', uptimeSeconds: expect.any(Number) },
     });
     expect(r.headers.get('content-type')).toMatch(/^application\/json/);
   });

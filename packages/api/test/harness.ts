@@ -16,6 +16,7 @@ import {
   type Ctx,
   type Principal,
 } from '@mc/core';
+import { openDatabase } from '@mc/db';
 import { createTestDatabase, type TestDatabase } from '@mc/db/testing';
 
 export interface CallOptions {
@@ -55,13 +56,33 @@ export interface HarnessOptions {
   trustProxy?: boolean;
   /** Overrides of the core config (e.g. `allowPrivateNetwork: true` to let key callbacks reach 127.0.0.1). */
   config?: Partial<CoreConfig>;
+  /**
+   * PostgreSQL only: open the app on another URL for its fresh test database (given the fixture's URL), e.g. through
+   * a proxy that a test cuts. The app gets its own pool and LISTEN connection there, as a server process would;
+   * `connectTimeoutMs` is their connect timeout.
+   */
+  connectVia?: { url: (fixtureUrl: string) => string; connectTimeoutMs?: number };
 }
 
 /** The app on a fresh, empty database: no users yet (first-run setup tests). */
 export type BareHarness = Pick<Harness, 'database' | 'deps' | 'app' | 'call' | 'close'>;
 
 export async function createBareHarness(opts: HarnessOptions = {}): Promise<BareHarness> {
-  const database = await createTestDatabase();
+  const fixture = await createTestDatabase();
+  let database: TestDatabase = fixture;
+  if (opts.connectVia) {
+    if (!fixture.url) throw new Error('connectVia needs PostgreSQL (TEST_DATABASE_URL)');
+    const url = opts.connectVia.url(fixture.url);
+    const viaDb = await openDatabase({ databaseUrl: url, migrate: false, connectTimeoutMs: opts.connectVia.connectTimeoutMs });
+    database = {
+      ...viaDb,
+      url,
+      async close() {
+        await viaDb.close();
+        await fixture.close();
+      },
+    };
+  }
   const clock = opts.clock ?? systemClock;
   const deps: ApiDeps = {
     db: database.db,
@@ -71,6 +92,7 @@ export async function createBareHarness(opts: HarnessOptions = {}): Promise<Bare
     rateLimiter: new RateLimiter(database.db, clock),
     keyUsage: new KeyUsageTracker(database.db, 50),
     live: new LiveBus(),
+    liveState: () => database.listenState(),
     limits: { perKeyPerMinute: 100_000, anonPerMinute: 100_000, maxBodyBytes: 64 * 1024, ...opts.limits },
     trustProxy: opts.trustProxy ?? true,
     version: 'test',
@@ -78,6 +100,7 @@ export async function createBareHarness(opts: HarnessOptions = {}): Promise<Bare
   const app = createApiApp(deps);
   // Feed the live bus the way the server does: one LISTEN per process.
   const unlisten = await database.listen(LIVE_CHANNEL, (payload) => deps.live.receive(payload));
+  const unsubscribeReconnect = database.onListenReconnect(() => deps.live.resync());
 
   const call = async (method: string, path: string, o: CallOptions = {}): Promise<CallResult> => {
     const headers: Record<string, string> = { ...o.headers };
@@ -107,6 +130,7 @@ export async function createBareHarness(opts: HarnessOptions = {}): Promise<Bare
       // Write pending key usage while the database is still open (the tracker's timer would fire after close).
       await deps.keyUsage.flush();
       await unlisten();
+      unsubscribeReconnect();
       await deps.rateLimiter.close();
       await database.close();
     },

@@ -1,7 +1,7 @@
 // Opens the one database of a process: embedded PGlite in a data directory (the default, so one command runs
 // everything), or a PostgreSQL server when a connection string is given. Both speak the same SQL and run the
 // same committed migrations.
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -13,6 +13,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { OutageLog } from './outage-log';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -20,11 +21,26 @@ export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type DatabaseKind = 'pglite' | 'postgres';
 
+/**
+ * The LISTEN connection: `up`, or `reconnecting` after it was lost (notifications are not arriving; see
+ * `onListenReconnect`). The embedded database is in the process and always `up`.
+ */
+export type ListenState = 'idle' | 'connecting' | 'up' | 'reconnecting';
+
 export interface Database {
   db: Db;
   kind: DatabaseKind;
-  /** LISTEN on a channel; returns an unsubscribe function. Works across processes on PostgreSQL. */
+  /**
+   * LISTEN on a channel; returns an unsubscribe function. Works across processes on PostgreSQL, where a lost
+   * connection is re-established (with backoff) and every channel listened to again.
+   */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Called each time the LISTEN connection is back after a loss. Notifications sent while it was away are lost, so
+   * whoever waits for one must look again. Returns an unsubscribe function.
+   */
+  onListenReconnect(fn: () => void): () => void;
+  listenState(): ListenState;
   close(): Promise<void>;
 }
 
@@ -50,7 +66,69 @@ export function migrationsFolder(): string {
 }
 
 export function isFreshDataDir(dataDir: string): boolean {
+  checkDataDir(dataDir);
   return !existsSync(dataDir) || readdirSync(dataDir).length === 0;
+}
+
+/**
+ * The embedded database's folder cannot be used (not a folder, unreadable, not writable, full, or the database in
+ * it does not open). Its message says which folder and why, for a one-line start-up failure.
+ */
+export class DataDirError extends Error {
+  constructor(
+    readonly dataDir: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the embedded database folder ${dataDir} cannot be used: ${reason}`, options);
+    this.name = 'DataDirError';
+  }
+}
+
+const FS_REASONS: Record<string, string> = {
+  ENOSPC: 'the disk is full (no space left on device)',
+  EDQUOT: 'the disk quota is exhausted',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'a file is in the way of a folder on its path',
+  EEXIST: 'a file is in the way of a folder on its path',
+  EIO: 'an input/output error (a failing disk?)',
+};
+
+function fsReason(err: unknown): string {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && FS_REASONS[code] ? `${FS_REASONS[code]} (${code})` : String((err as Error)?.message ?? err);
+}
+
+/** PGlite's file system errors carry WASI errno numbers: the ones a data folder can cause, as Node names them. */
+const WASI_ERRNO: Record<number, string> = { 2: 'EACCES', 19: 'EDQUOT', 29: 'EIO', 51: 'ENOSPC', 54: 'ENOTDIR', 63: 'EPERM', 69: 'EROFS' };
+
+/** Name of the file `checkDataDir` writes and removes to prove the folder takes writes. */
+const WRITE_PROBE = '.mc-write-check';
+
+/**
+ * Make sure the embedded database's folder exists (creating it), is a folder, can be listed and takes a write of a
+ * few kilobytes; throws a `DataDirError` saying why not. PGlite itself reports these as bare errno numbers or as
+ * "failed to initialize", which tells an operator nothing.
+ */
+export function checkDataDir(dataDir: string): void {
+  if (dataDir.startsWith('memory://')) return;
+  if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) throw new DataDirError(dataDir, 'it is a file, not a folder');
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    readdirSync(dataDir);
+  } catch (err) {
+    throw new DataDirError(dataDir, fsReason(err), { cause: err });
+  }
+  const probe = path.join(dataDir, WRITE_PROBE);
+  try {
+    writeFileSync(probe, Buffer.alloc(64 * 1024));
+  } catch (err) {
+    throw new DataDirError(dataDir, `it does not take writes: ${fsReason(err)}`, { cause: err });
+  } finally {
+    rmSync(probe, { force: true });
+  }
 }
 
 export interface OpenOptions {
@@ -62,25 +140,43 @@ export interface OpenOptions {
   loadDataDir?: Blob;
   /** Connections in the PostgreSQL pool (default 10). */
   poolSize?: number;
+  /**
+   * PostgreSQL: how long a query waits for a connection before failing while the server is unreachable (default
+   * 5 s), so that requests answer 503 quickly instead of hanging until the server is back.
+   */
+  connectTimeoutMs?: number;
   /** Apply pending migrations after opening (default true). */
   migrate?: boolean;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  const database = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts.poolSize ?? 10) : await openEmbedded(opts);
+  const database = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts) : await openEmbedded(opts);
   if (opts.migrate !== false) await runMigrations(database);
   return database;
 }
 
 async function openEmbedded(opts: OpenOptions): Promise<Database> {
   const dataDir = opts.dataDir ?? './data/db';
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create({
-    dataDir: dataDir.startsWith('memory://') ? undefined : dataDir,
-    loadDataDir: opts.loadDataDir,
-    postgresqlconf: EMBEDDED_POSTGRES_CONF,
-    extensions: EMBEDDED_EXTENSIONS,
-  });
+  checkDataDir(dataDir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create({
+      dataDir: dataDir.startsWith('memory://') ? undefined : dataDir,
+      loadDataDir: opts.loadDataDir,
+      postgresqlconf: EMBEDDED_POSTGRES_CONF,
+      extensions: EMBEDDED_EXTENSIONS,
+    });
+  } catch (err) {
+    if (dataDir.startsWith('memory://')) throw err;
+    // PGlite's file system errors carry an Emscripten errno and no message; the probe above caught the common
+    // causes, so what remains is a folder that fills up while the database opens or holds something else.
+    const errno = (err as { errno?: unknown })?.errno;
+    const code = typeof errno === 'number' ? WASI_ERRNO[errno] : undefined;
+    const reason = code
+      ? fsReason({ code })
+      : `${(err as Error)?.message || `errno ${String(errno)}`}; is the disk full, or does the folder hold something other than a Mission Control database?`;
+    throw new DataDirError(dataDir, `the database in it does not open: ${reason}`, { cause: err });
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
@@ -89,6 +185,9 @@ async function openEmbedded(opts: OpenOptions): Promise<Database> {
       const unsub = await client.listen(channel, onPayload);
       return async () => unsub();
     },
+    // The embedded database lives in this process: its notifications cannot be lost in transit.
+    onListenReconnect: () => () => {},
+    listenState: () => 'up',
     async close() {
       if (!client.closed) await client.close();
     },
@@ -97,43 +196,234 @@ async function openEmbedded(opts: OpenOptions): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // An idle client that errors (server restart) must not crash the process; the pool replaces it.
-  pool.on('error', (err) => console.error('[db] idle client error:', err.message));
+async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
+  const connectTimeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    // While the server is down, a request waits at most this long for a connection and then fails (503), instead
+    // of queueing until the server comes back.
+    connectionTimeoutMillis: connectTimeoutMs,
+    // A server that vanished without closing its sockets (a dead host, a cut network) is found by TCP keepalive.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
+  });
+  // A pooled client whose socket fails emits 'error': while idle the pool listens (and replaces it), but while
+  // checked out nobody does, and node-postgres emits it even when the failure also rejects the running query, so
+  // a server restart under load would crash the process with uncaught exceptions. Every client gets a listener
+  // for its whole life; the query's own rejection is what the request sees (503). One log line per outage.
+  const connectionErrors = new OutageLog('[db] pooled connection');
+  pool.on('error', (err) => connectionErrors.failed(err));
+  pool.on('connect', (client) => {
+    client.on('error', (err) => connectionErrors.failed(err));
+    connectionErrors.ok();
+  });
+  releaseDeadClients(pool);
   const db = drizzlePg(pool, { schema }) as unknown as Db;
-  const listeners = new Map<string, Set<(p: string) => void>>();
-  let listenClient: pg.PoolClient | undefined;
-  async function ensureListenClient() {
-    if (listenClient) return listenClient;
-    listenClient = await pool.connect();
-    listenClient.on('notification', (msg) => {
-      for (const fn of listeners.get(msg.channel) ?? []) fn(msg.payload ?? '');
-    });
-    return listenClient;
-  }
+  const live = new ListenConnection(url, connectTimeoutMs);
   return {
     db,
     kind: 'postgres',
-    async listen(channel, onPayload) {
-      const c = await ensureListenClient();
-      let set = listeners.get(channel);
-      if (!set) {
-        set = new Set();
-        listeners.set(channel, set);
-        await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      }
-      set.add(onPayload);
-      return async () => {
-        set!.delete(onPayload);
-      };
-    },
+    listen: (channel, onPayload) => live.listen(channel, onPayload),
+    onListenReconnect: (fn) => live.onReconnect(fn),
+    listenState: () => live.state,
     async close() {
-      listenClient?.release();
-      listenClient = undefined;
+      await live.close();
       await pool.end();
     },
   };
+}
+
+/**
+ * A client checked out with `pool.connect()` (Drizzle's transactions) whose connection dies is handed back to the pool
+ * as broken at once, and a later `release()` of it is a no-op. Drizzle sends `begin` before its try/finally, so a
+ * `begin` that fails on a dead connection never releases its client: without this, every outage that hits a
+ * transaction start would leak a pooled connection for good, until the pool is empty and `pool.end()` hangs.
+ * (`pool.query()` checks out with a callback and releases on error itself: left alone.)
+ */
+function releaseDeadClients(pool: pg.Pool) {
+  const connect = pool.connect.bind(pool) as (cb?: unknown) => unknown;
+  (pool as { connect: unknown }).connect = (cb?: unknown) => {
+    if (cb) return connect(cb);
+    return (connect() as Promise<pg.PoolClient>).then((client) => {
+      const release = client.release;
+      let released = false;
+      const onError = (err: Error) => client.release(err);
+      client.release = ((err?: Error | boolean) => {
+        if (released) return;
+        released = true;
+        client.removeListener('error', onError);
+        release(err);
+      }) as typeof client.release;
+      client.once('error', onError);
+      return client;
+    });
+  };
+}
+
+/** Default of `OpenOptions.connectTimeoutMs`. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+const KEEPALIVE_INITIAL_DELAY_MS = 10_000;
+/** Reconnect delays of the LISTEN connection: doubling from the first to the cap, with jitter. */
+const LISTEN_RETRY_FIRST_MS = 250;
+const LISTEN_RETRY_MAX_MS = 5_000;
+/**
+ * A LISTEN connection only receives, so a half-open socket would go unnoticed until keepalive gives up (minutes):
+ * it is asked a trivial query this often, and counts as lost when that fails or takes longer than the connect timeout.
+ */
+const LISTEN_HEARTBEAT_MS = 15_000;
+
+/**
+ * The one connection of a process that LISTENs (outside the pool, so it never takes a pooled slot). When it is lost
+ * (server restart, network cut) it reconnects with backoff, LISTENs again on every channel and calls the
+ * reconnect hooks: notifications sent while it was away are lost, so subscribers re-read what they wait for.
+ */
+class ListenConnection {
+  private client: pg.Client | undefined;
+  private readonly channels = new Map<string, Set<(payload: string) => void>>();
+  private readonly reconnectHooks = new Set<() => void>();
+  private connecting: Promise<pg.Client> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private attempts = 0;
+  private closed = false;
+  private readonly log = new OutageLog('[db] live connection (LISTEN)');
+  state: ListenState = 'idle';
+
+  constructor(
+    private readonly url: string,
+    private readonly connectTimeoutMs: number,
+  ) {}
+
+  async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+    let set = this.channels.get(channel);
+    const isNew = !set;
+    if (!set) this.channels.set(channel, (set = new Set()));
+    set.add(onPayload);
+    try {
+      // The first subscription connects, and fails loudly when it cannot (the caller is starting up).
+      const client = this.client ?? (await this.connect());
+      if (isNew && client === this.client) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (err) {
+      set.delete(onPayload);
+      if (set.size === 0) this.channels.delete(channel);
+      throw err;
+    }
+    return async () => {
+      set.delete(onPayload);
+    };
+  }
+
+  onReconnect(fn: () => void): () => void {
+    this.reconnectHooks.add(fn);
+    return () => this.reconnectHooks.delete(fn);
+  }
+
+  /**
+   * Open a connection and LISTEN on every channel known so far; concurrent callers share one attempt. Coming back
+   * from a loss, the reconnect hooks run once the channels are listened to again.
+   */
+  private connect(): Promise<pg.Client> {
+    if (this.client) return Promise.resolve(this.client);
+    this.connecting ??= (async () => {
+      const comingBack = this.state === 'reconnecting';
+      if (!comingBack) this.state = 'connecting';
+      const client = new pg.Client({
+        connectionString: this.url,
+        connectionTimeoutMillis: this.connectTimeoutMs,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
+      });
+      // Before connecting: an 'error' event without a listener would crash the process.
+      client.on('error', (err) => this.lost(client, err));
+      client.on('end', () => this.lost(client, new Error('Connection terminated')));
+      client.on('notification', (msg) => {
+        for (const fn of this.channels.get(msg.channel) ?? []) fn(msg.payload ?? '');
+      });
+      try {
+        await client.connect();
+        for (const channel of this.channels.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        if (this.closed) throw new Error('the database was closed');
+      } catch (err) {
+        client.removeAllListeners('end');
+        await client.end().catch(() => {});
+        throw err;
+      }
+      this.client = client;
+      this.state = 'up';
+      this.attempts = 0;
+      this.startHeartbeat(client);
+      if (comingBack) {
+        this.log.ok('listening again; every waiter is woken once');
+        for (const fn of this.reconnectHooks) {
+          try {
+            fn();
+          } catch (err) {
+            console.error('[db] reconnect hook failed:', (err as Error).message);
+          }
+        }
+      }
+      return client;
+    })().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private startHeartbeat(client: pg.Client) {
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      if (client !== this.client) return;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('Query read timeout')), this.connectTimeoutMs);
+      });
+      Promise.race([client.query('SELECT 1'), timeout])
+        .catch((err) => this.lost(client, err))
+        .finally(() => clearTimeout(timer));
+    }, LISTEN_HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  private lost(client: pg.Client, err: Error) {
+    if (client !== this.client || this.closed) return;
+    this.client = undefined;
+    this.state = 'reconnecting';
+    clearInterval(this.heartbeat);
+    // Keep an 'error' listener on the dead client: a late socket error must not become an uncaught exception.
+    client.removeAllListeners('end');
+    client.end().catch(() => {});
+    this.log.failed(err, 'reconnecting');
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect() {
+    if (this.closed || this.retryTimer) return;
+    const base = Math.min(LISTEN_RETRY_MAX_MS, LISTEN_RETRY_FIRST_MS * 2 ** this.attempts);
+    this.attempts++;
+    const delay = base / 2 + Math.random() * (base / 2);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.connect().catch((err) => {
+        if (this.closed) return;
+        this.log.failed(err, 'reconnecting');
+        this.scheduleReconnect();
+      });
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  async close() {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    clearInterval(this.heartbeat);
+    const client = this.client;
+    this.client = undefined;
+    this.state = 'idle';
+    await this.connecting?.catch(() => {});
+    if (client) {
+      client.removeAllListeners('end');
+      await client.end().catch(() => {});
+    }
+  }
 }
 
 /** Arbitrary constant that serialises concurrent migrators (several processes starting at once). */

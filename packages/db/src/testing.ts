@@ -98,3 +98,5 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const blob = new Blob([readFileSync(file)]);
   return openDatabase({ dataDir: 'memory://', loadDataDir: blob, migrate: false });
 }
+
+export { startTcpProxy, type TcpProxy } from './tcp-proxy';

@@ -100,7 +100,8 @@ export function useWorkspaceEvents(workspaceId: string | null | undefined, prefi
   const key = prefixes.join(',');
   useEffect(() => {
     if (!workspaceId || typeof EventSource === 'undefined') return;
-    const wanted = LIVE_EVENT_TYPES.filter((t) => key.split(',').some((p) => t.startsWith(p)));
+    // `resync`: the server lost its database feed for a while and has it back (events may be missing): reload too.
+    const wanted = [...LIVE_EVENT_TYPES.filter((t) => key.split(',').some((p) => t.startsWith(p))), 'resync'];
     const source = new EventSource(`${API_BASE}/events?workspaceId=${encodeURIComponent(workspaceId)}`);
     let timer: ReturnType<typeof setTimeout> | null = null;
     const handler = (msg: MessageEvent) => {

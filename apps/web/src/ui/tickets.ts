@@ -145,7 +145,8 @@ export type LiveState = 'connecting' | 'live' | 'reconnecting';
 
 /**
  * Subscribe to `GET /api/v1/events?workspaceId=…` (server-sent events). `onEvent` gets each ticket/comment
- * event; `onResync` is called when the stream comes back after a break (events may have been missed).
+ * event; `onResync` is called when the stream comes back after a break, or when the server says `resync` (events
+ * may have been missed either way).
  * EventSource reconnects by itself (the server sends `retry: 3000`).
  */
 export function useLiveEvents(workspaceId: string, onEvent: (e: LiveEvent) => void, onResync?: () => void): LiveState {
@@ -169,6 +170,8 @@ export function useLiveEvents(workspaceId: string, onEvent: (e: LiveEvent) => vo
     const connect = () => {
       es = new EventSource(`/api/v1/events${qs({ workspaceId })}`);
       for (const t of LIVE_EVENT_TYPES) es.addEventListener(t, listener as EventListener);
+      // The server's own feed broke (a database outage) and is back, the stream stayed open: events may be missing.
+      es.addEventListener('resync', () => handlers.current.onResync?.());
       es.onopen = () => {
         setState('live');
         if (broken) handlers.current.onResync?.();

@@ -1,6 +1,6 @@
 // GET /api/v1/events — server-sent events of one workspace, for live boards and ticket pages
 import { z } from '@mc/contracts';
-import { requireWorkspaceAccess, type LiveEvent } from '@mc/core';
+import { LIVE_RESYNC, requireWorkspaceAccess, type LiveEvent } from '@mc/core';
 import type { RouteBuilder } from '../http';
 
 /** A comment line keeps proxies and browsers from closing an idle stream. */
@@ -25,6 +25,8 @@ export function registerEventRoutes(r: RouteBuilder) {
     path: '/api/v1/events',
     operationId: 'streamEvents',
     summary: "Live events of a workspace (server-sent events): ticket created/claimed/moved/released, comments, …",
+    description:
+      'Each event is named by its `type`. A `resync` event means the server lost its own feed of changes for a while (its database connection was down) and has it back: events in between may be missing, so re-read what you show.',
     tags: ['Events'],
     auth: 'any',
     query: z.object({ workspaceId: z.string().min(1).max(64) }),
@@ -45,6 +47,12 @@ export function registerEventRoutes(r: RouteBuilder) {
           };
           send(`retry: 3000\n: connected to ${workspace.slug}\n\n`);
           const unsubscribe = deps.live.subscribe((e: LiveEvent) => {
+            if (e.type === LIVE_RESYNC) {
+              // The server's feed was broken (database outage) and is back: events in between are lost, so the
+              // client re-reads what it shows. The stream itself stays open.
+              send(`event: ${LIVE_RESYNC}\ndata: ${JSON.stringify({ type: LIVE_RESYNC, workspaceId: workspace.id, at: e.at })}\n\n`);
+              return;
+            }
             if (e.workspaceId !== workspace.id) return;
             // `recipients` routes notification long-polls inside the server; it is nobody else's business.
             const { recipients: _recipients, ...shown } = e;

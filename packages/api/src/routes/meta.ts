@@ -1,6 +1,6 @@
 // GET /api/v1/health — liveness, version and which database serves this process
 import { ZHealth } from '@mc/contracts';
-import { pingDatabase } from '@mc/core';
+import { DomainError, pingDatabase } from '@mc/core';
 import type { RouteBuilder } from '../http';
 
 const startedAt = Date.now();
@@ -11,12 +11,30 @@ export function registerMetaRoutes(r: RouteBuilder) {
     path: '/api/v1/health',
     operationId: 'getHealth',
     summary: 'Health, version and database kind',
+    description:
+      'For load balancers and orchestrators: 200 while this process can serve requests (`status: degraded` when its live events are reconnecting); 503 `UNAVAILABLE` with `Retry-After` while its database does not answer.',
     tags: ['Meta'],
     auth: 'public',
     response: ZHealth,
     handler: async ({ deps }) => {
-      const status = (await pingDatabase(deps.db)) ? ('ok' as const) : ('degraded' as const);
-      return { status, version: deps.version, database: deps.databaseKind, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) };
+      if (!(await pingDatabase(deps.db))) {
+        throw new DomainError('UNAVAILABLE', 'the database is unreachable', {
+          status: 'unavailable',
+          database: deps.databaseKind,
+          databaseState: 'unreachable',
+          version: deps.version,
+        });
+      }
+      const listen = deps.liveState?.() ?? 'up';
+      const liveEvents = listen === 'reconnecting' || listen === 'connecting' ? ('reconnecting' as const) : ('connected' as const);
+      return {
+        status: liveEvents === 'connected' ? ('ok' as const) : ('degraded' as const),
+        version: deps.version,
+        database: deps.databaseKind,
+        databaseState: 'reachable' as const,
+        liveEvents,
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      };
     },
   });
 }

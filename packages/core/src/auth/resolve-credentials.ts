@@ -1,5 +1,5 @@
 // The hot path of every authenticated request: one indexed lookup by hash, no write.
-import { apiKeys, driverDate, sessions, users, type Db } from '@mc/db';
+import { apiKeys, driverDate, OutageLog, sessions, users, type Db } from '@mc/db';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AgentPrincipal, UserPrincipal } from '../context';
 import { AGENT_KEY_PREFIX } from './auth.rules';
@@ -137,8 +137,14 @@ export class KeyUsageTracker {
     private intervalMs: number,
   ) {}
 
+  private readonly log = new OutageLog('[auth] recording key usage');
+
   touch(keyId: string, at: Date, agent = false) {
     this.pending.set(keyId, { at, agent });
+    this.armTimer();
+  }
+
+  private armTimer() {
     if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.intervalMs);
       this.timer.unref();
@@ -176,8 +182,12 @@ export class KeyUsageTracker {
           UPDATE ${table} AS k SET last_used_at = u.t
           FROM (VALUES ${values}) AS u(id, t)
           WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < u.t)`);
+        this.log.ok();
       } catch (err) {
-        console.error('[auth] could not record key usage:', (err as Error).message);
+        // Keep the uses for the next flush (the database may be down), unless the key was used again since.
+        for (const [id, v] of part) if (!this.pending.has(id)) this.pending.set(id, v);
+        this.log.failed(err, 'kept for the next flush');
+        this.armTimer();
       }
     }
   }

@@ -42,6 +42,13 @@ export function liveJson(ctx: Ctx, event: Omit<LiveEvent, 'at'>): string {
  */
 export const liveNotifySql = (param: string, extra = `'{}'::jsonb`) => `pg_notify('${LIVE_CHANNEL}', (${param}::jsonb || ${extra})::text)`;
 
+/**
+ * The type of the event a `LiveBus` hands every subscriber after its feed was broken and is back (on PostgreSQL:
+ * the LISTEN connection was lost and re-established). Events in between are lost, so a subscriber re-reads what it
+ * shows or waits for. It names no workspace (`workspaceId` is `*`): it concerns them all.
+ */
+export const LIVE_RESYNC = 'resync';
+
 type Listener = (event: LiveEvent) => void;
 
 /** In-process subscribers of one process, fed by a single LISTEN. */
@@ -65,12 +72,20 @@ export class LiveBus {
     }
   }
 
+  /** The feed was broken and is back: every subscriber gets one `resync` event, and every `waitFor` wakes. */
+  resync() {
+    this.receive(JSON.stringify({ type: LIVE_RESYNC, workspaceId: '*', at: new Date().toISOString() } satisfies LiveEvent));
+  }
+
   subscribe(fn: Listener): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
 
-  /** Resolve on the first event matching `predicate`, or with null after `timeoutMs` / when `signal` aborts. */
+  /**
+   * Resolve on the first event matching `predicate` or on a `resync` (what was waited for may have happened while
+   * the feed was broken: look again), or with null after `timeoutMs` / when `signal` aborts.
+   */
   waitFor(predicate: (e: LiveEvent) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<LiveEvent | null> {
     return new Promise((resolve) => {
       let done = false;
@@ -83,7 +98,7 @@ export class LiveBus {
         resolve(e);
       };
       const onAbort = () => finish(null);
-      const unsubscribe = this.subscribe((e) => predicate(e) && finish(e));
+      const unsubscribe = this.subscribe((e) => (e.type === LIVE_RESYNC || predicate(e)) && finish(e));
       const timer = setTimeout(() => finish(null), timeoutMs);
       signal?.addEventListener('abort', onAbort);
     });

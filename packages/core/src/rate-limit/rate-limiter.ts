@@ -5,7 +5,7 @@
 // the global total. A process therefore knows the global count as of its last flush plus its own hits since:
 // exact with one process, and with several it can overshoot by at most what the others accepted within one
 // flush interval. See docs/adr/0002-rate-limits-counted-in-the-database.md.
-import type { Db } from '@mc/db';
+import { OutageLog, type Db } from '@mc/db';
 import { sql } from 'drizzle-orm';
 import type { Clock } from '../shared/clock';
 
@@ -29,10 +29,16 @@ interface WindowState {
   loading?: Promise<void>;
 }
 
+/** Longest wait between flush retries while the database is unreachable. */
+const FLUSH_RETRY_MAX_MS = 5_000;
+
 export class RateLimiter {
   private windows = new Map<string, WindowState>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  /** Consecutive failed flushes (the database is down): the retry waits longer each time, up to `MAX_RETRY_MS`. */
+  private failures = 0;
+  private readonly log = new OutageLog('[rate-limit] flush');
 
   constructor(
     private db: Db,
@@ -75,10 +81,11 @@ export class RateLimiter {
 
   private schedule() {
     if (this.timer) return;
+    const delay = this.failures === 0 ? this.opts.flushMs : Math.min(FLUSH_RETRY_MAX_MS, this.opts.flushMs * 2 ** this.failures);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush();
-    }, this.opts.flushMs);
+    }, delay);
     this.timer.unref();
   }
 
@@ -120,10 +127,13 @@ export class RateLimiter {
         const state = byBucket.get(r.bucket);
         if (state) state.synced = Math.max(state.synced, Number(r.count));
       }
+      this.failures = 0;
+      this.log.ok();
     } catch (err) {
-      // Keep the hits so that the next flush retries them.
+      // Keep the hits so that the next flush retries them, later each time while the database stays down.
       for (const b of batch) b.state.pending += b.delta;
-      console.error('[rate-limit] flush failed:', (err as Error).message);
+      this.failures++;
+      this.log.failed(err, 'the counts are kept and retried');
       this.schedule();
     } finally {
       for (const b of batch) b.state.inflight -= b.delta;

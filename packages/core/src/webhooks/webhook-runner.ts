@@ -7,6 +7,8 @@ export interface WebhookRunnerOptions extends DeliverOptions {
   /** How often to look for work without a wake-up (default 500 ms). */
   intervalMs?: number;
   onError?: (err: unknown) => void;
+  /** Called after each pass that did not fail (so that a failure log can say the runner has recovered). */
+  onPassDone?: () => void;
 }
 
 /**
@@ -60,6 +62,7 @@ export class WebhookRunner {
       return;
     }
     this.running = this.pass()
+      .then(() => this.opts.onPassDone?.())
       .catch((err) => (this.opts.onError ?? ((e) => console.error('[webhooks] runner failed:', (e as Error).message)))(err))
       .finally(() => {
         this.running = null;
