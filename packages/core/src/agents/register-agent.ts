@@ -7,6 +7,7 @@ import { inTransaction, type Ctx } from '../context';
 import { conflict, DomainError, isUniqueViolation } from '../errors';
 import { newSecret, sha256 } from '../shared/crypto';
 import { newId } from '../shared/ids';
+import { assertWorkspaceOpen } from '../workspaces/workspace-access';
 
 export interface RegisterAgentInput {
   /** Workspace id or slug. */
@@ -36,7 +37,7 @@ export async function registerAgent(ctx: Ctx, input: RegisterAgentInput) {
           issues: [{ field: 'workspace', in: 'body', message: 'no such workspace' }],
         });
       }
-      if (ws.archivedAt) throw conflict('this workspace is archived and accepts no new agents');
+      assertWorkspaceOpen(ws, 'this workspace is archived and accepts no new agents');
       const now = tx.clock.now();
       const id = newId('agt', now.getTime());
       const [agent] = await tx.db
