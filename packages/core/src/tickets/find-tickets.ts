@@ -81,12 +81,13 @@ export async function getTicket(ctx: Ctx, ticketId: string) {
  * Every agent polls this, several times per ticket it finishes: a prepared statement (see claimableSql). The
  * workspace's gates come first, as constants of the statement: an archived workspace or a budget hard stop (the
  * same conditions the claim checks in its own statement) offers nothing, since nobody could claim what it offered.
- * `gate` always yields one row, so an empty answer still says why; the tickets are then one range scan of the
- * partial index `tickets_available_idx`, run only when both gates are open.
+ * `gate` always yields one row, so an empty answer still says why; MATERIALIZED keeps it to two primary-key
+ * lookups per poll (inlined, PostgreSQL evaluated them twice), and the tickets are one range scan of the partial
+ * index `tickets_available_idx` behind a one-time filter, run only when both gates are open (EXPLAIN on PostgreSQL 15).
  */
 const POLL_AVAILABLE = statement<'workspaceId' | 'agentId' | 'capabilities' | 'month' | 'limit'>(
   'mc_poll_available',
-  `WITH gate AS (SELECT ${workspaceOpenSql(':workspaceId')} AS workspace_open, ${budgetBlockedSql(':workspaceId')} AS budget_blocked)
+  `WITH gate AS MATERIALIZED (SELECT ${workspaceOpenSql(':workspaceId')} AS workspace_open, ${budgetBlockedSql(':workspaceId')} AS budget_blocked)
   SELECT t.*, g.workspace_open AS gate_workspace_open, g.budget_blocked AS gate_budget_blocked
   FROM gate g LEFT JOIN LATERAL (
     SELECT * FROM tickets t WHERE ${claimableSql('t')} AND g.workspace_open AND NOT g.budget_blocked
