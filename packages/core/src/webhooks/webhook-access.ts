@@ -3,7 +3,7 @@ import { memberships, webhookEndpoints, workspaces } from '@mc/db';
 import { and, eq, inArray, or, type AnyColumn, type SQL } from 'drizzle-orm';
 import { requireUser } from '../auth/guards';
 import type { Ctx } from '../context';
-import { DomainError, forbidden, notFound } from '../errors';
+import { forbidden, notFound } from '../errors';
 import { assertWorkspaceOpen, requireWorkspaceAccess, type WorkspaceRow } from '../workspaces/workspace-access';
 import { roleAllows } from '../workspaces/workspaces.rules';
 

@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { publishLive } from '../events/live';
 import { inTransaction, type Ctx } from '../context';
-import { conflict, DomainError, forbidden, isUniqueViolation, staleVersion } from '../errors';
+import { conflict, forbidden, isUniqueViolation, staleVersion } from '../errors';
 import { getDefaultWorkspaceId, SETTING } from '../settings/settings';
 import { requireWorkspaceAccess, workspaceArchived, type WorkspaceRow } from './workspace-access';
 import { toWorkspaceDto } from './workspace-dto';
