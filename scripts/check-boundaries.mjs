@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Enforces the dependency arrows of DESIGN.md: contracts → zod only; db → nothing internal; core → db, contracts;
-// api → core, contracts; nothing in core imports next/* or reads process.env. Fails with the offending lines.
+// api → core, contracts; nothing in core imports next/* or reads process.env; outbound network calls only in
+// core's shared/outbound.ts. Fails with the offending lines.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
@@ -11,6 +12,12 @@ const rules = {
   'packages/api/src': { forbid: [/^@mc\/db/, /^@mc\/web/, /^next/, /^react/, /^drizzle/], env: false },
   'apps/web/app': { forbid: [/^@mc\/core/, /^@mc\/db/, /^@mc\/api/, /^drizzle/], env: false },
 };
+
+// Every outbound connection to an address a user typed goes through one module, which refuses internal targets
+// (ADR 0010): no other file of the domain or the REST app may open network clients or call fetch.
+const OUTBOUND_MODULE = path.join('packages', 'core', 'src', 'shared', 'outbound.ts');
+const OUTBOUND_SCOPE = ['packages/core/src', 'packages/api/src'];
+const NETWORK_CLIENT = /^(node:)?(http|https|http2|net|tls|dns|dgram)(\/promises)?$|^(undici|axios|node-fetch|got|ky)$/;
 
 function* files(dir) {
   for (const name of readdirSync(dir)) {
@@ -32,6 +39,12 @@ for (const [dir, rule] of Object.entries(rules)) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)) {
       if (rule.forbid.some((re) => re.test(m[1]))) problems.push(`${file}: imports ${m[1]}`);
+    }
+    if (OUTBOUND_SCOPE.includes(dir) && file !== OUTBOUND_MODULE) {
+      for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)) {
+        if (NETWORK_CLIENT.test(m[1])) problems.push(`${file}: imports ${m[1]} (outbound calls go through ${OUTBOUND_MODULE})`);
+      }
+      if (/(?<![\w.])fetch\s*\(/.test(text)) problems.push(`${file}: calls fetch (outbound calls go through ${OUTBOUND_MODULE})`);
     }
     if (!rule.env && /process\.env/.test(text) && !(rule.allowEnvIn ?? []).some((f) => file.endsWith(f))) {
       problems.push(`${file}: reads process.env (only apps/web/src/env.ts may)`);

@@ -39,7 +39,7 @@ async function prepareEmbeddedDatabase(dbDir: string) {
 }
 
 async function main() {
-  const env = loadEnv();
+  const env = loadEnv(process.env, { legacyDataDir: path.join(appDir, 'data') });
   if (process.argv.includes('--prepare-db')) {
     const database = await openDatabase({ dataDir: env.dbDir });
     await database.close();

@@ -1,4 +1,5 @@
 // The only reader of process.env in the app: validated once, with defaults and reasons in one place.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -23,7 +24,7 @@ const EnvSchema = z.object({
   MC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   MC_RATE_LIMIT_ANON_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   MC_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
-  /** Trust X-Forwarded-For / -Proto (only behind a reverse proxy you control). */
+  /** Trust X-Forwarded-For / -Proto / -Host (only behind a reverse proxy you control). */
   MC_TRUST_PROXY: flag,
   /** Force the Secure flag on the session cookie (default: when the request is https). */
   MC_COOKIE_SECURE: z.enum(['0', '1']).optional(),
@@ -38,7 +39,16 @@ const EnvSchema = z.object({
 
 export type AppEnv = z.infer<typeof EnvSchema> & { dataDir: string; dbDir: string };
 
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
+export interface LoadEnvOptions {
+  /**
+   * Where earlier versions kept the embedded database when MC_DATA_DIR was not set (`apps/web/data`: the run
+   * command started the server inside apps/web). Used, with a notice, when it holds a database and `./data` does
+   * not exist, so an upgrade does not look like an empty instance.
+   */
+  legacyDataDir?: string;
+}
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env, opts: LoadEnvOptions = {}): AppEnv {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
@@ -48,6 +58,12 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
   if (!!e.MC_INIT_ADMIN_EMAIL !== !!e.MC_INIT_ADMIN_PASSWORD) {
     throw new Error('invalid environment: set MC_INIT_ADMIN_EMAIL and MC_INIT_ADMIN_PASSWORD together');
   }
-  const dataDir = path.resolve(e.MC_DATA_DIR);
+  // A relative MC_DATA_DIR is relative to the folder the command was run from (the process's working directory).
+  let dataDir = path.resolve(e.MC_DATA_DIR);
+  const legacy = opts.legacyDataDir && path.resolve(opts.legacyDataDir);
+  if (source.MC_DATA_DIR === undefined && legacy && legacy !== dataDir && !existsSync(dataDir) && existsSync(path.join(legacy, 'db'))) {
+    console.warn(`[mc] using the embedded database in ${legacy}, where earlier versions kept it; move that folder to ${dataDir} or set MC_DATA_DIR`);
+    dataDir = legacy;
+  }
   return { ...e, dataDir, dbDir: path.join(dataDir, 'db') };
 }

@@ -204,14 +204,17 @@ async function authenticate(c: Context<Env>, deps: ApiDeps): Promise<Principal> 
 /**
  * Cookie sessions are ambient credentials: a write is accepted only when the browser says it comes from our own
  * pages (`Sec-Fetch-Site: same-origin`, or an `Origin` equal to the host). API keys are not ambient, so they pass.
+ * `X-Forwarded-Host` names the host only behind a proxy the operator trusts (MC_TRUST_PROXY): anyone else can
+ * send it, and a cross-site page would set it to its own origin's host.
  */
-function assertSameOrigin(c: Context<Env>) {
+function assertSameOrigin(c: Context<Env>, deps: ApiDeps) {
   const site = c.req.header('sec-fetch-site');
   if (site === 'same-origin') return;
   const origin = c.req.header('origin');
+  const forwardedHost = deps.trustProxy ? c.req.header('x-forwarded-host')?.split(',')[0].trim() : undefined;
   // No Host header under HTTP/2 (node-server builds the URL from :authority) or for in-process requests: the
   // request URL carries the authority then.
-  const host = c.req.header('x-forwarded-host') ?? c.req.header('host') ?? new URL(c.req.url).host;
+  const host = forwardedHost || c.req.header('host') || new URL(c.req.url).host;
   if (origin && host) {
     try {
       if (new URL(origin).host === host) return;
@@ -398,7 +401,7 @@ export class RouteBuilder {
       assertAuthMode(def.auth, principal);
       // Public routes use no authority of the caller's session, so a cookie that rides along needs no origin check.
       if (def.auth !== 'public' && principal.kind === 'user' && principal.via === 'session' && !SAFE_METHODS.has(c.req.method)) {
-        assertSameOrigin(c);
+        assertSameOrigin(c, deps);
       }
 
       const params = parseOrThrow(def.params, c.req.param(), 'path');

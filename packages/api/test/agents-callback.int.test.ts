@@ -230,10 +230,57 @@ describe('with private addresses refused (the default)', () => {
     await h?.close();
   });
 
-  it('the callback to 127.0.0.1 is refused (nothing is sent) and the poll hands out the key', async () => {
+  /** Register with an endpoint while private targets are allowed (an endpoint saved before the rules changed). */
+  async function registeredWhileAllowed(endpoint: string) {
+    h.deps.config.allowPrivateNetwork = true;
+    try {
+      return await registerPending(h, t.ws.slug, { endpoint });
+    } finally {
+      h.deps.config.allowPrivateNetwork = false;
+    }
+  }
+
+  it('registration with an internal endpoint is 400 naming the endpoint (without credentials, nothing is stored)', async () => {
     expect(h.deps.config.allowPrivateNetwork).toBe(false);
+    const before = (await agentActivity(h, t.ws.id, 'agent.registered')).length;
+    for (const endpoint of [
+      'http://[::ffff:127.0.0.1]:8080/hooks',
+      'http://[::ffff:7f00:1]/hooks',
+      'http://[64:ff9b::7f00:1]/',
+      'http://[2002:7f00:1::1]/',
+      'http://127.0.0.1:9/x',
+      'http://2130706433/',
+      'http://0x7f.1/',
+      'http://localhost:9/x',
+      'http://[::1]:9/x',
+      'http://10.0.0.1:9/x',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[fd00:ec2::254]/',
+      'http://0.0.0.0:9/',
+    ]) {
+      const r = await h.call('POST', '/api/v1/agents', { body: { workspace: t.ws.slug, name: `ssrf-${Math.random().toString(36).slice(2, 8)}`, capabilities: [], endpoint } });
+      expectError(r, 400, 'VALIDATION_ERROR');
+      expect(r.body.error.details.issues, endpoint).toEqual([{ field: 'endpoint', in: 'body', message: expect.stringMatching(/internal address|local-only name/) }]);
+    }
+    expect((await agentActivity(h, t.ws.id, 'agent.registered')).length).toBe(before);
+    // Credentials in the URL are refused whatever the setting; a name that does not resolve (yet) is accepted.
+    const withCredentials = await h.call('POST', '/api/v1/agents', { body: { workspace: t.ws.slug, name: 'with-credentials', capabilities: [], endpoint: 'https://u:p@agent.example.com/' } });
+    expectError(withCredentials, 400, 'VALIDATION_ERROR');
+    expect(withCredentials.body.error.details.issues[0]).toMatchObject({ field: 'endpoint', message: expect.stringMatching(/user name or password/) });
+    await registerPending(h, t.ws.slug, { endpoint: 'https://agent.not-resolvable.invalid/hooks' });
+  });
+
+  it('an agent cannot move its endpoint to an internal address either (PATCH is 400 naming the endpoint)', async () => {
+    const p = await registerPending(h, t.ws.slug, { endpoint: 'https://agent.example.com/hooks' });
+    const r = await h.call('PATCH', `/api/v1/agents/${p.id}`, { key: t.admin.key, body: { endpoint: 'http://[::ffff:127.0.0.1]:8080/' } });
+    expectError(r, 400, 'VALIDATION_ERROR');
+    expect(r.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual(['endpoint']);
+    expectOk(await h.call('PATCH', `/api/v1/agents/${p.id}`, { key: t.admin.key, body: { endpoint: 'https://agent2.example.com/hooks' } }));
+  });
+
+  it('an endpoint saved while allowed is refused when the key is sent (nothing is sent) and the poll hands out the key', async () => {
     const rx = await receiver(200);
-    const p = await registerPending(h, t.ws.slug, { endpoint: rx.url });
+    const p = await registeredWhileAllowed(rx.url);
     const approved = expectOk(await approve(h, p.id, t.admin.key));
     expect(approved).toMatchObject({ status: 'active', keyDelivery: 'registration_poll' });
     expect(rx.received).toEqual([]);
@@ -249,13 +296,38 @@ describe('with private addresses refused (the default)', () => {
     expect(failed?.metadata).toMatchObject({ status: null, excerpt: expect.stringMatching(/^refused: .*private or loopback/) });
   });
 
-  it('other private and loopback forms are refused too', async () => {
-    for (const endpoint of ['http://localhost:9/x', 'http://[::1]:9/x', 'http://10.0.0.1:9/x', 'http://169.254.169.254/latest/meta-data', 'http://0.0.0.0:9/']) {
-      const p = await registerPending(h, t.ws.slug, { endpoint });
+  it('the key is never POSTed to a loopback receiver, whatever form its address is written in', async () => {
+    const rx = await receiver(200);
+    const port = new URL(rx.url).port;
+    for (const host of ['[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '2130706433', '127.1', 'localhost', '[::1]', '10.0.0.1', '169.254.169.254', '0.0.0.0']) {
+      const endpoint = `http://${host}:${port}/hooks/mission-control`;
+      const p = await registeredWhileAllowed(endpoint);
       expect(expectOk(await approve(h, p.id, t.admin.key)).keyDelivery, endpoint).toBe('registration_poll');
       const failed = (await agentActivity(h, t.ws.id, 'agent.key_callback_failed')).find((e) => e.target.id === p.id);
       expect(failed?.metadata?.excerpt, endpoint).toMatch(/^refused: /);
       expect(expectOk(await poll(h, p.id, p.secret)).apiKey, endpoint).toMatch(/^mc_agt_/);
     }
+    expect(rx.received).toEqual([]);
+  });
+});
+
+describe('with private addresses allowed (MC_WEBHOOK_ALLOW_PRIVATE=1): the old behaviour holds', () => {
+  let h: Harness;
+  let t: Team;
+  beforeAll(async () => {
+    h = await createHarness({ config: { allowPrivateNetwork: true } });
+    t = await createTeam(h);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('an IPv4-mapped loopback endpoint is accepted and gets the key on approval', async () => {
+    const rx = await receiver(200);
+    const endpoint = `http://[::ffff:127.0.0.1]:${new URL(rx.url).port}/hooks/mission-control`;
+    const p = await registerPending(h, t.ws.slug, { endpoint });
+    expect(expectOk(await approve(h, p.id, t.admin.key)).keyDelivery).toBe('endpoint_callback');
+    expect(rx.received).toHaveLength(1);
+    expect(rx.received[0].body).toMatchObject({ type: 'agent.approved', agentId: p.id, apiKey: expect.stringMatching(/^mc_agt_/) });
   });
 });

@@ -164,6 +164,34 @@ describe('CSRF: cookie-authenticated writes must come from the dashboard', () =>
     expectOk(await h.call('POST', '/api/v1/workspaces', { cookie, body: body(), headers: { 'sec-fetch-site': 'same-origin' } }), 201);
   });
 
+  it('X-Forwarded-Host names the host only behind a trusted proxy (MC_TRUST_PROXY)', async () => {
+    // Behind a proxy that rewrote Host to the app's own address and said where the browser went.
+    const proxied = { origin: 'https://mc.example.com', host: '127.0.0.1:3000', 'x-forwarded-host': 'mc.example.com' };
+    expect(h.deps.trustProxy).toBe(true);
+    expectOk(await h.call('POST', '/api/v1/workspaces', { cookie, body: body(), headers: proxied }), 201);
+    expectOk(await h.call('POST', '/api/v1/workspaces', { cookie, body: body(), headers: { ...proxied, 'x-forwarded-host': 'mc.example.com, 127.0.0.1:3000' } }), 201);
+    expectError(await h.call('POST', '/api/v1/workspaces', { cookie, body: body(), headers: { ...proxied, 'x-forwarded-host': 'evil.example' } }), 403, 'FORBIDDEN');
+
+    const direct = await createHarness({ trustProxy: false });
+    try {
+      const directCookie = await login(direct, direct.admin.email, 'admin-password-1');
+      const b = body();
+      // Without a trusted proxy the header is anyone's: a cross-site form naming its own host must not pass.
+      const forged = await direct.call('POST', '/api/v1/workspaces', {
+        cookie: directCookie,
+        body: b,
+        headers: { origin: 'https://evil.example', 'x-forwarded-host': 'evil.example' },
+      });
+      expect(expectError(forged, 403, 'FORBIDDEN').message).toMatch(/cross-site/);
+      expectError(await direct.call('POST', '/api/v1/workspaces', { cookie: directCookie, body: body(), headers: proxied }), 403, 'FORBIDDEN');
+      expect(await direct.database.db.query.workspaces.findMany({ where: (w, { eq }) => eq(w.slug, b.slug) })).toHaveLength(0);
+      // The Host header itself still counts.
+      expectOk(await direct.call('POST', '/api/v1/workspaces', { cookie: directCookie, body: body(), headers: { origin: 'https://mc.example.com', host: 'mc.example.com' } }), 201);
+    } finally {
+      await direct.close();
+    }
+  });
+
   it('lets cookie reads through without Origin', async () => {
     expectOk(await h.call('GET', '/api/v1/workspaces', { cookie }));
   });

@@ -1,13 +1,14 @@
 // The isolation suite: walk EVERY operation of the OpenAPI document (except the public ones) as callers that must
 // be refused, and assert the refusal is the error envelope with no data. Path parameters are real ids of someone
 // else's resources, bodies are minimal valid examples generated from the operation's schema (so validation
-// cannot hide a missing authorization check), and workspace references in query and body point at the victim.
+// cannot hide a missing authorization check), and workspace references in query and body — optional filters too —
+// point at the victim.
 // An endpoint added later is walked automatically; if it lets a caller through, the failure names it.
 import { createApiKey, dispatchWebhookEvents, newId, type Principal } from '@mc/core';
 import { executions } from '@mc/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, uniq, type Harness } from './harness';
-import { addMember, createWorkspace, expectOk, login } from './helpers';
+import { addMember, createWorkspace, expectError, expectOk, login } from './helpers';
 
 type Schema = Record<string, any>;
 interface Operation {
@@ -62,11 +63,14 @@ const USER_SELF_SERVICE = new Set([
 ]);
 
 /**
- * Operations on the caller's own records (person or agent), where a workspace in the request only narrows them:
- * an empty answer for a workspace the caller is not in is not a leak. Their answers are checked for leaks, and
- * "seen" and "not existing" must answer alike (the existence-leak test below).
+ * Operations on the caller's own records (person or agent), where a workspace in the request only narrows them.
+ * A viewer may use them on its own workspace (they change only the viewer's records); for a workspace the caller
+ * cannot see they are refused like every other operation that names one.
  */
 const OWN_RECORDS = new Set(['listNotifications', 'markAllNotificationsRead']);
+
+/** Request fields (query or body) that name a workspace: every operation that has one is walked with the victim's. */
+const WORKSPACE_FIELDS = new Set(['workspaceId', 'workspace']);
 
 let h: Harness;
 let doc: Schema;
@@ -183,6 +187,8 @@ function example(raw: Schema | undefined, scope: Scope, name?: string): unknown 
     case 'object': {
       const o: Record<string, unknown> = {};
       for (const key of s.required ?? []) o[key] = example(s.properties?.[key], scope, key);
+      // An optional workspace filter too (POST /notifications/read-all {workspaceId}): the walk must try it.
+      for (const key of Object.keys(s.properties ?? {})) if (WORKSPACE_FIELDS.has(key) && !(key in o)) o[key] = example(s.properties[key], scope, key);
       return o;
     }
     case 'array':
@@ -259,7 +265,7 @@ function prepare(o: Operation, scope: Scope): Prepared {
   const query = new URLSearchParams();
   for (const p of params.filter((x) => x.in === 'query')) {
     const ref = referenceFor(p.name, scope, bystander.email);
-    if (p.name === 'workspaceId') {
+    if (WORKSPACE_FIELDS.has(p.name)) {
       query.set(p.name, String(ref));
       targetsWorkspace = true;
     } else if (p.required) {
@@ -271,7 +277,7 @@ function prepare(o: Operation, scope: Scope): Prepared {
   if (content) {
     const value = example(content.schema, scope);
     body = JSON.stringify(value ?? {});
-    if (value && typeof value === 'object' && ('workspaceId' in value || 'workspace' in value)) targetsWorkspace = true;
+    if (value && typeof value === 'object' && Object.keys(value).some((k) => WORKSPACE_FIELDS.has(k))) targetsWorkspace = true;
   }
   const qs = query.toString();
   return { url: `http://mc.test${path}${qs ? `?${qs}` : ''}`, body, targetsWorkspace };
@@ -515,6 +521,23 @@ describe('the walk', () => {
     for (const id of ['getMe', 'listApiKeys', 'createApiKey', 'createWorkspace', 'listWorkspaces']) expect(ids.has(id), `${id} is not in the document`).toBe(true);
   });
 
+  it('tries the victim workspace in every workspace field of every operation (query or body, required or optional)', () => {
+    const missed: string[] = [];
+    let named = 0;
+    for (const o of ops) {
+      const params: Schema[] = o.op.parameters ?? [];
+      const body = resolveRef(o.op.requestBody?.content?.['application/json']?.schema);
+      const bodyFields = Object.keys(body?.properties ?? {}).concat((body?.allOf ?? []).flatMap((x: Schema) => Object.keys(resolveRef(x)?.properties ?? {})));
+      const fields = [...params.filter((x) => x.in === 'query').map((x) => x.name), ...bodyFields].filter((f) => WORKSPACE_FIELDS.has(f));
+      if (fields.length === 0) continue;
+      named++;
+      const p = prepare(o, victimScope);
+      if (!p.targetsWorkspace || !(p.url.includes(V.id) || p.body?.includes(V.id))) missed.push(`${label(o)}: ${fields.join(', ')}`);
+    }
+    expect(named, 'no operation names a workspace in its query or body: is the document read right?').toBeGreaterThan(5);
+    expect(missed).toEqual([]);
+  });
+
   it('builds requests that pass validation, so that refusals are about authorization', async () => {
     // As the instance admin, on ids that exist nowhere: parsing runs before any lookup, so a 400 here would
     // mean the generated request is invalid and would hide a missing authorization check.
@@ -588,7 +611,6 @@ describe('refused callers', () => {
         name: 'member of another workspace',
         headers: { authorization: `Bearer ${outsider.key}` },
         expect: (o, p) => {
-          if (OWN_RECORDS.has(o.operationId)) return 'skip';
           if (p.targetsWorkspace) return o.acceptsUserCredentials ? [403, 404] : [401, 403, 404];
           if (USER_SELF_SERVICE.has(o.operationId)) return 'skip';
           // No workspace in the request and not about the caller: instance-admin or agent-only.
@@ -598,7 +620,7 @@ describe('refused callers', () => {
       victimScope,
     );
     expect(walked).toBe(nonPublic());
-    expect(skipped.map((o) => o.operationId).sort()).toEqual(present([...USER_SELF_SERVICE, ...OWN_RECORDS]));
+    expect(skipped.map((o) => o.operationId).sort()).toEqual(present(USER_SELF_SERVICE));
     expect(problems).toEqual([]);
     expect(await victimState()).toEqual(before);
   });
@@ -624,8 +646,7 @@ describe('refused callers', () => {
 
   it("an agent of another workspace: everything on the victim workspace is 403/404; people's operations 403", async () => {
     const before = await victimState();
-    const agentSelfService = (o: Operation, p: Prepared) =>
-      (o.auth === 'agent' || o.auth === 'any') && (OWN_RECORDS.has(o.operationId) || !p.targetsWorkspace);
+    const agentSelfService = (o: Operation, p: Prepared) => (o.auth === 'agent' || o.auth === 'any') && !p.targetsWorkspace;
     const { problems, walked, skipped } = await walk(
       {
         name: 'agent of another workspace',
@@ -642,6 +663,30 @@ describe('refused callers', () => {
     expect(skipped.every((o) => o.auth === 'agent' || o.auth === 'any')).toBe(true);
     expect(problems).toEqual([]);
     expect(await victimState()).toEqual(before);
+  });
+});
+
+describe('notifications narrowed to a workspace (issue 11)', () => {
+  it("another workspace's id is 404 for the list and read-all, like a workspace that does not exist; nothing is marked", async () => {
+    const unreadBefore = expectOk(await h.call('GET', '/api/v1/notifications?unread=true', { key: victimOwner.key })).length;
+    expect(unreadBefore).toBeGreaterThan(0);
+    for (const [name, key] of [
+      ['outsider', outsider.key],
+      ['other agent', otherAgentKey],
+    ] as const) {
+      for (const workspaceId of [V.id, V.slug, nowhere.workspaceId]) {
+        expectError(await h.call('GET', `/api/v1/notifications?workspaceId=${workspaceId}`, { key }), 404, 'NOT_FOUND');
+        expectError(await h.call('GET', `/api/v1/notifications?workspaceId=${workspaceId}&wait=1`, { key }), 404, 'NOT_FOUND');
+        const r = await h.call('POST', '/api/v1/notifications/read-all', { key, body: { workspaceId } });
+        expect(r.status, `${name}: read-all ${workspaceId}`).toBe(404);
+      }
+    }
+    // Their own workspace still narrows their own notifications.
+    expectOk(await h.call('GET', `/api/v1/notifications?workspaceId=${O.id}`, { key: outsider.key }));
+    expectOk(await h.call('POST', '/api/v1/notifications/read-all', { key: otherAgentKey, body: { workspaceId: O.id } }));
+    // And a member of the victim workspace may narrow to it.
+    expectOk(await h.call('GET', `/api/v1/notifications?workspaceId=${V.id}`, { key: viewer.key }));
+    expect(expectOk(await h.call('GET', '/api/v1/notifications?unread=true', { key: victimOwner.key })).length).toBe(unreadBefore);
   });
 });
 

@@ -324,12 +324,39 @@ describe('outbound safety', () => {
     rx.on('/hang', () => 'hang');
     h.deps.config.allowPrivateNetwork = false;
     try {
-      for (const url of ['http://127.0.0.1:9/x', 'http://10.1.2.3/x', 'http://169.254.169.254/latest/meta-data', 'http://[::1]:9/', 'http://192.168.0.10/', 'http://localhost:9/']) {
+      const internal = [
+        'http://127.0.0.1:9/x',
+        'http://10.1.2.3/x',
+        'http://169.254.169.254/latest/meta-data',
+        'http://[::1]:9/',
+        'http://192.168.0.10/',
+        'http://localhost:9/',
+        // Forms that passed before: IPv4-mapped IPv6 in both spellings, and the other IPv6 wrappers of 127.0.0.1.
+        rx.url('/ok').replace('127.0.0.1', '[::ffff:127.0.0.1]'),
+        rx.url('/ok').replace('127.0.0.1', '[::ffff:7f00:1]'),
+        'http://[64:ff9b::7f00:1]/',
+        'http://[2002:7f00:1::1]/',
+        'http://[fd00:ec2::254]/',
+        'http://2130706433/',
+      ];
+      for (const url of internal) {
         const r = await h.call('POST', '/api/v1/webhooks', { key: team.owner.key, body: { workspaceId: team.ws.id, url } });
         expectError(r, 400, 'VALIDATION_ERROR');
         expect(issueFields(r), url).toEqual(['url']);
+        const patched = await h.call('PATCH', `/api/v1/webhooks/${ok.id}`, { key: team.owner.key, body: { url } });
+        expectError(patched, 400, 'VALIDATION_ERROR');
+        expect(issueFields(patched), url).toEqual(['url']);
       }
-      expectError(await h.call('PATCH', `/api/v1/webhooks/${ok.id}`, { key: team.owner.key, body: { url: 'http://127.0.0.2/' } }), 400, 'VALIDATION_ERROR');
+      expect(expectOk(await h.call('GET', `/api/v1/webhooks/${ok.id}`, { key: team.owner.key })).url).toBe(rx.url('/ok'));
+      // A name is accepted even if it does not resolve (yet); credentials in the URL are not.
+      const unresolved = expectOk(
+        await h.call('POST', '/api/v1/webhooks', { key: team.owner.key, body: { workspaceId: team.ws.id, url: 'https://hooks.not-resolvable.invalid/x', events: ['webhook.disabled'] } }),
+        201,
+      );
+      expectOk(await h.call('DELETE', `/api/v1/webhooks/${unresolved.id}`, { key: team.owner.key }));
+      const withCredentials = await h.call('POST', '/api/v1/webhooks', { key: team.owner.key, body: { workspaceId: team.ws.id, url: 'https://user:pass@hooks.example.com/' } });
+      expectError(withCredentials, 400, 'VALIDATION_ERROR');
+      expect(issueFields(withCredentials)).toEqual(['url']);
       // Saved while allowed, refused when sending: the address is checked again at send time.
       const before = rx.at('/ok').length;
       await createTicket('ssrf');
@@ -341,6 +368,15 @@ describe('outbound safety', () => {
     } finally {
       h.deps.config.allowPrivateNetwork = true;
     }
+    // Allowed (MC_WEBHOOK_ALLOW_PRIVATE=1): the old behaviour holds, for the mapped form too.
+    const mapped = expectOk(await h.call('POST', '/api/v1/webhooks', { key: team.owner.key, body: { workspaceId: team.ws.id, url: rx.url('/ok').replace('127.0.0.1', '[::ffff:127.0.0.1]'), events: ['webhook.disabled'] } }), 201);
+    expectOk(await h.call('PATCH', `/api/v1/webhooks/${mapped.id}`, { key: team.owner.key, body: { url: rx.url('/ok').replace('127.0.0.1', '[::ffff:7f00:1]') } }));
+    expectOk(await h.call('DELETE', `/api/v1/webhooks/${mapped.id}`, { key: team.owner.key }));
+    expectError(
+      await h.call('POST', '/api/v1/webhooks', { key: team.owner.key, body: { workspaceId: team.ws.id, url: rx.url('/ok').replace('http://', 'http://u:p@') } }),
+      400,
+      'VALIDATION_ERROR',
+    );
     const at = clock.now().getTime();
     clock.set(new Date(at + 10_000));
     const before = rx.at('/ok').length;

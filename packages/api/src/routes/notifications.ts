@@ -5,7 +5,7 @@ import type { RouteBuilder } from '../http';
 
 const ZNotificationsQuery = listQuery(NOTIFICATION_SORT_FIELDS, '-createdAt').extend({
   unread: ZQueryBool.optional().openapi({ description: 'true: only unread' }),
-  workspaceId: z.string().max(64).optional(),
+  workspaceId: z.string().max(64).optional().openapi({ description: 'Only this workspace’s (id or slug); 404 for a workspace you cannot see' }),
   after: z.string().max(64).optional().openapi({ description: 'Only notifications newer than this notification id; with `wait`, wait for one' }),
   wait: z.coerce.number().int().min(0).max(60).default(0).openapi({ description: 'Long-poll: when nothing matches, wait up to N seconds for a new notification' }),
 });
@@ -50,7 +50,11 @@ export function registerNotificationRoutes(r: RouteBuilder) {
     summary: 'Mark all (or one workspace’s) notifications read',
     tags: ['Notifications'],
     auth: 'any',
-    body: z.object({ workspaceId: z.string().max(64).optional() }).strict().optional().default({}),
+    body: z
+      .object({ workspaceId: z.string().max(64).optional().openapi({ description: 'Only this workspace’s (id or slug); 404 for a workspace you cannot see' }) })
+      .strict()
+      .optional()
+      .default({}),
     response: z.object({ marked: z.number().int() }),
     handler: ({ ctx, body }) => markAllNotificationsRead(ctx, body ?? {}),
   });

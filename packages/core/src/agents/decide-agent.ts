@@ -46,6 +46,8 @@ export async function approveAgent(ctx: Ctx, agentId: string) {
   if (approved.endpoint) {
     const claimed = await inTransaction(ctx, (tx) => claimFirstKey(tx, approved.id, 'endpoint_callback'));
     if (claimed) {
+      // postJson checks the endpoint again, literal and resolved address alike: one saved before the address rules
+      // or while private targets were allowed is refused here, and the key waits for the registration poll.
       callback = await postJson(
         approved.endpoint,
         { type: 'agent.approved', agentId: approved.id, workspaceId: approved.workspaceId, apiKey: claimed.key },

@@ -7,6 +7,7 @@ import { inTransaction, type Ctx } from '../context';
 import { conflict, DomainError, isUniqueViolation } from '../errors';
 import { newSecret, sha256 } from '../shared/crypto';
 import { newId } from '../shared/ids';
+import { assertOutboundUrl } from '../shared/outbound';
 import { assertWorkspaceOpen } from '../workspaces/workspace-access';
 
 export interface RegisterAgentInput {
@@ -24,6 +25,9 @@ export interface RegisterAgentInput {
  * workspace admin approves it; it gets a registration secret (shown once) to poll its registration with.
  */
 export async function registerAgent(ctx: Ctx, input: RegisterAgentInput) {
+  // Anyone may register, and approval POSTs the agent's key to this endpoint: an internal address is refused here
+  // (and again when connecting), or registering would make the server call into its own network.
+  if (input.endpoint) assertOutboundUrl(ctx, input.endpoint, 'endpoint');
   const secret = newSecret(REGISTRATION_SECRET_PREFIX);
   try {
     return await inTransaction(ctx, async (tx) => {

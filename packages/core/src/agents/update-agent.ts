@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
 import { conflict, DomainError, isUniqueViolation, staleVersion } from '../errors';
+import { assertOutboundUrl } from '../shared/outbound';
 import { assertCanManage, requireAgentAccess } from './agent-access';
 import { toAgentDto } from './agent-dto';
 
@@ -21,6 +22,7 @@ export async function updateAgent(ctx: Ctx, agentId: string, input: UpdateAgentI
       const a = await requireAgentAccess(tx, agentId, { lock: true });
       assertCanManage(a, { selfAllowed: true });
       if (a.agent.status === 'deleted') throw new DomainError('NOT_FOUND', 'agent not found');
+      if (input.endpoint) assertOutboundUrl(tx, input.endpoint, 'endpoint');
       if (input.version !== undefined && input.version !== a.agent.version) {
         throw staleVersion('agent', a.agent.version, input.version);
       }

@@ -6,6 +6,7 @@ import type { Ctx } from '../context';
 import { notFound } from '../errors';
 import { publishLive, type LiveBus } from '../events/live';
 import { planPage, toPage, totalFor, type Page, type PageQuery, type SortColumns } from '../shared/pagination';
+import { requireWorkspaceAccess } from '../workspaces/workspace-access';
 import { NOTIFICATION_WAIT_MAX_SECONDS } from './notifications.rules';
 
 type Row = typeof notifications.$inferSelect;
@@ -28,6 +29,16 @@ function recipientOf(ctx: Ctx) {
   return me.kind === 'agent' ? { kind: 'agent', id: me.agentId } : { kind: 'user', id: me.userId };
 }
 
+/**
+ * The `workspaceId` a caller narrows its own notifications to. Naming a workspace, it is held to the rule of every
+ * other door that takes one: a workspace the caller cannot see is 404, not an empty answer.
+ */
+async function ownWorkspaceFilter(ctx: Ctx, workspaceId: string | undefined): Promise<SQL | undefined> {
+  if (!workspaceId) return undefined;
+  const { workspace } = await requireWorkspaceAccess(ctx, workspaceId, 'workspace.read');
+  return eq(notifications.workspaceId, workspace.id);
+}
+
 export const NOTIFICATION_SORT_FIELDS = ['createdAt'] as const;
 const sortColumns: SortColumns<Row> = { createdAt: { column: notifications.createdAt, value: (r) => r.createdAt } };
 const idColumn = { column: notifications.id, value: (r: Row) => r.id };
@@ -44,7 +55,7 @@ export async function findNotifications(ctx: Ctx, input: FindNotificationsInput)
   const r = recipientOf(ctx);
   const where: (SQL | undefined)[] = [eq(notifications.recipientKind, r.kind), eq(notifications.recipientId, r.id)];
   if (input.unread) where.push(isNull(notifications.readAt));
-  if (input.workspaceId) where.push(eq(notifications.workspaceId, input.workspaceId));
+  where.push(await ownWorkspaceFilter(ctx, input.workspaceId));
   if (input.after) where.push(gt(notifications.id, input.after));
   const plan = planPage(input, sortColumns, idColumn);
   const rowsOut = await ctx.db
@@ -99,6 +110,7 @@ export async function markNotificationRead(ctx: Ctx, id: string) {
 /** POST /notifications/read-all — optionally for one workspace. */
 export async function markAllNotificationsRead(ctx: Ctx, input: { workspaceId?: string } = {}) {
   const r = recipientOf(ctx);
+  const inWorkspace = await ownWorkspaceFilter(ctx, input.workspaceId);
   const rowsOut = await ctx.db
     .update(notifications)
     .set({ readAt: ctx.clock.now() })
@@ -107,7 +119,7 @@ export async function markAllNotificationsRead(ctx: Ctx, input: { workspaceId?: 
         eq(notifications.recipientKind, r.kind),
         eq(notifications.recipientId, r.id),
         isNull(notifications.readAt),
-        input.workspaceId ? eq(notifications.workspaceId, input.workspaceId) : undefined,
+        inWorkspace,
       ),
     )
     .returning({ id: notifications.id });

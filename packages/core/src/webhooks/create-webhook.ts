@@ -2,9 +2,10 @@ import { webhookEndpoints } from '@mc/db';
 import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
 import { ID_PREFIX, newId } from '../shared/ids';
+import { assertOutboundUrl } from '../shared/outbound';
 import { newWebhookSecret } from './signing';
 import { requireWebhookAdmin } from './webhook-access';
-import { assertDeliverableUrl, toWebhookDto } from './webhook-dto';
+import { toWebhookDto } from './webhook-dto';
 
 export interface CreateWebhookInput {
   workspaceId: string;
@@ -17,7 +18,7 @@ export interface CreateWebhookInput {
 export async function createWebhook(ctx: Ctx, input: CreateWebhookInput) {
   // Who may, before anything about the URL: a refused caller learns nothing from a URL check.
   const workspace = await requireWebhookAdmin(ctx, input.workspaceId, { write: true });
-  await assertDeliverableUrl(ctx, input.url);
+  assertOutboundUrl(ctx, input.url, 'url');
   return inTransaction(ctx, async (tx) => {
     await requireWebhookAdmin(tx, workspace.id, { write: true });
     const now = tx.clock.now();

@@ -3,8 +3,9 @@ import { eq } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
 import { staleVersion } from '../errors';
+import { assertOutboundUrl } from '../shared/outbound';
 import { requireWebhookAccess } from './webhook-access';
-import { assertDeliverableUrl, toWebhookDto } from './webhook-dto';
+import { toWebhookDto } from './webhook-dto';
 
 export interface UpdateWebhookInput {
   url?: string;
@@ -18,7 +19,7 @@ export interface UpdateWebhookInput {
 /** PATCH /webhooks/{id} (workspace admin). */
 export async function updateWebhook(ctx: Ctx, webhookId: string, input: UpdateWebhookInput) {
   await requireWebhookAccess(ctx, webhookId, { write: true });
-  if (input.url !== undefined) await assertDeliverableUrl(ctx, input.url);
+  if (input.url !== undefined) assertOutboundUrl(ctx, input.url, 'url');
   return inTransaction(ctx, async (tx) => {
     const { webhook } = await requireWebhookAccess(tx, webhookId, { write: true, lock: true });
     if (input.version !== undefined && input.version !== webhook.version) throw staleVersion('webhook', webhook.version, input.version);

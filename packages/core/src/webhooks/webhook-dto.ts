@@ -1,7 +1,4 @@
 import type { webhookAttempts, webhookDeliveries } from '@mc/db';
-import type { Ctx } from '../context';
-import { DomainError } from '../errors';
-import { checkOutboundUrl } from '../shared/outbound';
 import type { WebhookRow } from './webhook-access';
 
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
@@ -66,10 +63,4 @@ export function toDeliveryDto(d: DeliveryRow, attempts: AttemptRow[]) {
     payload: d.payload as Record<string, unknown>,
     attempts: attempts.map(toAttemptDto),
   };
-}
-
-/** A URL deliveries can go to: http(s), and no private address unless the instance allows it (400 naming `url`). */
-export async function assertDeliverableUrl(ctx: Ctx, url: string): Promise<void> {
-  const refused = await checkOutboundUrl(url, ctx.config.allowPrivateNetwork);
-  if (refused) throw new DomainError('VALIDATION_ERROR', `url refused: ${refused}`, { issues: [{ field: 'url', in: 'body', message: refused }] });
 }
