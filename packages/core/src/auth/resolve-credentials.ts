@@ -140,8 +140,8 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
 /**
  * Remembers which keys were used and writes `lastUsedAt` in one statement every few seconds, so that
  * authentication stays a read. Precision of `lastUsedAt` is therefore the flush interval. An agent key's use is
- * also the agent being seen: the same statement moves the agent's `last_seen_at` (which heartbeats set too), so
- * that every answer about an agent reads its liveness from that one column (agents.rules.ts `livenessOf`).
+ * also the agent being seen: the flush moves the agent's `last_seen_at` too (which heartbeats set), so that every
+ * answer about an agent reads its liveness from that one column (agents.rules.ts `livenessOf`).
  */
 export class KeyUsageTracker {
   /** key id → time; agent key ids and user key ids share the map (ids are unique across both). */
@@ -185,23 +185,21 @@ export class KeyUsageTracker {
         part.map(([id, v]) => sql`(${id}, ${v.at.toISOString()}::timestamptz)`),
         sql`, `,
       );
+      const table = agent ? sql`agent_keys` : sql`api_keys`;
       try {
-        await this.db.execute(
-          agent
-            ? sql`
-          WITH u(id, t) AS (VALUES ${values}),
-          used AS (
-            UPDATE agent_keys AS k SET last_used_at = u.t FROM u
-            WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < u.t)
-            RETURNING k.agent_id, u.t),
-          seen AS (SELECT agent_id, max(t) AS t FROM used GROUP BY agent_id)
-          UPDATE agents AS a SET last_seen_at = s.t FROM seen s
-          WHERE a.id = s.agent_id AND (a.last_seen_at IS NULL OR a.last_seen_at < s.t)`
-            : sql`
-          UPDATE api_keys AS k SET last_used_at = u.t
+        if (agent) {
+          // The agents first, in a statement of their own that only reads agent_keys: rotations and deactivations
+          // lock the agent row and then its keys, so a flush holding a key row while waiting for the agent row
+          // would deadlock with them.
+          await this.db.execute(sql`
+          UPDATE agents AS a SET last_seen_at = s.t
+          FROM (SELECT k.agent_id, max(u.t) AS t FROM (VALUES ${values}) AS u(id, t) JOIN agent_keys k ON k.id = u.id GROUP BY k.agent_id) AS s
+          WHERE a.id = s.agent_id AND (a.last_seen_at IS NULL OR a.last_seen_at < s.t)`);
+        }
+        await this.db.execute(sql`
+          UPDATE ${table} AS k SET last_used_at = u.t
           FROM (VALUES ${values}) AS u(id, t)
-          WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < u.t)`,
-        );
+          WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < u.t)`);
       } catch (err) {
         console.error('[auth] could not record key usage:', (err as Error).message);
       }
