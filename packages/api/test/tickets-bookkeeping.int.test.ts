@@ -121,8 +121,13 @@ describe('budget hard stop on claims', () => {
     ]);
 
     const refused = expectError(await claim(h, agent.key, t.id), 402, 'BUDGET_EXCEEDED');
-    expect(refused.message).toMatch(/monthly budget is exhausted \(hard stop\)/);
-    expect(refused.details).toMatchObject({ month: '2026-03', resetsAt: '2026-04-01T00:00:00.000Z' });
+    // Said as every door of the hard stop says it, with the limit and the usage (README: month, limit, used, limitValue, resetsAt).
+    expect(refused.message).toMatch(/token budget for 2026-03 is exhausted and hard stop is on/);
+    expect(refused.details).toEqual({ month: '2026-03', limit: 'tokens', used: 1_000_000, limitValue: null, resetsAt: '2026-04-01T00:00:00.000Z' });
+    // Nor is the ticket offered meanwhile: the poll says why instead.
+    const poll = await h.call('GET', '/api/v1/tickets/available', { key: agent.key });
+    expect(expectOk(poll)).toEqual([]);
+    expect(poll.body.meta.paused).toMatchObject({ reason: 'budget_exceeded', details: refused.details });
     const row = await h.database.db.query.tickets.findFirst({ where: (x, { eq }) => eq(x.id, t.id) });
     expect(row).toMatchObject({ status: 'todo', claimedByAgentId: null, version: t.version });
     expect((await activityOf(t.id)).map((a) => a.action)).toEqual(['ticket.created']);

@@ -24,7 +24,13 @@ export const EVENT_CATALOG = {
   'ticket.assigned': { version: 1, data: z.object({ ticket: ZTicketRef, assignee: ZPrincipalRef.nullable(), previous: ZPrincipalRef.nullable() }) },
   'ticket.released': {
     version: 1,
-    data: z.object({ ticket: ZTicketRef, previousHolder: z.string().nullable(), reason: z.enum(['released', 'force_released', 'lease_expired']) }),
+    data: z.object({
+      ticket: ZTicketRef,
+      previousHolder: z.string().nullable(),
+      reason: z.enum(['released', 'force_released', 'lease_expired']),
+      /** With `lease_expired`: when the holder's lease ran out (the previous holder is notified, `lease_expired`). */
+      leaseExpiredAt: ZIsoDate.optional(),
+    }),
   },
   'comment.created': {
     version: 1,
@@ -114,7 +120,7 @@ export const ZDomainEvent = z
   })
   .openapi('DomainEvent');
 
-export const NOTIFICATION_TYPES = ['mention', 'mention_all', 'assignment', 'status_change', 'agent_registration', 'webhook_disabled', 'budget_warning', 'budget_exceeded', 'invitation'] as const;
+export const NOTIFICATION_TYPES = ['mention', 'mention_all', 'assignment', 'status_change', 'agent_registration', 'webhook_disabled', 'budget_warning', 'budget_exceeded', 'lease_expired', 'invitation'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 export const ZNotification = z

@@ -78,6 +78,24 @@ export const ZAssignTicketRequest = z
   .strict()
   .openapi('AssignTicketRequest');
 
+/** Extra `meta` of `GET /tickets/available`: why the workspace offers no work at all right now. */
+export const ZAvailableTicketsMeta = z.object({
+  paused: z
+    .object({
+      reason: z.enum(['workspace_archived', 'budget_exceeded']),
+      message: z.string(),
+      details: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .openapi({ description: 'With `budget_exceeded`: month, limit, used, limitValue, resetsAt (as a claim\'s 402 has them)' }),
+    })
+    .nullable()
+    .openapi({
+      description:
+        'Set when nothing is offered whatever the tickets: the workspace is archived, or its monthly budget is exhausted under hard stop (claims would be 402). `null` otherwise.',
+    }),
+});
+
 export const ZReleaseTicketRequest = z.object({ reason: z.string().max(1000).optional() }).strict().openapi('ReleaseTicketRequest');
 
 export const ZComment = z

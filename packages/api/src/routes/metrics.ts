@@ -19,7 +19,7 @@ import { withStatus, type RouteBuilder } from '../http';
 const ZIdParam = (description: string) => z.object({ id: z.string().min(1).max(64).openapi({ description }) });
 
 const METRICS_DESCRIPTION =
-  'Finished executions (from the daily rollup) and ratings per bucket: UTC days, ISO weeks (Monday start) or calendar months. `from`/`to` are widened to whole buckets; every bucket of the range is in `series`, empty ones with zeros; at most 366 buckets.';
+  'Finished executions (from the daily rollup) and ratings per bucket: UTC days, ISO weeks (Monday start) or calendar months. A run counts in the bucket of the UTC day it ended. `from`/`to` are widened to whole buckets; every bucket of the range is in `series`, empty ones with zeros; at most 366 buckets.';
 
 const RATING_TARGETS: { kind: RatingTargetKind; collection: string; tag: string; name: string; idDescription: string }[] = [
   { kind: 'ticket', collection: 'tickets', tag: 'Tickets', name: 'Ticket', idDescription: 'Ticket id (`tkt_…`)' },
@@ -60,6 +60,7 @@ export function registerMetricsRoutes(r: RouteBuilder) {
     path: '/api/v1/workspaces/{id}/costs',
     operationId: 'getWorkspaceCosts',
     summary: 'Cost breakdown of finished executions by day, agent and model (default: this month to date)',
+    description: 'A run counts on the UTC day it ended (its usage counts in the budget as it is reported). Every day of the range is in `byDay`.',
     tags: ['Metrics'],
     auth: 'any',
     params: ZIdParam('Workspace id (`wsp_…`) or slug'),

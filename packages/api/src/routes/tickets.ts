@@ -4,6 +4,7 @@ import {
   listQuery,
   TICKET_STATUS_VALUES,
   ZAssignTicketRequest,
+  ZAvailableTicketsMeta,
   ZCreateTicketRequest,
   ZReleaseTicketRequest,
   ZTicket,
@@ -90,18 +91,19 @@ export function registerTicketRoutes(r: RouteBuilder) {
     operationId: 'listAvailableTickets',
     summary: 'To-do tickets the calling agent may claim, best first; `?wait=N` long-polls',
     description:
-      'Unassigned tickets or tickets assigned to the agent, whose required capabilities the agent has, ordered by priority then age. With `wait`, answers as soon as such a ticket exists (woken by changes from any server process) or empty after the wait.',
+      'Unassigned tickets or tickets assigned to the agent, whose required capabilities the agent has, ordered by priority then age. With `wait`, answers as soon as such a ticket exists (woken by changes from any server process) or empty after the wait. Nothing is offered while the workspace is archived or its monthly budget is exhausted under hard stop (a claim would be refused); `meta.paused` then says which.',
     tags: ['Tickets'],
     auth: 'agent',
     query: ZAvailableQuery,
     response: ZTicket,
     list: true,
+    listMeta: ZAvailableTicketsMeta,
     handler: async ({ ctx, query, c, deps }) => {
-      const items =
+      const found =
         query.wait > 0
           ? await waitForAvailableTickets(ctx, deps.live, { limit: query.limit, waitSeconds: query.wait, signal: c.req.raw.signal })
           : await findAvailableTickets(ctx, { limit: query.limit });
-      return { items, meta: { limit: query.limit, nextCursor: null } };
+      return { items: found.items, meta: { limit: query.limit, nextCursor: null, paused: found.paused } };
     },
   });
 
@@ -136,7 +138,7 @@ export function registerTicketRoutes(r: RouteBuilder) {
     operationId: 'claimTicket',
     summary: 'Atomically claim a To-do ticket: one racing agent wins, the others get 409 naming the holder',
     description:
-      'The claim moves the ticket to in_progress with a lease (`leaseExpiresAt`) renewed by the holder\'s writes and heartbeats; an expired lease puts the ticket back in To-do. Claiming a ticket you already hold renews its lease. While the workspace\'s monthly budget is exhausted with hard stop, claims are 402 BUDGET_EXCEEDED (`details.month`, `details.resetsAt`).',
+      'The claim moves the ticket to in_progress with a lease (`leaseExpiresAt`) renewed by the holder\'s writes and heartbeats; an expired lease puts the ticket back in To-do. Claiming a ticket you already hold renews its lease. While the workspace\'s monthly budget is exhausted with hard stop, claims are 402 BUDGET_EXCEEDED (`details`: month, limit, used, limitValue, resetsAt); in an archived workspace they are 409 CONFLICT (`details.reason: "workspace_archived"`). A ticket that is not To-do (pr_review, done, closed) is 409 INVALID_TRANSITION; one held by another agent is 409 CONFLICT naming it.',
     tags: ['Tickets'],
     auth: 'agent',
     budgetGated: true,

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { requirePrincipal } from '../auth/guards';
 import type { Ctx } from '../context';
 import { DomainError, forbidden, notFound } from '../errors';
-import { requireWorkspaceAccess, type WorkspaceAccess } from '../workspaces/workspace-access';
+import { assertWorkspaceOpen, requireWorkspaceAccess, type WorkspaceAccess } from '../workspaces/workspace-access';
 import { roleAllows } from '../workspaces/workspaces.rules';
 import type { AgentRow } from './agent-dto';
 
@@ -37,10 +37,13 @@ export async function requireAgentAccess(ctx: Ctx, agentId: string, opts: { lock
   return { agent, access, isSelf, canManage };
 }
 
-/** Managers only (workspace admin/owner); the agent itself when `selfAllowed`. */
-export function assertCanManage(a: AgentAccess, opts: { selfAllowed?: boolean } = {}) {
+/**
+ * Managers only (workspace admin/owner); the agent itself when `selfAllowed`. Refused in an archived workspace,
+ * unless the change only takes access away (`revokesAccess`: deactivating or deleting an agent; ADR 0003).
+ */
+export function assertCanManage(a: AgentAccess, opts: { selfAllowed?: boolean; revokesAccess?: boolean } = {}) {
   if (a.canManage || (opts.selfAllowed && a.isSelf)) {
-    if (a.access.workspace.archivedAt) throw new DomainError('CONFLICT', 'this workspace is archived; restore it first');
+    if (!opts.revokesAccess) assertWorkspaceOpen(a.access.workspace);
     return;
   }
   throw forbidden(opts.selfAllowed ? 'only the agent itself or a workspace admin can do this' : 'only a workspace admin can do this');

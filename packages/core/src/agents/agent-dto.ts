@@ -5,11 +5,12 @@ import { livenessOf, type AgentStatus } from './agents.rules';
 export type AgentRow = typeof agents.$inferSelect;
 
 /**
- * The public shape of an agent. `lastSeenAt` is the later of its last heartbeat and its keys' last use.
+ * The public shape of an agent. `lastSeenAt` is the agent row's `last_seen_at`: the later of its last heartbeat and
+ * its keys' last use (KeyUsageTracker writes both), so the list, one agent and every other answer agree.
  * The registration IP is for the people who approve agents, not for other agents.
  */
-export function toAgentDto(a: AgentRow, viewer: Principal, now: Date, keyLastUsedAt: Date | null = null) {
-  const seen = [a.lastSeenAt, keyLastUsedAt].filter((d): d is Date => !!d).sort((x, y) => y.getTime() - x.getTime())[0] ?? null;
+export function toAgentDto(a: AgentRow, viewer: Principal, now: Date) {
+  const seen = a.lastSeenAt;
   return {
     id: a.id,
     workspaceId: a.workspaceId,

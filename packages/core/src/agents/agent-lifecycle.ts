@@ -5,6 +5,7 @@ import { emitEvent } from '../events/emit-event';
 import { inTransaction, type Ctx } from '../context';
 import { DomainError } from '../errors';
 import { assertCanManage, requireAgentAccess } from './agent-access';
+import { settleAgentRegistrationNotifications } from '../notifications/notifications';
 import { toAgentDto } from './agent-dto';
 import { canMoveAgent, type AgentStatus } from './agents.rules';
 
@@ -21,7 +22,8 @@ const VERB: Record<'active' | 'deactivated' | 'deleted', { action: string; past:
 async function moveAgent(ctx: Ctx, agentId: string, to: 'active' | 'deactivated' | 'deleted') {
   return inTransaction(ctx, async (tx) => {
     const a = await requireAgentAccess(tx, agentId, { lock: true });
-    assertCanManage(a);
+    // Reactivating gives access back: refused while archived; deactivating and deleting take it away: allowed.
+    assertCanManage(a, { revokesAccess: to !== 'active' });
     const from = a.agent.status as AgentStatus;
     if (from === 'deleted') throw new DomainError('NOT_FOUND', 'agent not found');
     if (!canMoveAgent(from, to) || (to === 'active' && from !== 'deactivated')) {
@@ -44,6 +46,8 @@ async function moveAgent(ctx: Ctx, agentId: string, to: 'active' | 'deactivated'
       metadata: { from },
       status: row.status,
     });
+    // Deleting a pending agent decides its approval request too.
+    if (from === 'pending') await settleAgentRegistrationNotifications(tx, row.workspaceId, row.id);
     const type = to === 'active' ? 'agent.activated' : to === 'deactivated' ? 'agent.deactivated' : 'agent.deleted';
     await emitEvent(tx, type, row.workspaceId, { agent: { id: row.id, name: row.name } }, { agentId: row.id });
     return toAgentDto(row, tx.principal, now);

@@ -4,6 +4,7 @@ import { recordActivity } from '../activity/record-activity';
 import { emitEvent } from '../events/emit-event';
 import { inTransaction, type Ctx } from '../context';
 import { conflict } from '../errors';
+import { settleAgentRegistrationNotifications } from '../notifications/notifications';
 import { postJson } from '../shared/outbound';
 import { assertCanManage, requireAgentAccess } from './agent-access';
 import { toAgentDto } from './agent-dto';
@@ -36,6 +37,7 @@ export async function approveAgent(ctx: Ctx, agentId: string) {
       status: row.status,
     });
     await emitEvent(tx, 'agent.approved', row.workspaceId, { agent: { id: row.id, name: row.name } }, { agentId: row.id });
+    await settleAgentRegistrationNotifications(tx, row.workspaceId, row.id);
     return row;
   });
 
@@ -95,6 +97,7 @@ export async function rejectAgent(ctx: Ctx, agentId: string, input: { reason: st
       status: row.status,
     });
     await emitEvent(tx, 'agent.rejected', row.workspaceId, { agent: { id: row.id, name: row.name }, reason: input.reason }, { agentId: row.id });
+    await settleAgentRegistrationNotifications(tx, row.workspaceId, row.id);
     return toAgentDto(row, tx.principal, now);
   });
 }

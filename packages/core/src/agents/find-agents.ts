@@ -1,4 +1,4 @@
-import { agentKeys, agents, memberships } from '@mc/db';
+import { agents, memberships } from '@mc/db';
 import { and, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import { escapeLike } from '../activity/find-activity';
 import { requireAgent, requirePrincipal } from '../auth/guards';
@@ -19,12 +19,7 @@ export interface FindAgentsInput extends PageQuery {
   q?: string;
 }
 
-/** Latest use of any of the agent's keys: a working agent is seen even between heartbeats. */
-const keyLastUsedSql = sql<Date | null>`(SELECT max(${agentKeys.lastUsedAt}) FROM ${agentKeys} WHERE ${agentKeys.agentId} = ${agents.id})`.mapWith(
-  (v: unknown) => (v ? new Date(v as string) : null),
-);
-
-type Row = { agent: AgentRow; keyLastUsedAt: Date | null };
+type Row = { agent: AgentRow };
 
 const sortColumns: SortColumns<Row> = {
   createdAt: { column: agents.createdAt, value: (r) => r.agent.createdAt },
@@ -62,7 +57,7 @@ export async function findAgents(ctx: Ctx, input: FindAgentsInput) {
   }
   const plan = planPage(input, sortColumns, idColumn);
   const rowsOut = (await ctx.db
-    .select({ agent: agents, keyLastUsedAt: keyLastUsedSql, total: sql<number>`count(*) over ()`.mapWith(Number) })
+    .select({ agent: agents, total: sql<number>`count(*) over ()`.mapWith(Number) })
     .from(agents)
     .where(and(...where, plan.where))
     .orderBy(...plan.orderBy)
@@ -79,22 +74,14 @@ export async function findAgents(ctx: Ctx, input: FindAgentsInput) {
     total ??= 0;
   }
   const now = ctx.clock.now();
-  return toPage(rowsOut, input, plan, sortColumns, idColumn, (r) => toAgentDto(r.agent, ctx.principal, now, r.keyLastUsedAt), total);
-}
-
-async function keyLastUsed(ctx: Ctx, agentId: string): Promise<Date | null> {
-  const [row] = await ctx.db
-    .select({ t: sql<string | null>`max(${agentKeys.lastUsedAt})` })
-    .from(agentKeys)
-    .where(eq(agentKeys.agentId, agentId));
-  return row?.t ? new Date(row.t) : null;
+  return toPage(rowsOut, input, plan, sortColumns, idColumn, (r) => toAgentDto(r.agent, ctx.principal, now), total);
 }
 
 /** GET /agents/{id} — deleted agents still answer (with status `deleted`) so that history can name them. */
 export async function getAgent(ctx: Ctx, agentId: string) {
   const { agent } = await requireAgentAccess(ctx, agentId);
   if (agent.status === 'deleted' && ctx.principal.kind === 'agent') throw notFound('agent');
-  return toAgentDto(agent, ctx.principal, ctx.clock.now(), await keyLastUsed(ctx, agentId));
+  return toAgentDto(agent, ctx.principal, ctx.clock.now());
 }
 
 /** GET /agents/me — the calling agent. */

@@ -8,6 +8,7 @@ import { conflict, DomainError, isUniqueViolation } from '../errors';
 import { newSecret, sha256 } from '../shared/crypto';
 import { newId } from '../shared/ids';
 import { assertOutboundUrl } from '../shared/outbound';
+import { assertWorkspaceOpen } from '../workspaces/workspace-access';
 
 export interface RegisterAgentInput {
   /** Workspace id or slug. */
@@ -40,7 +41,7 @@ export async function registerAgent(ctx: Ctx, input: RegisterAgentInput) {
           issues: [{ field: 'workspace', in: 'body', message: 'no such workspace' }],
         });
       }
-      if (ws.archivedAt) throw conflict('this workspace is archived and accepts no new agents');
+      assertWorkspaceOpen(ws, 'this workspace is archived and accepts no new agents');
       const now = tx.clock.now();
       const id = newId('agt', now.getTime());
       const [agent] = await tx.db

@@ -2,6 +2,7 @@
 import { apiKeys, driverDate, OutageLog, sessions, users, type Db } from '@mc/db';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AgentPrincipal, UserPrincipal } from '../context';
+import { DomainError } from '../errors';
 import { AGENT_KEY_PREFIX } from './auth.rules';
 import { sha256 } from '../shared/crypto';
 import { statement } from '../shared/statement';
@@ -74,6 +75,12 @@ export async function resolveKey(db: Db, key: string, now: Date): Promise<UserPr
   return key.startsWith(AGENT_KEY_PREFIX) ? resolveAgentKey(db, key, now) : resolveApiKey(db, key, now);
 }
 
+export const AGENT_DEACTIVATED_MESSAGE = 'this agent is deactivated: its key works again when a workspace admin reactivates it';
+
+/**
+ * The agent behind an agent key, or null when the key is unknown, revoked or past its grace, or its agent is not
+ * active. A valid key of a deactivated agent is 401 saying so (`details.reason: "agent_deactivated"`).
+ */
 export async function resolveAgentKey(db: Db, key: string, now: Date): Promise<AgentPrincipal | null> {
   const [row] = await AGENT_KEY_LOOKUP.run<{
     key_id: string;
@@ -84,7 +91,13 @@ export async function resolveAgentKey(db: Db, key: string, now: Date): Promise<A
     status: string;
     capabilities: string[];
   }>(db, { hash: sha256(key) });
-  if (!row || row.status !== 'active' || (row.expires_at && driverDate(row.expires_at) <= now)) return null;
+  if (!row || (row.expires_at && driverDate(row.expires_at) <= now)) return null;
+  if (row.status === 'deactivated') {
+    // Only the holder of a real, unexpired key learns this (an unknown key stays "invalid"): it can stop retrying
+    // and ask a person, instead of thinking its key broke.
+    throw new DomainError('UNAUTHENTICATED', AGENT_DEACTIVATED_MESSAGE, { reason: 'agent_deactivated' });
+  }
+  if (row.status !== 'active') return null;
   return {
     kind: 'agent',
     agentId: row.agent_id,
@@ -126,7 +139,9 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
 
 /**
  * Remembers which keys were used and writes `lastUsedAt` in one statement every few seconds, so that
- * authentication stays a read. Precision of `lastUsedAt` is therefore the flush interval.
+ * authentication stays a read. Precision of `lastUsedAt` is therefore the flush interval. An agent key's use is
+ * also the agent being seen: the flush moves the agent's `last_seen_at` too (which heartbeats set), so that every
+ * answer about an agent reads its liveness from that one column (agents.rules.ts `livenessOf`).
  */
 export class KeyUsageTracker {
   /** key id → time; agent key ids and user key ids share the map (ids are unique across both). */
@@ -178,6 +193,15 @@ export class KeyUsageTracker {
       );
       const table = agent ? sql`agent_keys` : sql`api_keys`;
       try {
+        if (agent) {
+          // The agents first, in a statement of their own that only reads agent_keys: rotations and deactivations
+          // lock the agent row and then its keys, so a flush holding a key row while waiting for the agent row
+          // would deadlock with them.
+          await this.db.execute(sql`
+          UPDATE agents AS a SET last_seen_at = s.t
+          FROM (SELECT k.agent_id, max(u.t) AS t FROM (VALUES ${values}) AS u(id, t) JOIN agent_keys k ON k.id = u.id GROUP BY k.agent_id) AS s
+          WHERE a.id = s.agent_id AND (a.last_seen_at IS NULL OR a.last_seen_at < s.t)`);
+        }
         await this.db.execute(sql`
           UPDATE ${table} AS k SET last_used_at = u.t
           FROM (VALUES ${values}) AS u(id, t)

@@ -175,16 +175,27 @@ export async function readBudget(ctx: Ctx, workspaceId: string) {
 
 /**
  * Throw 402 BUDGET_EXCEEDED when the workspace's hard stop is in force this month. For every door that starts
- * new work: executions, dispatches, cron runs, workflow steps (claims check it inside their own statement).
+ * new work: executions, dispatches, cron runs, workflow steps (claims check it inside their own statement and
+ * explain a refused claim with `budgetBlock`).
  */
 export async function assertBudgetOpen(ctx: Ctx, workspaceId: string): Promise<void> {
+  const blocked = await budgetBlock(ctx, workspaceId);
+  if (blocked) throw blocked;
+}
+
+/**
+ * The 402 BUDGET_EXCEEDED error of the workspace's hard stop when it is in force this month, else null. Its
+ * `details` are what the README and the OpenAPI document promise: month, limit (`tokens` | `cost`), used,
+ * limitValue, resetsAt.
+ */
+export async function budgetBlock(ctx: Ctx, workspaceId: string): Promise<DomainError | null> {
   const b = await readBudget(ctx, workspaceId);
-  if (!b || !b.blocked) return;
+  if (!b || !b.blocked) return null;
   // A block latched by usage that has since been lowered: name the limit that was exceeded.
   const limit: BudgetLimitKind = b.standing.blockedBy ?? (b.usage?.costExceededAt && !b.usage.tokenExceededAt ? 'cost' : 'tokens');
   const used = limit === 'tokens' ? (b.usage?.tokens ?? 0) : microsToNumber(usageOf(b.usage).costMicros);
   const limitValue = limit === 'tokens' ? b.limits.tokenLimit : b.limits.costLimitMicros === null ? null : microsToNumber(b.limits.costLimitMicros);
-  throw new DomainError(
+  return new DomainError(
     'BUDGET_EXCEEDED',
     `the workspace's ${limit === 'tokens' ? 'token' : 'cost'} budget for ${monthLabel(b.month)} is exhausted and hard stop is on; work resumes when the month rolls over (${b.resetsAt.toISOString()}) or an admin raises the limit`,
     { month: monthLabel(b.month), limit, used, limitValue, resetsAt: b.resetsAt.toISOString() },

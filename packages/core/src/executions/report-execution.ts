@@ -41,6 +41,9 @@ interface CostState {
  *    first such answer is recorded as `stopRequestedAt`;
  * 4. a final status finishes the run: end time and duration set by the server, the daily rollup updated, the
  *    activity log and the outbox told. A finished run takes no more reports (409).
+ *
+ * No archived-workspace check, on purpose: a run started before its workspace was archived still reports and
+ * finishes, so its cost is charged and counted (ADR 0003's exception for work in flight).
  */
 export async function reportExecution(ctx: Ctx, executionId: string, input: ReportExecutionInput) {
   const me = requireReportingAgent(ctx);

@@ -7,6 +7,7 @@ import { inTransaction } from '../context';
 import { forbidden, notFound, unauthenticated } from '../errors';
 import { emitEvent } from '../events/emit-event';
 import { newId } from '../shared/ids';
+import { requireOpenWorkspace } from '../workspaces/workspace-access';
 import { executionColumns, toExecutionDto } from './execution-dto';
 import { findPriceFor } from './model-prices';
 import { normalizeModel } from './pricing.rules';
@@ -28,8 +29,8 @@ export interface StartExecutionInput {
 }
 
 /**
- * POST /executions — an agent starts a run (the server records the start time). Refused with 402 BUDGET_EXCEEDED
- * while the workspace's hard stop is in force. A ticket must be one of the agent's workspace (else 404). With a
+ * POST /executions — an agent starts a run (the server records the start time). Refused with 409 CONFLICT while the
+ * workspace is archived and with 402 BUDGET_EXCEEDED while its hard stop is in force. A ticket must be one of the agent's workspace (else 404). With a
  * model, the run is priced now with the version in force at its start and keeps that version to the end.
  */
 export async function startExecution(ctx: Ctx, input: StartExecutionInput) {
@@ -45,6 +46,8 @@ export async function startExecution(ctx: Ctx, input: StartExecutionInput) {
       if (!t) throw notFound('ticket');
       ticketNumber = t.number;
     }
+    // An archived workspace starts nothing new (ADR 0003; runs already started still report and finish).
+    await requireOpenWorkspace(tx, me.workspaceId);
     await assertBudgetOpen(tx, me.workspaceId);
     const now = tx.clock.now();
     const model = input.model === undefined ? null : normalizeModel(input.model);

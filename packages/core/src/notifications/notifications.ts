@@ -4,7 +4,7 @@ import { and, eq, gt, isNull, type SQL } from 'drizzle-orm';
 import { requirePrincipal } from '../auth/guards';
 import type { Ctx } from '../context';
 import { notFound } from '../errors';
-import type { LiveBus } from '../events/live';
+import { publishLive, type LiveBus } from '../events/live';
 import { planPage, toPage, totalFor, type Page, type PageQuery, type SortColumns } from '../shared/pagination';
 import { requireWorkspaceAccess } from '../workspaces/workspace-access';
 import { NOTIFICATION_WAIT_MAX_SECONDS } from './notifications.rules';
@@ -124,4 +124,21 @@ export async function markAllNotificationsRead(ctx: Ctx, input: { workspaceId?: 
     )
     .returning({ id: notifications.id });
   return { marked: rowsOut.length };
+}
+
+/**
+ * An agent's approval request is settled once someone decides it (approve, reject, delete): the
+ * `agent_registration` notifications about it are marked read for every admin who got one, in the deciding
+ * transaction, so nobody is left with a request that no longer waits. Their notification long-polls are woken.
+ */
+export async function settleAgentRegistrationNotifications(ctx: Ctx, workspaceId: string, agentId: string): Promise<number> {
+  const settled = await ctx.db
+    .update(notifications)
+    .set({ readAt: ctx.clock.now() })
+    .where(and(eq(notifications.workspaceId, workspaceId), eq(notifications.agentId, agentId), eq(notifications.type, 'agent_registration'), isNull(notifications.readAt)))
+    .returning({ recipientKind: notifications.recipientKind, recipientId: notifications.recipientId });
+  if (settled.length) {
+    await publishLive(ctx, { type: 'notifications.read', workspaceId, agentId, recipients: settled.map((n) => `${n.recipientKind}:${n.recipientId}`) });
+  }
+  return settled.length;
 }

@@ -4,6 +4,7 @@ import type { Ctx } from '../context';
 import type { EmittedEvent } from '../events/emit-event';
 import { newId } from '../shared/ids';
 import { statement } from '../shared/statement';
+import { LEASE_MINUTES } from '../tickets/lease';
 import { recipientKey, type Recipient } from './notifications.rules';
 
 type Draft = { recipient: Recipient; type: string; content: string; ticketId?: string | null; commentId?: string | null; agentId?: string | null };
@@ -72,6 +73,18 @@ async function drafts(ctx: Ctx, e: EmittedEvent): Promise<Draft[]> {
         content: `${e.actor.name} moved ${label} from ${d.from} to ${d.to}`,
         ticketId: ticket!.id,
       }));
+    case 'ticket.released':
+      // A lost lease is told to the agent that lost it, so that it stops working on a ticket it no longer holds.
+      return d.reason === 'lease_expired' && d.previousHolder
+        ? [
+            {
+              recipient: { kind: 'agent', id: d.previousHolder as string },
+              type: 'lease_expired',
+              content: `Your lease on ${label} expired${d.leaseExpiredAt ? ` at ${d.leaseExpiredAt}` : ''} (${LEASE_MINUTES} minutes without a heartbeat or write) and it went back to To-do; claim it again to go on.`,
+              ticketId: ticket!.id,
+            },
+          ]
+        : [];
     case 'agent.registered':
       return (await workspaceAdmins(ctx, e.workspaceId)).map((r) => ({
         recipient: r,

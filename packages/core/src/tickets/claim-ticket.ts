@@ -1,13 +1,16 @@
 import { tickets } from '@mc/db';
 import { and, eq } from 'drizzle-orm';
 import { requireAgent } from '../auth/guards';
-import { budgetMonthOf, monthLabel, nextMonthStart } from '../budgets/budget.rules';
+import { budgetMonthOf } from '../budgets/budget.rules';
+import { budgetBlock } from '../budgets/usage';
 import type { AgentPrincipal, Ctx } from '../context';
 import { DomainError, notFound } from '../errors';
 import { ticketEventFields, ticketRefSql } from '../events/emit-event';
 import { liveJson, liveNotifySql } from '../events/live';
 import { ID_PREFIX, newId } from '../shared/ids';
 import { statement } from '../shared/statement';
+import { workspaceArchived, workspaceOpenSql } from '../workspaces/workspace-access';
+import { leaseExpiredSentence, lostLease } from './lease';
 import { ticketFromSql, toTicketDto, type TicketRow } from './ticket-dto';
 import { allowedNextStatuses, CLAIM_LEASE_MS, type TicketStatus } from './tickets.rules';
 
@@ -28,7 +31,7 @@ export const claimableSql = (t: string) => `${t}.workspace_id = :workspaceId AND
  * without a row yet has used nothing, which only a limit of 0 under hard stop refuses (as `budgetStanding` decides
  * for zero usage; `readBudget` reads it the same way).
  */
-const budgetBlockedSql = (workspaceId: string) =>
+export const budgetBlockedSql = (workspaceId: string) =>
   `(EXISTS (SELECT 1 FROM workspace_usage u WHERE u.workspace_id = ${workspaceId} AND u.month = :month::date AND u.blocked)
     OR (NOT EXISTS (SELECT 1 FROM workspace_usage u WHERE u.workspace_id = ${workspaceId} AND u.month = :month::date)
       AND EXISTS (SELECT 1 FROM workspaces bw WHERE bw.id = ${workspaceId} AND bw.hard_stop
@@ -39,9 +42,9 @@ const budgetBlockedSql = (workspaceId: string) =>
  * of statements is the cost (bench/README.md). The conditional UPDATE is the race: of many agents claiming the same
  * ticket exactly one matches the row. In the same statement and only for that row: the activity entry, the outbox
  * event and the live announcement. `ticket.claimed` notifies nobody (notify.ts), so there is no notification CTE.
- * A workspace whose monthly budget is blocked (hard stop) matches no row.
+ * A workspace whose monthly budget is blocked (hard stop), or that is archived, matches no row.
  * When no row matched, the second branch returns the ticket as the statement's snapshot saw it, with its holder's
- * name and whether the budget blocks claims, so that a lost claim (most claims, when agents race for the best
+ * name, whether the budget blocks claims and whether the workspace is archived, so that a lost claim (most claims, when agents race for the best
  * tickets) is explained without a second statement. `won` tells the branches apart; no row: no such ticket here.
  */
 const CLAIM = statement<
@@ -53,7 +56,7 @@ const CLAIM = statement<
     UPDATE tickets t SET claimed_by_agent_id = :agentId, claimed_at = :now::timestamptz, lease_expires_at = :leaseExpiresAt::timestamptz,
       status = 'in_progress', status_changed_at = :now::timestamptz, updated_at = :now::timestamptz, version = t.version + 1
     WHERE t.id = :ticketId AND ${claimableSql('t')}
-      AND NOT ${budgetBlockedSql(':workspaceId')}
+      AND NOT ${budgetBlockedSql(':workspaceId')} AND ${workspaceOpenSql(':workspaceId')}
     RETURNING t.*),
   act AS (
     INSERT INTO activity (id, workspace_id, actor_kind, actor_id, actor_name, action, target_kind, target_id, summary, metadata, status, request_id, created_at)
@@ -65,9 +68,9 @@ const CLAIM = statement<
     SELECT :eventId::text, w.workspace_id, 'ticket.claimed', :eventVersion::int, 'agent', :agentId::text, :actorName::text,
       jsonb_build_object('ticket', ${ticketRefSql('w')}) || :eventData::jsonb, :now::timestamptz
     FROM won w)
-  SELECT w.*, true AS won, NULL::text AS holder_name, false AS budget_blocked, ${liveNotifySql(':live')}::text AS published FROM won w
+  SELECT w.*, true AS won, NULL::text AS holder_name, false AS budget_blocked, false AS workspace_archived, ${liveNotifySql(':live')}::text AS published FROM won w
   UNION ALL
-  SELECT t.*, false, a.name, ${budgetBlockedSql('t.workspace_id')}, NULL
+  SELECT t.*, false, a.name, ${budgetBlockedSql('t.workspace_id')}, NOT ${workspaceOpenSql('t.workspace_id')}, NULL
   FROM tickets t LEFT JOIN agents a ON a.id = t.claimed_by_agent_id
   WHERE t.id = :ticketId AND t.workspace_id = :workspaceId AND NOT EXISTS (SELECT 1 FROM won)`,
 );
@@ -117,14 +120,16 @@ async function runClaim(ctx: Ctx, me: AgentPrincipal, ticketId: string): Promise
 }
 
 /**
- * A claim that matched no row, explained from the ticket as the claim statement saw it: already ours → the lease
- * is renewed (the renewed ticket is returned); budget hard stop → 402; held by another agent → 409 naming it; not
- * To-do → INVALID_TRANSITION; assigned elsewhere or missing capabilities → 409. Returns null when nothing explains
- * it (it changed in between).
+ * A claim that matched no row, explained from the ticket as the claim statement saw it, the permanent reasons
+ * first: archived workspace → 409; already ours → the lease is renewed (the renewed ticket is returned); not To-do
+ * (pr_review, done, closed) → INVALID_TRANSITION; budget hard stop → 402 with the limit and the usage; held by
+ * another agent → 409 naming it (and, when it was ours until our lease expired, saying so); assigned elsewhere or
+ * missing capabilities → 409. Returns null when nothing explains it (it changed in between).
  */
 async function explainLostClaim(ctx: Ctx, me: AgentPrincipal, found: Record<string, any>): Promise<TicketRow | null> {
   const now = ctx.clock.now();
   const t = ticketFromSql(found);
+  if (found.workspace_archived) throw workspaceArchived();
   if (t.claimedByAgentId === me.agentId && t.status === 'in_progress') {
     const [renewed] = await ctx.db
       .update(tickets)
@@ -133,26 +138,29 @@ async function explainLostClaim(ctx: Ctx, me: AgentPrincipal, found: Record<stri
       .returning();
     return renewed ?? null;
   }
+  if (t.status !== 'todo' && t.status !== 'in_progress') {
+    // The holder stays on record after pr_review (who did the work): the status is the reason, not the holder.
+    throw new DomainError('INVALID_TRANSITION', `ticket #${t.number} is ${t.status}; only To-do tickets can be claimed`, {
+      from: t.status,
+      to: 'in_progress',
+      allowed: allowedNextStatuses(t.status as TicketStatus),
+    });
+  }
   if (found.budget_blocked) {
-    throw new DomainError(
-      'BUDGET_EXCEEDED',
-      "The workspace's monthly budget is exhausted (hard stop); claims resume when the month rolls over or an admin raises the limit",
-      // As the other doors of the hard stop (assertBudgetOpen) say it: the month as `2026-03`.
-      { month: monthLabel(budgetMonthOf(now)), resetsAt: nextMonthStart(now).toISOString() },
-    );
+    // Said as every door of the hard stop says it (assertBudgetOpen): month, limit, used, limitValue, resetsAt.
+    const blocked = await budgetBlock(ctx, me.workspaceId);
+    if (blocked) throw blocked;
+    return null;
   }
   if (t.claimedByAgentId) {
     const holderName = found.holder_name as string | null;
-    throw new DomainError('CONFLICT', `ticket #${t.number} is already claimed by ${holderName ?? t.claimedByAgentId}`, {
+    const lost = await lostLease(ctx, t, me.agentId);
+    const held = `ticket #${t.number} is already claimed by ${holderName ?? t.claimedByAgentId}`;
+    throw new DomainError('CONFLICT', lost ? `${leaseExpiredSentence(t.number, lost)}, and ${holderName ?? t.claimedByAgentId} has claimed it since` : held, {
       claimedBy: t.claimedByAgentId,
       claimedByName: holderName ?? null,
       leaseExpiresAt: t.leaseExpiresAt?.toISOString() ?? null,
-    });
-  }
-  if (t.status !== 'todo') {
-    throw new DomainError('INVALID_TRANSITION', `ticket #${t.number} is ${t.status}; only todo tickets can be claimed`, {
-      from: t.status,
-      allowed: allowedNextStatuses(t.status as TicketStatus),
+      ...(lost ? { reason: 'lease_expired', yourLeaseExpiredAt: lost.leaseExpiredAt } : {}),
     });
   }
   if ((t.assigneeAgentId && t.assigneeAgentId !== me.agentId) || (!t.assigneeAgentId && t.assigneeUserId)) {

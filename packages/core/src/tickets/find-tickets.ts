@@ -5,9 +5,11 @@ import { requireAgent, requirePrincipal } from '../auth/guards';
 import type { Ctx } from '../context';
 import type { LiveBus } from '../events/live';
 import { planPage, toPage, totalFor, type PageQuery, type SortColumns } from '../shared/pagination';
-import { requireWorkspaceAccess } from '../workspaces/workspace-access';
 import { statement } from '../shared/statement';
-import { claimableSql } from './claim-ticket';
+import { budgetMonthOf } from '../budgets/budget.rules';
+import { budgetBlock } from '../budgets/usage';
+import { requireWorkspaceAccess, workspaceArchived, workspaceOpenSql } from '../workspaces/workspace-access';
+import { budgetBlockedSql, claimableSql } from './claim-ticket';
 import { requireTicketAccess } from './ticket-access';
 import { ticketFromSql, toTicketDto, type TicketRow } from './ticket-dto';
 import { AVAILABLE_WAIT_MAX_SECONDS, PRIORITY_RANK, type TicketPriority, type TicketStatus } from './tickets.rules';
@@ -75,35 +77,71 @@ export async function getTicket(ctx: Ctx, ticketId: string) {
   return toTicketDto(ticket);
 }
 
-/** Every agent polls this, several times per ticket it finishes: a prepared statement (see claimableSql). */
-const POLL_AVAILABLE = statement<'workspaceId' | 'agentId' | 'capabilities' | 'limit'>(
+/**
+ * Every agent polls this, several times per ticket it finishes: a prepared statement (see claimableSql). The
+ * workspace's gates come first, as constants of the statement: an archived workspace or a budget hard stop (the
+ * same conditions the claim checks in its own statement) offers nothing, since nobody could claim what it offered.
+ * `gate` always yields one row, so an empty answer still says why; MATERIALIZED keeps it to two primary-key
+ * lookups per poll (inlined, PostgreSQL evaluated them twice), and the tickets are one range scan of the partial
+ * index `tickets_available_idx` behind a one-time filter, run only when both gates are open (EXPLAIN on PostgreSQL 15).
+ */
+const POLL_AVAILABLE = statement<'workspaceId' | 'agentId' | 'capabilities' | 'month' | 'limit'>(
   'mc_poll_available',
-  `SELECT * FROM tickets t WHERE ${claimableSql('t')} ORDER BY t.priority, t.created_at, t.id LIMIT :limit::int`,
+  `WITH gate AS MATERIALIZED (SELECT ${workspaceOpenSql(':workspaceId')} AS workspace_open, ${budgetBlockedSql(':workspaceId')} AS budget_blocked)
+  SELECT t.*, g.workspace_open AS gate_workspace_open, g.budget_blocked AS gate_budget_blocked
+  FROM gate g LEFT JOIN LATERAL (
+    SELECT * FROM tickets t WHERE ${claimableSql('t')} AND g.workspace_open AND NOT g.budget_blocked
+    ORDER BY t.priority, t.created_at, t.id LIMIT :limit::int) t ON true`,
 );
+
+/** Why the poll offers nothing whatever the tickets: shown to the agent in the answer's `meta.paused`. */
+export interface PollPause {
+  reason: 'workspace_archived' | 'budget_exceeded';
+  message: string;
+  /** The budget hard stop's details (month, limit, used, limitValue, resetsAt), as a claim's 402 has them. */
+  details?: Record<string, unknown>;
+}
+
+export interface AvailableTickets {
+  items: ReturnType<typeof toTicketDto>[];
+  /** Set when the workspace offers no work at all right now (archived, or budget hard stop). */
+  paused: PollPause | null;
+}
 
 /**
  * GET /tickets/available — the To-do tickets this agent may claim, best first (priority, then age). Served by
- * the partial index `tickets_available_idx`.
+ * the partial index `tickets_available_idx`. Nothing while the workspace is archived or its budget blocks claims;
+ * `paused` says which.
  */
-export async function findAvailableTickets(ctx: Ctx, input: { limit: number }) {
+export async function findAvailableTickets(ctx: Ctx, input: { limit: number }): Promise<AvailableTickets> {
   const me = requireAgent(ctx);
-  const found = await POLL_AVAILABLE.run(ctx.db, {
+  const rows = await POLL_AVAILABLE.run(ctx.db, {
     workspaceId: me.workspaceId,
     agentId: me.agentId,
     capabilities: JSON.stringify(me.capabilities),
+    month: budgetMonthOf(ctx.clock.now()),
     limit: input.limit,
   });
-  return found.map((r) => toTicketDto(ticketFromSql(r)));
+  const gate = rows[0];
+  let paused: PollPause | null = null;
+  if (gate && !gate.gate_workspace_open) {
+    paused = { reason: 'workspace_archived', message: workspaceArchived().message };
+  } else if (gate?.gate_budget_blocked) {
+    // Only while blocked (rare): the same 402 a claim would get, as the reason.
+    const blocked = await budgetBlock(ctx, me.workspaceId);
+    if (blocked) paused = { reason: 'budget_exceeded', message: blocked.message, details: blocked.details };
+  }
+  return { items: rows.filter((r) => r.id !== null).map((r) => toTicketDto(ticketFromSql(r))), paused };
 }
 
-/** Events after which a poll may find new work. */
-const WAKING_EVENTS = new Set(['ticket.created', 'ticket.released', 'ticket.moved', 'ticket.updated', 'ticket.assigned']);
+/** Events after which a poll may find new work (a restored workspace, a lifted hard stop: all of it). */
+const WAKING_EVENTS = new Set(['ticket.created', 'ticket.released', 'ticket.moved', 'ticket.updated', 'ticket.assigned', 'workspace.restored', 'workspace.budget_unblocked']);
 
 /**
  * `?wait=N`: answer at once when work is there; otherwise hold the request until a ticket event in the agent's
  * workspace (from any process, via LISTEN) or N seconds pass. An idle agent makes one request per wait.
  */
-export async function waitForAvailableTickets(ctx: Ctx, bus: LiveBus, input: { limit: number; waitSeconds: number; signal?: AbortSignal }) {
+export async function waitForAvailableTickets(ctx: Ctx, bus: LiveBus, input: { limit: number; waitSeconds: number; signal?: AbortSignal }): Promise<AvailableTickets> {
   const me = requireAgent(ctx);
   const deadline = Date.now() + Math.min(input.waitSeconds, AVAILABLE_WAIT_MAX_SECONDS) * 1000;
   for (;;) {
@@ -114,8 +152,8 @@ export async function waitForAvailableTickets(ctx: Ctx, bus: LiveBus, input: { l
     const woke = bus.waitFor((e) => e.workspaceId === me.workspaceId && WAKING_EVENTS.has(e.type), Math.max(0, deadline - Date.now()), stop.signal);
     try {
       const found = await findAvailableTickets(ctx, input);
-      if (found.length > 0 || Date.now() >= deadline || input.signal?.aborted) return found;
-      if (!(await woke)) return input.signal?.aborted ? [] : findAvailableTickets(ctx, input);
+      if (found.items.length > 0 || Date.now() >= deadline || input.signal?.aborted) return found;
+      if (!(await woke)) return input.signal?.aborted ? { items: [], paused: found.paused } : findAvailableTickets(ctx, input);
     } finally {
       stop.abort();
       input.signal?.removeEventListener('abort', onAbort);

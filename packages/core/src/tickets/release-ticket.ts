@@ -4,22 +4,39 @@ import { recordActivity } from '../activity/record-activity';
 import { asSystem, inTransaction, type Ctx } from '../context';
 import { DomainError, forbidden } from '../errors';
 import { emitEvent } from '../events/emit-event';
+import { explainWithLease } from './lease';
 import { assertCanWrite, requireTicketAccess } from './ticket-access';
+import { allowedNextStatuses, type TicketStatus } from './tickets.rules';
 import { toTicketDto } from './ticket-dto';
 
 /**
  * POST /tickets/{id}/release — the holder gives the ticket back (in_progress → todo), or an admin forces it
- * (audited as a force-release).
+ * (audited as a force-release). Only a ticket in progress is released: from pr_review on, the holder stays on
+ * record as who did the work (ratings credit it), so releasing it then is INVALID_TRANSITION, not a quiet change of
+ * credit. Each refusal says its reason, and an agent whose lease expired is told so (lease.ts).
  */
 export async function releaseTicket(ctx: Ctx, ticketId: string, input: { reason?: string } = {}) {
   return inTransaction(ctx, async (tx) => {
     const a = await requireTicketAccess(tx, ticketId, { lock: true });
     assertCanWrite(a);
+    const t = a.ticket;
     const isHolder = a.movers.includes('holder');
-    if (!isHolder && !a.isAdmin) throw forbidden('only the agent holding this ticket or a workspace admin can release it');
-    if (!a.ticket.claimedByAgentId) throw new DomainError('CONFLICT', 'this ticket is not claimed');
+    const from = t.status as TicketStatus;
+    if (from !== 'in_progress' && from !== 'todo') {
+      throw new DomainError('INVALID_TRANSITION', `ticket #${t.number} is ${from}: only a ticket in progress can be released`, {
+        from,
+        to: 'todo',
+        allowed: allowedNextStatuses(from),
+      });
+    }
+    if (!t.claimedByAgentId) {
+      throw await explainWithLease(tx, t, new DomainError('CONFLICT', `ticket #${t.number} is not claimed by anyone`, { reason: 'not_claimed' }));
+    }
+    if (!isHolder && !a.isAdmin) {
+      throw await explainWithLease(tx, t, forbidden('only the agent holding this ticket or a workspace admin can release it'));
+    }
     const now = tx.clock.now();
-    const backToTodo = a.ticket.status === 'in_progress';
+    const backToTodo = t.status === 'in_progress';
     const [row] = await tx.db
       .update(tickets)
       .set({
@@ -80,7 +97,19 @@ export async function releaseExpiredLeases(ctx: Ctx, batch = 100): Promise<numbe
         metadata: { previousHolder: t.claimedByAgentId, leaseExpiresAt: t.leaseExpiresAt?.toISOString() },
         status: 'todo',
       });
-      await emitEvent(tx, 'ticket.released', t.workspaceId, { ticket: { id: t.id, number: t.number, title: t.title, status: 'todo' }, previousHolder: t.claimedByAgentId, reason: 'lease_expired' }, { ticketId: t.id, status: 'todo' });
+      // The event notifies the agent that lost the lease (notify.ts: `lease_expired`, also pushed to its endpoint).
+      await emitEvent(
+        tx,
+        'ticket.released',
+        t.workspaceId,
+        {
+          ticket: { id: t.id, number: t.number, title: t.title, status: 'todo' },
+          previousHolder: t.claimedByAgentId,
+          reason: 'lease_expired',
+          ...(t.leaseExpiresAt ? { leaseExpiredAt: t.leaseExpiresAt.toISOString() } : {}),
+        },
+        { ticketId: t.id, status: 'todo' },
+      );
     }
     return expired.length;
   });

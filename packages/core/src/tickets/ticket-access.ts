@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { requirePrincipal } from '../auth/guards';
 import type { Ctx } from '../context';
 import { DomainError, forbidden, notFound } from '../errors';
-import { requireWorkspaceAccess, type WorkspaceAccess } from '../workspaces/workspace-access';
+import { assertWorkspaceOpen, requireWorkspaceAccess, type WorkspaceAccess } from '../workspaces/workspace-access';
 import { roleAllows } from '../workspaces/workspaces.rules';
 import type { TicketRow } from './ticket-dto';
 import type { Mover } from './tickets.rules';
@@ -61,7 +61,7 @@ export function moversOf(ctx: Ctx, ticket: TicketRow, access: WorkspaceAccess) {
 
 export function assertCanWrite(a: TicketAccess) {
   if (!a.canWrite) throw forbidden('viewers cannot change tickets');
-  if (a.access.workspace.archivedAt) throw new DomainError('CONFLICT', 'this workspace is archived; restore it first');
+  assertWorkspaceOpen(a.access.workspace);
 }
 
 /** Held: claimed by an agent and being worked on (in_progress, lease running). */

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import {
   allowedNextStatuses,
   moverMay,
+  movesAllowedFor,
+  refusedMoveReason,
   TICKET_STATUSES,
   TICKET_TRANSITIONS,
   transitionAllowed,
@@ -99,5 +101,29 @@ describe('ticket state machine', () => {
   it('one qualifying role among several is enough', () => {
     expect(moverMay('in_progress', 'todo', ['member', 'holder'])).toBe(true);
     expect(moverMay('todo', 'closed', ['member', 'assignee', 'holder'])).toBe(false);
+  });
+});
+
+describe('refusals read off the table', () => {
+  it('every refused move of every mover names who may make it, and what the mover may do instead', () => {
+    const everyone: Mover[] = ['holder', 'assignee', 'admin', 'member'];
+    for (const from of TICKET_STATUSES) {
+      for (const to of allowedNextStatuses(from)) {
+        for (const mover of everyone) {
+          if (moverMay(from, to, [mover])) continue;
+          const why = refusedMoveReason(from, to, [mover], { number: 7, holderName: null });
+          if (to === 'closed') expect(why).toMatch(new RegExp(`^closing a ticket in ${from} is for workspace admins`));
+          else expect(why).toMatch(new RegExp(`^only .+ can move a ticket from ${from} to ${to}`));
+          const mine = movesAllowedFor(from, [mover]);
+          expect(why).toContain(mine.length ? `you can move it to ${mine.join(' or ')}` : 'you cannot move it from here');
+        }
+      }
+    }
+  });
+
+  it("a move that belongs to the ticket's holder names the holder", () => {
+    expect(refusedMoveReason('in_progress', 'pr_review', [], { number: 7, holderName: 'coder-1' })).toBe(
+      'ticket #7 is claimed by coder-1: only the agent holding it, its assignee or a workspace admin can move it from in_progress to pr_review',
+    );
   });
 });

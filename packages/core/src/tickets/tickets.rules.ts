@@ -53,3 +53,42 @@ export const MAX_LABELS = 20;
 export const MAX_TITLE = 200;
 export const MAX_DESCRIPTION = 50_000;
 export const MAX_COMMENT = 20_000;
+
+/** Who a mover is, in the words of a refusal. */
+const MOVER_WORDS: Record<Mover, string> = {
+  holder: 'the agent holding it',
+  assignee: 'its assignee',
+  admin: 'a workspace admin',
+  member: 'a member (while no agent holds it)',
+};
+
+const wordsOf = (who: readonly Mover[]) => {
+  const w = who.map((m) => MOVER_WORDS[m]);
+  return w.length <= 1 ? (w[0] ?? 'nobody') : `${w.slice(0, -1).join(', ')} or ${w[w.length - 1]}`;
+};
+
+/** The moves the transition table lets `movers` make from `from` (what a refused caller may do instead). */
+export function movesAllowedFor(from: TicketStatus, movers: readonly Mover[]): TicketStatus[] {
+  return allowedNextStatuses(from).filter((to) => moverMay(from, to, movers));
+}
+
+/**
+ * Why `movers` may not make a move the state machine allows, read off the transition table: closing is for
+ * workspace admins; a move that belongs to whoever holds the ticket names the holder; otherwise who may make it.
+ * `holderName` is set when another agent holds the ticket now.
+ */
+export function refusedMoveReason(from: TicketStatus, to: TicketStatus, movers: readonly Mover[], opts: { number: number; holderName: string | null }): string {
+  const who = TICKET_TRANSITIONS[from][to] ?? [];
+  if (to === 'closed' && who.length === 1 && who[0] === 'admin') {
+    return `closing a ticket in ${from} is for workspace admins (won't do); ${movesHint(from, movers)}`;
+  }
+  if (opts.holderName && who.includes('holder') && !movers.includes('holder')) {
+    return `ticket #${opts.number} is claimed by ${opts.holderName}: only ${wordsOf(who)} can move it from ${from} to ${to}`;
+  }
+  return `only ${wordsOf(who)} can move a ticket from ${from} to ${to}; ${movesHint(from, movers)}`;
+}
+
+function movesHint(from: TicketStatus, movers: readonly Mover[]): string {
+  const mine = movesAllowedFor(from, movers);
+  return mine.length ? `you can move it to ${mine.join(' or ')}` : 'you cannot move it from here';
+}

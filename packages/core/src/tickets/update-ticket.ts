@@ -1,4 +1,4 @@
-import { epics, tickets } from '@mc/db';
+import { agents, epics, tickets } from '@mc/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { actorOf, recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
@@ -8,6 +8,8 @@ import { liveJson, liveNotifySql } from '../events/live';
 import { statusChangeNotificationIds, statusChangeNotificationsSql } from '../notifications/notify';
 import { ID_PREFIX, newId } from '../shared/ids';
 import { statement } from '../shared/statement';
+import { workspaceOpenSql } from '../workspaces/workspace-access';
+import { explainWithLease } from './lease';
 import { assertCanWrite, isHeld, requireTicketAccess } from './ticket-access';
 import { ticketFromSql, toTicketDto, type TicketRow } from './ticket-dto';
 import { recordPullRequestLinks } from './ticket-links';
@@ -15,7 +17,10 @@ import {
   allowedNextStatuses,
   CLAIM_LEASE_MS,
   moverMay,
+  movesAllowedFor,
   PRIORITY_RANK,
+  refusedMoveReason,
+  TICKET_TRANSITIONS,
   TICKET_STATUSES,
   transitionAllowed,
   type TicketPriority,
@@ -83,7 +88,7 @@ const AGENT_MOVE = statement<
     WHERE t.id = :ticketId AND t.workspace_id = :workspaceId AND t.status = :from::text
       AND ((:holderMay::boolean AND t.claimed_by_agent_id = :agentId::text) OR (:assigneeMay::boolean AND t.assignee_agent_id = :agentId::text))
       AND (:version::int IS NULL OR t.version = :version::int)
-      AND NOT EXISTS (SELECT 1 FROM workspaces w WHERE w.id = t.workspace_id AND w.archived_at IS NOT NULL)
+      AND ${workspaceOpenSql('t.workspace_id')}
     RETURNING t.*),
   act AS (
     INSERT INTO activity (id, workspace_id, actor_kind, actor_id, actor_name, action, target_kind, target_id, summary, metadata, status, request_id, created_at)
@@ -138,6 +143,12 @@ async function tryAgentMove(ctx: Ctx, ticketId: string, input: UpdateTicketInput
   return row ? ticketFromSql(row) : null;
 }
 
+/** A holder's name for a refusal (slow path only); its id when the row is gone. */
+async function agentName(ctx: Ctx, agentId: string): Promise<string> {
+  const [row] = await ctx.db.select({ name: agents.name }).from(agents).where(eq(agents.id, agentId)).limit(1);
+  return row?.name ?? agentId;
+}
+
 /**
  * PATCH /tickets/{id} — edit fields and/or move the status through the state machine (tickets.rules.ts).
  * A refused move is 409 INVALID_TRANSITION listing the allowed next states; a move the caller may not make
@@ -173,16 +184,29 @@ export async function updateTicket(ctx: Ctx, ticketId: string, input: UpdateTick
     const to = input.status;
     const moving = to !== undefined && to !== from;
     if (moving) {
+      // Every refusal says its real reason; an agent that lost its lease on the ticket is told that (lease.ts).
       if (!transitionAllowed(from, to)) {
-        throw new DomainError('INVALID_TRANSITION', `a ticket cannot go from ${from} to ${to}`, { from, to, allowed: allowedNextStatuses(from) });
+        const allowed = allowedNextStatuses(from);
+        const message = allowed.length
+          ? `ticket #${t.number} is ${from}: it cannot go from ${from} to ${to} (allowed: ${allowed.join(', ')})`
+          : `ticket #${t.number} is ${from}: a ${from} ticket does not move any more`;
+        throw await explainWithLease(tx, t, new DomainError('INVALID_TRANSITION', message, { from, to, allowed }));
       }
       if (ctx.principal.kind === 'agent' && from === 'todo' && to === 'in_progress' && !a.movers.includes('holder')) {
-        throw new DomainError('CONFLICT', 'agents start work by claiming: PATCH /api/v1/tickets/{id}/claim');
+        throw await explainWithLease(tx, t, new DomainError('CONFLICT', `agents start work by claiming: PATCH /api/v1/tickets/${t.id}/claim`, { from, to }));
       }
       if (!moverMay(from, to, a.movers)) {
-        throw new DomainError('FORBIDDEN', isHeld(t)
-          ? 'this ticket is claimed: only its holder, its assignee or a workspace admin can move it'
-          : `you cannot move a ticket from ${from} to ${to}`, { from, to });
+        const holderName = isHeld(t) && !a.movers.includes('holder') ? await agentName(tx, t.claimedByAgentId!) : null;
+        throw await explainWithLease(
+          tx,
+          t,
+          new DomainError('FORBIDDEN', refusedMoveReason(from, to, a.movers, { number: t.number, holderName }), {
+            from,
+            to,
+            allowedMovers: TICKET_TRANSITIONS[from][to],
+            yourMoves: movesAllowedFor(from, a.movers),
+          }),
+        );
       }
       Object.assign(changes, { status: to, statusChangedAt: now }, claimAfterMove(t, to, now));
       if (to === 'closed') changes.closedReason = input.closedReason ?? null;

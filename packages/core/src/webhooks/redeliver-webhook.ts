@@ -1,8 +1,9 @@
-import { webhookDeliveries, webhookEndpoints, workspaces } from '@mc/db';
+import { webhookDeliveries, webhookEndpoints } from '@mc/db';
 import { eq } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
-import { conflict, DomainError } from '../errors';
+import { conflict } from '../errors';
+import { requireOpenWorkspace } from '../workspaces/workspace-access';
 import { requireDeliveryAccess, withAttempts } from './find-webhook-deliveries';
 
 /** `locked_by` of a delivery waiting for a redelivery an admin asked for: its next attempt is logged as manual. */
@@ -23,8 +24,7 @@ export const inFlightRedeliveryMark = (token: string) => (token.endsWith(IN_FLIG
 export async function redeliverWebhook(ctx: Ctx, deliveryId: string) {
   return inTransaction(ctx, async (tx) => {
     const d = await requireDeliveryAccess(tx, deliveryId, { lock: true });
-    const [ws] = await tx.db.select({ archivedAt: workspaces.archivedAt }).from(workspaces).where(eq(workspaces.id, d.workspaceId));
-    if (ws?.archivedAt) throw new DomainError('CONFLICT', 'this workspace is archived; restore it first');
+    await requireOpenWorkspace(tx, d.workspaceId);
     if (d.webhookId) {
       const [endpoint] = await tx.db.select({ status: webhookEndpoints.status }).from(webhookEndpoints).where(eq(webhookEndpoints.id, d.webhookId));
       if (endpoint?.status !== 'enabled') throw conflict('this webhook is disabled; enable it (PATCH enabled: true) before redelivering', { reason: 'webhook_disabled' });

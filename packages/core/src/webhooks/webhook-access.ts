@@ -3,8 +3,8 @@ import { memberships, webhookEndpoints, workspaces } from '@mc/db';
 import { and, eq, inArray, or, type AnyColumn, type SQL } from 'drizzle-orm';
 import { requireUser } from '../auth/guards';
 import type { Ctx } from '../context';
-import { DomainError, forbidden, notFound } from '../errors';
-import { requireWorkspaceAccess, type WorkspaceRow } from '../workspaces/workspace-access';
+import { forbidden, notFound } from '../errors';
+import { assertWorkspaceOpen, requireWorkspaceAccess, type WorkspaceRow } from '../workspaces/workspace-access';
 import { roleAllows } from '../workspaces/workspaces.rules';
 
 export type WebhookRow = typeof webhookEndpoints.$inferSelect;
@@ -37,7 +37,7 @@ export async function requireWebhookAccess(ctx: Ctx, webhookId: string, opts: { 
   if (!row) throw notFound('webhook');
   const role: WorkspaceRole = me.isInstanceAdmin ? 'owner' : (row.role as WorkspaceRole);
   if (!roleAllows(role, 'webhooks.manage')) throw forbidden('only a workspace admin can manage webhooks');
-  if (opts.write && row.workspace.archivedAt) throw new DomainError('CONFLICT', 'this workspace is archived; restore it first');
+  if (opts.write) assertWorkspaceOpen(row.workspace);
   return { webhook: row.webhook, workspace: row.workspace };
 }
 

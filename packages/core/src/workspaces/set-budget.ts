@@ -1,4 +1,5 @@
 import { recordActivity } from '../activity/record-activity';
+import { publishLive } from '../events/live';
 import { resettleBudget } from '../budgets/usage';
 import { inTransaction, type Ctx } from '../context';
 import { getDefaultWorkspaceId } from '../settings/settings';
@@ -51,6 +52,8 @@ export async function setBudget(ctx: Ctx, idOrSlug: string, input: SetBudgetInpu
       summary: !flipped ? 'changed the budget' : budget.blocked ? 'changed the budget (hard stop now in force)' : 'changed the budget (work may resume)',
       metadata: { before, after, ...(flipped ? { blocked: { before: budget.blockedBefore, after: budget.blocked } } : {}) },
     });
+    // Agents long-polling for work wake when the hard stop lifts: the workspace offers its tickets again.
+    if (flipped && !budget.blocked) await publishLive(tx, { type: 'workspace.budget_unblocked', workspaceId: row.id });
     return toWorkspaceDto(row, role, await getDefaultWorkspaceId(tx), tx.principal);
   });
 }

@@ -1,10 +1,11 @@
 import { settings, workspaces } from '@mc/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
+import { publishLive } from '../events/live';
 import { inTransaction, type Ctx } from '../context';
-import { conflict, DomainError, forbidden, isUniqueViolation, staleVersion } from '../errors';
+import { conflict, forbidden, isUniqueViolation, staleVersion } from '../errors';
 import { getDefaultWorkspaceId, SETTING } from '../settings/settings';
-import { requireWorkspaceAccess, type WorkspaceRow } from './workspace-access';
+import { requireWorkspaceAccess, workspaceArchived, type WorkspaceRow } from './workspace-access';
 import { toWorkspaceDto } from './workspace-dto';
 import { roleAllows } from './workspaces.rules';
 
@@ -55,7 +56,7 @@ export async function updateWorkspace(ctx: Ctx, idOrSlug: string, input: UpdateW
         throw forbidden('only an owner can archive or restore a workspace');
       }
       if (access.workspace.archivedAt && hasEdits && archived !== false) {
-        throw new DomainError('CONFLICT', 'this workspace is archived; restore it first');
+        throw workspaceArchived();
       }
       const changes: Partial<WorkspaceRow> = {};
       for (const [k, v] of Object.entries(fields)) if (v !== undefined) (changes as Record<string, unknown>)[k] = v;
@@ -88,6 +89,8 @@ export async function updateWorkspace(ctx: Ctx, idOrSlug: string, input: UpdateW
           target: { kind: 'workspace', id: row.id },
           summary: `${archived ? 'archived' : 'restored'} workspace ${row.name}`,
         });
+        // Agents long-polling for work wake: a restored workspace offers its tickets again.
+        await publishLive(tx, { type: archived ? 'workspace.archived' : 'workspace.restored', workspaceId: row.id });
       }
       return toWorkspaceDto(row, access.role, await getDefaultWorkspaceId(tx), tx.principal);
     });

@@ -4,7 +4,7 @@ import { and, eq, or } from 'drizzle-orm';
 import { requirePrincipal } from '../auth/guards';
 import type { Ctx } from '../context';
 import { DomainError, forbidden, notFound } from '../errors';
-import { AGENT_WORKSPACE_PERMISSIONS, roleAllows, WRITE_PERMISSIONS, type WorkspacePermission } from './workspaces.rules';
+import { AGENT_WORKSPACE_PERMISSIONS, roleAllows, WORKSPACE_ARCHIVED_MESSAGE, WRITE_PERMISSIONS, type WorkspacePermission } from './workspaces.rules';
 
 export type WorkspaceRow = typeof workspaces.$inferSelect;
 
@@ -51,9 +51,33 @@ async function requireAgentWorkspaceAccess(ctx: Ctx, ownWorkspaceId: string, idO
 }
 
 function assertWritable(workspace: WorkspaceRow, permission: WorkspacePermission) {
-  if (workspace.archivedAt && WRITE_PERMISSIONS.has(permission)) {
-    throw new DomainError('CONFLICT', 'this workspace is archived; restore it first');
-  }
+  if (WRITE_PERMISSIONS.has(permission)) assertWorkspaceOpen(workspace);
+}
+
+/**
+ * The one rule of ADR 0003, for every use case that writes in a workspace: an archived workspace refuses with
+ * 409 CONFLICT (`details.reason: "workspace_archived"`). One-statement writes use `workspaceOpenSql` instead, and
+ * explain a miss with this same error.
+ */
+export function assertWorkspaceOpen(workspace: { archivedAt: Date | null }, message = WORKSPACE_ARCHIVED_MESSAGE): void {
+  if (workspace.archivedAt) throw workspaceArchived(message);
+}
+
+export const workspaceArchived = (message = WORKSPACE_ARCHIVED_MESSAGE) => new DomainError('CONFLICT', message, { reason: 'workspace_archived' });
+
+/**
+ * `assertWorkspaceOpen` as a condition of a hand-written statement (the claim, an agent's move, the poll), over a
+ * workspace id expression (a parameter such as `:workspaceId` or a column). With a parameter it is a constant
+ * sub-plan, evaluated once per statement by a primary-key lookup.
+ */
+export const workspaceOpenSql = (workspaceId: string) =>
+  `NOT EXISTS (SELECT 1 FROM workspaces aw WHERE aw.id = ${workspaceId} AND aw.archived_at IS NOT NULL)`;
+
+/** Load a workspace by id and refuse it when archived: for agent doors that write without another access check. */
+export async function requireOpenWorkspace(ctx: Ctx, workspaceId: string): Promise<void> {
+  const [w] = await ctx.db.select({ archivedAt: workspaces.archivedAt }).from(workspaces).where(eq(workspaces.id, workspaceId)).limit(1);
+  if (!w) throw notFound('workspace');
+  assertWorkspaceOpen(w);
 }
 
 /**

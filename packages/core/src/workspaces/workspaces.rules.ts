@@ -28,7 +28,12 @@ export const WORKSPACE_PERMISSIONS = {
 
 export type WorkspacePermission = keyof typeof WORKSPACE_PERMISSIONS;
 
-/** Permissions that change the workspace; refused while it is archived (restoring it is the exception). */
+/**
+ * Permissions that change the workspace; refused while it is archived (restoring it is the exception). Doors that
+ * write without one of these (the claim, an agent's move, starting an execution) call the same guard,
+ * `assertWorkspaceOpen` / `workspaceOpenSql` in workspace-access.ts; see ARCHIVED_WORKSPACE_ALLOWS for what an
+ * archived workspace still takes (ADR 0003).
+ */
 export const WRITE_PERMISSIONS: ReadonlySet<WorkspacePermission> = new Set([
   'workspace.update',
   'workspace.budget',
@@ -39,6 +44,23 @@ export const WRITE_PERMISSIONS: ReadonlySet<WorkspacePermission> = new Set([
   'webhooks.manage',
   'ratings.write',
 ]);
+
+/**
+ * An archived workspace is frozen (ADR 0003): every door that writes in it answers 409 CONFLICT with
+ * `details.reason: "workspace_archived"` and `/tickets/available` offers nothing. What it still takes, and why:
+ */
+export const ARCHIVED_WORKSPACE_ALLOWS = {
+  /** Runs started before the archive may report and finish (PATCH /executions/{id}), so their cost is not lost. */
+  inFlightExecutionReports: true,
+  /** Heartbeats record liveness (and keep the caller's leases, so nothing moves in a frozen workspace). */
+  heartbeats: true,
+  /** Access can always be taken away: deactivating or deleting an agent, a member leaving. */
+  revokingAccess: true,
+  /** Restoring it (owner): `PATCH /workspaces/{id} {archived: false}`. */
+  restore: true,
+} as const;
+
+export const WORKSPACE_ARCHIVED_MESSAGE = 'this workspace is archived; restore it first';
 
 export function roleAllows(role: WorkspaceRole, permission: WorkspacePermission): boolean {
   return (WORKSPACE_PERMISSIONS[permission] as readonly WorkspaceRole[]).includes(role);

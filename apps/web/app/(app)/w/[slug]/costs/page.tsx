@@ -65,7 +65,7 @@ export default function CostsPage() {
         <div>
           <h2 className="text-lg font-semibold text-slate-900">Spending</h2>
           <p className="text-sm text-slate-500">
-            {formatDay(range.from, true)} – {formatDay(range.to, true)} (UTC days). Finished executions count on the day they started.
+            {formatDay(range.from, true)} – {formatDay(range.to, true)} (UTC days). Finished executions count on the day they ended.
           </p>
         </div>
         <DateRangePicker value={range} onChange={setRange} idPrefix="costs" errors={{ from: costsError?.fieldError('from'), to: costsError?.fieldError('to') }} />
