@@ -192,9 +192,9 @@ export function NewTicketDialog({
           {canAssign && (
             <SelectField id="ticket-assignee" label="Assignee" value={assignee} onChange={(e) => setAssignee(e.target.value)} hint="Optional: who should take it">
               <option value="">Nobody (any capable agent)</option>
-              {people.agents.length > 0 && (
+              {people.activeAgents.length > 0 && (
                 <optgroup label="Agents">
-                  {people.agents.map((a) => (
+                  {people.activeAgents.map((a) => (
                     <option key={a.id} value={`agent:${a.id}`}>
                       {a.name}
                     </option>

@@ -140,7 +140,7 @@ export default function ActivityPage() {
                   Load more
                 </Button>
               ) : (
-                <p className="text-xs text-slate-400">That is everything.</p>
+                <p className="text-xs text-slate-500">That is everything.</p>
               )}
             </div>
           </>

@@ -6,7 +6,7 @@
 import Link from 'next/link';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, apiList, qs, toApiError, type ApiError, type ListMeta } from '@/src/ui/api';
-import { Button, Card, ConfirmDialog, EmptyState, ErrorAlert, Loading, Notice, SelectField, useTitle } from '@/src/ui/components';
+import { Button, Card, ConfirmDialog, EmptyState, ErrorAlert, Loading, Notice, ScrollRegion, SelectField, useTitle } from '@/src/ui/components';
 import { useNow, useVisibleInterval } from '@/src/ui/live';
 import { canManage } from '@/src/ui/types';
 import {
@@ -406,7 +406,7 @@ function Deliveries({ webhooks, endpoint, onEndpointChange }: { webhooks: Webhoo
         </EmptyState>
       ) : (
         <>
-          <div className="relative -mx-5 overflow-x-auto">
+          <ScrollRegion label="Deliveries" className="-mx-5">
             <table className="min-w-full text-sm" data-testid="deliveries-table">
               <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
                 <tr>
@@ -431,7 +431,7 @@ function Deliveries({ webhooks, endpoint, onEndpointChange }: { webhooks: Webhoo
                         <p className="mt-0.5 font-mono text-[11px] text-slate-500" title="The event's id (receivers see it in the body)">
                           {d.eventId}
                         </p>
-                        <p className="font-mono text-[11px] text-slate-400" title="webhook-id header: the same on every attempt and redelivery">
+                        <p className="font-mono text-[11px] text-slate-500" title="webhook-id header: the same on every attempt and redelivery">
                           {d.id}
                         </p>
                       </td>
@@ -457,7 +457,7 @@ function Deliveries({ webhooks, endpoint, onEndpointChange }: { webhooks: Webhoo
                       <td className="px-3 py-3 whitespace-nowrap text-slate-700" data-testid="delivery-attempts">
                         {d.attemptCount} / {d.maxAttempts}
                       </td>
-                      <td className="px-3 py-3 text-xs whitespace-nowrap text-slate-600">{d.status === 'pending' ? <When iso={d.nextAttemptAt} now={now} /> : <span className="text-slate-400">—</span>}</td>
+                      <td className="px-3 py-3 text-xs whitespace-nowrap text-slate-600">{d.status === 'pending' ? <When iso={d.nextAttemptAt} now={now} /> : <span className="text-slate-500">—</span>}</td>
                       <td className="px-3 py-3">
                         <StatusCode code={d.lastStatusCode} error={d.lastError} testId="delivery-last-code" />
                       </td>
@@ -469,7 +469,7 @@ function Deliveries({ webhooks, endpoint, onEndpointChange }: { webhooks: Webhoo
                 })}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
           <div className="mt-4 flex items-center justify-between gap-3 text-xs text-slate-500">
             <span>
               Showing {items.length}
