@@ -157,7 +157,7 @@ export default function AgentDetailPage() {
         ) : (
           <ul className="-my-3 divide-y divide-slate-100" data-testid="agent-history">
             {history.map((a) => (
-              <ActivityItem key={a.id} entry={a} />
+              <ActivityItem key={a.id} entry={a} workspaceSlug={w.slug} here={`/w/${encodeURIComponent(w.slug)}/agents/${encodeURIComponent(agent.id)}`} />
             ))}
           </ul>
         )}

@@ -278,7 +278,7 @@ export default function TicketPage() {
                     <h3 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">Activity</h3>
                     <ul className="divide-y divide-slate-100" data-testid="ticket-activity">
                       {activity.map((a) => (
-                        <ActivityItem key={a.id} entry={a} />
+                        <ActivityItem key={a.id} entry={a} workspaceSlug={w.slug} agentName={people.agentName} here={`/w/${encodeURIComponent(w.slug)}/tickets/${encodeURIComponent(t.id)}`} />
                       ))}
                     </ul>
                   </div>

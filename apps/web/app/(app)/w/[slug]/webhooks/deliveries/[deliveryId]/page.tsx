@@ -7,6 +7,7 @@ import { useParams } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, toApiError, type ApiError } from '@/src/ui/api';
 import { Button, Card, EmptyState, ErrorAlert, formatDateTime, Loading, Notice, ScrollRegion, useTitle } from '@/src/ui/components';
+import { useAgentNames } from '@/src/ui/executions';
 import { useNow, useVisibleInterval } from '@/src/ui/live';
 import { canManage } from '@/src/ui/types';
 import { DeliveryStatusBadge, StatusCode, When, type Webhook, type WebhookDelivery } from '@/src/ui/webhooks';
@@ -16,6 +17,7 @@ const POLL_MS = 5000;
 
 export default function DeliveryPage() {
   const { workspace: w, role } = useWorkspace();
+  const { nameOf: agentName } = useAgentNames(w.id);
   const { deliveryId: raw } = useParams<{ deliveryId: string }>();
   const deliveryId = decodeURIComponent(raw);
   useTitle(`Delivery ${deliveryId} · ${w.name}`);
@@ -142,8 +144,8 @@ export default function DeliveryPage() {
                 <span>
                   Agent{' '}
                   {d.agentId && (
-                    <Link className="font-mono text-indigo-600 hover:text-indigo-500" href={`/w/${encodeURIComponent(w.slug)}/agents/${encodeURIComponent(d.agentId)}`}>
-                      {d.agentId}
+                    <Link className="font-medium text-indigo-700 hover:text-indigo-500" href={`/w/${encodeURIComponent(w.slug)}/agents/${encodeURIComponent(d.agentId)}`}>
+                      {agentName(d.agentId) ?? 'an agent'}
                     </Link>
                   )}
                 </span>
