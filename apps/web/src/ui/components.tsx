@@ -4,6 +4,7 @@
 import Link from 'next/link';
 import { useEffect, useId, useRef, useState, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { ApiError, prettyIssue, toApiError } from './api';
+import { formatDateTime } from './format';
 import type { WorkspaceRole } from './types';
 import { ROLE_LABEL } from './types';
 
@@ -471,11 +472,7 @@ export function CopyBox({ value, testId, label }: { value: string; testId?: stri
 
 // ---------------------------------------------------------------------------------------------------- dates
 
-export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-}
+export { formatDateTime } from './format';
 
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';

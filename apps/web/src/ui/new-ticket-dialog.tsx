@@ -114,7 +114,7 @@ export function NewTicketDialog({
           <TextArea
             id="ticket-description"
             label="Description"
-            hint="Markdown: **bold**, `code`, lists, links. PR references (PR#12, owner/repo#12, PR URLs) become links."
+            hint="Markdown: **bold**, `code`, lists, links. PR references become links: owner/repo#12 and PR URLs, and a bare PR#12 once Settings names a default repository."
             rows={6}
             value={description}
             onChange={(e) => setDescription(e.target.value)}

@@ -6,25 +6,18 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { z } from 'zod';
 import { listAgentsByStatus } from './agents';
 import { ApiError, apiList, qs } from './api';
+import { STATUSES, STATUS_LABEL, isStatus, type TicketStatus } from './ticket-status';
 import type { Member } from './types';
 
+export { STATUSES, STATUS_LABEL, isStatus, type TicketStatus };
+
 export type Ticket = z.infer<typeof ZTicket>;
-export type TicketStatus = Ticket['status'];
 export type TicketPriority = Ticket['priority'];
 export type Comment = z.infer<typeof ZComment>;
 export type Epic = z.infer<typeof ZEpic>;
 export type PullRequestLink = z.infer<typeof ZPullRequestLink>;
 export type AgentInfo = z.infer<typeof ZAgent>;
 
-/** Board order; kept in step with TICKET_STATUS_VALUES in @mc/contracts (a value import would pull zod in). */
-export const STATUSES: readonly TicketStatus[] = ['todo', 'in_progress', 'pr_review', 'done', 'closed'];
-export const STATUS_LABEL: Record<TicketStatus, string> = {
-  todo: 'To-do',
-  in_progress: 'In Progress',
-  pr_review: 'PR Review',
-  done: 'Done',
-  closed: 'Closed',
-};
 export const STATUS_TONE: Record<TicketStatus, 'slate' | 'sky' | 'amber' | 'emerald' | 'indigo'> = {
   todo: 'slate',
   in_progress: 'sky',
@@ -49,10 +42,6 @@ export const NEXT_STATUSES: Record<TicketStatus, readonly TicketStatus[]> = {
   done: ['closed'],
   closed: [],
 };
-
-export function isStatus(v: unknown): v is TicketStatus {
-  return typeof v === 'string' && (STATUSES as readonly string[]).includes(v);
-}
 
 /** Why a move did not happen, in one sentence a person can act on. */
 export function explainMoveError(err: ApiError, ticket: Pick<Ticket, 'number' | 'status'>, to: TicketStatus): string {

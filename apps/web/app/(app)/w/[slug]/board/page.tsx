@@ -436,7 +436,7 @@ export default function BoardPage() {
                         onMove={canWrite ? (to) => void move(t, to) : undefined}
                       />
                     ))}
-                    {columns[s].length === 0 && <li className="px-1 py-6 text-center text-xs text-slate-500">{filtered ? 'No matching tickets' : 'Nothing here'}</li>}
+                    {columns[s].length === 0 && <li className="px-1 py-6 text-center text-xs text-slate-600">{filtered ? 'No matching tickets' : 'Nothing here'}</li>}
                   </ul>
                   {cursors[s] && (
                     <Button variant="ghost" size="sm" className="mt-2" onClick={() => void loadMore(s)}>

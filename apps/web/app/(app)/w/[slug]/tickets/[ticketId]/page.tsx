@@ -360,7 +360,7 @@ export default function TicketPage() {
           </Card>
           <Card title="Pull requests">
             {links.length === 0 ? (
-              <p className="text-sm text-slate-500">None yet. Mention a PR in the description or a comment (PR#12, owner/repo#12 or its URL).</p>
+              <p className="text-sm text-slate-500">None yet. Mention a PR in the description or a comment: owner/repo#12 or its URL{w.defaultRepository ? <>, or PR#12 for {w.defaultRepository}</> : <> (a bare PR#12 links once Settings names a default repository)</>}.</p>
             ) : (
               <ul className="space-y-1.5 text-sm" data-testid="ticket-links">
                 {links.map((l) => (
