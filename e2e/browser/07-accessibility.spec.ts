@@ -144,6 +144,10 @@ test.beforeAll(async ({ baseURL }) => {
   const refused = await ok<{ agentId: string }>(await agentApi.post('/api/v1/agents', { data: { workspace: ws.slug, name: `refused-${tag}` } }), 202);
   await ok(await admin.post(`/api/v1/agents/${refused.agentId}/reject`, { data: { reason: 'Unknown operator' } }));
 
+  // An agent with its own endpoint (the receiver): its notifications are deliveries too, named by the agent.
+  const pusher = await ok<{ agentId: string }>(await agentApi.post('/api/v1/agents', { data: { workspace: ws.slug, name: `pusher-${tag}`, endpoint: `${receiver.url}/agent` } }), 202);
+  await ok(await admin.post(`/api/v1/agents/${pusher.agentId}/approve`));
+
   const member = { name: `Mo ${tag}`, email: `mo-${tag}@e2e.test`, password: 'member-password-1' };
   await ok(await admin.post('/api/v1/users', { data: member }), 201);
   await admin.post(`/api/v1/workspaces/${ws.id}/members`, { data: { email: member.email, role: 'member' } });
@@ -163,7 +167,7 @@ test.beforeAll(async ({ baseURL }) => {
   await ok(await agentApi.patch(`/api/v1/tickets/${review.id}/claim`, { headers: bearer(coder.key) }));
   await ok(await agentApi.patch(`/api/v1/tickets/${review.id}`, { headers: bearer(coder.key), data: { status: 'pr_review' } }));
   await ok(await agentApi.post(`/api/v1/tickets/${todo.id}/comments`, { headers: bearer(coder.key), data: { body: `@${ADMIN.email.split('@')[0]} could you check PR#12 before I start?` } }), 201);
-  await ok(await admin.post(`/api/v1/tickets/${todo.id}/comments`, { data: { body: 'Sure — **looking** now.' } }), 201);
+  await ok(await admin.post(`/api/v1/tickets/${todo.id}/comments`, { data: { body: `Sure — **looking** now. @pusher-${tag} take notes.` } }), 201);
 
   const run = await ok<{ id: string }>(await agentApi.post('/api/v1/executions', { headers: bearer(coder.key), data: { ticketId: doing.id } }), 201);
   await ok(

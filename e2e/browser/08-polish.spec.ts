@@ -61,6 +61,7 @@ test('a 200-character unbroken title stays inside its board column at 1366 px', 
   expect(Math.max(...layout.columns) - Math.min(...layout.columns)).toBeLessThan(1);
   expect(layout.cards.filter((c) => c.outside || c.overflows)).toEqual([]);
   expect(layout.pageOverflow).toBeLessThanOrEqual(0);
+  if (process.env.MC_E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.MC_E2E_SCREENSHOTS}/board-long-title-1366.png` });
 });
 
 test('pickers offer active agents only; history filters add deactivated ones, marked', async ({ page }) => {

@@ -55,6 +55,15 @@ describe('readableSummary', () => {
     expect(readableSummary(hook)).toBe('asked to redeliver ticket.moved to a webhook');
   });
 
+  it('says the changed fields of an update as words', () => {
+    const e = entry({ action: 'workspace.updated', target: { kind: 'workspace', id: 'wsp_1' }, summary: 'updated mission, defaultRepository' });
+    expect(readableSummary(e)).toBe('updated mission, default repository');
+    const t = entry({ action: 'ticket.updated', summary: 'edited title, requiredCapabilities of #4' });
+    expect(readableSummary(t)).toBe('edited title, required capabilities of #4');
+    const a = entry({ action: 'agent.updated', summary: 'updated endpoint, capabilities of agent coderBot' });
+    expect(readableSummary(a)).toBe('updated endpoint, capabilities of agent coderBot');
+  });
+
   it('says instants in local time', () => {
     const e = entry({ action: 'agent.key_rotated', summary: "rotated coder's API key (previous keys work until 2026-12-08T15:00:00.000Z)" });
     expect(readableSummary(e)).not.toContain('2026-12-08T15:00:00.000Z');

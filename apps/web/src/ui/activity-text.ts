@@ -29,6 +29,13 @@ export function readableSummary(entry: Activity, agentName?: NameOf): string {
     s = s.replace(/ in (\d+) ms\b/, (_, ms: string) => ` in ${formatDuration(Number(ms))}`);
     s = s.replace(/, (\d+) tokens/, (_, n: string) => `, ${formatInt(Number(n))} tokens`);
   }
+  // "updated mission, defaultRepository (of agent coderBot)": the changed fields, before any " of …", are property
+  // names; say them as words (a name after " of " stays as it is).
+  if (/\.updated$/.test(entry.action)) {
+    const cut = s.indexOf(' of ');
+    const fields = cut < 0 ? s : s.slice(0, cut);
+    s = fields.replace(/\b[a-z]+(?:[A-Z][a-z]*)+\b/g, (name) => name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)) + (cut < 0 ? '' : s.slice(cut));
+  }
   s = s.replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\b/g, (iso) => formatDateTime(iso));
   s = s.replace(/\b(?:agent )?(agt_[0-9A-Za-z]+)\b/g, (_, id: string) => {
     const name = agentName?.(id);
