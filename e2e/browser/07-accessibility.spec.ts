@@ -222,6 +222,7 @@ test('every signed-in page: no serious or critical axe violation at 1366 and 390
   test.setTimeout(60_000 + routes.length * VIEWPORTS.length * 15_000);
   const findings: Finding[] = [];
   const overflow: string[] = [];
+  const timings: string[] = [];
   await signIn(page);
   const unread = async () => ((await (await page.request.get('/api/v1/notifications?limit=1')).json()).meta?.unreadCount ?? 0) > 0;
   // The notifications page is visited last: a visit may mark them read, and the bell is checked on every page.
@@ -232,9 +233,12 @@ test('every signed-in page: no serious or critical axe violation at 1366 and 390
     for (const route of ordered) {
       const url = fill(route.pattern, segmentValues);
       await test.step(`${route.pattern} at ${vp.width} px`, async () => {
+        const t0 = Date.now();
         await page.goto(url);
         await settle(page, await unread());
+        const t1 = Date.now();
         await audit(page, route.pattern, vp.name, findings);
+        timings.push(`${route.pattern} @${vp.width}: load ${t1 - t0} ms, axe ${Date.now() - t1} ms`);
         if (SCREENSHOT_DIR) await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${route.pattern.replace(/[^a-z0-9]+/gi, '_') || 'home'}-${vp.width}.png`), fullPage: true });
         if (vp.name === 'phone') {
           const extra = await horizontalOverflow(page);
@@ -244,6 +248,7 @@ test('every signed-in page: no serious or critical axe violation at 1366 and 390
     }
   }
   report(findings, routes.length * VIEWPORTS.length);
+  if (process.env.MC_E2E_TIMINGS) console.log(timings.join('\n'));
   const failing = findings.filter((f) => FAILING_IMPACTS.has(f.impact));
   expect.soft(failing.map((f) => `${f.page} @${f.viewport}: ${f.impact} ${f.rule} (${f.nodes}) ${f.example}`)).toEqual([]);
   expect(overflow).toEqual([]);
