@@ -144,7 +144,7 @@ function Endpoints({ canWrite, onShowDeliveries, render }: { canWrite: boolean; 
           <ul className="-mx-5 -mb-4 divide-y divide-slate-100 border-t border-slate-100" data-testid="webhooks-list">
             {webhooks.map((h) => (
               <li key={h.id} className="flex flex-wrap items-start gap-4 px-5 py-4" data-testid="webhook-row" data-webhook-id={h.id}>
-                <div className="min-w-0 flex-1 space-y-1.5">
+                <div className="min-w-[14rem] flex-1 space-y-1.5">
                   <p className="font-mono text-sm font-medium break-all text-slate-900" data-testid="webhook-url">
                     {h.url}
                   </p>
