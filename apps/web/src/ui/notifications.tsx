@@ -89,7 +89,6 @@ export function NotificationBell() {
         <span
           className="absolute -top-1.5 -right-1.5 min-w-[1.15rem] rounded-full bg-rose-600 px-1 text-center text-[11px] leading-[1.15rem] font-bold text-white"
         >
-          <span className="sr-only">, </span>
           <span data-testid="notification-count">{shown}</span>
           <span className="sr-only"> unread</span>
         </span>
