@@ -73,7 +73,7 @@ export const ZUpdateWorkspaceRequest = z
     color: ZColor.optional(),
     defaultRepository: z
       .string()
-      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'Use the form owner/repo (a GitHub repository), e.g. acme/rocket')
+      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'owner/repo')
       .nullable()
       .optional(),
     archived: z.boolean().optional().openapi({ description: 'false restores an archived workspace (owner)' }),
