@@ -35,7 +35,7 @@ test('a mention over the API lights up the bell of the mentioned member, live', 
   // No reload: the bell's long-poll is answered as soon as the notification exists.
   await expect(count).toHaveText('1', { timeout: 5000 });
 
-  await page.getByRole('link', { name: /Notifications \(1 unread\)/ }).click();
+  await page.getByRole('link', { name: 'Notifications 1 unread' }).click();
   const item = page.getByTestId('notification-list').getByRole('link', { name: new RegExp(`mentioned you on #${ticket.number}`) });
   await expect(item).toBeVisible();
   await item.click();

@@ -5,7 +5,7 @@
 import type { ZAgent, ZApprovedAgent, ZRotatedKey } from '@mc/contracts';
 import { useState } from 'react';
 import type { z } from 'zod';
-import { api, toApiError, type ApiError } from './api';
+import { api, apiList, qs, toApiError, type ApiError } from './api';
 import { Badge, Button, ConfirmDialog, CopyBox, ErrorAlert, Notice, TextArea, cx, formatDateTime, relativeTime } from './components';
 import { Modal } from './modal';
 import { GraceRotationDialog } from './rotation-dialog';
@@ -15,6 +15,25 @@ export type ApprovedAgent = z.infer<typeof ZApprovedAgent>;
 export type RotatedKey = z.infer<typeof ZRotatedKey>;
 export type AgentStatus = Agent['status'];
 export type AgentLiveness = Agent['liveness'];
+
+// ---------------------------------------------------------------------------------------------------- lists
+
+/** The agents who can appear in a workspace's work: active ones, and deactivated ones whose history stays. */
+export const WORKING_AGENT_STATUSES = ['active', 'deactivated'] as const;
+
+/**
+ * A workspace's agents in the given statuses, by name, asked of the server with its `status` filter (one request
+ * per status). Pending and rejected agents never worked in the workspace: pickers and filters do not offer them.
+ */
+export async function listAgentsByStatus(workspaceId: string, statuses: readonly AgentStatus[] = WORKING_AGENT_STATUSES): Promise<Agent[]> {
+  const pages = await Promise.all(statuses.map((status) => apiList<Agent>(`/agents${qs({ workspaceId, status, limit: 200, sort: 'name' })}`)));
+  return pages.flatMap((p) => p.items).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** How an agent is named in a filter or picker: a deactivated one says so. */
+export function agentOptionLabel(a: { name: string; status: string }): string {
+  return a.status === 'active' ? a.name : `${a.name} (${a.status})`;
+}
 
 // ---------------------------------------------------------------------------------------------------- display
 
@@ -79,7 +98,7 @@ export function Liveness({ agent, now, compact = false }: { agent: Agent; now: n
 }
 
 export function Capabilities({ list, empty = '—' }: { list: string[]; empty?: string }) {
-  if (list.length === 0) return <span className="text-xs text-slate-400">{empty}</span>;
+  if (list.length === 0) return <span className="text-xs text-slate-500">{empty}</span>;
   return (
     <ul className="flex flex-wrap gap-1" aria-label="Capabilities">
       {list.map((c) => (
@@ -92,7 +111,7 @@ export function Capabilities({ list, empty = '—' }: { list: string[]; empty?: 
 }
 
 export function Endpoint({ url }: { url: string | null }) {
-  if (!url) return <span className="text-xs text-slate-400">No endpoint (polls)</span>;
+  if (!url) return <span className="text-xs text-slate-500">No endpoint (polls)</span>;
   return (
     <span className="block max-w-[14rem] truncate font-mono text-xs text-slate-600" title={url}>
       {url}

@@ -96,7 +96,7 @@ function ChartFrame<T>({ title, description, data, xKey, xLabel, xFormat, series
 
 function DataTable<T>({ data, xKey, xLabel, xFormat, series }: Pick<ChartFrameProps<T>, 'data' | 'xKey' | 'xLabel' | 'xFormat' | 'series'>) {
   return (
-    <div className="max-h-80 overflow-auto">
+    <div role="region" aria-label={`${xLabel} table`} tabIndex={0} className="max-h-80 overflow-auto focus-visible:outline-2 focus-visible:outline-indigo-600">
       <table className="min-w-full text-sm">
         <thead className="sticky top-0 bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
           <tr>

@@ -4,6 +4,7 @@
 import Link from 'next/link';
 import { useEffect, useId, useRef, useState, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { ApiError, prettyIssue, toApiError } from './api';
+import { formatDateTime } from './format';
 import type { WorkspaceRole } from './types';
 import { ROLE_LABEL } from './types';
 
@@ -78,7 +79,7 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
 // ---------------------------------------------------------------------------------------------------- fields
 
 const inputBase =
-  'block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-inset disabled:bg-slate-50 disabled:text-slate-500';
+  'block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset placeholder:text-slate-500 focus:ring-2 focus:ring-inset disabled:bg-slate-50 disabled:text-slate-500';
 function inputClass(error?: string) {
   return cx(inputBase, error ? 'ring-rose-400 focus:ring-rose-500' : 'ring-slate-300 focus:ring-indigo-600');
 }
@@ -294,6 +295,18 @@ export function Card({ title, description, children, className, footer, tone }: 
   );
 }
 
+/**
+ * The horizontal scroller around a wide table. It is a named region that takes focus, so keyboard users can
+ * scroll a table that holds no link or button of its own (axe: scrollable-region-focusable).
+ */
+export function ScrollRegion({ label, className, children }: { label: string; className?: string; children: ReactNode }) {
+  return (
+    <div role="region" aria-label={label} tabIndex={0} className={cx('relative overflow-x-auto focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600', className)}>
+      {children}
+    </div>
+  );
+}
+
 export function EmptyState({ icon, title, children, action }: { icon?: ReactNode; title: ReactNode; children?: ReactNode; action?: ReactNode }) {
   return (
     <div className="rounded-lg border-2 border-dashed border-slate-200 px-6 py-12 text-center">
@@ -459,11 +472,7 @@ export function CopyBox({ value, testId, label }: { value: string; testId?: stri
 
 // ---------------------------------------------------------------------------------------------------- dates
 
-export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-}
+export { formatDateTime } from './format';
 
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
@@ -482,7 +491,7 @@ export function relativeTime(iso: string, now = Date.now()): string {
 }
 
 export function Time({ iso, relative = false }: { iso: string | null | undefined; relative?: boolean }) {
-  if (!iso) return <span className="text-slate-400">—</span>;
+  if (!iso) return <span className="text-slate-500">—</span>;
   return (
     <time dateTime={iso} title={new Date(iso).toISOString()}>
       {relative ? relativeTime(iso) : formatDateTime(iso)}

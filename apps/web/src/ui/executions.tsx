@@ -3,6 +3,7 @@
 // status and cost badges, the decision timeline, the good/bad rating buttons and the workspace's agents by name.
 import Link from 'next/link';
 import { useCallback, useEffect, useState } from 'react';
+import { listAgentsByStatus } from './agents';
 import { ApiError, api, apiList, qs, toApiError } from './api';
 import { Badge, Button, ErrorAlert, Loading, Spinner, Time, cx } from './components';
 import { formatDuration, formatInt, formatUsd } from './format';
@@ -71,7 +72,7 @@ export function CostValue({ execution: e, className }: { execution: Pick<Executi
       {source && (
         <span
           title={source.title}
-          className={cx('rounded px-1 text-[10px] font-semibold tracking-wide uppercase', e.costSource === 'unpriced' ? 'bg-amber-50 text-amber-800' : 'bg-slate-100 text-slate-500')}
+          className={cx('rounded px-1 text-[10px] font-semibold tracking-wide uppercase', e.costSource === 'unpriced' ? 'bg-amber-50 text-amber-800' : 'bg-slate-100 text-slate-600')}
           data-testid="cost-source"
         >
           {source.label}
@@ -84,7 +85,7 @@ export function CostValue({ execution: e, className }: { execution: Pick<Executi
 export function Tokens({ tokensIn, tokensOut }: { tokensIn: number; tokensOut: number }) {
   return (
     <span className="tabular-nums whitespace-nowrap" title={`${formatInt(tokensIn)} in, ${formatInt(tokensOut)} out`}>
-      {formatInt(tokensIn)} <span className="text-slate-400">/</span> {formatInt(tokensOut)}
+      {formatInt(tokensIn)} <span className="text-slate-500">/</span> {formatInt(tokensOut)}
     </span>
   );
 }
@@ -97,13 +98,16 @@ export interface AgentName {
   status: string;
 }
 
-/** The workspace's agents, for filters and for names (deleted agents stay: their executions still name them). */
+/**
+ * The workspace's agents that can have history here (active and deactivated, asked of the server by status), for
+ * agent filters and for names.
+ */
 export function useAgentNames(workspaceId: string): { agents: AgentName[]; nameOf: (id: string | null | undefined) => string | null } {
   const [agents, setAgents] = useState<AgentName[]>([]);
   useEffect(() => {
     let live = true;
-    apiList<AgentName>(`/agents${qs({ workspaceId, limit: 200, sort: 'name' })}`)
-      .then(({ items }) => live && setAgents(items))
+    listAgentsByStatus(workspaceId)
+      .then((items) => live && setAgents(items))
       .catch(() => live && setAgents([]));
     return () => {
       live = false;
@@ -163,7 +167,7 @@ function DecisionPart({ label, icon, text, tone }: { label: string; icon: string
         {long && <span className="font-normal tracking-normal normal-case">· {formatInt(value.length)} characters</span>}
       </h4>
       {value.trim() === '' ? (
-        <p className="text-sm text-slate-400">—</p>
+        <p className="text-sm text-slate-500">—</p>
       ) : (
         <>
           <div className={cx('relative', !open && 'max-h-48 overflow-hidden')}>

@@ -2,9 +2,10 @@
 // Pieces shared by the filter forms of list pages (activity, executions): the agent picker and the
 // Apply / Clear buttons.
 import type { ReactNode } from 'react';
+import { agentOptionLabel } from './agents';
 import { Button, SelectField } from './components';
 
-/** A select of the workspace's agents (deleted ones marked), with "Any agent" as the empty choice. */
+/** A select of the agents that have history here (deactivated ones marked), with "Any agent" as the empty choice. */
 export function AgentSelect({
   id,
   agents,
@@ -23,8 +24,7 @@ export function AgentSelect({
       <option value="">Any agent</option>
       {agents.map((a) => (
         <option key={a.id} value={a.id}>
-          {a.name}
-          {a.status === 'deleted' ? ' (deleted)' : ''}
+          {agentOptionLabel(a)}
         </option>
       ))}
     </SelectField>

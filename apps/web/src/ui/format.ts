@@ -28,6 +28,13 @@ export function formatCompact(value: number | null | undefined): string {
   return Math.abs(value) < 10_000 ? int.format(value) : compact.format(value);
 }
 
+/** An instant in the reader's local time, to the minute ("Dec 7, 2026, 03:16 PM"); "—" for null. */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
 /** 0.8123 → "81.2%"; null → "—". */
 export function formatPercent(ratio: number | null | undefined, digits = 1): string {
   if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '—';

@@ -100,7 +100,7 @@ function blocks(src: string, o: MarkdownOptions): ReactNode[] {
     switch (b.kind) {
       case 'code':
         return (
-          <pre key={n} className="overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100">
+          <pre key={n} tabIndex={0} className="overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100">
             <code>{b.text}</code>
           </pre>
         );

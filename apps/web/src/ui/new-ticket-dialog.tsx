@@ -114,7 +114,7 @@ export function NewTicketDialog({
           <TextArea
             id="ticket-description"
             label="Description"
-            hint="Markdown: **bold**, `code`, lists, links. PR references (PR#12, owner/repo#12, PR URLs) become links."
+            hint="Markdown: **bold**, `code`, lists, links. PR references become links: owner/repo#12 and PR URLs, and a bare PR#12 once Settings names a default repository."
             rows={6}
             value={description}
             onChange={(e) => setDescription(e.target.value)}
@@ -192,9 +192,9 @@ export function NewTicketDialog({
           {canAssign && (
             <SelectField id="ticket-assignee" label="Assignee" value={assignee} onChange={(e) => setAssignee(e.target.value)} hint="Optional: who should take it">
               <option value="">Nobody (any capable agent)</option>
-              {people.agents.length > 0 && (
+              {people.activeAgents.length > 0 && (
                 <optgroup label="Agents">
-                  {people.agents.map((a) => (
+                  {people.activeAgents.map((a) => (
                     <option key={a.id} value={`agent:${a.id}`}>
                       {a.name}
                     </option>

@@ -5,7 +5,6 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { apiList, qs, type ListMeta } from './api';
-import { cx } from './components';
 
 export interface Notification {
   id: string;
@@ -71,12 +70,13 @@ export function useUnreadCount(): number | null {
 export function NotificationBell() {
   const unread = useUnreadCount();
   const pathname = usePathname();
-  const label = unread ? `Notifications (${unread} unread)` : 'Notifications';
+  const shown = unread ? (unread > 99 ? '99+' : String(unread)) : null;
+  // The link is named by its own text (no aria-label), so the name always holds the visible count: a speech
+  // user says "Notifications 4" to follow it (WCAG 2.5.3, label in name).
   return (
     <Link
       href="/notifications"
-      aria-label={label}
-      title={label}
+      title={shown ? `Notifications (${shown} unread)` : 'Notifications'}
       aria-current={pathname.startsWith('/notifications') ? 'page' : undefined}
       className="relative rounded-md p-1.5 text-slate-300 ring-1 ring-slate-700 ring-inset hover:bg-slate-800 hover:text-white focus-visible:outline-2 focus-visible:outline-indigo-400"
     >
@@ -84,15 +84,15 @@ export function NotificationBell() {
         <path d="M6 16V11a6 6 0 1 1 12 0v5l1.5 2h-15L6 16Z" strokeLinejoin="round" />
         <path d="M10 20a2 2 0 0 0 4 0" strokeLinecap="round" />
       </svg>
-      <span
-        data-testid="notification-count"
-        className={cx(
-          'absolute -top-1.5 -right-1.5 min-w-[1.15rem] rounded-full px-1 text-center text-[11px] leading-[1.15rem] font-bold',
-          unread ? 'bg-rose-500 text-white' : 'hidden',
-        )}
-      >
-        {unread ? (unread > 99 ? '99+' : unread) : 0}
-      </span>
+      <span className="sr-only">Notifications</span>
+      {shown && (
+        <span
+          className="absolute -top-1.5 -right-1.5 min-w-[1.15rem] rounded-full bg-rose-600 px-1 text-center text-[11px] leading-[1.15rem] font-bold text-white"
+        >
+          <span data-testid="notification-count">{shown}</span>
+          <span className="sr-only"> unread</span>
+        </span>
+      )}
     </Link>
   );
 }

@@ -181,7 +181,7 @@ export function MentionTextarea({
         onClick={(e) => sync(e.currentTarget)}
         onBlur={() => setTimeout(() => setAt(null), 150)}
         className={cx(
-          'block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-indigo-600 focus:ring-inset',
+          'block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset placeholder:text-slate-500 focus:ring-2 focus:ring-indigo-600 focus:ring-inset',
           className,
         )}
         {...rest}

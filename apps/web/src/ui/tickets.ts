@@ -2,28 +2,22 @@
 // Tickets in the dashboard: response types (from the contracts, as types only), status and priority wording, the
 // explanation of a refused move, the people who can hold or be assigned a ticket, and the live event stream.
 import type { ZAgent, ZComment, ZEpic, ZPullRequestLink, ZTicket } from '@mc/contracts';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { z } from 'zod';
+import { listAgentsByStatus } from './agents';
 import { ApiError, apiList, qs } from './api';
+import { STATUSES, STATUS_LABEL, isStatus, type TicketStatus } from './ticket-status';
 import type { Member } from './types';
 
+export { STATUSES, STATUS_LABEL, isStatus, type TicketStatus };
+
 export type Ticket = z.infer<typeof ZTicket>;
-export type TicketStatus = Ticket['status'];
 export type TicketPriority = Ticket['priority'];
 export type Comment = z.infer<typeof ZComment>;
 export type Epic = z.infer<typeof ZEpic>;
 export type PullRequestLink = z.infer<typeof ZPullRequestLink>;
 export type AgentInfo = z.infer<typeof ZAgent>;
 
-/** Board order; kept in step with TICKET_STATUS_VALUES in @mc/contracts (a value import would pull zod in). */
-export const STATUSES: readonly TicketStatus[] = ['todo', 'in_progress', 'pr_review', 'done', 'closed'];
-export const STATUS_LABEL: Record<TicketStatus, string> = {
-  todo: 'To-do',
-  in_progress: 'In Progress',
-  pr_review: 'PR Review',
-  done: 'Done',
-  closed: 'Closed',
-};
 export const STATUS_TONE: Record<TicketStatus, 'slate' | 'sky' | 'amber' | 'emerald' | 'indigo'> = {
   todo: 'slate',
   in_progress: 'sky',
@@ -48,10 +42,6 @@ export const NEXT_STATUSES: Record<TicketStatus, readonly TicketStatus[]> = {
   done: ['closed'],
   closed: [],
 };
-
-export function isStatus(v: unknown): v is TicketStatus {
-  return typeof v === 'string' && (STATUSES as readonly string[]).includes(v);
-}
 
 /** Why a move did not happen, in one sentence a person can act on. */
 export function explainMoveError(err: ApiError, ticket: Pick<Ticket, 'number' | 'status'>, to: TicketStatus): string {
@@ -79,7 +69,10 @@ export function splitList(text: string): string[] {
 // ---------------------------------------------------------------------------------------------------- people
 
 export interface People {
+  /** Active and deactivated agents (names of holders and assignees, filters, @mentions). */
   agents: AgentInfo[];
+  /** The agents a ticket can be given to now: active ones only. */
+  activeAgents: AgentInfo[];
   members: Member[];
   agentName(id: string | null | undefined): string | null;
   memberName(id: string | null | undefined): string | null;
@@ -87,7 +80,10 @@ export interface People {
   assigneeName(a: Ticket['assignee']): string | null;
 }
 
-/** The workspace's agents (for names of holders and assignees, @mentions) and members; refreshed on demand. */
+/**
+ * The workspace's agents (for names of holders and assignees, @mentions, filters and the assignee pickers) and
+ * members; refreshed on demand. Pending and rejected agents are left out by the server's status filter.
+ */
 export function usePeople(workspaceId: string): People & { reload(): void; error: ApiError | null } {
   const [agents, setAgents] = useState<AgentInfo[]>([]);
   const [members, setMembers] = useState<Member[]>([]);
@@ -97,12 +93,12 @@ export function usePeople(workspaceId: string): People & { reload(): void; error
   useEffect(() => {
     let live = true;
     Promise.all([
-      apiList<AgentInfo>(`/agents${qs({ workspaceId, limit: 200 })}`).catch((e: unknown) => (e instanceof ApiError && e.status === 403 ? { items: [] as AgentInfo[] } : Promise.reject(e))),
+      listAgentsByStatus(workspaceId).catch((e: unknown) => (e instanceof ApiError && e.status === 403 ? ([] as AgentInfo[]) : Promise.reject(e))),
       apiList<Member>(`/workspaces/${workspaceId}/members`),
     ])
       .then(([a, m]) => {
         if (!live) return;
-        setAgents(a.items.filter((x) => x.status !== 'deleted'));
+        setAgents(a);
         setMembers(m.items);
         setError(null);
       })
@@ -118,8 +114,9 @@ export function usePeople(workspaceId: string): People & { reload(): void; error
     (a: Ticket['assignee']) => (!a ? null : a.kind === 'agent' ? (agentName(a.id) ?? 'an agent') : (memberName(a.id) ?? 'a member')),
     [agentName, memberName],
   );
+  const activeAgents = useMemo(() => agents.filter((a) => a.status === 'active'), [agents]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { agents, members, agentName, memberName, assigneeName, reload, error };
+  return { agents, activeAgents, members, agentName, memberName, assigneeName, reload, error };
 }
 
 /** A member's @handle: the local part of their e-mail, lower-cased (as the API resolves mentions). */

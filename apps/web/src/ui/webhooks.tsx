@@ -147,7 +147,7 @@ export function EventsPicker({
 
 /** A time relative to `now` ("in 8 s", "3 min ago"), the absolute time on hover. */
 export function When({ iso, now, testId }: { iso: string | null | undefined; now: number; testId?: string }) {
-  if (!iso) return <span className="text-slate-400">—</span>;
+  if (!iso) return <span className="text-slate-500">—</span>;
   const d = new Date(iso);
   const diff = d.getTime() - now;
   const text = diff > 0 && diff < 60_000 ? `in ${Math.ceil(diff / 1000)} s` : diff <= 0 && diff > -10_000 ? 'just now' : relativeTime(iso, now);
@@ -225,7 +225,7 @@ export function StatusCode({ code, error, testId }: { code: number | null; error
       </span>
     );
   }
-  return <span className="text-slate-400">—</span>;
+  return <span className="text-slate-500">—</span>;
 }
 
 // ---------------------------------------------------------------------------------------------------- secrets

@@ -110,7 +110,7 @@ export default function NotificationsPage() {
               <li key={n.id} className={cx('flex items-start gap-3 px-4 py-3', !n.read && 'bg-indigo-50/60')}>
                 <span className={cx('mt-2 h-2 w-2 shrink-0 rounded-full', n.read ? 'bg-transparent' : 'bg-indigo-500')} aria-hidden="true" />
                 <div className="min-w-0 flex-1">
-                  <div className="flex flex-wrap items-center gap-2 text-xs text-slate-500">
+                  <div className="flex flex-wrap items-center gap-2 text-xs text-slate-600">
                     <Badge tone={t.tone}>{t.label}</Badge>
                     <Time iso={n.createdAt} relative />
                     {!n.read && <span className="sr-only">unread</span>}

@@ -95,7 +95,7 @@ function WorkspaceCard({ workspace: w }: { workspace: Workspace }) {
           <p className="truncate font-mono text-xs text-slate-500">/w/{w.slug}</p>
         </div>
       </div>
-      <p className="mt-3 line-clamp-2 flex-1 text-sm text-slate-600">{w.mission || <span className="text-slate-400 italic">No mission yet</span>}</p>
+      <p className="mt-3 line-clamp-2 flex-1 text-sm text-slate-600">{w.mission || <span className="text-slate-500 italic">No mission yet</span>}</p>
       <div className="mt-3 flex flex-wrap gap-1.5">
         <RoleBadge role={w.role} />
         {w.isDefault && <Badge tone="sky">Default</Badge>}

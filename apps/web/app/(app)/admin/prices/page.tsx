@@ -4,7 +4,7 @@
 // and executions already costed keep the price they were costed with.
 import { Fragment, useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, apiList, qs, toApiError, type ApiError } from '@/src/ui/api';
-import { Badge, Button, Card, EmptyState, ErrorAlert, Loading, Notice, PageHeader, TextField, Time, useTitle } from '@/src/ui/components';
+import { Badge, Button, Card, EmptyState, ErrorAlert, Loading, Notice, PageHeader, ScrollRegion, TextField, Time, useTitle } from '@/src/ui/components';
 import { formatUsd } from '@/src/ui/format';
 import { useSession } from '@/src/ui/session';
 import type { ModelPrice } from '@/src/ui/types';
@@ -67,7 +67,7 @@ export default function PricesPage() {
               Executions of unpriced models count as $0 until a price is added.
             </EmptyState>
           ) : (
-            <div className="relative -mx-5 -mb-4 overflow-x-auto">
+            <ScrollRegion label="Prices" className="-mx-5 -mb-4">
               <table className="min-w-full text-sm" data-testid="prices-table">
                 <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
                   <tr>
@@ -100,7 +100,7 @@ export default function PricesPage() {
                           <td className="px-3 py-2.5 whitespace-nowrap text-slate-600">
                             <Time iso={p.effectiveFrom} />
                           </td>
-                          <td className="max-w-xs px-3 py-2.5 text-slate-600">{p.note || <span className="text-slate-400">—</span>}</td>
+                          <td className="max-w-xs px-3 py-2.5 text-slate-600">{p.note || <span className="text-slate-500">—</span>}</td>
                           <td className="px-5 py-2.5 text-right">
                             <Button size="sm" variant="ghost" aria-expanded={expanded} aria-controls={historyId} onClick={() => setOpen(expanded ? null : p.model)}>
                               {expanded ? 'Hide history' : 'History'}
@@ -119,7 +119,7 @@ export default function PricesPage() {
                   })}
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
           )}
         </Card>
       </div>
@@ -163,7 +163,7 @@ function PriceHistory({ model, tick }: { model: string; tick: number }) {
               {p.id === current?.id && <Badge tone="emerald">In force</Badge>}
               {future && <Badge tone="sky">Scheduled</Badge>}
               {p.note && <span className="text-xs text-slate-500">{p.note}</span>}
-              <span className="text-xs text-slate-400">
+              <span className="text-xs text-slate-500">
                 added <Time iso={p.createdAt} relative />
               </span>
             </li>

@@ -3,7 +3,7 @@
 // admin, disable or enable, delete.
 import { useCallback, useEffect, useState } from 'react';
 import { api, apiList, toApiError, type ApiError } from '@/src/ui/api';
-import { Badge, Button, Card, Checkbox, ConfirmDialog, CopyBox, EmptyState, ErrorAlert, Loading, Notice, PageHeader, TextField, Time, useTitle } from '@/src/ui/components';
+import { Badge, Button, Card, Checkbox, ConfirmDialog, CopyBox, EmptyState, ErrorAlert, Loading, Notice, PageHeader, ScrollRegion, TextField, Time, useTitle } from '@/src/ui/components';
 import { useSession } from '@/src/ui/session';
 import type { CreatedUser, User } from '@/src/ui/types';
 
@@ -68,7 +68,7 @@ export default function UsersPage() {
           ) : users.length === 0 ? (
             <EmptyState icon="👤" title="No users" />
           ) : (
-            <div className="relative -mx-5 -mb-4 overflow-x-auto">
+            <ScrollRegion label="Users" className="-mx-5 -mb-4">
               <table className="min-w-full text-sm" data-testid="users-table">
                 <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
                   <tr>
@@ -87,7 +87,7 @@ export default function UsersPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
           )}
         </Card>
       </div>

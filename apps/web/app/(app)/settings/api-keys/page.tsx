@@ -3,7 +3,7 @@
 // revoke.
 import { useCallback, useEffect, useState } from 'react';
 import { api, apiList, toApiError, type ApiError } from '@/src/ui/api';
-import { Badge, Button, Card, ConfirmDialog, CopyBox, EmptyState, ErrorAlert, Loading, Notice, PageHeader, TextField, Time, useTitle } from '@/src/ui/components';
+import { Badge, Button, Card, ConfirmDialog, CopyBox, EmptyState, ErrorAlert, Loading, Notice, PageHeader, ScrollRegion, TextField, Time, useTitle } from '@/src/ui/components';
 import type { ApiKey, CreatedApiKey } from '@/src/ui/types';
 
 function status(k: ApiKey): { label: string; tone: 'emerald' | 'rose' | 'amber' } {
@@ -87,7 +87,7 @@ export default function ApiKeysPage() {
               Create a key for each script or machine, so you can revoke one without breaking the others.
             </EmptyState>
           ) : (
-            <div className="relative -mx-5 -mb-4 overflow-x-auto">
+            <ScrollRegion label="API keys" className="-mx-5 -mb-4">
               <table className="min-w-full text-sm" data-testid="api-keys-table">
                 <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
                   <tr>
@@ -106,7 +106,7 @@ export default function ApiKeysPage() {
                   {visible.map((k) => {
                     const s = status(k);
                     return (
-                      <tr key={k.id} data-testid={`api-key-${k.id}`} className={k.revokedAt ? 'text-slate-400' : undefined}>
+                      <tr key={k.id} data-testid={`api-key-${k.id}`} className={k.revokedAt ? 'text-slate-500' : undefined}>
                         <td className="px-5 py-3 font-medium text-slate-900">{k.name}</td>
                         <td className="px-3 py-3">
                           <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">{k.prefix}…</code>
@@ -114,8 +114,8 @@ export default function ApiKeysPage() {
                         <td className="px-3 py-3 whitespace-nowrap">
                           <Time iso={k.createdAt} />
                         </td>
-                        <td className="px-3 py-3 whitespace-nowrap">{k.lastUsedAt ? <Time iso={k.lastUsedAt} relative /> : <span className="text-slate-400">Never</span>}</td>
-                        <td className="px-3 py-3 whitespace-nowrap">{k.expiresAt ? <Time iso={k.expiresAt} /> : <span className="text-slate-400">Never</span>}</td>
+                        <td className="px-3 py-3 whitespace-nowrap">{k.lastUsedAt ? <Time iso={k.lastUsedAt} relative /> : <span className="text-slate-500">Never</span>}</td>
+                        <td className="px-3 py-3 whitespace-nowrap">{k.expiresAt ? <Time iso={k.expiresAt} /> : <span className="text-slate-500">Never</span>}</td>
                         <td className="px-3 py-3">
                           <Badge tone={s.tone}>{s.label}</Badge>
                           {k.revokedAt && (
@@ -136,7 +136,7 @@ export default function ApiKeysPage() {
                   })}
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
           )}
         </Card>
       </div>

@@ -74,7 +74,7 @@ export default function WorkspaceOverview() {
           ) : (
             <ul className="-my-3 divide-y divide-slate-100">
               {activity.map((a) => (
-                <ActivityItem key={a.id} entry={a} />
+                <ActivityItem key={a.id} entry={a} workspaceSlug={w.slug} />
               ))}
             </ul>
           )}

@@ -34,7 +34,7 @@ export default function ActivityPage() {
   useTitle(`Activity · ${w.name}`);
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
-  const { agents } = useAgentNames(w.id);
+  const { agents, nameOf } = useAgentNames(w.id);
   const { items, error, hasMore, loadMore, loadingMore } = useCursorList<Activity>(
     `/activity${qs({
       workspaceId: w.id,
@@ -131,7 +131,7 @@ export default function ActivityPage() {
           <>
             <ul className="-my-3 divide-y divide-slate-100" data-testid="activity-list">
               {items.map((a) => (
-                <ActivityItem key={a.id} entry={a} workspaceSlug={w.slug} />
+                <ActivityItem key={a.id} entry={a} workspaceSlug={w.slug} agentName={nameOf} />
               ))}
             </ul>
             <div className="mt-6 flex justify-center">
@@ -140,7 +140,7 @@ export default function ActivityPage() {
                   Load more
                 </Button>
               ) : (
-                <p className="text-xs text-slate-400">That is everything.</p>
+                <p className="text-xs text-slate-500">That is everything.</p>
               )}
             </div>
           </>

@@ -6,7 +6,7 @@ import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Liveness, AgentActions, AgentStatusBadge, Capabilities, Endpoint, KEY_DELIVERY_TEXT, RejectDialog, RelativeTime, approveAgent, type Agent, type AgentStatus, type ApprovedAgent } from '@/src/ui/agents';
 import { apiList, qs, toApiError, type ApiError } from '@/src/ui/api';
-import { Button, Card, CopyBox, EmptyState, ErrorAlert, Loading, Notice, SelectField, TextField, useTitle } from '@/src/ui/components';
+import { Button, Card, CopyBox, EmptyState, ErrorAlert, Loading, Notice, ScrollRegion, SelectField, TextField, useTitle } from '@/src/ui/components';
 import { useNow, useVisibleInterval, useWorkspaceEvents } from '@/src/ui/live';
 import { useWorkspace } from '@/src/ui/workspace-context';
 
@@ -311,7 +311,7 @@ function AgentList({
           {filtered ? 'Clear the filters to see every agent.' : 'Agents register themselves over the API; see “How agents join” below.'}
         </EmptyState>
       ) : (
-        <div className="relative -mx-5 -mb-4 overflow-x-auto">
+        <ScrollRegion label="Agents" className="-mx-5 -mb-4">
           <table className="min-w-full text-sm" data-testid="agents-table">
             <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
               <tr>
@@ -358,7 +358,7 @@ function AgentList({
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       {truncated && <p className="mt-6 text-xs text-slate-500">Showing the first {PAGE * MAX_PAGES} agents by name.</p>}
     </Card>

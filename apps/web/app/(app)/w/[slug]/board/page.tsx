@@ -6,6 +6,7 @@ import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { api, apiList, qs, toApiError, type ApiError } from '@/src/ui/api';
 import { Button, cx, ErrorAlert, Loading, SelectField, TextField, useTitle } from '@/src/ui/components';
+import { agentOptionLabel } from '@/src/ui/agents';
 import { NewTicketDialog } from '@/src/ui/new-ticket-dialog';
 import { LabelChip, LeaseCountdown, LiveIndicator, PriorityBadge } from '@/src/ui/ticket-parts';
 import {
@@ -317,7 +318,7 @@ export default function BoardPage() {
             <optgroup label="Agents">
               {people.agents.map((a) => (
                 <option key={a.id} value={a.id}>
-                  {a.name}
+                  {agentOptionLabel(a)}
                 </option>
               ))}
             </optgroup>
@@ -435,7 +436,7 @@ export default function BoardPage() {
                         onMove={canWrite ? (to) => void move(t, to) : undefined}
                       />
                     ))}
-                    {columns[s].length === 0 && <li className="px-1 py-6 text-center text-xs text-slate-400">{filtered ? 'No matching tickets' : 'Nothing here'}</li>}
+                    {columns[s].length === 0 && <li className="px-1 py-6 text-center text-xs text-slate-600">{filtered ? 'No matching tickets' : 'Nothing here'}</li>}
                   </ul>
                   {cursors[s] && (
                     <Button variant="ghost" size="sm" className="mt-2" onClick={() => void loadMore(s)}>
@@ -592,7 +593,7 @@ function MoveMenu({ ticket, onMove }: { ticket: Ticket; onMove(to: TicketStatus)
         aria-expanded={open}
         aria-label={`Move #${ticket.number} to…`}
         onClick={() => setOpen((o) => !o)}
-        className="rounded px-1.5 py-0.5 text-xs font-medium text-slate-500 opacity-70 group-hover:opacity-100 hover:bg-slate-100 hover:text-slate-800 focus-visible:opacity-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+        className="rounded px-1.5 py-0.5 text-xs font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
       >
         Move ▾
       </button>

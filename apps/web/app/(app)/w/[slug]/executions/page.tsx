@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { qs } from '@/src/ui/api';
-import { Button, Card, EmptyState, ErrorAlert, Loading, SelectField, TextField, Time, useTitle } from '@/src/ui/components';
+import { Button, Card, EmptyState, ErrorAlert, Loading, ScrollRegion, SelectField, TextField, Time, useTitle } from '@/src/ui/components';
 import { CostValue, EXECUTION_STATUSES, EXECUTION_STATUS_LABEL, ExecutionStatusBadge, Tokens, useAgentNames, useTicketRefs } from '@/src/ui/executions';
 import { formatDuration, localDayToIso } from '@/src/ui/format';
 import { useVisibleInterval, useWorkspaceEvents } from '@/src/ui/live';
@@ -119,7 +119,7 @@ export default function ExecutionsPage() {
           </EmptyState>
         ) : (
           <>
-            <div className="relative -mx-5 overflow-x-auto">
+            <ScrollRegion label="Executions" className="-mx-5">
               <table className="min-w-full text-sm" data-testid="executions-table">
                 <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
                   <tr>
@@ -168,7 +168,7 @@ export default function ExecutionsPage() {
                               )}
                             </Link>
                           ) : (
-                            <span className="text-slate-400">—</span>
+                            <span className="text-slate-500">—</span>
                           )}
                         </td>
                         <td className="px-3 py-2.5">
@@ -186,14 +186,14 @@ export default function ExecutionsPage() {
                   })}
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
             <div className="mt-6 flex justify-center">
               {hasMore ? (
                 <Button variant="secondary" onClick={loadMore} loading={loadingMore}>
                   Load more
                 </Button>
               ) : (
-                <p className="text-xs text-slate-400">That is everything.</p>
+                <p className="text-xs text-slate-500">That is everything.</p>
               )}
             </div>
           </>

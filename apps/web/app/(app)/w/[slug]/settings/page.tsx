@@ -51,6 +51,7 @@ export default function WorkspaceSettingsPage() {
     <div className="space-y-6">
       {!p['workspace.update'] && !w.archived && <Notice>Only owners and admins can change these settings. You can read them.</Notice>}
       <GeneralSettings key={w.id} editable={!!p['workspace.update']} />
+      <PullRequestSettings key={`pr-${w.id}`} editable={!!p['workspace.update']} />
       <BudgetSettings key={`budget-${w.id}`} editable={!!p['workspace.budget']} />
       {me.user.isInstanceAdmin && <DefaultWorkspace />}
       {p['workspace.archive'] && <ArchiveWorkspace />}
@@ -127,6 +128,115 @@ function GeneralSettings({ editable }: { editable: boolean }) {
       </form>
     </Card>
   );
+}
+
+/**
+ * The repository a bare `PR#12` in a ticket or comment refers to (`owner/repo`, on GitHub). Without it, only
+ * `owner/repo#12` and PR/MR URLs become links. A pasted repository URL is taken for its `owner/repo`; the API
+ * checks the form and its message is shown under the field.
+ */
+function PullRequestSettings({ editable }: { editable: boolean }) {
+  const { workspace: w, setWorkspace, reload } = useWorkspace();
+  const [value, setValue] = useState(w.defaultRepository ?? '');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [pending, setPending] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const next = repositoryOf(value);
+  const dirty = next !== (w.defaultRepository ?? null);
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    if (!dirty) return;
+    setPending(true);
+    setError(null);
+    setSaved(false);
+    try {
+      const updated = await api<Workspace>('PATCH', `/workspaces/${w.id}`, { defaultRepository: next, version: w.version });
+      setValue(updated.defaultRepository ?? '');
+      setSaved(true);
+      setWorkspace(updated);
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <Card
+      title="Pull request links"
+      description={
+        <>
+          PR references in tickets and comments become links: <code className="text-xs">owner/repo#12</code> and PR or MR URLs always, a bare{' '}
+          <code className="text-xs">PR#12</code> only with a default repository.
+        </>
+      }
+    >
+      <form onSubmit={submit} className="space-y-4" data-testid="pr-settings">
+        <TextField
+          id="ws-default-repository"
+          label="Default repository"
+          placeholder="owner/repo"
+          maxLength={200}
+          spellCheck={false}
+          autoCapitalize="none"
+          disabled={!editable}
+          value={value}
+          onChange={(e) => {
+            setValue(e.target.value);
+            setSaved(false);
+            setError(null);
+          }}
+          hint={
+            next ? (
+              <>
+                PR#12 will link to <span className="font-mono">https://github.com/{next}/pull/12</span>.
+              </>
+            ) : (
+              'A GitHub repository as owner/repo (e.g. acme/rocket), or its URL. Empty: a bare PR#12 stays plain text.'
+            )
+          }
+          error={isStale(error) ? undefined : repositoryError(error)}
+        />
+        {isStale(error) ? (
+          <StaleNotice
+            onReload={async () => {
+              const fresh = await reload();
+              if (fresh) setValue(fresh.defaultRepository ?? '');
+              setError(null);
+            }}
+          />
+        ) : (
+          <ErrorAlert error={error} fields={['defaultRepository']} />
+        )}
+        {saved && !dirty && <Notice tone="success">Saved. Links already made stay as they are; new mentions use this repository.</Notice>}
+        {editable && (
+          <div className="flex justify-end">
+            <Button type="submit" loading={pending} disabled={!dirty}>
+              Save repository
+            </Button>
+          </div>
+        )}
+      </form>
+    </Card>
+  );
+}
+
+/**
+ * The API refuses a malformed value with the terse `owner/repo` (its pattern's name); say what to type instead.
+ * Any other message about the field (e.g. too long) is shown as the API words it.
+ */
+function repositoryError(error: ApiError | null): string | undefined {
+  const message = error?.fieldError('defaultRepository');
+  return message && /^owner\/repo$/i.test(message) ? 'Use the form owner/repo (a GitHub repository), e.g. acme/rocket' : message;
+}
+
+/** What the field sends: empty → null; a pasted https://github.com/owner/repo(.git) URL → owner/repo; else as typed. */
+function repositoryOf(text: string): string | null {
+  const t = text.trim();
+  if (!t) return null;
+  const url = /^(?:https?:\/\/)?(?:www\.)?github\.com\/([^/\s]+)\/([^/\s#?]+?)(?:\.git)?\/?(?:[#?].*)?$/i.exec(t);
+  return url ? `${url[1]}/${url[2]}` : t;
 }
 
 function numberOrNull(s: string): number | null {

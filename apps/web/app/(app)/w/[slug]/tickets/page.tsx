@@ -2,8 +2,9 @@
 // Tickets as a table: filter by status, priority, assignee, label, epic and text; sort; "Load more" pages on.
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
+import { agentOptionLabel } from '@/src/ui/agents';
 import { apiList, qs } from '@/src/ui/api';
-import { Button, Card, EmptyState, ErrorAlert, Loading, SelectField, TextField, Time, useTitle } from '@/src/ui/components';
+import { Button, Card, EmptyState, ErrorAlert, Loading, ScrollRegion, SelectField, TextField, Time, useTitle } from '@/src/ui/components';
 import { NewTicketDialog } from '@/src/ui/new-ticket-dialog';
 import { LabelChip, LiveIndicator, PriorityBadge, StatusBadge } from '@/src/ui/ticket-parts';
 import { PRIORITIES, PRIORITY_LABEL, STATUS_LABEL, STATUSES, useLiveEvents, usePeople, type Epic, type Ticket } from '@/src/ui/tickets';
@@ -107,7 +108,7 @@ export default function TicketListPage() {
             <option value="">Anyone</option>
             {people.agents.map((a) => (
               <option key={a.id} value={a.id}>
-                🤖 {a.name}
+                🤖 {agentOptionLabel(a)}
               </option>
             ))}
             {people.members.map((m) => (
@@ -162,7 +163,7 @@ export default function TicketListPage() {
           </EmptyState>
         ) : (
           <>
-            <div className="relative -mx-5 -my-4 overflow-x-auto">
+            <ScrollRegion label="Tickets" className="-mx-5 -my-4">
               <table className="min-w-full text-sm" data-testid="tickets-table">
                 <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
                   <tr>
@@ -197,7 +198,7 @@ export default function TicketListPage() {
                         <PriorityBadge priority={t.priority} />
                       </td>
                       <td className="px-3 py-2.5 text-slate-700">
-                        {people.assigneeName(t.assignee) ?? (!t.claimedBy && <span className="text-slate-400">—</span>)}
+                        {people.assigneeName(t.assignee) ?? (!t.claimedBy && <span className="text-slate-500">—</span>)}
                         {t.claimedBy && <span className="block text-xs text-slate-500">🤖 {people.agentName(t.claimedBy) ?? 'an agent'}</span>}
                       </td>
                       <td className="px-5 py-2.5 text-slate-500">
@@ -207,14 +208,14 @@ export default function TicketListPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
             <div className="mt-8 flex justify-center">
               {list.hasMore ? (
                 <Button variant="secondary" onClick={list.loadMore} loading={list.loadingMore}>
                   Load more
                 </Button>
               ) : (
-                <p className="text-xs text-slate-400">{items.length} {items.length === 1 ? 'ticket' : 'tickets'}</p>
+                <p className="text-xs text-slate-500">{items.length} {items.length === 1 ? 'ticket' : 'tickets'}</p>
               )}
             </div>
           </>

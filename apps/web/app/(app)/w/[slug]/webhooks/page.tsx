@@ -6,7 +6,8 @@
 import Link from 'next/link';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, apiList, qs, toApiError, type ApiError, type ListMeta } from '@/src/ui/api';
-import { Button, Card, ConfirmDialog, EmptyState, ErrorAlert, Loading, Notice, SelectField, useTitle } from '@/src/ui/components';
+import { Button, Card, ConfirmDialog, EmptyState, ErrorAlert, Loading, Notice, ScrollRegion, SelectField, useTitle } from '@/src/ui/components';
+import { useAgentNames } from '@/src/ui/executions';
 import { useNow, useVisibleInterval } from '@/src/ui/live';
 import { canManage } from '@/src/ui/types';
 import {
@@ -143,7 +144,7 @@ function Endpoints({ canWrite, onShowDeliveries, render }: { canWrite: boolean; 
           <ul className="-mx-5 -mb-4 divide-y divide-slate-100 border-t border-slate-100" data-testid="webhooks-list">
             {webhooks.map((h) => (
               <li key={h.id} className="flex flex-wrap items-start gap-4 px-5 py-4" data-testid="webhook-row" data-webhook-id={h.id}>
-                <div className="min-w-0 flex-1 space-y-1.5">
+                <div className="min-w-[14rem] flex-1 space-y-1.5">
                   <p className="font-mono text-sm font-medium break-all text-slate-900" data-testid="webhook-url">
                     {h.url}
                   </p>
@@ -283,6 +284,7 @@ function EnableButton({ onEnable, label }: { onEnable: () => Promise<void>; labe
 
 function Deliveries({ webhooks, endpoint, onEndpointChange }: { webhooks: Webhook[]; endpoint: string; onEndpointChange: (id: string) => void }) {
   const { workspace: w } = useWorkspace();
+  const { nameOf: agentName } = useAgentNames(w.id);
   const now = useNow(1000);
   const base = `/w/${encodeURIComponent(w.slug)}/webhooks`;
   const [status, setStatus] = useState<'' | DeliveryStatus>('');
@@ -406,7 +408,7 @@ function Deliveries({ webhooks, endpoint, onEndpointChange }: { webhooks: Webhoo
         </EmptyState>
       ) : (
         <>
-          <div className="relative -mx-5 overflow-x-auto">
+          <ScrollRegion label="Deliveries" className="-mx-5">
             <table className="min-w-full text-sm" data-testid="deliveries-table">
               <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
                 <tr>
@@ -414,7 +416,6 @@ function Deliveries({ webhooks, endpoint, onEndpointChange }: { webhooks: Webhoo
                   <th scope="col" className="px-3 py-2.5">Target</th>
                   <th scope="col" className="px-3 py-2.5">Status</th>
                   <th scope="col" className="px-3 py-2.5">Attempts</th>
-                  <th scope="col" className="px-3 py-2.5">Next attempt</th>
                   <th scope="col" className="px-3 py-2.5">Last answer</th>
                   <th scope="col" className="px-5 py-2.5">Created</th>
                 </tr>
@@ -425,28 +426,29 @@ function Deliveries({ webhooks, endpoint, onEndpointChange }: { webhooks: Webhoo
                   return (
                     <tr key={d.id} className="align-top" data-testid="delivery-row" data-delivery-id={d.id} data-event-id={d.eventId} data-status={d.status}>
                       <td className="px-5 py-3">
-                        <Link href={`${base}/deliveries/${encodeURIComponent(d.id)}`} className="font-mono text-xs font-semibold text-indigo-700 hover:text-indigo-500" aria-label={`Delivery ${d.id}`}>
+                        {/* Named by its visible event type first, then which delivery it is (label in name). */}
+                        <Link href={`${base}/deliveries/${encodeURIComponent(d.id)}`} className="font-mono text-xs font-semibold text-indigo-700 hover:text-indigo-500">
                           {d.eventType}
+                          <span className="sr-only"> — delivery {d.id}</span>
                         </Link>
                         <p className="mt-0.5 font-mono text-[11px] text-slate-500" title="The event's id (receivers see it in the body)">
                           {d.eventId}
                         </p>
-                        <p className="font-mono text-[11px] text-slate-400" title="webhook-id header: the same on every attempt and redelivery">
-                          {d.id}
-                        </p>
                       </td>
                       <td className="px-3 py-3">
                         {d.webhookId ? (
-                          <span className="block max-w-[16rem] truncate font-mono text-xs text-slate-600" title={h?.url ?? d.webhookId}>
+                          <span className="block max-w-[14rem] truncate font-mono text-xs text-slate-600" title={h?.url ?? d.webhookId}>
                             {h?.url ?? d.webhookId}
                           </span>
                         ) : (
                           <span className="text-xs text-slate-600">
-                            Agent notification
-                            {d.agentId && (
-                              <Link className="ml-1 font-mono text-indigo-600 hover:text-indigo-500" href={`/w/${encodeURIComponent(w.slug)}/agents/${encodeURIComponent(d.agentId)}`}>
-                                {d.agentId}
+                            Notification to{' '}
+                            {d.agentId ? (
+                              <Link className="font-medium text-indigo-700 hover:text-indigo-500" href={`/w/${encodeURIComponent(w.slug)}/agents/${encodeURIComponent(d.agentId)}`}>
+                                {agentName(d.agentId) ?? 'an agent'}
                               </Link>
+                            ) : (
+                              'an agent'
                             )}
                           </span>
                         )}
@@ -454,10 +456,17 @@ function Deliveries({ webhooks, endpoint, onEndpointChange }: { webhooks: Webhoo
                       <td className="px-3 py-3">
                         <DeliveryStatusBadge status={d.status} />
                       </td>
-                      <td className="px-3 py-3 whitespace-nowrap text-slate-700" data-testid="delivery-attempts">
-                        {d.attemptCount} / {d.maxAttempts}
+                      {/* The next attempt sits under the count: one column less keeps the table within 1366 px. */}
+                      <td className="px-3 py-3 whitespace-nowrap text-slate-700">
+                        <span data-testid="delivery-attempts">
+                          {d.attemptCount} / {d.maxAttempts}
+                        </span>
+                        {d.status === 'pending' && (
+                          <span className="block text-xs text-slate-600">
+                            next <When iso={d.nextAttemptAt} now={now} />
+                          </span>
+                        )}
                       </td>
-                      <td className="px-3 py-3 text-xs whitespace-nowrap text-slate-600">{d.status === 'pending' ? <When iso={d.nextAttemptAt} now={now} /> : <span className="text-slate-400">—</span>}</td>
                       <td className="px-3 py-3">
                         <StatusCode code={d.lastStatusCode} error={d.lastError} testId="delivery-last-code" />
                       </td>
@@ -469,7 +478,7 @@ function Deliveries({ webhooks, endpoint, onEndpointChange }: { webhooks: Webhoo
                 })}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
           <div className="mt-4 flex items-center justify-between gap-3 text-xs text-slate-500">
             <span>
               Showing {items.length}

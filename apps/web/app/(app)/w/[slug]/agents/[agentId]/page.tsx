@@ -157,7 +157,7 @@ export default function AgentDetailPage() {
         ) : (
           <ul className="-my-3 divide-y divide-slate-100" data-testid="agent-history">
             {history.map((a) => (
-              <ActivityItem key={a.id} entry={a} />
+              <ActivityItem key={a.id} entry={a} workspaceSlug={w.slug} here={`/w/${encodeURIComponent(w.slug)}/agents/${encodeURIComponent(agent.id)}`} />
             ))}
           </ul>
         )}
@@ -271,11 +271,11 @@ function Profile({ agent, now, editable, onSaved, onReload }: { agent: Agent; no
   }
 
   const rows: [string, React.ReactNode][] = [
-    ['Description', agent.description ? <span className="whitespace-pre-wrap">{agent.description}</span> : <span className="text-slate-400">—</span>],
+    ['Description', agent.description ? <span className="whitespace-pre-wrap">{agent.description}</span> : <span className="text-slate-500">—</span>],
     ['Capabilities', <Capabilities key="c" list={agent.capabilities} empty="none declared" />],
-    ['Endpoint', agent.endpoint ? <span className="font-mono text-xs break-all">{agent.endpoint}</span> : <span className="text-slate-400">None: it polls for work</span>],
+    ['Endpoint', agent.endpoint ? <span className="font-mono text-xs break-all">{agent.endpoint}</span> : <span className="text-slate-500">None: it polls for work</span>],
     ['Registered', <span key="r"><RelativeTime iso={agent.createdAt} now={now} />{agent.registrationIp && <> from <span className="font-mono text-xs">{agent.registrationIp}</span></>}</span>],
-    ['Decided', agent.decidedAt ? <RelativeTime key="d" iso={agent.decidedAt} now={now} /> : <span className="text-slate-400">Not yet</span>],
+    ['Decided', agent.decidedAt ? <RelativeTime key="d" iso={agent.decidedAt} now={now} /> : <span className="text-slate-500">Not yet</span>],
     ['Id', <span key="i" className="font-mono text-xs">{agent.id}</span>],
   ];
 
@@ -426,7 +426,7 @@ function KeyStory({ agent, history, now }: { agent: Agent; history: Activity[] |
           ) : agent.status === 'active' ? (
             <span className="text-amber-700">not fetched yet</span>
           ) : (
-            <span className="text-slate-400">none</span>
+            <span className="text-slate-500">none</span>
           )}
         </dd>
         <dt className="text-slate-500">Rotations</dt>

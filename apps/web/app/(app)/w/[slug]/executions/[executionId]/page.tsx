@@ -140,13 +140,13 @@ export default function ExecutionPage() {
                 {ticket ? `#${ticket.number} ${ticket.title}` : e.ticketId}
               </Link>
             ) : (
-              <span className="text-slate-400">None</span>
+              <span className="text-slate-500">None</span>
             )}
           </Fact>
           <Fact label="Status">
             <ExecutionStatusBadge status={e.status} />
           </Fact>
-          <Fact label="Model">{e.model ? <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{e.model}</code> : <span className="text-slate-400">Not reported</span>}</Fact>
+          <Fact label="Model">{e.model ? <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{e.model}</code> : <span className="text-slate-500">Not reported</span>}</Fact>
           <Fact label="Started">
             <Time iso={e.startTime} />
           </Fact>
@@ -188,7 +188,7 @@ export default function ExecutionPage() {
             ) : e.costSource === 'unpriced' ? (
               <span className="text-amber-800">No price for {e.model ?? 'this model'}</span>
             ) : (
-              <span className="text-slate-400">—</span>
+              <span className="text-slate-500">—</span>
             )}
           </Fact>
         </dl>

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useParams, useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ActivityItem } from '@/src/ui/activity-item';
+import { agentOptionLabel } from '@/src/ui/agents';
 import { api, apiList, qs, toApiError, type ApiError } from '@/src/ui/api';
 import { Button, Card, ConfirmDialog, EmptyState, ErrorAlert, Loading, SelectField, TextArea, TextField, Time, useTitle } from '@/src/ui/components';
 import { RatingButtons, TicketExecutions } from '@/src/ui/executions';
@@ -277,7 +278,7 @@ export default function TicketPage() {
                     <h3 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">Activity</h3>
                     <ul className="divide-y divide-slate-100" data-testid="ticket-activity">
                       {activity.map((a) => (
-                        <ActivityItem key={a.id} entry={a} />
+                        <ActivityItem key={a.id} entry={a} workspaceSlug={w.slug} agentName={people.agentName} here={`/w/${encodeURIComponent(w.slug)}/tickets/${encodeURIComponent(t.id)}`} />
                       ))}
                     </ul>
                   </div>
@@ -359,7 +360,7 @@ export default function TicketPage() {
           </Card>
           <Card title="Pull requests">
             {links.length === 0 ? (
-              <p className="text-sm text-slate-500">None yet. Mention a PR in the description or a comment (PR#12, owner/repo#12 or its URL).</p>
+              <p className="text-sm text-slate-500">None yet. Mention a PR in the description or a comment: owner/repo#12 or its URL{w.defaultRepository ? <>, or PR#12 for {w.defaultRepository}</> : <> (a bare PR#12 links once Settings names a default repository)</>}.</p>
             ) : (
               <ul className="space-y-1.5 text-sm" data-testid="ticket-links">
                 {links.map((l) => (
@@ -409,7 +410,7 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 }
 
 function None() {
-  return <span className="text-slate-400">—</span>;
+  return <span className="text-slate-500">—</span>;
 }
 
 function creatorName(t: Ticket, people: People): string {
@@ -444,6 +445,8 @@ function Assignee({ ticket: t, people, canAssign, onChanged }: { ticket: Ticket;
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => setValue(current), [current]);
   const name = people.assigneeName(t.assignee);
+  // Only active agents can be given a ticket; one assigned before it was deactivated is still shown as the assignee.
+  const retiredAssignee = t.assignee?.kind === 'agent' ? people.agents.find((a) => a.id === t.assignee!.id && a.status !== 'active') : undefined;
   if (!canAssign) return name ? <span data-testid="assignee">{name}</span> : <None />;
 
   async function save() {
@@ -464,13 +467,18 @@ function Assignee({ ticket: t, people, canAssign, onChanged }: { ticket: Ticket;
       <div className="flex items-end gap-2">
         <SelectField id="assignee" label="Assignee" hideLabel value={value} onChange={(e) => setValue(e.target.value)} className="min-w-0 flex-1">
           <option value="">Nobody</option>
-          {people.agents.length > 0 && (
+          {(people.activeAgents.length > 0 || retiredAssignee) && (
             <optgroup label="Agents">
-              {people.agents.map((a) => (
+              {people.activeAgents.map((a) => (
                 <option key={a.id} value={`agent:${a.id}`}>
                   {a.name}
                 </option>
               ))}
+              {retiredAssignee && (
+                <option value={`agent:${retiredAssignee.id}`} disabled>
+                  {agentOptionLabel(retiredAssignee)}
+                </option>
+              )}
             </optgroup>
           )}
           <optgroup label="Members">
@@ -593,7 +601,7 @@ function Comments({
 
   const candidates = useMemo<MentionCandidate[]>(
     () => [
-      ...people.agents.filter((a) => a.status === 'active' || a.status === 'pending' || a.status === 'deactivated').map((a) => ({ handle: a.name, label: a.name, kind: 'agent' as const, hint: a.status === 'active' ? 'agent' : `agent (${a.status})` })),
+      ...people.agents.map((a) => ({ handle: a.name, label: a.name, kind: 'agent' as const, hint: a.status === 'active' ? 'agent' : `agent (${a.status})` })),
       ...people.members.map((m) => ({ handle: memberHandle(m), label: m.name, kind: 'user' as const, hint: `${m.name} · ${m.email}` })),
       { handle: 'all', label: 'all', kind: 'all' as const, hint: 'everyone in this workspace' },
     ],

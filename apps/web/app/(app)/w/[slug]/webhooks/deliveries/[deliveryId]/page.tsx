@@ -6,7 +6,8 @@ import Link from 'next/link';
 import { useParams } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, toApiError, type ApiError } from '@/src/ui/api';
-import { Button, Card, EmptyState, ErrorAlert, Loading, Notice, formatDateTime, useTitle } from '@/src/ui/components';
+import { Button, Card, EmptyState, ErrorAlert, formatDateTime, Loading, Notice, ScrollRegion, useTitle } from '@/src/ui/components';
+import { useAgentNames } from '@/src/ui/executions';
 import { useNow, useVisibleInterval } from '@/src/ui/live';
 import { canManage } from '@/src/ui/types';
 import { DeliveryStatusBadge, StatusCode, When, type Webhook, type WebhookDelivery } from '@/src/ui/webhooks';
@@ -16,6 +17,7 @@ const POLL_MS = 5000;
 
 export default function DeliveryPage() {
   const { workspace: w, role } = useWorkspace();
+  const { nameOf: agentName } = useAgentNames(w.id);
   const { deliveryId: raw } = useParams<{ deliveryId: string }>();
   const deliveryId = decodeURIComponent(raw);
   useTitle(`Delivery ${deliveryId} · ${w.name}`);
@@ -142,8 +144,8 @@ export default function DeliveryPage() {
                 <span>
                   Agent{' '}
                   {d.agentId && (
-                    <Link className="font-mono text-indigo-600 hover:text-indigo-500" href={`/w/${encodeURIComponent(w.slug)}/agents/${encodeURIComponent(d.agentId)}`}>
-                      {d.agentId}
+                    <Link className="font-medium text-indigo-700 hover:text-indigo-500" href={`/w/${encodeURIComponent(w.slug)}/agents/${encodeURIComponent(d.agentId)}`}>
+                      {agentName(d.agentId) ?? 'an agent'}
                     </Link>
                   )}
                 </span>
@@ -199,7 +201,7 @@ export default function DeliveryPage() {
             {d.status === 'pending' && d.nextAttemptAt && <When iso={d.nextAttemptAt} now={now} />}
           </p>
         ) : (
-          <div className="relative -mx-5 -mb-4 overflow-x-auto">
+          <ScrollRegion label="Attempts" className="-mx-5 -mb-4">
             <table className="min-w-full text-sm" data-testid="attempts-table">
               <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
                 <tr>
@@ -246,11 +248,11 @@ export default function DeliveryPage() {
                     <td className="px-5 py-3">
                       {a.error && a.statusCode === null && <p className="text-xs text-rose-700">{a.error}</p>}
                       {a.responseExcerpt ? (
-                        <pre className="max-h-32 max-w-xl overflow-auto rounded bg-slate-50 px-2 py-1 font-mono text-[11px] whitespace-pre-wrap text-slate-700" data-testid="attempt-excerpt">
+                        <pre tabIndex={0} className="max-h-32 max-w-xl overflow-auto rounded bg-slate-50 px-2 py-1 font-mono text-[11px] whitespace-pre-wrap text-slate-700" data-testid="attempt-excerpt">
                           {a.responseExcerpt}
                         </pre>
                       ) : (
-                        !a.error && <span className="text-xs text-slate-400">empty answer</span>
+                        !a.error && <span className="text-xs text-slate-500">empty answer</span>
                       )}
                       {a.url && endpoint && a.url !== endpoint.url && <p className="mt-1 font-mono text-[11px] text-slate-500">sent to {a.url}</p>}
                     </td>
@@ -258,12 +260,12 @@ export default function DeliveryPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
       </Card>
 
       <Card title="Payload" description="The JSON body POSTed on every attempt.">
-        <pre className="max-h-96 overflow-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs whitespace-pre-wrap text-slate-100" data-testid="delivery-payload">
+        <pre tabIndex={0} aria-label="Payload" className="max-h-96 overflow-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs whitespace-pre-wrap text-slate-100" data-testid="delivery-payload">
           {JSON.stringify(d.payload, null, 2)}
         </pre>
       </Card>
