@@ -49,6 +49,7 @@ const ALLOWED_WHILE_ARCHIVED = [
   'DELETE /api/v1/workspaces/{id}/members/{userId}', // a member leaving (removing someone else is refused)
   'PATCH /api/v1/workspaces/{id}', // with {archived: false}: restoring (edits are refused)
   'DELETE /api/v1/workspaces/{id}', // archiving again changes nothing
+  'POST /api/v1/invitations/{id}/decline', // the invitee's own answer: it takes access away (accepting is refused)
 ];
 
 interface World {
@@ -64,6 +65,9 @@ interface World {
   webhook: { id: string };
   deliveryId: string;
   outsider: Awaited<ReturnType<Harness['newUser']>>;
+  /** Pending invitations of the archived workspace: one to accept or revoke (refused), one to decline (allowed). */
+  invitation: { id: string };
+  declinable: { id: string; inviteeKey: string };
 }
 let w: World;
 
@@ -101,6 +105,9 @@ const REFUSED: Record<string, () => Promise<CallResult>> = {
   'PATCH /api/v1/webhooks/{id}': () => h.call('PATCH', `/api/v1/webhooks/${w.webhook.id}`, { key: team.admin.key, body: { description: 'edited' } }),
   'DELETE /api/v1/webhooks/{id}': () => h.call('DELETE', `/api/v1/webhooks/${w.webhook.id}`, { key: team.admin.key }),
   'POST /api/v1/webhooks/{id}/rotate-secret': () => h.call('POST', `/api/v1/webhooks/${w.webhook.id}/rotate-secret`, { key: team.admin.key, body: {} }),
+  'POST /api/v1/invitations/{id}/accept': () => h.call('POST', `/api/v1/invitations/${w.invitation.id}/accept`, { key: w.outsider.key }),
+  'DELETE /api/v1/workspaces/{id}/invitations/{invitationId}': () =>
+    h.call('DELETE', `/api/v1/workspaces/${team.ws.id}/invitations/${w.invitation.id}`, { key: team.owner.key }),
   'POST /api/v1/webhook-deliveries/{id}/redeliver': () => h.call('POST', `/api/v1/webhook-deliveries/${w.deliveryId}/redeliver`, { key: team.admin.key }),
 };
 
@@ -147,7 +154,12 @@ describe('an archived workspace', () => {
     const deliveries = expectOk(await h.call('GET', `/api/v1/webhook-deliveries?webhookId=${webhook.id}`, { key: team.admin.key }));
     expect(deliveries.length).toBeGreaterThan(0);
     const outsider = await h.newUser('Outsider');
-    w = { agent, other, pending, pending2, deactivated, todo, held, running, finished, webhook, deliveryId: deliveries[0].id, outsider };
+    const invite = async (email: string) =>
+      expectOk(await h.call('POST', `/api/v1/workspaces/${team.ws.id}/members`, { key: team.owner.key, body: { email, role: 'member' } }), 202).invitation;
+    const invitation = await invite(outsider.email);
+    const invitee = await h.newUser('Invitee');
+    const declinable = { id: (await invite(invitee.email)).id, inviteeKey: invitee.key };
+    w = { agent, other, pending, pending2, deactivated, todo, held, running, finished, webhook, deliveryId: deliveries[0].id, outsider, invitation, declinable };
 
     expect(expectOk(await h.call('GET', '/api/v1/tickets/available', { key: other.key })).map((t: Ticket) => t.id)).toContain(todo.id);
     expectOk(await h.call('DELETE', `/api/v1/workspaces/${team.ws.id}`, { key: team.owner.key }));
@@ -188,6 +200,7 @@ describe('an archived workspace', () => {
     expectOk(await h.call('POST', `/api/v1/agents/${w.other.id}/deactivate`, { key: team.admin.key }));
     expectOk(await h.call('DELETE', `/api/v1/agents/${w.pending2.id}`, { key: team.admin.key }));
     expectOk(await h.call('DELETE', `/api/v1/workspaces/${team.ws.id}/members/${team.viewer.id}`, { key: team.viewer.key }), 200);
+    expect(expectOk(await h.call('POST', `/api/v1/invitations/${w.declinable.id}/decline`, { key: w.declinable.inviteeKey }))).toMatchObject({ status: 'declined' });
     // Archiving again changes nothing; restoring is the owner's.
     expectOk(await h.call('DELETE', `/api/v1/workspaces/${team.ws.id}`, { key: team.owner.key }));
     expectOk(await h.call('PATCH', `/api/v1/workspaces/${team.ws.id}`, { key: team.owner.key, body: { archived: false } }));

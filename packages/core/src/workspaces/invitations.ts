@@ -11,7 +11,7 @@ import { inTransaction, type Ctx, type UserPrincipal } from '../context';
 import { conflict, forbidden, notFound } from '../errors';
 import { emitEvent } from '../events/emit-event';
 import { newId } from '../shared/ids';
-import { requireWorkspaceAccess, type WorkspaceRow } from './workspace-access';
+import { assertWorkspaceOpen, requireWorkspaceAccess, type WorkspaceRow } from './workspace-access';
 import { ENDINGS_ALLOWED_AFTER_EXPIRY, INVITATION_ENDINGS, INVITATION_TTL_MS, invitationStatus, endedMessage, type InvitationEnding } from './invitations.rules';
 import { canManageRole, roleAllows } from './workspaces.rules';
 
@@ -221,8 +221,9 @@ export async function acceptInvitation(ctx: Ctx, invitationId: string) {
   const me = requireUser(ctx);
   return inTransaction(ctx, async (tx) => {
     const { invitation, workspace } = await lockMyInvitation(tx, me, invitationId);
-    if (workspace.archivedAt && invitationStatus(invitation, tx.clock.now()) === 'pending') {
-      throw conflict(`${workspace.name} is archived; it takes no new members until it is restored`, { reason: 'workspace_archived' });
+    // The one archived-workspace guard (ADR 0003); an invitation that is no longer pending says so instead.
+    if (invitationStatus(invitation, tx.clock.now()) === 'pending') {
+      assertWorkspaceOpen(workspace, `${workspace.name} is archived; it takes no new members until it is restored`);
     }
     const ended = await endInvitation(tx, invitation, workspace, 'accept');
     const now = tx.clock.now();
