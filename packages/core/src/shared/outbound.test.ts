@@ -113,9 +113,10 @@ describe('outbound address table', () => {
     else expect(refused).toMatch(want);
   });
 
-  it.each(TABLE.filter(([, want]) => want !== null))('with private targets allowed, only scheme and credentials still count: %s', (url, want) => {
+  it.each(TABLE.filter(([, want]) => want !== null))('with private targets allowed, only scheme, credentials and cloud metadata still count: %s', (url, want) => {
     const refused = checkOutboundUrl(url, true);
     if (/only http|user name|not a valid/.test(String(want))) expect(refused).toMatch(want!);
+    else if (/cloud metadata/.test(String(want))) expect(refused).toMatch(/cloud metadata address .*never an outbound target/);
     else expect(refused).toBeNull();
   });
 });
@@ -163,7 +164,10 @@ describe('the lookup at send time (the address actually connected to)', () => {
       expect(err?.code).toBe('EPRIVATE');
       expect(err?.message).toMatch(reason);
     }
-    expect((await lookUp(addresses, true, true)).err).toBeNull();
+    // With private targets allowed, only a cloud metadata answer is still refused.
+    const withPrivate = (await lookUp(addresses, true, true)).err;
+    if (/cloud metadata/.test(String(reason))) expect(withPrivate?.code).toBe('EPRIVATE');
+    else expect(withPrivate).toBeNull();
   });
 
   it('passes public answers through unchanged', async () => {

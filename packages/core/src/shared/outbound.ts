@@ -153,9 +153,19 @@ export function checkOutboundUrl(url: string, allowPrivate: boolean): string | n
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'only http and https URLs are allowed';
   // They would be stored and shown with the URL (activity, the endpoint's DTO): credentials do not belong there.
   if (u.username || u.password) return 'a user name or password in the URL is not accepted';
+  const verdict = classifyAddress(u.hostname);
+  if (isMetadata(verdict)) return `${u.hostname} is a cloud metadata address (${verdict!.internal}): never an outbound target`;
   if (allowPrivate) return null;
   const internal = internalHostReason(u.hostname);
   return internal ? `${internal}; ${ALLOW_HINT}` : null;
+}
+
+/**
+ * Cloud metadata services hand out the host's credentials: no instance needs to call them, so they are refused
+ * even where private targets are allowed (MC_WEBHOOK_ALLOW_PRIVATE=1 is for on-premise receivers, not for these).
+ */
+function isMetadata(verdict: AddressVerdict | null): boolean {
+  return !!verdict?.internal?.startsWith('cloud metadata');
 }
 
 /** Refuse an outbound URL a caller gives (400 VALIDATION_ERROR naming `field` of the body). */
@@ -174,10 +184,11 @@ export function guardedLookup(allowPrivate: boolean, resolve: typeof dnsLookup =
     resolve(hostname, options, (err, address, family) => {
       if (err) return callback(err, address as string, family);
       const all = Array.isArray(address) ? address.map((a) => a.address) : [address];
-      const internal = allowPrivate ? undefined : all.map((a) => classifyAddress(a)).find((v) => !v || v.internal);
+      const verdicts = all.map((a) => classifyAddress(a));
+      const internal = allowPrivate ? verdicts.find(isMetadata) : verdicts.find((v) => !v || v.internal);
       if (internal !== undefined) {
         const why = internal ? `${internal.address}, ${internal.internal}` : 'not an IP address';
-        const error = Object.assign(new Error(`${hostname} resolved to an internal address (${why}); ${ALLOW_HINT}`), { code: 'EPRIVATE' });
+        const error = Object.assign(new Error(`${hostname} resolved to an internal address (${why}); ${isMetadata(internal) ? 'cloud metadata is never an outbound target' : ALLOW_HINT}`), { code: 'EPRIVATE' });
         return callback(error, address as string, family);
       }
       callback(null, address as string, family);
