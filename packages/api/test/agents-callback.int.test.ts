@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { agentActivity, createTeam, keyRows, poll, registerPending, type Team } from './agents.fixtures';
-import { createHarness, type Harness } from './harness';
+import { createHarness, uniq, type Harness } from './harness';
 import { expectError, expectOk } from './helpers';
 
 interface Received {
@@ -299,7 +299,8 @@ describe('with private addresses refused (the default)', () => {
   it('the key is never POSTed to a loopback receiver, whatever form its address is written in', async () => {
     const rx = await receiver(200);
     const port = new URL(rx.url).port;
-    for (const host of ['[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '2130706433', '127.1', 'localhost', '[::1]', '10.0.0.1', '169.254.169.254', '0.0.0.0']) {
+    // (A cloud metadata address cannot be saved even while private targets are allowed: see the next describe.)
+    for (const host of ['[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '2130706433', '127.1', 'localhost', '[::1]', '10.0.0.1', '0.0.0.0']) {
       const endpoint = `http://${host}:${port}/hooks/mission-control`;
       const p = await registeredWhileAllowed(endpoint);
       expect(expectOk(await approve(h, p.id, t.admin.key)).keyDelivery, endpoint).toBe('registration_poll');
@@ -320,6 +321,14 @@ describe('with private addresses allowed (MC_WEBHOOK_ALLOW_PRIVATE=1): the old b
   });
   afterAll(async () => {
     await h?.close();
+  });
+
+  it('a cloud metadata endpoint is still refused (400 naming the endpoint), in any spelling', async () => {
+    for (const host of ['169.254.169.254', '[::ffff:169.254.169.254]', '[fd00:ec2::254]', '2852039166']) {
+      const r = await h.call('POST', '/api/v1/agents', { body: { workspace: t.ws.slug, name: uniq('meta'), endpoint: `http://${host}/latest/meta-data`, capabilities: [] } });
+      expectError(r, 400, 'VALIDATION_ERROR');
+      expect(r.body.error.details.issues, host).toEqual([{ field: 'endpoint', in: 'body', message: expect.stringMatching(/cloud metadata.*never an outbound target/) }]);
+    }
   });
 
   it('an IPv4-mapped loopback endpoint is accepted and gets the key on approval', async () => {

@@ -116,7 +116,7 @@ describe('outbound address table', () => {
   it.each(TABLE.filter(([, want]) => want !== null))('with private targets allowed, only scheme, credentials and cloud metadata still count: %s', (url, want) => {
     const refused = checkOutboundUrl(url, true);
     if (/only http|user name|not a valid/.test(String(want))) expect(refused).toMatch(want!);
-    else if (/cloud metadata/.test(String(want))) expect(refused).toMatch(/cloud metadata address .*never an outbound target/);
+    else if (/cloud metadata/.test(String(want))) expect(refused).toMatch(/internal address \(cloud metadata.*never an outbound target/);
     else expect(refused).toBeNull();
   });
 });

@@ -154,7 +154,7 @@ export function checkOutboundUrl(url: string, allowPrivate: boolean): string | n
   // They would be stored and shown with the URL (activity, the endpoint's DTO): credentials do not belong there.
   if (u.username || u.password) return 'a user name or password in the URL is not accepted';
   const verdict = classifyAddress(u.hostname);
-  if (isMetadata(verdict)) return `${u.hostname} is a cloud metadata address (${verdict!.internal}): never an outbound target`;
+  if (isMetadata(verdict)) return `${u.hostname} is an internal address (${verdict!.internal}): never an outbound target, even with MC_WEBHOOK_ALLOW_PRIVATE=1`;
   if (allowPrivate) return null;
   const internal = internalHostReason(u.hostname);
   return internal ? `${internal}; ${ALLOW_HINT}` : null;
