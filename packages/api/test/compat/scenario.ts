@@ -111,6 +111,33 @@ async function scenario(h: Harness, rec: Recorder) {
   await rec.call('PATCH', `/api/v1/workspaces/${ws.id}/members/${alice.id}`, { key: admin, body: { role: 'admin' } });
   await rec.call('DELETE', `/api/v1/workspaces/${ws.id}/members/${bob.id}`, as(admin));
   await rec.call('DELETE', `/api/v1/users/${bob.id}`, as(admin));
+  // Invitations: someone who shares no workspace with the caller (who is no instance admin) is invited (202).
+  const signIn = async (email: string, password: string, label: string) =>
+    (await rec.call('POST', '/api/v1/auth/login', { body: { email, password }, label })).headers.get('set-cookie')!.split(';')[0];
+  const aliceCookie = await signIn(alice.email, 'alice-password-1', 'a workspace admin');
+  const carol = need(
+    await rec.call('POST', '/api/v1/users', { key: admin, body: { email: `${uniq('carol')}@example.com`, name: 'Carol', password: 'carol-password-1' }, label: 'invitee' }),
+    201,
+  );
+  const invitedCarol = need(
+    await rec.call('POST', `/api/v1/workspaces/${ws.id}/members`, { cookie: aliceCookie, headers: SAME_ORIGIN, body: { email: carol.email, role: 'member' }, label: 'invitation' }),
+    202,
+  );
+  const invitedNobody = need(
+    await rec.call('POST', `/api/v1/workspaces/${ws.id}/members`, { key: admin, body: { email: `${uniq('nobody')}@example.com`, role: 'viewer' }, label: 'address without a user' }),
+    202,
+  );
+  await rec.call('GET', `/api/v1/workspaces/${ws.id}/invitations`, as(admin));
+  await rec.call('DELETE', `/api/v1/workspaces/${ws.id}/invitations/${invitedNobody.invitation.id}`, as(admin));
+  const carolCookie = await signIn(carol.email, 'carol-password-1', 'an invitee');
+  await rec.call('GET', '/api/v1/me/invitations', { cookie: carolCookie });
+  await rec.call('POST', `/api/v1/invitations/${invitedCarol.invitation.id}/decline`, { cookie: carolCookie, headers: SAME_ORIGIN });
+  await rec.call('POST', `/api/v1/invitations/${invitedCarol.invitation.id}/accept`, { cookie: carolCookie, headers: SAME_ORIGIN, label: 'already declined' });
+  const again = need(
+    await rec.call('POST', `/api/v1/workspaces/${ws.id}/members`, { cookie: aliceCookie, headers: SAME_ORIGIN, body: { email: carol.email, role: 'member' }, label: 'invitation again' }),
+    202,
+  );
+  await rec.call('POST', `/api/v1/invitations/${again.invitation.id}/accept`, { cookie: carolCookie, headers: SAME_ORIGIN });
   await rec.call('PUT', '/api/v1/settings/default-workspace', { key: admin, body: { workspaceId: ws.id } });
   await rec.call('GET', '/api/v1/settings/default-workspace', as(admin));
 
