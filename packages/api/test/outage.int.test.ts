@@ -9,6 +9,7 @@ import { openDatabase, type Database } from '@mc/db';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { activeAgent, createTeam, type Team } from './agents.fixtures';
 import { createHarness, type CallResult, type Harness } from './harness';
+import { openEventStream } from './event-stream';
 import { expectError, expectOk } from './helpers';
 import { startTcpProxy, type TcpProxy } from '@mc/db/testing';
 
@@ -23,47 +24,6 @@ async function until<T>(what: string, ms: number, check: () => Promise<T | undef
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-/** Read a workspace's event stream in the background. */
-async function openStream(h: Harness, workspaceId: string, key: string) {
-  const abort = new AbortController();
-  const res = await h.app.app.request(`http://mc.test/api/v1/events?workspaceId=${workspaceId}`, {
-    headers: { authorization: `Bearer ${key}` },
-    signal: abort.signal,
-  });
-  expect(res.status).toBe(200);
-  const events: LiveEvent[] = [];
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const type = /^event: (.+)$/m.exec(block)?.[1];
-          const data = /^data: (.+)$/m.exec(block)?.[1];
-          if (type && data) events.push({ ...(JSON.parse(data) as LiveEvent), type });
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-  })();
-  return {
-    events,
-    async close() {
-      abort.abort();
-      await reader.cancel().catch(() => {});
-      await pump;
-    },
-  };
 }
 
 /** A call that is expected to wait: its answer appears in `result` once it settles. */
@@ -117,7 +77,8 @@ describe.skipIf(!pgUrl)('a PostgreSQL outage (TCP proxy cut and restored under l
     expect(health).toMatchObject({ status: 'ok', database: 'postgres', databaseState: 'reachable', liveEvents: 'connected' });
 
     // Waiters that will sleep through the outage: a long-poll for work, a long-poll for notifications, a stream.
-    const stream = await openStream(h, quiet.ws.id, quiet.member.key);
+    const stream = await openEventStream(h.app, quiet.ws.id, quiet.member.key);
+    expect(stream.res.status).toBe(200);
     cleanup.push(() => stream.close());
     const pollAcross = waiting(h.call('GET', '/api/v1/tickets/available?wait=50', { key: agent.key }));
     const notesAcross = waiting(h.call('GET', '/api/v1/notifications?wait=50&unread=true', { key: agent.key }));
