@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { EVENT_CATALOG, ZDomainEvent } from '@mc/contracts';
-import { DomainError, isDatabaseUnavailable, OutageLog } from '@mc/core';
+import { DomainError, isConcurrencyConflict, isDatabaseUnavailable, OutageLog } from '@mc/core';
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -60,6 +60,11 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     if (isDatabaseUnavailable(err)) {
       unreachable.failed(err, `answering 503 UNAVAILABLE while the database is unreachable (e.g. ${requestId} ${c.req.method} ${c.req.path})`);
       return errorResponse(c, 'UNAVAILABLE', 'the database is unreachable right now; retry shortly');
+    }
+    if (isConcurrencyConflict(err)) {
+      return errorResponse(c, 'CONFLICT', 'a concurrent change to the same data got in the way and nothing was saved; send the request again', {
+        reason: 'concurrent_change',
+      });
     }
     console.error(`[api] ${requestId} ${c.req.method} ${c.req.path} failed:`, err);
     return c.json(errorBody('INTERNAL', 'something went wrong on our side; quote the request id when reporting it', requestId), 500);

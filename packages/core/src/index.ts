@@ -29,7 +29,7 @@ export * from './rate-limit/rate-limiter';
 export * from './idempotency/idempotency';
 export * from './meta/health';
 export type { Db, DatabaseKind, ListenState } from '@mc/db';
-export { describeError, isDatabaseUnavailable, OutageLog } from '@mc/db';
+export { describeError, isConcurrencyConflict, isDatabaseUnavailable, OutageLog } from '@mc/db';
 export * from './shared/outbound';
 export * from './agents/agents.rules';
 export * from './agents/agent-dto';

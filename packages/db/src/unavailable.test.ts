@@ -2,7 +2,7 @@
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OutageLog } from './outage-log';
-import { isDatabaseUnavailable } from './unavailable';
+import { isConcurrencyConflict, isDatabaseUnavailable } from './unavailable';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
@@ -42,6 +42,25 @@ describe('isDatabaseUnavailable', () => {
   ];
   it.each(notUnavailable)('%s: not unavailable (500)', (_name, err) => {
     expect(isDatabaseUnavailable(err)).toBe(false);
+  });
+});
+
+describe('isConcurrencyConflict', () => {
+  it.each([
+    ['deadlock detected (40P01)', withCode('deadlock detected', '40P01')],
+    ['serialization failure (40001)', withCode('could not serialize access due to concurrent update', '40001')],
+    ['wrapped by Drizzle', new DrizzleQueryError('update x', [], withCode('deadlock detected', '40P01'))],
+  ])('%s: a conflict to retry (409), not a 500 nor a 503', (_name, err) => {
+    expect(isConcurrencyConflict(err)).toBe(true);
+    expect(isDatabaseUnavailable(err)).toBe(false);
+  });
+
+  it.each([
+    ['unique violation', withCode('duplicate key value violates unique constraint', '23505')],
+    ['connection refused', withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED')],
+    ['a bug', new TypeError('x is undefined')],
+  ])('%s: not a concurrency conflict', (_name, err) => {
+    expect(isConcurrencyConflict(err)).toBe(false);
   });
 });
 

@@ -39,15 +39,38 @@ const DRIVER_MESSAGES = [
  * connect to a host with several addresses is an `AggregateError`) says the database is unreachable.
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
+  return someCause(
+    err,
+    (e) =>
+      (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || UNAVAILABLE_SQLSTATE.test(e.code))) ||
+      (typeof e.message === 'string' && DRIVER_MESSAGES.some((re) => re.test(e.message as string))),
+  );
+}
+
+/**
+ * SQLSTATEs of a transaction that lost to a concurrent one and was rolled back: 40001 serialization failure, 40P01
+ * deadlock detected (two requests taking the same rows in opposite order). Nothing was written; the same request
+ * sent again normally succeeds — a 409 CONFLICT that says so, not a 500.
+ */
+const CONCURRENCY_SQLSTATE = /^(40001|40P01)$/;
+
+/** True when `err` (or what it wraps) is a transaction rolled back because of a concurrent one. */
+export function isConcurrencyConflict(err: unknown): boolean {
+  return someCause(err, (e) => typeof e.code === 'string' && CONCURRENCY_SQLSTATE.test(e.code));
+}
+
+type ErrorLike = { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+
+/** Whether `err` or anything it wraps (`cause`, an AggregateError's `errors`) matches `test`. */
+function someCause(err: unknown, test: (e: ErrorLike) => boolean): boolean {
   const seen = new Set<unknown>();
   const queue: unknown[] = [err];
   while (queue.length && seen.size < 16) {
     const cur = queue.shift();
     if (!cur || typeof cur !== 'object' || seen.has(cur)) continue;
     seen.add(cur);
-    const e = cur as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
-    if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || UNAVAILABLE_SQLSTATE.test(e.code))) return true;
-    if (typeof e.message === 'string' && DRIVER_MESSAGES.some((re) => re.test(e.message as string))) return true;
+    const e = cur as ErrorLike;
+    if (test(e)) return true;
     if (e.cause) queue.push(e.cause);
     if (Array.isArray(e.errors)) queue.push(...e.errors);
   }

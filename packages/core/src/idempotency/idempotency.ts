@@ -1,7 +1,7 @@
 // `Idempotency-Key` on creates: the first request's response is stored and replayed for a retry with the same
 // key. A retry while the first is still running is 409; the same key with a different body is 409 too (the
 // client has a bug, and replaying the wrong response would hide it). Keys live 24 hours.
-import { idempotencyKeys, OutageLog, type Db } from '@mc/db';
+import { describeError, idempotencyKeys, isDatabaseUnavailable, OutageLog, type Db } from '@mc/db';
 import { and, eq, isNull, lt } from 'drizzle-orm';
 import { DomainError } from '../errors';
 import { sha256 } from '../shared/crypto';
@@ -86,6 +86,12 @@ export class IdempotencyBacklog {
   private readonly log = new OutageLog('[idempotency] recording a key');
 
   add(write: () => Promise<unknown>, err: unknown) {
+    // Only an unreachable database is worth waiting for; any other failure would fail the same way forever and
+    // hold up every key queued behind it (the key then stays in progress until swept, as before the backlog).
+    if (!isDatabaseUnavailable(err)) {
+      console.error('[idempotency] could not record a key:', describeError(err));
+      return;
+    }
     this.log.failed(err, 'retried until the database is back');
     if (this.queue.length < BACKLOG_MAX) this.queue.push(write);
     this.schedule();
@@ -109,6 +115,12 @@ export class IdempotencyBacklog {
         await this.queue[0]();
         this.queue.shift();
       } catch (err) {
+        if (!isDatabaseUnavailable(err)) {
+          // The database answers, and refuses this write: drop it rather than block the queue behind it.
+          console.error('[idempotency] could not record a key:', describeError(err));
+          this.queue.shift();
+          continue;
+        }
         this.failures++;
         this.log.failed(err, 'retried until the database is back');
         this.schedule();

@@ -30,6 +30,8 @@ const TABLE: [string, RegExp | null][] = [
   ['http://192.168.1.1/', /private/],
   ['http://169.254.169.254/latest/meta-data/', /cloud metadata/],
   ['http://169.254.1.1/', /link-local/],
+  ['http://169.254.170.2/v2/credentials', /link-local/], // AWS ECS task credentials
+  ['http://168.63.129.16/machine', /cloud metadata/], // Azure WireServer, a public-looking address
   ['http://100.64.0.1/', /carrier-grade NAT/],
   ['http://100.100.100.200/', /cloud metadata/],
   ['http://198.18.0.1/', /reserved/], // benchmarking
@@ -113,10 +115,10 @@ describe('outbound address table', () => {
     else expect(refused).toMatch(want);
   });
 
-  it.each(TABLE.filter(([, want]) => want !== null))('with private targets allowed, only scheme, credentials and cloud metadata still count: %s', (url, want) => {
+  it.each(TABLE.filter(([, want]) => want !== null))('with private targets allowed, only scheme, credentials, cloud metadata and link-local still count: %s', (url, want) => {
     const refused = checkOutboundUrl(url, true);
     if (/only http|user name|not a valid/.test(String(want))) expect(refused).toMatch(want!);
-    else if (/cloud metadata/.test(String(want))) expect(refused).toMatch(/internal address \(cloud metadata.*never an outbound target/);
+    else if (/cloud metadata|link-local/.test(String(want))) expect(refused).toMatch(/internal address \((cloud metadata|link-local).*never an outbound target/);
     else expect(refused).toBeNull();
   });
 });
@@ -157,6 +159,7 @@ describe('the lookup at send time (the address actually connected to)', () => {
     [['93.184.215.14', '10.0.0.5'], /10\.0\.0\.5, private/], // one internal answer among public ones is enough
     [['2606:4700:4700::1111', 'fd00:ec2::254'], /cloud metadata/],
     [['169.254.169.254'], /cloud metadata/],
+    [['169.254.170.2'], /link-local/],
   ])('refuses a name that resolves to %j', async (addresses, reason) => {
     // Asked for one address, the resolver answers the first: only a list shows the later internal ones.
     for (const all of addresses.length > 1 ? [true] : [true, false]) {
@@ -166,7 +169,7 @@ describe('the lookup at send time (the address actually connected to)', () => {
     }
     // With private targets allowed, only a cloud metadata answer is still refused.
     const withPrivate = (await lookUp(addresses, true, true)).err;
-    if (/cloud metadata/.test(String(reason))) expect(withPrivate?.code).toBe('EPRIVATE');
+    if (/cloud metadata|link-local/.test(String(reason))) expect(withPrivate?.code).toBe('EPRIVATE');
     else expect(withPrivate).toBeNull();
   });
 

@@ -50,8 +50,11 @@ const RANGE_LABELS: Record<string, string> = {
   segmentRouting: 'segment routing',
 };
 
-/** Cloud instance-metadata services (AWS, GCP, Azure; AWS over IPv6; Alibaba; Oracle): named as such in refusals. */
-const METADATA_ADDRESSES = new Set(['169.254.169.254', 'fd00:ec2::254', '100.100.100.200', '192.0.0.192']);
+/**
+ * Cloud instance-metadata and host-agent services (AWS, GCP, Azure; AWS over IPv6; Alibaba; Oracle; Azure's
+ * WireServer, which sits on a public-looking address): named as such in refusals.
+ */
+const METADATA_ADDRESSES = new Set(['169.254.169.254', 'fd00:ec2::254', '100.100.100.200', '192.0.0.192', '168.63.129.16']);
 
 /** Global unicast IPv6 (IANA): anything outside is reserved, local or special, whatever else it looks like. */
 const IPV6_GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3');
@@ -154,18 +157,21 @@ export function checkOutboundUrl(url: string, allowPrivate: boolean): string | n
   // They would be stored and shown with the URL (activity, the endpoint's DTO): credentials do not belong there.
   if (u.username || u.password) return 'a user name or password in the URL is not accepted';
   const verdict = classifyAddress(u.hostname);
-  if (isMetadata(verdict)) return `${u.hostname} is an internal address (${verdict!.internal}): never an outbound target, even with MC_WEBHOOK_ALLOW_PRIVATE=1`;
+  if (neverAllowed(verdict)) return `${u.hostname} is an internal address (${verdict!.internal}): never an outbound target, even with MC_WEBHOOK_ALLOW_PRIVATE=1`;
   if (allowPrivate) return null;
   const internal = internalHostReason(u.hostname);
   return internal ? `${internal}; ${ALLOW_HINT}` : null;
 }
 
 /**
- * Cloud metadata services hand out the host's credentials: no instance needs to call them, so they are refused
- * even where private targets are allowed (MC_WEBHOOK_ALLOW_PRIVATE=1 is for on-premise receivers, not for these).
+ * Cloud metadata services and the rest of link-local (169.254/16 holds AWS's ECS task credentials at
+ * 169.254.170.2; fe80::/10) hand out the host's credentials or reach only the host's own link: no receiver lives
+ * there, so they are refused even where private targets are allowed (MC_WEBHOOK_ALLOW_PRIVATE=1 is for on-premise
+ * receivers, not for these).
  */
-function isMetadata(verdict: AddressVerdict | null): boolean {
-  return !!verdict?.internal?.startsWith('cloud metadata');
+function neverAllowed(verdict: AddressVerdict | null): boolean {
+  const why = verdict?.internal;
+  return !!why && (why.startsWith('cloud metadata') || why.startsWith('link-local'));
 }
 
 /** Refuse an outbound URL a caller gives (400 VALIDATION_ERROR naming `field` of the body). */
@@ -185,10 +191,10 @@ export function guardedLookup(allowPrivate: boolean, resolve: typeof dnsLookup =
       if (err) return callback(err, address as string, family);
       const all = Array.isArray(address) ? address.map((a) => a.address) : [address];
       const verdicts = all.map((a) => classifyAddress(a));
-      const internal = allowPrivate ? verdicts.find(isMetadata) : verdicts.find((v) => !v || v.internal);
+      const internal = allowPrivate ? verdicts.find(neverAllowed) : verdicts.find((v) => !v || v.internal);
       if (internal !== undefined) {
         const why = internal ? `${internal.address}, ${internal.internal}` : 'not an IP address';
-        const error = Object.assign(new Error(`${hostname} resolved to an internal address (${why}); ${isMetadata(internal) ? 'cloud metadata is never an outbound target' : ALLOW_HINT}`), { code: 'EPRIVATE' });
+        const error = Object.assign(new Error(`${hostname} resolved to an internal address (${why}); ${neverAllowed(internal) ? 'cloud metadata and link-local addresses are never an outbound target' : ALLOW_HINT}`), { code: 'EPRIVATE' });
         return callback(error, address as string, family);
       }
       callback(null, address as string, family);

@@ -100,13 +100,15 @@ export async function addMember(
       return { outcome: 'invited' as const, sent: await sendInvitation(tx, me, workspace, email, input.role) };
     }
     const now = tx.clock.now();
+    // Invitation rows first, then the membership: the order acceptInvitation takes them in, so an admin adding
+    // someone while they accept their invitation waits for it instead of deadlocking with it.
+    await closeInvitationsOnJoin(tx, workspace.id, email);
     const inserted = await tx.db
       .insert(memberships)
       .values({ workspaceId: workspace.id, userId: user.id, role: input.role, createdAt: now, updatedAt: now })
       .onConflictDoNothing()
       .returning();
     if (inserted.length === 0) throw conflict(`${user.email} is already a member of this workspace`);
-    await closeInvitationsOnJoin(tx, workspace.id, email);
     await recordActivity(tx, {
       workspaceId: workspace.id,
       action: 'member.added',
