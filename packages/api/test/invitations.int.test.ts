@@ -174,7 +174,10 @@ describe('the invitee', () => {
     expectError(await h.call('GET', `/api/v1/workspaces/${t.ws.id}`, { key: invitee.key }), 404, 'NOT_FOUND');
 
     tick();
+    // The invitee's bell and notification long-polls hear that the notification is read (live event to them).
+    const heard = h.deps.live.waitFor((e) => e.type === 'notifications.read' && !!e.recipients?.includes(`user:${invitee.id}`), 10_000);
     const accepted = expectOk(await h.call('POST', `/api/v1/invitations/${inv.id}/accept`, { key: invitee.key }));
+    expect(await heard).not.toBeNull();
     expect(accepted).toMatchObject({ id: inv.id, status: 'accepted', role: 'admin' });
     expect(expectOk(await h.call('GET', `/api/v1/workspaces/${t.ws.id}`, { key: invitee.key })).role).toBe('admin');
     expect(await myInvitations(invitee)).toEqual([]);

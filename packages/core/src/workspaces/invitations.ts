@@ -10,6 +10,7 @@ import { requireUser } from '../auth/guards';
 import { inTransaction, type Ctx, type UserPrincipal } from '../context';
 import { conflict, forbidden, notFound } from '../errors';
 import { emitEvent } from '../events/emit-event';
+import { publishLive } from '../events/live';
 import { newId } from '../shared/ids';
 import { assertWorkspaceOpen, requireWorkspaceAccess, type WorkspaceRow } from './workspace-access';
 import { ENDINGS_ALLOWED_AFTER_EXPIRY, INVITATION_ENDINGS, INVITATION_TTL_MS, invitationStatus, endedMessage, type InvitationEnding } from './invitations.rules';
@@ -105,14 +106,19 @@ export async function closeInvitationsOnJoin(tx: Ctx, workspaceId: string, email
     .set({ status: 'accepted', answeredAt: now, updatedAt: now })
     .where(and(eq(invitations.workspaceId, workspaceId), eq(invitations.email, email), eq(invitations.status, 'pending')))
     .returning({ id: invitations.id });
-  for (const { id } of closed) await markInvitationNotificationsRead(tx, id);
+  for (const { id } of closed) await markInvitationNotificationsRead(tx, id, workspaceId);
 }
 
-async function markInvitationNotificationsRead(tx: Ctx, invitationId: string) {
-  await tx.db
+/** An answered, revoked or joined invitation's notification is read: the invitee's bell and long-polls are told. */
+async function markInvitationNotificationsRead(tx: Ctx, invitationId: string, workspaceId: string) {
+  const settled = await tx.db
     .update(notifications)
     .set({ readAt: tx.clock.now() })
-    .where(and(eq(notifications.invitationId, invitationId), isNull(notifications.readAt)));
+    .where(and(eq(notifications.invitationId, invitationId), isNull(notifications.readAt)))
+    .returning({ recipientKind: notifications.recipientKind, recipientId: notifications.recipientId });
+  if (settled.length) {
+    await publishLive(tx, { type: 'notifications.read', workspaceId, recipients: settled.map((n) => `${n.recipientKind}:${n.recipientId}`) });
+  }
 }
 
 /** GET /workspaces/{id}/invitations — pending ones (expired ones too, marked `expired`, so they can be sent again). */
@@ -166,7 +172,7 @@ async function endInvitation(tx: Ctx, row: InvitationRow, workspace: Pick<Worksp
     .set({ status: INVITATION_ENDINGS[how].to, answeredAt: now, updatedAt: now })
     .where(and(eq(invitations.id, row.id), eq(invitations.status, 'pending')))
     .returning();
-  await markInvitationNotificationsRead(tx, row.id);
+  await markInvitationNotificationsRead(tx, row.id, row.workspaceId);
   return ended;
 }
 
