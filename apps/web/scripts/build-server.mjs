@@ -1,7 +1,8 @@
 // Bundles server.ts and the workspace packages (TypeScript sources) into dist/server.mjs. Third-party packages
 // stay external and load from node_modules; the committed migrations are copied beside the bundle.
 import { build } from 'esbuild';
-import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILD_STAMP, sourceFingerprint } from '../../../scripts/source-fingerprint.mjs';
@@ -10,7 +11,8 @@ const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(appDir, 'dist');
 rmSync(out, { recursive: true, force: true });
 
-await build({
+const result = await build({
+  metafile: true,
   entryPoints: [path.join(appDir, 'server.ts')],
   outfile: path.join(out, 'server.mjs'),
   bundle: true,
@@ -29,6 +31,20 @@ await build({
     },
   ],
 });
+// Third-party packages stay external, so each must be resolvable from apps/web itself: with pnpm's strict
+// node_modules a dependency that only a workspace package declares (e.g. core's ipaddr.js) builds fine and then
+// fails at start with ERR_MODULE_NOT_FOUND. Refuse such a build, naming the package to add to apps/web.
+const externals = new Set(
+  Object.values(result.metafile.outputs)
+    .flatMap((o) => o.imports)
+    .filter((i) => i.external && !i.path.startsWith('node:') && !builtinModules.includes(i.path))
+    .map((i) => (i.path.startsWith('@') ? i.path.split('/').slice(0, 2).join('/') : i.path.split('/')[0])),
+);
+const unresolvable = [...externals].filter((name) => !existsSync(path.join(appDir, 'node_modules', name)));
+if (unresolvable.length) {
+  console.error(`[build] the server imports packages that apps/web does not declare: ${unresolvable.join(', ')}. Add them to apps/web/package.json dependencies.`);
+  process.exit(1);
+}
 cpSync(path.resolve(appDir, '../../packages/db/drizzle'), path.join(out, 'drizzle'), { recursive: true });
 // `node scripts/serve.mjs` rebuilds only when the sources differ from the ones this build was made from.
 writeFileSync(BUILD_STAMP, `${sourceFingerprint()}\n`);
