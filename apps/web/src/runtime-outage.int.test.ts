@@ -4,7 +4,7 @@
 // the runners that pass every half second log their failure once, not on every pass. PostgreSQL only.
 import { createApiApp } from '@mc/api';
 import { LIVE_RESYNC } from '@mc/core';
-import { createTestDatabase, startTcpProxy, type TcpProxy, type TestDatabase } from '@mc/db/testing';
+import { createTestDatabase, startTcpProxy, until, type TcpProxy, type TestDatabase } from '@mc/db/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,16 +13,6 @@ import { createRuntime, type Runtime } from './context';
 import { loadEnv } from './env';
 
 const pgUrl = process.env.TEST_DATABASE_URL;
-
-async function until<T>(what: string, ms: number, check: () => Promise<T | undefined | null | false>): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(!pgUrl)('the server runtime through a PostgreSQL outage', () => {
   let fixture: TestDatabase;

@@ -11,20 +11,9 @@ import { activeAgent, createTeam, type Team } from './agents.fixtures';
 import { createHarness, type CallResult, type Harness } from './harness';
 import { openEventStream } from './event-stream';
 import { expectError, expectOk } from './helpers';
-import { startTcpProxy, type TcpProxy } from '@mc/db/testing';
+import { startTcpProxy, until, type TcpProxy } from '@mc/db/testing';
 
 const pgUrl = process.env.TEST_DATABASE_URL;
-
-/** Poll `check` every 50 ms until it returns a value, or fail after `ms` (the whole file stays within 60 s). */
-async function until<T>(what: string, ms: number, check: () => Promise<T | undefined | null | false>): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A call that is expected to wait: its answer appears in `result` once it settles. */
 function waiting(p: Promise<CallResult>) {

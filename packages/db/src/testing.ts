@@ -100,3 +100,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
+
+/** Poll `check` every 50 ms until it returns a value, or fail after `ms` naming `what` (outage tests: no sleeps). */
+export async function until<T>(what: string, ms: number, check: () => Promise<T | undefined | null | false>): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
