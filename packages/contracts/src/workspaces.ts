@@ -74,7 +74,7 @@ export const ZUpdateWorkspaceRequest = z
     defaultRepository: z
       .string()
       .max(200)
-      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'owner/repo')
+      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'Use the form owner/repo (a GitHub repository), e.g. acme/rocket')
       .nullable()
       .optional(),
     archived: z.boolean().optional().openapi({ description: 'false restores an archived workspace (owner)' }),

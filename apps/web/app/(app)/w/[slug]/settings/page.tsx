@@ -196,7 +196,7 @@ function PullRequestSettings({ editable }: { editable: boolean }) {
               'A GitHub repository as owner/repo (e.g. acme/rocket), or its URL. Empty: a bare PR#12 stays plain text.'
             )
           }
-          error={isStale(error) ? undefined : repositoryError(error)}
+          error={isStale(error) ? undefined : error?.fieldError('defaultRepository')}
         />
         {isStale(error) ? (
           <StaleNotice
@@ -220,15 +220,6 @@ function PullRequestSettings({ editable }: { editable: boolean }) {
       </form>
     </Card>
   );
-}
-
-/**
- * The API refuses a malformed value with the terse `owner/repo` (its pattern's name); say what to type instead.
- * Any other message about the field (e.g. too long) is shown as the API words it.
- */
-function repositoryError(error: ApiError | null): string | undefined {
-  const message = error?.fieldError('defaultRepository');
-  return message && /^owner\/repo$/i.test(message) ? 'Use the form owner/repo (a GitHub repository), e.g. acme/rocket' : message;
 }
 
 /** What the field sends: empty → null; a pasted https://github.com/owner/repo(.git) URL → owner/repo; else as typed. */
