@@ -1,9 +1,11 @@
 import { ZIsoDate, ZVersion } from './common';
 import { z } from './z';
 
-export const AGENT_STATUS_VALUES = ['pending', 'active', 'rejected', 'deactivated', 'deleted'] as const;
+import { AGENT_LIVENESS_VALUES, AGENT_STATUS_VALUES } from './constants';
+
+export { AGENT_STATUS_VALUES };
 export const ZAgentStatus = z.enum(AGENT_STATUS_VALUES).openapi('AgentStatus');
-export const ZAgentLiveness = z.enum(['online', 'idle', 'offline']).openapi('AgentLiveness');
+export const ZAgentLiveness = z.enum(AGENT_LIVENESS_VALUES).openapi('AgentLiveness');
 
 /** How an agent is named (and @mentioned): the one definition, used by the domain rules too. */
 export const AGENT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

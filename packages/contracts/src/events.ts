@@ -1,6 +1,7 @@
 // The catalog of domain events: one versioned zod schema per type. Every change that matters writes one of these
 // to the outbox in its own transaction; notifications, webhooks and the dashboard's live updates all read them.
 import { ZIsoDate } from './common';
+import { EVENT_TYPE_NAMES, NOTIFICATION_TYPES, type EventTypeName } from './constants';
 import { z } from './z';
 
 const ZTicketRef = z
@@ -104,7 +105,11 @@ export const EVENT_CATALOG = {
 } as const;
 
 export type EventType = keyof typeof EVENT_CATALOG;
-export const EVENT_TYPES = Object.keys(EVENT_CATALOG) as [EventType, ...EventType[]];
+export const EVENT_TYPES = EVENT_TYPE_NAMES as unknown as [EventType, ...EventType[]];
+// The catalog and the zod-free list name exactly the same types (a compile error otherwise).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _sameTypes: Same<EventType, EventTypeName> = true;
+void _sameTypes;
 export type EventData<T extends EventType> = z.infer<(typeof EVENT_CATALOG)[T]['data']>;
 
 /** An event as webhooks deliver it and `GET /events/log` shows it. */
@@ -120,8 +125,9 @@ export const ZDomainEvent = z
   })
   .openapi('DomainEvent');
 
-export const NOTIFICATION_TYPES = ['mention', 'mention_all', 'assignment', 'status_change', 'agent_registration', 'webhook_disabled', 'budget_warning', 'budget_exceeded', 'lease_expired', 'invitation'] as const;
-export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+export { NOTIFICATION_TYPES };
+export type { NotificationType } from './constants';
 
 export const ZNotification = z
   .object({

@@ -3,10 +3,11 @@
 import { ZDateTime, ZIsoDate } from './common';
 import { z } from './z';
 
-export const EXECUTION_STATUS_VALUES = ['running', 'success', 'failed', 'blocked'] as const;
+import { COST_SOURCE_VALUES, EXECUTION_STATUS_VALUES } from './constants';
+
+export { COST_SOURCE_VALUES, EXECUTION_STATUS_VALUES };
 export type ExecutionStatus = (typeof EXECUTION_STATUS_VALUES)[number];
 export const ZExecutionStatus = z.enum(EXECUTION_STATUS_VALUES).openapi('ExecutionStatus');
-export const COST_SOURCE_VALUES = ['reported', 'computed', 'unpriced'] as const;
 
 /** Bounds of a report: large enough for any real run, small enough that a typo cannot overflow a column. */
 export const EXECUTION_LIMITS = {

@@ -11,3 +11,4 @@ export * from './events';
 export * from './webhooks';
 export * from './executions';
 export * from './metrics';
+export * from './constants';

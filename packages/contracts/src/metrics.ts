@@ -3,17 +3,17 @@
 import { calendarDay, instantOf, inYears, ZIsoDate } from './common';
 import { z } from './z';
 
-export const METRICS_PERIODS = ['day', 'week', 'month'] as const;
+import { METRICS_PERIODS, RATING_TARGET_KINDS, RATING_VALUES } from './constants';
+
+export { METRICS_PERIODS, RATING_TARGET_KINDS, RATING_VALUES };
 export type MetricsPeriod = (typeof METRICS_PERIODS)[number];
 export const ZMetricsPeriod = z.enum(METRICS_PERIODS).openapi('MetricsPeriod', {
   description: 'Bucket size: UTC days, ISO weeks (Monday to Sunday, UTC) or calendar months (UTC)',
 });
 
-export const RATING_VALUES = ['good', 'bad'] as const;
 export type RatingValue = (typeof RATING_VALUES)[number];
 export const ZRatingValue = z.enum(RATING_VALUES).openapi('RatingValue');
 
-export const RATING_TARGET_KINDS = ['ticket', 'execution'] as const;
 export type RatingTargetKind = (typeof RATING_TARGET_KINDS)[number];
 
 /**

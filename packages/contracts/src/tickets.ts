@@ -2,9 +2,11 @@ import { CAPABILITY_PATTERN } from './agents';
 import { ZIsoDate, ZVersion } from './common';
 import { z } from './z';
 
-export const TICKET_STATUS_VALUES = ['todo', 'in_progress', 'pr_review', 'done', 'closed'] as const;
+import { TICKET_PRIORITY_VALUES, TICKET_STATUS_VALUES } from './constants';
+
+export { TICKET_PRIORITY_VALUES, TICKET_STATUS_VALUES };
 export const ZTicketStatus = z.enum(TICKET_STATUS_VALUES).openapi('TicketStatus');
-export const ZTicketPriority = z.enum(['urgent', 'high', 'medium', 'low']).openapi('TicketPriority');
+export const ZTicketPriority = z.enum(TICKET_PRIORITY_VALUES).openapi('TicketPriority');
 
 const ZLabel = z.string().trim().min(1).max(50);
 // CAPABILITY_PATTERN bounds the length (64); `maxLength` documents it.

@@ -1,7 +1,9 @@
 import { ZIsoDate, ZSlug, ZVersion } from './common';
 import { z } from './z';
 
-export const WORKSPACE_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
+import { INVITATION_STATUSES, WORKSPACE_ROLES } from './constants';
+
+export { INVITATION_STATUSES, WORKSPACE_ROLES };
 export const ZRole = z.enum(WORKSPACE_ROLES).openapi('WorkspaceRole');
 export type WorkspaceRole = z.infer<typeof ZRole>;
 
@@ -105,7 +107,6 @@ export const ZUpdateMemberRequest = z.object({ role: ZRole }).strict().openapi('
 // Adding someone who shares no workspace with the caller is an invitation (issue 11, ADR 0013): the answer never says
 // whether the address belongs to a user of the instance.
 
-export const INVITATION_STATUSES = ['pending', 'accepted', 'declined', 'revoked', 'expired'] as const;
 export const ZInvitationStatus = z.enum(INVITATION_STATUSES).openapi('InvitationStatus');
 
 /** An invitation as the workspace's admins see it: what they typed, never anything about the person. */

@@ -15,6 +15,8 @@ export class DomainError extends Error {
   }
 }
 
+// One way to build each error: these factories (a `new DomainError(` outside this file is refused by
+// scripts/check-boundaries.mjs), so that every refusal of one kind reads and is shaped alike.
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
 export const forbidden = (message = 'you do not have permission to do this') => new DomainError('FORBIDDEN', message);
 export const conflict = (message: string, details?: Record<string, unknown>) => new DomainError('CONFLICT', message, details);
@@ -25,9 +27,19 @@ export const staleVersion = (what: string, currentVersion: number | null, yourVe
     currentVersion,
     yourVersion: yourVersion ?? null,
   });
+/** A move the ticket state machine (or another lifecycle) does not allow; `details.allowed` lists what it does. */
+export const invalidTransition = (message: string, details: Record<string, unknown>) => new DomainError('INVALID_TRANSITION', message, details);
+/** The workspace's monthly budget is used up under a hard stop. */
+export const budgetExceeded = (message: string, details: Record<string, unknown>) => new DomainError('BUDGET_EXCEEDED', message, details);
+export const tooLarge = (message: string, details?: Record<string, unknown>) => new DomainError('PAYLOAD_TOO_LARGE', message, details);
+export const rateLimited = (message: string, details?: Record<string, unknown>) => new DomainError('RATE_LIMITED', message, details);
+export const unavailable = (message: string, details?: Record<string, unknown>) => new DomainError('UNAVAILABLE', message, details);
+/** The same refusal (code) told differently: a new message, more details (e.g. an agent's lost lease, lease.ts). */
+export const retold = (err: DomainError, message: string, moreDetails: Record<string, unknown>) => new DomainError(err.code, message, { ...err.details, ...moreDetails });
 export const unauthenticated = (message = 'authentication required') => new DomainError('UNAUTHENTICATED', message);
-export const validation = (issues: FieldIssue[], message = 'request is not valid') =>
-  new DomainError('VALIDATION_ERROR', message, { issues });
+/** Bad input: the field issues (`details.issues`) and a message naming the first; `more` adds details (`moreIssues`). */
+export const validation = (issues: FieldIssue[], message = 'request is not valid', more?: Record<string, unknown>) =>
+  new DomainError('VALIDATION_ERROR', message, { issues, ...more });
 
 /** PostgreSQL unique_violation, on either driver (node-postgres and PGlite both expose `code`). */
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
