@@ -3,7 +3,7 @@
 // caller's pending invitations (accept or decline).
 import { CreateWorkspace } from '@/src/features/workspaces/create-workspace';
 import { WorkspaceList } from '@/src/features/workspaces/workspace-list';
-import { MyInvitations } from '@/src/ui/invitations';
+import { MyInvitations } from '@/src/features/invitations/my-invitations';
 import { PageHeader, useTitle } from '@/src/ui/components';
 
 export default function WorkspacesPage() {
