@@ -54,8 +54,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const toSignIn = useCallback(async () => {
     if (leaving.current) return;
     leaving.current = true;
-    router.replace(await signInPath());
-  }, [router]);
+    const path = await signInPath();
+    // The session is gone: nothing cached belongs to whoever signs in next.
+    queryClient.clear();
+    router.replace(path);
+  }, [router, queryClient]);
 
   const meQuery = useQuery({
     queryKey: keys.me(),
