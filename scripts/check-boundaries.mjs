@@ -14,7 +14,7 @@ const rules = {
   // The typed client runs in browsers and Node alike: types from the served document, no schema library, no server code.
   'packages/client/src': { forbid: [/^@mc\//, /^zod/, /^next/, /^react/, /^hono/, /^drizzle/, /^node:/], env: false },
   // The dashboard's data layer and feature folders run in the browser: the API only through @mc/client.
-  'apps/web/src/query': { forbid: [/^@mc\/core/, /^@mc\/db/, /^@mc\/api/, /^drizzle/, /^zod$/], env: false },
+  'apps/web/src/data': { forbid: [/^@mc\/core/, /^@mc\/db/, /^@mc\/api/, /^drizzle/, /^zod$/], env: false },
   'apps/web/src/features': { forbid: [/^@mc\/core/, /^@mc\/db/, /^@mc\/api/, /^drizzle/], env: false },
 };
 

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { QueryProvider } from '@/src/query/query-client';
+import { QueryProvider } from '@/src/data/query-client';
 import './globals.css';
 
 export const metadata: Metadata = { title: 'Mission Control', description: 'The control plane for autonomous AI agents' };

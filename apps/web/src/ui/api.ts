@@ -1,10 +1,10 @@
-// @deprecated for pages: new and converted pages call the typed client (`api` of src/query/client.ts) inside
-// queries and mutations (src/query). This module keeps the error semantics' old import path (the same ApiError
+// @deprecated for pages: new and converted pages call the typed client (`api` of src/data/client.ts) inside
+// queries and mutations (src/data). This module keeps the error semantics' old import path (the same ApiError
 // class, from @mc/client) and an untyped call for pages not yet converted; it goes when the last of them does.
-import { ApiError, api as client, handleUnauthenticated, type ListMeta } from '../query/client';
+import { ApiError, api as client, handleUnauthenticated, type ListMeta } from '../data/client';
 
-export { API_BASE, ApiError, prettyIssue, safeNext, setUnauthenticatedHandler, toApiError } from '../query/client';
-export type { ListMeta } from '../query/client';
+export { API_BASE, ApiError, prettyIssue, safeNext, setUnauthenticatedHandler, toApiError } from '../data/client';
+export type { ListMeta } from '../data/client';
 
 export interface ApiOptions {
   signal?: AbortSignal;

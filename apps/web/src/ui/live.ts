@@ -1,10 +1,10 @@
 'use client';
 // Keeping a page current without a reload: a ticking clock for relative times ("2 min ago") that must age on
-// screen, and — for pages not yet on TanStack Query (src/query) — a poll that runs only while the tab is visible
-// and an adapter over the one live-event hook (src/query/live.ts). Pages on queries use `refetchInterval` and need
+// screen, and — for pages not yet on TanStack Query (src/data) — a poll that runs only while the tab is visible
+// and an adapter over the one live-event hook (src/data/live.ts). Pages on queries use `refetchInterval` and need
 // no event hook at all.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useLiveEvents, type LiveEvent } from '../query/live';
+import { useLiveEvents, type LiveEvent } from '../data/live';
 
 /** The current time, refreshed every `everyMs` (for relative times that should age while the page is open). */
 export function useNow(everyMs = 5000): number {
@@ -54,10 +54,10 @@ export function useVisibleInterval(fn: () => Promise<unknown> | unknown, interva
   }, [intervalMs, enabled]);
 }
 
-export type { LiveEvent } from '../query/live';
+export type { LiveEvent } from '../data/live';
 
 /**
- * @deprecated Transitional adapter over `useLiveEvents` (src/query/live.ts) for pages not yet on TanStack Query:
+ * @deprecated Transitional adapter over `useLiveEvents` (src/data/live.ts) for pages not yet on TanStack Query:
  * `onEvent` gets the last of a burst of events whose type starts with one of `prefixes`, and `resync`. A page that
  * reads through queries needs neither: the live stream invalidates its queries.
  */

@@ -5,8 +5,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, type ReactNode } from 'react';
-import { api, setUnauthenticatedHandler, type ApiError, type Schemas } from '../query/client';
-import { globalKey, keys } from '../query/keys';
+import { api, setUnauthenticatedHandler, type ApiError, type Schemas } from '../data/client';
+import { globalKey, keys } from '../data/keys';
 import { Button, Spinner } from './components';
 
 type Me = Schemas['Me'];

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { z } from 'zod';
 import { listAgentsByStatus } from './agents';
 import { ApiError, apiList } from './api';
-import { useLiveEvents as useWorkspaceLiveEvents, type LiveEvent, type LiveState } from '../query/live';
+import { useLiveEvents as useWorkspaceLiveEvents, type LiveEvent, type LiveState } from '../data/live';
 import { STATUSES, STATUS_LABEL, isStatus, type TicketStatus } from './ticket-status';
 import type { Member } from './types';
 
@@ -127,10 +127,10 @@ export function memberHandle(m: Pick<Member, 'email'>): string {
 
 // ---------------------------------------------------------------------------------------------------- live
 
-export type { LiveEvent, LiveState } from '../query/live';
+export type { LiveEvent, LiveState } from '../data/live';
 
 /**
- * @deprecated Transitional adapter over `useLiveEvents` (src/query/live.ts) for pages not yet on TanStack Query:
+ * @deprecated Transitional adapter over `useLiveEvents` (src/data/live.ts) for pages not yet on TanStack Query:
  * `onEvent` gets each ticket/comment event, `onResync` a `resync` (also sent when the stream comes back after a
  * break: events in between may be missing).
  */

@@ -1,9 +1,9 @@
 'use client';
 // @deprecated Transitional adapter for pages not yet converted: a list read from a paged endpoint by its URL
-// (built with `qs`), on top of `usePagedList` (src/query/paging.ts, useInfiniteQuery). Converted pages call
+// (built with `qs`), on top of `usePagedList` (src/data/paging.ts, useInfiniteQuery). Converted pages call
 // `usePagedList` with a query key and the typed client; this file goes when its last caller does.
 import { apiList, type ApiError } from './api';
-import { usePagedList } from '../query/paging';
+import { usePagedList } from '../data/paging';
 
 export interface CursorList<T> {
   /** null while the first page loads. */

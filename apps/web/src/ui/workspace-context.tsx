@@ -5,11 +5,11 @@ import Link from 'next/link';
 import { useParams, usePathname, useRouter } from 'next/navigation';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
-import { api } from '../query/client';
-import { keys } from '../query/keys';
+import { api } from '../data/client';
+import { keys } from '../data/keys';
 import { Badge, Button, EmptyState, ErrorAlert, Loading, RoleBadge, WorkspaceAvatar, cx } from './components';
 import { useSession } from './session';
-import { useLiveEvents } from '../query/live';
+import { useLiveEvents } from '../data/live';
 import { canManage, effectiveRole, type Workspace, type WorkspaceRole } from './types';
 
 interface WorkspaceState {

@@ -2,7 +2,7 @@
 // Sign in with e-mail and password (sets the HTTP-only session cookie), then continue to ?next= or home.
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useEffect, useState } from 'react';
-import { safeNext } from '@/src/query/client';
+import { safeNext } from '@/src/data/client';
 import { useCurrentUser, useLogin, useSetupStatus } from '@/src/features/auth/queries';
 import { Button, ErrorAlert, Loading, Notice, TextField, useTitle } from '@/src/ui/components';
 

@@ -2,9 +2,9 @@
 // The caller's personal API keys: list (never the secrets), create (the answer holds the secret: it is not kept in
 // the mutation cache, only in the page's state until "done"), revoke.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, type Schemas } from '@/src/query/client';
-import { globalKey } from '@/src/query/keys';
-import { useApiMutation } from '@/src/query/mutations';
+import { api, type Schemas } from '@/src/data/client';
+import { globalKey } from '@/src/data/keys';
+import { useApiMutation } from '@/src/data/mutations';
 
 export type ApiKey = Schemas['ApiKey'];
 export type CreatedApiKey = Schemas['CreatedApiKey'];

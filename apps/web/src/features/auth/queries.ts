@@ -2,9 +2,9 @@
 // Signing in, first-run setup, setting a password. A 401 is an answer here (quiet401), not an expired session.
 // A session that starts drops every cached answer: nothing read before belongs to the one signing in.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, type BodyOf } from '@/src/query/client';
-import { keys } from '@/src/query/keys';
-import { useApiMutation } from '@/src/query/mutations';
+import { api, type BodyOf } from '@/src/data/client';
+import { keys } from '@/src/data/keys';
+import { useApiMutation } from '@/src/data/mutations';
 
 /** Whether this instance still needs its first-run setup. */
 export function useSetupStatus() {

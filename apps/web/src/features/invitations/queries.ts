@@ -2,9 +2,9 @@
 // The signed-in person's own invitations (GET /me/invitations) and their answers. Answering refreshes the
 // invitations, the workspaces (a join adds one) and the notifications (the invitation's is marked read).
 import { useQuery } from '@tanstack/react-query';
-import { api, type Schemas } from '@/src/query/client';
-import { globalKey, keys } from '@/src/query/keys';
-import { useApiMutation } from '@/src/query/mutations';
+import { api, type Schemas } from '@/src/data/client';
+import { globalKey, keys } from '@/src/data/keys';
+import { useApiMutation } from '@/src/data/mutations';
 
 export type MyInvitation = Schemas['MyInvitation'];
 

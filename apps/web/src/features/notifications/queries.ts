@@ -5,10 +5,10 @@
 // invalidates the notification queries, as a live event does for a workspace's.
 import { useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { api, isAbortError, type Page, type Schemas } from '@/src/query/client';
-import { globalKey, keys } from '@/src/query/keys';
-import { useApiMutation } from '@/src/query/mutations';
-import { usePagedList, type PageParam } from '@/src/query/paging';
+import { api, isAbortError, type Page, type Schemas } from '@/src/data/client';
+import { globalKey, keys } from '@/src/data/keys';
+import { useApiMutation } from '@/src/data/mutations';
+import { usePagedList, type PageParam } from '@/src/data/paging';
 
 export type Notification = Schemas['Notification'];
 type NotificationPage = Page<Notification, Schemas['ListMeta'] & { unreadCount: number }>;

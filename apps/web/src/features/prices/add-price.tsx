@@ -1,6 +1,6 @@
 'use client';
 import { useState, type FormEvent } from 'react';
-import type { BodyOf } from '@/src/query/client';
+import type { BodyOf } from '@/src/data/client';
 import { Button, Card, ErrorAlert, TextField } from '@/src/ui/components';
 import { useAddPrice, type ModelPrice } from './queries';
 

@@ -1,9 +1,9 @@
 'use client';
 // The model price table (read by everyone, versions added by instance admins) and one model's history.
 import { useQuery } from '@tanstack/react-query';
-import { api, type BodyOf, type Schemas } from '@/src/query/client';
-import { globalKey } from '@/src/query/keys';
-import { useApiMutation } from '@/src/query/mutations';
+import { api, type BodyOf, type Schemas } from '@/src/data/client';
+import { globalKey } from '@/src/data/keys';
+import { useApiMutation } from '@/src/data/mutations';
 
 export type ModelPrice = Schemas['ModelPrice'];
 

@@ -1,9 +1,9 @@
 'use client';
 // The instance's users (instance admins only): list, create, edit (admin flag, disabled), delete.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, type BodyOf, type Schemas } from '@/src/query/client';
-import { globalKey, keys } from '@/src/query/keys';
-import { useApiMutation } from '@/src/query/mutations';
+import { api, type BodyOf, type Schemas } from '@/src/data/client';
+import { globalKey, keys } from '@/src/data/keys';
+import { useApiMutation } from '@/src/data/mutations';
 
 export type User = Schemas['User'];
 export type CreatedUser = Schemas['CreatedUser'];

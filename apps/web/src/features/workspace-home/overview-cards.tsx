@@ -1,7 +1,7 @@
 'use client';
 // The cards of the workspace overview: mission, recent activity, members, monthly budget.
 import Link from 'next/link';
-import type { Schemas } from '@/src/query/client';
+import type { Schemas } from '@/src/data/client';
 import { ActivityItem } from '@/src/ui/activity-item';
 import { Card, ErrorAlert, Loading } from '@/src/ui/components';
 import { useMembers, useRecentActivity } from './queries';

@@ -2,8 +2,8 @@
 // The workspace overview's reads: its members and its five latest activity entries (live through the workspace's
 // event stream: members.* and every activity-producing event refresh them).
 import { useQuery } from '@tanstack/react-query';
-import { api } from '@/src/query/client';
-import { wsKey } from '@/src/query/keys';
+import { api } from '@/src/data/client';
+import { wsKey } from '@/src/data/keys';
 
 export function useMembers(workspaceId: string) {
   return useQuery({

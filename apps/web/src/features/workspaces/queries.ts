@@ -1,9 +1,9 @@
 'use client';
 // Workspaces, the signed-in user's view: the list (paged, filtered), one workspace, and creating one.
-import { api, type BodyOf, type QueryOf, type Schemas } from '@/src/query/client';
-import { globalKey, keys } from '@/src/query/keys';
-import { useApiMutation } from '@/src/query/mutations';
-import { usePagedList } from '@/src/query/paging';
+import { api, type BodyOf, type QueryOf, type Schemas } from '@/src/data/client';
+import { globalKey, keys } from '@/src/data/keys';
+import { useApiMutation } from '@/src/data/mutations';
+import { usePagedList } from '@/src/data/paging';
 
 export type Workspace = Schemas['Workspace'];
 export type WorkspaceFilters = Pick<QueryOf<'/workspaces'>, 'archived' | 'q'>;
