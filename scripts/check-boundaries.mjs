@@ -56,6 +56,20 @@ for (const [dir, rule] of Object.entries(rules)) {
     }
   }
 }
+// The dashboard calls the API only through the typed client (@mc/client, via apps/web/src/data): no page,
+// feature or UI module opens its own fetch or event stream (ADR 0015).
+for (const dir of ['apps/web/app', 'apps/web/src/features', 'apps/web/src/ui']) {
+  let list = [];
+  try {
+    list = [...files(dir)];
+  } catch {
+    continue;
+  }
+  for (const file of list) {
+    const text = readFileSync(file, 'utf8');
+    if (/(?<![\w.])fetch\s*\(|\bnew\s+EventSource\s*\(/.test(text)) problems.push(`${file}: calls fetch or opens an EventSource (the dashboard calls the API through apps/web/src/data)`);
+  }
+}
 if (problems.length) {
   console.error('Layer boundaries broken (see DESIGN.md, "Dependency arrows"):\n' + problems.map((p) => '  ' + p).join('\n'));
   process.exit(1);
