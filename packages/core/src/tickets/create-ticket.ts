@@ -3,7 +3,7 @@ import { and, eq, ne, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { requirePrincipal } from '../auth/guards';
 import { inTransaction, type Ctx } from '../context';
-import { DomainError } from '../errors';
+import { forbidden, validation } from '../errors';
 import { emitEvent } from '../events/emit-event';
 import { newId } from '../shared/ids';
 import { requireWorkspaceAccess } from '../workspaces/workspace-access';
@@ -24,7 +24,7 @@ export interface CreateTicketInput {
 }
 
 const invalid = (field: string, message: string) =>
-  new DomainError('VALIDATION_ERROR', `${field}: ${message}`, { issues: [{ field, in: 'body', message }] });
+  validation([{ field, in: 'body', message }], `${field}: ${message}`);
 
 /** Check that an assignee belongs to the workspace (an active agent, or a member who is not a viewer). */
 export async function resolveAssignee(ctx: Ctx, workspaceId: string, a: { agentId?: string; userId?: string } | null | undefined) {
@@ -59,7 +59,7 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       if (!epic) throw invalid('epicId', 'no such epic in this workspace');
     }
     if (input.assignee && (me.kind === 'agent' || !['owner', 'admin'].includes(effectiveRole))) {
-      throw new DomainError('FORBIDDEN', 'only a workspace admin assigns tickets');
+      throw forbidden('only a workspace admin assigns tickets');
     }
     const assignee = await resolveAssignee(tx, workspace.id, input.assignee);
     // The workspace row lock hands out ticket numbers in order, one at a time.

@@ -8,8 +8,8 @@ import { planPage, toPage, totalFor, type PageQuery, type SortColumns } from '..
 import { statement } from '../shared/statement';
 import { budgetMonthOf } from '../budgets/budget.rules';
 import { budgetBlock } from '../budgets/usage';
-import { requireWorkspaceAccess, workspaceArchived, workspaceOpenSql } from '../workspaces/workspace-access';
-import { budgetBlockedSql, claimableSql } from './claim-ticket';
+import { requireWorkspaceAccess, workspaceArchived } from '../workspaces/workspace-access';
+import { claimableSql, claimGatesSql } from './claim-ticket';
 import { OPEN_AGENT_STANDING, requireTicketAccess, standingOf, ticketAnswer, ticketAnswers, type MoveStanding } from './ticket-access';
 import { ticketFromSql, type TicketDto, type TicketRow } from './ticket-dto';
 import { AVAILABLE_WAIT_MAX_SECONDS, PRIORITY_RANK, type TicketPriority, type TicketStatus } from './tickets.rules';
@@ -90,10 +90,10 @@ export async function getTicket(ctx: Ctx, ticketId: string) {
  */
 const POLL_AVAILABLE = statement<'workspaceId' | 'agentId' | 'capabilities' | 'month' | 'limit'>(
   'mc_poll_available',
-  `WITH gate AS MATERIALIZED (SELECT ${workspaceOpenSql(':workspaceId')} AS workspace_open, ${budgetBlockedSql(':workspaceId')} AS budget_blocked)
-  SELECT t.*, g.workspace_open AS gate_workspace_open, g.budget_blocked AS gate_budget_blocked
+  `WITH gate AS MATERIALIZED (SELECT ${claimGatesSql(':workspaceId')})
+  SELECT t.*, g.gate_workspace_open, g.gate_budget_open
   FROM gate g LEFT JOIN LATERAL (
-    SELECT * FROM tickets t WHERE ${claimableSql('t')} AND g.workspace_open AND NOT g.budget_blocked
+    SELECT * FROM tickets t WHERE ${claimableSql('t')} AND g.gate_workspace_open AND g.gate_budget_open
     ORDER BY t.priority, t.created_at, t.id LIMIT :limit::int) t ON true`,
 );
 
@@ -129,7 +129,7 @@ export async function findAvailableTickets(ctx: Ctx, input: { limit: number }): 
   let paused: PollPause | null = null;
   if (gate && !gate.gate_workspace_open) {
     paused = { reason: 'workspace_archived', message: workspaceArchived().message };
-  } else if (gate?.gate_budget_blocked) {
+  } else if (gate && !gate.gate_budget_open) {
     // Only while blocked (rare): the same 402 a claim would get, as the reason.
     const blocked = await budgetBlock(ctx, me.workspaceId);
     if (blocked) paused = { reason: 'budget_exceeded', message: blocked.message, details: blocked.details };

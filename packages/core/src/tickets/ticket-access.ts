@@ -60,6 +60,16 @@ export function moversOf(ctx: Ctx, ticket: TicketRow, access: Pick<WorkspaceAcce
   return { movers, canWrite, isAdmin };
 }
 
+/**
+ * `moversOf` for an agent, as SQL over the tickets row `t` (`:agentId`): the one-statement moves (update-ticket.ts)
+ * put the edge's agent movers in their WHERE with it. Change both together; the lifecycle equivalence test
+ * (packages/api/test/tickets-lifecycle-equivalence.int.test.ts) runs both on every edge.
+ */
+export const AGENT_MOVER_SQL: Partial<Record<Mover, (t: string) => string>> = {
+  holder: (t) => `${t}.claimed_by_agent_id = :agentId::text`,
+  assignee: (t) => `${t}.assignee_agent_id = :agentId::text`,
+};
+
 export function assertCanWrite(a: TicketAccess) {
   if (!a.canWrite) throw forbidden('viewers cannot change tickets');
   assertWorkspaceOpen(a.access.workspace);
