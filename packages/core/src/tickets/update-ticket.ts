@@ -146,6 +146,20 @@ async function tryAgentMove(ctx: Ctx, ticketId: string, input: UpdateTicketInput
   return row ? ticketFromSql(row) : null;
 }
 
+/** The PATCH moves that have a one-statement fast path for agents (the lifecycle equivalence test enumerates them). */
+export const agentFastPathEdges = (): { from: TicketStatus; to: TicketStatus }[] =>
+  Object.values(AGENT_MOVES).flatMap((m) => (m ? [{ from: m.edge.from, to: m.edge.to }] : []));
+
+/**
+ * The fast path alone, for an agent's PATCH: the ticket as answered when the generated statement matched, null when
+ * it does not apply or matched nothing (then `updateTicket` would take the general path). Not reachable from HTTP;
+ * the lifecycle equivalence test holds it to the general path (packages/api/test/tickets-lifecycle-equivalence.int.test.ts).
+ */
+export async function agentFastPathOnly(ctx: Ctx, ticketId: string, input: UpdateTicketInput) {
+  const moved = await tryAgentMove(ctx, ticketId, input);
+  return moved ? ticketAnswer(ctx, moved, OPEN_AGENT_STANDING) : null;
+}
+
 /** A holder's name for a refusal (slow path only); its id when the row is gone. */
 async function agentName(ctx: Ctx, agentId: string): Promise<string> {
   const [row] = await ctx.db.select({ name: agents.name }).from(agents).where(eq(agents.id, agentId)).limit(1);
