@@ -82,6 +82,9 @@ describe('allowedMoves', () => {
         STATUSES.filter((to) => to !== probe.status).map(async (to) => {
           const t = await ticketIn(state);
           const r = await move(h, keys[caller], t.id, to);
+          // A refusal that says what the caller may do instead says the same as allowedMoves.
+          const instead = r.body?.error?.details?.yourMoves as string[] | undefined;
+          if (instead) expect(instead.slice().sort(), `${caller} on ${state}, refused ${to}: yourMoves`).toEqual(offered.slice().sort());
           return [to, r.status === 200] as const;
         }),
       );

@@ -250,18 +250,25 @@ export function callerMoves(from: TicketStatus, movers: readonly Mover[], caller
  * has one (closing unfinished work is for admins); a move that belongs to whoever holds the ticket names the holder;
  * otherwise who may make it. `holderName` is set when another agent holds the ticket now.
  */
-export function refusedMoveReason(from: TicketStatus, to: TicketStatus, movers: readonly Mover[], opts: { number: number; holderName: string | null }): string {
+export function refusedMoveReason(
+  from: TicketStatus,
+  to: TicketStatus,
+  movers: readonly Mover[],
+  opts: { number: number; holderName: string | null; caller?: 'agent' | 'person' },
+): string {
   const edge = moveEdge(from, to);
   const who = (edge?.by ?? []) as readonly Mover[];
-  if (edge?.refused) return `${fill(edge.refused, { from, to, number: opts.number })}; ${movesHint(from, movers)}`;
+  const caller = opts.caller ?? 'person';
+  if (edge?.refused) return `${fill(edge.refused, { from, to, number: opts.number })}; ${movesHint(from, movers, caller)}`;
   if (opts.holderName && who.includes('holder') && !movers.includes('holder')) {
     return `ticket #${opts.number} is claimed by ${opts.holderName}: only ${wordsOf(who)} can move it from ${from} to ${to}`;
   }
-  return `only ${wordsOf(who)} can move a ticket from ${from} to ${to}; ${movesHint(from, movers)}`;
+  return `only ${wordsOf(who)} can move a ticket from ${from} to ${to}; ${movesHint(from, movers, caller)}`;
 }
 
-function movesHint(from: TicketStatus, movers: readonly Mover[]): string {
-  const mine = movesAllowedFor(from, movers);
+/** What the refused caller may do instead: its `allowedMoves` (in a workspace it may write in). */
+function movesHint(from: TicketStatus, movers: readonly Mover[], caller: 'agent' | 'person'): string {
+  const mine = callerMoves(from, movers, caller);
   return mine.length ? `you can move it to ${mine.join(' or ')}` : 'you cannot move it from here';
 }
 

@@ -16,6 +16,7 @@ import { noticeDrafts, noticeIdParams, noticeSql } from './ticket-notices';
 import {
   agentRefusal,
   allowedNextStatuses,
+  callerMoves,
   CLAIM_LEASE_MS,
   claimAfter,
   claimEffectSql,
@@ -23,7 +24,6 @@ import {
   fill,
   moveEdge,
   moverMay,
-  movesAllowedFor,
   PRIORITY_RANK,
   refusedMoveReason,
   TICKET_STATUSES,
@@ -211,18 +211,19 @@ export async function updateTicket(ctx: Ctx, ticketId: string, input: UpdateTick
         throw await explainWithLease(tx, t, invalidTransition(message, { from, to, allowed }));
       }
       const edge = moveEdge(from, to)!;
-      const agentsRefused = agentRefusal(edge, ctx.principal.kind === 'agent' ? 'agent' : 'person', a.movers);
+      const caller = ctx.principal.kind === 'agent' ? 'agent' : 'person';
+      const agentsRefused = agentRefusal(edge, caller, a.movers);
       if (agentsRefused) throw await explainWithLease(tx, t, conflict(fill(agentsRefused, { from, to, id: t.id, number: t.number }), { from, to }));
       if (!moverMay(from, to, a.movers)) {
         const holderName = isHeld(t) && !a.movers.includes('holder') ? await agentName(tx, t.claimedByAgentId!) : null;
         throw await explainWithLease(
           tx,
           t,
-          forbidden(refusedMoveReason(from, to, a.movers, { number: t.number, holderName }), {
+          forbidden(refusedMoveReason(from, to, a.movers, { number: t.number, holderName, caller }), {
             from,
             to,
             allowedMovers: edge.by,
-            yourMoves: movesAllowedFor(from, a.movers),
+            yourMoves: callerMoves(from, a.movers, caller),
           }),
         );
       }
