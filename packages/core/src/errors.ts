@@ -18,7 +18,7 @@ export class DomainError extends Error {
 // One way to build each error: these factories (a `new DomainError(` outside this file is refused by
 // scripts/check-boundaries.mjs), so that every refusal of one kind reads and is shaped alike.
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
-export const forbidden = (message = 'you do not have permission to do this') => new DomainError('FORBIDDEN', message);
+export const forbidden = (message = 'you do not have permission to do this', details?: Record<string, unknown>) => new DomainError('FORBIDDEN', message, details);
 export const conflict = (message: string, details?: Record<string, unknown>) => new DomainError('CONFLICT', message, details);
 /** The resource moved on since the caller read it (optimistic concurrency). */
 export const staleVersion = (what: string, currentVersion: number | null, yourVersion?: number) =>

@@ -3,7 +3,7 @@ import { events } from '@mc/db';
 import { actorOf } from '../activity/record-activity';
 import type { Ctx } from '../context';
 import { newId } from '../shared/ids';
-import { createNotificationsFor } from '../notifications/notify';
+import { createNotificationsFor, type NotificationDraft } from '../notifications/notify';
 import { publishLive } from './live';
 
 export interface EmittedEvent<T extends EventType = EventType> {
@@ -27,6 +27,8 @@ export async function emitEvent<T extends EventType>(
   workspaceId: string,
   data: EventData<T>,
   live: { ticketId?: string; agentId?: string; commentId?: string; status?: string } = {},
+  /** Notifications the emitter declares for this event (a ticket lifecycle edge's notice), besides those derived from it. */
+  notices: readonly NotificationDraft[] = [],
 ): Promise<EmittedEvent<T>> {
   const spec = EVENT_CATALOG[type];
   // The catalog is the contract with webhook receivers: an event that does not match it is our bug.
@@ -45,7 +47,7 @@ export async function emitEvent<T extends EventType>(
     data: parsed as object,
     occurredAt,
   });
-  const recipients = await createNotificationsFor(ctx, event);
+  const recipients = await createNotificationsFor(ctx, event, notices);
   await publishLive(ctx, { type, workspaceId, ...live, eventId: event.id, recipients });
   return event;
 }

@@ -1,13 +1,18 @@
-import { agents, memberships, notifications, tickets, users } from '@mc/db';
+import { agents, memberships, notifications, users } from '@mc/db';
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import type { EmittedEvent } from '../events/emit-event';
 import { newId } from '../shared/ids';
 import { statement } from '../shared/statement';
-import { LEASE_MINUTES } from '../tickets/lease';
 import { recipientKey, type Recipient } from './notifications.rules';
 
-type Draft = { recipient: Recipient; type: string; content: string; ticketId?: string | null; commentId?: string | null; agentId?: string | null };
+/**
+ * One notification to write for an event. Most are derived here from the event (`drafts`); the emitter of a ticket
+ * lifecycle edge hands over the edge's own (tickets.rules.ts declares who hears of each edge; ticket-notices.ts
+ * turns that into drafts and, for one-statement writes, into SQL built with `notificationsFromRowSql` below).
+ */
+export type NotificationDraft = { recipient: Recipient; type: string; content: string; ticketId?: string | null; commentId?: string | null; agentId?: string | null };
+type Draft = NotificationDraft;
 
 async function workspaceEveryone(ctx: Ctx, workspaceId: string): Promise<Recipient[]> {
   const members = await ctx.db.select({ id: memberships.userId }).from(memberships).where(eq(memberships.workspaceId, workspaceId));
@@ -25,21 +30,6 @@ async function workspaceAdmins(ctx: Ctx, workspaceId: string): Promise<Recipient
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.workspaceId, workspaceId), inArray(memberships.role, ['owner', 'admin'])));
   return rows.map((r) => ({ kind: 'user' as const, id: r.id }));
-}
-
-/**
- * The people and agents involved in a ticket: its creator, assignee and holder. (`statusChangeNotificationsSql` is
- * the same rule in SQL, for one-statement moves: change both together.)
- */
-async function involvedIn(ctx: Ctx, ticketId: string): Promise<Recipient[]> {
-  const [t] = await ctx.db.select().from(tickets).where(eq(tickets.id, ticketId)).limit(1);
-  if (!t) return [];
-  const out: Recipient[] = [];
-  if (t.createdById && (t.createdByKind === 'user' || t.createdByKind === 'agent')) out.push({ kind: t.createdByKind, id: t.createdById });
-  if (t.assigneeAgentId) out.push({ kind: 'agent', id: t.assigneeAgentId });
-  if (t.assigneeUserId) out.push({ kind: 'user', id: t.assigneeUserId });
-  if (t.claimedByAgentId) out.push({ kind: 'agent', id: t.claimedByAgentId });
-  return out;
 }
 
 async function drafts(ctx: Ctx, e: EmittedEvent): Promise<Draft[]> {
@@ -66,25 +56,7 @@ async function drafts(ctx: Ctx, e: EmittedEvent): Promise<Draft[]> {
       return d.assignee
         ? [{ recipient: d.assignee as Recipient, type: 'assignment', content: `${e.actor.name} assigned ${label} to you`, ticketId: ticket!.id }]
         : [];
-    case 'ticket.moved':
-      return (await involvedIn(ctx, ticket!.id)).map((r) => ({
-        recipient: r,
-        type: 'status_change',
-        content: `${e.actor.name} moved ${label} from ${d.from} to ${d.to}`,
-        ticketId: ticket!.id,
-      }));
-    case 'ticket.released':
-      // A lost lease is told to the agent that lost it, so that it stops working on a ticket it no longer holds.
-      return d.reason === 'lease_expired' && d.previousHolder
-        ? [
-            {
-              recipient: { kind: 'agent', id: d.previousHolder as string },
-              type: 'lease_expired',
-              content: `Your lease on ${label} expired${d.leaseExpiredAt ? ` at ${d.leaseExpiredAt}` : ''} (${LEASE_MINUTES} minutes without a heartbeat or write) and it went back to To-do; claim it again to go on.`,
-              ticketId: ticket!.id,
-            },
-          ]
-        : [];
+    // ticket.moved, ticket.released: the lifecycle edge's notice, handed over by the emitter (tickets.rules.ts).
     case 'agent.registered':
       return (await workspaceAdmins(ctx, e.workspaceId)).map((r) => ({
         recipient: r,
@@ -116,12 +88,12 @@ async function drafts(ctx: Ctx, e: EmittedEvent): Promise<Draft[]> {
  * Turn an event into notifications for the agents and members concerned (one per recipient: a direct mention
  * wins over @all), in the event's transaction. Returns the recipients' keys.
  */
-export async function createNotificationsFor(ctx: Ctx, e: EmittedEvent): Promise<string[]> {
+export async function createNotificationsFor(ctx: Ctx, e: EmittedEvent, given: readonly NotificationDraft[] = []): Promise<string[]> {
   // The invitee is not a member (yet), and whether the address has a user at all must not show: its own statement.
   if (e.type === 'member.invited') return notifyInvitee(ctx, e as EmittedEvent<'member.invited'>);
   const actorKey = e.actor.id ? `${e.actor.kind}:${e.actor.id}` : null;
   const byRecipient = new Map<string, Draft>();
-  for (const draft of await drafts(ctx, e)) {
+  for (const draft of [...given, ...(await drafts(ctx, e))]) {
     const key = recipientKey(draft.recipient);
     if (key === actorKey || byRecipient.has(key)) continue;
     byRecipient.set(key, draft);
@@ -161,24 +133,23 @@ export async function createNotificationsFor(ctx: Ctx, e: EmittedEvent): Promise
 }
 
 /**
- * The notifications of a `ticket.moved` event, for moves written as one statement (a data-modifying CTE): an
- * INSERT … SELECT over `m`, the statement's CTE of the moved row (the row after the move, as `involvedIn` reads it
- * inside the event's transaction). It is `involvedIn` + the `ticket.moved` draft + `createNotificationsFor` in SQL:
- * one status_change per recipient among the creator, the assignee and the holder, never the actor, only those who
- * still belong to the workspace (a member; an agent of the workspace that is not deleted). With no recipient it
- * writes nothing. Returns `recipient_kind, recipient_id` (the live event's `recipients`).
- * Parameters: :eventId, :now, :actorKind, :actorId, :actorName, :from, :to, and :notificationId1…4 (one id per
- * possible recipient, made with `newId('ntf', …)`).
+ * The same rules as `createNotificationsFor`, for writes made as one statement (a data-modifying CTE): an
+ * INSERT … SELECT over `row`, the statement's CTE of the changed row. One notification of `type` per recipient slot
+ * (`slots`: SQL expressions of a kind and an id over `row`, numbered in order), never the actor (:actorKind,
+ * :actorId), one per recipient (DISTINCT ON), only those who still belong to the workspace (a member; an agent of
+ * the workspace that is not deleted); `content` is a text expression. With no recipient it writes nothing. Returns
+ * `recipient_kind, recipient_id` (the live event's `recipients`). Parameters: :eventId, :now, :actorKind, :actorId,
+ * and :notificationId1…N, one per slot (`notificationIdParams`).
  */
-export const statusChangeNotificationsSql = (m: string) => `
+export function notificationsFromRowSql(o: { row: string; slots: readonly { kind: string; id: string }[]; type: string; content: string; ticketId: string }): string {
+  const m = o.row;
+  const ids = o.slots.map((_, i) => `:notificationId${i + 1}::text`).join(', ');
+  const values = o.slots.map((r, i) => `(${i + 1}, ${r.kind}::text, ${r.id}::text)`).join(', ');
+  return `
     INSERT INTO notifications (id, workspace_id, recipient_kind, recipient_id, type, content, ticket_id, event_id, created_at)
     SELECT DISTINCT ON (r.kind, r.id)
-      (ARRAY[:notificationId1::text, :notificationId2::text, :notificationId3::text, :notificationId4::text])[r.n],
-      ${m}.workspace_id, r.kind, r.id, 'status_change',
-      left(:actorName::text || ' moved #' || ${m}.number || ' ' || ${m}.title || ' from ' || :from::text || ' to ' || :to::text, 500),
-      ${m}.id, :eventId::text, :now::timestamptz
-    FROM ${m} CROSS JOIN LATERAL (VALUES (1, ${m}.created_by_kind, ${m}.created_by_id), (2, 'agent', ${m}.assignee_agent_id),
-      (3, 'user', ${m}.assignee_user_id), (4, 'agent', ${m}.claimed_by_agent_id)) AS r(n, kind, id)
+      (ARRAY[${ids}])[r.n], ${m}.workspace_id, r.kind, r.id, '${o.type.replace(/'/g, "''")}', left(${o.content}, 500), ${o.ticketId}, :eventId::text, :now::timestamptz
+    FROM ${m} CROSS JOIN LATERAL (VALUES ${values}) AS r(n, kind, id)
     WHERE r.id IS NOT NULL AND r.kind IN ('user', 'agent')
       AND NOT (r.kind = :actorKind::text AND r.id IS NOT DISTINCT FROM :actorId::text)
       AND CASE WHEN r.kind = 'user'
@@ -186,11 +157,12 @@ export const statusChangeNotificationsSql = (m: string) => `
         ELSE EXISTS (SELECT 1 FROM agents a WHERE a.id = r.id AND a.workspace_id = ${m}.workspace_id AND a.status <> 'deleted') END
     ORDER BY r.kind, r.id, r.n
     RETURNING recipient_kind, recipient_id`;
+}
 
-/** The ids `statusChangeNotificationsSql` needs (one per possible recipient; unused ones are simply not written). */
-export function statusChangeNotificationIds(occurredAt: Date) {
+/** The ids `notificationsFromRowSql` needs, one per slot (unused ones are simply not written). */
+export function notificationIdParams(slots: number, occurredAt: Date): Record<string, string> {
   const at = occurredAt.getTime();
-  return { notificationId1: newId('ntf', at), notificationId2: newId('ntf', at), notificationId3: newId('ntf', at), notificationId4: newId('ntf', at) };
+  return Object.fromEntries(Array.from({ length: slots }, (_, i) => [`notificationId${i + 1}`, newId('ntf', at)]));
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Ctx } from '../context';
 import { DomainError, notFound } from '../errors';
 import { requireWorkspaceAccess, type WorkspaceAccess } from '../workspaces/workspace-access';
 import type { WorkspacePermission } from '../workspaces/workspaces.rules';
+import { creditedAgent } from '../tickets/tickets.rules';
 
 export interface RatingTarget {
   kind: RatingTargetKind;
@@ -32,8 +33,8 @@ export async function requireRatingTarget(ctx: Ctx, kind: RatingTargetKind, id: 
       .from(tickets)
       .where(and(eq(tickets.id, id), ownWorkspace ? eq(tickets.workspaceId, ownWorkspace) : undefined))
       .limit(1);
-    // The holder stays on record after done (the claim is cleared only by a release), so finished work is credited to whoever did it.
-    if (t) found = { kind, id: t.id, workspaceId: t.workspaceId, agentId: t.holder ?? t.assignee ?? null, label: `#${t.number} ${t.title}` };
+    // The lifecycle keeps the holder on record after done (tickets.rules.ts: `end`), so finished work is credited to whoever did it.
+    if (t) found = { kind, id: t.id, workspaceId: t.workspaceId, agentId: creditedAgent({ claimedByAgentId: t.holder, assigneeAgentId: t.assignee }), label: `#${t.number} ${t.title}` };
   } else {
     const [e] = await ctx.db
       .select({ id: executions.id, workspaceId: executions.workspaceId, agentId: executions.agentId })

@@ -4,26 +4,134 @@ import { requireAgent } from '../auth/guards';
 import { budgetMonthOf } from '../budgets/budget.rules';
 import { budgetBlock } from '../budgets/usage';
 import type { AgentPrincipal, Ctx } from '../context';
-import { DomainError, notFound } from '../errors';
+import { conflict, invalidTransition, notFound, type DomainError } from '../errors';
 import { ticketEventFields, ticketRefSql } from '../events/emit-event';
 import { liveJson, liveNotifySql } from '../events/live';
 import { ID_PREFIX, newId } from '../shared/ids';
 import { statement } from '../shared/statement';
 import { workspaceArchived, workspaceOpenSql } from '../workspaces/workspace-access';
 import { leaseExpiredSentence, lostLease } from './lease';
-import { ticketFromSql, toTicketDto, type TicketRow } from './ticket-dto';
-import { allowedNextStatuses, CLAIM_LEASE_MS, type TicketStatus } from './tickets.rules';
+import { OPEN_AGENT_STANDING, ticketAnswer } from './ticket-access';
+import { ticketFromSql, type TicketRow } from './ticket-dto';
+import { allowedNextStatuses, CLAIM_LEASE_MS, claimAfter, claimEffectSql, edgeOf, type TicketStatus } from './tickets.rules';
+
+/** Why a claim matched no row, as one condition tells it: a refusal, `renew` (the claimant holds it), or null (not this one). */
+type ClaimMiss = DomainError | 'renew' | null;
+
+interface ClaimCondition {
+  name: string;
+  /**
+   * `row`: over the tickets row (`claimableSql`, shared with the poll); `gate`: over the workspace (the claim checks it
+   * in its statement, the poll once per poll before looking at tickets).
+   */
+  scope: 'row' | 'gate';
+  /** The condition as SQL: over the tickets row `x` (row), or over the workspace id expression `x` (gate). */
+  sql: (x: string) => string;
+  /** The same condition in JS, on the ticket as the claim statement saw it (`found`), with the refusal it gives. */
+  explain: (ctx: Ctx, me: AgentPrincipal, t: TicketRow, found: Record<string, any>) => ClaimMiss | Promise<ClaimMiss>;
+}
+
+/**
+ * "Claimable", declared once: the claim's WHERE (and the poll's) is generated from this list, and a lost claim is
+ * explained by walking the same list in this order (the permanent reasons first), the first condition that explains
+ * it giving the answer. Parameters: `:workspaceId`, `:agentId`, `:capabilities`, `:month`. In the row conditions,
+ * `'todo'` and `IS NULL` are literals, not parameters: only then can PostgreSQL prove that the partial index
+ * `tickets_available_idx` (`WHERE status = 'todo' AND claimed_by_agent_id IS NULL`) serves the poll, also under a
+ * prepared statement's generic plan.
+ */
+const CLAIM_CONDITIONS: readonly ClaimCondition[] = [
+  { name: 'in_workspace', scope: 'row', sql: (t) => `${t}.workspace_id = :workspaceId`, explain: () => null }, // else no row at all: 404
+  {
+    name: 'workspace_open',
+    scope: 'gate',
+    sql: (w) => workspaceOpenSql(w),
+    explain: (_ctx, _me, _t, found) => (found.gate_workspace_open === false ? workspaceArchived() : null),
+  },
+  {
+    // The claim edges of tickets.rules.ts: To-do → in_progress (`start`); in_progress by its holder (`renew`).
+    name: 'todo',
+    scope: 'row',
+    sql: (t) => `${t}.status = '${edgeOf('claim', 'todo').from}'`,
+    explain: (_ctx, me, t) => {
+      const renew = edgeOf('claim', 'in_progress');
+      if (t.status === renew.from && t.claimedByAgentId === me.agentId) return 'renew';
+      // A ticket in progress with a holder is explained by `unclaimed`; from pr_review on the status is the reason
+      // (the holder stays on record as who did the work).
+      if (t.status === 'todo' || (t.status === 'in_progress' && t.claimedByAgentId)) return null;
+      return invalidTransition(`ticket #${t.number} is ${t.status}; only To-do tickets can be claimed`, {
+        from: t.status,
+        to: 'in_progress',
+        allowed: allowedNextStatuses(t.status as TicketStatus),
+      });
+    },
+  },
+  {
+    name: 'budget_open',
+    scope: 'gate',
+    sql: (w) => `NOT ${budgetBlockedSql(w)}`,
+    // Said as every door of the hard stop says it (assertBudgetOpen): month, limit, used, limitValue, resetsAt.
+    explain: async (ctx, me, _t, found) => (found.gate_budget_open === false ? await budgetBlock(ctx, me.workspaceId) : null),
+  },
+  {
+    name: 'unclaimed',
+    scope: 'row',
+    sql: (t) => `${t}.claimed_by_agent_id IS NULL`,
+    explain: async (ctx, me, t, found) => {
+      if (!t.claimedByAgentId) return null;
+      const holderName = (found.holder_name as string | null) ?? t.claimedByAgentId;
+      const lost = await lostLease(ctx, t, me.agentId);
+      return conflict(lost ? `${leaseExpiredSentence(t.number, lost)}, and ${holderName} has claimed it since` : `ticket #${t.number} is already claimed by ${holderName}`, {
+        claimedBy: t.claimedByAgentId,
+        claimedByName: (found.holder_name as string | null) ?? null,
+        leaseExpiresAt: t.leaseExpiresAt?.toISOString() ?? null,
+        ...(lost ? { reason: 'lease_expired', yourLeaseExpiredAt: lost.leaseExpiredAt } : {}),
+      });
+    },
+  },
+  {
+    name: 'assigned_to_claimant',
+    scope: 'row',
+    sql: (t) => `((${t}.assignee_agent_id IS NULL AND ${t}.assignee_user_id IS NULL) OR ${t}.assignee_agent_id = :agentId)`,
+    explain: (_ctx, me, t) =>
+      (t.assigneeAgentId && t.assigneeAgentId !== me.agentId) || (!t.assigneeAgentId && t.assigneeUserId)
+        ? conflict(`ticket #${t.number} is assigned to someone else`, { assignee: t.assigneeAgentId ?? t.assigneeUserId })
+        : null,
+  },
+  {
+    name: 'capabilities',
+    scope: 'row',
+    sql: (t) => `${t}.required_capabilities <@ :capabilities::jsonb`,
+    explain: (_ctx, me, t) => {
+      const missing = t.requiredCapabilities.filter((c) => !me.capabilities.includes(c));
+      return missing.length ? conflict(`this agent lacks the capabilities the ticket requires: ${missing.join(', ')}`, { missingCapabilities: missing }) : null;
+    },
+  },
+];
 
 /**
  * The poll's condition over the tickets row `t`, shared with the claim so that what is offered is exactly what can
- * be claimed: To-do, nobody holds it, unassigned or assigned to this agent, and its required capabilities are a
- * subset of the agent's. `'todo'` and `IS NULL` are literals, not parameters: only then can PostgreSQL prove that
- * the partial index `tickets_available_idx` (`WHERE status = 'todo' AND claimed_by_agent_id IS NULL`) serves the
- * query, also under a prepared statement's generic plan. Parameters: `:workspaceId`, `:agentId`, `:capabilities`.
+ * be claimed: the row conditions of CLAIM_CONDITIONS (To-do, nobody holds it, unassigned or assigned to this agent,
+ * its required capabilities a subset of the agent's). Parameters: `:workspaceId`, `:agentId`, `:capabilities`.
  */
-export const claimableSql = (t: string) => `${t}.workspace_id = :workspaceId AND ${t}.status = 'todo' AND ${t}.claimed_by_agent_id IS NULL
-    AND ((${t}.assignee_agent_id IS NULL AND ${t}.assignee_user_id IS NULL) OR ${t}.assignee_agent_id = :agentId)
-    AND ${t}.required_capabilities <@ :capabilities::jsonb`;
+export const claimableSql = (t: string) =>
+  CLAIM_CONDITIONS.filter((c) => c.scope === 'row')
+    .map((c) => c.sql(t))
+    .join('\n    AND ');
+
+/** The workspace gates of CLAIM_CONDITIONS over the workspace id expression `w`, each as a named boolean column `gate_<name>`. */
+export const claimGatesSql = (w: string) =>
+  CLAIM_CONDITIONS.filter((c) => c.scope === 'gate')
+    .map((c) => `${c.sql(w)} AS gate_${c.name}`)
+    .join(', ');
+/** The same columns for the branch of a won claim, whose WHERE already required every gate: constants, no lookups. */
+const claimGatesOpenSql = () =>
+  CLAIM_CONDITIONS.filter((c) => c.scope === 'gate')
+    .map((c) => `true AS gate_${c.name}`)
+    .join(', ');
+const claimGatesHoldSql = (w: string) =>
+  CLAIM_CONDITIONS.filter((c) => c.scope === 'gate')
+    .map((c) => c.sql(w))
+    .join(' AND ');
 
 /**
  * The budget hard stop of the month `:month` (`budgetMonthOf`: the first day of the UTC month of the ctx clock):
@@ -47,30 +155,33 @@ export const budgetBlockedSql = (workspaceId: string) =>
  * name, whether the budget blocks claims and whether the workspace is archived, so that a lost claim (most claims, when agents race for the best
  * tickets) is explained without a second statement. `won` tells the branches apart; no row: no such ticket here.
  */
+/** The claim edge of the lifecycle (tickets.rules.ts): To-do → in_progress, the claimant becomes the holder. */
+const CLAIM_EDGE = edgeOf('claim', 'todo');
+
 const CLAIM = statement<
-  | 'ticketId' | 'workspaceId' | 'agentId' | 'capabilities' | 'now' | 'leaseExpiresAt' | 'month' | 'activityId' | 'actorName'
+  | 'ticketId' | 'workspaceId' | 'agentId' | 'capabilities' | 'now' | 'leaseUntil' | 'month' | 'activityId' | 'actorName'
   | 'activityMetadata' | 'requestId' | 'eventId' | 'eventVersion' | 'eventData' | 'live'
 >(
   'mc_claim_ticket',
   `WITH won AS (
-    UPDATE tickets t SET claimed_by_agent_id = :agentId, claimed_at = :now::timestamptz, lease_expires_at = :leaseExpiresAt::timestamptz,
-      status = 'in_progress', status_changed_at = :now::timestamptz, updated_at = :now::timestamptz, version = t.version + 1
+    UPDATE tickets t SET ${claimEffectSql(CLAIM_EDGE.claim, 't').join(', ')},
+      status = '${CLAIM_EDGE.to}', status_changed_at = :now::timestamptz, updated_at = :now::timestamptz, version = t.version + 1
     WHERE t.id = :ticketId AND ${claimableSql('t')}
-      AND NOT ${budgetBlockedSql(':workspaceId')} AND ${workspaceOpenSql(':workspaceId')}
+      AND ${claimGatesHoldSql(':workspaceId')}
     RETURNING t.*),
   act AS (
     INSERT INTO activity (id, workspace_id, actor_kind, actor_id, actor_name, action, target_kind, target_id, summary, metadata, status, request_id, created_at)
-    SELECT :activityId::text, w.workspace_id, 'agent', :agentId::text, :actorName::text, 'ticket.claimed', 'ticket', w.id,
+    SELECT :activityId::text, w.workspace_id, 'agent', :agentId::text, :actorName::text, '${CLAIM_EDGE.activity}', 'ticket', w.id,
       'claimed #' || w.number || ' ' || w.title, :activityMetadata::jsonb, w.status, :requestId::text, :now::timestamptz
     FROM won w),
   ev AS (
     INSERT INTO events (id, workspace_id, type, version, actor_kind, actor_id, actor_name, data, occurred_at)
-    SELECT :eventId::text, w.workspace_id, 'ticket.claimed', :eventVersion::int, 'agent', :agentId::text, :actorName::text,
+    SELECT :eventId::text, w.workspace_id, '${CLAIM_EDGE.event}', :eventVersion::int, 'agent', :agentId::text, :actorName::text,
       jsonb_build_object('ticket', ${ticketRefSql('w')}) || :eventData::jsonb, :now::timestamptz
     FROM won w)
-  SELECT w.*, true AS won, NULL::text AS holder_name, false AS budget_blocked, false AS workspace_archived, ${liveNotifySql(':live')}::text AS published FROM won w
+  SELECT w.*, true AS won, NULL::text AS holder_name, ${claimGatesOpenSql()}, ${liveNotifySql(':live')}::text AS published FROM won w
   UNION ALL
-  SELECT t.*, false, a.name, ${budgetBlockedSql('t.workspace_id')}, NOT ${workspaceOpenSql('t.workspace_id')}, NULL
+  SELECT t.*, false, a.name, ${claimGatesSql('t.workspace_id')}, NULL
   FROM tickets t LEFT JOIN agents a ON a.id = t.claimed_by_agent_id
   WHERE t.id = :ticketId AND t.workspace_id = :workspaceId AND NOT EXISTS (SELECT 1 FROM won)`,
 );
@@ -86,18 +197,19 @@ export async function claimTicket(ctx: Ctx, ticketId: string) {
   for (let attempt = 0; ; attempt++) {
     const row = await runClaim(ctx, me, ticketId);
     if (!row) throw notFound('ticket');
-    if (row.won) return toTicketDto(ticketFromSql(row));
+    if (row.won) return ticketAnswer(ctx, ticketFromSql(row), OPEN_AGENT_STANDING);
     const renewed = await explainLostClaim(ctx, me, row);
-    if (renewed) return toTicketDto(renewed);
+    if (renewed) return ticketAnswer(ctx, renewed, OPEN_AGENT_STANDING);
     // Nothing explains it: the claim lost a race that the statement's snapshot does not show yet (the winner
     // committed while it waited for the row). Once more, with a fresh snapshot.
-    if (attempt >= 1) throw new DomainError('CONFLICT', 'the ticket changed while it was being claimed; poll again');
+    if (attempt >= 1) throw conflict('the ticket changed while it was being claimed; poll again');
   }
 }
 
 async function runClaim(ctx: Ctx, me: AgentPrincipal, ticketId: string): Promise<Record<string, any> | undefined> {
   const now = ctx.clock.now();
-  const leaseExpiresAt = new Date(now.getTime() + CLAIM_LEASE_MS).toISOString();
+  const { leaseExpiresAt: lease } = claimAfter(CLAIM_EDGE.claim, { claimedByAgentId: null }, now, me.agentId);
+  const leaseExpiresAt = lease!.toISOString();
   const event = ticketEventFields(ctx, 'ticket.claimed', { agentId: me.agentId, leaseExpiresAt });
   const [row] = await CLAIM.run(ctx.db, {
     ticketId,
@@ -105,74 +217,48 @@ async function runClaim(ctx: Ctx, me: AgentPrincipal, ticketId: string): Promise
     agentId: me.agentId,
     capabilities: JSON.stringify(me.capabilities),
     now: now.toISOString(),
-    leaseExpiresAt,
+    leaseUntil: leaseExpiresAt,
     month: budgetMonthOf(now),
     activityId: newId(ID_PREFIX.activity, now.getTime()),
     actorName: me.name,
-    activityMetadata: JSON.stringify({ leaseExpiresAt, from: 'todo', to: 'in_progress' }),
+    activityMetadata: JSON.stringify({ leaseExpiresAt, from: CLAIM_EDGE.from, to: CLAIM_EDGE.to }),
     requestId: ctx.requestId,
     eventId: event.id,
     eventVersion: event.version,
     eventData: event.restJson,
-    live: liveJson(ctx, { type: 'ticket.claimed', workspaceId: me.workspaceId, ticketId, agentId: me.agentId, status: 'in_progress', eventId: event.id, recipients: [] }),
+    live: liveJson(ctx, { type: CLAIM_EDGE.event, workspaceId: me.workspaceId, ticketId, agentId: me.agentId, status: CLAIM_EDGE.to, eventId: event.id, recipients: [] }),
   });
   return row;
 }
 
 /**
- * A claim that matched no row, explained from the ticket as the claim statement saw it, the permanent reasons
- * first: archived workspace → 409; already ours → the lease is renewed (the renewed ticket is returned); not To-do
- * (pr_review, done, closed) → INVALID_TRANSITION; budget hard stop → 402 with the limit and the usage; held by
- * another agent → 409 naming it (and, when it was ours until our lease expired, saying so); assigned elsewhere or
- * missing capabilities → 409. Returns null when nothing explains it (it changed in between).
+ * A claim that matched no row, explained from the ticket as the claim statement saw it by walking CLAIM_CONDITIONS:
+ * the first condition that explains the miss answers (an archived workspace → 409; not To-do → INVALID_TRANSITION;
+ * budget hard stop → 402 with the limit and the usage; held by another agent → 409 naming it, and saying so when it
+ * was ours until our lease expired; assigned elsewhere or missing capabilities → 409), except that a ticket the
+ * claimant already holds has its lease renewed (the lifecycle's claim edge from in_progress) and is returned.
+ * Returns null when nothing explains it (it changed in between).
  */
 async function explainLostClaim(ctx: Ctx, me: AgentPrincipal, found: Record<string, any>): Promise<TicketRow | null> {
-  const now = ctx.clock.now();
   const t = ticketFromSql(found);
-  if (found.workspace_archived) throw workspaceArchived();
-  if (t.claimedByAgentId === me.agentId && t.status === 'in_progress') {
-    const [renewed] = await ctx.db
-      .update(tickets)
-      .set({ leaseExpiresAt: new Date(now.getTime() + CLAIM_LEASE_MS), updatedAt: now })
-      .where(and(eq(tickets.id, t.id), eq(tickets.claimedByAgentId, me.agentId), eq(tickets.status, 'in_progress')))
-      .returning();
-    return renewed ?? null;
-  }
-  if (t.status !== 'todo' && t.status !== 'in_progress') {
-    // The holder stays on record after pr_review (who did the work): the status is the reason, not the holder.
-    throw new DomainError('INVALID_TRANSITION', `ticket #${t.number} is ${t.status}; only To-do tickets can be claimed`, {
-      from: t.status,
-      to: 'in_progress',
-      allowed: allowedNextStatuses(t.status as TicketStatus),
-    });
-  }
-  if (found.budget_blocked) {
-    // Said as every door of the hard stop says it (assertBudgetOpen): month, limit, used, limitValue, resetsAt.
-    const blocked = await budgetBlock(ctx, me.workspaceId);
-    if (blocked) throw blocked;
-    return null;
-  }
-  if (t.claimedByAgentId) {
-    const holderName = found.holder_name as string | null;
-    const lost = await lostLease(ctx, t, me.agentId);
-    const held = `ticket #${t.number} is already claimed by ${holderName ?? t.claimedByAgentId}`;
-    throw new DomainError('CONFLICT', lost ? `${leaseExpiredSentence(t.number, lost)}, and ${holderName ?? t.claimedByAgentId} has claimed it since` : held, {
-      claimedBy: t.claimedByAgentId,
-      claimedByName: holderName ?? null,
-      leaseExpiresAt: t.leaseExpiresAt?.toISOString() ?? null,
-      ...(lost ? { reason: 'lease_expired', yourLeaseExpiredAt: lost.leaseExpiredAt } : {}),
-    });
-  }
-  if ((t.assigneeAgentId && t.assigneeAgentId !== me.agentId) || (!t.assigneeAgentId && t.assigneeUserId)) {
-    throw new DomainError('CONFLICT', `ticket #${t.number} is assigned to someone else`, {
-      assignee: t.assigneeAgentId ?? t.assigneeUserId,
-    });
-  }
-  const missing = t.requiredCapabilities.filter((c) => !me.capabilities.includes(c));
-  if (missing.length) {
-    throw new DomainError('CONFLICT', `this agent lacks the capabilities the ticket requires: ${missing.join(', ')}`, { missingCapabilities: missing });
+  for (const c of CLAIM_CONDITIONS) {
+    const miss = await c.explain(ctx, me, t, found);
+    if (miss === 'renew') return renewOwnClaim(ctx, me, t);
+    if (miss) throw miss;
   }
   return null;
+}
+
+/** Claiming a ticket the agent holds: the claim edge from in_progress, whose effect is `renew`. */
+async function renewOwnClaim(ctx: Ctx, me: AgentPrincipal, t: TicketRow): Promise<TicketRow | null> {
+  const edge = edgeOf('claim', 'in_progress');
+  const now = ctx.clock.now();
+  const [renewed] = await ctx.db
+    .update(tickets)
+    .set({ ...claimAfter(edge.claim, t, now), updatedAt: now })
+    .where(and(eq(tickets.id, t.id), eq(tickets.claimedByAgentId, me.agentId), eq(tickets.status, edge.from)))
+    .returning();
+  return renewed ?? null;
 }
 
 /** Renew every lease the agent holds (heartbeat, and any write of the holder). */

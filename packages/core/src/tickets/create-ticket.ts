@@ -3,11 +3,11 @@ import { and, eq, ne, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { requirePrincipal } from '../auth/guards';
 import { inTransaction, type Ctx } from '../context';
-import { DomainError } from '../errors';
+import { forbidden, validation } from '../errors';
 import { emitEvent } from '../events/emit-event';
 import { newId } from '../shared/ids';
 import { requireWorkspaceAccess } from '../workspaces/workspace-access';
-import { toTicketDto } from './ticket-dto';
+import { standingOf, ticketAnswer } from './ticket-access';
 import { recordPullRequestLinks } from './ticket-links';
 import { PRIORITY_RANK, type TicketPriority } from './tickets.rules';
 
@@ -24,7 +24,7 @@ export interface CreateTicketInput {
 }
 
 const invalid = (field: string, message: string) =>
-  new DomainError('VALIDATION_ERROR', `${field}: ${message}`, { issues: [{ field, in: 'body', message }] });
+  validation([{ field, in: 'body', message }], `${field}: ${message}`);
 
 /** Check that an assignee belongs to the workspace (an active agent, or a member who is not a viewer). */
 export async function resolveAssignee(ctx: Ctx, workspaceId: string, a: { agentId?: string; userId?: string } | null | undefined) {
@@ -52,13 +52,14 @@ export async function resolveAssignee(ctx: Ctx, workspaceId: string, a: { agentI
 export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
   const me = requirePrincipal(ctx);
   return inTransaction(ctx, async (tx) => {
-    const { workspace, effectiveRole } = await requireWorkspaceAccess(tx, input.workspaceId, 'tickets.write');
+    const access = await requireWorkspaceAccess(tx, input.workspaceId, 'tickets.write');
+    const { workspace, effectiveRole } = access;
     if (input.epicId) {
       const [epic] = await tx.db.select({ id: epics.id }).from(epics).where(and(eq(epics.id, input.epicId), eq(epics.workspaceId, workspace.id)));
       if (!epic) throw invalid('epicId', 'no such epic in this workspace');
     }
     if (input.assignee && (me.kind === 'agent' || !['owner', 'admin'].includes(effectiveRole))) {
-      throw new DomainError('FORBIDDEN', 'only a workspace admin assigns tickets');
+      throw forbidden('only a workspace admin assigns tickets');
     }
     const assignee = await resolveAssignee(tx, workspace.id, input.assignee);
     // The workspace row lock hands out ticket numbers in order, one at a time.
@@ -104,6 +105,6 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       metadata: { priority: input.priority ?? 'medium', assignee: input.assignee ?? null },
     });
     await emitEvent(tx, 'ticket.created', workspace.id, { ticket: { id: ticket.id, number: ticket.number, title: ticket.title, status: ticket.status } }, { ticketId: ticket.id, status: 'todo' });
-    return toTicketDto(ticket);
+    return ticketAnswer(tx, ticket, standingOf(access));
   });
 }

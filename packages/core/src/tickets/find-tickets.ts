@@ -8,10 +8,10 @@ import { planPage, toPage, totalFor, type PageQuery, type SortColumns } from '..
 import { statement } from '../shared/statement';
 import { budgetMonthOf } from '../budgets/budget.rules';
 import { budgetBlock } from '../budgets/usage';
-import { requireWorkspaceAccess, workspaceArchived, workspaceOpenSql } from '../workspaces/workspace-access';
-import { budgetBlockedSql, claimableSql } from './claim-ticket';
-import { requireTicketAccess } from './ticket-access';
-import { ticketFromSql, toTicketDto, type TicketRow } from './ticket-dto';
+import { requireWorkspaceAccess, workspaceArchived } from '../workspaces/workspace-access';
+import { claimableSql, claimGatesSql } from './claim-ticket';
+import { OPEN_AGENT_STANDING, requireTicketAccess, standingOf, ticketAnswer, ticketAnswers, type MoveStanding } from './ticket-access';
+import { ticketFromSql, type TicketDto, type TicketRow } from './ticket-dto';
 import { AVAILABLE_WAIT_MAX_SECONDS, PRIORITY_RANK, type TicketPriority, type TicketStatus } from './tickets.rules';
 
 export const TICKET_SORT_FIELDS = ['createdAt', 'updatedAt', 'priority', 'number', 'status'] as const;
@@ -41,9 +41,11 @@ const idColumn = { column: tickets.id, value: (r: TicketRow) => r.id };
 export async function findTickets(ctx: Ctx, input: FindTicketsInput) {
   const me = requirePrincipal(ctx);
   const where: (SQL | undefined)[] = [];
+  let known: { workspaceId: string; standing: MoveStanding } | undefined;
   if (input.workspaceId) {
-    const { workspace } = await requireWorkspaceAccess(ctx, input.workspaceId, 'tickets.read');
-    where.push(eq(tickets.workspaceId, workspace.id));
+    const access = await requireWorkspaceAccess(ctx, input.workspaceId, 'tickets.read');
+    known = { workspaceId: access.workspace.id, standing: standingOf(access) };
+    where.push(eq(tickets.workspaceId, access.workspace.id));
   } else if (me.kind === 'agent') {
     where.push(eq(tickets.workspaceId, me.workspaceId));
   } else if (!me.isInstanceAdmin) {
@@ -68,13 +70,14 @@ export async function findTickets(ctx: Ctx, input: FindTicketsInput) {
     .orderBy(...plan.orderBy)
     .limit(plan.limit)
     .offset(plan.offset);
-  return toPage(rowsOut, input, plan, sortColumns, idColumn, toTicketDto, await totalFor(ctx.db, plan, tickets, and(...where)));
+  const page = toPage(rowsOut, input, plan, sortColumns, idColumn, (r) => r, await totalFor(ctx.db, plan, tickets, and(...where)));
+  return { ...page, items: await ticketAnswers(ctx, page.items, known) };
 }
 
 /** GET /tickets/{id} */
 export async function getTicket(ctx: Ctx, ticketId: string) {
-  const { ticket } = await requireTicketAccess(ctx, ticketId);
-  return toTicketDto(ticket);
+  const { ticket, access } = await requireTicketAccess(ctx, ticketId);
+  return ticketAnswer(ctx, ticket, standingOf(access));
 }
 
 /**
@@ -87,10 +90,10 @@ export async function getTicket(ctx: Ctx, ticketId: string) {
  */
 const POLL_AVAILABLE = statement<'workspaceId' | 'agentId' | 'capabilities' | 'month' | 'limit'>(
   'mc_poll_available',
-  `WITH gate AS MATERIALIZED (SELECT ${workspaceOpenSql(':workspaceId')} AS workspace_open, ${budgetBlockedSql(':workspaceId')} AS budget_blocked)
-  SELECT t.*, g.workspace_open AS gate_workspace_open, g.budget_blocked AS gate_budget_blocked
+  `WITH gate AS MATERIALIZED (SELECT ${claimGatesSql(':workspaceId')})
+  SELECT t.*, g.gate_workspace_open, g.gate_budget_open
   FROM gate g LEFT JOIN LATERAL (
-    SELECT * FROM tickets t WHERE ${claimableSql('t')} AND g.workspace_open AND NOT g.budget_blocked
+    SELECT * FROM tickets t WHERE ${claimableSql('t')} AND g.gate_workspace_open AND g.gate_budget_open
     ORDER BY t.priority, t.created_at, t.id LIMIT :limit::int) t ON true`,
 );
 
@@ -103,7 +106,7 @@ export interface PollPause {
 }
 
 export interface AvailableTickets {
-  items: ReturnType<typeof toTicketDto>[];
+  items: TicketDto[];
   /** Set when the workspace offers no work at all right now (archived, or budget hard stop). */
   paused: PollPause | null;
 }
@@ -126,12 +129,13 @@ export async function findAvailableTickets(ctx: Ctx, input: { limit: number }): 
   let paused: PollPause | null = null;
   if (gate && !gate.gate_workspace_open) {
     paused = { reason: 'workspace_archived', message: workspaceArchived().message };
-  } else if (gate?.gate_budget_blocked) {
+  } else if (gate && !gate.gate_budget_open) {
     // Only while blocked (rare): the same 402 a claim would get, as the reason.
     const blocked = await budgetBlock(ctx, me.workspaceId);
     if (blocked) paused = { reason: 'budget_exceeded', message: blocked.message, details: blocked.details };
   }
-  return { items: rows.filter((r) => r.id !== null).map((r) => toTicketDto(ticketFromSql(r))), paused };
+  // Offered only while the workspace is open (the gate), so the agent's standing is known without a query.
+  return { items: rows.filter((r) => r.id !== null).map((r) => ticketAnswer(ctx, ticketFromSql(r), OPEN_AGENT_STANDING)), paused };
 }
 
 /** Events after which a poll may find new work (a restored workspace, a lifted hard stop: all of it). */

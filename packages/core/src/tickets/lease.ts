@@ -4,8 +4,8 @@
 import { activity } from '@mc/db';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Ctx } from '../context';
-import { DomainError } from '../errors';
-import { CLAIM_LEASE_MS } from './tickets.rules';
+import { retold, type DomainError } from '../errors';
+import { LEASE_MINUTES } from './tickets.rules';
 
 export interface LostLease {
   /** When the lease ran out (ISO-8601). */
@@ -37,8 +37,6 @@ export async function lostLease(ctx: Ctx, ticket: { id: string; workspaceId: str
   return null;
 }
 
-export const LEASE_MINUTES = CLAIM_LEASE_MS / 60_000;
-
 /** "your lease on ticket #12 expired at … (10 minutes without a heartbeat or write) and it went back to To-do" */
 export const leaseExpiredSentence = (ticketNumber: number, lost: LostLease) =>
   `your lease on ticket #${ticketNumber} expired at ${lost.leaseExpiredAt} (${LEASE_MINUTES} minutes without a heartbeat or write) and it went back to To-do`;
@@ -57,9 +55,5 @@ export async function explainWithLease(
   const lost = await lostLease(ctx, ticket, me.agentId);
   if (!lost) return refusal;
   const next = ticket.claimedByAgentId ? 'another agent has claimed it since' : `claim it again (PATCH /api/v1/tickets/${ticket.id}/claim) to go on`;
-  return new DomainError(refusal.code, `${leaseExpiredSentence(ticket.number, lost)}; ${next}`, {
-    ...refusal.details,
-    reason: 'lease_expired',
-    yourLeaseExpiredAt: lost.leaseExpiredAt,
-  });
+  return retold(refusal, `${leaseExpiredSentence(ticket.number, lost)}; ${next}`, { reason: 'lease_expired', yourLeaseExpiredAt: lost.leaseExpiredAt });
 }

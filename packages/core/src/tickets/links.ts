@@ -2,10 +2,9 @@ import { memberships, prLinks, tickets } from '@mc/db';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { requirePrincipal } from '../auth/guards';
 import type { Ctx } from '../context';
-import { DomainError } from '../errors';
+import { validation } from '../errors';
 import { canonicalPullRequestUrl } from './pr-refs';
-import { requireTicketAccess } from './ticket-access';
-import { toTicketDto } from './ticket-dto';
+import { requireTicketAccess, ticketAnswers } from './ticket-access';
 
 function toLinkDto(l: typeof prLinks.$inferSelect) {
   return {
@@ -32,9 +31,10 @@ export async function findTicketsByPullRequest(ctx: Ctx, url: string) {
   const me = requirePrincipal(ctx);
   const canonical = canonicalPullRequestUrl(url);
   if (!canonical) {
-    throw new DomainError('VALIDATION_ERROR', 'url is not a GitHub pull request or GitLab merge request URL', {
-      issues: [{ field: 'url', in: 'query', message: 'expected https://github.com/o/r/pull/N or https://host/g/p/-/merge_requests/N' }],
-    });
+    throw validation(
+      [{ field: 'url', in: 'query', message: 'expected https://github.com/o/r/pull/N or https://host/g/p/-/merge_requests/N' }],
+      'url is not a GitHub pull request or GitLab merge request URL',
+    );
   }
   const scope =
     me.kind === 'agent'
@@ -49,5 +49,5 @@ export async function findTicketsByPullRequest(ctx: Ctx, url: string) {
     .where(and(eq(prLinks.url, canonical), scope))
     .orderBy(tickets.id)
     .limit(200);
-  return rowsOut.map((r) => ({ ...toTicketDto(r.ticket), pullRequestUrl: canonical }));
+  return (await ticketAnswers(ctx, rowsOut.map((r) => r.ticket))).map((t) => ({ ...t, pullRequestUrl: canonical }));
 }

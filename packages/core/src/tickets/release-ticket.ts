@@ -1,13 +1,13 @@
 import { tickets } from '@mc/db';
 import { and, eq, isNotNull, lt, sql } from 'drizzle-orm';
-import { recordActivity } from '../activity/record-activity';
+import { actorOf, recordActivity } from '../activity/record-activity';
 import { asSystem, inTransaction, type Ctx } from '../context';
-import { DomainError, forbidden } from '../errors';
+import { conflict, forbidden, invalidTransition } from '../errors';
 import { emitEvent } from '../events/emit-event';
 import { explainWithLease } from './lease';
-import { assertCanWrite, requireTicketAccess } from './ticket-access';
-import { allowedNextStatuses, type TicketStatus } from './tickets.rules';
-import { toTicketDto } from './ticket-dto';
+import { assertCanWrite, requireTicketAccess, standingOf, ticketAnswer } from './ticket-access';
+import { noticeDrafts } from './ticket-notices';
+import { allowedNextStatuses, claimAfter, edgeOf, fill, RELEASE_REFUSALS, type TicketStatus } from './tickets.rules';
 
 /**
  * POST /tickets/{id}/release — the holder gives the ticket back (in_progress → todo), or an admin forces it
@@ -20,30 +20,27 @@ export async function releaseTicket(ctx: Ctx, ticketId: string, input: { reason?
     const a = await requireTicketAccess(tx, ticketId, { lock: true });
     assertCanWrite(a);
     const t = a.ticket;
+    // The two release edges of the lifecycle: by the holder, or forced by an admin; same from, to and claim effect.
+    const release = edgeOf('release');
+    const forced = edgeOf('force_release');
     const isHolder = a.movers.includes('holder');
     const from = t.status as TicketStatus;
-    if (from !== 'in_progress' && from !== 'todo') {
-      throw new DomainError('INVALID_TRANSITION', `ticket #${t.number} is ${from}: only a ticket in progress can be released`, {
-        from,
-        to: 'todo',
-        allowed: allowedNextStatuses(from),
-      });
+    const vars = { number: t.number, from, to: release.to };
+    // A ticket in `to` (To-do) that still names a holder is released in place; any other status is not in progress.
+    if (from !== release.from && from !== release.to) {
+      throw invalidTransition(fill(RELEASE_REFUSALS.notInProgress, vars), { from, to: release.to, allowed: allowedNextStatuses(from) });
     }
     if (!t.claimedByAgentId) {
-      throw await explainWithLease(tx, t, new DomainError('CONFLICT', `ticket #${t.number} is not claimed by anyone`, { reason: 'not_claimed' }));
+      throw await explainWithLease(tx, t, conflict(fill(RELEASE_REFUSALS.notClaimed, vars), { reason: 'not_claimed' }));
     }
-    if (!isHolder && !a.isAdmin) {
-      throw await explainWithLease(tx, t, forbidden('only the agent holding this ticket or a workspace admin can release it'));
-    }
+    const edge = isHolder ? release : a.movers.includes('admin') ? forced : null;
+    if (!edge) throw await explainWithLease(tx, t, forbidden(fill(release.refused!, vars)));
     const now = tx.clock.now();
-    const backToTodo = t.status === 'in_progress';
     const [row] = await tx.db
       .update(tickets)
       .set({
-        claimedByAgentId: null,
-        claimedAt: null,
-        leaseExpiresAt: null,
-        ...(backToTodo ? { status: 'todo', statusChangedAt: now } : {}),
+        ...claimAfter(edge.claim, t, now),
+        ...(from === edge.from ? { status: edge.to, statusChangedAt: now } : {}),
         updatedAt: now,
         version: sql`${tickets.version} + 1`,
       })
@@ -51,14 +48,21 @@ export async function releaseTicket(ctx: Ctx, ticketId: string, input: { reason?
       .returning();
     await recordActivity(tx, {
       workspaceId: row.workspaceId,
-      action: isHolder ? 'ticket.released' : 'ticket.force_released',
+      action: edge.activity,
       target: { kind: 'ticket', id: row.id },
       summary: isHolder ? `released #${row.number}` : `force-released #${row.number} from its holder`,
       metadata: { previousHolder: a.ticket.claimedByAgentId, reason: input.reason ?? null, from: a.ticket.status, to: row.status },
       status: row.status,
     });
-    await emitEvent(tx, 'ticket.released', row.workspaceId, { ticket: { id: row.id, number: row.number, title: row.title, status: row.status }, previousHolder: a.ticket.claimedByAgentId, reason: isHolder ? 'released' : 'force_released' }, { ticketId: row.id, status: row.status });
-    return toTicketDto(row);
+    await emitEvent(
+      tx,
+      edge.event,
+      row.workspaceId,
+      { ticket: { id: row.id, number: row.number, title: row.title, status: row.status }, previousHolder: a.ticket.claimedByAgentId, reason: edge === release ? 'released' : 'force_released' },
+      { ticketId: row.id, status: row.status },
+      noticeDrafts(edge.notify, t, row, { actor: actorOf(tx.principal).name, from, to: row.status }),
+    );
+    return ticketAnswer(tx, row, standingOf(a.access));
   });
 }
 
@@ -68,47 +72,49 @@ export async function releaseTicket(ctx: Ctx, ticketId: string, input: { reason?
  */
 export async function releaseExpiredLeases(ctx: Ctx, batch = 100): Promise<number> {
   const sys = asSystem(ctx, 'lease-sweeper');
+  const edge = edgeOf('lease_expiry');
   return inTransaction(sys, async (tx) => {
     const now = tx.clock.now();
     const expired = await tx.db
       .select()
       .from(tickets)
-      .where(and(eq(tickets.status, 'in_progress'), isNotNull(tickets.leaseExpiresAt), lt(tickets.leaseExpiresAt, now)))
+      .where(and(eq(tickets.status, edge.from), isNotNull(tickets.leaseExpiresAt), lt(tickets.leaseExpiresAt, now)))
       .limit(batch)
       .for('update', { skipLocked: true });
     for (const t of expired) {
-      await tx.db
+      const [row] = await tx.db
         .update(tickets)
         .set({
-          status: 'todo',
-          claimedByAgentId: null,
-          claimedAt: null,
-          leaseExpiresAt: null,
+          status: edge.to,
+          ...claimAfter(edge.claim, t, now),
           statusChangedAt: now,
           updatedAt: now,
           version: sql`${tickets.version} + 1`,
         })
-        .where(eq(tickets.id, t.id));
+        .where(eq(tickets.id, t.id))
+        .returning();
       await recordActivity(tx, {
         workspaceId: t.workspaceId,
-        action: 'ticket.lease_expired',
+        action: edge.activity,
         target: { kind: 'ticket', id: t.id },
         summary: `lease on #${t.number} expired; back to To-do`,
         metadata: { previousHolder: t.claimedByAgentId, leaseExpiresAt: t.leaseExpiresAt?.toISOString() },
-        status: 'todo',
+        status: edge.to,
       });
-      // The event notifies the agent that lost the lease (notify.ts: `lease_expired`, also pushed to its endpoint).
+      // The edge's notice tells the agent that lost the lease (`lease_expired`, also pushed to its endpoint).
+      const leaseExpiredAt = t.leaseExpiresAt?.toISOString();
       await emitEvent(
         tx,
-        'ticket.released',
+        edge.event,
         t.workspaceId,
         {
-          ticket: { id: t.id, number: t.number, title: t.title, status: 'todo' },
+          ticket: { id: t.id, number: t.number, title: t.title, status: edge.to },
           previousHolder: t.claimedByAgentId,
           reason: 'lease_expired',
           ...(t.leaseExpiresAt ? { leaseExpiredAt: t.leaseExpiresAt.toISOString() } : {}),
         },
-        { ticketId: t.id, status: 'todo' },
+        { ticketId: t.id, status: edge.to },
+        noticeDrafts(edge.notify, t, row, { actor: actorOf(tx.principal).name, leaseExpiredAt: leaseExpiredAt ?? now.toISOString() }),
       );
     }
     return expired.length;

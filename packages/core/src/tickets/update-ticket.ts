@@ -2,27 +2,34 @@ import { agents, epics, tickets } from '@mc/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { actorOf, recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
-import { DomainError, staleVersion } from '../errors';
+import { conflict, forbidden, invalidTransition, staleVersion, validation } from '../errors';
 import { emitEvent, ticketEventFields, ticketRefSql } from '../events/emit-event';
 import { liveJson, liveNotifySql } from '../events/live';
-import { statusChangeNotificationIds, statusChangeNotificationsSql } from '../notifications/notify';
 import { ID_PREFIX, newId } from '../shared/ids';
 import { statement } from '../shared/statement';
 import { workspaceOpenSql } from '../workspaces/workspace-access';
 import { explainWithLease } from './lease';
-import { assertCanWrite, isHeld, requireTicketAccess } from './ticket-access';
-import { ticketFromSql, toTicketDto, type TicketRow } from './ticket-dto';
+import { AGENT_MOVER_SQL, assertCanWrite, isHeld, OPEN_AGENT_STANDING, requireTicketAccess, standingOf, ticketAnswer } from './ticket-access';
+import { ticketFromSql, type TicketRow } from './ticket-dto';
 import { recordPullRequestLinks } from './ticket-links';
+import { noticeDrafts, noticeIdParams, noticeSql } from './ticket-notices';
 import {
+  agentRefusal,
   allowedNextStatuses,
+  callerMoves,
   CLAIM_LEASE_MS,
+  claimAfter,
+  claimEffectSql,
+  edgesVia,
+  fill,
+  moveEdge,
   moverMay,
-  movesAllowedFor,
   PRIORITY_RANK,
   refusedMoveReason,
-  TICKET_TRANSITIONS,
   TICKET_STATUSES,
   transitionAllowed,
+  type Edge,
+  type Mover,
   type TicketPriority,
   type TicketStatus,
 } from './tickets.rules';
@@ -41,69 +48,65 @@ export interface UpdateTicketInput {
   version?: number;
 }
 
-/** Statuses whose entry keeps the holder on record (as who did the work) and only ends the lease. */
-const KEEPS_HOLDER_ENDS_LEASE: Record<TicketStatus, boolean> = { todo: false, in_progress: false, pr_review: true, done: true, closed: true };
-
-/** What the claim and lease become when a ticket enters `to`. */
-function claimAfterMove(t: TicketRow, to: TicketStatus, now: Date): Partial<TicketRow> {
-  if (KEEPS_HOLDER_ENDS_LEASE[to]) return { leaseExpiresAt: null };
-  return to === 'todo'
-    ? { claimedByAgentId: null, claimedAt: null, leaseExpiresAt: null }
-    : t.claimedByAgentId
-      ? { leaseExpiresAt: new Date(now.getTime() + CLAIM_LEASE_MS) }
-      : {};
-}
-
 /**
- * The one status an agent can move a ticket from to reach `to`, and as what (holder, assignee), read off the
- * transition table; null when the fast path does not apply: the move changes the claim or the lease beyond ending
- * it (todo, in_progress), or the table allows several starting statuses.
+ * An agent's PATCH move as one statement (the hot path of every agent: in_progress → pr_review → done), because
+ * there the number of statements is the cost (bench/README.md). Generated from the lifecycle table, one statement
+ * per edge: for each status `to`, the one `move` edge into it that an agent can take as its holder or assignee
+ * (none when the table has several, or the edge is refused to agents, or its notice cannot be written from the
+ * moved row). The UPDATE matches only when every rule of the general path below would let the move through: the
+ * ticket is in the agent's workspace and in the edge's `from`, the agent is one of the edge's movers
+ * (`AGENT_MOVER_SQL`), the workspace is not archived and the version (when sent) is current; it applies the edge's
+ * claim effect (`claimEffectSql`). Only then, in the same statement: the activity entry, the outbox event, the
+ * edge's notifications (`noticeSql`) and the live announcement with their recipients. No row: `updateTicket` takes
+ * the general path, which finds the precise answer (404, 403, 409, a stale version).
  */
-function agentMoveFrom(to: TicketStatus): { from: TicketStatus; holderMay: boolean; assigneeMay: boolean } | null {
-  if (!KEEPS_HOLDER_ENDS_LEASE[to]) return null;
-  const froms = TICKET_STATUSES.filter((from) => from !== to && moverMay(from, to, ['holder', 'assignee']));
-  if (froms.length !== 1) return null;
-  return { from: froms[0], holderMay: moverMay(froms[0], to, ['holder']), assigneeMay: moverMay(froms[0], to, ['assignee']) };
-}
-const AGENT_MOVES = Object.fromEntries(TICKET_STATUSES.map((to) => [to, agentMoveFrom(to)])) as Record<TicketStatus, ReturnType<typeof agentMoveFrom>>;
-
-/**
- * An agent's status move (the hot path of every agent: in_progress → pr_review → done) as one statement, because
- * there the number of statements is the cost (bench/README.md). The UPDATE matches only when every rule of the
- * general path below would let the move through: the ticket is in the agent's workspace and in the one status
- * `AGENT_MOVES` allows, the agent is its holder or assignee as the transition table requires, the workspace is
- * not archived and the version (when sent) is current. Only then, in the same statement: the activity entry, the
- * outbox event, the status_change notifications (notify.ts) and the live announcement with their recipients.
- * No row: `updateTicket` takes the general path, which finds the precise answer (404, 403, 409, a stale version).
- */
-const AGENT_MOVE = statement<
-  | 'ticketId' | 'workspaceId' | 'agentId' | 'from' | 'to' | 'holderMay' | 'assigneeMay' | 'version' | 'closedReason' | 'now'
-  | 'activityId' | 'actorKind' | 'actorId' | 'actorName' | 'activityMetadata' | 'requestId' | 'eventId' | 'eventVersion' | 'eventData'
-  | 'notificationId1' | 'notificationId2' | 'notificationId3' | 'notificationId4' | 'live'
->(
-  'mc_move_ticket',
-  `WITH m AS (
-    UPDATE tickets t SET status = :to::text, status_changed_at = :now::timestamptz, updated_at = :now::timestamptz, lease_expires_at = NULL,
-      closed_reason = CASE WHEN :to::text = 'closed' THEN :closedReason::text ELSE t.closed_reason END, version = t.version + 1
-    WHERE t.id = :ticketId AND t.workspace_id = :workspaceId AND t.status = :from::text
-      AND ((:holderMay::boolean AND t.claimed_by_agent_id = :agentId::text) OR (:assigneeMay::boolean AND t.assignee_agent_id = :agentId::text))
+function agentMoveStatement(edge: Edge) {
+  const movers = edge.by.filter((m) => AGENT_MOVER_SQL[m as Mover]);
+  const notice = noticeSql(edge.notify, 'm');
+  if (!movers.length || !notice || edge.agentsRefused) return null;
+  const set = [
+    `status = '${edge.to}'`,
+    'status_changed_at = :now::timestamptz',
+    'updated_at = :now::timestamptz',
+    ...claimEffectSql(edge.claim, 't'),
+    ...(edge.to === 'closed' ? ['closed_reason = :closedReason::text'] : []),
+    'version = t.version + 1',
+  ];
+  const stmt = statement<
+    | 'ticketId' | 'workspaceId' | 'agentId' | 'from' | 'to' | 'version' | 'closedReason' | 'now' | 'leaseUntil'
+    | 'activityId' | 'actorKind' | 'actorId' | 'actorName' | 'activityMetadata' | 'requestId' | 'eventId' | 'eventVersion' | 'eventData' | 'live'
+  >(
+    `mc_move_${edge.from}_${edge.to}`,
+    `WITH m AS (
+    UPDATE tickets t SET ${set.join(', ')}
+    WHERE t.id = :ticketId AND t.workspace_id = :workspaceId AND t.status = '${edge.from}'
+      AND (${movers.map((m) => AGENT_MOVER_SQL[m as Mover]!('t')).join(' OR ')})
       AND (:version::int IS NULL OR t.version = :version::int)
       AND ${workspaceOpenSql('t.workspace_id')}
     RETURNING t.*),
   act AS (
     INSERT INTO activity (id, workspace_id, actor_kind, actor_id, actor_name, action, target_kind, target_id, summary, metadata, status, request_id, created_at)
-    SELECT :activityId::text, m.workspace_id, :actorKind::text, :actorId::text, :actorName::text, 'ticket.moved', 'ticket', m.id,
+    SELECT :activityId::text, m.workspace_id, :actorKind::text, :actorId::text, :actorName::text, '${edge.activity}', 'ticket', m.id,
       'moved #' || m.number || ' from ' || :from::text || ' to ' || :to::text, :activityMetadata::jsonb, m.status, :requestId::text, :now::timestamptz
     FROM m),
   ev AS (
     INSERT INTO events (id, workspace_id, type, version, actor_kind, actor_id, actor_name, data, occurred_at)
-    SELECT :eventId::text, m.workspace_id, 'ticket.moved', :eventVersion::int, :actorKind::text, :actorId::text, :actorName::text,
+    SELECT :eventId::text, m.workspace_id, '${edge.event}', :eventVersion::int, :actorKind::text, :actorId::text, :actorName::text,
       jsonb_build_object('ticket', ${ticketRefSql('m')}) || :eventData::jsonb, :now::timestamptz
-    FROM m),
-  ntf AS (${statusChangeNotificationsSql('m')})
-  SELECT m.*, ${liveNotifySql(':live', `jsonb_build_object('recipients', (SELECT coalesce(jsonb_agg(n.recipient_kind || ':' || n.recipient_id), '[]'::jsonb) FROM ntf n))`)} AS published
+    FROM m)${notice.slots ? `,
+  ntf AS (${notice.sql})` : ''}
+  SELECT m.*, ${liveNotifySql(':live', `jsonb_build_object('recipients', ${notice.slots ? `(SELECT coalesce(jsonb_agg(n.recipient_kind || ':' || n.recipient_id), '[]'::jsonb) FROM ntf n)` : `'[]'::jsonb`})`)} AS published
   FROM m`,
-);
+  );
+  return { edge, stmt, slots: notice.slots };
+}
+
+const AGENT_MOVES = Object.fromEntries(
+  TICKET_STATUSES.map((to) => {
+    const into = edgesVia('move').filter((e) => e.to === to && e.by.some((m) => AGENT_MOVER_SQL[m as Mover]) && !e.agentsRefused);
+    return [to, into.length === 1 ? agentMoveStatement(into[0]) : null];
+  }),
+) as Record<TicketStatus, ReturnType<typeof agentMoveStatement>>;
 
 /** The fast path of `updateTicket` for an agent's pure status move; null when it does not apply or matched nothing. */
 async function tryAgentMove(ctx: Ctx, ticketId: string, input: UpdateTicketInput): Promise<TicketRow | null> {
@@ -113,34 +116,48 @@ async function tryAgentMove(ctx: Ctx, ticketId: string, input: UpdateTicketInput
   if (Object.values(rest).some((v) => v !== undefined)) return null;
   const move = AGENT_MOVES[to];
   if (!move) return null;
+  const { from } = move.edge;
   const now = ctx.clock.now();
   const actor = actorOf(me);
   const closed = to === 'closed' ? (closedReason ?? null) : null;
-  const event = ticketEventFields(ctx, 'ticket.moved', { from: move.from, to });
-  const [row] = await AGENT_MOVE.run(ctx.db, {
+  const event = ticketEventFields(ctx, 'ticket.moved', { from, to });
+  const [row] = await move.stmt.run(ctx.db, {
     ticketId,
     workspaceId: me.workspaceId,
     agentId: me.agentId,
-    from: move.from,
+    from,
     to,
-    holderMay: move.holderMay,
-    assigneeMay: move.assigneeMay,
     version: version ?? null,
     closedReason: closed,
     now: now.toISOString(),
+    leaseUntil: new Date(now.getTime() + CLAIM_LEASE_MS).toISOString(),
     activityId: newId(ID_PREFIX.activity, now.getTime()),
     actorKind: actor.kind,
     actorId: actor.id,
     actorName: actor.name,
-    activityMetadata: JSON.stringify({ from: move.from, to, closedReason: closed }),
+    activityMetadata: JSON.stringify({ from, to, closedReason: closed }),
     requestId: ctx.requestId,
     eventId: event.id,
     eventVersion: event.version,
     eventData: event.restJson,
-    ...statusChangeNotificationIds(event.occurredAt),
+    ...noticeIdParams(move.slots, event.occurredAt),
     live: liveJson(ctx, { type: 'ticket.moved', workspaceId: me.workspaceId, ticketId, status: to, eventId: event.id }),
   });
   return row ? ticketFromSql(row) : null;
+}
+
+/** The PATCH moves that have a one-statement fast path for agents (the lifecycle equivalence test enumerates them). */
+export const agentFastPathEdges = (): { from: TicketStatus; to: TicketStatus }[] =>
+  Object.values(AGENT_MOVES).flatMap((m) => (m ? [{ from: m.edge.from, to: m.edge.to }] : []));
+
+/**
+ * The fast path alone, for an agent's PATCH: the ticket as answered when the generated statement matched, null when
+ * it does not apply or matched nothing (then `updateTicket` would take the general path). Not reachable from HTTP;
+ * the lifecycle equivalence test holds it to the general path (packages/api/test/tickets-lifecycle-equivalence.int.test.ts).
+ */
+export async function agentFastPathOnly(ctx: Ctx, ticketId: string, input: UpdateTicketInput) {
+  const moved = await tryAgentMove(ctx, ticketId, input);
+  return moved ? ticketAnswer(ctx, moved, OPEN_AGENT_STANDING) : null;
 }
 
 /** A holder's name for a refusal (slow path only); its id when the row is gone. */
@@ -154,9 +171,10 @@ async function agentName(ctx: Ctx, agentId: string): Promise<string> {
  * A refused move is 409 INVALID_TRANSITION listing the allowed next states; a move the caller may not make
  * (a claimed ticket moved by someone other than its holder, assignee or an admin) is 403.
  */
-export async function updateTicket(ctx: Ctx, ticketId: string, input: UpdateTicketInput) {
-  const moved = await tryAgentMove(ctx, ticketId, input);
-  if (moved) return toTicketDto(moved);
+export async function updateTicket(ctx: Ctx, ticketId: string, input: UpdateTicketInput, internal: { fastPath?: boolean } = {}) {
+  // `internal.fastPath: false` (tests only; not reachable from HTTP) runs the general path for an agent's move too.
+  const moved = internal.fastPath === false ? null : await tryAgentMove(ctx, ticketId, input);
+  if (moved) return ticketAnswer(ctx, moved, OPEN_AGENT_STANDING);
   return inTransaction(ctx, async (tx) => {
     const a = await requireTicketAccess(tx, ticketId, { lock: true });
     assertCanWrite(a);
@@ -175,7 +193,7 @@ export async function updateTicket(ctx: Ctx, ticketId: string, input: UpdateTick
     if (input.epicId !== undefined) {
       if (input.epicId) {
         const [epic] = await tx.db.select({ id: epics.id }).from(epics).where(and(eq(epics.id, input.epicId), eq(epics.workspaceId, t.workspaceId)));
-        if (!epic) throw new DomainError('VALIDATION_ERROR', 'epicId: no such epic in this workspace', { issues: [{ field: 'epicId', in: 'body', message: 'no such epic' }] });
+        if (!epic) throw validation([{ field: 'epicId', in: 'body', message: 'no such epic' }], 'epicId: no such epic in this workspace');
       }
       changes.epicId = input.epicId;
     }
@@ -190,25 +208,26 @@ export async function updateTicket(ctx: Ctx, ticketId: string, input: UpdateTick
         const message = allowed.length
           ? `ticket #${t.number} is ${from}: it cannot go from ${from} to ${to} (allowed: ${allowed.join(', ')})`
           : `ticket #${t.number} is ${from}: a ${from} ticket does not move any more`;
-        throw await explainWithLease(tx, t, new DomainError('INVALID_TRANSITION', message, { from, to, allowed }));
+        throw await explainWithLease(tx, t, invalidTransition(message, { from, to, allowed }));
       }
-      if (ctx.principal.kind === 'agent' && from === 'todo' && to === 'in_progress' && !a.movers.includes('holder')) {
-        throw await explainWithLease(tx, t, new DomainError('CONFLICT', `agents start work by claiming: PATCH /api/v1/tickets/${t.id}/claim`, { from, to }));
-      }
+      const edge = moveEdge(from, to)!;
+      const caller = ctx.principal.kind === 'agent' ? 'agent' : 'person';
+      const agentsRefused = agentRefusal(edge, caller, a.movers);
+      if (agentsRefused) throw await explainWithLease(tx, t, conflict(fill(agentsRefused, { from, to, id: t.id, number: t.number }), { from, to }));
       if (!moverMay(from, to, a.movers)) {
         const holderName = isHeld(t) && !a.movers.includes('holder') ? await agentName(tx, t.claimedByAgentId!) : null;
         throw await explainWithLease(
           tx,
           t,
-          new DomainError('FORBIDDEN', refusedMoveReason(from, to, a.movers, { number: t.number, holderName }), {
+          forbidden(refusedMoveReason(from, to, a.movers, { number: t.number, holderName, caller }), {
             from,
             to,
-            allowedMovers: TICKET_TRANSITIONS[from][to],
-            yourMoves: movesAllowedFor(from, a.movers),
+            allowedMovers: edge.by,
+            yourMoves: callerMoves(from, a.movers, caller),
           }),
         );
       }
-      Object.assign(changes, { status: to, statusChangedAt: now }, claimAfterMove(t, to, now));
+      Object.assign(changes, { status: to, statusChangedAt: now }, claimAfter(edge.claim, t, now));
       if (to === 'closed') changes.closedReason = input.closedReason ?? null;
     } else if (input.closedReason !== undefined && from === 'closed') {
       changes.closedReason = input.closedReason;
@@ -218,7 +237,7 @@ export async function updateTicket(ctx: Ctx, ticketId: string, input: UpdateTick
       changes.leaseExpiresAt = new Date(now.getTime() + CLAIM_LEASE_MS);
     }
     // Nothing to write (an empty PATCH, or a move to the status it already has): answer without a new version.
-    if (Object.keys(changes).length === 0) return toTicketDto(t);
+    if (Object.keys(changes).length === 0) return ticketAnswer(tx, t, standingOf(a.access));
     const [row] = await tx.db
       .update(tickets)
       .set({ ...changes, updatedAt: now, version: sql`${tickets.version} + 1` })
@@ -237,7 +256,7 @@ export async function updateTicket(ctx: Ctx, ticketId: string, input: UpdateTick
     if (moving) {
       await recordActivity(tx, {
         workspaceId: t.workspaceId,
-        action: 'ticket.moved',
+        action: moveEdge(from, to!)!.activity,
         target: { kind: 'ticket', id: t.id },
         summary: `moved #${t.number} from ${from} to ${to}`,
         metadata: { from, to, closedReason: changes.closedReason ?? null },
@@ -254,8 +273,12 @@ export async function updateTicket(ctx: Ctx, ticketId: string, input: UpdateTick
       });
     }
     const live = { ticketId: t.id, status: row.status };
-    if (moving) await emitEvent(tx, 'ticket.moved', t.workspaceId, { ticket: { id: row.id, number: row.number, title: row.title, status: row.status }, from, to: to! }, live);
+    if (moving) {
+      const edge = moveEdge(from, to!)!;
+      const notices = noticeDrafts(edge.notify, t, row, { actor: actorOf(tx.principal).name, from, to: to! });
+      await emitEvent(tx, edge.event, t.workspaceId, { ticket: { id: row.id, number: row.number, title: row.title, status: row.status }, from, to: to! }, live, notices);
+    }
     if (edited.length) await emitEvent(tx, 'ticket.updated', t.workspaceId, { ticket: { id: row.id, number: row.number, title: row.title, status: row.status }, fields: edited }, live);
-    return toTicketDto(row);
+    return ticketAnswer(tx, row, standingOf(a.access));
   });
 }

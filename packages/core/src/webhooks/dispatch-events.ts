@@ -1,5 +1,6 @@
 import { agents, events, notifications, webhookDeliveries, webhookEndpoints } from '@mc/db';
 import { and, asc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import type { EventType } from '@mc/contracts';
 import { asSystem, inTransaction, type Ctx } from '../context';
 import { toNotificationDto } from '../notifications/notifications';
 import { ID_PREFIX, newId } from '../shared/ids';
@@ -7,6 +8,28 @@ import { statement } from '../shared/statement';
 import { endpointWants, WEBHOOK_DISPATCH_BATCH, WEBHOOK_MAX_ATTEMPTS } from './webhooks.rules';
 
 type EventRow = typeof events.$inferSelect;
+
+/**
+ * In-process reactions to committed events — the way for features that must follow what happened (a workflow step
+ * completing when its ticket is moved, a cron run finishing) to hang off the outbox, which every write path fills
+ * (the general transactions through emitEvent and the one-statement fast paths alike), instead of off code only
+ * one path runs. A reaction sees only committed events (the outbox rows of committed transactions), in event id
+ * order per batch, from one process at a time (the batch is claimed with SKIP LOCKED). It runs inside the
+ * dispatcher's transaction, in a savepoint: what it writes through `tx` commits together with the event being marked
+ * dispatched, so a crash replays the batch and the reaction's writes are not duplicated. A reaction that throws
+ * has its savepoint rolled back and is logged; the others and the deliveries go on (fix it, then redo what it
+ * missed from the outbox). Register once at startup; returns the unsubscribe function.
+ */
+export type EventReaction = (tx: Ctx, event: ReturnType<typeof eventPayload>) => Promise<void>;
+const reactions = new Map<string, { types: ReadonlySet<string>; react: EventReaction }>();
+
+export function onCommittedEvent(name: string, types: readonly EventType[], react: EventReaction): () => void {
+  reactions.set(name, { types: new Set(types), react });
+  return () => reactions.delete(name);
+}
+
+/** The event types some reaction waits for (the quiet-event skip below must not swallow them). */
+const reactedTypes = () => JSON.stringify([...new Set([...reactions.values()].flatMap((r) => [...r.types]))]);
 
 /** The body of an event delivery: the event as the catalog defines it (`DomainEvent`). */
 export function eventPayload(e: EventRow) {
@@ -28,12 +51,13 @@ export function eventPayload(e: EventRow) {
  * which the full dispatch then takes. Without it every event of a quiet workspace cost a transaction of five
  * statements (bench/README.md).
  */
-const SKIP_QUIET_EVENTS = statement<'now' | 'batch'>(
+const SKIP_QUIET_EVENTS = statement<'now' | 'batch' | 'reacted'>(
   'mc_webhooks_skip_quiet',
   `WITH batch AS (
     SELECT e.id,
       NOT EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.workspace_id = e.workspace_id AND w.status = 'enabled')
-      AND NOT EXISTS (SELECT 1 FROM agents a WHERE a.workspace_id = e.workspace_id AND a.status = 'active' AND a.endpoint IS NOT NULL) AS quiet
+      AND NOT EXISTS (SELECT 1 FROM agents a WHERE a.workspace_id = e.workspace_id AND a.status = 'active' AND a.endpoint IS NOT NULL)
+      AND NOT (:reacted::jsonb ? e.type) AS quiet
     FROM events e WHERE e.dispatched_at IS NULL ORDER BY e.id LIMIT :batch::int FOR UPDATE OF e SKIP LOCKED),
   skipped AS (
     UPDATE events SET dispatched_at = :now::timestamptz FROM batch b WHERE events.id = b.id AND b.quiet RETURNING events.id)
@@ -48,7 +72,7 @@ const SKIP_QUIET_EVENTS = statement<'now' | 'batch'>(
  * work (and it is done again) or none of it. Returns how many events and deliveries it handled.
  */
 export async function dispatchWebhookEvents(ctx: Ctx, batch = WEBHOOK_DISPATCH_BATCH): Promise<{ events: number; deliveries: number }> {
-  const [quiet] = await SKIP_QUIET_EVENTS.run<{ skipped: number; remaining: number }>(ctx.db, { now: ctx.clock.now().toISOString(), batch });
+  const [quiet] = await SKIP_QUIET_EVENTS.run<{ skipped: number; remaining: number }>(ctx.db, { now: ctx.clock.now().toISOString(), batch, reacted: reactedTypes() });
   if (quiet.remaining === 0) return { events: quiet.skipped, deliveries: 0 };
   const full = await dispatchToReceivers(ctx, batch);
   return { events: quiet.skipped + full.events, deliveries: full.deliveries };
@@ -110,6 +134,16 @@ async function dispatchToReceivers(ctx: Ctx, batch: number): Promise<{ events: n
       });
     }
     if (rowsIn.length) await tx.db.insert(webhookDeliveries).values(rowsIn).onConflictDoNothing();
+    for (const e of claimed) {
+      for (const [name, r] of reactions) {
+        if (!r.types.has(e.type)) continue;
+        try {
+          await inTransaction(tx, (sp) => r.react(sp, eventPayload(e)));
+        } catch (err) {
+          console.error(`[events] reaction ${name} failed on ${e.type} ${e.id}:`, (err as Error).message);
+        }
+      }
+    }
     await tx.db.update(events).set({ dispatchedAt: now }).where(inArray(events.id, eventIds));
     return { events: claimed.length, deliveries: rowsIn.length };
   });
