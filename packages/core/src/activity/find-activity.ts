@@ -3,10 +3,11 @@ import { and, eq, gte, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import { DomainError } from '../errors';
 import { parseSearch } from '../shared/full-text';
+import { escapeLike } from '../shared/like';
 import { isNewestFirst, pageRows } from '../shared/search-windows';
 import { planPage, toPage, type Page, type PageQuery, type SortColumns } from '../shared/pagination';
-import { requireUser } from '../auth/guards';
-import { memberWorkspaceIds, requireWorkspaceAccess } from '../workspaces/workspace-access';
+import { requireUser } from '../shared/guards';
+import { memberWorkspaceIds, requireWorkspaceAccess } from '../shared/workspace-access';
 
 export const ACTIVITY_SORT_FIELDS = ['createdAt'] as const;
 
@@ -161,8 +162,4 @@ function actionFilter(action: string): SQL {
   if (!action.endsWith('.*')) return eq(activity.action, action);
   const family = action.slice(0, -2);
   return family.includes('.') ? like(activity.action, `${escapeLike(family)}.%`) : eq(activity.actionFamily, family);
-}
-
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -8,7 +8,7 @@ import { conflict, DomainError, isUniqueViolation } from '../errors';
 import { newSecret, sha256 } from '../shared/crypto';
 import { newId } from '../shared/ids';
 import { assertOutboundUrl } from '../shared/outbound';
-import { assertWorkspaceOpen } from '../workspaces/workspace-access';
+import { assertWorkspaceOpen } from '../shared/workspace-access';
 
 export interface RegisterAgentInput {
   /** Workspace id or slug. */

@@ -6,7 +6,7 @@ import { DomainError, notFound } from '../errors';
 import { newSecret, sha256 } from '../shared/crypto';
 import { ID_PREFIX, newId } from '../shared/ids';
 import { KEY_DISPLAY_CHARS, USER_KEY_PREFIX } from './auth.rules';
-import { requireUser } from './guards';
+import { requireUser } from '../shared/guards';
 
 type KeyRow = typeof apiKeys.$inferSelect;
 

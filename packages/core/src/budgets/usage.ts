@@ -17,7 +17,7 @@ import { recordActivity } from '../activity/record-activity';
 import type { Ctx } from '../context';
 import { DomainError } from '../errors';
 import { emitEvent } from '../events/emit-event';
-import { microsToNumber, microsToUsd, usdToMicros } from '../executions/pricing.rules';
+import { microsToNumber, microsToUsd, usdToMicros } from '../shared/money';
 import {
   budgetStanding,
   costLimitMicros,

@@ -1,11 +1,11 @@
 import type { ExecutionStatus } from '@mc/contracts';
 import { agents, executions, memberships } from '@mc/db';
 import { and, eq, exists, gte, inArray, lt, sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import { requirePrincipal } from '../auth/guards';
+import { requirePrincipal } from '../shared/guards';
 import type { Ctx } from '../context';
 import { DomainError, notFound } from '../errors';
 import { LIST_TOTAL_CAP, planPage, SEARCH_TOTAL_CAP, toPage, totalFor, type PageQuery, type SortColumns } from '../shared/pagination';
-import { memberWorkspaceIds, requireWorkspaceAccess } from '../workspaces/workspace-access';
+import { memberWorkspaceIds, requireWorkspaceAccess } from '../shared/workspace-access';
 import { executionColumns, toExecutionDto, type ExecutionRow } from './execution-dto';
 import { parseSearch, searchCondition } from '../shared/full-text';
 import { isNewestFirst, pageRows } from '../shared/search-windows';

@@ -1,14 +1,14 @@
 import { memberships, tickets } from '@mc/db';
 import { and, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { escapeLike } from '../activity/find-activity';
-import { requireAgent, requirePrincipal } from '../auth/guards';
+import { escapeLike } from '../shared/like';
+import { requireAgent, requirePrincipal } from '../shared/guards';
 import type { Ctx } from '../context';
-import type { LiveBus } from '../events/live';
+import type { LiveBus } from '../shared/live';
 import { planPage, toPage, totalFor, type PageQuery, type SortColumns } from '../shared/pagination';
 import { statement } from '../shared/statement';
 import { budgetMonthOf } from '../budgets/budget.rules';
 import { budgetBlock } from '../budgets/usage';
-import { requireWorkspaceAccess, workspaceArchived, workspaceOpenSql } from '../workspaces/workspace-access';
+import { requireWorkspaceAccess, workspaceArchived, workspaceOpenSql } from '../shared/workspace-access';
 import { budgetBlockedSql, claimableSql } from './claim-ticket';
 import { requireTicketAccess } from './ticket-access';
 import { ticketFromSql, toTicketDto, type TicketRow } from './ticket-dto';

@@ -3,8 +3,7 @@
 import { memberships, sessions, userTokens, users } from '@mc/db';
 import { and, asc, count, eq, gt, isNull } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
-import { SET_PASSWORD_TOKEN_TTL_MS } from '../auth/auth.rules';
-import { requireInstanceAdmin, requireUser } from '../auth/guards';
+import { requireInstanceAdmin, requireUser } from '../shared/guards';
 import { inTransaction, type Ctx } from '../context';
 import { conflict, DomainError, isUniqueViolation, notFound, staleVersion } from '../errors';
 import { hashPassword, newSecret, sha256 } from '../shared/crypto';
@@ -12,6 +11,7 @@ import { ID_PREFIX, newId } from '../shared/ids';
 import { getDefaultWorkspaceId } from '../settings/settings';
 import { countSoleOwnerships } from '../workspaces/members';
 import { toUserDto } from './user-dto';
+import { SET_PASSWORD_TOKEN_TTL_MS } from './users.rules';
 
 /** GET /me */
 export async function getMe(ctx: Ctx) {

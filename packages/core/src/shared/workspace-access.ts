@@ -1,7 +1,7 @@
 import type { WorkspaceRole } from '@mc/contracts';
 import { memberships, workspaces } from '@mc/db';
 import { and, eq, or } from 'drizzle-orm';
-import { requirePrincipal } from '../auth/guards';
+import { requirePrincipal } from './guards';
 import type { Ctx } from '../context';
 import { DomainError, forbidden, notFound } from '../errors';
 import { AGENT_WORKSPACE_PERMISSIONS, roleAllows, WORKSPACE_ARCHIVED_MESSAGE, WRITE_PERMISSIONS, type WorkspacePermission } from './workspaces.rules';
