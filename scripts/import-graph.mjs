@@ -51,21 +51,23 @@ export function readTree(dir) {
 
 /**
  * The cycles of a graph: for every arrow a → b that lies on a cycle (inside a strongly connected component of more
- * than one node, found with Tarjan's algorithm), the shortest cycle through it, as a closed path [a, b, …, a].
- * Every arrow that has to go is thus shown in at least one cycle, and the list stays as short as the arrows are
- * few. Each cycle is rotated to start at its smallest node; duplicates are dropped; deterministic (sorted).
+ * than one node, found with Tarjan's algorithm) and is not yet on a listed cycle, the shortest cycle through it, as
+ * a closed path [a, b, …, a]. Every arrow that has to go is thus shown in at least one cycle, and the list stays as
+ * short as the arrows are few. Each cycle starts at its smallest node; deterministic (sorted).
  */
 export function findCycles(graph) {
-  const succ = (v) => [...(graph.get(v) ?? [])].sort();
+  const sorted = new Map([...graph].map(([v, ws]) => [v, [...ws].sort()]));
+  const succ = (v) => sorted.get(v) ?? [];
   const cycles = new Map();
+  const shown = new Set(); // arrows already on a listed cycle
   for (const comp of components(graph)) {
     for (const a of [...comp].sort()) {
       for (const b of succ(a)) {
-        if (!comp.has(b)) continue;
-        const back = shortestPath(succ, comp, b, a);
-        const cycle = [a, ...back];
-        const body = cycle.slice(0, -1);
-        const i = body.indexOf([...body].sort()[0]);
+        if (!comp.has(b) || shown.has(`${a}\u0000${b}`)) continue;
+        const body = [a, ...shortestPath(succ, comp, b, a)].slice(0, -1);
+        body.forEach((v, k) => shown.add(`${v}\u0000${body[(k + 1) % body.length]}`));
+        let i = 0;
+        body.forEach((v, k) => (v < body[i] ? (i = k) : 0));
         const rotated = [...body.slice(i), ...body.slice(0, i)];
         cycles.set(rotated.join('\u0000'), [...rotated, rotated[0]]);
       }
@@ -128,8 +130,8 @@ function shortestPath(succ, comp, from, to) {
   if (from === to) return [to];
   const prev = new Map([[from, null]]);
   const queue = [from];
-  while (queue.length) {
-    const v = queue.shift();
+  for (let head = 0; head < queue.length; head++) {
+    const v = queue[head];
     for (const w of succ(v)) {
       if (!comp.has(w) || prev.has(w)) continue;
       prev.set(w, v);

@@ -17,7 +17,8 @@ export class DomainError extends Error {
 
 // One way to build each error: these factories (a `new DomainError(` outside this file is refused by
 // scripts/check-boundaries.mjs), so that every refusal of one kind reads and is shaped alike.
-export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
+/** `details` where the caller needs to know which input named the missing thing (e.g. `{ issues }`). */
+export const notFound = (what: string, details?: Record<string, unknown>) => new DomainError('NOT_FOUND', `${what} not found`, details);
 export const forbidden = (message = 'you do not have permission to do this') => new DomainError('FORBIDDEN', message);
 export const conflict = (message: string, details?: Record<string, unknown>) => new DomainError('CONFLICT', message, details);
 /** The resource moved on since the caller read it (optimistic concurrency). */
@@ -36,7 +37,7 @@ export const rateLimited = (message: string, details?: Record<string, unknown>) 
 export const unavailable = (message: string, details?: Record<string, unknown>) => new DomainError('UNAVAILABLE', message, details);
 /** The same refusal (code) told differently: a new message, more details (e.g. an agent's lost lease, lease.ts). */
 export const retold = (err: DomainError, message: string, moreDetails: Record<string, unknown>) => new DomainError(err.code, message, { ...err.details, ...moreDetails });
-export const unauthenticated = (message = 'authentication required') => new DomainError('UNAUTHENTICATED', message);
+export const unauthenticated = (message = 'authentication required', details?: Record<string, unknown>) => new DomainError('UNAUTHENTICATED', message, details);
 /** Bad input: the field issues (`details.issues`) and a message naming the first; `more` adds details (`moreIssues`). */
 export const validation = (issues: FieldIssue[], message = 'request is not valid', more?: Record<string, unknown>) =>
   new DomainError('VALIDATION_ERROR', message, { issues, ...more });

@@ -1,6 +1,6 @@
 // GET /api/v1/health — liveness, version and which database serves this process
 import { ZHealth } from '@mc/contracts';
-import { DomainError, pingDatabase } from '@mc/core';
+import { pingDatabase, unavailable } from '@mc/core';
 import type { RouteBuilder } from '../http';
 
 const startedAt = Date.now();
@@ -18,7 +18,7 @@ export function registerMetaRoutes(r: RouteBuilder) {
     response: ZHealth,
     handler: async ({ deps }) => {
       if (!(await pingDatabase(deps.db))) {
-        throw new DomainError('UNAVAILABLE', 'the database is unreachable', {
+        throw unavailable('the database is unreachable', {
           status: 'unavailable',
           database: deps.databaseKind,
           databaseState: 'unreachable',

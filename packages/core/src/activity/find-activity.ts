@@ -1,7 +1,7 @@
 import { activity, memberships } from '@mc/db';
 import { and, eq, gte, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../context';
-import { DomainError } from '../errors';
+import { validation } from '../errors';
 import { parseSearch } from '../shared/full-text';
 import { escapeLike } from '../shared/like';
 import { isNewestFirst, pageRows } from '../shared/search-windows';
@@ -75,9 +75,7 @@ export function toActivityDto(r: Row) {
 export async function findActivity(ctx: Ctx, input: FindActivityInput): Promise<Page<ReturnType<typeof toActivityDto>>> {
   const me = requireUser(ctx);
   if (input.from && input.to && input.from > input.to) {
-    throw new DomainError('VALIDATION_ERROR', '`from` must not be after `to`', {
-      issues: [{ field: 'from', in: 'query', message: 'must not be after `to`' }],
-    });
+    throw validation([{ field: 'from', in: 'query', message: 'must not be after `to`' }], '`from` must not be after `to`');
   }
   const where: (SQL | undefined)[] = [];
   const actor = input.actorId ?? input.agentId;
