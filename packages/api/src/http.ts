@@ -69,6 +69,9 @@ export class WithStatus<T> {
 
 export const withStatus = <T>(status: SuccessStatus, data: T) => new WithStatus(status, data);
 
+/** A short, whole list (a ticket's links, a workspace's epics) answered as one page of a `list: true` route. */
+export const allItems = <T>(items: T[]) => ({ items, meta: { limit: items.length, offset: 0, total: items.length, nextCursor: null } });
+
 export interface RouteDef<P extends z.ZodObject, Q extends z.ZodObject, B extends ZodType, R extends ZodType> {
   method: Method;
   /** OpenAPI-style path: `/api/v1/workspaces/{id}`. */

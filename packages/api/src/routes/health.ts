@@ -5,7 +5,7 @@ import type { RouteBuilder } from '../http';
 
 const startedAt = Date.now();
 
-export function registerMetaRoutes(r: RouteBuilder) {
+export function registerHealthRoutes(r: RouteBuilder) {
   r.define({
     method: 'get',
     path: '/api/v1/health',
