@@ -69,9 +69,6 @@ export class WithStatus<T> {
 
 export const withStatus = <T>(status: SuccessStatus, data: T) => new WithStatus(status, data);
 
-/** A short, whole list (a ticket's links, a workspace's epics) answered as one page of a `list: true` route. */
-export const allItems = <T>(items: T[]) => ({ items, meta: { limit: items.length, offset: 0, total: items.length, nextCursor: null } });
-
 export interface RouteDef<P extends z.ZodObject, Q extends z.ZodObject, B extends ZodType, R extends ZodType> {
   method: Method;
   /** OpenAPI-style path: `/api/v1/workspaces/{id}`. */
@@ -134,6 +131,9 @@ export function errorBody(code: ErrorCode, message: string, requestId: string, d
  * server that is restarting, short enough that clients are back soon after it is.
  */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/** A short, whole list (a ticket's links, a workspace's epics) answered as one page of a `list: true` route. */
+export const allItems = <T>(items: T[]) => ({ items, meta: { limit: items.length, offset: 0, total: items.length, nextCursor: null } });
 
 export function errorResponse(c: Context<Env>, code: ErrorCode, message: string, details?: Record<string, unknown>) {
   if (code === 'UNAVAILABLE') c.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));

@@ -17,8 +17,7 @@ export class DomainError extends Error {
 
 // One way to build each error: these factories (a `new DomainError(` outside this file is refused by
 // scripts/check-boundaries.mjs), so that every refusal of one kind reads and is shaped alike.
-/** `details` where the caller needs to know which input named the missing thing (e.g. `{ issues }`). */
-export const notFound = (what: string, details?: Record<string, unknown>) => new DomainError('NOT_FOUND', `${what} not found`, details);
+export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
 export const forbidden = (message = 'you do not have permission to do this') => new DomainError('FORBIDDEN', message);
 export const conflict = (message: string, details?: Record<string, unknown>) => new DomainError('CONFLICT', message, details);
 /** The resource moved on since the caller read it (optimistic concurrency). */

@@ -4,7 +4,7 @@ import { recordActivity } from '../activity/record-activity';
 import { emitEvent } from '../events/emit-event';
 import { REGISTRATION_SECRET_PREFIX } from '../auth/auth.rules';
 import { inTransaction, type Ctx } from '../context';
-import { conflict, isUniqueViolation, notFound } from '../errors';
+import { conflict, isUniqueViolation, notFound, retold } from '../errors';
 import { newSecret, sha256 } from '../shared/crypto';
 import { newId } from '../shared/ids';
 import { assertOutboundUrl } from '../shared/outbound';
@@ -37,7 +37,7 @@ export async function registerAgent(ctx: Ctx, input: RegisterAgentInput) {
         .where(or(eq(workspaces.id, input.workspace), eq(workspaces.slug, input.workspace)))
         .limit(1);
       if (!ws) {
-        throw notFound(`workspace "${input.workspace}"`, {
+        throw retold(notFound('workspace'), `workspace "${input.workspace}" not found`, {
           issues: [{ field: 'workspace', in: 'body', message: 'no such workspace' }],
         });
       }
