@@ -11,13 +11,7 @@ import {
   ZStartExecutionRequest,
   z,
 } from '@mc/contracts';
-import {
-  EXECUTION_SORT_FIELDS,
-  findExecutions,
-  getExecution,
-  reportExecution,
-  startExecution,
-} from '@mc/core';
+import { EXECUTION_SORT_FIELDS, findExecutions, getExecution, reportExecution, startExecution } from '@mc/core';
 import type { RouteBuilder } from '../http';
 
 const ZExecutionParam = z.object({ id: z.string().min(1).max(64).openapi({ description: 'Execution id (`exe_…`)' }) });

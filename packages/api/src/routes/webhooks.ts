@@ -10,15 +10,7 @@ import {
   ZWebhookSecretRotated,
   z,
 } from '@mc/contracts';
-import {
-  createWebhook,
-  deleteWebhook,
-  findWebhooks,
-  getWebhook,
-  rotateWebhookSecret,
-  updateWebhook,
-  WEBHOOK_SORT_FIELDS,
-} from '@mc/core';
+import { createWebhook, deleteWebhook, findWebhooks, getWebhook, rotateWebhookSecret, updateWebhook, WEBHOOK_SORT_FIELDS } from '@mc/core';
 import type { RouteBuilder } from '../http';
 
 const ZWebhookParam = z.object({ id: z.string().min(1).max(64).openapi({ description: 'Webhook id (`whk_…`)' }) });

@@ -1,12 +1,5 @@
 // Workspaces: create, list (yours; all for an instance admin), read, edit, archive (the budget: budgets.ts).
-import {
-  listQuery,
-  ZCreateWorkspaceRequest,
-  ZQueryBool,
-  ZUpdateWorkspaceRequest,
-  ZWorkspace,
-  z,
-} from '@mc/contracts';
+import { listQuery, ZCreateWorkspaceRequest, ZQueryBool, ZUpdateWorkspaceRequest, ZWorkspace, z } from '@mc/contracts';
 import { archiveWorkspace, createWorkspace, findWorkspaces, getWorkspace, updateWorkspace, WORKSPACE_SORT_FIELDS } from '@mc/core';
 import type { RouteBuilder } from '../http';
 
