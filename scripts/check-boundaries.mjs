@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 // Enforces the dependency arrows of DESIGN.md: contracts → zod only; db → nothing internal; core → db, contracts;
 // api → core, contracts; nothing in core imports next/* or reads process.env; outbound network calls only in
-// core's shared/outbound.ts. Fails with the offending lines.
+// core's shared/outbound.ts; no import cycles inside core, between its feature folders or between its files;
+// `@mc/contracts/constants` imports nothing; errors are built only by the factories of core's errors.ts.
+// Fails with the offending lines (a cycle as the path of folders, with the imports that make each arrow).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fileGraph, findCycles, folderGraph, readTree } from './import-graph.mjs';
+
+process.chdir(path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
 
 const rules = {
   'packages/contracts/src': { forbid: [/^@mc\//, /^next/, /^hono/, /^drizzle/], env: false },
@@ -61,6 +67,51 @@ for (const [dir, rule] of Object.entries(rules)) {
     }
   }
 }
+// ---- core's folders: a feature folder (activity, agents, auth, …) may import a lower one, never back (see
+// docs/ARCHITECTURE.md, "The domain").
+// shared/ and the files at core/src's root (context.ts, errors.ts) are the lowest layer: they import no feature
+// folder. index.ts, the package's entry, re-exports everything and is left out of the folder graph.
+const CORE = 'packages/core/src';
+const BASE = 'shared';
+const coreFiles = fileGraph(readTree(CORE));
+const folderOf = (file) => (file === 'index.ts' ? null : file.includes('/') ? file.split('/')[0] : BASE);
+
+const folders = folderGraph(coreFiles, folderOf);
+for (const cycle of findCycles(folders.graph)) {
+  const arrows = cycle.slice(0, -1).map((a, i) => `      ${a} → ${cycle[i + 1]}: ${folders.arrow(a, cycle[i + 1]).join(', ')}`);
+  problems.push(`${CORE}: import cycle between folders ${cycle.join(' → ')}\n${arrows.join('\n')}`);
+}
+for (const [file, targets] of coreFiles) {
+  if (folderOf(file) !== BASE) continue;
+  for (const t of targets) {
+    const f = folderOf(t);
+    if (f !== BASE && f !== null) problems.push(`${CORE}/${file}: imports ${t} (shared/ and the root files are the lowest layer: they import no feature folder)`);
+  }
+}
+for (const cycle of findCycles(coreFiles)) problems.push(`${CORE}: import cycle between files ${cycle.join(' → ')}`);
+
+// ---- the zod-free entry of the contracts imports nothing (the dashboard pulls it in without a schema library).
+const CONSTANTS = 'packages/contracts/src/constants.ts';
+for (const m of readFileSync(CONSTANTS, 'utf8').matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?\bfrom\s+['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g)) {
+  problems.push(`${CONSTANTS}: imports ${m[1] ?? m[2] ?? m[3]} (the zod-free entry imports nothing)`);
+}
+
+// ---- one way to build an error: the factories of core's errors.ts; `new DomainError(` nowhere else.
+const ERRORS = path.join('packages', 'core', 'src', 'errors.ts');
+const sourceDirs = [
+  ...readdirSync('packages').flatMap((p) => ['src', 'test'].map((d) => path.join('packages', p, d))),
+  ...['src', 'app'].map((d) => path.join('apps', 'web', d)),
+].filter((d) => statSync(d, { throwIfNoEntry: false })?.isDirectory());
+for (const dir of sourceDirs) {
+  for (const file of files(dir)) {
+    if (file === ERRORS) continue;
+    const text = readFileSync(file, 'utf8');
+    if (!text.includes('new DomainError(')) continue;
+    const lines = text.split('\n').flatMap((l, i) => (l.includes('new DomainError(') ? [i + 1] : []));
+    problems.push(`${file}:${lines.join(',')}: new DomainError( (build errors with the factories of ${ERRORS})`);
+  }
+}
+
 if (problems.length) {
   console.error('Layer boundaries broken (see DESIGN.md, "Dependency arrows"):\n' + problems.map((p) => '  ' + p).join('\n'));
   process.exit(1);

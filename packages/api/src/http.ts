@@ -9,15 +9,19 @@ import {
   abandonIdempotent,
   beginIdempotent,
   completeIdempotent,
+  type Ctx,
+  DomainError,
+  forbidden,
   IdempotencyBacklog,
   isDatabaseUnavailable,
-  DomainError,
+  type Page,
+  type Principal,
+  rateLimited,
   resolveKey,
   resolveSession,
   SESSION_COOKIE,
-  type Ctx,
-  type Page,
-  type Principal,
+  unauthenticated,
+  validation,
 } from '@mc/core';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -128,6 +132,9 @@ export function errorBody(code: ErrorCode, message: string, requestId: string, d
  */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
+/** A short, whole list (a ticket's links, a workspace's epics) answered as one page of a `list: true` route. */
+export const allItems = <T>(items: T[]) => ({ items, meta: { limit: items.length, offset: 0, total: items.length, nextCursor: null } });
+
 export function errorResponse(c: Context<Env>, code: ErrorCode, message: string, details?: Record<string, unknown>) {
   if (code === 'UNAVAILABLE') c.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
   return c.json(errorBody(code, message, c.get('requestId') ?? 'unknown', details), ERROR_STATUS[code]);
@@ -150,9 +157,7 @@ function parseOrThrow<T extends ZodType>(schema: T | undefined, value: unknown, 
   const problem = findStringProblem(value);
   if (problem) {
     const field = problem.path.length ? problem.path.join('.') : where === 'body' ? '(body)' : '(root)';
-    throw new DomainError('VALIDATION_ERROR', `invalid ${where}: ${field}: ${problem.message}`, {
-      issues: [{ field, in: where, message: problem.message }],
-    });
+    throw validation([{ field, in: where, message: problem.message }], `invalid ${where}: ${field}: ${problem.message}`);
   }
   const r = schema.safeParse(value);
   if (!r.success) {
@@ -161,7 +166,7 @@ function parseOrThrow<T extends ZodType>(schema: T | undefined, value: unknown, 
     const issues = all.slice(0, MAX_REPORTED_ISSUES);
     const more = all.length - issues.length;
     const message = `invalid ${where}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}${more ? `; and ${more} more` : ''}`;
-    throw new DomainError('VALIDATION_ERROR', message, more ? { issues, moreIssues: more } : { issues });
+    throw validation(issues, message, more ? { moreIssues: more } : undefined);
   }
   return r.data;
 }
@@ -180,7 +185,7 @@ export function presentedKey(c: Context<Env>): string | null {
   const auth = c.req.header('authorization');
   if (auth) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    if (!m) throw new DomainError('UNAUTHENTICATED', 'Authorization header must be "Bearer <key>"');
+    if (!m) throw unauthenticated('Authorization header must be "Bearer <key>"');
     return m[1];
   }
   return c.req.header('x-api-key')?.trim() || null;
@@ -191,9 +196,9 @@ async function authenticate(c: Context<Env>, deps: ApiDeps): Promise<Principal> 
   const now = deps.clock.now();
   const key = presentedKey(c);
   if (key) {
-    if (key.length > 200) throw new DomainError('UNAUTHENTICATED', 'invalid API key');
+    if (key.length > 200) throw unauthenticated('invalid API key');
     const principal = await resolveKey(deps.db, key, now);
-    if (!principal) throw new DomainError('UNAUTHENTICATED', 'invalid, expired or revoked API key');
+    if (!principal) throw unauthenticated('invalid, expired or revoked API key');
     deps.keyUsage.touch(principal.credentialId, now, principal.kind === 'agent');
     return principal;
   }
@@ -227,7 +232,7 @@ function assertSameOrigin(c: Context<Env>, deps: ApiDeps) {
       /* fall through */
     }
   }
-  throw new DomainError('FORBIDDEN', 'cross-site request refused: cookie-authenticated writes must come from the dashboard');
+  throw forbidden('cross-site request refused: cookie-authenticated writes must come from the dashboard');
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -244,10 +249,10 @@ const SECURITY: Record<AuthMode, Record<string, string[]>[]> = {
 function assertAuthMode(mode: AuthMode, principal: Principal) {
   if (mode === 'public' || mode === 'registration') return;
   if (principal.kind !== 'user' && principal.kind !== 'agent') {
-    throw new DomainError('UNAUTHENTICATED', 'authentication required: send Authorization: Bearer <key>, X-API-Key, or sign in');
+    throw unauthenticated('authentication required: send Authorization: Bearer <key>, X-API-Key, or sign in');
   }
-  if (mode === 'user' && principal.kind !== 'user') throw new DomainError('FORBIDDEN', 'this endpoint is for people; agents cannot call it');
-  if (mode === 'agent' && principal.kind !== 'agent') throw new DomainError('FORBIDDEN', 'this endpoint is for agents; call it with an agent key');
+  if (mode === 'user' && principal.kind !== 'user') throw forbidden('this endpoint is for people; agents cannot call it');
+  if (mode === 'agent' && principal.kind !== 'agent') throw forbidden('this endpoint is for agents; call it with an agent key');
 }
 
 function principalKey(principal: Principal, ip: string): string {
@@ -271,9 +276,7 @@ function decodeUtf8(bytes: ArrayBuffer): string {
   try {
     return UTF8.decode(bytes);
   } catch {
-    throw new DomainError('VALIDATION_ERROR', 'the body is not valid UTF-8', {
-      issues: [{ field: '(body)', in: 'body', message: 'must be UTF-8 (well-formed Unicode)' }],
-    });
+    throw validation([{ field: '(body)', in: 'body', message: 'must be UTF-8 (well-formed Unicode)' }], 'the body is not valid UTF-8');
   }
 }
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -283,23 +286,17 @@ async function readJsonBody(c: Context<Env>): Promise<unknown> {
   const text = decodeUtf8(await c.req.arrayBuffer());
   if (text.trim() === '') return undefined;
   if (!/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type)) {
-    throw new DomainError('VALIDATION_ERROR', 'send the body as JSON with Content-Type: application/json', {
-      issues: [{ field: 'Content-Type', in: 'header', message: 'must be application/json' }],
-    });
+    throw validation([{ field: 'Content-Type', in: 'header', message: 'must be application/json' }], 'send the body as JSON with Content-Type: application/json');
   }
   // Before JSON.parse and every walk of the value: a body nested deeper than any request needs is refused after one
   // linear pass over its text, so `[[[[…]]]]` costs what its size does (no deep recursion, no stack overflow).
   if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) {
-    throw new DomainError('VALIDATION_ERROR', `the body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, {
-      issues: [{ field: '(body)', in: 'body', message: `nested deeper than ${MAX_JSON_DEPTH} levels` }],
-    });
+    throw validation([{ field: '(body)', in: 'body', message: `nested deeper than ${MAX_JSON_DEPTH} levels` }], `the body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`);
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new DomainError('VALIDATION_ERROR', 'the body is not valid JSON', {
-      issues: [{ field: '(body)', in: 'body', message: 'malformed JSON' }],
-    });
+    throw validation([{ field: '(body)', in: 'body', message: 'malformed JSON' }], 'the body is not valid JSON');
   }
 }
 
@@ -308,9 +305,7 @@ function parseIfMatch(c: Context<Env>): number | undefined {
   if (raw === undefined) return undefined;
   const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(raw.trim());
   if (!m) {
-    throw new DomainError('VALIDATION_ERROR', 'If-Match must be the resource version, e.g. If-Match: 3', {
-      issues: [{ field: 'If-Match', in: 'header', message: 'expected an integer version' }],
-    });
+    throw validation([{ field: 'If-Match', in: 'header', message: 'expected an integer version' }], 'If-Match must be the resource version, e.g. If-Match: 3');
   }
   return Number(m[1]);
 }
@@ -439,7 +434,7 @@ export class RouteBuilder {
       c.header('X-RateLimit-Reset', String(decision.resetSeconds));
       if (!decision.allowed) {
         c.header('Retry-After', String(decision.resetSeconds));
-        throw new DomainError('RATE_LIMITED', `rate limit of ${decision.limit} requests per minute exceeded; retry in ${decision.resetSeconds}s`);
+        throw rateLimited(`rate limit of ${decision.limit} requests per minute exceeded; retry in ${decision.resetSeconds}s`);
       }
       if (authError) throw authError;
 
@@ -453,7 +448,7 @@ export class RouteBuilder {
       const query = parseOrThrow(def.query, c.req.query(), 'query');
       const rawBody = def.body ? await readJsonBody(c) : undefined;
       if (def.body && rawBody === undefined && !bodyOptional) {
-        throw new DomainError('VALIDATION_ERROR', 'a JSON body is required', { issues: [{ field: '(body)', in: 'body', message: 'required' }] });
+        throw validation([{ field: '(body)', in: 'body', message: 'required' }], 'a JSON body is required');
       }
       const body = parseOrThrow(def.body, rawBody, 'body');
       const ifMatch = parseIfMatch(c);
@@ -461,9 +456,7 @@ export class RouteBuilder {
       const ctx: Ctx = { db: deps.db, clock: deps.clock, principal, requestId: c.get('requestId'), config: deps.config };
       const idemKey = def.idempotent ? c.req.header('idempotency-key') : undefined;
       if (idemKey !== undefined && (idemKey.length === 0 || idemKey.length > 255)) {
-        throw new DomainError('VALIDATION_ERROR', 'Idempotency-Key must be 1..255 characters', {
-          issues: [{ field: 'Idempotency-Key', in: 'header', message: '1..255 characters' }],
-        });
+        throw validation([{ field: 'Idempotency-Key', in: 'header', message: '1..255 characters' }], 'Idempotency-Key must be 1..255 characters');
       }
       const idem = idemKey
         ? { principal: principalKey(principal, ip), key: idemKey, operation: def.operationId, startedAt: deps.clock.now() }

@@ -36,7 +36,7 @@ export const rateLimited = (message: string, details?: Record<string, unknown>) 
 export const unavailable = (message: string, details?: Record<string, unknown>) => new DomainError('UNAVAILABLE', message, details);
 /** The same refusal (code) told differently: a new message, more details (e.g. an agent's lost lease, lease.ts). */
 export const retold = (err: DomainError, message: string, moreDetails: Record<string, unknown>) => new DomainError(err.code, message, { ...err.details, ...moreDetails });
-export const unauthenticated = (message = 'authentication required') => new DomainError('UNAUTHENTICATED', message);
+export const unauthenticated = (message = 'authentication required', details?: Record<string, unknown>) => new DomainError('UNAUTHENTICATED', message, details);
 /** Bad input: the field issues (`details.issues`) and a message naming the first; `more` adds details (`moreIssues`). */
 export const validation = (issues: FieldIssue[], message = 'request is not valid', more?: Record<string, unknown>) =>
   new DomainError('VALIDATION_ERROR', message, { issues, ...more });

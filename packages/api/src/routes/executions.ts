@@ -1,32 +1,18 @@
-// Executions (agents report their runs: usage, cost, decisions, outcome), model prices, and a workspace's budget
-// standing for the month.
+// Executions: agents report their runs (usage, cost, decisions, outcome); people and agents read them.
 import {
   commaListPattern,
   EXECUTION_STATUS_VALUES,
   listQuery,
   searchQuery,
-  ZCreateModelPriceRequest,
   ZDateTime,
   ZExecution,
   ZModelName,
-  ZModelPrice,
   ZReportExecutionRequest,
   ZStartExecutionRequest,
-  ZWorkspaceBudgetStatus,
   z,
 } from '@mc/contracts';
-import {
-  createModelPrice,
-  EXECUTION_SORT_FIELDS,
-  findExecutions,
-  findModelPrices,
-  getExecution,
-  getWorkspaceBudget,
-  reportExecution,
-  startExecution,
-} from '@mc/core';
+import { EXECUTION_SORT_FIELDS, findExecutions, getExecution, reportExecution, startExecution } from '@mc/core';
 import type { RouteBuilder } from '../http';
-import { ZWorkspaceParam } from './workspaces';
 
 const ZExecutionParam = z.object({ id: z.string().min(1).max(64).openapi({ description: 'Execution id (`exe_…`)' }) });
 
@@ -46,11 +32,6 @@ const ZFindExecutionsQuery = listQuery(EXECUTION_SORT_FIELDS, '-startedAt').exte
   from: ZDateTime.optional().openapi({ description: 'Started at or after (ISO-8601)', type: 'string', format: 'date-time', maxLength: 40 }),
   to: ZDateTime.optional().openapi({ description: 'Started before (ISO-8601)', type: 'string', format: 'date-time', maxLength: 40 }),
   q: searchQuery('the model, summary or decisions'),
-});
-
-const ZFindModelPricesQuery = z.object({
-  model: ZModelName.optional().openapi({ description: "One model's price history (every version, newest first)" }),
-  limit: z.coerce.number().int().min(1).max(200).default(200),
 });
 
 export function registerExecutionRoutes(r: RouteBuilder) {
@@ -109,44 +90,5 @@ export function registerExecutionRoutes(r: RouteBuilder) {
     params: ZExecutionParam,
     response: ZExecution,
     handler: ({ ctx, params }) => getExecution(ctx, params.id),
-  });
-
-  r.define({
-    method: 'get',
-    path: '/api/v1/model-prices',
-    operationId: 'listModelPrices',
-    summary: 'Model prices (USD per million tokens): the one in force per model, or one model\'s history',
-    tags: ['Executions'],
-    auth: 'any',
-    query: ZFindModelPricesQuery,
-    response: ZModelPrice,
-    list: true,
-    handler: async ({ ctx, query }) => ({ items: await findModelPrices(ctx, query), meta: { limit: query.limit, nextCursor: null } }),
-  });
-
-  r.define({
-    method: 'post',
-    path: '/api/v1/model-prices',
-    operationId: 'createModelPrice',
-    summary: 'Add a price version for a model (instance admin); prices are never edited, and costed executions keep theirs',
-    tags: ['Executions'],
-    auth: 'user',
-    body: ZCreateModelPriceRequest,
-    response: ZModelPrice,
-    status: 201,
-    idempotent: true,
-    handler: ({ ctx, body }) => createModelPrice(ctx, body),
-  });
-
-  r.define({
-    method: 'get',
-    path: '/api/v1/workspaces/{id}/budget',
-    operationId: 'getWorkspaceBudget',
-    summary: "This month's usage against the workspace's budget: percent of each limit, thresholds reached, hard stop",
-    tags: ['Workspaces'],
-    auth: 'any',
-    params: ZWorkspaceParam,
-    response: ZWorkspaceBudgetStatus,
-    handler: ({ ctx, params }) => getWorkspaceBudget(ctx, params.id),
   });
 }

@@ -1,22 +1,10 @@
-// Members of a workspace and their roles; invitations to join one (ADR 0013).
-import { ZAddMemberRequest, ZInvitation, ZInvitationSent, ZMember, ZMyInvitation, ZUpdateMemberRequest, z } from '@mc/contracts';
-import {
-  acceptInvitation,
-  addMember,
-  declineInvitation,
-  findMembers,
-  findMyInvitations,
-  findWorkspaceInvitations,
-  removeMember,
-  revokeInvitation,
-  updateMemberRole,
-} from '@mc/core';
+// Members of a workspace and their roles (adding someone without an account invites them: invitations.ts).
+import { ZAddMemberRequest, ZInvitationSent, ZMember, ZUpdateMemberRequest, z } from '@mc/contracts';
+import { addMember, findMembers, removeMember, updateMemberRole } from '@mc/core';
 import { withStatus, type RouteBuilder } from '../http';
 import { ZWorkspaceParam } from './workspaces';
 
 const ZMemberParams = ZWorkspaceParam.extend({ userId: z.string().min(1).max(64) });
-const ZWorkspaceInvitationParams = ZWorkspaceParam.extend({ invitationId: z.string().min(1).max(64) });
-const ZInvitationParam = z.object({ id: z.string().min(1).max(64) });
 
 export function registerMemberRoutes(r: RouteBuilder) {
   r.define({
@@ -59,73 +47,6 @@ export function registerMemberRoutes(r: RouteBuilder) {
       // The 202 body is not a member: `alsoResponse` parses it by its own schema.
       return result.outcome === 'added' ? withStatus(201, result.member) : (withStatus(202, result.sent) as never);
     },
-  });
-
-  r.define({
-    method: 'get',
-    path: '/api/v1/workspaces/{id}/invitations',
-    operationId: 'listWorkspaceInvitations',
-    summary: "Pending invitations of a workspace (owners and admins; expired ones read as `expired`)",
-    tags: ['Members'],
-    auth: 'user',
-    params: ZWorkspaceParam,
-    response: ZInvitation,
-    list: true,
-    handler: async ({ ctx, params }) => {
-      const items = await findWorkspaceInvitations(ctx, params.id);
-      return { items, meta: { limit: items.length, offset: 0, total: items.length, nextCursor: null } };
-    },
-  });
-
-  r.define({
-    method: 'delete',
-    path: '/api/v1/workspaces/{id}/invitations/{invitationId}',
-    operationId: 'revokeInvitation',
-    summary: 'Revoke a pending invitation (admin; only owners revoke an invitation as owner)',
-    tags: ['Members'],
-    auth: 'user',
-    params: ZWorkspaceInvitationParams,
-    response: ZInvitation,
-    handler: ({ ctx, params }) => revokeInvitation(ctx, params.id, params.invitationId),
-  });
-
-  r.define({
-    method: 'get',
-    path: '/api/v1/me/invitations',
-    operationId: 'listMyInvitations',
-    summary: 'Your pending invitations to workspaces (people only)',
-    tags: ['Members'],
-    auth: 'user',
-    response: ZMyInvitation,
-    list: true,
-    handler: async ({ ctx }) => {
-      const items = await findMyInvitations(ctx);
-      return { items, meta: { limit: items.length, offset: 0, total: items.length, nextCursor: null } };
-    },
-  });
-
-  r.define({
-    method: 'post',
-    path: '/api/v1/invitations/{id}/accept',
-    operationId: 'acceptInvitation',
-    summary: 'Accept an invitation: join the workspace with the invited role (409 once expired, revoked or answered)',
-    tags: ['Members'],
-    auth: 'user',
-    params: ZInvitationParam,
-    response: ZMyInvitation,
-    handler: ({ ctx, params }) => acceptInvitation(ctx, params.id),
-  });
-
-  r.define({
-    method: 'post',
-    path: '/api/v1/invitations/{id}/decline',
-    operationId: 'declineInvitation',
-    summary: 'Decline an invitation (409 once expired, revoked or answered)',
-    tags: ['Members'],
-    auth: 'user',
-    params: ZInvitationParam,
-    response: ZMyInvitation,
-    handler: ({ ctx, params }) => declineInvitation(ctx, params.id),
   });
 
   r.define({

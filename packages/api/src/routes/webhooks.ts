@@ -1,46 +1,23 @@
-// Webhooks: endpoints of a workspace (admins), their deliveries with every attempt, and redelivery.
+// Webhooks: the endpoints of a workspace (admins) and their signing secrets (deliveries: webhook-deliveries.ts).
 import {
   listQuery,
-  WEBHOOK_DELIVERY_STATUS_VALUES,
   WEBHOOK_STATUS_VALUES,
   ZCreateWebhookRequest,
   ZRotateWebhookSecretRequest,
   ZUpdateWebhookRequest,
   ZWebhook,
   ZWebhookCreated,
-  ZWebhookDelivery,
   ZWebhookSecretRotated,
   z,
 } from '@mc/contracts';
-import {
-  createWebhook,
-  deleteWebhook,
-  findWebhookDeliveries,
-  findWebhooks,
-  getWebhook,
-  getWebhookDelivery,
-  redeliverWebhook,
-  rotateWebhookSecret,
-  updateWebhook,
-  WEBHOOK_DELIVERY_SORT_FIELDS,
-  WEBHOOK_SORT_FIELDS,
-} from '@mc/core';
+import { createWebhook, deleteWebhook, findWebhooks, getWebhook, rotateWebhookSecret, updateWebhook, WEBHOOK_SORT_FIELDS } from '@mc/core';
 import type { RouteBuilder } from '../http';
 
 const ZWebhookParam = z.object({ id: z.string().min(1).max(64).openapi({ description: 'Webhook id (`whk_…`)' }) });
-const ZDeliveryParam = z.object({ id: z.string().min(1).max(64).openapi({ description: 'Delivery id (`whd_…`), the `webhook-id` header' }) });
 
 const ZFindWebhooksQuery = listQuery(WEBHOOK_SORT_FIELDS, '-createdAt').extend({
   workspaceId: z.string().max(64).optional().openapi({ description: 'Workspace id or slug (default: every workspace you administer)' }),
   status: z.enum(WEBHOOK_STATUS_VALUES).optional(),
-});
-
-const ZFindDeliveriesQuery = listQuery(WEBHOOK_DELIVERY_SORT_FIELDS, '-createdAt').extend({
-  workspaceId: z.string().max(64).optional().openapi({ description: 'Workspace id or slug (default: every workspace you administer)' }),
-  webhookId: z.string().max(64).optional(),
-  agentId: z.string().max(64).optional().openapi({ description: "Notifications pushed to this agent's endpoint" }),
-  eventId: z.string().max(64).optional(),
-  status: z.enum(WEBHOOK_DELIVERY_STATUS_VALUES).optional(),
 });
 
 export function registerWebhookRoutes(r: RouteBuilder) {
@@ -125,44 +102,5 @@ export function registerWebhookRoutes(r: RouteBuilder) {
     idempotent: true,
     secretFields: ['secret'],
     handler: ({ ctx, params, body }) => rotateWebhookSecret(ctx, params.id, body ?? {}),
-  });
-
-  r.define({
-    method: 'get',
-    path: '/api/v1/webhook-deliveries',
-    operationId: 'listWebhookDeliveries',
-    summary: 'Deliveries with every attempt (status code, latency, response excerpt), newest first (workspace admins)',
-    tags: ['Webhooks'],
-    auth: 'user',
-    query: ZFindDeliveriesQuery,
-    response: ZWebhookDelivery,
-    list: true,
-    handler: ({ ctx, query }) => findWebhookDeliveries(ctx, query),
-  });
-
-  r.define({
-    method: 'get',
-    path: '/api/v1/webhook-deliveries/{id}',
-    operationId: 'getWebhookDelivery',
-    summary: 'One delivery with its payload and every attempt (workspace admin)',
-    tags: ['Webhooks'],
-    auth: 'user',
-    params: ZDeliveryParam,
-    response: ZWebhookDelivery,
-    handler: ({ ctx, params }) => getWebhookDelivery(ctx, params.id),
-  });
-
-  r.define({
-    method: 'post',
-    path: '/api/v1/webhook-deliveries/{id}/redeliver',
-    operationId: 'redeliverWebhook',
-    summary: 'Send a delivery again, now, with the same webhook-id (workspace admin)',
-    description: 'A finished delivery (succeeded or failed) gets one more attempt; a pending one is tried now instead of at its scheduled time.',
-    tags: ['Webhooks'],
-    auth: 'user',
-    params: ZDeliveryParam,
-    response: ZWebhookDelivery,
-    status: 202,
-    handler: ({ ctx, params }) => redeliverWebhook(ctx, params.id),
   });
 }

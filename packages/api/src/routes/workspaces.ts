@@ -1,14 +1,6 @@
-// Workspaces: create, list (yours; all for an instance admin), read, edit, archive, budget.
-import {
-  listQuery,
-  ZCreateWorkspaceRequest,
-  ZQueryBool,
-  ZSetBudgetRequest,
-  ZUpdateWorkspaceRequest,
-  ZWorkspace,
-  z,
-} from '@mc/contracts';
-import { archiveWorkspace, createWorkspace, findWorkspaces, getWorkspace, setBudget, updateWorkspace, WORKSPACE_SORT_FIELDS } from '@mc/core';
+// Workspaces: create, list (yours; all for an instance admin), read, edit, archive (the budget: budgets.ts).
+import { listQuery, ZCreateWorkspaceRequest, ZQueryBool, ZUpdateWorkspaceRequest, ZWorkspace, z } from '@mc/contracts';
+import { archiveWorkspace, createWorkspace, findWorkspaces, getWorkspace, updateWorkspace, WORKSPACE_SORT_FIELDS } from '@mc/core';
 import type { RouteBuilder } from '../http';
 
 export const ZWorkspaceParam = z.object({
@@ -83,18 +75,5 @@ export function registerWorkspaceRoutes(r: RouteBuilder) {
     params: ZWorkspaceParam,
     response: ZWorkspace,
     handler: ({ ctx, params }) => archiveWorkspace(ctx, params.id),
-  });
-
-  r.define({
-    method: 'put',
-    path: '/api/v1/workspaces/{id}/budget',
-    operationId: 'setWorkspaceBudget',
-    summary: 'Set the monthly token and cost limits and the hard-stop flag (admin)',
-    tags: ['Workspaces'],
-    auth: 'user',
-    params: ZWorkspaceParam,
-    body: ZSetBudgetRequest,
-    response: ZWorkspace,
-    handler: ({ ctx, params, body, ifMatch }) => setBudget(ctx, params.id, { ...body, version: body.version ?? ifMatch }),
   });
 }

@@ -1,12 +1,13 @@
 import { activity, memberships } from '@mc/db';
 import { and, eq, gte, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../context';
-import { DomainError } from '../errors';
+import { validation } from '../errors';
 import { parseSearch } from '../shared/full-text';
+import { escapeLike } from '../shared/like';
 import { isNewestFirst, pageRows } from '../shared/search-windows';
 import { planPage, toPage, type Page, type PageQuery, type SortColumns } from '../shared/pagination';
-import { requireUser } from '../auth/guards';
-import { memberWorkspaceIds, requireWorkspaceAccess } from '../workspaces/workspace-access';
+import { requireUser } from '../shared/guards';
+import { memberWorkspaceIds, requireWorkspaceAccess } from '../shared/workspace-access';
 
 export const ACTIVITY_SORT_FIELDS = ['createdAt'] as const;
 
@@ -74,9 +75,7 @@ export function toActivityDto(r: Row) {
 export async function findActivity(ctx: Ctx, input: FindActivityInput): Promise<Page<ReturnType<typeof toActivityDto>>> {
   const me = requireUser(ctx);
   if (input.from && input.to && input.from > input.to) {
-    throw new DomainError('VALIDATION_ERROR', '`from` must not be after `to`', {
-      issues: [{ field: 'from', in: 'query', message: 'must not be after `to`' }],
-    });
+    throw validation([{ field: 'from', in: 'query', message: 'must not be after `to`' }], '`from` must not be after `to`');
   }
   const where: (SQL | undefined)[] = [];
   const actor = input.actorId ?? input.agentId;
@@ -161,8 +160,4 @@ function actionFilter(action: string): SQL {
   if (!action.endsWith('.*')) return eq(activity.action, action);
   const family = action.slice(0, -2);
   return family.includes('.') ? like(activity.action, `${escapeLike(family)}.%`) : eq(activity.actionFamily, family);
-}
-
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -1,5 +1,6 @@
 import { activity } from '@mc/db';
 import type { Ctx, Principal } from '../context';
+import type { EventActor } from '../shared/domain-event';
 import { ID_PREFIX, newId } from '../shared/ids';
 
 export interface ActivityInput {
@@ -16,7 +17,7 @@ export interface ActivityInput {
   status?: string | null;
 }
 
-export function actorOf(p: Principal): { kind: 'user' | 'agent' | 'system'; id: string | null; name: string } {
+export function actorOf(p: Principal): EventActor {
   switch (p.kind) {
     case 'user':
       return { kind: 'user', id: p.userId, name: p.name };

@@ -1,10 +1,10 @@
 import { agents } from '@mc/db';
 import { eq } from 'drizzle-orm';
-import { requirePrincipal } from '../auth/guards';
+import { requirePrincipal } from '../shared/guards';
 import type { Ctx } from '../context';
 import { DomainError, forbidden, notFound } from '../errors';
-import { assertWorkspaceOpen, requireWorkspaceAccess, type WorkspaceAccess } from '../workspaces/workspace-access';
-import { roleAllows } from '../workspaces/workspaces.rules';
+import { assertWorkspaceOpen, requireWorkspaceAccess, type WorkspaceAccess } from '../shared/workspace-access';
+import { roleAllows } from '../shared/workspaces.rules';
 import type { AgentRow } from './agent-dto';
 
 export interface AgentAccess {

@@ -3,7 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { emitEvent } from '../events/emit-event';
 import { inTransaction, type Ctx } from '../context';
-import { DomainError } from '../errors';
+import { conflict, notFound } from '../errors';
 import { assertCanManage, requireAgentAccess } from './agent-access';
 import { settleAgentRegistrationNotifications } from '../notifications/notifications';
 import { toAgentDto } from './agent-dto';
@@ -25,9 +25,9 @@ async function moveAgent(ctx: Ctx, agentId: string, to: 'active' | 'deactivated'
     // Reactivating gives access back: refused while archived; deactivating and deleting take it away: allowed.
     assertCanManage(a, { revokesAccess: to !== 'active' });
     const from = a.agent.status as AgentStatus;
-    if (from === 'deleted') throw new DomainError('NOT_FOUND', 'agent not found');
+    if (from === 'deleted') throw notFound('agent');
     if (!canMoveAgent(from, to) || (to === 'active' && from !== 'deactivated')) {
-      throw new DomainError('CONFLICT', `an agent that is ${from} cannot become ${to}`, { status: from });
+      throw conflict(`an agent that is ${from} cannot become ${to}`, { status: from });
     }
     const now = tx.clock.now();
     const [row] = await tx.db

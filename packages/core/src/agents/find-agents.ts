@@ -1,11 +1,11 @@
 import { agents, memberships } from '@mc/db';
 import { and, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
-import { escapeLike } from '../activity/find-activity';
-import { requireAgent, requirePrincipal } from '../auth/guards';
+import { escapeLike } from '../shared/like';
+import { requireAgent, requirePrincipal } from '../shared/guards';
 import type { Ctx } from '../context';
 import { notFound } from '../errors';
 import { planPage, toPage, type PageQuery, type SortColumns } from '../shared/pagination';
-import { requireWorkspaceAccess } from '../workspaces/workspace-access';
+import { requireWorkspaceAccess } from '../shared/workspace-access';
 import { requireAgentAccess } from './agent-access';
 import { toAgentDto, type AgentRow } from './agent-dto';
 import type { AgentStatus } from './agents.rules';

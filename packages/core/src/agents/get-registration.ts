@@ -3,12 +3,12 @@ import { eq } from 'drizzle-orm';
 import { timingSafeEqual } from 'node:crypto';
 import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
-import { DomainError } from '../errors';
+import { unauthenticated } from '../errors';
 import { sha256 } from '../shared/crypto';
 import { claimFirstKey } from './agent-keys';
 import type { AgentStatus } from './agents.rules';
 
-const badSecret = () => new DomainError('UNAUTHENTICATED', 'unknown agent or wrong registration secret');
+const badSecret = () => unauthenticated('unknown agent or wrong registration secret');
 
 function sameHash(a: string, b: string) {
   return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -19,7 +19,7 @@ function sameHash(a: string, b: string) {
  * approval the first read returns the API key (`apiKey`); no later read ever shows it again.
  */
 export async function getRegistration(ctx: Ctx, agentId: string, secret: string | null) {
-  if (!secret) throw new DomainError('UNAUTHENTICATED', 'send the registration secret as Authorization: Bearer <secret>');
+  if (!secret) throw unauthenticated('send the registration secret as Authorization: Bearer <secret>');
   const [agent] = await ctx.db.select().from(agents).where(eq(agents.id, agentId)).limit(1);
   if (!agent || !sameHash(agent.registrationSecretHash, sha256(secret))) throw badSecret();
   const base = {

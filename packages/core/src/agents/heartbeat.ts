@@ -1,8 +1,8 @@
 import { agents } from '@mc/db';
 import { eq } from 'drizzle-orm';
-import { requireAgent } from '../auth/guards';
+import { requireAgent } from '../shared/guards';
 import type { Ctx } from '../context';
-import { publishLive } from '../events/live';
+import { publishLive } from '../shared/live';
 import { renewLeases } from '../tickets/claim-ticket';
 import { livenessOf } from './agents.rules';
 

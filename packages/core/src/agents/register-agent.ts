@@ -4,11 +4,11 @@ import { recordActivity } from '../activity/record-activity';
 import { emitEvent } from '../events/emit-event';
 import { REGISTRATION_SECRET_PREFIX } from '../auth/auth.rules';
 import { inTransaction, type Ctx } from '../context';
-import { conflict, DomainError, isUniqueViolation } from '../errors';
+import { conflict, isUniqueViolation, notFound, retold } from '../errors';
 import { newSecret, sha256 } from '../shared/crypto';
 import { newId } from '../shared/ids';
 import { assertOutboundUrl } from '../shared/outbound';
-import { assertWorkspaceOpen } from '../workspaces/workspace-access';
+import { assertWorkspaceOpen } from '../shared/workspace-access';
 
 export interface RegisterAgentInput {
   /** Workspace id or slug. */
@@ -37,7 +37,7 @@ export async function registerAgent(ctx: Ctx, input: RegisterAgentInput) {
         .where(or(eq(workspaces.id, input.workspace), eq(workspaces.slug, input.workspace)))
         .limit(1);
       if (!ws) {
-        throw new DomainError('NOT_FOUND', `workspace "${input.workspace}" not found`, {
+        throw retold(notFound('workspace'), `workspace "${input.workspace}" not found`, {
           issues: [{ field: 'workspace', in: 'body', message: 'no such workspace' }],
         });
       }

@@ -3,7 +3,7 @@ import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { emitEvent } from '../events/emit-event';
 import { inTransaction, type Ctx } from '../context';
-import { conflict, DomainError } from '../errors';
+import { conflict, validation } from '../errors';
 import { assertCanManage, requireAgentAccess } from './agent-access';
 import { insertAgentKey } from './agent-keys';
 import { ROTATION_GRACE_DEFAULT_SECONDS, ROTATION_GRACE_MAX_SECONDS } from './agents.rules';
@@ -17,9 +17,7 @@ import { ROTATION_GRACE_DEFAULT_SECONDS, ROTATION_GRACE_MAX_SECONDS } from './ag
 export async function rotateAgentKey(ctx: Ctx, agentId: string, input: { graceSeconds?: number }) {
   const grace = input.graceSeconds ?? ROTATION_GRACE_DEFAULT_SECONDS;
   if (!Number.isInteger(grace) || grace < 0 || grace > ROTATION_GRACE_MAX_SECONDS) {
-    throw new DomainError('VALIDATION_ERROR', `graceSeconds must be 0..${ROTATION_GRACE_MAX_SECONDS}`, {
-      issues: [{ field: 'graceSeconds', in: 'body', message: `0..${ROTATION_GRACE_MAX_SECONDS}` }],
-    });
+    throw validation([{ field: 'graceSeconds', in: 'body', message: `0..${ROTATION_GRACE_MAX_SECONDS}` }], `graceSeconds must be 0..${ROTATION_GRACE_MAX_SECONDS}`);
   }
   return inTransaction(ctx, async (tx) => {
     // The row lock serialises rotations of one agent.

@@ -2,7 +2,7 @@ import { agents } from '@mc/db';
 import { and, eq } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
-import { conflict, DomainError, isUniqueViolation, staleVersion } from '../errors';
+import { conflict, isUniqueViolation, notFound, staleVersion } from '../errors';
 import { assertOutboundUrl } from '../shared/outbound';
 import { assertCanManage, requireAgentAccess } from './agent-access';
 import { toAgentDto } from './agent-dto';
@@ -21,7 +21,7 @@ export async function updateAgent(ctx: Ctx, agentId: string, input: UpdateAgentI
     return await inTransaction(ctx, async (tx) => {
       const a = await requireAgentAccess(tx, agentId, { lock: true });
       assertCanManage(a, { selfAllowed: true });
-      if (a.agent.status === 'deleted') throw new DomainError('NOT_FOUND', 'agent not found');
+      if (a.agent.status === 'deleted') throw notFound('agent');
       if (input.endpoint) assertOutboundUrl(tx, input.endpoint, 'endpoint');
       if (input.version !== undefined && input.version !== a.agent.version) {
         throw staleVersion('agent', a.agent.version, input.version);

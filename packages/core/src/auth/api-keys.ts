@@ -2,11 +2,11 @@ import { apiKeys } from '@mc/db';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
-import { DomainError, notFound } from '../errors';
+import { conflict, notFound, validation } from '../errors';
 import { newSecret, sha256 } from '../shared/crypto';
 import { ID_PREFIX, newId } from '../shared/ids';
 import { KEY_DISPLAY_CHARS, USER_KEY_PREFIX } from './auth.rules';
-import { requireUser } from './guards';
+import { requireUser } from '../shared/guards';
 
 type KeyRow = typeof apiKeys.$inferSelect;
 
@@ -31,9 +31,7 @@ export async function createApiKey(ctx: Ctx, input: { name: string; expiresAt?: 
   const now = ctx.clock.now();
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
   if (expiresAt && expiresAt <= now) {
-    throw new DomainError('VALIDATION_ERROR', 'expiresAt must be in the future', {
-      issues: [{ field: 'expiresAt', in: 'body', message: 'must be in the future' }],
-    });
+    throw validation([{ field: 'expiresAt', in: 'body', message: 'must be in the future' }], 'expiresAt must be in the future');
   }
   return inTransaction(ctx, async (tx) => {
     const live = await tx.db
@@ -42,7 +40,7 @@ export async function createApiKey(ctx: Ctx, input: { name: string; expiresAt?: 
       .where(and(eq(apiKeys.userId, me.userId), isNull(apiKeys.revokedAt)))
       .limit(MAX_KEYS_PER_USER);
     if (live.length >= MAX_KEYS_PER_USER) {
-      throw new DomainError('CONFLICT', `you already have ${MAX_KEYS_PER_USER} active keys; revoke one first`);
+      throw conflict(`you already have ${MAX_KEYS_PER_USER} active keys; revoke one first`);
     }
     const key = newSecret(USER_KEY_PREFIX);
     const [row] = await tx.db

@@ -6,8 +6,6 @@ export const AGENT_KEY_PREFIX = 'mc_agt_';
 export const REGISTRATION_SECRET_PREFIX = 'mc_reg_';
 /** Characters of a key kept in clear to tell keys apart in lists (`mc_usr_AbCd…`). */
 export const KEY_DISPLAY_CHARS = 11;
-/** How long a one-time set-password link stays valid. */
-export const SET_PASSWORD_TOKEN_TTL_MS = 7 * 24 * 3600 * 1000;
 /** Cookie that carries the dashboard session. */
 export const SESSION_COOKIE = 'mc_session';
 /** `lastUsedAt` is written in batches at most this often, never on the request path. */

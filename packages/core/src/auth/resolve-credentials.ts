@@ -2,7 +2,7 @@
 import { apiKeys, driverDate, OutageLog, sessions, users, type Db } from '@mc/db';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AgentPrincipal, UserPrincipal } from '../context';
-import { DomainError } from '../errors';
+import { unauthenticated } from '../errors';
 import { AGENT_KEY_PREFIX } from './auth.rules';
 import { sha256 } from '../shared/crypto';
 import { statement } from '../shared/statement';
@@ -95,7 +95,7 @@ export async function resolveAgentKey(db: Db, key: string, now: Date): Promise<A
   if (row.status === 'deactivated') {
     // Only the holder of a real, unexpired key learns this (an unknown key stays "invalid"): it can stop retrying
     // and ask a person, instead of thinking its key broke.
-    throw new DomainError('UNAUTHENTICATED', AGENT_DEACTIVATED_MESSAGE, { reason: 'agent_deactivated' });
+    throw unauthenticated(AGENT_DEACTIVATED_MESSAGE, { reason: 'agent_deactivated' });
   }
   if (row.status !== 'active') return null;
   return {

@@ -2,12 +2,12 @@ import { sessions, users } from '@mc/db';
 import { eq } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
-import { DomainError } from '../errors';
+import { unauthenticated } from '../errors';
 import { dummyPasswordHash, newSecret, sha256, verifyPassword } from '../shared/crypto';
 import { ID_PREFIX, newId } from '../shared/ids';
 import { toUserDto } from '../users/user-dto';
 
-const invalidLogin = () => new DomainError('UNAUTHENTICATED', 'email or password is incorrect');
+const invalidLogin = () => unauthenticated('email or password is incorrect');
 
 /**
  * POST /auth/login — check the password and open a session. The answer is the same for an unknown e-mail and a

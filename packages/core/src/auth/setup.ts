@@ -3,7 +3,7 @@ import { apiKeys, settings, users } from '@mc/db';
 import { count } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { asSystem, inTransaction, type Ctx } from '../context';
-import { DomainError } from '../errors';
+import { conflict, DomainError } from '../errors';
 import { hashPassword, sha256 } from '../shared/crypto';
 import { ID_PREFIX, newId } from '../shared/ids';
 import { SETTING } from '../settings/settings';
@@ -15,7 +15,7 @@ export async function getSetupStatus(ctx: Pick<Ctx, 'db'>): Promise<{ needsSetup
   return { needsSetup: Number(row.n) === 0 };
 }
 
-const alreadySetUp = () => new DomainError('CONFLICT', 'this instance is already set up; sign in instead');
+const alreadySetUp = () => conflict('this instance is already set up; sign in instead');
 
 interface AdminInput {
   email: string;

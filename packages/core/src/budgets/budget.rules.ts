@@ -1,7 +1,7 @@
 // A workspace's monthly budget as pure rules: which UTC month a moment belongs to, how far usage is into each
 // limit, which thresholds that crosses, and when the hard stop is in force. Exact arithmetic only: tokens as
 // BigInt (limits go up to 1e15, times 100 is past 2^53) and money as micro-dollars.
-import { MICROS_PER_USD } from '../executions/pricing.rules';
+import { MICROS_PER_USD } from '../shared/money';
 
 /** Thresholds of a limit, in percent, each announced once per month. */
 export const BUDGET_THRESHOLDS = [80, 100] as const;

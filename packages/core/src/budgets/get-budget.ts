@@ -1,7 +1,7 @@
 import type { Ctx } from '../context';
 import { notFound } from '../errors';
-import { microsToNumber, usdToMicros } from '../executions/pricing.rules';
-import { requireWorkspaceAccess } from '../workspaces/workspace-access';
+import { microsToNumber, usdToMicros } from '../shared/money';
+import { requireWorkspaceAccess } from '../shared/workspace-access';
 import { BUDGET_THRESHOLDS, budgetLevel, monthLabel } from './budget.rules';
 import { readBudget } from './usage';
 

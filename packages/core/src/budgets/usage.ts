@@ -15,9 +15,9 @@ import { workspaces, workspaceUsage } from '@mc/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import type { Ctx } from '../context';
-import { DomainError } from '../errors';
+import { budgetExceeded, DomainError } from '../errors';
 import { emitEvent } from '../events/emit-event';
-import { microsToNumber, microsToUsd, usdToMicros } from '../executions/pricing.rules';
+import { microsToNumber, microsToUsd, usdToMicros } from '../shared/money';
 import {
   budgetStanding,
   costLimitMicros,
@@ -195,8 +195,7 @@ export async function budgetBlock(ctx: Ctx, workspaceId: string): Promise<Domain
   const limit: BudgetLimitKind = b.standing.blockedBy ?? (b.usage?.costExceededAt && !b.usage.tokenExceededAt ? 'cost' : 'tokens');
   const used = limit === 'tokens' ? (b.usage?.tokens ?? 0) : microsToNumber(usageOf(b.usage).costMicros);
   const limitValue = limit === 'tokens' ? b.limits.tokenLimit : b.limits.costLimitMicros === null ? null : microsToNumber(b.limits.costLimitMicros);
-  return new DomainError(
-    'BUDGET_EXCEEDED',
+  return budgetExceeded(
     `the workspace's ${limit === 'tokens' ? 'token' : 'cost'} budget for ${monthLabel(b.month)} is exhausted and hard stop is on; work resumes when the month rolls over (${b.resetsAt.toISOString()}) or an admin raises the limit`,
     { month: monthLabel(b.month), limit, used, limitValue, resetsAt: b.resetsAt.toISOString() },
   );

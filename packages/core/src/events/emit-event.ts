@@ -2,19 +2,11 @@ import { EVENT_CATALOG, type EventData, type EventType, type z } from '@mc/contr
 import { events } from '@mc/db';
 import { actorOf } from '../activity/record-activity';
 import type { Ctx } from '../context';
+import type { EmittedEvent } from '../shared/domain-event';
 import { newId } from '../shared/ids';
 import { createNotificationsFor, type NotificationDraft } from '../notifications/notify';
-import { publishLive } from './live';
+import { publishLive } from '../shared/live';
 
-export interface EmittedEvent<T extends EventType = EventType> {
-  id: string;
-  type: T;
-  version: number;
-  workspaceId: string;
-  occurredAt: Date;
-  actor: ReturnType<typeof actorOf>;
-  data: EventData<T>;
-}
 
 /**
  * Record a domain event with the caller's transaction (the outbox), derive its notifications in the same

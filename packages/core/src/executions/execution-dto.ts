@@ -1,6 +1,6 @@
 import type { ExecutionDto, ExecutionStatus } from '@mc/contracts';
 import { executions } from '@mc/db';
-import { microsToNumber, usdToMicros } from './pricing.rules';
+import { microsToNumber, usdToMicros } from '../shared/money';
 
 /**
  * The columns an execution is read with: every column but the generated `search` vector (up to 200 kB of text that

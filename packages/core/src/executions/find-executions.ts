@@ -1,11 +1,11 @@
 import type { ExecutionStatus } from '@mc/contracts';
 import { agents, executions, memberships } from '@mc/db';
 import { and, eq, exists, gte, inArray, lt, sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import { requirePrincipal } from '../auth/guards';
+import { requirePrincipal } from '../shared/guards';
 import type { Ctx } from '../context';
-import { DomainError, notFound } from '../errors';
+import { notFound, validation } from '../errors';
 import { LIST_TOTAL_CAP, planPage, SEARCH_TOTAL_CAP, toPage, totalFor, type PageQuery, type SortColumns } from '../shared/pagination';
-import { memberWorkspaceIds, requireWorkspaceAccess } from '../workspaces/workspace-access';
+import { memberWorkspaceIds, requireWorkspaceAccess } from '../shared/workspace-access';
 import { executionColumns, toExecutionDto, type ExecutionRow } from './execution-dto';
 import { parseSearch, searchCondition } from '../shared/full-text';
 import { isNewestFirst, pageRows } from '../shared/search-windows';
@@ -66,7 +66,7 @@ export async function findExecutions(ctx: Ctx, input: FindExecutionsInput) {
     else where.push(inArray(executions.workspaceId, mine));
   }
   if (input.from && input.to && input.from > input.to) {
-    throw new DomainError('VALIDATION_ERROR', '`from` must not be after `to`', { issues: [{ field: 'from', in: 'query', message: 'must not be after `to`' }] });
+    throw validation([{ field: 'from', in: 'query', message: 'must not be after `to`' }], '`from` must not be after `to`');
   }
   if (input.agentId) where.push(eq(executions.agentId, input.agentId));
   if (input.ticketId) where.push(eq(executions.ticketId, input.ticketId));

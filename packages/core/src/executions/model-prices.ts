@@ -1,11 +1,12 @@
 import { modelPrices } from '@mc/db';
 import { desc, eq, lte, or, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
-import { requireInstanceAdmin, requirePrincipal } from '../auth/guards';
+import { requireInstanceAdmin, requirePrincipal } from '../shared/guards';
 import { inTransaction, type Ctx } from '../context';
 import { conflict, isUniqueViolation } from '../errors';
 import { newId } from '../shared/ids';
-import { microsToNumber, normalizeModel, pickPrice, usdToMicros } from './pricing.rules';
+import { normalizeModel, pickPrice } from './pricing.rules';
+import { microsToNumber, usdToMicros } from '../shared/money';
 
 export const MODEL_PRICE_ID_PREFIX = 'prc';
 

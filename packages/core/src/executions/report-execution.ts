@@ -9,7 +9,8 @@ import { emitEvent } from '../events/emit-event';
 import { executionColumns, toExecutionDto, type ExecutionRow, type StoredDecision } from './execution-dto';
 import { durationBetween, isFinalStatus, mergeDecisions, reportIssues, utcDay } from './executions.rules';
 import { findPriceFor } from './model-prices';
-import { costMicros, EXECUTION_COST_MAX_MICROS, microsToNumber, microsToUsd, normalizeModel, usdNumberToMicros, usdToMicros } from './pricing.rules';
+import { costMicros, EXECUTION_COST_MAX_MICROS, normalizeModel } from './pricing.rules';
+import { microsToNumber, microsToUsd, usdNumberToMicros, usdToMicros } from '../shared/money';
 import { requireReportingAgent } from './start-execution';
 
 export interface ReportExecutionInput {

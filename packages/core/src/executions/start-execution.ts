@@ -7,7 +7,7 @@ import { inTransaction } from '../context';
 import { forbidden, notFound, unauthenticated } from '../errors';
 import { emitEvent } from '../events/emit-event';
 import { newId } from '../shared/ids';
-import { requireOpenWorkspace } from '../workspaces/workspace-access';
+import { requireOpenWorkspace } from '../shared/workspace-access';
 import { executionColumns, toExecutionDto } from './execution-dto';
 import { findPriceFor } from './model-prices';
 import { normalizeModel } from './pricing.rules';

@@ -3,7 +3,7 @@
 // client has a bug, and replaying the wrong response would hide it). Keys live 24 hours.
 import { describeError, idempotencyKeys, isDatabaseUnavailable, OutageLog, type Db } from '@mc/db';
 import { and, eq, isNull, lt } from 'drizzle-orm';
-import { DomainError } from '../errors';
+import { conflict } from '../errors';
 import { sha256 } from '../shared/crypto';
 import type { Clock } from '../shared/clock';
 
@@ -38,11 +38,11 @@ export async function beginIdempotent(
     return beginIdempotent(db, clock, input);
   }
   if (row.operation !== input.operation || row.requestHash !== requestHash) {
-    throw new DomainError('CONFLICT', 'this Idempotency-Key was already used for a different request', {
+    throw conflict('this Idempotency-Key was already used for a different request', {
       issues: [{ field: 'Idempotency-Key', in: 'header', message: 'reused with a different request' }],
     });
   }
-  if (row.status === null) throw new DomainError('CONFLICT', 'a request with this Idempotency-Key is still in progress; retry shortly');
+  if (row.status === null) throw conflict('a request with this Idempotency-Key is still in progress; retry shortly');
   return { kind: 'replay', status: row.status, body: row.response };
 }
 

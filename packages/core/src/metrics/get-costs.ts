@@ -1,5 +1,5 @@
 import type { Ctx } from '../context';
-import { requireWorkspaceAccess } from '../workspaces/workspace-access';
+import { requireWorkspaceAccess } from '../shared/workspace-access';
 import { costsByAgent, costsByDay, costsByModel, type CostRow } from './metrics.repo';
 import { resolveCostRange, usdOf, utcDay } from './metrics.rules';
 

@@ -1,10 +1,10 @@
 import type { MetricsPeriod } from '@mc/contracts';
-import { requirePrincipal } from '../auth/guards';
+import { requirePrincipal } from '../shared/guards';
 import type { Ctx } from '../context';
 import { forbidden } from '../errors';
 import { requireAgentAccess } from '../agents/agent-access';
-import { requireWorkspaceAccess, type WorkspaceAccess } from '../workspaces/workspace-access';
-import { AGENT_WORKSPACE_PERMISSIONS, roleAllows } from '../workspaces/workspaces.rules';
+import { requireWorkspaceAccess, type WorkspaceAccess } from '../shared/workspace-access';
+import { AGENT_WORKSPACE_PERMISSIONS, roleAllows } from '../shared/workspaces.rules';
 import { ratingsByBucket, statsByBucket, type MetricsScope } from './metrics.repo';
 import { addSums, metricsOf, resolveMetricsRange, utcDay, ZERO_SUMS, type MetricsSums } from './metrics.rules';
 

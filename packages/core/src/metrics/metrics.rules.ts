@@ -2,7 +2,7 @@
 // strings. Pure, so the edges (week boundaries, month lengths, leap years, ranges) are unit-tested without a
 // database; the SQL groups with date_trunc, which agrees with these definitions.
 import type { FieldIssue, MetricsPeriod } from '@mc/contracts';
-import { DomainError } from '../errors';
+import { DomainError, validation } from '../errors';
 
 /** At most this many buckets per answer: a year of days, or seven years of weeks. Charts need no more, and it bounds the work. */
 export const MAX_BUCKETS = 366;
@@ -101,7 +101,7 @@ export interface MetricsRange {
 const queryIssue = (field: string, message: string): FieldIssue => ({ field, in: 'query', message });
 
 function invalid(issue: FieldIssue): DomainError {
-  return new DomainError('VALIDATION_ERROR', `invalid query: ${issue.field}: ${issue.message}`, { issues: [issue] });
+  return validation([issue], `invalid query: ${issue.field}: ${issue.message}`);
 }
 
 /**

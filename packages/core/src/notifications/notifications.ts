@@ -1,12 +1,12 @@
 import type { NotificationType } from '@mc/contracts';
 import { notifications } from '@mc/db';
 import { and, eq, gt, isNull, type SQL } from 'drizzle-orm';
-import { requirePrincipal } from '../auth/guards';
+import { requirePrincipal } from '../shared/guards';
 import type { Ctx } from '../context';
 import { notFound } from '../errors';
-import { publishLive, type LiveBus } from '../events/live';
+import { publishLive, type LiveBus } from '../shared/live';
 import { planPage, toPage, totalFor, type Page, type PageQuery, type SortColumns } from '../shared/pagination';
-import { requireWorkspaceAccess } from '../workspaces/workspace-access';
+import { requireWorkspaceAccess } from '../shared/workspace-access';
 import { NOTIFICATION_WAIT_MAX_SECONDS } from './notifications.rules';
 
 type Row = typeof notifications.$inferSelect;

@@ -1,7 +1,7 @@
 import { agents, memberships, notifications, users } from '@mc/db';
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Ctx } from '../context';
-import type { EmittedEvent } from '../events/emit-event';
+import type { EmittedEvent } from '../shared/domain-event';
 import { newId } from '../shared/ids';
 import { statement } from '../shared/statement';
 import { recipientKey, type Recipient } from './notifications.rules';

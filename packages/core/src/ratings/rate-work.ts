@@ -2,7 +2,7 @@ import type { RatingTargetKind, RatingValue } from '@mc/contracts';
 import { ratings } from '@mc/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
-import { requireUser } from '../auth/guards';
+import { requireUser } from '../shared/guards';
 import { inTransaction, type Ctx } from '../context';
 import { notFound } from '../errors';
 import { emitEvent } from '../events/emit-event';

@@ -1,11 +1,11 @@
 import type { RatingTargetKind } from '@mc/contracts';
 import { executions, tickets } from '@mc/db';
 import { and, eq } from 'drizzle-orm';
-import { requirePrincipal } from '../auth/guards';
+import { requirePrincipal } from '../shared/guards';
 import type { Ctx } from '../context';
 import { DomainError, notFound } from '../errors';
-import { requireWorkspaceAccess, type WorkspaceAccess } from '../workspaces/workspace-access';
-import type { WorkspacePermission } from '../workspaces/workspaces.rules';
+import { requireWorkspaceAccess, type WorkspaceAccess } from '../shared/workspace-access';
+import type { WorkspacePermission } from '../shared/workspaces.rules';
 import { creditedAgent } from '../tickets/tickets.rules';
 
 export interface RatingTarget {

@@ -2,7 +2,7 @@ import { settings, workspaces } from '@mc/db';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import { recordActivity } from '../activity/record-activity';
-import { requireInstanceAdmin } from '../auth/guards';
+import { requireInstanceAdmin } from '../shared/guards';
 import { inTransaction } from '../context';
 import { notFound } from '../errors';
 

@@ -4,7 +4,7 @@
 // (IPv4-mapped, NAT64, 6to4, …) — unless the instance allows them (MC_WEBHOOK_ALLOW_PRIVATE=1). This is the one
 // module that decides what "internal" means; a URL is checked when it is saved (host literals and reserved names
 // only: a name need not resolve yet) and again at send time, on the address actually connected to.
-import { DomainError } from '../errors';
+import { validation } from '../errors';
 import type { Ctx } from '../context';
 import { lookup as dnsLookup } from 'node:dns';
 import http from 'node:http';
@@ -177,7 +177,7 @@ function neverAllowed(verdict: AddressVerdict | null): boolean {
 /** Refuse an outbound URL a caller gives (400 VALIDATION_ERROR naming `field` of the body). */
 export function assertOutboundUrl(ctx: Pick<Ctx, 'config'>, url: string, field: string): void {
   const refused = checkOutboundUrl(url, ctx.config.allowPrivateNetwork);
-  if (refused) throw new DomainError('VALIDATION_ERROR', `${field} refused: ${refused}`, { issues: [{ field, in: 'body', message: refused }] });
+  if (refused) throw validation([{ field, in: 'body', message: refused }], `${field} refused: ${refused}`);
 }
 
 /**

@@ -5,7 +5,7 @@ import { and, asc, count, desc, eq, gt, lt, or, sql, type AnyColumn, type SQL } 
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { instantOf, inYears } from '@mc/contracts';
 import type { Db } from '@mc/db';
-import { DomainError } from '../errors';
+import { DomainError, validation } from '../errors';
 
 export interface SortSpec {
   field: string;
@@ -38,7 +38,7 @@ interface CursorState {
 }
 
 function badCursor(message = 'cursor is malformed or belongs to another sort'): DomainError {
-  return new DomainError('VALIDATION_ERROR', message, { issues: [{ field: 'cursor', in: 'query', message }] });
+  return validation([{ field: 'cursor', in: 'query', message }], message);
 }
 
 function encodeCursor(state: CursorState): string {
@@ -108,9 +108,7 @@ export interface PagePlan {
  */
 export function planPage<Row>(q: PageQuery, columns: SortColumns<Row>, id: SortColumn<Row>): PagePlan {
   if (q.cursor && q.offset !== undefined) {
-    throw new DomainError('VALIDATION_ERROR', 'use either cursor or offset, not both', {
-      issues: [{ field: 'cursor', in: 'query', message: 'cannot be combined with offset' }],
-    });
+    throw validation([{ field: 'cursor', in: 'query', message: 'cannot be combined with offset' }], 'use either cursor or offset, not both');
   }
   const specs = parseSort(q.sort);
   const keys = [...specs.map((s) => ({ ...columns[s.field], desc: s.desc })), { ...id, desc: specs.at(-1)?.desc ?? false }];

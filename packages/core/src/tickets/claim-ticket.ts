@@ -1,15 +1,15 @@
 import { tickets } from '@mc/db';
 import { and, eq } from 'drizzle-orm';
-import { requireAgent } from '../auth/guards';
+import { requireAgent } from '../shared/guards';
 import { budgetMonthOf } from '../budgets/budget.rules';
 import { budgetBlock } from '../budgets/usage';
 import type { AgentPrincipal, Ctx } from '../context';
 import { conflict, invalidTransition, notFound, type DomainError } from '../errors';
 import { ticketEventFields, ticketRefSql } from '../events/emit-event';
-import { liveJson, liveNotifySql } from '../events/live';
+import { liveJson, liveNotifySql } from '../shared/live';
 import { ID_PREFIX, newId } from '../shared/ids';
 import { statement } from '../shared/statement';
-import { workspaceArchived, workspaceOpenSql } from '../workspaces/workspace-access';
+import { workspaceArchived, workspaceOpenSql } from '../shared/workspace-access';
 import { leaseExpiredSentence, lostLease } from './lease';
 import { OPEN_AGENT_STANDING, ticketAnswer } from './ticket-access';
 import { ticketFromSql, type TicketRow } from './ticket-dto';

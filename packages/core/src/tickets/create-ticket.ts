@@ -1,12 +1,12 @@
 import { agents, epics, memberships, tickets, workspaces } from '@mc/db';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
-import { requirePrincipal } from '../auth/guards';
+import { requirePrincipal } from '../shared/guards';
 import { inTransaction, type Ctx } from '../context';
 import { forbidden, validation } from '../errors';
 import { emitEvent } from '../events/emit-event';
 import { newId } from '../shared/ids';
-import { requireWorkspaceAccess } from '../workspaces/workspace-access';
+import { requireWorkspaceAccess } from '../shared/workspace-access';
 import { standingOf, ticketAnswer } from './ticket-access';
 import { recordPullRequestLinks } from './ticket-links';
 import { PRIORITY_RANK, type TicketPriority } from './tickets.rules';

@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
 import { newId } from '../shared/ids';
-import { requireWorkspaceAccess } from '../workspaces/workspace-access';
+import { requireWorkspaceAccess } from '../shared/workspace-access';
 
 function toEpicDto(e: typeof epics.$inferSelect) {
   return { id: e.id, workspaceId: e.workspaceId, title: e.title, description: e.description, createdAt: e.createdAt.toISOString() };

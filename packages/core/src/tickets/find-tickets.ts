@@ -1,14 +1,14 @@
 import { memberships, tickets } from '@mc/db';
 import { and, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { escapeLike } from '../activity/find-activity';
-import { requireAgent, requirePrincipal } from '../auth/guards';
+import { escapeLike } from '../shared/like';
+import { requireAgent, requirePrincipal } from '../shared/guards';
 import type { Ctx } from '../context';
-import type { LiveBus } from '../events/live';
+import type { LiveBus } from '../shared/live';
 import { planPage, toPage, totalFor, type PageQuery, type SortColumns } from '../shared/pagination';
 import { statement } from '../shared/statement';
 import { budgetMonthOf } from '../budgets/budget.rules';
 import { budgetBlock } from '../budgets/usage';
-import { requireWorkspaceAccess, workspaceArchived } from '../workspaces/workspace-access';
+import { requireWorkspaceAccess, workspaceArchived } from '../shared/workspace-access';
 import { claimableSql, claimGatesSql } from './claim-ticket';
 import { OPEN_AGENT_STANDING, requireTicketAccess, standingOf, ticketAnswer, ticketAnswers, type MoveStanding } from './ticket-access';
 import { ticketFromSql, type TicketDto, type TicketRow } from './ticket-dto';

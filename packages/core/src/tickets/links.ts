@@ -1,6 +1,6 @@
 import { memberships, prLinks, tickets } from '@mc/db';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { requirePrincipal } from '../auth/guards';
+import { requirePrincipal } from '../shared/guards';
 import type { Ctx } from '../context';
 import { validation } from '../errors';
 import { canonicalPullRequestUrl } from './pr-refs';

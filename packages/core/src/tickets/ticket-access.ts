@@ -1,11 +1,11 @@
 import type { WorkspaceRole } from '@mc/contracts';
 import { memberships, tickets, workspaces } from '@mc/db';
 import { and, eq, inArray } from 'drizzle-orm';
-import { requirePrincipal } from '../auth/guards';
+import { requirePrincipal } from '../shared/guards';
 import type { Ctx } from '../context';
 import { DomainError, forbidden, notFound } from '../errors';
-import { assertWorkspaceOpen, requireWorkspaceAccess, type WorkspaceAccess } from '../workspaces/workspace-access';
-import { roleAllows } from '../workspaces/workspaces.rules';
+import { assertWorkspaceOpen, requireWorkspaceAccess, type WorkspaceAccess } from '../shared/workspace-access';
+import { roleAllows } from '../shared/workspaces.rules';
 import { toTicketDto, type TicketDto, type TicketRow } from './ticket-dto';
 import { callerMoves, type Mover, type TicketStatus } from './tickets.rules';
 

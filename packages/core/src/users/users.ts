@@ -3,15 +3,15 @@
 import { memberships, sessions, userTokens, users } from '@mc/db';
 import { and, asc, count, eq, gt, isNull } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
-import { SET_PASSWORD_TOKEN_TTL_MS } from '../auth/auth.rules';
-import { requireInstanceAdmin, requireUser } from '../auth/guards';
+import { requireInstanceAdmin, requireUser } from '../shared/guards';
 import { inTransaction, type Ctx } from '../context';
-import { conflict, DomainError, isUniqueViolation, notFound, staleVersion } from '../errors';
+import { conflict, isUniqueViolation, notFound, staleVersion, validation } from '../errors';
 import { hashPassword, newSecret, sha256 } from '../shared/crypto';
 import { ID_PREFIX, newId } from '../shared/ids';
 import { getDefaultWorkspaceId } from '../settings/settings';
 import { countSoleOwnerships } from '../workspaces/members';
 import { toUserDto } from './user-dto';
+import { SET_PASSWORD_TOKEN_TTL_MS } from './users.rules';
 
 /** GET /me */
 export async function getMe(ctx: Ctx) {
@@ -208,9 +208,7 @@ export async function setPasswordWithToken(ctx: Ctx, input: { token: string; pas
       )
       .returning();
     if (!tok) {
-      throw new DomainError('VALIDATION_ERROR', 'this link is invalid, used or expired; ask an admin for a new one', {
-        issues: [{ field: 'token', in: 'body', message: 'invalid, used or expired' }],
-      });
+      throw validation([{ field: 'token', in: 'body', message: 'invalid, used or expired' }], 'this link is invalid, used or expired; ask an admin for a new one');
     }
     const [user] = await tx.db.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, tok.userId)).returning();
     await recordActivity(

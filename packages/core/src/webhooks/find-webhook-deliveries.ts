@@ -1,10 +1,10 @@
 import { memberships, webhookAttempts, webhookDeliveries } from '@mc/db';
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
-import { requireUser } from '../auth/guards';
+import { requireUser } from '../shared/guards';
 import type { Ctx } from '../context';
 import { forbidden, notFound } from '../errors';
 import { planPage, toPage, totalFor, type PageQuery, type SortColumns } from '../shared/pagination';
-import { roleAllows } from '../workspaces/workspaces.rules';
+import { roleAllows } from '../shared/workspaces.rules';
 import type { WorkspaceRole } from '@mc/contracts';
 import { administeredWorkspaces, requireWebhookAccess, requireWebhookAdmin } from './webhook-access';
 import { toDeliveryDto, type AttemptRow, type DeliveryRow } from './webhook-dto';

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
 import { conflict } from '../errors';
-import { requireOpenWorkspace } from '../workspaces/workspace-access';
+import { requireOpenWorkspace } from '../shared/workspace-access';
 import { requireDeliveryAccess, withAttempts } from './find-webhook-deliveries';
 
 /** `locked_by` of a delivery waiting for a redelivery an admin asked for: its next attempt is logged as manual. */

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { WEBHOOK_ROTATION_GRACE_MAX_SECONDS } from '@mc/contracts';
 import { inTransaction, type Ctx } from '../context';
-import { DomainError } from '../errors';
+import { validation } from '../errors';
 import { newWebhookSecret } from './signing';
 import { requireWebhookAccess } from './webhook-access';
 import { WEBHOOK_ROTATION_GRACE_DEFAULT_SECONDS } from './webhooks.rules';
@@ -16,9 +16,7 @@ import { WEBHOOK_ROTATION_GRACE_DEFAULT_SECONDS } from './webhooks.rules';
 export async function rotateWebhookSecret(ctx: Ctx, webhookId: string, input: { graceSeconds?: number }) {
   const grace = input.graceSeconds ?? WEBHOOK_ROTATION_GRACE_DEFAULT_SECONDS;
   if (!Number.isInteger(grace) || grace < 0 || grace > WEBHOOK_ROTATION_GRACE_MAX_SECONDS) {
-    throw new DomainError('VALIDATION_ERROR', `graceSeconds must be 0..${WEBHOOK_ROTATION_GRACE_MAX_SECONDS}`, {
-      issues: [{ field: 'graceSeconds', in: 'body', message: `0..${WEBHOOK_ROTATION_GRACE_MAX_SECONDS}` }],
-    });
+    throw validation([{ field: 'graceSeconds', in: 'body', message: `0..${WEBHOOK_ROTATION_GRACE_MAX_SECONDS}` }], `graceSeconds must be 0..${WEBHOOK_ROTATION_GRACE_MAX_SECONDS}`);
   }
   return inTransaction(ctx, async (tx) => {
     const { webhook } = await requireWebhookAccess(tx, webhookId, { write: true, lock: true });

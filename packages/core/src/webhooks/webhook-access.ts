@@ -1,11 +1,11 @@
 import type { WorkspaceRole } from '@mc/contracts';
 import { memberships, webhookEndpoints, workspaces } from '@mc/db';
 import { and, eq, inArray, or, type AnyColumn, type SQL } from 'drizzle-orm';
-import { requireUser } from '../auth/guards';
+import { requireUser } from '../shared/guards';
 import type { Ctx } from '../context';
 import { forbidden, notFound } from '../errors';
-import { assertWorkspaceOpen, requireWorkspaceAccess, type WorkspaceRow } from '../workspaces/workspace-access';
-import { roleAllows } from '../workspaces/workspaces.rules';
+import { assertWorkspaceOpen, requireWorkspaceAccess, type WorkspaceRow } from '../shared/workspace-access';
+import { roleAllows } from '../shared/workspaces.rules';
 
 export type WebhookRow = typeof webhookEndpoints.$inferSelect;
 

@@ -1,6 +1,6 @@
 import { memberships, workspaces } from '@mc/db';
 import { recordActivity } from '../activity/record-activity';
-import { requireUser } from '../auth/guards';
+import { requireUser } from '../shared/guards';
 import { inTransaction, type Ctx } from '../context';
 import { conflict, isUniqueViolation } from '../errors';
 import { ID_PREFIX, newId } from '../shared/ids';

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context';
 import { getDefaultWorkspaceId } from '../settings/settings';
-import { requireWorkspaceAccess } from './workspace-access';
+import { requireWorkspaceAccess } from '../shared/workspace-access';
 import { toWorkspaceDto } from './workspace-dto';
 
 /** GET /workspaces/{id} — by id or slug; 404 unless the caller is a member (or an instance admin). */

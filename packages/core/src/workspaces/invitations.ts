@@ -6,15 +6,15 @@ import type { WorkspaceRole } from '@mc/contracts';
 import { invitations, memberships, notifications, workspaces } from '@mc/db';
 import { and, asc, desc, eq, gt, isNull, notExists, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
-import { requireUser } from '../auth/guards';
+import { requireUser } from '../shared/guards';
 import { inTransaction, type Ctx, type UserPrincipal } from '../context';
 import { conflict, forbidden, notFound } from '../errors';
 import { emitEvent } from '../events/emit-event';
-import { publishLive } from '../events/live';
+import { publishLive } from '../shared/live';
 import { newId } from '../shared/ids';
-import { assertWorkspaceOpen, requireWorkspaceAccess, type WorkspaceRow } from './workspace-access';
+import { assertWorkspaceOpen, requireWorkspaceAccess, type WorkspaceRow } from '../shared/workspace-access';
 import { ENDINGS_ALLOWED_AFTER_EXPIRY, INVITATION_ENDINGS, INVITATION_TTL_MS, invitationStatus, endedMessage, type InvitationEnding } from './invitations.rules';
-import { canManageRole, roleAllows } from './workspaces.rules';
+import { canManageRole, roleAllows } from '../shared/workspaces.rules';
 
 type InvitationRow = typeof invitations.$inferSelect;
 

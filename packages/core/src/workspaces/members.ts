@@ -4,13 +4,13 @@ import type { WorkspaceRole } from '@mc/contracts';
 import { memberships, users } from '@mc/db';
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
-import { requireUser } from '../auth/guards';
+import { requireUser } from '../shared/guards';
 import { inTransaction, type Ctx } from '../context';
 import { conflict, forbidden, notFound } from '../errors';
 import { closeInvitationsOnJoin, sendInvitation } from './invitations';
 import { addsDirectly } from './invitations.rules';
-import { requireWorkspaceAccess } from './workspace-access';
-import { canManageRole } from './workspaces.rules';
+import { requireWorkspaceAccess } from '../shared/workspace-access';
+import { canManageRole } from '../shared/workspaces.rules';
 
 type MemberRow = { userId: string; email: string; name: string; role: string; createdAt: Date; updatedAt: Date };
 

@@ -1,10 +1,10 @@
 import { recordActivity } from '../activity/record-activity';
-import { publishLive } from '../events/live';
+import { publishLive } from '../shared/live';
 import { resettleBudget } from '../budgets/usage';
 import { inTransaction, type Ctx } from '../context';
 import { getDefaultWorkspaceId } from '../settings/settings';
 import { updateWorkspaceRow } from './update-workspace';
-import { requireWorkspaceAccess } from './workspace-access';
+import { requireWorkspaceAccess } from '../shared/workspace-access';
 import { toWorkspaceDto } from './workspace-dto';
 
 export interface SetBudgetInput {

@@ -1,13 +1,13 @@
 import { settings, workspaces } from '@mc/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
-import { publishLive } from '../events/live';
+import { publishLive } from '../shared/live';
 import { inTransaction, type Ctx } from '../context';
 import { conflict, forbidden, isUniqueViolation, staleVersion } from '../errors';
 import { getDefaultWorkspaceId, SETTING } from '../settings/settings';
-import { requireWorkspaceAccess, workspaceArchived, type WorkspaceRow } from './workspace-access';
+import { requireWorkspaceAccess, workspaceArchived, type WorkspaceRow } from '../shared/workspace-access';
 import { toWorkspaceDto } from './workspace-dto';
-import { roleAllows } from './workspaces.rules';
+import { roleAllows } from '../shared/workspaces.rules';
 
 export interface UpdateWorkspaceInput {
   name?: string;

@@ -1,7 +1,7 @@
 import type { WorkspaceRole } from '@mc/contracts';
 import type { Principal } from '../context';
-import type { WorkspaceRow } from './workspace-access';
-import { canManageRole, roleAllows, WORKSPACE_PERMISSIONS, WRITE_PERMISSIONS, type WorkspacePermission } from './workspaces.rules';
+import type { WorkspaceRow } from '../shared/workspace-access';
+import { canManageRole, roleAllows, WORKSPACE_PERMISSIONS, WRITE_PERMISSIONS, type WorkspacePermission } from '../shared/workspaces.rules';
 
 const ALL_ROLES: WorkspaceRole[] = ['owner', 'admin', 'member', 'viewer'];
 

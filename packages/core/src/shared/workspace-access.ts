@@ -1,9 +1,9 @@
 import type { WorkspaceRole } from '@mc/contracts';
 import { memberships, workspaces } from '@mc/db';
 import { and, eq, or } from 'drizzle-orm';
-import { requirePrincipal } from '../auth/guards';
+import { requirePrincipal } from './guards';
 import type { Ctx } from '../context';
-import { DomainError, forbidden, notFound } from '../errors';
+import { conflict, forbidden, notFound } from '../errors';
 import { AGENT_WORKSPACE_PERMISSIONS, roleAllows, WORKSPACE_ARCHIVED_MESSAGE, WRITE_PERMISSIONS, type WorkspacePermission } from './workspaces.rules';
 
 export type WorkspaceRow = typeof workspaces.$inferSelect;
@@ -63,7 +63,7 @@ export function assertWorkspaceOpen(workspace: { archivedAt: Date | null }, mess
   if (workspace.archivedAt) throw workspaceArchived(message);
 }
 
-export const workspaceArchived = (message = WORKSPACE_ARCHIVED_MESSAGE) => new DomainError('CONFLICT', message, { reason: 'workspace_archived' });
+export const workspaceArchived = (message = WORKSPACE_ARCHIVED_MESSAGE) => conflict(message, { reason: 'workspace_archived' });
 
 /**
  * `assertWorkspaceOpen` as a condition of a hand-written statement (the claim, an agent's move, the poll), over a

@@ -1,11 +1,11 @@
 // GET /api/v1/health — liveness, version and which database serves this process
 import { ZHealth } from '@mc/contracts';
-import { DomainError, pingDatabase } from '@mc/core';
+import { pingDatabase, unavailable } from '@mc/core';
 import type { RouteBuilder } from '../http';
 
 const startedAt = Date.now();
 
-export function registerMetaRoutes(r: RouteBuilder) {
+export function registerHealthRoutes(r: RouteBuilder) {
   r.define({
     method: 'get',
     path: '/api/v1/health',
@@ -18,7 +18,7 @@ export function registerMetaRoutes(r: RouteBuilder) {
     response: ZHealth,
     handler: async ({ deps }) => {
       if (!(await pingDatabase(deps.db))) {
-        throw new DomainError('UNAVAILABLE', 'the database is unreachable', {
+        throw unavailable('the database is unreachable', {
           status: 'unavailable',
           database: deps.databaseKind,
           databaseState: 'unreachable',
