@@ -37,25 +37,21 @@ export const budgetBlockedSql = (workspaceId: string) =>
       AND EXISTS (SELECT 1 FROM workspaces bw WHERE bw.id = ${workspaceId} AND bw.hard_stop
         AND (bw.monthly_token_limit = 0 OR bw.monthly_cost_limit_usd = 0))))`;
 
+/** The parameters of `claimWritesSql` (and of `claimParams`). */
+export type ClaimParam =
+  | 'workspaceId' | 'agentId' | 'capabilities' | 'now' | 'leaseExpiresAt' | 'month' | 'activityId' | 'actorName'
+  | 'activityMetadata' | 'requestId' | 'eventId' | 'eventVersion' | 'eventData' | 'live';
+
 /**
- * The claim as one statement (no transaction needed: one statement is atomic), because on this hot path the number
- * of statements is the cost (bench/README.md). The conditional UPDATE is the race: of many agents claiming the same
- * ticket exactly one matches the row. In the same statement and only for that row: the activity entry, the outbox
- * event and the live announcement. `ticket.claimed` notifies nobody (notify.ts), so there is no notification CTE.
- * A workspace whose monthly budget is blocked (hard stop), or that is archived, matches no row.
- * When no row matched, the second branch returns the ticket as the statement's snapshot saw it, with its holder's
- * name, whether the budget blocks claims and whether the workspace is archived, so that a lost claim (most claims, when agents race for the best
- * tickets) is explained without a second statement. `won` tells the branches apart; no row: no such ticket here.
+ * What a claim writes, as the CTEs `won` (the conditional UPDATE of the ticket matching `target`, a condition over
+ * `t`), `act` (the activity entry) and `ev` (the outbox event), for the claim of one ticket and for claim-next
+ * (claim-next.ts), which differ only in how the ticket is chosen. The statement that uses it publishes `:live` for
+ * the row of `won` (`liveNotifySql`).
  */
-const CLAIM = statement<
-  | 'ticketId' | 'workspaceId' | 'agentId' | 'capabilities' | 'now' | 'leaseExpiresAt' | 'month' | 'activityId' | 'actorName'
-  | 'activityMetadata' | 'requestId' | 'eventId' | 'eventVersion' | 'eventData' | 'live'
->(
-  'mc_claim_ticket',
-  `WITH won AS (
+export const claimWritesSql = (target: string) => `won AS (
     UPDATE tickets t SET claimed_by_agent_id = :agentId, claimed_at = :now::timestamptz, lease_expires_at = :leaseExpiresAt::timestamptz,
       status = 'in_progress', status_changed_at = :now::timestamptz, updated_at = :now::timestamptz, version = t.version + 1
-    WHERE t.id = :ticketId AND ${claimableSql('t')}
+    WHERE ${target} AND ${claimableSql('t')}
       AND NOT ${budgetBlockedSql(':workspaceId')} AND ${workspaceOpenSql(':workspaceId')}
     RETURNING t.*),
   act AS (
@@ -67,7 +63,21 @@ const CLAIM = statement<
     INSERT INTO events (id, workspace_id, type, version, actor_kind, actor_id, actor_name, data, occurred_at)
     SELECT :eventId::text, w.workspace_id, 'ticket.claimed', :eventVersion::int, 'agent', :agentId::text, :actorName::text,
       jsonb_build_object('ticket', ${ticketRefSql('w')}) || :eventData::jsonb, :now::timestamptz
-    FROM won w)
+    FROM won w)`;
+
+/**
+ * The claim as one statement (no transaction needed: one statement is atomic), because on this hot path the number
+ * of statements is the cost (bench/README.md). The conditional UPDATE is the race: of many agents claiming the same
+ * ticket exactly one matches the row. In the same statement and only for that row: the activity entry, the outbox
+ * event and the live announcement. `ticket.claimed` notifies nobody (notify.ts), so there is no notification CTE.
+ * A workspace whose monthly budget is blocked (hard stop), or that is archived, matches no row.
+ * When no row matched, the second branch returns the ticket as the statement's snapshot saw it, with its holder's
+ * name, whether the budget blocks claims and whether the workspace is archived, so that a lost claim (most claims, when agents race for the best
+ * tickets) is explained without a second statement. `won` tells the branches apart; no row: no such ticket here.
+ */
+const CLAIM = statement<ClaimParam | 'ticketId'>(
+  'mc_claim_ticket',
+  `WITH ${claimWritesSql('t.id = :ticketId')}
   SELECT w.*, true AS won, NULL::text AS holder_name, false AS budget_blocked, false AS workspace_archived, ${liveNotifySql(':live')}::text AS published FROM won w
   UNION ALL
   SELECT t.*, false, a.name, ${budgetBlockedSql('t.workspace_id')}, NOT ${workspaceOpenSql('t.workspace_id')}, NULL
@@ -96,11 +106,19 @@ export async function claimTicket(ctx: Ctx, ticketId: string) {
 }
 
 async function runClaim(ctx: Ctx, me: AgentPrincipal, ticketId: string): Promise<Record<string, any> | undefined> {
+  const [row] = await CLAIM.run(ctx.db, { ticketId, ...claimParams(ctx, me, ticketId) });
+  return row;
+}
+
+/**
+ * The values of `claimWritesSql`'s parameters for a claim by `me` now. Without `ticketId` (claim-next: the ticket is
+ * chosen by the statement) the live announcement lacks it, and the statement adds it (`liveNotifySql`'s `extra`).
+ */
+export function claimParams(ctx: Ctx, me: AgentPrincipal, ticketId?: string): Record<ClaimParam, unknown> {
   const now = ctx.clock.now();
   const leaseExpiresAt = new Date(now.getTime() + CLAIM_LEASE_MS).toISOString();
   const event = ticketEventFields(ctx, 'ticket.claimed', { agentId: me.agentId, leaseExpiresAt });
-  const [row] = await CLAIM.run(ctx.db, {
-    ticketId,
+  return {
     workspaceId: me.workspaceId,
     agentId: me.agentId,
     capabilities: JSON.stringify(me.capabilities),
@@ -114,9 +132,8 @@ async function runClaim(ctx: Ctx, me: AgentPrincipal, ticketId: string): Promise
     eventId: event.id,
     eventVersion: event.version,
     eventData: event.restJson,
-    live: liveJson(ctx, { type: 'ticket.claimed', workspaceId: me.workspaceId, ticketId, agentId: me.agentId, status: 'in_progress', eventId: event.id, recipients: [] }),
-  });
-  return row;
+    live: liveJson(ctx, { type: 'ticket.claimed', workspaceId: me.workspaceId, ...(ticketId ? { ticketId } : {}), agentId: me.agentId, status: 'in_progress', eventId: event.id, recipients: [] }),
+  };
 }
 
 /**
