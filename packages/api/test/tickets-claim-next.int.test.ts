@@ -2,7 +2,7 @@
 // a different ticket (FOR UPDATE SKIP LOCKED: no 409s), in priority then age order, never one it may not claim;
 // blocked (budget, archived) is told apart from empty (204); and `wait` long-polls, one waiter woken per new ticket.
 import { EVENT_CATALOG } from '@mc/contracts';
-import { claimNextWaiters, type LiveEvent } from '@mc/core';
+import { CLAIM_NEXT_SQL, claimNextWaiters, claimParams, type AgentPrincipal, type LiveEvent } from '@mc/core';
 import { until } from '@mc/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeAgent, createTeam, type Team } from './agents.fixtures';
@@ -20,6 +20,20 @@ afterAll(async () => {
 });
 
 const waiters = () => claimNextWaiters(h.deps.live);
+
+/** Raw statements on one connection of the database under test (a pool client on PostgreSQL; PGlite has one). */
+async function oneConnection<T>(fn: (run: (text: string) => Promise<Record<string, any>[]>) => Promise<T>): Promise<T> {
+  const client = (h.database.db as unknown as { $client: any }).$client;
+  if (h.database.kind === 'postgres') {
+    const c = await client.connect();
+    try {
+      return await fn(async (text) => (await c.query(text)).rows);
+    } finally {
+      c.release();
+    }
+  }
+  return fn(async (text) => (await client.query(text)).rows);
+}
 
 /** POST /tickets/claim-next as the agent `key`; `signal` aborts the request as a client disconnecting would. */
 async function claimNext(key: string, body?: Record<string, unknown>, signal?: AbortSignal): Promise<CallResult> {
@@ -246,8 +260,12 @@ describe('claim-next', () => {
     const agents = await activeAgentsDirect(h, team.admin, team.ws.id, 5);
     const before = waiters().sleeping;
     const abort = new AbortController();
-    const pending = agents.map((a) => claimNext(a.key, { wait: 30 }, abort.signal));
-    await until('5 waiters sleep', 10_000, async () => waiters().sleeping === before + 5);
+    // One after the other, so that the queue's order is known (concurrent requests may join in any order).
+    const pending: Promise<CallResult>[] = [];
+    for (const a of agents) {
+      pending.push(claimNext(a.key, { wait: 30 }, abort.signal));
+      await until(`waiter ${pending.length} sleeps`, 10_000, async () => waiters().sleeping === before + pending.length);
+    }
     const wakeups = waiters().wakeups;
 
     const t = await createTicket(h, team.member.key, team.ws.id, { title: 'one for five' });
@@ -328,5 +346,48 @@ describe('claim-next', () => {
       off();
     }
     expect(waiters().sleeping).toBe(before);
+  });
+
+  it('picks through the partial index tickets_available_idx in its order (no sort), under a prepared statement\'s generic plan', async () => {
+    const team = await freshTeam();
+    const agent = await activeAgent(h, team.admin.key, team.ws.slug, { capabilities: ['code'] });
+    // Enough rows that a scan of the table would cost more than the index: most of them not available.
+    await oneConnection(async (run) => {
+      await run(`INSERT INTO tickets (id, workspace_id, number, title, status, priority, created_by_kind, claimed_by_agent_id)
+        SELECT 'tkt_plan_' || g, '${team.ws.id}', 1000 + g, 'plan ' || g, CASE WHEN g % 10 = 0 THEN 'todo' ELSE 'done' END, g % 4, 'user',
+          CASE WHEN g % 10 = 0 THEN NULL ELSE '${agent.id}' END
+        FROM generate_series(1, 5000) g`);
+      await run('ANALYZE tickets');
+    });
+    const me: AgentPrincipal = { kind: 'agent', agentId: agent.id, workspaceId: team.ws.id, name: agent.name, capabilities: ['code'], credentialId: 'plan' };
+    const params: Record<string, unknown> = { ...claimParams(h.ctxFor(me), me), chosen: JSON.stringify(['code']) };
+    // Compiled as the statement helper compiles it: each :name (outside '…' literals and :: casts) becomes $n.
+    const order: string[] = [];
+    const text = CLAIM_NEXT_SQL.split("'")
+      .map((piece, i) => (i % 2 ? piece : piece.replace(/(?<!:):([a-zA-Z][a-zA-Z0-9]*)/g, (_, p: string) => `$${(order.indexOf(p) + 1 || order.push(p))}`)))
+      .join("'");
+    const literal = (v: unknown) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
+    const plan = await oneConnection(async (run) => {
+      await run(`PREPARE mc_plan_claim_next AS ${text}`);
+      await run('SET plan_cache_mode = force_generic_plan');
+      try {
+        const [r] = await run(`EXPLAIN (FORMAT JSON) EXECUTE mc_plan_claim_next(${order.map((p) => literal(params[p])).join(', ')})`);
+        return r['QUERY PLAN'];
+      } finally {
+        await run('RESET plan_cache_mode');
+        await run('DEALLOCATE mc_plan_claim_next');
+      }
+    });
+    type Node = { 'Node Type': string; 'Index Name'?: string; 'Relation Name'?: string; Plans?: Node[]; 'Subplan Name'?: string };
+    const root: Node = (typeof plan === 'string' ? JSON.parse(plan) : plan)[0].Plan;
+    const all = (n: Node): Node[] => [n, ...(n.Plans ?? []).flatMap(all)];
+    // The pick: Limit → LockRows → Index Scan of tickets_available_idx, read in index order.
+    const lock = all(root).find((n) => n['Node Type'] === 'LockRows');
+    expect(lock, JSON.stringify(root)).toBeDefined();
+    const under = all(lock!);
+    expect(under.filter((n) => n['Relation Name'] === 'tickets').map((n) => [n['Node Type'], n['Index Name']]), JSON.stringify(lock)).toEqual([['Index Scan', 'tickets_available_idx']]);
+    expect(under.some((n) => n['Node Type'] === 'Sort'), JSON.stringify(lock)).toBe(false);
+    // And no table scan of tickets anywhere in the statement.
+    expect(all(root).filter((n) => n['Relation Name'] === 'tickets' && n['Node Type'] === 'Seq Scan')).toEqual([]);
   });
 });

@@ -23,11 +23,10 @@ import { AVAILABLE_WAIT_MAX_SECONDS } from './tickets.rules';
  * row it can lock (EXPLAIN on PostgreSQL 15: Limit → LockRows → Index Scan, no sort). The claim's writes
  * (`claimWritesSql`: the conditional UPDATE, the activity entry, the outbox event) are then those of
  * `PATCH /tickets/{id}/claim` for the picked id, and the live announcement gets the ticket's id from the row. One row
- * always comes back: the gates, and the claimed ticket's columns (all NULL when nothing was claimed).
+ * always comes back: the gates, and the claimed ticket's columns (all NULL when nothing was claimed). The plan is
+ * checked by a test (tickets-claim-next.int.test.ts), on both databases, as a prepared statement's generic plan.
  */
-const CLAIM_NEXT = statement<ClaimParam | 'chosen'>(
-  'mc_claim_next_ticket',
-  `WITH gate AS MATERIALIZED (SELECT ${workspaceOpenSql(':workspaceId')} AS gate_workspace_open, ${budgetBlockedSql(':workspaceId')} AS gate_budget_blocked),
+export const CLAIM_NEXT_SQL = `WITH gate AS MATERIALIZED (SELECT ${workspaceOpenSql(':workspaceId')} AS gate_workspace_open, ${budgetBlockedSql(':workspaceId')} AS gate_budget_blocked),
   pick AS (
     SELECT c.id FROM tickets c
     WHERE ${claimableSql('c')} AND c.required_capabilities <@ :chosen::jsonb
@@ -38,8 +37,9 @@ const CLAIM_NEXT = statement<ClaimParam | 'chosen'>(
   ${claimWritesSql('t.id = (SELECT p.id FROM pick p)')}
   SELECT g.gate_workspace_open, g.gate_budget_blocked, w.*,
     CASE WHEN w.id IS NOT NULL THEN ${liveNotifySql(':live', `jsonb_build_object('ticketId', w.id)`)}::text END AS published
-  FROM gate g LEFT JOIN won w ON true`,
-);
+  FROM gate g LEFT JOIN won w ON true`;
+
+const CLAIM_NEXT = statement<ClaimParam | 'chosen'>('mc_claim_next_ticket', CLAIM_NEXT_SQL);
 
 export interface ClaimNextInput {
   /** Only tickets whose required capabilities are within these (a subset of the agent's own); default: all of its own. */
