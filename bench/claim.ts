@@ -518,7 +518,7 @@ async function simulate(
     const r = await client.request(method, p, key, body);
     requests++;
     const ms = performance.now() - t0;
-    if (t0 >= markAt) samples[step === 'claim' && r.status !== 200 ? 'claimLost' : step].push(ms);
+    if (t0 >= markAt && r.status !== 204) samples[step === 'claim' && r.status === 409 ? 'claimLost' : step].push(ms);
     return r;
   };
   const limit = opts.stopAfter ?? Infinity;
