@@ -156,7 +156,7 @@ export class Handoff {
   /** Every waiter of `key` (`undefined`: of every key) looks again. */
   broadcast(key?: string): void {
     const queues = key === undefined ? [...this.queues.values()] : [this.queues.get(key) ?? []];
-    for (const q of queues) for (const w of [...q]) this.hand(w, { tried: new Set([w]), walks: false });
+    for (const q of queues) for (const w of [...q]) if (!w.gone) this.hand(w, { tried: new Set([w]), walks: false });
   }
 
   /** Waiters asleep now (not looking), over every key. */
