@@ -1,6 +1,6 @@
 // Handoff: one waiter per signal, FIFO, passed on by a waiter that cannot use it or leaves without using it.
 import { describe, expect, it } from 'vitest';
-import { Handoff, type HandoffWaiter } from './live';
+import { Handoff, type HandoffWaiter } from './handoff';
 
 /** A waiter that has looked once, found nothing, and now sleeps; `woken` resolves with what `next()` answered. */
 function sleeper(h: Handoff, key = 'ws', tag?: string, abort?: AbortSignal) {
