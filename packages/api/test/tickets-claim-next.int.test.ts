@@ -2,7 +2,8 @@
 // a different ticket (FOR UPDATE SKIP LOCKED: no 409s), in priority then age order, never one it may not claim;
 // blocked (budget, archived) is told apart from empty (204); and `wait` long-polls, one waiter woken per new ticket.
 import { EVENT_CATALOG } from '@mc/contracts';
-import { CLAIM_NEXT_SQL, claimNextWaiters, claimParams, type AgentPrincipal, type LiveEvent } from '@mc/core';
+import { createApiApp } from '@mc/api';
+import { CLAIM_NEXT_SQL, claimNextWaiters, claimParams, LIVE_CHANNEL, LiveBus, type AgentPrincipal, type LiveEvent } from '@mc/core';
 import { until } from '@mc/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeAgent, createTeam, type Team } from './agents.fixtures';
@@ -36,10 +37,10 @@ async function oneConnection<T>(fn: (run: (text: string) => Promise<Record<strin
 }
 
 /** POST /tickets/claim-next as the agent `key`; `signal` aborts the request as a client disconnecting would. */
-async function claimNext(key: string, body?: Record<string, unknown>, signal?: AbortSignal): Promise<CallResult> {
+async function claimNext(key: string, body?: Record<string, unknown>, signal?: AbortSignal, app = h.app.app): Promise<CallResult> {
   const headers: Record<string, string> = { authorization: `Bearer ${key}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await h.app.app.request('http://mc.test/api/v1/tickets/claim-next', {
+  const res = await app.request('http://mc.test/api/v1/tickets/claim-next', {
     method: 'POST',
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -389,5 +390,43 @@ describe('claim-next', () => {
     expect(under.some((n) => n['Node Type'] === 'Sort'), JSON.stringify(lock)).toBe(false);
     // And no table scan of tickets anywhere in the statement.
     expect(all(root).filter((n) => n['Relation Name'] === 'tickets' && n['Node Type'] === 'Seq Scan')).toEqual([]);
+  });
+
+  it('several processes on one database: each wakes one waiter of its own for a new ticket', async () => {
+    // A second server process: its own app and live bus on the same database, fed by its own LISTEN.
+    const bus = new LiveBus();
+    const other = createApiApp({ ...h.deps, live: bus });
+    const unlisten = await h.database.listen(LIVE_CHANNEL, (payload) => bus.receive(payload));
+    const here = waiters();
+    const there = claimNextWaiters(bus);
+    try {
+      const team = await freshTeam();
+      const agents = await activeAgentsDirect(h, team.admin, team.ws.id, 4);
+      const abort = new AbortController();
+      const before = here.sleeping;
+      const pending: Promise<CallResult>[] = [];
+      for (const [i, a] of agents.entries()) {
+        pending.push(claimNext(a.key, { wait: 30 }, abort.signal, i % 2 ? other.app : h.app.app));
+        await until(`waiter ${i + 1} sleeps`, 10_000, async () => here.sleeping + there.sleeping === before + i + 1);
+      }
+      const [wakeHere, wakeThere] = [here.wakeups, there.wakeups];
+
+      const t = await createTicket(h, team.member.key, team.ws.id, { title: 'one for two processes' });
+      const first = await Promise.race(pending.map((p, i) => p.then((r) => ({ r, i }))));
+      expect(claimedId(first.r)).toBe(t.id);
+      // Each process heard the ticket and woke the longest waiting of its own waiters: one of the two claimed it. The
+      // other found nothing and passed the signal to the next waiter of its process, which found nothing either (the
+      // signal dies there). So: one wake-up in the winner's process, two in the other's, none beyond.
+      expect(first.i).toBeLessThan(2);
+      await until('the losing process is quiet again', 10_000, async () => here.wakeups - wakeHere + (there.wakeups - wakeThere) === 3 && here.sleeping + there.sleeping === before + 3);
+      const [winner, loser] = first.i % 2 ? [there.wakeups - wakeThere, here.wakeups - wakeHere] : [here.wakeups - wakeHere, there.wakeups - wakeThere];
+      expect([winner, loser]).toEqual([1, 2]);
+      abort.abort();
+      const answers = await Promise.all(pending);
+      expect(answers.filter((r) => r.status === 200)).toHaveLength(1);
+      expect(answers.filter((r) => r.status === 204)).toHaveLength(3);
+    } finally {
+      await unlisten();
+    }
   });
 });
