@@ -23,7 +23,8 @@ interface HandoffSignal {
  * was seen by that look (a live event is published after its change committed), so `next()` passes it on.
  *
  * Only this process's waiters are served: with several processes on one database, each process hears every event
- * (LISTEN) and wakes one waiter of its own, so a new ticket wakes at most one waiter per process.
+ * (LISTEN) and wakes one waiter of its own: a new ticket first wakes one waiter per process (and, in a process whose
+ * waiter could not take it, the next one there).
  */
 export class Handoff {
   private readonly queues = new Map<string, HandoffWaiter[]>();
