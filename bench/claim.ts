@@ -14,6 +14,9 @@
 //         conditional `UPDATE … WHERE id = $1 AND status = 'todo' AND claimed_by_agent_id IS NULL … RETURNING *`;
 //         each move = one conditional `UPDATE … RETURNING *` (holder and from-status in the WHERE). Named prepared
 //         statements (on PGlite: PREPARE once, then EXECUTE, as the app), no transactions, no bookkeeping.
+//   next  the app again, but its agents use claim-next: POST /tickets/claim-next → PATCH pr_review → PATCH done
+//         (no poll, no lost claims: the server picks and claims with FOR UPDATE SKIP LOCKED); an agent stops at the
+//         first 204. Compare it with `app` (`--servers app,next`): requests per done ticket and tickets/s.
 //   full  the floor of the app's full semantics: the same rows as the app (activity, event outbox, notification
 //         of the creator, pg_notify) but written by ONE statement per step (data-modifying CTEs), so it shows
 //         what the bookkeeping costs by itself and how far a hand-written version of the same work gets.
@@ -28,7 +31,7 @@
 // Options (or the BENCH_* environment variable in brackets):
 //   --agents N [BENCH_AGENTS] 50         --tickets T [BENCH_TICKETS] 2000      --warmup W [BENCH_WARMUP] 300
 //   --limit L 5 (poll page size)         --rounds R [BENCH_ROUNDS] 1 (order alternates per round; medians)
-//   --servers app,bare,full              --only embedded|postgres [BENCH_ONLY]
+//   --servers app,bare,full (and next)   --only embedded|postgres [BENCH_ONLY]
 //   --pool P 10 (PostgreSQL pool of app and bare servers)   --count-cycles K 20 (statements per cycle on PostgreSQL,
 //   with log_statement = all; 0 skips)   --step-requests K 300 (CPU per request of each step, one request at a time;
 //   0 skips)   --json FILE      --profile DIR (measured app runs under --cpu-prof;
@@ -319,9 +322,11 @@ async function serveBare() {
 
 // =============================================================================================== the bench
 
-type ServerKind = 'app' | 'bare' | 'full';
+type ServerKind = 'app' | 'bare' | 'full' | 'next';
 type DbKind = 'embedded' | 'postgres';
-const LABEL: Record<ServerKind, string> = { app: 'app ', bare: 'bare', full: 'full' };
+const LABEL: Record<ServerKind, string> = { app: 'app ', bare: 'bare', full: 'full', next: 'next' };
+/** How a server's agents get work: poll then claim by id, or claim-next (the app, `next`). */
+const modeOf = (server: ServerKind): 'poll' | 'next' => (server === 'next' ? 'next' : 'poll');
 
 function options() {
   const { values } = parseArgs({
@@ -344,7 +349,7 @@ function options() {
   });
   const n = (v: string | undefined, env: string | undefined, d: number) => (v !== undefined ? Number(v) : env !== undefined ? Number(env) : d);
   const servers = (values.servers ?? 'app,bare,full').split(',').map((s) => s.trim()) as ServerKind[];
-  for (const s of servers) if (!['app', 'bare', 'full'].includes(s)) throw new Error(`--servers: unknown server ${s}`);
+  for (const s of servers) if (!['app', 'bare', 'full', 'next'].includes(s)) throw new Error(`--servers: unknown server ${s}`);
   return {
     agents: n(values.agents, process.env.BENCH_AGENTS, 50),
     tickets: n(values.tickets, process.env.BENCH_TICKETS, 2000),
@@ -446,7 +451,8 @@ function makeClient(port: number, sockets: number) {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           try {
-            resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null });
           } catch (e) {
             reject(e);
           }
@@ -479,14 +485,15 @@ interface SimResult {
 
 /**
  * Every agent: poll (?limit=L) → try the offered tickets in random order until one claim answers 200 (409s are
- * counted) → PATCH pr_review → PATCH done; stop when a poll comes back empty (every ticket claimed). Samples are
- * kept once `warmup` tickets are done. `stopAfter` ends the run early (statement counting).
+ * counted) → PATCH pr_review → PATCH done; stop when a poll comes back empty (every ticket claimed). In `next` mode
+ * the poll and the claims are one `POST /tickets/claim-next` (samples under `claim`), and an agent stops at its
+ * first 204. Samples are kept once `warmup` tickets are done. `stopAfter` ends the run early (statement counting).
  */
 async function simulate(
   o: Options,
   port: number,
   keys: string[],
-  opts: { warmup: number; total: number; serverPid: number; dbCpu?: () => Promise<number>; stopAfter?: number },
+  opts: { warmup: number; total: number; serverPid: number; dbCpu?: () => Promise<number>; stopAfter?: number; mode?: 'poll' | 'next' },
 ): Promise<SimResult> {
   const client = makeClient(port, keys.length);
   const samples: Record<StepName, number[]> = { poll: [], claim: [], claimLost: [], move1: [], move2: [], cycle: [] };
@@ -511,7 +518,7 @@ async function simulate(
     const r = await client.request(method, p, key, body);
     requests++;
     const ms = performance.now() - t0;
-    if (t0 >= markAt) samples[step === 'claim' && r.status !== 200 ? 'claimLost' : step].push(ms);
+    if (t0 >= markAt && r.status !== 204) samples[step === 'claim' && r.status === 409 ? 'claimLost' : step].push(ms);
     return r;
   };
   const limit = opts.stopAfter ?? Infinity;
@@ -520,31 +527,44 @@ async function simulate(
     keys.map(async (key, agentIndex) => {
       let cycleStart = performance.now();
       while (done < limit && errors.length < 50) {
-        const polled = await timed('poll', 'GET', `/api/v1/tickets/available?limit=${o.limit}`, key);
-        if (polled.status !== 200) {
-          errors.push(`poll → ${polled.status} ${JSON.stringify(polled.json?.error)}`);
-          continue;
-        }
-        const offered = polled.json.data as { id: string }[];
-        if (offered.length === 0) {
-          emptyPolls++;
-          break;
-        }
-        for (let i = offered.length - 1; i > 0; i--) {
-          const j = Math.floor(Math.random() * (i + 1));
-          [offered[i], offered[j]] = [offered[j], offered[i]];
-        }
         let won: any = null;
-        for (const t of offered) {
-          const r = await timed('claim', 'PATCH', `/api/v1/tickets/${t.id}/claim`, key);
-          if (r.status === 200) {
-            won = r.json.data;
+        if (opts.mode === 'next') {
+          const r = await timed('claim', 'POST', '/api/v1/tickets/claim-next', key);
+          if (r.status === 204) {
+            emptyPolls++;
             break;
           }
-          if (r.status === 409) conflicts++;
-          else errors.push(`claim → ${r.status} ${JSON.stringify(r.json?.error)}`);
+          if (r.status !== 200) {
+            errors.push(`claim-next → ${r.status} ${JSON.stringify(r.json?.error)}`);
+            continue;
+          }
+          won = r.json.data;
+        } else {
+          const polled = await timed('poll', 'GET', `/api/v1/tickets/available?limit=${o.limit}`, key);
+          if (polled.status !== 200) {
+            errors.push(`poll → ${polled.status} ${JSON.stringify(polled.json?.error)}`);
+            continue;
+          }
+          const offered = polled.json.data as { id: string }[];
+          if (offered.length === 0) {
+            emptyPolls++;
+            break;
+          }
+          for (let i = offered.length - 1; i > 0; i--) {
+            const j = Math.floor(Math.random() * (i + 1));
+            [offered[i], offered[j]] = [offered[j], offered[i]];
+          }
+          for (const t of offered) {
+            const r = await timed('claim', 'PATCH', `/api/v1/tickets/${t.id}/claim`, key);
+            if (r.status === 200) {
+              won = r.json.data;
+              break;
+            }
+            if (r.status === 409) conflicts++;
+            else errors.push(`claim → ${r.status} ${JSON.stringify(r.json?.error)}`);
+          }
+          if (!won) continue;
         }
-        if (!won) continue;
         const list = winners.get(won.id) ?? [];
         list.push(agentIndex);
         winners.set(won.id, list);
@@ -795,7 +815,7 @@ async function runDatabase(o: Options, kind: DbKind, admin: PgClient | null): Pr
   };
 
   const startServer = async (server: ServerKind, copy: Copy, nodeArgs: string[] = []): Promise<Proc> => {
-    if (server === 'app') return startApp(o, copy.dataDir, copy.databaseUrl, nodeArgs);
+    if (server === 'app' || server === 'next') return startApp(o, copy.dataDir, copy.databaseUrl, nodeArgs);
     const env: Record<string, string> = {
       BARE_PORT: String(o.barePort),
       BARE_MODE: server === 'full' ? 'full' : 'min',
@@ -806,7 +826,7 @@ async function runDatabase(o: Options, kind: DbKind, admin: PgClient | null): Pr
     await waitReady(p, `http://127.0.0.1:${o.barePort}/health`);
     return p;
   };
-  const portOf = (server: ServerKind) => (server === 'app' ? o.appPort : o.barePort);
+  const portOf = (server: ServerKind) => (server === 'app' || server === 'next' ? o.appPort : o.barePort);
   /**
    * CPU time (ms) of the PostgreSQL backends serving a copy, counted from the first call: each call adds what the
    * backends it sees used since it last saw them (a backend that closes in between loses its last slice); undefined
@@ -852,7 +872,7 @@ async function runDatabase(o: Options, kind: DbKind, admin: PgClient | null): Pr
         const proc = await startServer(server, copy, prof);
         await sleep(1000);
         const dbCpu = dbCpuOf(copy);
-        const sim = await simulate(o, portOf(server), s.agentKeys, { warmup: o.warmup, total: s.tickets, serverPid: proc.pid, dbCpu }).catch((err) => {
+        const sim = await simulate(o, portOf(server), s.agentKeys, { warmup: o.warmup, total: s.tickets, serverPid: proc.pid, dbCpu, mode: modeOf(server) }).catch((err) => {
           const exit = proc.child.exitCode ?? proc.child.signalCode;
           throw new Error(`${server} run failed: ${(err as Error).message}; server ${exit === null ? 'still running' : `exited (${exit})`}; its last output:\n${proc.output.join('').slice(-3000)}`);
         });
@@ -878,7 +898,8 @@ async function runDatabase(o: Options, kind: DbKind, admin: PgClient | null): Pr
     // 3. Cost of each step, one request at a time.
     const steps: DbResult['steps'] = {};
     if (o.stepRequests > 0) {
-      for (const server of o.servers) {
+      // (the claim-next agents' one step is in the runs' figures; the steps here are those of poll-and-claim)
+      for (const server of o.servers.filter((x) => x !== 'next')) {
         const copy = await makeCopy();
         const prof = o.profile && o.rounds === 0 && server === 'app' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(o.profile, `${kind}-steps`)}`] : [];
         const proc = await startServer(server, copy, prof);
@@ -912,7 +933,7 @@ async function runDatabase(o: Options, kind: DbKind, admin: PgClient | null): Pr
           const proc = await startServer(server, copy);
           await sleep(1500);
           const offset = statSync(logFile).size;
-          const sim = await simulate(o, portOf(server), s.agentKeys.slice(0, 1), { warmup: 0, total: s.tickets, serverPid: proc.pid, stopAfter: o.countCycles });
+          const sim = await simulate(o, portOf(server), s.agentKeys.slice(0, 1), { warmup: 0, total: s.tickets, serverPid: proc.pid, stopAfter: o.countCycles, mode: modeOf(server) });
           await sleep(600); // batched flushes (rate-limit counters every 100 ms) and the server's own log writes
           const stmts = loggedStatements(readFrom(logFile, offset), copy.dbName!);
           await stop(proc);
@@ -976,14 +997,16 @@ function summary(o: Options, all: DbResult[]) {
   log(`app build: ${path.relative(root, SERVER)} of ${BUILD_AT}${built !== BUILD_AT ? ` (rebuilt during the run, now of ${built}: later runs used that build)` : ''}`);
   for (const d of all) {
     log(`\n${d.database}`);
-    const med: Partial<Record<ServerKind, { tps: number; cpu: number }>> = {};
+    const med: Partial<Record<ServerKind, { tps: number; cpu: number; reqs: number; lost: number }>> = {};
     for (const server of o.servers) {
       const rs = d.runs.filter((r) => r.server === server);
       if (!rs.length) continue;
       const m = (g: (r: RunResult) => number) => median(rs.map(g));
       const tps = m((r) => r.sim.ticketsPerSecond);
       const cpu = m((r) => r.sim.cpu.server + (r.sim.cpu.db ?? 0));
-      med[server] = { tps, cpu };
+      const reqs = m((r) => r.sim.requests / r.sim.total);
+      const lost = m((r) => r.sim.conflicts / r.sim.total);
+      med[server] = { tps, cpu, reqs, lost };
       const allOk = rs.every((r) => r.verification.ok);
       const doubles = rs.reduce((a, r) => a + r.verification.doubleClaims, 0);
       log(
@@ -991,7 +1014,14 @@ function summary(o: Options, all: DbResult[]) {
           `   per step p50/p99 ms: poll ${f(m((r) => r.sim.lat.poll.p50))}/${f(m((r) => r.sim.lat.poll.p99))}, claim ${f(m((r) => r.sim.lat.claim.p50))}/${f(m((r) => r.sim.lat.claim.p99))}, ` +
           `move ${f(m((r) => r.sim.lat.move1.p50))}/${f(m((r) => r.sim.lat.move1.p99))} and ${f(m((r) => r.sim.lat.move2.p50))}/${f(m((r) => r.sim.lat.move2.p99))}` +
           `   CPU/ticket: server ${f(m((r) => r.sim.cpu.server), 2)} ms${rs[0].sim.cpu.db !== null ? ` + postgres ${f(m((r) => r.sim.cpu.db ?? 0), 2)} ms` : ''}` +
+          `   requests per done ticket ${f(reqs, 2)} (${f(lost, 2)} × 409)` +
           `   checks: ${allOk ? 'all passed' : 'FAILED'} (double claims: ${doubles})`,
+      );
+    }
+    if (med.app && med.next) {
+      log(
+        `  claim-next (next) against poll-and-claim (app): ${f(med.next.reqs, 2)} against ${f(med.app.reqs, 2)} requests per done ticket, ` +
+          `${f(med.next.tps, 0)} against ${f(med.app.tps, 0)} tickets/s (×${f(med.next.tps / med.app.tps, 2)}), CPU per ticket ×${f(med.next.cpu / med.app.cpu, 2)}`,
       );
     }
     if (med.app && med.bare) {
@@ -1012,7 +1042,7 @@ function summary(o: Options, all: DbResult[]) {
     }
     if (d.statements) {
       for (const [server, st] of Object.entries(d.statements)) {
-        log(`  SQL statements per cycle (${server}): ${f(st!.perCycle, 1)} on the request path (4 requests) + ${f(st!.backgroundPerCycle, 1)} in background work (one agent, ${st!.cycles} cycles)`);
+        log(`  SQL statements per cycle (${server}): ${f(st!.perCycle, 1)} on the request path (${server === 'next' ? 3 : 4} requests) + ${f(st!.backgroundPerCycle, 1)} in background work (one agent, ${st!.cycles} cycles)`);
       }
     }
   }

@@ -69,6 +69,9 @@ export class WithStatus<T> {
 
 export const withStatus = <T>(status: SuccessStatus, data: T) => new WithStatus(status, data);
 
+/** A 204 (no body) from a route that otherwise answers with a body; the status must be in its `alsoStatus`. */
+export const noContent = () => new WithStatus(204, undefined);
+
 export interface RouteDef<P extends z.ZodObject, Q extends z.ZodObject, B extends ZodType, R extends ZodType> {
   method: Method;
   /** OpenAPI-style path: `/api/v1/workspaces/{id}`. */
@@ -106,7 +109,12 @@ export interface RouteDef<P extends z.ZodObject, Q extends z.ZodObject, B extend
   stream?: boolean;
   /** The operation starts work that a workspace's hard stop refuses: 402 BUDGET_EXCEEDED is documented for it. */
   budgetGated?: boolean;
-  handler: (input: HandlerInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.input<R> | Page<z.input<R>> | WithStatus<z.input<R>> | Response | void>;
+  /**
+   * What an answer means for this operation, replacing the generic description of that status in the document
+   * (e.g. a 204 that means "nothing to do", a 409 with a reason of its own). Written for whoever calls it.
+   */
+  answers?: Partial<Record<number, string>>;
+  handler: (input: HandlerInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.input<R> | Page<z.input<R>> | WithStatus<z.input<R>> | WithStatus<undefined> | Response | void>;
 }
 
 export interface RegisteredRoute {
@@ -401,13 +409,21 @@ export class RouteBuilder {
         ...Object.fromEntries(
           (def.alsoStatus ?? []).map((s) => [
             s,
-            { description: 'Success', headers: rateLimitHeaders, content: { 'application/json': { schema: alsoSchemas.get(s) ?? responseSchema } } },
+            s === 204
+              ? { description: 'Done; no content', headers: rateLimitHeaders }
+              : { description: 'Success', headers: rateLimitHeaders, content: { 'application/json': { schema: alsoSchemas.get(s) ?? responseSchema } } },
           ]),
         ),
         ...errorResponses,
         ...(def.budgetGated ? budgetErrorResponse : {}),
       },
     });
+    for (const [s, description] of Object.entries(def.answers ?? {})) {
+      const responses = route.responses as Record<string, object>;
+      if (!responses[s]) throw new Error(`${def.operationId}: answers describes ${s}, which the route does not answer`);
+      // A copy: the generic error responses are shared by every route.
+      responses[s] = { ...responses[s], description };
+    }
     this.app.openAPIRegistry.registerPath(route);
     this.routes.push({ method: def.method, path: def.path, pattern: toPattern(def.path), operationId: def.operationId, auth: def.auth });
 

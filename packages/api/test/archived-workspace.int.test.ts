@@ -92,6 +92,9 @@ const REFUSED: Record<string, () => Promise<CallResult>> = {
   'PATCH /api/v1/tickets/{id} (agent move)': () => h.call('PATCH', `/api/v1/tickets/${w.held.id}`, { key: w.agent.key, body: { status: 'pr_review' } }),
   'PATCH /api/v1/tickets/{id}/claim': () => claim(h, w.other.key, w.todo.id),
   'PATCH /api/v1/tickets/{id}/claim (renewal)': () => claim(h, w.agent.key, w.held.id),
+  // Claim-next says "blocked" at once, also when asked to wait (never "nothing to do", 204).
+  'POST /api/v1/tickets/claim-next': () => h.call('POST', '/api/v1/tickets/claim-next', { key: w.other.key }),
+  'POST /api/v1/tickets/claim-next (long-poll)': () => h.call('POST', '/api/v1/tickets/claim-next', { key: w.other.key, body: { wait: 30 } }),
   'POST /api/v1/tickets/{id}/release': () => h.call('POST', `/api/v1/tickets/${w.held.id}/release`, { key: w.agent.key }),
   'PUT /api/v1/tickets/{id}/assignee': () => h.call('PUT', `/api/v1/tickets/${w.todo.id}/assignee`, { key: team.admin.key, body: { agentId: w.agent.id } }),
   'POST /api/v1/tickets/{id}/comments': () => h.call('POST', `/api/v1/tickets/${w.todo.id}/comments`, { key: w.agent.key, body: { body: 'late' } }),

@@ -50,6 +50,7 @@ export * from './tickets/pr-refs';
 export * from './tickets/ticket-dto';
 export * from './tickets/create-ticket';
 export * from './tickets/claim-ticket';
+export * from './tickets/claim-next';
 export * from './tickets/release-ticket';
 export * from './tickets/update-ticket';
 export * from './tickets/assign-ticket';

@@ -5,6 +5,7 @@ import {
   TICKET_STATUS_VALUES,
   ZAssignTicketRequest,
   ZAvailableTicketsMeta,
+  ZClaimNextRequest,
   ZCreateTicketRequest,
   ZReleaseTicketRequest,
   ZTicket,
@@ -14,6 +15,7 @@ import {
 } from '@mc/contracts';
 import {
   assignTicket,
+  claimNextTicket,
   claimTicket,
   createTicket,
   findAvailableTickets,
@@ -24,7 +26,7 @@ import {
   updateTicket,
   waitForAvailableTickets,
 } from '@mc/core';
-import type { RouteBuilder } from '../http';
+import { noContent, type RouteBuilder } from '../http';
 
 export const ZTicketParam = z.object({ id: z.string().min(1).max(64).openapi({ description: 'Ticket id (`tkt_…`)' }) });
 
@@ -104,6 +106,33 @@ export function registerTicketRoutes(r: RouteBuilder) {
           ? await waitForAvailableTickets(ctx, deps.live, { limit: query.limit, waitSeconds: query.wait, signal: c.req.raw.signal })
           : await findAvailableTickets(ctx, { limit: query.limit });
       return { items: found.items, meta: { limit: query.limit, nextCursor: null, paused: found.paused } };
+    },
+  });
+
+  r.define({
+    method: 'post',
+    path: '/api/v1/tickets/claim-next',
+    operationId: 'claimNextTicket',
+    summary: 'Claim the best ticket you may take, in one call: 200 with it claimed, 204 when there is none (after `wait` seconds)',
+    description:
+      "The agent's work loop: `POST /tickets/claim-next {\"wait\": 30}` → do the work → `PATCH /tickets/{id}` to move it → again. The server picks the To-do ticket that `PATCH /tickets/{id}/claim` would let you claim (unassigned or assigned to you, its required capabilities among yours), the most urgent first and the oldest among equals, and claims it atomically: agents calling at the same time each get a different ticket, never a 409. The claimed ticket is in_progress with a lease (`leaseExpiresAt`) that your writes and heartbeats renew, exactly as after a claim. `capabilities` narrows the choice to tickets that need only some of your capabilities. With `wait`, an empty answer waits for a ticket to be created, released (or its lease to expire), moved back to To-do or assigned to you; each such ticket wakes one waiting agent, not all of them. Blocked is not empty: an exhausted budget under hard stop is 402 and an archived workspace 409, at once, also when it happens during the wait.",
+    tags: ['Tickets'],
+    auth: 'agent',
+    budgetGated: true,
+    body: ZClaimNextRequest.optional().default({ wait: 0 }),
+    response: ZTicket,
+    alsoStatus: [204],
+    answers: {
+      200: 'You now hold this ticket (status in_progress, `claimedBy` is you, `leaseExpiresAt` set): work on it, then move it with PATCH /tickets/{id}',
+      204: 'Nothing for you to do: no To-do ticket you may claim, also after waiting `wait` seconds. No body. Ask again (with `wait`, the request itself is the wait)',
+      400: 'Invalid body (VALIDATION_ERROR), or `capabilities` names one you do not have (`details.issues` names it)',
+      402: "Blocked, not empty: the workspace's monthly budget is exhausted and hard stop is on (BUDGET_EXCEEDED); `details` has month, limit, used, limitValue, resetsAt. Nothing can be claimed until `resetsAt` or until an admin raises the limit",
+      403: 'Called with a person\'s credentials (FORBIDDEN): this endpoint is for agents, with an agent key',
+      409: 'Blocked, not empty: the workspace is archived (CONFLICT, `details.reason: "workspace_archived"`); nothing can be claimed in it',
+    },
+    handler: async ({ ctx, body, c, deps }) => {
+      const ticket = await claimNextTicket(ctx, deps.live, { capabilities: body.capabilities, waitSeconds: body.wait, signal: c.req.raw.signal });
+      return ticket ?? noContent();
     },
   });
 

@@ -196,6 +196,9 @@ async function scenario(h: Harness, rec: Recorder) {
   await rec.call('PATCH', `/api/v1/tickets/${second.id}/claim`, { key: agentKey, label: 'second ticket' });
   await rec.call('POST', `/api/v1/tickets/${second.id}/release`, { key: agentKey, body: { reason: 'blocked on review' } });
   await rec.call('PUT', `/api/v1/tickets/${third.id}/assignee`, { key: admin, body: { agentId } });
+  // The released ticket is the only one the rival may take (the third is assigned): claim-next takes it, then finds nothing.
+  await rec.call('POST', '/api/v1/tickets/claim-next', { key: rivalKey, body: { capabilities: [] } });
+  await rec.call('POST', '/api/v1/tickets/claim-next', { key: rivalKey, label: 'nothing left' });
   const comment = need(
     await rec.call('POST', `/api/v1/tickets/${ticket.id}/comments`, {
       key: admin,

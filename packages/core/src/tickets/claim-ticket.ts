@@ -145,28 +145,24 @@ export const budgetBlockedSql = (workspaceId: string) =>
       AND EXISTS (SELECT 1 FROM workspaces bw WHERE bw.id = ${workspaceId} AND bw.hard_stop
         AND (bw.monthly_token_limit = 0 OR bw.monthly_cost_limit_usd = 0))))`;
 
-/**
- * The claim as one statement (no transaction needed: one statement is atomic), because on this hot path the number
- * of statements is the cost (bench/README.md). The conditional UPDATE is the race: of many agents claiming the same
- * ticket exactly one matches the row. In the same statement and only for that row: the activity entry, the outbox
- * event and the live announcement. `ticket.claimed` notifies nobody (notify.ts), so there is no notification CTE.
- * A workspace whose monthly budget is blocked (hard stop), or that is archived, matches no row.
- * When no row matched, the second branch returns the ticket as the statement's snapshot saw it, with its holder's
- * name, whether the budget blocks claims and whether the workspace is archived, so that a lost claim (most claims, when agents race for the best
- * tickets) is explained without a second statement. `won` tells the branches apart; no row: no such ticket here.
- */
 /** The claim edge of the lifecycle (tickets.rules.ts): To-do → in_progress, the claimant becomes the holder. */
 const CLAIM_EDGE = edgeOf('claim', 'todo');
 
-const CLAIM = statement<
-  | 'ticketId' | 'workspaceId' | 'agentId' | 'capabilities' | 'now' | 'leaseUntil' | 'month' | 'activityId' | 'actorName'
-  | 'activityMetadata' | 'requestId' | 'eventId' | 'eventVersion' | 'eventData' | 'live'
->(
-  'mc_claim_ticket',
-  `WITH won AS (
+/** The parameters of `claimWritesSql` (and of `claimParams`). */
+export type ClaimParam =
+  | 'workspaceId' | 'agentId' | 'capabilities' | 'now' | 'leaseUntil' | 'month' | 'activityId' | 'actorName'
+  | 'activityMetadata' | 'requestId' | 'eventId' | 'eventVersion' | 'eventData' | 'live';
+
+/**
+ * What a claim writes, as the CTEs `won` (the conditional UPDATE of the ticket matching `target`, a condition over
+ * `t`), `act` (the activity entry) and `ev` (the outbox event), for the claim of one ticket and for claim-next
+ * (claim-next.ts), which differ only in how the ticket is chosen. The statement that uses it publishes `:live` for
+ * the row of `won` (`liveNotifySql`).
+ */
+export const claimWritesSql = (target: string) => `won AS (
     UPDATE tickets t SET ${claimEffectSql(CLAIM_EDGE.claim, 't').join(', ')},
       status = '${CLAIM_EDGE.to}', status_changed_at = :now::timestamptz, updated_at = :now::timestamptz, version = t.version + 1
-    WHERE t.id = :ticketId AND ${claimableSql('t')}
+    WHERE ${target} AND ${claimableSql('t')}
       AND ${claimGatesHoldSql(':workspaceId')}
     RETURNING t.*),
   act AS (
@@ -178,7 +174,21 @@ const CLAIM = statement<
     INSERT INTO events (id, workspace_id, type, version, actor_kind, actor_id, actor_name, data, occurred_at)
     SELECT :eventId::text, w.workspace_id, '${CLAIM_EDGE.event}', :eventVersion::int, 'agent', :agentId::text, :actorName::text,
       jsonb_build_object('ticket', ${ticketRefSql('w')}) || :eventData::jsonb, :now::timestamptz
-    FROM won w)
+    FROM won w)`;
+
+/**
+ * The claim as one statement (no transaction needed: one statement is atomic), because on this hot path the number
+ * of statements is the cost (bench/README.md). The conditional UPDATE is the race: of many agents claiming the same
+ * ticket exactly one matches the row. In the same statement and only for that row: the activity entry, the outbox
+ * event and the live announcement. `ticket.claimed` notifies nobody (notify.ts), so there is no notification CTE.
+ * A workspace whose monthly budget is blocked (hard stop), or that is archived, matches no row.
+ * When no row matched, the second branch returns the ticket as the statement's snapshot saw it, with its holder's
+ * name, whether the budget blocks claims and whether the workspace is archived, so that a lost claim (most claims, when agents race for the best
+ * tickets) is explained without a second statement. `won` tells the branches apart; no row: no such ticket here.
+ */
+const CLAIM = statement<ClaimParam | 'ticketId'>(
+  'mc_claim_ticket',
+  `WITH ${claimWritesSql('t.id = :ticketId')}
   SELECT w.*, true AS won, NULL::text AS holder_name, ${claimGatesOpenSql()}, ${liveNotifySql(':live')}::text AS published FROM won w
   UNION ALL
   SELECT t.*, false, a.name, ${claimGatesSql('t.workspace_id')}, NULL
@@ -207,12 +217,20 @@ export async function claimTicket(ctx: Ctx, ticketId: string) {
 }
 
 async function runClaim(ctx: Ctx, me: AgentPrincipal, ticketId: string): Promise<Record<string, any> | undefined> {
+  const [row] = await CLAIM.run(ctx.db, { ticketId, ...claimParams(ctx, me, ticketId) });
+  return row;
+}
+
+/**
+ * The values of `claimWritesSql`'s parameters for a claim by `me` now. Without `ticketId` (claim-next: the ticket is
+ * chosen by the statement) the live announcement lacks it, and the statement adds it (`liveNotifySql`'s `extra`).
+ */
+export function claimParams(ctx: Ctx, me: AgentPrincipal, ticketId?: string): Record<ClaimParam, unknown> {
   const now = ctx.clock.now();
   const { leaseExpiresAt: lease } = claimAfter(CLAIM_EDGE.claim, { claimedByAgentId: null }, now, me.agentId);
   const leaseExpiresAt = lease!.toISOString();
   const event = ticketEventFields(ctx, 'ticket.claimed', { agentId: me.agentId, leaseExpiresAt });
-  const [row] = await CLAIM.run(ctx.db, {
-    ticketId,
+  return {
     workspaceId: me.workspaceId,
     agentId: me.agentId,
     capabilities: JSON.stringify(me.capabilities),
@@ -226,9 +244,8 @@ async function runClaim(ctx: Ctx, me: AgentPrincipal, ticketId: string): Promise
     eventId: event.id,
     eventVersion: event.version,
     eventData: event.restJson,
-    live: liveJson(ctx, { type: CLAIM_EDGE.event, workspaceId: me.workspaceId, ticketId, agentId: me.agentId, status: CLAIM_EDGE.to, eventId: event.id, recipients: [] }),
-  });
-  return row;
+    live: liveJson(ctx, { type: CLAIM_EDGE.event, workspaceId: me.workspaceId, ...(ticketId ? { ticketId } : {}), agentId: me.agentId, status: CLAIM_EDGE.to, eventId: event.id, recipients: [] }),
+  };
 }
 
 /**

@@ -139,7 +139,7 @@ export async function findAvailableTickets(ctx: Ctx, input: { limit: number }): 
 }
 
 /** Events after which a poll may find new work (a restored workspace, a lifted hard stop: all of it). */
-const WAKING_EVENTS = new Set(['ticket.created', 'ticket.released', 'ticket.moved', 'ticket.updated', 'ticket.assigned', 'workspace.restored', 'workspace.budget_unblocked']);
+export const WAKING_EVENTS = new Set(['ticket.created', 'ticket.released', 'ticket.moved', 'ticket.updated', 'ticket.assigned', 'workspace.restored', 'workspace.budget_unblocked']);
 
 /**
  * `?wait=N`: answer at once when work is there; otherwise hold the request until a ticket event in the agent's
