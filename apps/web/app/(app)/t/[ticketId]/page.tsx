@@ -6,7 +6,7 @@ import { useParams, useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { api, toApiError, type ApiError } from '@/src/ui/api';
 import { EmptyState, ErrorAlert, Loading } from '@/src/ui/components';
-import type { Ticket } from '@/src/ui/tickets';
+import type { Ticket } from '@/src/features/tickets/types';
 import type { Workspace } from '@/src/ui/types';
 
 export default function TicketShortLink() {
