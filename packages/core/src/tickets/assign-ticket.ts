@@ -5,8 +5,7 @@ import { inTransaction, type Ctx } from '../context';
 import { forbidden } from '../errors';
 import { emitEvent } from '../events/emit-event';
 import { resolveAssignee } from './create-ticket';
-import { assertCanWrite, requireTicketAccess } from './ticket-access';
-import { toTicketDto } from './ticket-dto';
+import { assertCanWrite, requireTicketAccess, standingOf, ticketAnswer } from './ticket-access';
 
 /**
  * PUT /tickets/{id}/assignee {agentId | userId | neither} — a workspace admin assigns (or unassigns). An assigned
@@ -44,6 +43,6 @@ export async function assignTicket(ctx: Ctx, ticketId: string, input: { agentId?
       { ticket: { id: row.id, number: row.number, title: row.title, status: row.status }, assignee: asRef(assignee.assigneeAgentId, assignee.assigneeUserId), previous: asRef(a.ticket.assigneeAgentId, a.ticket.assigneeUserId) },
       { ticketId: row.id, agentId: assignee.assigneeAgentId ?? undefined },
     );
-    return toTicketDto(row);
+    return ticketAnswer(tx, row, standingOf(a.access));
   });
 }

@@ -11,7 +11,8 @@ import { ID_PREFIX, newId } from '../shared/ids';
 import { statement } from '../shared/statement';
 import { workspaceArchived, workspaceOpenSql } from '../workspaces/workspace-access';
 import { leaseExpiredSentence, lostLease } from './lease';
-import { ticketFromSql, toTicketDto, type TicketRow } from './ticket-dto';
+import { OPEN_AGENT_STANDING, ticketAnswer } from './ticket-access';
+import { ticketFromSql, type TicketRow } from './ticket-dto';
 import { allowedNextStatuses, CLAIM_LEASE_MS, type TicketStatus } from './tickets.rules';
 
 /**
@@ -86,9 +87,9 @@ export async function claimTicket(ctx: Ctx, ticketId: string) {
   for (let attempt = 0; ; attempt++) {
     const row = await runClaim(ctx, me, ticketId);
     if (!row) throw notFound('ticket');
-    if (row.won) return toTicketDto(ticketFromSql(row));
+    if (row.won) return ticketAnswer(ctx, ticketFromSql(row), OPEN_AGENT_STANDING);
     const renewed = await explainLostClaim(ctx, me, row);
-    if (renewed) return toTicketDto(renewed);
+    if (renewed) return ticketAnswer(ctx, renewed, OPEN_AGENT_STANDING);
     // Nothing explains it: the claim lost a race that the statement's snapshot does not show yet (the winner
     // committed while it waited for the row). Once more, with a fresh snapshot.
     if (attempt >= 1) throw new DomainError('CONFLICT', 'the ticket changed while it was being claimed; poll again');

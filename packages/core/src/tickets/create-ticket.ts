@@ -7,7 +7,7 @@ import { DomainError } from '../errors';
 import { emitEvent } from '../events/emit-event';
 import { newId } from '../shared/ids';
 import { requireWorkspaceAccess } from '../workspaces/workspace-access';
-import { toTicketDto } from './ticket-dto';
+import { standingOf, ticketAnswer } from './ticket-access';
 import { recordPullRequestLinks } from './ticket-links';
 import { PRIORITY_RANK, type TicketPriority } from './tickets.rules';
 
@@ -52,7 +52,8 @@ export async function resolveAssignee(ctx: Ctx, workspaceId: string, a: { agentI
 export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
   const me = requirePrincipal(ctx);
   return inTransaction(ctx, async (tx) => {
-    const { workspace, effectiveRole } = await requireWorkspaceAccess(tx, input.workspaceId, 'tickets.write');
+    const access = await requireWorkspaceAccess(tx, input.workspaceId, 'tickets.write');
+    const { workspace, effectiveRole } = access;
     if (input.epicId) {
       const [epic] = await tx.db.select({ id: epics.id }).from(epics).where(and(eq(epics.id, input.epicId), eq(epics.workspaceId, workspace.id)));
       if (!epic) throw invalid('epicId', 'no such epic in this workspace');
@@ -104,6 +105,6 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       metadata: { priority: input.priority ?? 'medium', assignee: input.assignee ?? null },
     });
     await emitEvent(tx, 'ticket.created', workspace.id, { ticket: { id: ticket.id, number: ticket.number, title: ticket.title, status: ticket.status } }, { ticketId: ticket.id, status: 'todo' });
-    return toTicketDto(ticket);
+    return ticketAnswer(tx, ticket, standingOf(access));
   });
 }

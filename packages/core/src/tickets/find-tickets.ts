@@ -10,8 +10,8 @@ import { budgetMonthOf } from '../budgets/budget.rules';
 import { budgetBlock } from '../budgets/usage';
 import { requireWorkspaceAccess, workspaceArchived, workspaceOpenSql } from '../workspaces/workspace-access';
 import { budgetBlockedSql, claimableSql } from './claim-ticket';
-import { requireTicketAccess } from './ticket-access';
-import { ticketFromSql, toTicketDto, type TicketRow } from './ticket-dto';
+import { OPEN_AGENT_STANDING, requireTicketAccess, standingOf, ticketAnswer, ticketAnswers, type MoveStanding } from './ticket-access';
+import { ticketFromSql, type TicketDto, type TicketRow } from './ticket-dto';
 import { AVAILABLE_WAIT_MAX_SECONDS, PRIORITY_RANK, type TicketPriority, type TicketStatus } from './tickets.rules';
 
 export const TICKET_SORT_FIELDS = ['createdAt', 'updatedAt', 'priority', 'number', 'status'] as const;
@@ -41,9 +41,11 @@ const idColumn = { column: tickets.id, value: (r: TicketRow) => r.id };
 export async function findTickets(ctx: Ctx, input: FindTicketsInput) {
   const me = requirePrincipal(ctx);
   const where: (SQL | undefined)[] = [];
+  let known: { workspaceId: string; standing: MoveStanding } | undefined;
   if (input.workspaceId) {
-    const { workspace } = await requireWorkspaceAccess(ctx, input.workspaceId, 'tickets.read');
-    where.push(eq(tickets.workspaceId, workspace.id));
+    const access = await requireWorkspaceAccess(ctx, input.workspaceId, 'tickets.read');
+    known = { workspaceId: access.workspace.id, standing: standingOf(access) };
+    where.push(eq(tickets.workspaceId, access.workspace.id));
   } else if (me.kind === 'agent') {
     where.push(eq(tickets.workspaceId, me.workspaceId));
   } else if (!me.isInstanceAdmin) {
@@ -68,13 +70,14 @@ export async function findTickets(ctx: Ctx, input: FindTicketsInput) {
     .orderBy(...plan.orderBy)
     .limit(plan.limit)
     .offset(plan.offset);
-  return toPage(rowsOut, input, plan, sortColumns, idColumn, toTicketDto, await totalFor(ctx.db, plan, tickets, and(...where)));
+  const page = toPage(rowsOut, input, plan, sortColumns, idColumn, (r) => r, await totalFor(ctx.db, plan, tickets, and(...where)));
+  return { ...page, items: await ticketAnswers(ctx, page.items, known) };
 }
 
 /** GET /tickets/{id} */
 export async function getTicket(ctx: Ctx, ticketId: string) {
-  const { ticket } = await requireTicketAccess(ctx, ticketId);
-  return toTicketDto(ticket);
+  const { ticket, access } = await requireTicketAccess(ctx, ticketId);
+  return ticketAnswer(ctx, ticket, standingOf(access));
 }
 
 /**
@@ -103,7 +106,7 @@ export interface PollPause {
 }
 
 export interface AvailableTickets {
-  items: ReturnType<typeof toTicketDto>[];
+  items: TicketDto[];
   /** Set when the workspace offers no work at all right now (archived, or budget hard stop). */
   paused: PollPause | null;
 }
@@ -131,7 +134,8 @@ export async function findAvailableTickets(ctx: Ctx, input: { limit: number }): 
     const blocked = await budgetBlock(ctx, me.workspaceId);
     if (blocked) paused = { reason: 'budget_exceeded', message: blocked.message, details: blocked.details };
   }
-  return { items: rows.filter((r) => r.id !== null).map((r) => toTicketDto(ticketFromSql(r))), paused };
+  // Offered only while the workspace is open (the gate), so the agent's standing is known without a query.
+  return { items: rows.filter((r) => r.id !== null).map((r) => ticketAnswer(ctx, ticketFromSql(r), OPEN_AGENT_STANDING)), paused };
 }
 
 /** Events after which a poll may find new work (a restored workspace, a lifted hard stop: all of it). */

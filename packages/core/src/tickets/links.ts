@@ -4,8 +4,7 @@ import { requirePrincipal } from '../auth/guards';
 import type { Ctx } from '../context';
 import { DomainError } from '../errors';
 import { canonicalPullRequestUrl } from './pr-refs';
-import { requireTicketAccess } from './ticket-access';
-import { toTicketDto } from './ticket-dto';
+import { requireTicketAccess, ticketAnswers } from './ticket-access';
 
 function toLinkDto(l: typeof prLinks.$inferSelect) {
   return {
@@ -49,5 +48,5 @@ export async function findTicketsByPullRequest(ctx: Ctx, url: string) {
     .where(and(eq(prLinks.url, canonical), scope))
     .orderBy(tickets.id)
     .limit(200);
-  return rowsOut.map((r) => ({ ...toTicketDto(r.ticket), pullRequestUrl: canonical }));
+  return (await ticketAnswers(ctx, rowsOut.map((r) => r.ticket))).map((t) => ({ ...t, pullRequestUrl: canonical }));
 }

@@ -5,9 +5,8 @@ import { asSystem, inTransaction, type Ctx } from '../context';
 import { DomainError, forbidden } from '../errors';
 import { emitEvent } from '../events/emit-event';
 import { explainWithLease } from './lease';
-import { assertCanWrite, requireTicketAccess } from './ticket-access';
+import { assertCanWrite, requireTicketAccess, standingOf, ticketAnswer } from './ticket-access';
 import { allowedNextStatuses, type TicketStatus } from './tickets.rules';
-import { toTicketDto } from './ticket-dto';
 
 /**
  * POST /tickets/{id}/release — the holder gives the ticket back (in_progress → todo), or an admin forces it
@@ -58,7 +57,7 @@ export async function releaseTicket(ctx: Ctx, ticketId: string, input: { reason?
       status: row.status,
     });
     await emitEvent(tx, 'ticket.released', row.workspaceId, { ticket: { id: row.id, number: row.number, title: row.title, status: row.status }, previousHolder: a.ticket.claimedByAgentId, reason: isHolder ? 'released' : 'force_released' }, { ticketId: row.id, status: row.status });
-    return toTicketDto(row);
+    return ticketAnswer(tx, row, standingOf(a.access));
   });
 }
 

@@ -1,12 +1,13 @@
-import { tickets } from '@mc/db';
-import { and, eq } from 'drizzle-orm';
+import type { WorkspaceRole } from '@mc/contracts';
+import { memberships, tickets, workspaces } from '@mc/db';
+import { and, eq, inArray } from 'drizzle-orm';
 import { requirePrincipal } from '../auth/guards';
 import type { Ctx } from '../context';
 import { DomainError, forbidden, notFound } from '../errors';
 import { assertWorkspaceOpen, requireWorkspaceAccess, type WorkspaceAccess } from '../workspaces/workspace-access';
 import { roleAllows } from '../workspaces/workspaces.rules';
-import type { TicketRow } from './ticket-dto';
-import type { Mover } from './tickets.rules';
+import { toTicketDto, type TicketDto, type TicketRow } from './ticket-dto';
+import { callerMoves, type Mover, type TicketStatus } from './tickets.rules';
 
 export interface TicketAccess {
   ticket: TicketRow;
@@ -38,7 +39,7 @@ export async function requireTicketAccess(ctx: Ctx, ticketId: string, opts: { lo
   return { ticket, access, ...moversOf(ctx, ticket, access) };
 }
 
-export function moversOf(ctx: Ctx, ticket: TicketRow, access: WorkspaceAccess) {
+export function moversOf(ctx: Ctx, ticket: TicketRow, access: Pick<WorkspaceAccess, 'effectiveRole'>) {
   const me = ctx.principal;
   const movers: Mover[] = [];
   let canWrite = false;
@@ -67,4 +68,65 @@ export function assertCanWrite(a: TicketAccess) {
 /** Held: claimed by an agent and being worked on (in_progress, lease running). */
 export function isHeld(ticket: TicketRow): boolean {
   return !!ticket.claimedByAgentId && ticket.status === 'in_progress';
+}
+
+/** What decides the moves a caller may make in a workspace: its role there and whether the workspace is open. */
+export interface MoveStanding {
+  effectiveRole: WorkspaceRole;
+  archived: boolean;
+}
+
+export const standingOf = (access: WorkspaceAccess): MoveStanding => ({ effectiveRole: access.effectiveRole, archived: !!access.workspace.archivedAt });
+
+/** An agent's standing in its own workspace once a statement has found that workspace open (the one-statement writes). */
+export const OPEN_AGENT_STANDING: MoveStanding = { effectiveRole: 'viewer', archived: false };
+
+/**
+ * The statuses the caller may move `ticket` to now with PATCH status (the ticket's `allowedMoves`): the lifecycle
+ * table's moves for what the caller is to the ticket (`moversOf`); none in an archived workspace or for a viewer.
+ */
+export function allowedMovesOf(ctx: Ctx, ticket: TicketRow, standing: MoveStanding | undefined): TicketStatus[] {
+  if (!standing || standing.archived) return [];
+  return callerMoves(ticket.status as TicketStatus, moversOf(ctx, ticket, standing).movers, ctx.principal.kind === 'agent' ? 'agent' : 'person');
+}
+
+/**
+ * The caller's standing in each of `workspaceIds`, in one query, for a page of tickets from several workspaces
+ * (a workspace the caller cannot see is simply absent: its tickets get no moves).
+ */
+export async function standingsIn(ctx: Ctx, workspaceIds: string[]): Promise<Map<string, MoveStanding>> {
+  const me = ctx.principal;
+  const out = new Map<string, MoveStanding>();
+  const ids = [...new Set(workspaceIds)];
+  if (ids.length === 0) return out;
+  if (me.kind === 'agent') {
+    const [w] = await ctx.db.select({ archivedAt: workspaces.archivedAt }).from(workspaces).where(eq(workspaces.id, me.workspaceId)).limit(1);
+    if (w && ids.includes(me.workspaceId)) out.set(me.workspaceId, { effectiveRole: 'viewer', archived: !!w.archivedAt });
+    return out;
+  }
+  if (me.kind !== 'user') return out;
+  const rows = await ctx.db
+    .select({ id: workspaces.id, archivedAt: workspaces.archivedAt, role: memberships.role })
+    .from(workspaces)
+    .leftJoin(memberships, and(eq(memberships.workspaceId, workspaces.id), eq(memberships.userId, me.userId)))
+    .where(inArray(workspaces.id, ids));
+  for (const r of rows) {
+    const role = me.isInstanceAdmin ? 'owner' : (r.role as WorkspaceRole | null);
+    if (role) out.set(r.id, { effectiveRole: role, archived: !!r.archivedAt });
+  }
+  return out;
+}
+
+/** A ticket answer for the caller: the DTO with its `allowedMoves`. */
+export function ticketAnswer(ctx: Ctx, row: TicketRow, standing: MoveStanding | undefined): TicketDto {
+  return toTicketDto(row, allowedMovesOf(ctx, row, standing));
+}
+
+/**
+ * Ticket answers for a list: the caller's standing is looked up once per page (`standingsIn`), or taken from `known`
+ * when the list is of one workspace whose access the use case already checked; never a query per row.
+ */
+export async function ticketAnswers(ctx: Ctx, rows: TicketRow[], known?: { workspaceId: string; standing: MoveStanding }): Promise<TicketDto[]> {
+  const standings = known ? new Map([[known.workspaceId, known.standing]]) : await standingsIn(ctx, rows.map((r) => r.workspaceId));
+  return rows.map((r) => ticketAnswer(ctx, r, standings.get(r.workspaceId)));
 }

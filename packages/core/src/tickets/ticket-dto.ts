@@ -36,7 +36,8 @@ export function ticketFromSql(r: Record<string, any>): TicketRow {
   };
 }
 
-export function toTicketDto(t: TicketRow) {
+/** The ticket as the API answers it; `allowedMoves` is what the caller may do with it now (ticket-access.ts). */
+export function toTicketDto(t: TicketRow, allowedMoves: readonly TicketStatus[]) {
   return {
     id: t.id,
     workspaceId: t.workspaceId,
@@ -63,6 +64,7 @@ export function toTicketDto(t: TicketRow) {
     updatedAt: t.updatedAt.toISOString(),
     statusChangedAt: t.statusChangedAt.toISOString(),
     version: t.version,
+    allowedMoves: [...allowedMoves],
   };
 }
 export type TicketDto = ReturnType<typeof toTicketDto>;

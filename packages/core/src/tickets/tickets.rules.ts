@@ -73,6 +73,15 @@ export function movesAllowedFor(from: TicketStatus, movers: readonly Mover[]): T
 }
 
 /**
+ * The moves a caller may make with PATCH status (a ticket's `allowedMoves`): the table's moves for its movers, less
+ * To-do → In progress for an agent that does not hold the ticket, since agents start work by claiming (the claim
+ * checks capabilities, assignment and budget, and starts the lease).
+ */
+export function callerMoves(from: TicketStatus, movers: readonly Mover[], caller: 'agent' | 'person'): TicketStatus[] {
+  return movesAllowedFor(from, movers).filter((to) => !(caller === 'agent' && from === 'todo' && to === 'in_progress' && !movers.includes('holder')));
+}
+
+/**
  * Why `movers` may not make a move the state machine allows, read off the transition table: closing is for
  * workspace admins; a move that belongs to whoever holds the ticket names the holder; otherwise who may make it.
  * `holderName` is set when another agent holds the ticket now.

@@ -10,8 +10,8 @@ import { ID_PREFIX, newId } from '../shared/ids';
 import { statement } from '../shared/statement';
 import { workspaceOpenSql } from '../workspaces/workspace-access';
 import { explainWithLease } from './lease';
-import { assertCanWrite, isHeld, requireTicketAccess } from './ticket-access';
-import { ticketFromSql, toTicketDto, type TicketRow } from './ticket-dto';
+import { assertCanWrite, isHeld, OPEN_AGENT_STANDING, requireTicketAccess, standingOf, ticketAnswer } from './ticket-access';
+import { ticketFromSql, type TicketRow } from './ticket-dto';
 import { recordPullRequestLinks } from './ticket-links';
 import {
   allowedNextStatuses,
@@ -156,7 +156,7 @@ async function agentName(ctx: Ctx, agentId: string): Promise<string> {
  */
 export async function updateTicket(ctx: Ctx, ticketId: string, input: UpdateTicketInput) {
   const moved = await tryAgentMove(ctx, ticketId, input);
-  if (moved) return toTicketDto(moved);
+  if (moved) return ticketAnswer(ctx, moved, OPEN_AGENT_STANDING);
   return inTransaction(ctx, async (tx) => {
     const a = await requireTicketAccess(tx, ticketId, { lock: true });
     assertCanWrite(a);
@@ -218,7 +218,7 @@ export async function updateTicket(ctx: Ctx, ticketId: string, input: UpdateTick
       changes.leaseExpiresAt = new Date(now.getTime() + CLAIM_LEASE_MS);
     }
     // Nothing to write (an empty PATCH, or a move to the status it already has): answer without a new version.
-    if (Object.keys(changes).length === 0) return toTicketDto(t);
+    if (Object.keys(changes).length === 0) return ticketAnswer(tx, t, standingOf(a.access));
     const [row] = await tx.db
       .update(tickets)
       .set({ ...changes, updatedAt: now, version: sql`${tickets.version} + 1` })
@@ -256,6 +256,6 @@ export async function updateTicket(ctx: Ctx, ticketId: string, input: UpdateTick
     const live = { ticketId: t.id, status: row.status };
     if (moving) await emitEvent(tx, 'ticket.moved', t.workspaceId, { ticket: { id: row.id, number: row.number, title: row.title, status: row.status }, from, to: to! }, live);
     if (edited.length) await emitEvent(tx, 'ticket.updated', t.workspaceId, { ticket: { id: row.id, number: row.number, title: row.title, status: row.status }, fields: edited }, live);
-    return toTicketDto(row);
+    return ticketAnswer(tx, row, standingOf(a.access));
   });
 }
