@@ -11,7 +11,7 @@ import type { useBoard } from './use-board';
 
 const DRAG_TYPE = 'application/x-mc-ticket';
 
-export function BoardGrid({ board, people, base, filtered, movesOf }: { board: ReturnType<typeof useBoard>; people: People; base: string; filtered: boolean; movesOf(t: Ticket): readonly TicketStatus[] }) {
+export function BoardGrid({ board, people, base, filtered }: { board: ReturnType<typeof useBoard>; people: People; base: string; filtered: boolean }) {
   const [dragging, setDraggingState] = useState<Ticket | null>(null);
   // The drag events read the ref: a dragover can come before React has rendered the dragstart's state.
   const draggingRef = useRef<Ticket | null>(null);
@@ -23,7 +23,7 @@ export function BoardGrid({ board, people, base, filtered, movesOf }: { board: R
 
   function dropState(s: TicketStatus): DropState {
     if (!dragging) return 'idle';
-    const allowed = dragging.status !== s && movesOf(dragging).includes(s);
+    const allowed = dragging.allowedMoves.includes(s);
     if (over === s) return allowed ? 'over-allowed' : 'over-refused';
     if (allowed) return 'allowed';
     return dragging.status === s ? 'other' : 'refused';
@@ -79,7 +79,8 @@ export function BoardGrid({ board, people, base, filtered, movesOf }: { board: R
                 ticket={t}
                 href={`${base}/tickets/${t.id}`}
                 people={people}
-                moves={movesOf(t)}
+                moves={t.allowedMoves}
+                inFlight={board.inFlight(t.id)}
                 dragging={dragging?.id === t.id}
                 flash={board.flash.has(t.id)}
                 refused={board.refusal?.ticketId === t.id}

@@ -1,5 +1,5 @@
 // One ticket on the board: number, priority, title (a link to its page), labels, holder, assignee, lease; its
-// "Move ▾" menu when it may move anywhere. Draggable when it may move.
+// "Move ▾" menu listing the statuses the server says it may move to now (none: no menu, not draggable).
 import Link from 'next/link';
 import type { DragEvent } from 'react';
 import { cx } from '@/src/ui/components';
@@ -14,6 +14,7 @@ export function TicketCard({
   href,
   people,
   moves,
+  inFlight,
   dragging,
   flash,
   refused,
@@ -25,6 +26,8 @@ export function TicketCard({
   href: string;
   people: People;
   moves: readonly TicketStatus[];
+  /** A move of this ticket is on its way to the server (its moves are known again once the answer is in). */
+  inFlight: boolean;
   dragging: boolean;
   flash: boolean;
   refused: boolean;
@@ -35,7 +38,7 @@ export function TicketCard({
   const holder = t.claimedBy ? (people.agentName(t.claimedBy) ?? 'an agent') : null;
   const assignee = people.assigneeName(t.assignee);
   const held = isHeld(t);
-  const draggable = moves.length > 0;
+  const draggable = moves.length > 0 || inFlight;
   return (
     <li
       data-testid="ticket-card"

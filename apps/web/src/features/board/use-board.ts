@@ -142,7 +142,8 @@ export function useBoard(workspaceId: string, filters: BoardFilters, people: Peo
         setTickets((cur) => {
           const old = cur?.get(id);
           if (!cur || !old || (old.status === status && (e.type !== 'ticket.claimed' || old.claimedBy === e.agentId))) return cur;
-          return new Map(cur).set(id, { ...old, status, ...(e.type === 'ticket.claimed' && e.agentId ? { claimedBy: e.agentId } : {}) });
+          // Its moves from the new status are the server's to say: none until the fetched ticket brings them.
+          return new Map(cur).set(id, { ...old, status, allowedMoves: [], ...(e.type === 'ticket.claimed' && e.agentId ? { claimedBy: e.agentId } : {}) });
         });
       }
       if (filtered) reloadSoon();
@@ -153,10 +154,10 @@ export function useBoard(workspaceId: string, filters: BoardFilters, people: Peo
   const live = useLiveEvents(workspaceId, onEvent, () => void loadAll());
 
   async function move(t: Ticket, to: TicketStatus) {
-    if (t.status === to) return;
+    if (t.status === to || pending.current.has(t.id)) return;
     setRefusal(null);
     pending.current.add(t.id);
-    put({ ...t, status: to }, { force: true });
+    put({ ...t, status: to, allowedMoves: [] }, { force: true });
     try {
       const updated = await api<Ticket>('PATCH', `/tickets/${t.id}`, { status: to, version: t.version });
       pending.current.delete(t.id);
@@ -184,6 +185,7 @@ export function useBoard(workspaceId: string, filters: BoardFilters, people: Peo
     loaded: tickets !== null,
     columns,
     get: (id: string) => tickets?.get(id),
+    inFlight: (id: string) => pending.current.has(id),
     hasMore: (s: TicketStatus) => !!cursors[s],
     count: (s: TicketStatus) => `${columns[s].length + (unloaded[s] ?? 0)}${cursors[s] && !unloaded[s] ? '+' : ''}`,
     loadMore,

@@ -9,7 +9,6 @@ import { RatingButtons, TicketExecutions } from '@/src/ui/executions';
 import type { Workspace } from '@/src/ui/types';
 import { isHeld } from '../lease-countdown';
 import { explainMoveError } from '../move-error';
-import { movesOf } from '../moves';
 import type { People } from '../people';
 import { RefusalAlert } from '../refusal-alert';
 import type { TicketStatus } from '../types';
@@ -55,7 +54,7 @@ export function TicketView({ workspace: w, people, data }: { workspace: Workspac
   return (
     <div className="space-y-5" data-testid="ticket-page">
       <TicketHeader ticket={t} boardHref={`${base}/board`} live={data.live} />
-      <MoveBar moves={movesOf(t, canWrite)} moving={moving} onMove={(s) => void move(s)} onClose={() => setClosing(true)} />
+      <MoveBar moves={t.allowedMoves} moving={moving} onMove={(s) => void move(s)} onClose={() => setClosing(true)} />
       {moveError && <RefusalAlert text={moveError} onDismiss={() => setMoveError(null)} />}
 
       <div className="grid gap-6 lg:grid-cols-3">

@@ -10,7 +10,6 @@ import { BoardGrid } from '@/src/features/board/board-grid';
 import { useBoard } from '@/src/features/board/use-board';
 import { createTicket } from '@/src/features/tickets/create-ticket';
 import { useEpics } from '@/src/features/tickets/epics';
-import { movesOf } from '@/src/features/tickets/moves';
 import { NewTicketDialog } from '@/src/features/tickets/new-ticket-dialog';
 import { usePeople } from '@/src/features/tickets/people';
 import { RefusalAlert } from '@/src/features/tickets/refusal-alert';
@@ -38,7 +37,7 @@ export default function BoardPage() {
       </p>
       <ErrorAlert error={board.error} />
       {board.loaded ? (
-        <BoardGrid board={board} people={people} base={base} filtered={isFiltered(filterState.filters)} movesOf={(t) => movesOf(t, canWrite)} />
+        <BoardGrid board={board} people={people} base={base} filtered={isFiltered(filterState.filters)} />
       ) : (
         <Loading label="Loading the board…" />
       )}
