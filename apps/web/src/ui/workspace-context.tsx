@@ -6,6 +6,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { api, toApiError, type ApiError } from './api';
 import { Badge, Button, EmptyState, ErrorAlert, Loading, RoleBadge, WorkspaceAvatar, cx } from './components';
 import { useSession } from './session';
+import { useLiveEvents } from '../data/live';
 import { canManage, effectiveRole, type Workspace, type WorkspaceRole } from './types';
 
 interface WorkspaceState {
@@ -64,6 +65,9 @@ export function WorkspaceShell({ children }: { children: ReactNode }) {
     },
     [slug, pathname, router, refreshWorkspaces],
   );
+
+  // Every page of the workspace is live: its events invalidate the queries they affect (one connection).
+  useLiveEvents(workspace?.id);
 
   const value = useMemo(
     () => (workspace && workspace.slug === slug ? { workspace, role: effectiveRole(workspace, me), setWorkspace, reload } : null),
