@@ -33,9 +33,9 @@ export function BoardGrid({ board, people, base, filtered }: { board: ReturnType
     e.preventDefault();
     setOver(null);
     const id = e.dataTransfer.getData(DRAG_TYPE) || draggingRef.current?.id;
-    const t = id ? board.get(id) : undefined;
+    const t = draggingRef.current?.id === id ? draggingRef.current : undefined;
     setDragging(null);
-    if (t) void board.move(t, to);
+    if (t) board.move(t, to);
   }
 
   function onDragStart(e: DragEvent, t: Ticket) {
@@ -89,7 +89,7 @@ export function BoardGrid({ board, people, base, filtered }: { board: ReturnType
                   setDragging(null);
                   setOver(null);
                 }}
-                onMove={(to) => void board.move(t, to)}
+                onMove={(to) => board.move(t, to)}
               />
             ))}
           </BoardColumn>

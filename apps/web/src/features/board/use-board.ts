@@ -1,206 +1,135 @@
 'use client';
-// The board's tickets: one page per column with the server's filters, "Load more" per column, optimistic moves
-// that roll back with the server's refusal, and the live event stream keeping it current.
+// The board's tickets: one paged list per column with the server's filters (so whether a ticket belongs on the
+// board is always the server's answer), "Load more" per column, moves that show at once and roll back with the
+// server's refusal, and the live stream refreshing the columns (a changed card flashes).
 import { TICKET_STATUS_VALUES } from '@mc/contracts/constants';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, apiList, qs, toApiError, type ApiError } from '@/src/ui/api';
-import { STATUS_LABEL, isStatus } from '@/src/ui/ticket-status';
-import { useLiveEvents, type LiveEvent } from '@/src/features/tickets/live-events';
+import { useMutation, useQueryClient, type InfiniteData, type QueryKey } from '@tanstack/react-query';
+import { useCallback, useRef, useState } from 'react';
+import { api, type ApiError, type Page } from '@/src/data/client';
+import { useLiveEvents } from '@/src/data/live';
+import { usePagedList, type PagedList, type PageParam } from '@/src/data/paging';
+import { STATUS_LABEL } from '@/src/ui/ticket-status';
 import { explainMoveError } from '@/src/features/tickets/move-error';
-import type { People } from '@/src/features/tickets/people';
+import { ticketKeys, type TicketListQuery } from '@/src/features/tickets/queries';
 import type { Ticket, TicketStatus } from '@/src/features/tickets/types';
-import { isFiltered, type BoardFilters } from './board-filters';
+import type { BoardFilters } from './board-filters';
 import { columnOrder, columnSort } from './column-order';
 
 /** Cards loaded per column and per "Load more". */
 const PAGE = 100;
+const FLASH_MS = 2000;
 
 export interface Refusal {
   ticketId: string;
   text: string;
 }
 
-export function useBoard(workspaceId: string, filters: BoardFilters, people: People & { reload(): void }) {
-  const [tickets, setTickets] = useState<Map<string, Ticket> | null>(null);
-  const [cursors, setCursors] = useState<Partial<Record<TicketStatus, string | null>>>({});
-  /** Tickets of a column that match but are not loaded yet (from meta.total), so its count stays true. */
-  const [unloaded, setUnloaded] = useState<Partial<Record<TicketStatus, number>>>({});
-  const [error, setError] = useState<ApiError | null>(null);
+type Rows = InfiniteData<Page<Ticket>, PageParam>;
+
+/** Change a column's cached rows (all loaded pages at once; the pages keep their sizes, the last takes the rest). */
+function editRows(data: Rows | undefined, fn: (rows: Ticket[]) => Ticket[]): Rows | undefined {
+  if (!data) return data;
+  const all = fn(data.pages.flatMap((p) => p.items));
+  let at = 0;
+  const pages = data.pages.map((p, i) => {
+    const items = all.slice(at, i === data.pages.length - 1 ? all.length : at + p.items.length);
+    at += items.length;
+    return { ...p, items };
+  });
+  return { ...data, pages };
+}
+
+export function useBoard(workspaceId: string, filters: BoardFilters) {
+  const queryClient = useQueryClient();
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [announce, setAnnounce] = useState('');
-  const [flash, setFlash] = useState<Set<string>>(new Set());
-  const pending = useRef(new Set<string>());
-  const loadSeq = useRef(0);
-  const filtered = isFiltered(filters);
+  const [flash, setFlash] = useState<ReadonlySet<string>>(new Set());
+  const inFlight = useRef(new Set<string>());
 
   const columnQuery = useCallback(
-    (status: TicketStatus, cursor: string | null) =>
-      `/tickets${qs({ workspaceId, status, limit: PAGE, sort: columnSort(status), assigneeId: filters.assignee, label: filters.label.trim(), epicId: filters.epic, q: filters.q.trim(), cursor })}`,
+    (status: TicketStatus): TicketListQuery => ({
+      workspaceId,
+      status,
+      limit: PAGE,
+      sort: columnSort(status),
+      assigneeId: filters.assignee || undefined,
+      label: filters.label.trim() || undefined,
+      epicId: filters.epic || undefined,
+      q: filters.q.trim() || undefined,
+    }),
     [workspaceId, filters],
   );
+  const keyOf = useCallback((status: TicketStatus): QueryKey => ticketKeys.list(workspaceId, columnQuery(status)), [workspaceId, columnQuery]);
 
-  const loadAll = useCallback(async () => {
-    const seq = ++loadSeq.current;
-    try {
-      const pages = await Promise.all(TICKET_STATUS_VALUES.map((s) => apiList<Ticket>(columnQuery(s, null))));
-      if (seq !== loadSeq.current) return;
-      const map = new Map<string, Ticket>();
-      const next: Partial<Record<TicketStatus, string | null>> = {};
-      const rest: Partial<Record<TicketStatus, number>> = {};
-      pages.forEach((p, i) => {
-        const s = TICKET_STATUS_VALUES[i];
-        for (const t of p.items) map.set(t.id, t);
-        next[s] = p.meta.nextCursor ?? null;
-        rest[s] = p.meta.nextCursor && typeof p.meta.total === 'number' ? Math.max(0, p.meta.total - p.items.length) : 0;
-      });
-      setTickets(map);
-      setCursors(next);
-      setUnloaded(rest);
-      setError(null);
-    } catch (err) {
-      if (seq !== loadSeq.current) return;
-      setError(toApiError(err));
-      setTickets((cur) => cur ?? new Map());
-    }
-  }, [columnQuery]);
-
-  useEffect(() => {
-    void loadAll();
-  }, [loadAll]);
-
-  async function loadMore(status: TicketStatus) {
-    const cursor = cursors[status];
-    if (!cursor) return;
-    try {
-      const p = await apiList<Ticket>(columnQuery(status, cursor));
-      setTickets((cur) => {
-        const map = new Map(cur ?? []);
-        for (const t of p.items) map.set(t.id, t);
-        return map;
-      });
-      setCursors((c) => ({ ...c, [status]: p.meta.nextCursor ?? null }));
-      setUnloaded((u) => ({ ...u, [status]: p.meta.nextCursor ? Math.max(0, (u[status] ?? 0) - p.items.length) : 0 }));
-    } catch (err) {
-      setError(toApiError(err));
-    }
+  // One list per column. The statuses are a constant list, so the hooks run in the same order on every render.
+  const lists = {} as Record<TicketStatus, PagedList<Ticket>>;
+  for (const s of TICKET_STATUS_VALUES) {
+    lists[s] = usePagedList<Ticket>(keyOf(s), (page, signal) => api.list('/tickets', { params: { query: { ...columnQuery(s), cursor: page.cursor } }, signal }));
   }
 
-  const put = useCallback((t: Ticket, opts: { force?: boolean } = {}) => {
-    setTickets((cur) => {
-      const old = cur?.get(t.id);
-      if (!opts.force && old && old.version > t.version) return cur;
-      return new Map(cur ?? []).set(t.id, t);
-    });
-  }, []);
+  const live = useLiveEvents(workspaceId, (e) => {
+    const id = e.ticketId;
+    if (!id || inFlight.current.has(id)) return;
+    setFlash((cur) => new Set(cur).add(id));
+    setTimeout(() => setFlash((cur) => new Set([...cur].filter((x) => x !== id))), FLASH_MS);
+  });
 
-  const remove = useCallback((id: string) => {
-    setTickets((cur) => {
-      if (!cur?.has(id)) return cur;
-      const map = new Map(cur);
-      map.delete(id);
-      return map;
-    });
-  }, []);
-
-  const flashCard = useCallback((id: string) => {
-    setFlash((s) => new Set(s).add(id));
-    setTimeout(() => setFlash((s) => new Set([...s].filter((x) => x !== id))), 2000);
-  }, []);
-
-  const refreshTicket = useCallback(
-    async (id: string) => {
-      try {
-        const t = await api<Ticket>('GET', `/tickets/${id}`);
-        if (pending.current.has(id)) return; // the move in flight sets the final state
-        put(t);
-        flashCard(id);
-      } catch (err) {
-        if (toApiError(err).status === 404) remove(id);
-      }
+  const move = useMutation<Ticket, ApiError, { ticket: Ticket; to: TicketStatus }, { key: QueryKey; value: unknown }[]>({
+    mutationFn: ({ ticket, to }) => api.patch('/tickets/{id}', { params: { path: { id: ticket.id } }, body: { status: to, version: ticket.version } }),
+    onMutate: async ({ ticket, to }) => {
+      setRefusal(null);
+      inFlight.current.add(ticket.id);
+      const from = keyOf(ticket.status);
+      const into = keyOf(to);
+      await Promise.all([queryClient.cancelQueries({ queryKey: from }), queryClient.cancelQueries({ queryKey: into })]);
+      const snapshot = [from, into].map((key) => ({ key, value: queryClient.getQueryData(key) }));
+      const now = new Date().toISOString();
+      // Where it may go from the new column is the server's to say: no moves until its answer.
+      const moved: Ticket = { ...ticket, status: to, allowedMoves: [], updatedAt: now, statusChangedAt: now };
+      queryClient.setQueryData<Rows>(from, (d) => editRows(d, (rows) => rows.filter((x) => x.id !== ticket.id)));
+      queryClient.setQueryData<Rows>(into, (d) => editRows(d, (rows) => [...rows.filter((x) => x.id !== ticket.id), moved].sort(columnOrder(to))));
+      return snapshot;
     },
-    [put, remove, flashCard],
-  );
-
-  // With filters on, whether a changed ticket still belongs on the board is the server's filters' business: the
-  // columns are asked again (once per burst of events). Without filters every ticket belongs: it is fetched alone.
-  const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const reloadSoon = useCallback(() => {
-    if (reloadTimer.current) clearTimeout(reloadTimer.current);
-    reloadTimer.current = setTimeout(() => void loadAll(), 150);
-  }, [loadAll]);
-  useEffect(() => () => void (reloadTimer.current && clearTimeout(reloadTimer.current)), []);
-
-  const { agentName, agents, reload: reloadPeople } = people;
-  const onEvent = useCallback(
-    (e: LiveEvent) => {
-      const id = e.ticketId;
-      if (!id) return;
-      if (e.agentId && !agentName(e.agentId) && agents.length < 200) reloadPeople();
-      // The event says where the ticket went: show that at once, then let the fetched ticket fill in the rest.
-      if (isStatus(e.status) && !pending.current.has(id)) {
-        const status = e.status;
-        setTickets((cur) => {
-          const old = cur?.get(id);
-          if (!cur || !old || (old.status === status && (e.type !== 'ticket.claimed' || old.claimedBy === e.agentId))) return cur;
-          // Its moves from the new status are the server's to say: none until the fetched ticket brings them.
-          return new Map(cur).set(id, { ...old, status, allowedMoves: [], ...(e.type === 'ticket.claimed' && e.agentId ? { claimedBy: e.agentId } : {}) });
-        });
-      }
-      if (filtered) reloadSoon();
-      else void refreshTicket(id);
+    onError: (error, { ticket, to }, snapshot) => {
+      for (const s of snapshot ?? []) queryClient.setQueryData(s.key, s.value);
+      setRefusal({ ticketId: ticket.id, text: explainMoveError(error, ticket, to) });
     },
-    [refreshTicket, reloadSoon, filtered, agentName, agents.length, reloadPeople],
-  );
-  const live = useLiveEvents(workspaceId, onEvent, () => void loadAll());
+    onSuccess: (updated, { ticket, to }) => {
+      queryClient.setQueryData<Rows>(keyOf(to), (d) => editRows(d, (rows) => rows.map((x) => (x.id === updated.id ? updated : x))));
+      setAnnounce(`Moved #${ticket.number} to ${STATUS_LABEL[to]}.`);
+    },
+    onSettled: async (_data, _error, { ticket, to }) => {
+      inFlight.current.delete(ticket.id);
+      await Promise.all([keyOf(ticket.status), keyOf(to)].map((queryKey) => queryClient.invalidateQueries({ queryKey })));
+    },
+  });
 
-  async function move(t: Ticket, to: TicketStatus) {
-    if (t.status === to || pending.current.has(t.id)) return;
-    setRefusal(null);
-    pending.current.add(t.id);
-    put({ ...t, status: to, allowedMoves: [] }, { force: true });
-    try {
-      const updated = await api<Ticket>('PATCH', `/tickets/${t.id}`, { status: to, version: t.version });
-      pending.current.delete(t.id);
-      put(updated, { force: true });
-      setAnnounce(`Moved #${t.number} to ${STATUS_LABEL[to]}.`);
-    } catch (err) {
-      pending.current.delete(t.id);
-      const e = toApiError(err);
-      put(t, { force: true });
-      setRefusal({ ticketId: t.id, text: explainMoveError(e, t, to) });
-      if (e.code === 'NOT_FOUND') remove(t.id);
-      else if (e.status === 409 || e.status === 403) void refreshTicket(t.id);
-    }
-  }
-
-  const columns = useMemo(() => {
-    const by = Object.fromEntries(TICKET_STATUS_VALUES.map((s) => [s, [] as Ticket[]])) as Record<TicketStatus, Ticket[]>;
-    for (const t of tickets?.values() ?? []) by[t.status].push(t);
-    for (const s of TICKET_STATUS_VALUES) by[s].sort(columnOrder(s));
-    return by;
-  }, [tickets]);
-  const knownLabels = useMemo(() => [...new Set([...(tickets?.values() ?? [])].flatMap((t) => t.labels))].sort(), [tickets]);
+  const columns = Object.fromEntries(TICKET_STATUS_VALUES.map((s) => [s, lists[s].items ?? []])) as Record<TicketStatus, Ticket[]>;
+  const knownLabels = [...new Set(Object.values(columns).flatMap((ts) => ts.flatMap((t) => t.labels)))].sort();
 
   return {
-    loaded: tickets !== null,
+    loaded: TICKET_STATUS_VALUES.every((s) => lists[s].items !== null),
     columns,
-    get: (id: string) => tickets?.get(id),
-    inFlight: (id: string) => pending.current.has(id),
-    hasMore: (s: TicketStatus) => !!cursors[s],
-    count: (s: TicketStatus) => `${columns[s].length + (unloaded[s] ?? 0)}${cursors[s] && !unloaded[s] ? '+' : ''}`,
-    loadMore,
+    error: TICKET_STATUS_VALUES.map((s) => lists[s].error).find(Boolean) ?? null,
+    hasMore: (s: TicketStatus) => lists[s].hasMore,
+    loadMore: (s: TicketStatus) => lists[s].loadMore(),
+    /** The column's count: the server's total when it has more than is loaded. */
+    count: (s: TicketStatus) => {
+      const l = lists[s];
+      if (!l.hasMore) return String(columns[s].length);
+      return typeof l.total === 'number' ? String(Math.max(l.total, columns[s].length)) : `${columns[s].length}+`;
+    },
     knownLabels,
-    error,
     refusal,
     dismissRefusal: () => setRefusal(null),
     announce,
+    setAnnounce,
     flash,
     live,
-    move,
-    created(t: Ticket) {
-      if (filtered) void loadAll();
-      else put(t);
-      setAnnounce(`Created #${t.number}.`);
+    inFlight: (id: string) => inFlight.current.has(id),
+    move: (ticket: Ticket, to: TicketStatus) => {
+      if (ticket.status === to || inFlight.current.has(ticket.id)) return;
+      move.mutate({ ticket, to });
     },
   };
 }

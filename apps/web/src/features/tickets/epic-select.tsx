@@ -2,7 +2,7 @@
 // The epic of a new ticket: a select of the workspace's epics with "+ New epic…", which opens a field to create
 // one on the spot.
 import { useState } from 'react';
-import { toApiError, type ApiError } from '@/src/ui/api';
+import { toApiError, type ApiError } from '@/src/data/client';
 import { Button, SelectField, TextField } from '@/src/ui/components';
 import type { Epic } from './types';
 

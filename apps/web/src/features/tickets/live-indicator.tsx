@@ -1,7 +1,8 @@
 // Whether the live event stream is connected.
+import type { LiveState } from '@/src/data/live';
 import { cx } from '@/src/ui/components';
 
-export type LiveState = 'connecting' | 'live' | 'reconnecting';
+export type { LiveState };
 
 const LIVE_TEXT: Record<LiveState, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…' };
 

@@ -1,6 +1,6 @@
 // Why a move did not happen, in one sentence a person can act on: the server's refusal (its code, its message and
 // the statuses it says are allowed), worded with the dashboard's status labels.
-import type { ApiError } from '@/src/ui/api';
+import type { ApiError } from '@/src/data/client';
 import { isStatus, STATUS_LABEL } from '@/src/ui/ticket-status';
 import type { Ticket, TicketStatus } from './types';
 

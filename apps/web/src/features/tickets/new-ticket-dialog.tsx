@@ -3,7 +3,7 @@
 // created on the spot) and, for admins, an assignee.
 import { TICKET_PRIORITY_VALUES } from '@mc/contracts/constants';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { toApiError, type ApiError } from '@/src/ui/api';
+import { toApiError, type ApiError } from '@/src/data/client';
 import { Button, ErrorAlert, SelectField, TextArea, TextField } from '@/src/ui/components';
 import { PRIORITY_LABEL } from '@/src/ui/ticket-status';
 import { assigneeBody } from './ticket/assignee-picker';

@@ -1,10 +1,11 @@
-// The ticket feature's response types: inferred from the contracts, as types only (no zod in the bundle).
-import type { ZAgent, ZComment, ZEpic, ZPullRequestLink, ZTicket } from '@mc/contracts';
-import type { z } from 'zod';
+// The ticket feature's answer types, as the typed client (@mc/client, generated from the served OpenAPI
+// document) names them.
+import type { Schemas } from '@/src/data/client';
 
 export type { TicketPriority, TicketStatus } from '@/src/ui/ticket-status';
-export type Ticket = z.infer<typeof ZTicket>;
-export type Comment = z.infer<typeof ZComment>;
-export type Epic = z.infer<typeof ZEpic>;
-export type PullRequestLink = z.infer<typeof ZPullRequestLink>;
-export type AgentInfo = z.infer<typeof ZAgent>;
+export type Ticket = Schemas['Ticket'];
+export type Comment = Schemas['Comment'];
+export type Epic = Schemas['Epic'];
+export type PullRequestLink = Schemas['PullRequestLink'];
+export type AgentInfo = Schemas['Agent'];
+export type Member = Schemas['Member'];

@@ -3,7 +3,7 @@
 // may assign.
 import { useEffect, useState } from 'react';
 import { agentOptionLabel } from '@/src/ui/agents';
-import { toApiError, type ApiError } from '@/src/ui/api';
+import { toApiError, type ApiError } from '@/src/data/client';
 import { Button, ErrorAlert, SelectField } from '@/src/ui/components';
 import type { People } from '../people';
 import type { Ticket } from '../types';

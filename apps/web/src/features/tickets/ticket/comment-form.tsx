@@ -1,7 +1,7 @@
 'use client';
 // "Add a comment": markdown with @mention autocomplete; Ctrl+Enter sends.
 import { useMemo, useState, type FormEvent } from 'react';
-import { toApiError, type ApiError } from '@/src/ui/api';
+import { toApiError, type ApiError } from '@/src/data/client';
 import { Button, ErrorAlert } from '@/src/ui/components';
 import { MentionTextarea, type MentionCandidate } from '../mention-textarea';
 import { memberHandle, type People } from '../people';

@@ -3,7 +3,7 @@
 // version the form was opened on (a stale save says so and the page reloads the ticket).
 import { TICKET_PRIORITY_VALUES } from '@mc/contracts/constants';
 import { useState, type FormEvent } from 'react';
-import { toApiError, type ApiError } from '@/src/ui/api';
+import { toApiError, type ApiError } from '@/src/data/client';
 import { Button, Card, ErrorAlert, SelectField, TextArea, TextField } from '@/src/ui/components';
 import { PRIORITY_LABEL } from '@/src/ui/ticket-status';
 import { splitList } from '../move-error';

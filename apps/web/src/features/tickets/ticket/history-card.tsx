@@ -1,30 +1,32 @@
-// "History": the status timeline and every activity entry about the ticket.
+'use client';
+// "History": the status timeline and every activity entry about the ticket (live).
 import { ActivityItem } from '@/src/ui/activity-item';
 import { Card, ErrorAlert, Loading } from '@/src/ui/components';
-import type { Activity } from '@/src/ui/types';
+import { useTicketActivity } from '../queries';
 import type { TicketStatus } from '../types';
 import { StatusHistory } from './status-history';
 
 export function HistoryCard({
-  activity,
-  error,
+  workspaceId,
+  ticketId,
   status,
   workspaceSlug,
   here,
   agentName,
 }: {
-  activity: Activity[] | undefined;
-  error: unknown;
+  workspaceId: string;
+  ticketId: string;
   status: TicketStatus;
   workspaceSlug: string;
   here: string;
   agentName(id: string | null | undefined): string | null;
 }) {
+  const { data: activity, error } = useTicketActivity(workspaceId, ticketId);
   return (
     <Card title="History" description="Status changes and everything else that happened to this ticket.">
       <ErrorAlert error={error} className="mb-3" />
       {activity === undefined ? (
-        <Loading />
+        !error && <Loading />
       ) : (
         <div className="space-y-5">
           <StatusHistory activity={activity} current={status} />

@@ -1,8 +1,11 @@
-// The PRs and MRs the ticket's description and comments link to.
+'use client';
+// The PRs and MRs the ticket's description and comments link to (live).
 import { Card } from '@/src/ui/components';
-import type { PullRequestLink } from '../types';
+import { useTicketLinks } from '../queries';
 
-export function PullRequestsCard({ links, defaultRepository }: { links: PullRequestLink[]; defaultRepository: string | null }) {
+export function PullRequestsCard({ workspaceId, ticketId, defaultRepository }: { workspaceId: string; ticketId: string; defaultRepository: string | null }) {
+  // A failure shows as "none": the ticket itself reports real problems.
+  const links = useTicketLinks(workspaceId, ticketId).data ?? [];
   return (
     <Card title="Pull requests">
       {links.length === 0 ? (

@@ -8,10 +8,9 @@ import { BoardFilterForm } from '@/src/features/board/board-filter-form';
 import { isFiltered, useBoardFilters } from '@/src/features/board/board-filters';
 import { BoardGrid } from '@/src/features/board/board-grid';
 import { useBoard } from '@/src/features/board/use-board';
-import { createTicket } from '@/src/features/tickets/create-ticket';
-import { useEpics } from '@/src/features/tickets/epics';
 import { NewTicketDialog } from '@/src/features/tickets/new-ticket-dialog';
 import { usePeople } from '@/src/features/tickets/people';
+import { useCreateTicket, useEpics } from '@/src/features/tickets/queries';
 import { RefusalAlert } from '@/src/features/tickets/refusal-alert';
 import { TicketsHeader } from '@/src/features/tickets/tickets-header';
 import { useWorkspace } from '@/src/ui/workspace-context';
@@ -24,7 +23,8 @@ export default function BoardPage() {
   const canWrite = !!w.permissions['tickets.write'] && !w.archived;
   const base = `/w/${encodeURIComponent(w.slug)}`;
   const filterState = useBoardFilters();
-  const board = useBoard(w.id, filterState.filters, people);
+  const board = useBoard(w.id, filterState.filters);
+  const createTicket = useCreateTicket(w.id);
   const [creating, setCreating] = useState(false);
 
   return (
@@ -49,8 +49,8 @@ export default function BoardPage() {
           canAssign={!!w.permissions['tickets.manage'] && !w.archived}
           onClose={() => setCreating(false)}
           onCreate={async (t) => {
-            const created = await createTicket(w.id, t);
-            board.created(created);
+            const created = await createTicket.mutateAsync(t);
+            board.setAnnounce(`Created #${created.number}.`);
             return created;
           }}
           onCreateEpic={createEpic}

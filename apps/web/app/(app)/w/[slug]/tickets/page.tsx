@@ -1,42 +1,31 @@
 'use client';
 // Tickets as a table: filter by status, priority, assignee, label, epic and text; sort; "Load more" pages on.
 import { useState } from 'react';
-import { qs } from '@/src/ui/api';
-import { Button, Card, EmptyState, ErrorAlert, Loading, useTitle } from '@/src/ui/components';
-import { createTicket } from '@/src/features/tickets/create-ticket';
-import { useEpics } from '@/src/features/tickets/epics';
+import { useLiveEvents } from '@/src/data/live';
 import { isFiltered, ListFilterForm, NO_FILTERS, type ListFilters } from '@/src/features/tickets/list/list-filters';
 import { TicketsTable } from '@/src/features/tickets/list/tickets-table';
-import { useLiveEvents } from '@/src/features/tickets/live-events';
+import { useTicketList } from '@/src/features/tickets/list/use-ticket-list';
 import { NewTicketDialog } from '@/src/features/tickets/new-ticket-dialog';
 import { usePeople } from '@/src/features/tickets/people';
+import { useCreateTicket, useEpics } from '@/src/features/tickets/queries';
 import { TicketsHeader } from '@/src/features/tickets/tickets-header';
-import type { Ticket } from '@/src/features/tickets/types';
-import { useCursorList } from '@/src/ui/use-cursor-list';
+import { Button, Card, EmptyState, ErrorAlert, Loading, useTitle } from '@/src/ui/components';
 import { useWorkspace } from '@/src/ui/workspace-context';
-
-const PAGE = 50;
 
 export default function TicketListPage() {
   const { workspace: w } = useWorkspace();
   useTitle(`Tickets · ${w.name}`);
+  const live = useLiveEvents(w.id);
   const people = usePeople(w.id);
   const { epics, create: createEpic } = useEpics(w.id);
+  const createTicket = useCreateTicket(w.id);
   const base = `/w/${encodeURIComponent(w.slug)}`;
   const canWrite = !!w.permissions['tickets.write'] && !w.archived;
   const [draft, setDraft] = useState<ListFilters>(NO_FILTERS);
   const [applied, setApplied] = useState<ListFilters>(NO_FILTERS);
   const [creating, setCreating] = useState(false);
-  const [stale, setStale] = useState(false);
-  const list = useCursorList<Ticket>(`/tickets${qs({ workspaceId: w.id, limit: PAGE, ...applied, label: applied.label.trim(), q: applied.q.trim() })}`);
+  const list = useTicketList(w.id, applied);
   const { items, error } = list;
-  const reload = () => {
-    setStale(false);
-    list.reload();
-  };
-
-  // A table keeps its rows still while you read it: live changes offer a refresh instead of reshuffling.
-  const live = useLiveEvents(w.id, (e) => e.ticketId && setStale(true));
   const filtered = isFiltered(applied);
 
   return (
@@ -54,15 +43,6 @@ export default function TicketListPage() {
         onApply={() => setApplied({ ...draft })}
         onClear={() => (setDraft(NO_FILTERS), setApplied(NO_FILTERS))}
       />
-
-      {stale && (
-        <div className="flex items-center justify-between gap-3 rounded-md border border-sky-200 bg-sky-50 px-3.5 py-2 text-sm text-sky-900" role="status">
-          Tickets changed since this list loaded.
-          <Button size="sm" variant="secondary" onClick={() => reload()}>
-            Refresh
-          </Button>
-        </div>
-      )}
       <ErrorAlert error={error} fields={[]} />
 
       <Card>
@@ -77,7 +57,7 @@ export default function TicketListPage() {
             <TicketsTable tickets={items} people={people} base={base} />
             <div className="mt-8 flex justify-center">
               {list.hasMore ? (
-                <Button variant="secondary" onClick={list.loadMore} loading={list.loadingMore}>
+                <Button variant="secondary" onClick={() => void list.loadMore()} loading={list.loadingMore}>
                   Load more
                 </Button>
               ) : (
@@ -97,11 +77,7 @@ export default function TicketListPage() {
           people={people}
           canAssign={!!w.permissions['tickets.manage']}
           onClose={() => setCreating(false)}
-          onCreate={async (t) => {
-            const created = await createTicket(w.id, t);
-            reload();
-            return created;
-          }}
+          onCreate={createTicket.mutateAsync}
           onCreateEpic={createEpic}
         />
       )}
