@@ -191,6 +191,7 @@ test('a claim made by an agent over the API appears on the open board', async ({
 });
 
 test('the moves offered are the ones the server allows the caller: an admin may close a held ticket, a member only an unheld one, a viewer none', async ({ page, baseURL }) => {
+  test.slow(); // three people, each on the ticket page and the board
   const LABEL: Record<string, string> = { todo: 'To-do', in_progress: 'In Progress', pr_review: 'PR Review', done: 'Done', closed: 'Closed' };
   const tag = uniq();
   const people = {
