@@ -8,7 +8,7 @@ import { useCallback, useRef, useState } from 'react';
 import { api, type ApiError, type Page } from '@/src/data/client';
 import { useLiveEvents } from '@/src/data/live';
 import { usePagedList, type PagedList, type PageParam } from '@/src/data/paging';
-import { STATUS_LABEL } from '@/src/ui/ticket-status';
+import { isStatus, STATUS_LABEL } from '@/src/ui/ticket-status';
 import { explainMoveError } from '@/src/features/tickets/move-error';
 import { ticketKeys, type TicketListQuery } from '@/src/features/tickets/queries';
 import type { Ticket, TicketStatus } from '@/src/features/tickets/types';
@@ -67,9 +67,25 @@ export function useBoard(workspaceId: string, filters: BoardFilters) {
     lists[s] = usePagedList<Ticket>(keyOf(s), (page, signal) => api.list('/tickets', { params: { query: { ...columnQuery(s), cursor: page.cursor } }, signal }));
   }
 
+  /** Show `ticket` in the column of `to` at once (a move on its way, or one an event announces). */
+  const relocate = useCallback(
+    (ticket: Ticket, to: TicketStatus, patch: Partial<Ticket> = {}) => {
+      const now = new Date().toISOString();
+      // Where it may go from the new column is the server's to say: no moves until its answer.
+      const moved: Ticket = { ...ticket, ...patch, status: to, allowedMoves: [], updatedAt: now, statusChangedAt: now };
+      queryClient.setQueryData<Rows>(keyOf(ticket.status), (d) => editRows(d, (rows) => rows.filter((x) => x.id !== ticket.id)));
+      queryClient.setQueryData<Rows>(keyOf(to), (d) => editRows(d, (rows) => [...rows.filter((x) => x.id !== ticket.id), moved].sort(columnOrder(to))));
+    },
+    [queryClient, keyOf],
+  );
+
+  // The stream refreshes the columns by itself; here a changed card flashes, and one the event says moved goes to
+  // its new column before the refreshed columns arrive.
   const live = useLiveEvents(workspaceId, (e) => {
     const id = e.ticketId;
     if (!id || inFlight.current.has(id)) return;
+    const shown = TICKET_STATUS_VALUES.flatMap((s) => queryClient.getQueryData<Rows>(keyOf(s))?.pages.flatMap((p) => p.items) ?? []).find((t) => t.id === id);
+    if (shown && isStatus(e.status) && e.status !== shown.status) relocate(shown, e.status, e.type === 'ticket.claimed' && e.agentId ? { claimedBy: e.agentId } : {});
     setFlash((cur) => new Set(cur).add(id));
     setTimeout(() => setFlash((cur) => new Set([...cur].filter((x) => x !== id))), FLASH_MS);
   });
@@ -83,11 +99,7 @@ export function useBoard(workspaceId: string, filters: BoardFilters) {
       const into = keyOf(to);
       await Promise.all([queryClient.cancelQueries({ queryKey: from }), queryClient.cancelQueries({ queryKey: into })]);
       const snapshot = [from, into].map((key) => ({ key, value: queryClient.getQueryData(key) }));
-      const now = new Date().toISOString();
-      // Where it may go from the new column is the server's to say: no moves until its answer.
-      const moved: Ticket = { ...ticket, status: to, allowedMoves: [], updatedAt: now, statusChangedAt: now };
-      queryClient.setQueryData<Rows>(from, (d) => editRows(d, (rows) => rows.filter((x) => x.id !== ticket.id)));
-      queryClient.setQueryData<Rows>(into, (d) => editRows(d, (rows) => [...rows.filter((x) => x.id !== ticket.id), moved].sort(columnOrder(to))));
+      relocate(ticket, to);
       return snapshot;
     },
     onError: (error, { ticket, to }, snapshot) => {

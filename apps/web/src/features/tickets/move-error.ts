@@ -19,8 +19,3 @@ function sentence(message: string): string {
   const m = message.trim();
   return m.endsWith('.') ? m : `${m}.`;
 }
-
-/** Comma- or newline-separated text → unique, trimmed, non-empty values. */
-export function splitList(text: string): string[] {
-  return [...new Set(text.split(/[,\n]/).map((s) => s.trim()).filter(Boolean))];
-}

@@ -8,7 +8,7 @@ import { Button, ErrorAlert, SelectField, TextArea, TextField } from '@/src/ui/c
 import { PRIORITY_LABEL } from '@/src/ui/ticket-status';
 import { assigneeBody } from './ticket/assignee-picker';
 import { EpicSelect } from './epic-select';
-import { splitList } from './move-error';
+import { splitList } from './split-list';
 import type { People } from './people';
 import type { Epic, Ticket, TicketPriority } from './types';
 

@@ -6,7 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { toApiError, type ApiError } from '@/src/data/client';
 import { Button, Card, ErrorAlert, SelectField, TextArea, TextField } from '@/src/ui/components';
 import { PRIORITY_LABEL } from '@/src/ui/ticket-status';
-import { splitList } from '../move-error';
+import { splitList } from '../split-list';
 import type { Epic, Ticket, TicketPriority } from '../types';
 
 export interface TicketEdit {
