@@ -189,3 +189,75 @@ test('a claim made by an agent over the API appears on the open board', async ({
   await ok(await agentApi.patch(`/api/v1/tickets/${t.id}`, { headers: bearer(builder.key), data: { status: 'pr_review' } }));
   await expect(card(page, 'pr_review', title)).toBeVisible({ timeout: 5_000 });
 });
+
+test('the moves offered are the ones the server allows the caller: an admin may close a held ticket, a member only an unheld one, a viewer none', async ({ page, baseURL }) => {
+  test.slow(); // three people, each on the ticket page and the board
+  const LABEL: Record<string, string> = { todo: 'To-do', in_progress: 'In Progress', pr_review: 'PR Review', done: 'Done', closed: 'Closed' };
+  const tag = uniq();
+  const people = {
+    member: { name: `Max Member ${tag}`, email: `max-${tag}@e2e.test`, password: 'member-password-1' },
+    viewer: { name: `Vic Viewer ${tag}`, email: `vic-${tag}@e2e.test`, password: 'viewer-password-1' },
+  };
+  for (const [role, who] of Object.entries(people)) {
+    await ok(await admin.post('/api/v1/users', { data: who }), 201);
+    await ok(await admin.post(`/api/v1/workspaces/${ws.id}/members`, { data: { email: who.email, role } }), 201);
+  }
+  const held = await createTicket(`Held by an agent ${tag}`, { requiredCapabilities: ['typescript'] });
+  await ok(await agentApi.patch(`/api/v1/tickets/${held.id}/claim`, { headers: bearer(builder.key) }));
+  const free = await createTicket(`Free to move ${tag}`);
+
+  /** What the server says `who` may do with a ticket (its own session). */
+  async function allowed(who: { email: string; password: string } | null, ticketId: string): Promise<string[]> {
+    if (!who) return (await ok<{ allowedMoves: string[] }>(await admin.get(`/api/v1/tickets/${ticketId}`))).allowedMoves;
+    const ctx = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL! } });
+    try {
+      await ok(await ctx.post('/api/v1/auth/login', { data: { email: who.email, password: who.password } }));
+      return (await ok<{ allowedMoves: string[] }>(await ctx.get(`/api/v1/tickets/${ticketId}`))).allowedMoves;
+    } finally {
+      await ctx.dispose();
+    }
+  }
+
+  /** The ticket page's move buttons and the board card's menu both show exactly `moves`. */
+  async function expectMoves(ticket: { id: string; number: number }, status: string, moves: string[]) {
+    await page.goto(`/w/${ws.slug}/tickets/${ticket.id}`);
+    await expect(page.getByTestId('ticket-heading')).toBeVisible();
+    const group = page.getByRole('group', { name: 'Move ticket' });
+    if (moves.length) await expect(group.getByRole('button')).toHaveText(moves.map((s) => LABEL[s]));
+    else await expect(group).toHaveCount(0);
+
+    await openBoard(page);
+    const c = column(page, status).locator(`[data-ticket-id="${ticket.id}"]`);
+    await expect(c).toBeVisible();
+    const menu = c.getByRole('button', { name: `Move #${ticket.number} to…` });
+    if (moves.length) {
+      await expect(c).toHaveAttribute('draggable', 'true');
+      await menu.click();
+      await expect(page.getByRole('menu', { name: `Move #${ticket.number} to` }).getByRole('menuitem')).toHaveText(moves.map((s) => LABEL[s]));
+      await page.keyboard.press('Escape');
+    } else {
+      await expect(menu).toHaveCount(0);
+      await expect(c).toHaveAttribute('draggable', 'false');
+    }
+  }
+
+  // The admin (signed in): a held ticket can still be closed (and more), exactly as the server lists.
+  const adminHeld = await allowed(null, held.id);
+  expect(adminHeld).toContain('closed');
+  await expectMoves(held, 'in_progress', adminHeld);
+
+  // A member: nothing while an agent holds the ticket; the moves the server gives on a ticket nobody holds.
+  await page.context().clearCookies();
+  await signIn(page, people.member);
+  expect(await allowed(people.member, held.id)).toEqual([]);
+  await expectMoves(held, 'in_progress', []);
+  const memberFree = await allowed(people.member, free.id);
+  expect(memberFree.length).toBeGreaterThan(0);
+  await expectMoves(free, 'todo', memberFree);
+
+  // A viewer: no moves anywhere.
+  await page.context().clearCookies();
+  await signIn(page, people.viewer);
+  expect(await allowed(people.viewer, free.id)).toEqual([]);
+  await expectMoves(free, 'todo', []);
+});

@@ -1896,6 +1896,14 @@ export interface components {
              */
             statusChangedAt: string;
             version: number;
+            /**
+             * @description The statuses YOU (the caller) may move this ticket to now with `PATCH /tickets/{id}` `{status}`, read off the server's ticket lifecycle table for what you are to the ticket (the agent holding it, its assignee, a workspace admin, or a member while no agent holds it). Draw buttons, drag targets and menus from it; any other status is refused. Empty for viewers, in an archived workspace, and when you may make no move. Claiming and releasing are their own endpoints and are not listed: an agent starts work on a To-do ticket by claiming it (`PATCH /tickets/{id}/claim`), so To-do → in_progress is never among an agent's moves. Computed when the answer is made: a later change by someone else can still refuse the move (409).
+             * @example [
+             *       "pr_review",
+             *       "todo"
+             *     ]
+             */
+            allowedMoves: components["schemas"]["TicketStatus"][];
         };
         /** @enum {string} */
         TicketStatus: "todo" | "in_progress" | "pr_review" | "done" | "closed";

@@ -7,7 +7,8 @@ import { qs } from '@/src/ui/api';
 import { Button, Card, EmptyState, ErrorAlert, Loading, SelectField, TextField, useTitle } from '@/src/ui/components';
 import { EXECUTION_STATUSES, EXECUTION_STATUS_LABEL, useAgentNames } from '@/src/ui/executions';
 import { localDayToIso } from '@/src/ui/format';
-import { STATUSES, STATUS_LABEL } from '@/src/ui/tickets';
+import { TICKET_STATUS_VALUES } from '@mc/contracts/constants';
+import { STATUS_LABEL } from '@/src/ui/ticket-status';
 import type { Activity } from '@/src/ui/types';
 import { AgentSelect, FilterActions } from '@/src/ui/filters';
 import { useCursorList } from '@/src/ui/use-cursor-list';
@@ -89,7 +90,7 @@ export default function ActivityPage() {
               ))}
             </optgroup>
             <optgroup label="Tickets">
-              {STATUSES.map((s) => (
+              {TICKET_STATUS_VALUES.map((s) => (
                 <option key={s} value={s}>
                   {STATUS_LABEL[s]}
                 </option>

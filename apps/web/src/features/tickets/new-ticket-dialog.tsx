@@ -1,29 +1,43 @@
 'use client';
 // "New ticket": title, markdown description, priority, labels, required capabilities, epic (an epic can be
-// created on the spot) and, for admins, an assignee. POST /tickets.
+// created on the spot) and, for admins, an assignee.
+import { TICKET_PRIORITY_VALUES } from '@mc/contracts/constants';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { api, toApiError, type ApiError } from './api';
-import { Button, ErrorAlert, SelectField, TextArea, TextField } from './components';
-import { PRIORITIES, PRIORITY_LABEL, splitList, type Epic, type People, type Ticket, type TicketPriority } from './tickets';
+import { toApiError, type ApiError } from '@/src/data/client';
+import { Button, ErrorAlert, SelectField, TextArea, TextField } from '@/src/ui/components';
+import { PRIORITY_LABEL } from '@/src/ui/ticket-status';
+import { assigneeBody } from './ticket/assignee-picker';
+import { EpicSelect } from './epic-select';
+import { splitList } from './split-list';
+import type { People } from './people';
+import type { Epic, Ticket, TicketPriority } from './types';
+
+export interface NewTicket {
+  title: string;
+  description: string;
+  priority: TicketPriority;
+  labels: string[];
+  requiredCapabilities: string[];
+  epicId: string | null;
+  assignee?: { agentId: string } | { userId: string };
+}
 
 export function NewTicketDialog({
   open,
-  workspaceId,
   epics,
   people,
   canAssign,
   onClose,
-  onCreated,
-  onEpicCreated,
+  onCreate,
+  onCreateEpic,
 }: {
   open: boolean;
-  workspaceId: string;
   epics: Epic[];
   people: People;
   canAssign: boolean;
   onClose(): void;
-  onCreated(t: Ticket): void;
-  onEpicCreated(e: Epic): void;
+  onCreate(t: NewTicket): Promise<Ticket>;
+  onCreateEpic(title: string): Promise<Epic>;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -34,8 +48,6 @@ export function NewTicketDialog({
   const [caps, setCaps] = useState('');
   const [epicId, setEpicId] = useState('');
   const [assignee, setAssignee] = useState('');
-  const [newEpic, setNewEpic] = useState<string | null>(null);
-  const [epicError, setEpicError] = useState<ApiError | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -50,42 +62,26 @@ export function NewTicketDialog({
       setCaps('');
       setEpicId('');
       setAssignee('');
-      setNewEpic(null);
       setError(null);
       d.showModal();
     } else if (!open && d.open) d.close();
   }, [open]);
-
-  async function createEpic() {
-    if (!newEpic?.trim()) return;
-    setEpicError(null);
-    try {
-      const e = await api<Epic>('POST', '/epics', { workspaceId, title: newEpic.trim() });
-      onEpicCreated(e);
-      setEpicId(e.id);
-      setNewEpic(null);
-    } catch (err) {
-      setEpicError(toApiError(err));
-    }
-  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setPending(true);
     setError(null);
     try {
-      const [kind, id] = assignee.split(':');
-      const t = await api<Ticket>('POST', '/tickets', {
-        workspaceId,
+      const who = canAssign ? assigneeBody(assignee) : null;
+      await onCreate({
         title,
         description,
         priority,
         labels: splitList(labels),
         requiredCapabilities: splitList(caps),
         epicId: epicId || null,
-        ...(canAssign && id ? { assignee: kind === 'agent' ? { agentId: id } : { userId: id } } : {}),
+        ...(who ? { assignee: who } : {}),
       });
-      onCreated(t);
       onClose();
     } catch (err) {
       setError(toApiError(err));
@@ -122,59 +118,13 @@ export function NewTicketDialog({
           />
           <div className="grid gap-4 sm:grid-cols-2">
             <SelectField id="ticket-priority" label="Priority" value={priority} onChange={(e) => setPriority(e.target.value as TicketPriority)}>
-              {PRIORITIES.map((p) => (
+              {TICKET_PRIORITY_VALUES.map((p) => (
                 <option key={p} value={p}>
                   {PRIORITY_LABEL[p]}
                 </option>
               ))}
             </SelectField>
-            <div>
-              <SelectField
-                id="ticket-epic"
-                label="Epic"
-                value={epicId}
-                onChange={(e) => {
-                  if (e.target.value === '__new') setNewEpic('');
-                  else setEpicId(e.target.value);
-                }}
-                error={fe('epicId')}
-              >
-                <option value="">None</option>
-                {epics.map((ep) => (
-                  <option key={ep.id} value={ep.id}>
-                    {ep.title}
-                  </option>
-                ))}
-                <option value="__new">+ New epic…</option>
-              </SelectField>
-              {newEpic !== null && (
-                <div className="mt-2 flex items-end gap-2">
-                  <TextField
-                    id="new-epic-title"
-                    label="New epic"
-                    hideLabel
-                    placeholder="Epic title"
-                    value={newEpic}
-                    onChange={(e) => setNewEpic(e.target.value)}
-                    onKeyDown={(e) => {
-                      if (e.key === 'Enter') {
-                        e.preventDefault();
-                        void createEpic();
-                      }
-                    }}
-                    error={epicError?.fieldError('title') ?? epicError?.message}
-                    className="flex-1"
-                    autoFocus
-                  />
-                  <Button size="sm" variant="secondary" onClick={() => void createEpic()} disabled={!newEpic.trim()}>
-                    Add
-                  </Button>
-                  <Button size="sm" variant="ghost" onClick={() => setNewEpic(null)}>
-                    Cancel
-                  </Button>
-                </div>
-              )}
-            </div>
+            <EpicSelect epics={epics} value={epicId} onChange={setEpicId} error={fe('epicId')} onCreate={onCreateEpic} />
           </div>
           <div className="grid gap-4 sm:grid-cols-2">
             <TextField id="ticket-labels" label="Labels" placeholder="backend, bug" hint="Comma-separated" value={labels} onChange={(e) => setLabels(e.target.value)} error={listErr('labels')} />

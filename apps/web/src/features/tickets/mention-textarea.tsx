@@ -1,69 +1,7 @@
 'use client';
-// Pieces shared by the board, the ticket list and the ticket page: badges, the live indicator, the lease
-// countdown and the comment box with @mention autocomplete.
+// The comment box with @mention autocomplete: typing `@` offers the workspace's agents, members and `@all`.
 import { useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type TextareaHTMLAttributes } from 'react';
-import { Badge, cx } from './components';
-import { countdown, PRIORITY_LABEL, PRIORITY_TONE, STATUS_LABEL, STATUS_TONE, useNow, type LiveState, type Ticket, type TicketPriority, type TicketStatus } from './tickets';
-
-export function PriorityBadge({ priority }: { priority: TicketPriority }) {
-  return (
-    <Badge tone={PRIORITY_TONE[priority]} title={`Priority: ${PRIORITY_LABEL[priority]}`}>
-      <span data-testid="priority">{PRIORITY_LABEL[priority]}</span>
-    </Badge>
-  );
-}
-
-export function StatusBadge({ status }: { status: TicketStatus }) {
-  return (
-    <Badge tone={STATUS_TONE[status]}>
-      <span data-testid="status">{STATUS_LABEL[status]}</span>
-    </Badge>
-  );
-}
-
-export function LabelChip({ label }: { label: string }) {
-  return <span className="inline-flex items-center rounded bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-600">{label}</span>;
-}
-
-const LIVE_TEXT: Record<LiveState, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…' };
-
-/** Whether the live event stream is connected. */
-export function LiveIndicator({ state }: { state: LiveState }) {
-  return (
-    <span
-      data-testid="live-indicator"
-      data-state={state}
-      role="status"
-      title={state === 'live' ? 'Changes made by agents and people appear here as they happen' : 'Live updates are not connected; changes appear after they reconnect'}
-      className={cx(
-        'inline-flex items-center gap-1.5 rounded-full px-2.5 py-1 text-xs font-medium ring-1 ring-inset',
-        state === 'live' ? 'bg-emerald-50 text-emerald-700 ring-emerald-200' : 'bg-amber-50 text-amber-800 ring-amber-200',
-      )}
-    >
-      <span className={cx('h-2 w-2 rounded-full', state === 'live' ? 'animate-pulse bg-emerald-500' : 'bg-amber-500')} aria-hidden="true" />
-      {LIVE_TEXT[state]}
-    </span>
-  );
-}
-
-/** Time left on a claim's lease, ticking; "expiring" once it has run out (the sweeper puts it back soon). */
-export function LeaseCountdown({ ticket, className }: { ticket: Pick<Ticket, 'leaseExpiresAt' | 'status' | 'claimedBy'>; className?: string }) {
-  const now = useNow(1000);
-  if (!ticket.claimedBy || ticket.status !== 'in_progress' || !ticket.leaseExpiresAt) return null;
-  const left = countdown(ticket.leaseExpiresAt, now);
-  return (
-    <span
-      data-testid="lease"
-      title={`Lease until ${new Date(ticket.leaseExpiresAt).toLocaleString()}; renewed by the holder's writes and heartbeats`}
-      className={cx('inline-flex items-center gap-1 font-mono text-[11px] tabular-nums', left ? 'text-slate-500' : 'text-amber-700', className)}
-    >
-      <span aria-hidden="true">⏱</span>
-      {left ? <span>{left}</span> : <span>lease expired</span>}
-    </span>
-  );
-}
-
-// ---------------------------------------------------------------------------------------------------- mentions
+import { cx } from '@/src/ui/components';
 
 export interface MentionCandidate {
   /** What is inserted after `@`. */
