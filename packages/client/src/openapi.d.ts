@@ -272,6 +272,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaces/{id}/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member (admin), or leave (yourself); never the last owner */
+        delete: operations["removeMember"];
+        options?: never;
+        head?: never;
+        /** Change a member's role (admin; never demotes the last owner) */
+        patch: operations["updateMember"];
+        trace?: never;
+    };
     "/workspaces/{id}/invitations": {
         parameters: {
             query?: never;
@@ -355,24 +373,6 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
-        trace?: never;
-    };
-    "/workspaces/{id}/members/{userId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Remove a member (admin), or leave (yourself); never the last owner */
-        delete: operations["removeMember"];
-        options?: never;
-        head?: never;
-        /** Change a member's role (admin; never demotes the last owner) */
-        patch: operations["updateMember"];
         trace?: never;
     };
     "/settings/default-workspace": {
@@ -624,6 +624,26 @@ export interface paths {
         get: operations["listAvailableTickets"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tickets/claim-next": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim the best ticket you may take, in one call: 200 with it claimed, 204 when there is none (after `wait` seconds)
+         * @description The agent's work loop: `POST /tickets/claim-next {"wait": 30}` → do the work → `PATCH /tickets/{id}` to move it → again. The server picks the To-do ticket that `PATCH /tickets/{id}/claim` would let you claim (unassigned or assigned to you, its required capabilities among yours), the most urgent first and the oldest among equals, and claims it atomically: agents calling at the same time each get a different ticket, never a 409. The claimed ticket is in_progress with a lease (`leaseExpiresAt`) that your writes and heartbeats renew, exactly as after a claim. `capabilities` narrows the choice to tickets that need only some of your capabilities. With `wait`, an empty answer waits for a ticket to be created, released (or its lease to expire), moved back to To-do or assigned to you; each such ticket wakes one waiting agent, not all of them. Blocked is not empty: an exhausted budget under hard stop is 402 and an archived workspace 409, at once, also when it happens during the wait.
+         */
+        post: operations["claimNextTicket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1589,6 +1609,78 @@ export interface components {
             hardStop: boolean;
             version?: number;
         };
+        WorkspaceBudgetStatus: {
+            workspaceId: string;
+            /**
+             * @description The UTC month (`YYYY-MM`) the figures are for
+             * @example 2026-03
+             */
+            month: string;
+            limits: {
+                monthlyTokenLimit: number | null;
+                monthlyCostLimitUsd: number | null;
+                hardStop: boolean;
+            };
+            used: {
+                /** @description Input + output tokens of every execution report this month, runs in flight included */
+                tokens: number;
+                costUsd: number;
+            };
+            /** @description Used / limit × 100 (2 decimals); null without a limit */
+            percent: {
+                tokens: number | null;
+                cost: number | null;
+            };
+            /** @description Per limit: none (no limit), ok, warning (at or past the warning threshold), exceeded (at or past 100%) */
+            level: {
+                /** @enum {string} */
+                tokens: "none" | "ok" | "warning" | "exceeded";
+                /** @enum {string} */
+                cost: "none" | "ok" | "warning" | "exceeded";
+            };
+            /**
+             * @description The percentages at which admins are notified (warning, exceeded)
+             * @example [
+             *       80,
+             *       100
+             *     ]
+             */
+            thresholds: number[];
+            /** @description When 80% of each limit was first reached this month (admins notified) */
+            warnedAt: {
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                tokens: string | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                cost: string | null;
+            };
+            /** @description When 100% of each limit was first reached this month */
+            exceededAt: {
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                tokens: string | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                cost: string | null;
+            };
+            /** @description Hard stop in force: new executions and claims get 402 BUDGET_EXCEEDED, running ones are told to stop */
+            blocked: boolean;
+            /**
+             * Format: date-time
+             * @description Start of the next UTC month, when usage starts again from zero
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            resetsAt: string;
+        };
         Member: {
             userId: string;
             email: string;
@@ -1644,6 +1736,9 @@ export interface components {
             email: string;
             role?: components["schemas"]["WorkspaceRole"];
         };
+        UpdateMemberRequest: {
+            role: components["schemas"]["WorkspaceRole"];
+        };
         MyInvitation: {
             id: string;
             workspace: {
@@ -1668,9 +1763,6 @@ export interface components {
              * @example 2026-11-24T09:00:00.000Z
              */
             expiresAt: string;
-        };
-        UpdateMemberRequest: {
-            role: components["schemas"]["WorkspaceRole"];
         };
         DefaultWorkspace: {
             workspaceId: string | null;
@@ -1924,6 +2016,20 @@ export interface components {
                 agentId?: string;
                 userId?: string;
             } | null;
+        };
+        /**
+         * @default {
+         *       "wait": 0
+         *     }
+         */
+        ClaimNextRequest: {
+            /** @description Only consider tickets whose required capabilities are within these: some of your own capabilities (e.g. to keep a GPU free for GPU work). Default: all of yours. A capability you do not have is 400 VALIDATION_ERROR naming it. It never lets you take a ticket that requires a capability you lack. */
+            capabilities?: string[];
+            /**
+             * @description Long-poll: when nothing is available now, hold the request up to this many seconds for a ticket to appear (0: answer at once)
+             * @default 0
+             */
+            wait: number;
         };
         UpdateTicketRequest: {
             title?: string;
@@ -2489,78 +2595,6 @@ export interface components {
              */
             effectiveFrom?: string;
             note?: string;
-        };
-        WorkspaceBudgetStatus: {
-            workspaceId: string;
-            /**
-             * @description The UTC month (`YYYY-MM`) the figures are for
-             * @example 2026-03
-             */
-            month: string;
-            limits: {
-                monthlyTokenLimit: number | null;
-                monthlyCostLimitUsd: number | null;
-                hardStop: boolean;
-            };
-            used: {
-                /** @description Input + output tokens of every execution report this month, runs in flight included */
-                tokens: number;
-                costUsd: number;
-            };
-            /** @description Used / limit × 100 (2 decimals); null without a limit */
-            percent: {
-                tokens: number | null;
-                cost: number | null;
-            };
-            /** @description Per limit: none (no limit), ok, warning (at or past the warning threshold), exceeded (at or past 100%) */
-            level: {
-                /** @enum {string} */
-                tokens: "none" | "ok" | "warning" | "exceeded";
-                /** @enum {string} */
-                cost: "none" | "ok" | "warning" | "exceeded";
-            };
-            /**
-             * @description The percentages at which admins are notified (warning, exceeded)
-             * @example [
-             *       80,
-             *       100
-             *     ]
-             */
-            thresholds: number[];
-            /** @description When 80% of each limit was first reached this month (admins notified) */
-            warnedAt: {
-                /**
-                 * Format: date-time
-                 * @example 2026-11-24T09:00:00.000Z
-                 */
-                tokens: string | null;
-                /**
-                 * Format: date-time
-                 * @example 2026-11-24T09:00:00.000Z
-                 */
-                cost: string | null;
-            };
-            /** @description When 100% of each limit was first reached this month */
-            exceededAt: {
-                /**
-                 * Format: date-time
-                 * @example 2026-11-24T09:00:00.000Z
-                 */
-                tokens: string | null;
-                /**
-                 * Format: date-time
-                 * @example 2026-11-24T09:00:00.000Z
-                 */
-                cost: string | null;
-            };
-            /** @description Hard stop in force: new executions and claims get 402 BUDGET_EXCEEDED, running ones are told to stop */
-            blocked: boolean;
-            /**
-             * Format: date-time
-             * @description Start of the next UTC month, when usage starts again from zero
-             * @example 2026-11-24T09:00:00.000Z
-             */
-            resetsAt: string;
         };
     };
     responses: never;
@@ -5452,6 +5486,248 @@ export interface operations {
             };
         };
     };
+    removeMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id (`wsp_…`) or slug */
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Member"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id (`wsp_…`) or slug */
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMemberRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Member"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listWorkspaceInvitations: {
         parameters: {
             query?: never;
@@ -5952,248 +6228,6 @@ export interface operations {
                         /** @enum {boolean} */
                         success: true;
                         data: components["schemas"]["MyInvitation"];
-                    };
-                };
-            };
-            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Authenticated but not allowed (FORBIDDEN) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Rate limited (RATE_LIMITED); see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Unexpected error (INTERNAL); quote the requestId */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    removeMember: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Workspace id (`wsp_…`) or slug */
-                id: string;
-                userId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    /** @description Requests allowed per window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in this window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window resets */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Echo of the client request id, or a new one */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        success: true;
-                        data: components["schemas"]["Member"];
-                    };
-                };
-            };
-            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Authenticated but not allowed (FORBIDDEN) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Rate limited (RATE_LIMITED); see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Unexpected error (INTERNAL); quote the requestId */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    updateMember: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Workspace id (`wsp_…`) or slug */
-                id: string;
-                userId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdateMemberRequest"];
-            };
-        };
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    /** @description Requests allowed per window */
-                    "X-RateLimit-Limit"?: number;
-                    /** @description Requests left in this window */
-                    "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window resets */
-                    "X-RateLimit-Reset"?: number;
-                    /** @description Echo of the client request id, or a new one */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        success: true;
-                        data: components["schemas"]["Member"];
                     };
                 };
             };
@@ -8559,6 +8593,149 @@ export interface operations {
                 };
             };
             /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    claimNextTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ClaimNextRequest"];
+            };
+        };
+        responses: {
+            /** @description You now hold this ticket (status in_progress, `claimedBy` is you, `leaseExpiresAt` set): work on it, then move it with PATCH /tickets/{id} */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Ticket"];
+                    };
+                };
+            };
+            /** @description Nothing for you to do: no To-do ticket you may claim, also after waiting `wait` seconds. No body. Ask again (with `wait`, the request itself is the wait) */
+            204: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid body (VALIDATION_ERROR), or `capabilities` names one you do not have (`details.issues` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Blocked, not empty: the workspace's monthly budget is exhausted and hard stop is on (BUDGET_EXCEEDED); `details` has month, limit, used, limitValue, resetsAt. Nothing can be claimed until `resetsAt` or until an admin raises the limit */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with a person's credentials (FORBIDDEN): this endpoint is for agents, with an agent key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Blocked, not empty: the workspace is archived (CONFLICT, `details.reason: "workspace_archived"`); nothing can be claimed in it */
             409: {
                 headers: {
                     [name: string]: unknown;
