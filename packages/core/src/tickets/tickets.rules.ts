@@ -10,10 +10,13 @@
 // by an admin; → done / closed end the lease and keep the holder on record as who did the work (ratings credit it),
 // → in_progress renews the recorded holder's lease (changes requested: the holder has the ticket again).
 
-export const TICKET_STATUSES = ['todo', 'in_progress', 'pr_review', 'done', 'closed'] as const;
+import { TICKET_PRIORITY_VALUES, TICKET_STATUS_VALUES } from '@mc/contracts/constants';
+
+// The names themselves are the contract's (the zod-free entry the dashboard reads too).
+export const TICKET_STATUSES = TICKET_STATUS_VALUES;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
-export const TICKET_PRIORITIES = ['urgent', 'high', 'medium', 'low'] as const;
+export const TICKET_PRIORITIES = TICKET_PRIORITY_VALUES;
 export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
 /** Stored rank: lower is more urgent, so "best first" is ascending. */
 export const PRIORITY_RANK: Record<TicketPriority, number> = { urgent: 0, high: 1, medium: 2, low: 3 };
