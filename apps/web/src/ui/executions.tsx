@@ -1,6 +1,7 @@
 'use client';
 // Pieces shared by the execution list, the execution page, the ticket page and the costs pages: the execution's
 // status and cost badges, the decision timeline, the good/bad rating buttons and the workspace's agents by name.
+import { EXECUTION_STATUS_VALUES } from '@mc/contracts/constants';
 import Link from 'next/link';
 import { useCallback, useEffect, useState } from 'react';
 import { listAgentsByStatus } from './agents';
@@ -12,7 +13,7 @@ import { useCursorList } from './use-cursor-list';
 import { Markdown } from './markdown';
 import type { Execution, ExecutionStatus, RatingSummary, RatingValue } from './types';
 
-export const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['running', 'success', 'failed', 'blocked'];
+export const EXECUTION_STATUSES: readonly ExecutionStatus[] = EXECUTION_STATUS_VALUES;
 export const EXECUTION_STATUS_LABEL: Record<ExecutionStatus, string> = { running: 'Running', success: 'Success', failed: 'Failed', blocked: 'Blocked' };
 const EXECUTION_STATUS_TONE: Record<ExecutionStatus, 'sky' | 'emerald' | 'rose' | 'amber'> = { running: 'sky', success: 'emerald', failed: 'rose', blocked: 'amber' };
 

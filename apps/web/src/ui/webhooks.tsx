@@ -2,7 +2,8 @@
 // Webhooks in the dashboard: their shapes (types only from the contracts), the event catalog as a list of names,
 // status badges, and the admin's dialogs (create/edit an endpoint, rotate its secret). Secrets live only in a
 // dialog's state: closing it forgets them for good. The API decides who may do what; its refusals are shown.
-import type { EventType, ZWebhook, ZWebhookAttempt, ZWebhookCreated, ZWebhookDelivery, ZWebhookSecretRotated } from '@mc/contracts';
+import type { ZWebhook, ZWebhookAttempt, ZWebhookCreated, ZWebhookDelivery, ZWebhookSecretRotated } from '@mc/contracts';
+import { EVENT_TYPE_NAMES } from '@mc/contracts/constants';
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { z } from 'zod';
 import { api, toApiError, type ApiError } from './api';
@@ -19,38 +20,8 @@ export type DeliveryStatus = WebhookDelivery['status'];
 
 // ---------------------------------------------------------------------------------------------------- events
 
-/**
- * The event types an endpoint can filter on, kept in step with EVENT_CATALOG in @mc/contracts (a value import
- * would pull zod into the page bundle); the compiler checks that the two lists agree.
- */
-export const WEBHOOK_EVENT_TYPES = [
-  'ticket.created',
-  'ticket.claimed',
-  'ticket.moved',
-  'ticket.updated',
-  'ticket.assigned',
-  'ticket.released',
-  'comment.created',
-  'agent.registered',
-  'agent.approved',
-  'agent.rejected',
-  'agent.key_rotated',
-  'agent.deactivated',
-  'agent.activated',
-  'agent.deleted',
-  'rating.recorded',
-  'execution.started',
-  'execution.finished',
-  'budget.threshold_reached',
-  'member.invited',
-  'member.joined',
-  'member.invitation_declined',
-  'member.invitation_revoked',
-  'webhook.disabled',
-] as const satisfies readonly EventType[];
-
-/** Fails to compile when the catalog gains a type this list lacks. */
-export const WEBHOOK_EVENT_TYPES_COMPLETE: [Exclude<EventType, (typeof WEBHOOK_EVENT_TYPES)[number]>] extends [never] ? true : never = true;
+/** The event types an endpoint can filter on: the catalog's names (a zod-free import). */
+export const WEBHOOK_EVENT_TYPES = EVENT_TYPE_NAMES;
 
 const EVENT_GROUPS: { label: string; prefix: string }[] = [
   { label: 'Tickets', prefix: 'ticket.' },

@@ -6,22 +6,23 @@ import Link from 'next/link';
 import { useParams } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, toApiError, type ApiError } from '@/src/ui/api';
-import { Button, Card, EmptyState, ErrorAlert, formatDateTime, Loading, Notice, ScrollRegion, useTitle } from '@/src/ui/components';
+import { Card, EmptyState, ErrorAlert, Loading, useTitle } from '@/src/ui/components';
 import { useAgentNames } from '@/src/ui/executions';
 import { useNow, useVisibleInterval } from '@/src/ui/live';
-import { canManage } from '@/src/ui/types';
-import { DeliveryStatusBadge, StatusCode, When, type Webhook, type WebhookDelivery } from '@/src/ui/webhooks';
+import { AttemptsTable } from '@/src/features/webhooks/attempts-table';
+import { DeliverySummary } from '@/src/features/webhooks/delivery-summary';
+import type { Webhook, WebhookDelivery } from '@/src/ui/webhooks';
 import { useWorkspace } from '@/src/ui/workspace-context';
 
 const POLL_MS = 5000;
 
 export default function DeliveryPage() {
-  const { workspace: w, role } = useWorkspace();
+  const { workspace: w } = useWorkspace();
   const { nameOf: agentName } = useAgentNames(w.id);
   const { deliveryId: raw } = useParams<{ deliveryId: string }>();
   const deliveryId = decodeURIComponent(raw);
   useTitle(`Delivery ${deliveryId} · ${w.name}`);
-  const admin = canManage(role);
+  const admin = !!w.permissions['webhooks.read'];
   const canWrite = !!w.permissions['webhooks.manage'];
   const now = useNow(1000);
   const base = `/w/${encodeURIComponent(w.slug)}/webhooks`;
@@ -113,155 +114,26 @@ export default function DeliveryPage() {
   }
   if (!delivery) return <Loading />;
   const d = delivery;
-  const attempts = [...d.attempts].sort((a, b) => b.attempt - a.attempt || b.startedAt.localeCompare(a.startedAt));
 
   return (
     <div className="space-y-6" data-testid="delivery-detail" data-delivery-id={d.id} data-status={d.status}>
       {back}
-      <Card
-        title={
-          <span className="flex flex-wrap items-center gap-2">
-            <span className="font-mono">{d.eventType}</span>
-            <DeliveryStatusBadge status={d.status} />
-          </span>
-        }
-        description={d.webhookId ? 'A delivery to a webhook endpoint of this workspace' : 'A notification pushed to an agent’s own endpoint'}
-      >
-        <div className="flex flex-wrap items-start gap-6">
-          <dl className="grid min-w-0 flex-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-[auto_1fr]">
-            <dt className="text-slate-500">webhook-id</dt>
-            <dd className="font-mono break-all text-slate-800">{d.id}</dd>
-            <dt className="text-slate-500">Event id</dt>
-            <dd className="font-mono break-all text-slate-800">{d.eventId}</dd>
-            <dt className="text-slate-500">Target</dt>
-            <dd className="min-w-0">
-              {d.webhookId ? (
-                <span className="font-mono break-all text-slate-800">
-                  {endpoint?.url ?? d.webhookId}
-                  {endpoint?.status === 'disabled' && <span className="ml-2 text-xs font-medium text-rose-700">(disabled)</span>}
-                </span>
-              ) : (
-                <span>
-                  Agent{' '}
-                  {d.agentId && (
-                    <Link className="font-medium text-indigo-700 hover:text-indigo-500" href={`/w/${encodeURIComponent(w.slug)}/agents/${encodeURIComponent(d.agentId)}`}>
-                      {agentName(d.agentId) ?? 'an agent'}
-                    </Link>
-                  )}
-                </span>
-              )}
-            </dd>
-            <dt className="text-slate-500">Attempts</dt>
-            <dd data-testid="delivery-attempt-count">
-              {d.attemptCount} of at most {d.maxAttempts}
-            </dd>
-            {d.status === 'pending' && (
-              <>
-                <dt className="text-slate-500">Next attempt</dt>
-                <dd>
-                  <When iso={d.nextAttemptAt} now={now} testId="delivery-next-attempt" />
-                </dd>
-              </>
-            )}
-            <dt className="text-slate-500">Last answer</dt>
-            <dd>
-              <StatusCode code={d.lastStatusCode} error={d.lastError} />
-            </dd>
-            {d.completedAt && (
-              <>
-                <dt className="text-slate-500">{d.status === 'succeeded' ? 'Succeeded' : 'Gave up'}</dt>
-                <dd>{formatDateTime(d.completedAt)}</dd>
-              </>
-            )}
-            <dt className="text-slate-500">Created</dt>
-            <dd>{formatDateTime(d.createdAt)}</dd>
-          </dl>
-          {canWrite && (
-            <div className="flex max-w-xs flex-col items-end gap-2">
-              <Button onClick={() => void redeliver()} loading={redelivering}>
-                Redeliver
-              </Button>
-              <p className="text-right text-xs text-slate-500">Sends it again now, with the same webhook-id and a fresh signature.</p>
-            </div>
-          )}
-        </div>
-        {queued && d.status === 'pending' && (
-          <Notice tone="info" className="mt-4">
-            Redelivery queued: the attempt is made within a second or two and appears below.
-          </Notice>
-        )}
-        <ErrorAlert error={redeliverError} className="mt-4" />
-        {error && <ErrorAlert error={error} className="mt-4" />}
-      </Card>
+      <DeliverySummary
+        delivery={d}
+        endpoint={endpoint}
+        now={now}
+        workspaceSlug={w.slug}
+        agentName={agentName}
+        canWrite={canWrite}
+        redelivering={redelivering}
+        queued={queued}
+        redeliverError={redeliverError}
+        error={error}
+        onRedeliver={() => void redeliver()}
+      />
 
       <Card title="Attempts" description="Newest first. A failed attempt is retried with a growing delay; Redeliver adds a manual one.">
-        {attempts.length === 0 ? (
-          <p className="text-sm text-slate-500" data-testid="attempts-empty">
-            No attempt yet{d.status === 'pending' && d.nextAttemptAt ? '; the first one is due ' : '.'}
-            {d.status === 'pending' && d.nextAttemptAt && <When iso={d.nextAttemptAt} now={now} />}
-          </p>
-        ) : (
-          <ScrollRegion label="Attempts" className="-mx-5 -mb-4">
-            <table className="min-w-full text-sm" data-testid="attempts-table">
-              <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
-                <tr>
-                  <th scope="col" className="px-5 py-2.5">#</th>
-                  <th scope="col" className="px-3 py-2.5">Time</th>
-                  <th scope="col" className="px-3 py-2.5">Answer</th>
-                  <th scope="col" className="px-3 py-2.5">Latency</th>
-                  <th scope="col" className="px-5 py-2.5">Response / error</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {attempts.map((a) => (
-                  <tr
-                    key={`${a.attempt}-${a.startedAt}`}
-                    className="align-top"
-                    data-testid="attempt-row"
-                    data-attempt={a.attempt}
-                    data-ok={a.ok ? 'true' : 'false'}
-                    data-status-code={a.statusCode ?? ''}
-                    data-trigger={a.trigger}
-                  >
-                    <td className="px-5 py-3 whitespace-nowrap text-slate-700">
-                      {a.attempt}
-                      {a.trigger === 'manual' && (
-                        <span className="ml-1.5 rounded bg-sky-50 px-1.5 py-0.5 text-[11px] font-medium text-sky-700 ring-1 ring-sky-200 ring-inset">manual</span>
-                      )}
-                    </td>
-                    <td className="px-3 py-3 text-xs whitespace-nowrap text-slate-600">
-                      <time dateTime={a.startedAt} title={a.startedAt}>
-                        {new Date(a.startedAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' })}
-                      </time>
-                    </td>
-                    <td className="px-3 py-3 whitespace-nowrap">
-                      <span className={a.ok ? 'text-emerald-700' : 'text-rose-700'} aria-hidden="true">
-                        {a.ok ? '✓ ' : '✗ '}
-                      </span>
-                      <span className="sr-only">{a.ok ? 'Succeeded: ' : 'Failed: '}</span>
-                      <StatusCode code={a.statusCode} testId="attempt-status-code" />
-                      {a.statusCode === null && <span className="text-xs text-rose-700">no answer</span>}
-                    </td>
-                    <td className="px-3 py-3 text-xs whitespace-nowrap text-slate-600" data-testid="attempt-latency">
-                      {a.latencyMs} ms
-                    </td>
-                    <td className="px-5 py-3">
-                      {a.error && a.statusCode === null && <p className="text-xs text-rose-700">{a.error}</p>}
-                      {a.responseExcerpt ? (
-                        <pre tabIndex={0} className="max-h-32 max-w-xl overflow-auto rounded bg-slate-50 px-2 py-1 font-mono text-[11px] whitespace-pre-wrap text-slate-700" data-testid="attempt-excerpt">
-                          {a.responseExcerpt}
-                        </pre>
-                      ) : (
-                        !a.error && <span className="text-xs text-slate-500">empty answer</span>
-                      )}
-                      {a.url && endpoint && a.url !== endpoint.url && <p className="mt-1 font-mono text-[11px] text-slate-500">sent to {a.url}</p>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollRegion>
-        )}
+        <AttemptsTable delivery={d} endpoint={endpoint} now={now} />
       </Card>
 
       <Card title="Payload" description="The JSON body POSTed on every attempt.">
