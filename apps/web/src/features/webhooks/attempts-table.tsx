@@ -1,7 +1,7 @@
 'use client';
 // Every attempt of one delivery, newest first: when, the answer (status code or none), latency, and the response
 // excerpt or the error.
-import { StatusCode, When, type Webhook, type WebhookAttempt, type WebhookDelivery } from '@/src/ui/webhooks';
+import { StatusCode, When, type Webhook, type WebhookAttempt, type WebhookDelivery } from './webhook-parts';
 import { Table, type Column } from '@/src/ui/table';
 
 export function AttemptsTable({ delivery: d, endpoint, now }: { delivery: WebhookDelivery; endpoint: Webhook | null; now: number }) {

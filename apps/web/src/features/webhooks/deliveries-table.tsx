@@ -4,7 +4,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Table, type Column } from '@/src/ui/table';
-import { DeliveryStatusBadge, StatusCode, When, type Webhook, type WebhookDelivery } from '@/src/ui/webhooks';
+import { DeliveryStatusBadge, StatusCode, When, type Webhook, type WebhookDelivery } from './webhook-parts';
 
 export function DeliveriesTable({
   items,

@@ -7,7 +7,7 @@ import { apiList, qs, toApiError, type ApiError, type ListMeta } from '@/src/ui/
 import { Button, Card, EmptyState, SelectField } from '@/src/ui/components';
 import { useAgentNames } from '@/src/ui/executions';
 import { useNow, useVisibleInterval } from '@/src/ui/live';
-import type { DeliveryStatus, Webhook, WebhookDelivery } from '@/src/ui/webhooks';
+import type { DeliveryStatus, Webhook, WebhookDelivery } from './webhook-parts';
 import { useWorkspace } from '@/src/ui/workspace-context';
 import { DeliveriesTable } from './deliveries-table';
 

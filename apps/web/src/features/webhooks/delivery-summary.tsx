@@ -3,7 +3,7 @@
 // may change webhooks.
 import Link from 'next/link';
 import { Button, Card, ErrorAlert, Notice, formatDateTime } from '@/src/ui/components';
-import { DeliveryStatusBadge, StatusCode, When, type Webhook, type WebhookDelivery } from '@/src/ui/webhooks';
+import { DeliveryStatusBadge, StatusCode, When, type Webhook, type WebhookDelivery } from './webhook-parts';
 
 export function DeliverySummary({
   delivery: d,

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { toApiError, type ApiError } from '@/src/ui/api';
 import { Button } from '@/src/ui/components';
-import { EventChips, WebhookStatus, When, type Webhook } from '@/src/ui/webhooks';
+import { EventChips, WebhookStatus, When, type Webhook } from './webhook-parts';
 
 export function EndpointRow({
   webhook: h,

@@ -6,7 +6,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, apiList, qs, toApiError, type ApiError } from '@/src/ui/api';
 import { Button, Card, ConfirmDialog, EmptyState, ErrorAlert, Loading, Notice } from '@/src/ui/components';
 import { useNow, useVisibleInterval } from '@/src/ui/live';
-import { RotateSecretDialog, WebhookFormDialog, type Webhook } from '@/src/ui/webhooks';
+import { RotateSecretDialog, WebhookFormDialog } from './webhook-dialogs';
+import { type Webhook } from './webhook-parts';
 import { useWorkspace } from '@/src/ui/workspace-context';
 import { EndpointRow } from './endpoint-row';
 

@@ -11,7 +11,7 @@ import { useAgentNames } from '@/src/ui/executions';
 import { useNow, useVisibleInterval } from '@/src/ui/live';
 import { AttemptsTable } from '@/src/features/webhooks/attempts-table';
 import { DeliverySummary } from '@/src/features/webhooks/delivery-summary';
-import type { Webhook, WebhookDelivery } from '@/src/ui/webhooks';
+import type { Webhook, WebhookDelivery } from '@/src/features/webhooks/webhook-parts';
 import { useWorkspace } from '@/src/ui/workspace-context';
 
 const POLL_MS = 5000;
