@@ -32,7 +32,7 @@ export interface TableSort {
   onChange: (value: string) => void;
 }
 
-type Density = 'card' | 'compact';
+type Density = 'card' | 'compact' | 'grid';
 
 export interface TableProps<T> {
   /** The table's accessible name (its caption for screen readers, and the name of the scroll region). */
@@ -55,11 +55,14 @@ export interface TableProps<T> {
   sort?: TableSort;
   /**
    * `card`: the table spans its Card edge to edge (pass the bleed in `className`, e.g. `-mx-5`), with a shaded
-   * header. `compact`: a dense table inside a card's padding, e.g. a breakdown.
+   * header. `compact`: a dense table inside a card's padding, e.g. a breakdown. `grid`: dense, evenly padded cells
+   * under a shaded header, e.g. a chart's numbers.
    */
   density?: Density;
   /** Top-align the cells (rows of several lines). */
   alignTop?: boolean;
+  /** Keep the header in view while the rows scroll (with a height limit in `className`, e.g. `max-h-80 overflow-y-auto`). */
+  stickyHeader?: boolean;
   /** Classes of the scroll region around the table (its bleed into the card: `-mx-5 -mb-4`). */
   className?: string;
   /** Under the table: "Load more", a count… */
@@ -69,11 +72,12 @@ export interface TableProps<T> {
 const PAD: Record<Density, { first: string; middle: string; last: string; head: string; cell: string }> = {
   card: { first: 'pl-5 pr-3', middle: 'px-3', last: 'pl-3 pr-5', head: 'py-2.5', cell: 'py-3' },
   compact: { first: 'pr-3', middle: 'px-3', last: 'pl-3', head: 'py-1.5', cell: 'py-1.5' },
+  grid: { first: 'px-3', middle: 'px-3', last: 'px-3', head: 'py-2', cell: 'py-1.5' },
 };
 
 function padOf(density: Density, index: number, count: number) {
   const p = PAD[density];
-  if (count === 1) return density === 'card' ? 'px-5' : '';
+  if (count === 1) return density === 'card' ? 'px-5' : density === 'grid' ? 'px-3' : '';
   return index === 0 ? p.first : index === count - 1 ? p.last : p.middle;
 }
 
@@ -95,6 +99,7 @@ export function Table<T>({
   sort,
   density = 'card',
   alignTop = false,
+  stickyHeader = false,
   className,
   footer,
 }: TableProps<T>) {
@@ -119,7 +124,7 @@ export function Table<T>({
   const table = (
     <table className="min-w-full text-sm" data-testid={testId}>
       <caption className="sr-only">{label}</caption>
-      <thead className={cx('text-left text-xs font-semibold tracking-wide text-slate-500 uppercase', density === 'card' && 'bg-slate-50')}>
+      <thead className={cx('text-left text-xs font-semibold tracking-wide text-slate-500 uppercase', (density !== 'compact' || stickyHeader) && 'bg-slate-50', stickyHeader && 'sticky top-0')}>
         <tr>
           {columns.map((c, i) => {
             const sorted = current && c.sortField === current.field ? (current.desc ? 'descending' : 'ascending') : undefined;
@@ -180,7 +185,7 @@ export function Table<T>({
               {columns.map((c, i) => {
                 const cls = cx(padOf(density, i, columns.length), PAD[density].cell, c.align === 'right' && 'text-right tabular-nums', c.className);
                 return c.rowHeader ? (
-                  <th key={c.id} scope="row" className={cx(cls, 'text-left font-medium text-slate-800')}>
+                  <th key={c.id} scope="row" className={cx(cls, 'text-left font-medium', !c.className?.includes('text-slate') && 'text-slate-800')}>
                     {c.cell(row)}
                   </th>
                 ) : (

@@ -7,7 +7,7 @@ import { api, qs, toApiError, type ApiError } from '@/src/ui/api';
 import { BudgetCard } from '@/src/features/costs/budget-card';
 import { Spending } from '@/src/features/costs/spending';
 import { ErrorAlert, Loading, Notice, useTitle } from '@/src/ui/components';
-import { currentMonth, DateRangePicker, type DayRange } from '@/src/ui/date-range';
+import { currentMonth, DateRangePicker, type DayRange } from '@/src/features/costs/date-range';
 import { formatDay } from '@/src/ui/format';
 import { useVisibleInterval, useWorkspaceEvents } from '@/src/ui/live';
 import type { BudgetStatus, CostBreakdown } from '@/src/ui/types';
