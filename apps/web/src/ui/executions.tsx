@@ -5,7 +5,7 @@ import { EXECUTION_STATUS_VALUES } from '@mc/contracts/constants';
 import Link from 'next/link';
 import { useCallback, useEffect, useState } from 'react';
 import { listAgentsByStatus } from './agents';
-import { ApiError, api, apiList, qs, toApiError } from './api';
+import { ApiError, api, qs, toApiError } from './api';
 import { Badge, Button, ErrorAlert, Loading, Spinner, Time, cx } from './components';
 import { formatDuration, formatInt, formatUsd } from './format';
 import { useWorkspaceEvents } from './live';

@@ -3,7 +3,8 @@
 // capabilities, endpoint, and the manager's actions.
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { AgentActions, AgentStatusBadge, Capabilities, Endpoint, Liveness, type Agent } from '@/src/ui/agents';
+import { AgentActions } from './agent-actions';
+import { AgentStatusBadge, Capabilities, Endpoint, Liveness, type Agent } from '@/src/ui/agents';
 import { Table, type Column } from '@/src/ui/table';
 
 export function AgentsTable({

@@ -1,7 +1,8 @@
 'use client';
 // Approve or reject a pending registration from the agent's own page.
 import { useState } from 'react';
-import { KEY_DELIVERY_TEXT, approveAgent, type Agent } from '@/src/ui/agents';
+import { approveAgent } from './agent-actions';
+import { KEY_DELIVERY_TEXT, type Agent } from '@/src/ui/agents';
 import { toApiError, type ApiError } from '@/src/ui/api';
 import { Button, ErrorAlert } from '@/src/ui/components';
 

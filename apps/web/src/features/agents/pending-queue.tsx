@@ -2,7 +2,8 @@
 // Registrations waiting for a manager's decision: who registered, when, from where, with which endpoint and
 // capabilities, and Approve / Reject. A registration decided elsewhere meanwhile (409) or gone (404) is reported.
 import { useState } from 'react';
-import { Capabilities, Endpoint, RejectDialog, RelativeTime, approveAgent, type Agent, type ApprovedAgent } from '@/src/ui/agents';
+import { RejectDialog, approveAgent } from './agent-actions';
+import { Capabilities, Endpoint, RelativeTime, type Agent, type ApprovedAgent } from '@/src/ui/agents';
 import { toApiError, type ApiError } from '@/src/ui/api';
 import { Button, Card, ErrorAlert } from '@/src/ui/components';
 
