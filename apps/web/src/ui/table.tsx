@@ -142,8 +142,8 @@ export function Table<T>({
                   <button
                     type="button"
                     className={cx(
-                      'inline-flex items-center gap-1 rounded font-semibold tracking-wide uppercase hover:text-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-600',
-                      sorted && 'text-slate-800',
+                      'inline-flex items-center gap-1 rounded text-xs font-semibold tracking-wide uppercase hover:text-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-600',
+                      sorted ? 'text-slate-800' : 'text-slate-500',
                       c.align === 'right' && 'flex-row-reverse',
                     )}
                     onClick={() => {
