@@ -11,6 +11,11 @@ const rules = {
   'packages/core/src': { forbid: [/^@mc\/api/, /^@mc\/web/, /^next/, /^hono/, /^react/], env: false },
   'packages/api/src': { forbid: [/^@mc\/db/, /^@mc\/web/, /^next/, /^react/, /^drizzle/], env: false },
   'apps/web/app': { forbid: [/^@mc\/core/, /^@mc\/db/, /^@mc\/api/, /^drizzle/], env: false },
+  // The typed client runs in browsers and Node alike: types from the served document, no schema library, no server code.
+  'packages/client/src': { forbid: [/^@mc\//, /^zod/, /^next/, /^react/, /^hono/, /^drizzle/, /^node:/], env: false },
+  // The dashboard's data layer and feature folders run in the browser: the API only through @mc/client.
+  'apps/web/src/data': { forbid: [/^@mc\/core/, /^@mc\/db/, /^@mc\/api/, /^drizzle/, /^zod$/], env: false },
+  'apps/web/src/features': { forbid: [/^@mc\/core/, /^@mc\/db/, /^@mc\/api/, /^drizzle/], env: false },
 };
 
 // Every outbound connection to an address a user typed goes through one module, which refuses internal targets

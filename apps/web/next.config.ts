@@ -3,7 +3,7 @@ import type { NextConfig } from 'next';
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  transpilePackages: ['@mc/contracts'],
+  transpilePackages: ['@mc/contracts', '@mc/client'],
   async headers() {
     return [
       {

@@ -4,8 +4,8 @@ import Link from 'next/link';
 import { useParams, usePathname, useRouter } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
 import { cx } from './components';
-import { InvitationsBanner } from './invitations';
-import { NotificationBell } from './notifications';
+import { InvitationsBanner } from '../features/invitations/my-invitations';
+import { NotificationBell } from '../features/notifications/notification-bell';
 import { SessionProvider, useSession } from './session';
 
 export function AppShell({ children }: { children: ReactNode }) {

@@ -1,9 +1,10 @@
 'use client';
-// Keeping a page current without a reload: a poll that runs only while the tab is visible, the workspace's
-// server-sent event stream (GET /api/v1/events) to refresh sooner than the next poll, and a ticking clock for
-// relative times ("2 min ago") that must age on screen.
-import { useEffect, useRef, useState } from 'react';
-import { API_BASE } from './api';
+// Keeping a page current without a reload: a ticking clock for relative times ("2 min ago") that must age on
+// screen, and — for pages not yet on TanStack Query (src/data) — a poll that runs only while the tab is visible
+// and an adapter over the one live-event hook (src/data/live.ts). Pages on queries use `refetchInterval` and need
+// no event hook at all.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useLiveEvents, type LiveEvent } from '../data/live';
 
 /** The current time, refreshed every `everyMs` (for relative times that should age while the page is open). */
 export function useNow(everyMs = 5000): number {
@@ -20,6 +21,7 @@ function visible() {
 }
 
 /**
+ * @deprecated Pages on TanStack Query poll with `refetchInterval` (paused while the tab is hidden).
  * Call `fn` every `intervalMs` while the page is visible; at once when the page becomes visible again. The
  * first call is the caller's business (usually its initial load). A call still running is never overlapped.
  */
@@ -52,76 +54,33 @@ export function useVisibleInterval(fn: () => Promise<unknown> | unknown, interva
   }, [intervalMs, enabled]);
 }
 
-/** Event types of the live stream (kept in step with EVENT_CATALOG in @mc/contracts; a value import would pull zod in). */
-export const LIVE_EVENT_TYPES = [
-  'ticket.created',
-  'ticket.claimed',
-  'ticket.moved',
-  'ticket.updated',
-  'ticket.assigned',
-  'ticket.released',
-  'comment.created',
-  'agent.registered',
-  'agent.approved',
-  'agent.rejected',
-  'agent.key_rotated',
-  'agent.deactivated',
-  'agent.activated',
-  'agent.deleted',
-  'agent.updated',
-  'execution.started',
-  'execution.finished',
-  'rating.recorded',
-  'budget.threshold_reached',
-  'member.invited',
-  'member.joined',
-  'member.invitation_declined',
-  'member.invitation_revoked',
-] as const;
-
-export interface LiveEvent {
-  type: string;
-  workspaceId: string;
-  ticketId?: string;
-  agentId?: string;
-  commentId?: string;
-  status?: string;
-  at: string;
-}
+export type { LiveEvent } from '../data/live';
 
 /**
- * Subscribe to the workspace's live events (server-sent events with the session cookie) whose type matches one of
- * `prefixes` (`'agent.'`, `'ticket.'`, …). Events arriving in a burst are coalesced: `onEvent` gets the last one
- * after `debounceMs`. Without EventSource (or when the stream fails) the page still has its poll.
+ * @deprecated Transitional adapter over `useLiveEvents` (src/data/live.ts) for pages not yet on TanStack Query:
+ * `onEvent` gets the last of a burst of events whose type starts with one of `prefixes`, and `resync`. A page that
+ * reads through queries needs neither: the live stream invalidates its queries.
  */
 export function useWorkspaceEvents(workspaceId: string | null | undefined, prefixes: readonly string[], onEvent: (e: LiveEvent) => void, debounceMs = 250) {
   const onEventRef = useRef(onEvent);
   onEventRef.current = onEvent;
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const key = prefixes.join(',');
-  useEffect(() => {
-    if (!workspaceId || typeof EventSource === 'undefined') return;
-    // `resync`: the server lost its database feed for a while and has it back (events may be missing): reload too.
-    const wanted = [...LIVE_EVENT_TYPES.filter((t) => key.split(',').some((p) => t.startsWith(p))), 'resync'];
-    const source = new EventSource(`${API_BASE}/events?workspaceId=${encodeURIComponent(workspaceId)}`);
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const handler = (msg: MessageEvent) => {
-      let event: LiveEvent;
-      try {
-        event = JSON.parse(msg.data as string) as LiveEvent;
-      } catch {
-        return;
-      }
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => {
-        timer = null;
-        onEventRef.current(event);
-      }, debounceMs);
-    };
-    for (const t of wanted) source.addEventListener(t, handler as EventListener);
-    return () => {
-      if (timer) clearTimeout(timer);
-      for (const t of wanted) source.removeEventListener(t, handler as EventListener);
-      source.close();
-    };
-  }, [workspaceId, key, debounceMs]);
+  useEffect(() => () => {
+    if (timer.current) clearTimeout(timer.current);
+  }, []);
+  useLiveEvents(
+    workspaceId,
+    useCallback(
+      (event: LiveEvent) => {
+        if (event.type !== 'resync' && !key.split(',').some((p) => event.type.startsWith(p))) return;
+        if (timer.current) clearTimeout(timer.current);
+        timer.current = setTimeout(() => {
+          timer.current = null;
+          onEventRef.current(event);
+        }, debounceMs);
+      },
+      [key, debounceMs],
+    ),
+  );
 }

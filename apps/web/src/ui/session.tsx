@@ -1,17 +1,23 @@
 'use client';
-// The signed-in user (GET /me) and their workspaces, for every page of the signed-in shell. Without a session
-// the visitor goes to /setup (fresh instance) or /login?next=<here>.
+// The signed-in user (GET /me) and their workspaces, for every page of the signed-in shell, read through the query
+// cache (keys.me(), keys.workspaces()). Without a session the visitor goes to /setup (fresh instance) or
+// /login?next=<here>.
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { api, apiList, setUnauthenticatedHandler, toApiError, type ApiError } from './api';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { api, setUnauthenticatedHandler, type ApiError, type Schemas } from '../data/client';
+import { globalKey, keys } from '../data/keys';
 import { Button, Spinner } from './components';
-import type { Me, Workspace } from './types';
+
+type Me = Schemas['Me'];
+type Workspace = Schemas['Workspace'];
 
 interface Session {
   me: Me;
   /** Active workspaces the caller can see (all of them for an instance admin), by name; null while loading. */
   workspaces: Workspace[] | null;
   workspacesError: ApiError | null;
+  /** Re-read every workspace list and workspace (after a create, an edit, a join). */
   refreshWorkspaces(): Promise<void>;
   refreshMe(): Promise<void>;
   signOut(): Promise<void>;
@@ -28,7 +34,7 @@ export function useSession(): Session {
 /** Where a visitor without a session belongs: the first-run setup or the login page (coming back here after). */
 export async function signInPath(): Promise<string> {
   try {
-    const { needsSetup } = await api<{ needsSetup: boolean }>('GET', '/setup', undefined, { quiet401: true });
+    const { needsSetup } = await api.get('/setup', { quiet401: true });
     if (needsSetup) return '/setup';
   } catch {
     // fall through to the login page
@@ -37,56 +43,52 @@ export async function signInPath(): Promise<string> {
   return here === '/' || here.startsWith('/login') ? '/login' : `/login?next=${encodeURIComponent(here)}`;
 }
 
+/** The workspace switcher's list: every active workspace the caller sees, by name. */
+const SWITCHER = { limit: 200, sort: 'name' } as const;
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const router = useRouter();
-  const [me, setMe] = useState<Me | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [workspaces, setWorkspaces] = useState<Workspace[] | null>(null);
-  const [workspacesError, setWorkspacesError] = useState<ApiError | null>(null);
+  const queryClient = useQueryClient();
   const leaving = useRef(false);
 
   const toSignIn = useCallback(async () => {
     if (leaving.current) return;
     leaving.current = true;
-    router.replace(await signInPath());
-  }, [router]);
+    const path = await signInPath();
+    // The session is gone: nothing cached belongs to whoever signs in next.
+    queryClient.clear();
+    router.replace(path);
+  }, [router, queryClient]);
 
-  const loadMe = useCallback(async () => {
-    setError(null);
-    try {
-      setMe(await api<Me>('GET', '/me', undefined, { quiet401: true }));
-    } catch (err) {
-      const e = toApiError(err);
-      if (e.status === 401) await toSignIn();
-      else setError(e);
-    }
-  }, [toSignIn]);
+  const meQuery = useQuery({
+    queryKey: keys.me(),
+    queryFn: ({ signal }) => api.get('/me', { signal, quiet401: true }),
+    retry: false,
+  });
+  const me = meQuery.data ?? null;
+  const meError = meQuery.error;
+  const workspacesQuery = useQuery({
+    queryKey: [...keys.workspaces(), SWITCHER],
+    queryFn: ({ signal }) => api.get('/workspaces', { params: { query: SWITCHER }, signal }),
+    enabled: me !== null,
+  });
 
-  const refreshWorkspaces = useCallback(async () => {
-    try {
-      const { items } = await apiList<Workspace>('/workspaces?limit=200&sort=name');
-      setWorkspaces(items);
-      setWorkspacesError(null);
-    } catch (err) {
-      setWorkspacesError(toApiError(err));
-      setWorkspaces((w) => w ?? []);
-    }
-  }, []);
+  useEffect(() => {
+    if (meError?.status === 401) void toSignIn();
+  }, [meError, toSignIn]);
 
   useEffect(() => {
     setUnauthenticatedHandler(() => void toSignIn());
-    void loadMe();
     return () => setUnauthenticatedHandler(null);
-  }, [loadMe, toSignIn]);
+  }, [toSignIn]);
 
-  useEffect(() => {
-    if (me) void refreshWorkspaces();
-  }, [me?.user.id, refreshWorkspaces]); // eslint-disable-line react-hooks/exhaustive-deps
+  const refreshWorkspaces = useCallback(() => queryClient.invalidateQueries({ queryKey: globalKey('workspaces') }), [queryClient]);
+  const refreshMe = useCallback(() => queryClient.invalidateQueries({ queryKey: keys.me() }), [queryClient]);
 
   const signOut = useCallback(async () => {
     leaving.current = true;
     try {
-      await api('POST', '/auth/logout', undefined, { quiet401: true });
+      await api.post('/auth/logout', { quiet401: true });
     } catch {
       // the session is gone either way
     }
@@ -94,19 +96,22 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     window.location.assign('/login');
   }, []);
 
+  const workspaces = workspacesQuery.data ?? (workspacesQuery.isError ? [] : null);
+  const workspacesError = workspacesQuery.error;
   const value = useMemo<Session | null>(
-    () => (me ? { me, workspaces, workspacesError, refreshWorkspaces, refreshMe: loadMe, signOut } : null),
-    [me, workspaces, workspacesError, refreshWorkspaces, loadMe, signOut],
+    () => (me ? { me, workspaces, workspacesError, refreshWorkspaces, refreshMe, signOut } : null),
+    [me, workspaces, workspacesError, refreshWorkspaces, refreshMe, signOut],
   );
 
   if (!value) {
+    const error = meError && meError.status !== 401 ? meError : null;
     return (
       <div className="flex min-h-screen items-center justify-center">
         {error ? (
           <div role="alert" className="max-w-sm text-center">
             <p className="text-sm font-medium text-slate-900">Mission Control could not load your account.</p>
             <p className="mt-1 text-sm text-slate-500">{error.message}</p>
-            <Button className="mt-4" onClick={() => void loadMe()}>
+            <Button className="mt-4" onClick={() => void meQuery.refetch()}>
               Try again
             </Button>
           </div>

@@ -1,11 +1,15 @@
 'use client';
-// One workspace (GET /workspaces/{slug}) for the pages under /w/[slug]: header, tabs and the loaded DTO.
+// One workspace (GET /workspaces/{slug}, the query keys.workspace(slug)) for the pages under /w/[slug]: header,
+// tabs, the loaded DTO, and the workspace's live event stream, which keeps every query of its pages current.
 import Link from 'next/link';
 import { useParams, usePathname, useRouter } from 'next/navigation';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, toApiError, type ApiError } from './api';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
+import { api } from '../data/client';
+import { keys } from '../data/keys';
 import { Badge, Button, EmptyState, ErrorAlert, Loading, RoleBadge, WorkspaceAvatar, cx } from './components';
 import { useSession } from './session';
+import { useLiveEvents } from '../data/live';
 import type { Workspace } from './types';
 
 interface WorkspaceState {
@@ -29,40 +33,33 @@ export function WorkspaceShell({ children }: { children: ReactNode }) {
   const slug = decodeURIComponent(rawSlug);
   const pathname = usePathname();
   const router = useRouter();
+  const queryClient = useQueryClient();
   const { refreshWorkspaces } = useSession();
-  const [workspace, setWs] = useState<Workspace | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  // Keyed by slug: another workspace starts from "loading", so no page shows (or writes to) the old one meanwhile.
+  const query = useQuery({
+    queryKey: keys.workspace(slug),
+    queryFn: ({ signal }) => api.get('/workspaces/{id}', { params: { path: { id: slug } }, signal }),
+  });
+  const workspace = query.data ?? null;
+  const error = query.error;
+  const refetch = query.refetch;
 
-  const reload = useCallback(async () => {
-    try {
-      const ws = await api<Workspace>('GET', `/workspaces/${encodeURIComponent(slug)}`);
-      setWs(ws);
-      setError(null);
-      return ws;
-    } catch (err) {
-      setError(toApiError(err));
-      return null;
-    }
-  }, [slug]);
-
-  useEffect(() => {
-    // A different workspace: drop the old one at once so no page shows (or writes to) it meanwhile.
-    setWs((cur) => (cur && cur.slug === slug ? cur : null));
-    setError(null);
-    void reload();
-  }, [reload, slug]);
+  const reload = useCallback(async () => (await refetch()).data ?? null, [refetch]);
 
   const setWorkspace = useCallback(
     (ws: Workspace) => {
-      setWs(ws);
+      queryClient.setQueryData(keys.workspace(ws.slug), ws);
       if (ws.slug !== slug) {
         const rest = pathname.split('/').slice(3).join('/');
         router.replace(`/w/${encodeURIComponent(ws.slug)}${rest ? `/${rest}` : ''}`);
       }
       void refreshWorkspaces();
     },
-    [slug, pathname, router, refreshWorkspaces],
+    [queryClient, slug, pathname, router, refreshWorkspaces],
   );
+
+  // Every page of the workspace is live: its events invalidate the queries they affect (one connection).
+  useLiveEvents(workspace?.id);
 
   const value = useMemo(
     () => (workspace && workspace.slug === slug ? { workspace, setWorkspace, reload } : null),

@@ -2,9 +2,9 @@
 // Sign in with e-mail and password (sets the HTTP-only session cookie), then continue to ?next= or home.
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useEffect, useState } from 'react';
-import { api, safeNext, toApiError, type ApiError } from '@/src/ui/api';
+import { safeNext } from '@/src/data/client';
+import { useCurrentUser, useLogin, useSetupStatus } from '@/src/features/auth/queries';
 import { Button, ErrorAlert, Loading, Notice, TextField, useTitle } from '@/src/ui/components';
-import type { Me } from '@/src/ui/types';
 
 export default function LoginPage() {
   useTitle('Sign in');
@@ -21,38 +21,22 @@ function LoginForm() {
   const next = safeNext(params.get('next'));
   const [email, setEmail] = useState(params.get('email') ?? '');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [pending, setPending] = useState(false);
+  const login = useLogin();
+  const error = login.error;
 
-  // The form shows at once (no keystroke lost); a fresh instance goes to setup, a signed-in visitor moves on.
+  // The form shows at once (no keystroke lost); a fresh instance goes to setup, a signed-in visitor moves on (an
+  // answer read now, not one cached from an earlier session).
+  const setup = useSetupStatus();
+  const me = useCurrentUser(setup.data?.needsSetup === false);
+  const signedIn = me.isFetchedAfterMount && me.isSuccess;
   useEffect(() => {
-    let live = true;
-    (async () => {
-      try {
-        const { needsSetup } = await api<{ needsSetup: boolean }>('GET', '/setup', undefined, { quiet401: true });
-        if (needsSetup) return live && router.replace('/setup');
-        await api<Me>('GET', '/me', undefined, { quiet401: true });
-        if (live) router.replace(next);
-      } catch {
-        // not signed in: stay on the form
-      }
-    })();
-    return () => {
-      live = false;
-    };
-  }, [router, next]);
+    if (setup.data?.needsSetup) router.replace('/setup');
+    else if (signedIn) router.replace(next);
+  }, [setup.data, signedIn, router, next]);
 
-  async function submit(e: React.FormEvent) {
+  function submit(e: React.FormEvent) {
     e.preventDefault();
-    setPending(true);
-    setError(null);
-    try {
-      await api('POST', '/auth/login', { email, password }, { quiet401: true });
-      router.replace(next);
-    } catch (err) {
-      setError(toApiError(err));
-      setPending(false);
-    }
+    login.mutate({ email, password }, { onSuccess: () => router.replace(next) });
   }
 
   return (
@@ -88,7 +72,7 @@ function LoginForm() {
           error={error?.fieldError('password')}
         />
         <ErrorAlert error={error} fields={['email', 'password']} />
-        <Button type="submit" loading={pending} className="w-full">
+        <Button type="submit" loading={login.isPending || login.isSuccess} className="w-full">
           Sign in
         </Button>
       </form>

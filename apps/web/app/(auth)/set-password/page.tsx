@@ -3,9 +3,8 @@
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useState } from 'react';
-import { api, toApiError, type ApiError } from '@/src/ui/api';
+import { useSetPassword } from '@/src/features/auth/queries';
 import { Button, ErrorAlert, Loading, TextField, useTitle } from '@/src/ui/components';
-import type { User } from '@/src/ui/types';
 
 export default function SetPasswordPage() {
   useTitle('Set your password');
@@ -20,8 +19,8 @@ function SetPasswordForm() {
   const router = useRouter();
   const token = useSearchParams().get('token') ?? '';
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [pending, setPending] = useState(false);
+  const setPasswordCall = useSetPassword();
+  const error = setPasswordCall.error;
 
   if (!token) {
     return (
@@ -37,17 +36,9 @@ function SetPasswordForm() {
     );
   }
 
-  async function submit(e: React.FormEvent) {
+  function submit(e: React.FormEvent) {
     e.preventDefault();
-    setPending(true);
-    setError(null);
-    try {
-      const user = await api<User>('POST', '/auth/set-password', { token, password }, { quiet401: true });
-      router.replace(`/login?passwordSet=1&email=${encodeURIComponent(user.email)}`);
-    } catch (err) {
-      setError(toApiError(err));
-      setPending(false);
-    }
+    setPasswordCall.mutate({ token, password }, { onSuccess: (user) => router.replace(`/login?passwordSet=1&email=${encodeURIComponent(user.email)}`) });
   }
 
   const tokenProblem = error?.fieldError('token');
@@ -75,7 +66,7 @@ function SetPasswordForm() {
         ) : (
           <ErrorAlert error={error} fields={['password']} />
         )}
-        <Button type="submit" loading={pending} className="w-full">
+        <Button type="submit" loading={setPasswordCall.isPending || setPasswordCall.isSuccess} className="w-full">
           Set password
         </Button>
       </form>

@@ -2,7 +2,7 @@
 // First-run setup: create the instance admin (only while the instance has no user), then sign in.
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { api, toApiError, type ApiError } from '@/src/ui/api';
+import { useSetup, useSetupStatus } from '@/src/features/auth/queries';
 import { Button, ErrorAlert, Loading, TextField, useTitle } from '@/src/ui/components';
 
 const FIELDS = ['name', 'email', 'password'];
@@ -10,46 +10,29 @@ const FIELDS = ['name', 'email', 'password'];
 export default function SetupPage() {
   useTitle('Set up');
   const router = useRouter();
-  const [checking, setChecking] = useState(true);
   const [form, setForm] = useState({ name: '', email: '', password: '' });
-  const [error, setError] = useState<ApiError | null>(null);
-  const [pending, setPending] = useState(false);
+  const status = useSetupStatus();
+  const setup = useSetup();
+  const error = setup.error ?? status.error;
+  // Checked once per visit: the answer of an earlier visit may be stale (setup done since).
+  const checking = status.isPending || (status.isFetching && !status.isFetchedAfterMount);
 
   useEffect(() => {
-    let live = true;
-    api<{ needsSetup: boolean }>('GET', '/setup', undefined, { quiet401: true })
-      .then(({ needsSetup }) => {
-        if (!live) return;
-        if (!needsSetup) router.replace('/login');
-        else setChecking(false);
-      })
-      .catch((err) => {
-        if (!live) return;
-        setError(toApiError(err));
-        setChecking(false);
-      });
-    return () => {
-      live = false;
-    };
-  }, [router]);
+    if (status.isFetchedAfterMount && status.data?.needsSetup === false) router.replace('/login');
+  }, [status.isFetchedAfterMount, status.data, router]);
 
-  async function submit(e: React.FormEvent) {
+  function submit(e: React.FormEvent) {
     e.preventDefault();
-    setPending(true);
-    setError(null);
-    try {
-      await api('POST', '/setup', form, { quiet401: true });
-      router.replace('/');
-    } catch (err) {
-      const apiErr = toApiError(err);
-      setError(apiErr);
-      setPending(false);
-      // Someone finished setup in the meantime: this instance is taken, sign in instead.
-      if (apiErr.code === 'CONFLICT') setTimeout(() => router.replace('/login'), 2500);
-    }
+    setup.mutate(form, {
+      onSuccess: () => router.replace('/'),
+      onError: (err) => {
+        // Someone finished setup in the meantime: this instance is taken, sign in instead.
+        if (err.code === 'CONFLICT') setTimeout(() => router.replace('/login'), 2500);
+      },
+    });
   }
 
-  if (checking) return <Loading label="Checking this instance…" />;
+  if (checking || status.data?.needsSetup === false) return <Loading label="Checking this instance…" />;
 
   return (
     <>
@@ -88,7 +71,7 @@ export default function SetupPage() {
           error={error?.fieldError('password')}
         />
         <ErrorAlert error={error} fields={FIELDS} />
-        <Button type="submit" loading={pending} className="w-full">
+        <Button type="submit" loading={setup.isPending || setup.isSuccess} className="w-full">
           Complete setup
         </Button>
       </form>
