@@ -3,7 +3,7 @@
 // status and liveness badges. The manager's actions live in features/agents/agent-actions.tsx.
 import type { ZAgent, ZApprovedAgent, ZRotatedKey } from '@mc/contracts';
 import type { z } from 'zod';
-import { apiList, qs } from './api';
+import { api } from '../data/client';
 import { Badge, cx, relativeTime } from './components';
 
 export type Agent = z.infer<typeof ZAgent>;
@@ -21,9 +21,9 @@ export const WORKING_AGENT_STATUSES = ['active', 'deactivated'] as const;
  * A workspace's agents in the given statuses, by name, asked of the server with its `status` filter (one request
  * per status). Pending and rejected agents never worked in the workspace: pickers and filters do not offer them.
  */
-export async function listAgentsByStatus(workspaceId: string, statuses: readonly AgentStatus[] = WORKING_AGENT_STATUSES): Promise<Agent[]> {
-  const pages = await Promise.all(statuses.map((status) => apiList<Agent>(`/agents${qs({ workspaceId, status, limit: 200, sort: 'name' })}`)));
-  return pages.flatMap((p) => p.items).sort((a, b) => a.name.localeCompare(b.name));
+export async function listAgentsByStatus(workspaceId: string, statuses: readonly Exclude<AgentStatus, 'deleted'>[] = WORKING_AGENT_STATUSES, signal?: AbortSignal): Promise<Agent[]> {
+  const pages = await Promise.all(statuses.map((status) => api.list('/agents', { params: { query: { workspaceId, status, limit: 200, sort: 'name' } }, signal })));
+  return pages.flatMap((p) => p.items as Agent[]).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** How an agent is named in a filter or picker: a deactivated one says so. */

@@ -6,7 +6,10 @@ import type { ReactNode } from 'react';
 import { Card, Time } from '@/src/ui/components';
 import { COST_SOURCE_TEXT, CostValue, ExecutionStatusBadge, type TicketRef } from '@/src/ui/executions';
 import { formatDuration, formatInt, formatUsd } from '@/src/ui/format';
-import type { Execution, ModelPrice } from '@/src/ui/types';
+import type { Schemas } from '@/src/data/client';
+import type { Execution } from './queries';
+
+type ModelPrice = Schemas['ModelPrice'];
 
 export function ExecutionFacts({ execution: e, agentName, ticket, price, base }: { execution: Execution; agentName: string; ticket: TicketRef | undefined; price: ModelPrice | null; base: string }) {
   const source = e.costSource ? COST_SOURCE_TEXT[e.costSource] : null;

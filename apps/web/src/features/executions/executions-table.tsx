@@ -6,7 +6,7 @@ import { EmptyState, Time } from '@/src/ui/components';
 import { CostValue, ExecutionStatusBadge, Tokens, type TicketRef } from '@/src/ui/executions';
 import { formatDuration } from '@/src/ui/format';
 import { LoadMore, Table, type Column, type TableSort } from '@/src/ui/table';
-import type { Execution } from '@/src/ui/types';
+import type { Execution } from './queries';
 
 export function ExecutionsTable({
   base,

@@ -2,18 +2,13 @@
 // The workspace's activity log, filtered by agent, outcome status, action, text and dates, paged with "Load more"
 // (cursor). Entries about executions link to the execution page.
 import { useState } from 'react';
+import { useActivity } from '@/src/features/activity/queries';
 import { ActivityFiltersForm, NO_ACTIVITY_FILTERS, type ActivityFilters } from '@/src/features/activity/activity-filters';
 import { ActivityItem } from '@/src/ui/activity-item';
-import { qs } from '@/src/ui/api';
 import { Card, EmptyState, ErrorAlert, Loading, useTitle } from '@/src/ui/components';
 import { useAgentNames } from '@/src/ui/executions';
-import { localDayToIso } from '@/src/ui/format';
 import { LoadMore } from '@/src/ui/table';
-import type { Activity } from '@/src/ui/types';
-import { useCursorList } from '@/src/ui/use-cursor-list';
 import { useWorkspace } from '@/src/ui/workspace-context';
-
-const PAGE = 30;
 
 export default function ActivityPage() {
   const { workspace: w } = useWorkspace();
@@ -21,18 +16,7 @@ export default function ActivityPage() {
   const [draft, setDraft] = useState<ActivityFilters>(NO_ACTIVITY_FILTERS);
   const [applied, setApplied] = useState<ActivityFilters>(NO_ACTIVITY_FILTERS);
   const { agents, nameOf } = useAgentNames(w.id);
-  const { items, error, hasMore, loadMore, loadingMore } = useCursorList<Activity>(
-    `/activity${qs({
-      workspaceId: w.id,
-      limit: PAGE,
-      agentId: applied.agentId,
-      status: applied.status,
-      action: applied.action.trim(),
-      q: applied.q.trim(),
-      from: localDayToIso(applied.from, false),
-      to: localDayToIso(applied.to, true),
-    })}`,
-  );
+  const { items, error, hasMore, loadMore, loadingMore } = useActivity(w.id, applied);
   const filtered = Object.values(applied).some(Boolean);
 
   return (

@@ -5,16 +5,11 @@
 import { useState } from 'react';
 import { ExecutionFiltersForm, NO_EXECUTION_FILTERS, type ExecutionFilters } from '@/src/features/executions/execution-filters';
 import { ExecutionsTable } from '@/src/features/executions/executions-table';
-import { qs } from '@/src/ui/api';
+import { useExecutions } from '@/src/features/executions/queries';
 import { Card, useTitle } from '@/src/ui/components';
 import { useAgentNames, useTicketRefs } from '@/src/ui/executions';
-import { localDayToIso } from '@/src/ui/format';
-import { useVisibleInterval, useWorkspaceEvents } from '@/src/ui/live';
-import type { Execution } from '@/src/ui/types';
-import { useCursorList } from '@/src/ui/use-cursor-list';
 import { useWorkspace } from '@/src/ui/workspace-context';
 
-const PAGE = 30;
 const DEFAULT_SORT = '-startedAt';
 
 export default function ExecutionsPage() {
@@ -24,23 +19,8 @@ export default function ExecutionsPage() {
   const [applied, setApplied] = useState<ExecutionFilters>(NO_EXECUTION_FILTERS);
   const [sort, setSort] = useState(DEFAULT_SORT);
   const { agents, nameOf } = useAgentNames(w.id);
-  const { items, error, hasMore, loadMore, loadingMore, reload } = useCursorList<Execution>(
-    `/executions${qs({
-      workspaceId: w.id,
-      limit: PAGE,
-      sort: sort === DEFAULT_SORT ? undefined : sort,
-      agentId: applied.agentId,
-      status: applied.status,
-      model: applied.model.trim(),
-      q: applied.q.trim(),
-      from: localDayToIso(applied.from, false),
-      to: localDayToIso(applied.to, true),
-    })}`,
-  );
-  const tickets = useTicketRefs(items?.map((e) => e.ticketId) ?? []);
-  // Runs in flight report usage as they go: keep the first page current while any is shown.
-  useVisibleInterval(reload, 5000, !!items?.some((e) => e.status === 'running'));
-  useWorkspaceEvents(w.id, ['execution.'], reload);
+  const { items, error, hasMore, loadMore, loadingMore } = useExecutions(w.id, applied, sort === DEFAULT_SORT ? undefined : sort);
+  const tickets = useTicketRefs(w.id, items?.map((e) => e.ticketId) ?? []);
 
   return (
     <div className="space-y-6">

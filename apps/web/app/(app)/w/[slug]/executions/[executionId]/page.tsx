@@ -4,14 +4,11 @@
 // ratings. A run still going is refreshed while the page is visible.
 import Link from 'next/link';
 import { useParams } from 'next/navigation';
-import { useCallback, useEffect, useState } from 'react';
-import { ApiError, api, apiList, qs, toApiError } from '@/src/ui/api';
 import { Button, Card, EmptyState, ErrorAlert, Loading, Time, useTitle } from '@/src/ui/components';
 import { ExecutionFacts } from '@/src/features/executions/execution-facts';
+import { useExecution, usePriceVersion } from '@/src/features/executions/queries';
 import { DecisionTimeline, ExecutionStatusBadge, RatingButtons, useAgentNames, useTicketRefs } from '@/src/ui/executions';
-import { useVisibleInterval, useWorkspaceEvents } from '@/src/ui/live';
 import { Markdown } from '@/src/ui/markdown';
-import type { Execution, ModelPrice } from '@/src/ui/types';
 import { useWorkspace } from '@/src/ui/workspace-context';
 
 export default function ExecutionPage() {
@@ -20,51 +17,14 @@ export default function ExecutionPage() {
   const id = decodeURIComponent(rawId);
   const base = `/w/${encodeURIComponent(w.slug)}`;
   const { nameOf } = useAgentNames(w.id);
-  const [execution, setExecution] = useState<Execution | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [price, setPrice] = useState<ModelPrice | null>(null);
-  const tickets = useTicketRefs([execution?.ticketId]);
+  const query = useExecution(w.id, id);
+  const execution = query.data ?? null;
+  const error = query.error;
+  const price = usePriceVersion(execution?.model ?? null, execution?.priceId ?? null).data ?? null;
+  const tickets = useTicketRefs(w.id, [execution?.ticketId]);
   const ticket = execution?.ticketId ? tickets.get(execution.ticketId) : undefined;
   const agentName = execution ? (execution.agentName ?? nameOf(execution.agentId) ?? execution.agentId) : null;
   useTitle(execution ? `Execution by ${agentName} · ${w.name}` : `Execution · ${w.name}`);
-
-  const load = useCallback(async () => {
-    try {
-      const e = await api<Execution>('GET', `/executions/${encodeURIComponent(id)}`);
-      if (e.workspaceId !== w.id) {
-        setError(new ApiError(404, 'NOT_FOUND', 'execution not found'));
-        setExecution(null);
-        return;
-      }
-      setExecution(e);
-      setError(null);
-    } catch (err) {
-      setError(toApiError(err));
-    }
-  }, [id, w.id]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-  useVisibleInterval(load, 4000, execution?.status === 'running');
-  useWorkspaceEvents(w.id, ['execution.'], () => void load());
-
-  // The price version a computed cost used (the price table is public to every signed-in user).
-  const model = execution?.model ?? null;
-  const priceId = execution?.priceId ?? null;
-  useEffect(() => {
-    if (!model || !priceId) {
-      setPrice(null);
-      return;
-    }
-    let live = true;
-    apiList<ModelPrice>(`/model-prices${qs({ model, limit: 100 })}`)
-      .then(({ items }) => live && setPrice(items.find((p) => p.id === priceId) ?? null))
-      .catch(() => live && setPrice(null));
-    return () => {
-      live = false;
-    };
-  }, [model, priceId]);
 
   if (error && !execution) {
     return error.status === 404 ? (
@@ -82,7 +42,7 @@ export default function ExecutionPage() {
     ) : (
       <div className="space-y-3">
         <ErrorAlert error={error} />
-        <Button variant="secondary" onClick={() => void load()}>
+        <Button variant="secondary" onClick={() => void query.refetch()}>
           Try again
         </Button>
       </div>
