@@ -2,53 +2,24 @@
 // What the workspace's agents cost: this month's budget standing (used against the token and cost limits, the 80%
 // warning, 100%, and a hard stop in force), then, for a range of UTC days (this month by default), the totals and
 // the cost and tokens by day, by agent and by model. Refreshed when executions finish.
-import { useCallback, useEffect, useState } from 'react';
-import { api, qs, toApiError, type ApiError } from '@/src/ui/api';
+import { useState } from 'react';
 import { BudgetCard } from '@/src/features/costs/budget-card';
+import { useBudgetStatus, useCostBreakdown } from '@/src/features/costs/queries';
 import { Spending } from '@/src/features/costs/spending';
 import { ErrorAlert, Loading, Notice, useTitle } from '@/src/ui/components';
 import { currentMonth, DateRangePicker, type DayRange } from '@/src/features/costs/date-range';
 import { formatDay } from '@/src/ui/format';
-import { useVisibleInterval, useWorkspaceEvents } from '@/src/ui/live';
-import type { BudgetStatus, CostBreakdown } from '@/src/ui/types';
 import { useWorkspace } from '@/src/ui/workspace-context';
 
 export default function CostsPage() {
   const { workspace: w } = useWorkspace();
   useTitle(`Costs · ${w.name}`);
   const [range, setRange] = useState<DayRange>(currentMonth);
-  const [budget, setBudget] = useState<BudgetStatus | null>(null);
-  const [budgetError, setBudgetError] = useState<ApiError | null>(null);
-  const [costs, setCosts] = useState<CostBreakdown | null>(null);
-  const [costsError, setCostsError] = useState<ApiError | null>(null);
-
-  const loadBudget = useCallback(async () => {
-    try {
-      setBudget(await api<BudgetStatus>('GET', `/workspaces/${w.id}/budget`));
-      setBudgetError(null);
-    } catch (err) {
-      setBudgetError(toApiError(err));
-    }
-  }, [w.id]);
-  const loadCosts = useCallback(async () => {
-    try {
-      setCosts(await api<CostBreakdown>('GET', `/workspaces/${w.id}/costs${qs({ from: range.from, to: range.to })}`));
-      setCostsError(null);
-    } catch (err) {
-      setCostsError(toApiError(err));
-    }
-  }, [w.id, range]);
-
-  useEffect(() => {
-    void loadBudget();
-  }, [loadBudget]);
-  useEffect(() => {
-    setCosts(null);
-    void loadCosts();
-  }, [loadCosts]);
-  const refresh = useCallback(() => Promise.all([loadBudget(), loadCosts()]), [loadBudget, loadCosts]);
-  useVisibleInterval(refresh, 30_000);
-  useWorkspaceEvents(w.id, ['execution.', 'budget.'], () => void refresh());
+  const budgetQuery = useBudgetStatus(w.id);
+  const costsQuery = useCostBreakdown(w.id, range);
+  const budget = budgetQuery.data ?? null;
+  const costs = costsQuery.data ?? null;
+  const costsError = costsQuery.error;
 
   if (!w.permissions['metrics.read']) {
     return <Notice tone="warning">You cannot see this workspace&apos;s costs.</Notice>;
@@ -56,7 +27,7 @@ export default function CostsPage() {
 
   return (
     <div className="space-y-6">
-      <BudgetCard budget={budget} error={budgetError} settingsHref={`/w/${encodeURIComponent(w.slug)}/settings#budget`} canEdit={!!w.permissions['workspace.budget']} onRetry={loadBudget} />
+      <BudgetCard budget={budget} error={budgetQuery.error} settingsHref={`/w/${encodeURIComponent(w.slug)}/settings#budget`} canEdit={!!w.permissions['workspace.budget']} onRetry={() => void budgetQuery.refetch()} />
 
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
