@@ -4,20 +4,18 @@
 // concurrency, rotating its key, deactivating, activating and deleting it.
 import Link from 'next/link';
 import { useParams, useRouter } from 'next/navigation';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
+import { useTargetHistory } from '@/src/features/activity/queries';
 import { AgentHistory } from '@/src/features/agents/agent-history';
+import { useAgent, useAgentChanged } from '@/src/features/agents/queries';
 import { AgentProfile } from '@/src/features/agents/agent-profile';
 import { KeyStory } from '@/src/features/agents/key-story';
 import { PendingDecision } from '@/src/features/agents/pending-decision';
 import { AgentActions, RejectDialog } from '@/src/features/agents/agent-actions';
 import { AgentStatusBadge, Liveness, RelativeTime, type Agent } from '@/src/ui/agents';
-import { ApiError, api, apiList, qs, toApiError } from '@/src/ui/api';
 import { Button, EmptyState, ErrorAlert, Loading, Notice, useTitle } from '@/src/ui/components';
-import { useNow, useVisibleInterval, useWorkspaceEvents } from '@/src/ui/live';
-import type { Activity } from '@/src/ui/types';
+import { useNow } from '@/src/ui/live';
 import { useWorkspace } from '@/src/ui/workspace-context';
-
-const POLL_MS = 5000;
 
 export default function AgentDetailPage() {
   const { workspace: w } = useWorkspace();
@@ -28,60 +26,18 @@ export default function AgentDetailPage() {
   const manager = !!w.permissions['agents.manage'];
   const now = useNow(5000);
 
-  const [agent, setAgent] = useState<Agent | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [history, setHistory] = useState<Activity[] | null>(null);
-  const [historyError, setHistoryError] = useState<ApiError | null>(null);
+  const agentQuery = useAgent(w.id, agentId);
+  const agent = agentQuery.data ?? null;
+  const error = agentQuery.error;
+  const historyList = useTargetHistory(w.id, agentId);
+  const history = historyList.items;
   const [notice, setNotice] = useState<string | null>(null);
   const [rejecting, setRejecting] = useState<Agent | null>(null);
-  const generation = useRef(0);
+  const agentChanged = useAgentChanged(w.id);
   useTitle(agent ? `${agent.name} · Agents · ${w.name}` : `Agents · ${w.name}`);
 
-  const loadAgent = useCallback(async () => {
-    const started = generation.current;
-    try {
-      const a = await api<Agent>('GET', `/agents/${encodeURIComponent(agentId)}`);
-      if (started !== generation.current) return;
-      // An agent of another workspace is not shown under this one's URL.
-      if (a.workspaceId !== w.id) {
-        setError(new ApiError(404, 'NOT_FOUND', 'agent not found'));
-        setAgent(null);
-        return;
-      }
-      setAgent(a);
-      setError(null);
-    } catch (err) {
-      if (started !== generation.current) return;
-      setError(toApiError(err));
-    }
-  }, [agentId, w.id]);
-
-  const loadHistory = useCallback(async () => {
-    try {
-      const { items } = await apiList<Activity>(`/activity${qs({ workspaceId: w.id, targetId: agentId, limit: 100 })}`);
-      setHistory(items);
-      setHistoryError(null);
-    } catch (err) {
-      setHistoryError(toApiError(err));
-      setHistory((h) => h ?? []);
-    }
-  }, [agentId, w.id]);
-
-  const loadAll = useCallback(() => Promise.all([loadAgent(), loadHistory()]), [loadAgent, loadHistory]);
-
-  useEffect(() => {
-    void loadAll();
-  }, [loadAll]);
-  useVisibleInterval(loadAgent, POLL_MS);
-  useWorkspaceEvents(w.id, ['agent.'], (e) => {
-    if (!e.agentId || e.agentId === agentId) void loadAll();
-  });
-
-  const changed = (a: Agent) => {
-    generation.current++;
-    setAgent(a);
-    void loadHistory();
-  };
+  const loadAll = () => Promise.all([agentQuery.refetch(), historyList.reload()]);
+  const changed = (a: Agent) => agentChanged(a);
 
   if (error && !agent) {
     return error.status === 404 ? (
@@ -133,7 +89,7 @@ export default function AgentDetailPage() {
           <PendingDecision agent={agent} onApproved={(a, text) => (changed(a), setNotice(text))} onReject={() => setRejecting(agent)} />
         )}
         {manager && agent.status !== 'pending' && (
-          <AgentActions agent={agent} size="md" onChanged={changed} onRotated={() => void loadHistory()} onDeleted={() => router.push(base)} />
+          <AgentActions agent={agent} size="md" onChanged={changed} onRotated={() => void historyList.reload()} onDeleted={() => router.push(base)} />
         )}
       </div>
       {notice && <Notice tone="success">{notice}</Notice>}
@@ -151,7 +107,7 @@ export default function AgentDetailPage() {
           <KeyStory agent={agent} history={history} now={now} />
         </div>
       </div>
-      <AgentHistory history={history} error={historyError} workspaceSlug={w.slug} agentId={agent.id} />
+      <AgentHistory history={history} error={historyList.error} workspaceSlug={w.slug} agentId={agent.id} />
       <RejectDialog agent={rejecting} onClose={() => setRejecting(null)} onRejected={(a) => (changed(a), setNotice(`${a.name} was rejected.`))} />
     </div>
   );

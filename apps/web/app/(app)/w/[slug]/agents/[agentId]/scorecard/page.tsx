@@ -4,22 +4,15 @@
 // executions finishes or its work is rated.
 import Link from 'next/link';
 import { useParams } from 'next/navigation';
-import { useCallback, useEffect, useState } from 'react';
-import { api, toApiError, type ApiError, qs } from '@/src/ui/api';
+import { useState } from 'react';
 import { PERIODS, PeriodPicker } from '@/src/features/agents/period-picker';
+import { useAgent, useAgentMetrics } from '@/src/features/agents/queries';
 import { ScorecardCharts } from '@/src/features/agents/scorecard-charts';
 import { ScorecardTotals } from '@/src/features/agents/scorecard-totals';
 import { Button, EmptyState, ErrorAlert, Loading, useTitle } from '@/src/ui/components';
 import { formatDay } from '@/src/ui/format';
-import { useWorkspaceEvents } from '@/src/ui/live';
-import type { Metrics, MetricsPeriod } from '@/src/ui/types';
+import type { MetricsPeriod } from '@/src/ui/types';
 import { useWorkspace } from '@/src/ui/workspace-context';
-
-interface AgentHead {
-  id: string;
-  name: string;
-  workspaceId: string;
-}
 
 export default function AgentScorecardPage() {
   const { workspace: w } = useWorkspace();
@@ -27,32 +20,13 @@ export default function AgentScorecardPage() {
   const agentId = decodeURIComponent(rawId);
   const base = `/w/${encodeURIComponent(w.slug)}/agents`;
   const [period, setPeriod] = useState<MetricsPeriod>('day');
-  const [agent, setAgent] = useState<AgentHead | null>(null);
-  const [metrics, setMetrics] = useState<Metrics | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  // The head only names the agent (its own page polls it).
+  const agentQuery = useAgent(w.id, agentId, false);
+  const agent = agentQuery.data ?? null;
+  const metricsQuery = useAgentMetrics(w.id, agentId, period);
+  const metrics = metricsQuery.data ?? null;
+  const error = metricsQuery.error ?? agentQuery.error;
   useTitle(agent ? `Scorecard · ${agent.name} · ${w.name}` : `Scorecard · ${w.name}`);
-
-  useEffect(() => {
-    api<AgentHead>('GET', `/agents/${encodeURIComponent(agentId)}`)
-      .then(setAgent)
-      .catch((err) => setError(toApiError(err)));
-  }, [agentId]);
-
-  const load = useCallback(async () => {
-    try {
-      setMetrics(await api<Metrics>('GET', `/agents/${encodeURIComponent(agentId)}/metrics${qs({ period })}`));
-      setError(null);
-    } catch (err) {
-      setError(toApiError(err));
-    }
-  }, [agentId, period]);
-  useEffect(() => {
-    setMetrics(null);
-    void load();
-  }, [load]);
-  useWorkspaceEvents(w.id, ['execution.', 'rating.'], (e) => {
-    if (!e.agentId || e.agentId === agentId) void load();
-  });
 
   if (error && !metrics && error.status === 404) {
     return (
@@ -100,7 +74,7 @@ export default function AgentScorecardPage() {
       {error && (
         <div className="space-y-2">
           <ErrorAlert error={error} fields={[]} />
-          <Button variant="secondary" size="sm" onClick={() => void load()}>
+          <Button variant="secondary" size="sm" onClick={() => void metricsQuery.refetch()}>
             Try again
           </Button>
         </div>
