@@ -3,7 +3,7 @@
 // their dialogs. Who may do what comes from the workspace's `permissions`; the API decides, and its refusals are shown.
 import { useState } from 'react';
 import type { Agent, ApprovedAgent, RotatedKey } from '@/src/ui/agents';
-import { api, toApiError, type ApiError } from '@/src/ui/api';
+import { api, toApiError, type ApiError } from '@/src/data/client';
 import { Button, ConfirmDialog, CopyBox, ErrorAlert, Notice, TextArea, formatDateTime, relativeTime } from '@/src/ui/components';
 import { Modal } from '@/src/ui/modal';
 import { GraceRotationDialog } from '@/src/ui/rotation-dialog';
@@ -12,7 +12,7 @@ import { GraceRotationDialog } from '@/src/ui/rotation-dialog';
 
 /** Approve a pending agent; the answer says how its key reaches it. */
 export async function approveAgent(agent: Agent): Promise<ApprovedAgent> {
-  return api<ApprovedAgent>('POST', `/agents/${encodeURIComponent(agent.id)}/approve`);
+  return api.post('/agents/{id}/approve', { params: { path: { id: agent.id } } }) as Promise<ApprovedAgent>;
 }
 
 export function RejectDialog({ agent, onClose, onRejected }: { agent: Agent | null; onClose: () => void; onRejected: (a: Agent) => void }) {
@@ -33,7 +33,7 @@ export function RejectDialog({ agent, onClose, onRejected }: { agent: Agent | nu
     setPending(true);
     setError(null);
     try {
-      const rejected = await api<Agent>('POST', `/agents/${encodeURIComponent(agent.id)}/reject`, { reason: reason.trim() });
+      const rejected = (await api.post('/agents/{id}/reject', { params: { path: { id: agent.id } }, body: { reason: reason.trim() } })) as Agent;
       setReason('');
       onRejected(rejected);
       onClose();
@@ -86,7 +86,7 @@ export function RotateKeyDialog({ agent, onClose, onRotated }: { agent: Agent | 
       selectId="rotate-grace"
       submitLabel="Rotate key"
       intro="Issues a new key. During the grace period both keys work, so the agent can switch without downtime; after it the old key is refused."
-      rotate={(graceSeconds) => api<RotatedKey>('POST', `/agents/${encodeURIComponent(agent!.id)}/rotate-key`, { graceSeconds })}
+      rotate={(graceSeconds) => api.post('/agents/{id}/rotate-key', { params: { path: { id: agent!.id } }, body: { graceSeconds } }) as Promise<RotatedKey>}
       onClose={onClose}
       onRotated={onRotated}
       renderResult={(result) => (
@@ -142,7 +142,7 @@ export function AgentActions({
     setPending(true);
     setError(null);
     try {
-      onChanged(await api<Agent>('POST', `/agents/${encodeURIComponent(agent.id)}/activate`));
+      onChanged((await api.post('/agents/{id}/activate', { params: { path: { id: agent.id } } })) as Agent);
     } catch (err) {
       setError(toApiError(err));
     } finally {
@@ -183,7 +183,7 @@ export function AgentActions({
         title={`Deactivate ${agent.name}?`}
         confirmLabel="Deactivate agent"
         onClose={() => setConfirm(null)}
-        onConfirm={async () => onChanged(await api<Agent>('POST', `/agents/${encodeURIComponent(agent.id)}/deactivate`))}
+        onConfirm={async () => onChanged((await api.post('/agents/{id}/deactivate', { params: { path: { id: agent.id } } })) as Agent)}
       >
         Its keys stop working at once and it cannot claim work. You can activate it again later; its keys then work again.
       </ConfirmDialog>
@@ -193,7 +193,7 @@ export function AgentActions({
         confirmLabel="Delete agent"
         onClose={() => setConfirm(null)}
         onConfirm={async () => {
-          await api<Agent>('DELETE', `/agents/${encodeURIComponent(agent.id)}`);
+          await api.delete('/agents/{id}', { params: { path: { id: agent.id } } });
           onDeleted(agent);
         }}
       >

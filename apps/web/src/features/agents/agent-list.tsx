@@ -4,7 +4,7 @@
 // instead, and the actions on each agent.
 import { useMemo, useState } from 'react';
 import type { Agent, AgentStatus } from '@/src/ui/agents';
-import type { ApiError } from '@/src/ui/api';
+import type { ApiError } from '@/src/data/client';
 import { Button, Card, EmptyState, ErrorAlert, SelectField, TextField } from '@/src/ui/components';
 import { useWorkspace } from '@/src/ui/workspace-context';
 import { AgentsTable } from './agents-table';

@@ -4,7 +4,7 @@
 // a 409 the form explains (reload to start again) instead of a silent overwrite.
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Capabilities, RelativeTime, type Agent } from '@/src/ui/agents';
-import { api, toApiError, type ApiError } from '@/src/ui/api';
+import { api, toApiError, type ApiError, type BodyOf } from '@/src/data/client';
 import { Button, Card, ErrorAlert, Notice, TextArea, TextField } from '@/src/ui/components';
 
 interface ProfileForm {
@@ -65,7 +65,7 @@ export function AgentProfile({ agent, now, editable, onSaved, onReload }: { agen
     setPending(true);
     setError(null);
     try {
-      const updated = await api<Agent>('PATCH', `/agents/${encodeURIComponent(base.id)}`, body);
+      const updated = (await api.patch('/agents/{id}', { params: { path: { id: base.id } }, body: body as BodyOf<'/agents/{id}', 'patch'> })) as Agent;
       setEditing(null);
       setSaved(true);
       onSaved(updated);

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { approveAgent } from './agent-actions';
 import { KEY_DELIVERY_TEXT, type Agent } from '@/src/ui/agents';
-import { toApiError, type ApiError } from '@/src/ui/api';
+import { toApiError, type ApiError } from '@/src/data/client';
 import { Button, ErrorAlert } from '@/src/ui/components';
 
 export function PendingDecision({ agent, onApproved, onReject }: { agent: Agent; onApproved: (a: Agent, notice: string) => void; onReject: () => void }) {

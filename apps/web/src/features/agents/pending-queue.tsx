@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { RejectDialog, approveAgent } from './agent-actions';
 import { Capabilities, Endpoint, RelativeTime, type Agent, type ApprovedAgent } from '@/src/ui/agents';
-import { toApiError, type ApiError } from '@/src/ui/api';
+import { toApiError, type ApiError } from '@/src/data/client';
 import { Button, Card, ErrorAlert } from '@/src/ui/components';
 
 export function PendingQueue({

@@ -2,7 +2,7 @@
 // This month's budget standing: used against the token and cost limits (a meter each, with the warning threshold),
 // the 80% warning, 100%, a hard stop in force, and where to raise a limit.
 import Link from 'next/link';
-import type { ApiError } from '@/src/ui/api';
+import type { ApiError } from '@/src/data/client';
 import { Button, Card, ErrorAlert, Loading, cx, formatDateTime } from '@/src/ui/components';
 import { formatInt, formatUsd } from '@/src/ui/format';
 import type { BudgetStatus } from '@/src/ui/types';

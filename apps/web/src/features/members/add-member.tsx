@@ -2,7 +2,7 @@
 // Adding someone to the workspace by e-mail: 201 adds a person at once, 202 sends an invitation (the same answer for
 // every address). The roles offered are the ones the server says the caller may grant.
 import { useState } from 'react';
-import { api, toApiError, type ApiError } from '@/src/ui/api';
+import { api, toApiError, type ApiError } from '@/src/data/client';
 import { Button, Card, ErrorAlert, SelectField, TextField } from '@/src/ui/components';
 import { ROLE_LABEL, type InvitationSent, type Member, type WorkspaceRole } from '@/src/ui/types';
 
@@ -28,7 +28,7 @@ export function AddMember({
     setError(null);
     try {
       // 201 is the member (added at once); 202 is an invitation, the same answer for every address.
-      const answer = await api<Member | InvitationSent>('POST', `/workspaces/${workspaceId}/members`, { email, role });
+      const answer = (await api.post('/workspaces/{id}/members', { params: { path: { id: workspaceId } }, body: { email, role } })) as Member | InvitationSent;
       setEmail('');
       setRole('member');
       if ('status' in answer && answer.status === 'invited') onInvited(answer);

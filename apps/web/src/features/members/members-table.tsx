@@ -2,7 +2,7 @@
 // The workspace's members: name, e-mail, role (a select where the server lets the caller grant that role), when they
 // were added, and Leave / Remove.
 import { useState } from 'react';
-import { api, toApiError, type ApiError } from '@/src/ui/api';
+import { api, toApiError, type ApiError } from '@/src/data/client';
 import { Badge, Button, EmptyState, RoleBadge, SelectField, Time } from '@/src/ui/components';
 import { Table, type Column } from '@/src/ui/table';
 import { ROLE_LABEL, type Member, type WorkspaceRole } from '@/src/ui/types';
@@ -93,7 +93,7 @@ function RoleSelect({ member: m, grantable, workspaceId, onChanged }: { member: 
     setPending(true);
     setError(null);
     try {
-      onChanged(await api<Member>('PATCH', `/workspaces/${workspaceId}/members/${encodeURIComponent(m.userId)}`, { role }));
+      onChanged((await api.patch('/workspaces/{id}/members/{userId}', { params: { path: { id: workspaceId, userId: m.userId } }, body: { role } })) as Member);
     } catch (err) {
       setError(toApiError(err));
     } finally {

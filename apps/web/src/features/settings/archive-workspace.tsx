@@ -1,7 +1,7 @@
 'use client';
 // Owners: archive the workspace (read-only for everyone, ADR 0003) or restore it.
 import { useState } from 'react';
-import { api, toApiError, type ApiError } from '@/src/ui/api';
+import { api, toApiError, type ApiError } from '@/src/data/client';
 import { Button, Card, ConfirmDialog, ErrorAlert } from '@/src/ui/components';
 import type { Workspace } from '@/src/ui/types';
 import { useWorkspace } from '@/src/ui/workspace-context';
@@ -16,7 +16,7 @@ export function ArchiveWorkspace() {
     setPending(true);
     setError(null);
     try {
-      setWorkspace(await api<Workspace>('PATCH', `/workspaces/${w.id}`, { archived: false, version: w.version }));
+      setWorkspace((await api.patch('/workspaces/{id}', { params: { path: { id: w.id } }, body: { archived: false, version: w.version } })) as Workspace);
     } catch (err) {
       setError(toApiError(err));
     } finally {
@@ -49,7 +49,7 @@ export function ArchiveWorkspace() {
         confirmLabel="Archive workspace"
         onClose={() => setConfirming(false)}
         onConfirm={async () => {
-          setWorkspace(await api<Workspace>('DELETE', `/workspaces/${w.id}`));
+          setWorkspace((await api.delete('/workspaces/{id}', { params: { path: { id: w.id } } })) as Workspace);
         }}
       >
         Members keep read access to its history; nothing in it can change until an owner restores it.

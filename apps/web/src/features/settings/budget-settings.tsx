@@ -1,7 +1,7 @@
 'use client';
 // The workspace's monthly token and cost limits and whether reaching them stops new work (hard stop).
 import { useState } from 'react';
-import { api, toApiError, type ApiError } from '@/src/ui/api';
+import { api, toApiError, type ApiError } from '@/src/data/client';
 import { Button, Card, Checkbox, ErrorAlert, Notice, TextField } from '@/src/ui/components';
 import type { Workspace } from '@/src/ui/types';
 import { useWorkspace } from '@/src/ui/workspace-context';
@@ -30,12 +30,15 @@ export function BudgetSettings({ editable }: { editable: boolean }) {
     setError(null);
     setSaved(false);
     try {
-      const updated = await api<Workspace>('PUT', `/workspaces/${w.id}/budget`, {
+      const updated = (await api.put('/workspaces/{id}/budget', {
+        params: { path: { id: w.id } },
+        body: {
         monthlyTokenLimit: numberOrNull(form.tokens),
         monthlyCostLimitUsd: numberOrNull(form.cost),
         hardStop: form.hardStop,
         version: w.version,
-      });
+        },
+      })) as Workspace;
       setForm(init(updated));
       setSaved(true);
       setWorkspace(updated);

@@ -1,7 +1,7 @@
 'use client';
 // Instance admins: make this workspace the default (where new people and agents without a workspace land).
 import { useState } from 'react';
-import { api, toApiError, type ApiError } from '@/src/ui/api';
+import { api, toApiError, type ApiError } from '@/src/data/client';
 import { Button, Card, ErrorAlert } from '@/src/ui/components';
 import { useSession } from '@/src/ui/session';
 import { useWorkspace } from '@/src/ui/workspace-context';
@@ -16,7 +16,7 @@ export function DefaultWorkspace() {
     setPending(true);
     setError(null);
     try {
-      await api('PUT', '/settings/default-workspace', { workspaceId });
+      await api.put('/settings/default-workspace', { body: { workspaceId } });
       await Promise.all([reload(), refreshMe(), refreshWorkspaces()]);
     } catch (err) {
       setError(toApiError(err));

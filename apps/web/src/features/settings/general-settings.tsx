@@ -1,7 +1,7 @@
 'use client';
 // The workspace's identity (name, slug, mission, emoji, color), saved with its version (optimistic concurrency).
 import { useState } from 'react';
-import { api, toApiError, type ApiError } from '@/src/ui/api';
+import { api, toApiError, type ApiError } from '@/src/data/client';
 import { Button, Card, ErrorAlert, Notice } from '@/src/ui/components';
 import type { Workspace } from '@/src/ui/types';
 import { useWorkspace } from '@/src/ui/workspace-context';
@@ -30,7 +30,7 @@ export function GeneralSettings({ editable }: { editable: boolean }) {
     setError(null);
     setSaved(false);
     try {
-      const updated = await api<Workspace>('PATCH', `/workspaces/${w.id}`, { ...changes, version: w.version });
+      const updated = (await api.patch('/workspaces/{id}', { params: { path: { id: w.id } }, body: { ...changes, version: w.version } })) as Workspace;
       setForm(fieldsOf(updated));
       setSaved(true);
       setWorkspace(updated);

@@ -1,7 +1,7 @@
 'use client';
 // The default repository that a bare `PR#123` in a ticket refers to.
 import { useState } from 'react';
-import { api, toApiError, type ApiError } from '@/src/ui/api';
+import { api, toApiError, type ApiError } from '@/src/data/client';
 import { Button, Card, ErrorAlert, Notice, TextField } from '@/src/ui/components';
 import type { Workspace } from '@/src/ui/types';
 import { useWorkspace } from '@/src/ui/workspace-context';
@@ -23,7 +23,7 @@ export function PullRequestSettings({ editable }: { editable: boolean }) {
     setError(null);
     setSaved(false);
     try {
-      const updated = await api<Workspace>('PATCH', `/workspaces/${w.id}`, { defaultRepository: next, version: w.version });
+      const updated = (await api.patch('/workspaces/{id}', { params: { path: { id: w.id } }, body: { defaultRepository: next, version: w.version } })) as Workspace;
       setValue(updated.defaultRepository ?? '');
       setSaved(true);
       setWorkspace(updated);

@@ -1,7 +1,7 @@
 'use client';
 // A save refused because someone else saved first (a stale `version`), and the way out: reload.
 import { useState } from 'react';
-import { type ApiError } from '@/src/ui/api';
+import { type ApiError } from '@/src/data/client';
 import { Button } from '@/src/ui/components';
 
 /** A 409 caused by a stale `version` (someone else saved first), as opposed to e.g. a taken slug. */

@@ -1,7 +1,7 @@
 'use client';
 // One webhook endpoint in the list: its URL, description, event filter and health, and the admin's buttons.
 import { useState } from 'react';
-import { toApiError, type ApiError } from '@/src/ui/api';
+import { toApiError, type ApiError } from '@/src/data/client';
 import { Button } from '@/src/ui/components';
 import { EventChips, WebhookStatus, When, type Webhook } from './webhook-parts';
 

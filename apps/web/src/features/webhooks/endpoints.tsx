@@ -2,60 +2,46 @@
 // The workspace's webhook endpoints (admins): the list with each endpoint's health, kept current by a 5 s poll while
 // the page is visible, and the admin's actions (create with the secret shown once, edit, rotate the secret,
 // disable/enable, delete) with their dialogs. `render` draws what depends on the loaded endpoints (the deliveries).
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, apiList, qs, toApiError, type ApiError } from '@/src/ui/api';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { wsKey } from '@/src/data/keys';
+import { api } from '@/src/data/client';
 import { Button, Card, ConfirmDialog, EmptyState, ErrorAlert, Loading, Notice } from '@/src/ui/components';
-import { useNow, useVisibleInterval } from '@/src/ui/live';
+import { useNow } from '@/src/ui/live';
 import { RotateSecretDialog, WebhookFormDialog } from './webhook-dialogs';
 import { type Webhook } from './webhook-parts';
 import { useWorkspace } from '@/src/ui/workspace-context';
 import { EndpointRow } from './endpoint-row';
-
-const POLL_MS = 5000;
+import { useWebhooks, useWebhooksChanged } from './queries';
 
 export function Endpoints({ canWrite, onShowDeliveries, render }: { canWrite: boolean; onShowDeliveries: (id: string) => void; render: (webhooks: Webhook[]) => React.ReactNode }) {
   const { workspace: w } = useWorkspace();
   const now = useNow(5000);
-  const [webhooks, setWebhooks] = useState<Webhook[] | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const query = useWebhooks(w.id);
+  const webhooks = query.data ?? (query.isError ? [] : null);
+  const error = query.error;
+  const changed = useWebhooksChanged(w.id);
+  const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Webhook | null>(null);
   const [rotating, setRotating] = useState<Webhook | null>(null);
   const [confirm, setConfirm] = useState<{ kind: 'delete' | 'disable'; webhook: Webhook } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const generation = useRef(0);
 
-  const load = useCallback(async () => {
-    const started = generation.current;
-    try {
-      const { items } = await apiList<Webhook>(`/webhooks${qs({ workspaceId: w.id, limit: 200 })}`);
-      if (started !== generation.current) return;
-      setWebhooks(items);
-      setError(null);
-    } catch (err) {
-      if (started !== generation.current) return;
-      setError(toApiError(err));
-      setWebhooks((h) => h ?? []);
-    }
-  }, [w.id]);
-
-  useEffect(() => {
-    setWebhooks(null);
-    void load();
-  }, [load]);
-  useVisibleInterval(load, POLL_MS);
-
+  // The answer of a write goes into the cached list at once (a poll in flight is cancelled), then everything is re-read.
   const upsert = (h: Webhook) => {
-    generation.current++;
-    setWebhooks((list) => (list?.some((x) => x.id === h.id) ? list.map((x) => (x.id === h.id ? h : x)) : [h, ...(list ?? [])]));
+    void queryClient.cancelQueries({ queryKey: wsKey(w.id, 'webhooks') });
+    queryClient.setQueryData<Webhook[]>(wsKey(w.id, 'webhooks', 'list'), (list) => (list?.some((x) => x.id === h.id) ? list.map((x) => (x.id === h.id ? h : x)) : [h, ...(list ?? [])]));
+    changed();
   };
   const remove = (id: string) => {
-    generation.current++;
-    setWebhooks((list) => list?.filter((x) => x.id !== id) ?? null);
+    void queryClient.cancelQueries({ queryKey: wsKey(w.id, 'webhooks') });
+    queryClient.setQueryData<Webhook[]>(wsKey(w.id, 'webhooks', 'list'), (list) => list?.filter((x) => x.id !== id));
+    changed();
   };
 
   async function setEnabled(h: Webhook, enabled: boolean) {
-    upsert(await api<Webhook>('PATCH', `/webhooks/${encodeURIComponent(h.id)}`, { enabled }));
+    upsert((await api.patch('/webhooks/{id}', { params: { path: { id: h.id } }, body: { enabled } })) as Webhook);
     setNotice(enabled ? `${h.url} is enabled again; waiting deliveries resume.` : `${h.url} is disabled; its deliveries wait until it is enabled again.`);
   }
 
@@ -120,8 +106,7 @@ export function Endpoints({ canWrite, onShowDeliveries, render }: { canWrite: bo
           webhook={rotating}
           onClose={() => setRotating(null)}
           onRotated={() => {
-            generation.current++;
-            void load();
+            changed();
           }}
         />
         <ConfirmDialog
@@ -143,7 +128,7 @@ export function Endpoints({ canWrite, onShowDeliveries, render }: { canWrite: bo
           onClose={() => setConfirm(null)}
           onConfirm={async () => {
             if (!confirm) return;
-            await api<Webhook>('DELETE', `/webhooks/${encodeURIComponent(confirm.webhook.id)}`);
+            await api.delete('/webhooks/{id}', { params: { path: { id: confirm.webhook.id } } });
             remove(confirm.webhook.id);
             setNotice(`${confirm.webhook.url} was deleted.`);
           }}

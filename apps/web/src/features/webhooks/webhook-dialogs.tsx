@@ -2,7 +2,7 @@
 // The admin's dialogs for webhooks: create or edit an endpoint, rotate its signing secret. Secrets live only in a
 // dialog's state: closing it forgets them for good. The API decides who may do what; its refusals are shown.
 import { useEffect, useState, type ReactNode } from 'react';
-import { api, toApiError, type ApiError } from '@/src/ui/api';
+import { api, toApiError, type ApiError } from '@/src/data/client';
 import { Button, CopyBox, ErrorAlert, Notice, TextField, formatDateTime, relativeTime } from '@/src/ui/components';
 import { Modal } from '@/src/ui/modal';
 import { GraceRotationDialog } from '@/src/ui/rotation-dialog';
@@ -100,16 +100,19 @@ export function WebhookFormDialog({
     const chosen = events.all ? [] : WEBHOOK_EVENT_TYPES.filter((t) => events.selected.includes(t));
     try {
       if (editing) {
-        const saved = await api<Webhook>('PATCH', `/webhooks/${encodeURIComponent(webhook.id)}`, {
+        const saved = (await api.patch('/webhooks/{id}', {
+          params: { path: { id: webhook.id } },
+          body: {
           url: url.trim(),
           description: description.trim(),
           events: chosen,
           version: webhook.version,
-        });
+          },
+        })) as Webhook;
         onSaved(saved);
         onClose();
       } else {
-        const made = await api<WebhookCreated>('POST', '/webhooks', { workspaceId, url: url.trim(), description: description.trim() || undefined, events: chosen });
+        const made = (await api.post('/webhooks', { body: { workspaceId, url: url.trim(), description: description.trim() || undefined, events: chosen } })) as WebhookCreated;
         const { secret: _secret, ...hook } = made;
         onSaved(hook);
         setCreated(made);
@@ -193,7 +196,7 @@ export function RotateSecretDialog({ webhook, onClose, onRotated }: { webhook: W
           the new one signs.
         </>
       }
-      rotate={(graceSeconds) => api<WebhookSecretRotated>('POST', `/webhooks/${encodeURIComponent(webhook!.id)}/rotate-secret`, { graceSeconds })}
+      rotate={(graceSeconds) => api.post('/webhooks/{id}/rotate-secret', { params: { path: { id: webhook!.id } }, body: { graceSeconds } }) as Promise<WebhookSecretRotated>}
       onClose={onClose}
       onRotated={onRotated}
       renderResult={(result) => (
