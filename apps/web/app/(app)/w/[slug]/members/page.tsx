@@ -4,10 +4,11 @@
 // live in core); the API decides — whether an address is added at once (201) or invited (202) too — and its refusals
 // are shown.
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { AddMember } from '@/src/features/members/add-member';
 import { MembersTable } from '@/src/features/members/members-table';
-import { api, apiList, toApiError, type ApiError } from '@/src/ui/api';
+import { useMemberChanged, useMembers } from '@/src/features/members/queries';
+import { api } from '@/src/data/client';
 import { Card, ConfirmDialog, Notice, useTitle } from '@/src/ui/components';
 import { WorkspaceInvitations } from '@/src/ui/invitations';
 import { useSession } from '@/src/ui/session';
@@ -19,27 +20,13 @@ export default function MembersPage() {
   const { me, refreshWorkspaces } = useSession();
   const router = useRouter();
   useTitle(`Members · ${w.name}`);
-  const [members, setMembers] = useState<Member[] | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const query = useMembers(w.id);
+  const members = query.data ?? (query.isError ? [] : null);
+  const changed = useMemberChanged(w.id);
   const [removing, setRemoving] = useState<Member | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [invitationsKey, setInvitationsKey] = useState(0);
   const manager = !!w.permissions['members.manage'];
-
-  const load = useCallback(async () => {
-    try {
-      const { items } = await apiList<Member>(`/workspaces/${w.id}/members`);
-      setMembers(items);
-      setError(null);
-    } catch (err) {
-      setError(toApiError(err));
-      setMembers((m) => m ?? []);
-    }
-  }, [w.id]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const grantable = w.grantableRoles;
   const removingSelf = removing?.userId === me.user.id;
@@ -51,7 +38,7 @@ export default function MembersPage() {
         <AddMember
           workspaceId={w.id}
           grantable={grantable}
-          onAdded={(m) => (setNotice(`${m.name} was added as ${ROLE_LABEL[m.role].toLowerCase()}.`), void load())}
+          onAdded={(m) => (setNotice(`${m.name} was added as ${ROLE_LABEL[m.role].toLowerCase()}.`), changed())}
           onInvited={(sent) => {
             setNotice(`Invitation sent to ${sent.invitation.email}. They can accept it for 14 days; it is listed under Pending invitations until then.`);
             setInvitationsKey((k) => k + 1);
@@ -64,12 +51,12 @@ export default function MembersPage() {
       <Card title="Members" description={members ? `${members.length} ${members.length === 1 ? 'person' : 'people'} in ${w.name}` : undefined}>
         <MembersTable
           members={members}
-          error={error}
+          error={query.error}
           selfId={me.user.id}
           manager={manager}
           grantable={grantable}
           workspaceId={w.id}
-          onChanged={(updated) => setMembers((list) => list?.map((x) => (x.userId === updated.userId ? updated : x)) ?? null)}
+          onChanged={changed}
           onRemove={setRemoving}
         />
       </Card>
@@ -84,17 +71,17 @@ export default function MembersPage() {
         onClose={() => setRemoving(null)}
         onConfirm={async () => {
           if (!removing) return;
-          await api('DELETE', `/workspaces/${w.id}/members/${encodeURIComponent(removing.userId)}`);
+          await api.delete('/workspaces/{id}/members/{userId}', { params: { path: { id: w.id, userId: removing.userId } } });
           if (removingSelf) {
             await refreshWorkspaces();
             // An instance admin can still see the workspace; everyone else loses it.
             if (me.user.isInstanceAdmin) {
               setNotice('You left this workspace.');
-              void load();
+              changed();
             } else router.push('/workspaces');
           } else {
             setNotice(`${removing.name} was removed from ${w.name}.`);
-            void load();
+            changed();
           }
         }}
       >

@@ -4,17 +4,19 @@
 // within a second. Refreshed every 5 s while the page is visible, sooner right after a redelivery.
 import Link from 'next/link';
 import { useParams } from 'next/navigation';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, toApiError, type ApiError } from '@/src/ui/api';
-import { Card, EmptyState, ErrorAlert, Loading, useTitle } from '@/src/ui/components';
-import { useAgentNames } from '@/src/ui/executions';
-import { useNow, useVisibleInterval } from '@/src/ui/live';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { api } from '@/src/data/client';
+import { wsKey } from '@/src/data/keys';
+import { useApiMutation } from '@/src/data/mutations';
 import { AttemptsTable } from '@/src/features/webhooks/attempts-table';
 import { DeliverySummary } from '@/src/features/webhooks/delivery-summary';
-import type { Webhook, WebhookDelivery } from '@/src/features/webhooks/webhook-parts';
+import { useDelivery } from '@/src/features/webhooks/queries';
+import type { WebhookDelivery } from '@/src/features/webhooks/webhook-parts';
+import { Card, EmptyState, ErrorAlert, Loading, useTitle } from '@/src/ui/components';
+import { useAgentNames } from '@/src/ui/executions';
+import { useNow } from '@/src/ui/live';
 import { useWorkspace } from '@/src/ui/workspace-context';
-
-const POLL_MS = 5000;
 
 export default function DeliveryPage() {
   const { workspace: w } = useWorkspace();
@@ -27,62 +29,27 @@ export default function DeliveryPage() {
   const now = useNow(1000);
   const base = `/w/${encodeURIComponent(w.slug)}/webhooks`;
 
-  const [delivery, setDelivery] = useState<WebhookDelivery | null>(null);
-  const [endpoint, setEndpoint] = useState<Webhook | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [redeliverError, setRedeliverError] = useState<ApiError | null>(null);
-  const [redelivering, setRedelivering] = useState(false);
+  const { delivery: query, endpoint } = useDelivery(w.id, deliveryId, admin);
+  const delivery = query.data ?? null;
+  const error = query.error;
   const [queued, setQueued] = useState(false);
+  const queryClient = useQueryClient();
   const timers = useRef<ReturnType<typeof setTimeout>[]>([]);
-
-  const load = useCallback(async () => {
-    try {
-      const d = await api<WebhookDelivery>('GET', `/webhook-deliveries/${encodeURIComponent(deliveryId)}`);
-      if (d.workspaceId !== w.id) {
-        setError(toApiError(new Error('This delivery belongs to another workspace.')));
-        return;
-      }
-      setDelivery(d);
-      setError(null);
-      if (d.webhookId) {
-        try {
-          setEndpoint(await api<Webhook>('GET', `/webhooks/${encodeURIComponent(d.webhookId)}`));
-        } catch {
-          setEndpoint(null);
-        }
-      }
-    } catch (err) {
-      setError(toApiError(err));
-    }
-  }, [deliveryId, w.id]);
-
-  useEffect(() => {
-    if (!admin) return;
-    setDelivery(null);
-    void load();
-  }, [load, admin]);
-  useVisibleInterval(load, POLL_MS, admin);
   useEffect(() => () => timers.current.forEach(clearTimeout), []);
 
-  async function redeliver() {
-    if (!delivery) return;
-    setRedelivering(true);
-    setRedeliverError(null);
-    setQueued(false);
-    try {
-      setDelivery(await api<WebhookDelivery>('POST', `/webhook-deliveries/${encodeURIComponent(delivery.id)}/redeliver`));
+  const redeliver = useApiMutation({
+    mutationFn: () => api.post('/webhook-deliveries/{id}/redeliver', { params: { path: { id: deliveryId } } }) as Promise<WebhookDelivery>,
+    onSuccess: (d) => {
+      queryClient.setQueryData(wsKey(w.id, 'deliveries', 'one', deliveryId), d);
       setQueued(true);
       // The worker picks it up within a second or so: look again soon rather than at the next poll.
       timers.current.push(
-        setTimeout(() => void load(), 1200),
-        setTimeout(() => void load(), 3000),
+        setTimeout(() => void query.refetch(), 1200),
+        setTimeout(() => void query.refetch(), 3000),
       );
-    } catch (err) {
-      setRedeliverError(toApiError(err));
-    } finally {
-      setRedelivering(false);
-    }
-  }
+    },
+    invalidate: [wsKey(w.id, 'deliveries', 'list')],
+  });
 
   if (!admin) {
     return (
@@ -125,11 +92,11 @@ export default function DeliveryPage() {
         workspaceSlug={w.slug}
         agentName={agentName}
         canWrite={canWrite}
-        redelivering={redelivering}
+        redelivering={redeliver.isPending}
         queued={queued}
-        redeliverError={redeliverError}
+        redeliverError={redeliver.error}
         error={error}
-        onRedeliver={() => void redeliver()}
+        onRedeliver={() => (setQueued(false), redeliver.mutate())}
       />
 
       <Card title="Attempts" description="Newest first. A failed attempt is retried with a growing delay; Redeliver adds a manual one.">
