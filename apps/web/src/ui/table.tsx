@@ -16,7 +16,7 @@ export interface Column<T> {
   srOnlyHeader?: boolean;
   cell: (row: T) => ReactNode;
   align?: 'left' | 'right';
-  /** Extra classes for the column's cells and header: a width (`w-32`), `whitespace-nowrap`, `max-w-[16rem]`… */
+  /** Extra classes for the column's cells (not its header): a width (`w-32`), `whitespace-nowrap`, a text colour… */
   className?: string;
   /** The cell names its row (`<th scope="row">`), for tables read row by row. */
   rowHeader?: boolean;
@@ -134,7 +134,7 @@ export function Table<T>({
                 key={c.id}
                 scope="col"
                 aria-sort={sortable ? (sorted ?? 'none') : undefined}
-                className={cx(padOf(density, i, columns.length), PAD[density].head, c.align === 'right' && 'text-right', c.className)}
+                className={cx(padOf(density, i, columns.length), PAD[density].head, c.align === 'right' && 'text-right')}
               >
                 {c.srOnlyHeader ? (
                   <span className="sr-only">{c.header}</span>
