@@ -10,12 +10,14 @@ const rules = {
   'packages/db/src': { forbid: [/^@mc\//, /^next/, /^hono/], env: false, allowEnvIn: ['testing.ts'] },
   'packages/core/src': { forbid: [/^@mc\/api/, /^@mc\/web/, /^next/, /^hono/, /^react/], env: false },
   'packages/api/src': { forbid: [/^@mc\/db/, /^@mc\/web/, /^next/, /^react/, /^drizzle/], env: false },
-  'apps/web/app': { forbid: [/^@mc\/core/, /^@mc\/db/, /^@mc\/api/, /^drizzle/], env: false },
+  // Dashboard code (pages, features, UI) calls the API only through the typed client in apps/web/src/data (ADR 0015).
+  'apps/web/app': { forbid: [/^@mc\/core/, /^@mc\/db/, /^@mc\/api/, /^drizzle/], env: false, apiThroughClient: true },
+  'apps/web/src/ui': { forbid: [/^@mc\/core/, /^@mc\/db/, /^@mc\/api/, /^drizzle/], env: false, apiThroughClient: true },
   // The typed client runs in browsers and Node alike: types from the served document, no schema library, no server code.
   'packages/client/src': { forbid: [/^@mc\//, /^zod/, /^next/, /^react/, /^hono/, /^drizzle/, /^node:/], env: false },
   // The dashboard's data layer and feature folders run in the browser: the API only through @mc/client.
   'apps/web/src/data': { forbid: [/^@mc\/core/, /^@mc\/db/, /^@mc\/api/, /^drizzle/, /^zod$/], env: false },
-  'apps/web/src/features': { forbid: [/^@mc\/core/, /^@mc\/db/, /^@mc\/api/, /^drizzle/], env: false },
+  'apps/web/src/features': { forbid: [/^@mc\/core/, /^@mc\/db/, /^@mc\/api/, /^drizzle/], env: false, apiThroughClient: true },
 };
 
 // Every outbound connection to an address a user typed goes through one module, which refuses internal targets
@@ -50,6 +52,9 @@ for (const [dir, rule] of Object.entries(rules)) {
         if (NETWORK_CLIENT.test(m[1])) problems.push(`${file}: imports ${m[1]} (outbound calls go through ${OUTBOUND_MODULE})`);
       }
       if (/(?<![\w.])fetch\s*\(/.test(text)) problems.push(`${file}: calls fetch (outbound calls go through ${OUTBOUND_MODULE})`);
+    }
+    if (rule.apiThroughClient && /(?<![\w.])fetch\s*\(|\bnew\s+EventSource\s*\(/.test(text)) {
+      problems.push(`${file}: calls fetch or opens an EventSource (the dashboard calls the API through apps/web/src/data)`);
     }
     if (!rule.env && /process\.env/.test(text) && !(rule.allowEnvIn ?? []).some((f) => file.endsWith(f))) {
       problems.push(`${file}: reads process.env (only apps/web/src/env.ts may)`);

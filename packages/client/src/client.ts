@@ -109,7 +109,7 @@ export function envelopeFetch(base: (request: Request) => Promise<Response> = (r
       res = await base(request);
     } catch (err) {
       if (isAbortError(err)) throw err;
-      throw new ApiError(0, 'NETWORK', 'Could not reach the server. Check your connection and try again.');
+      throw new ApiError(0, 'NETWORK', 'Could not reach the server. Check your connection and try again.', null, undefined, err);
     }
     if (res.status === 204) return res;
     const requestId = res.headers.get('x-request-id');

@@ -17,8 +17,10 @@ export class ApiError extends Error {
     message: string,
     readonly requestId: string | null = null,
     readonly details: Record<string, unknown> | undefined = undefined,
+    /** What went wrong underneath (the fetch failure of a NETWORK error). */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'ApiError';
   }
 
