@@ -5,6 +5,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { cx } from './components';
+import { Table, type Column } from './table';
 
 export interface Series<T> {
   key: keyof T & string;
@@ -95,41 +96,23 @@ function ChartFrame<T>({ title, description, data, xKey, xLabel, xFormat, series
 }
 
 function DataTable<T>({ data, xKey, xLabel, xFormat, series }: Pick<ChartFrameProps<T>, 'data' | 'xKey' | 'xLabel' | 'xFormat' | 'series'>) {
-  return (
-    <div role="region" aria-label={`${xLabel} table`} tabIndex={0} className="max-h-80 overflow-auto focus-visible:outline-2 focus-visible:outline-indigo-600">
-      <table className="min-w-full text-sm">
-        <thead className="sticky top-0 bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
-          <tr>
-            <th scope="col" className="px-3 py-2">
-              {xLabel}
-            </th>
-            {series.map((s) => (
-              <th key={s.key} scope="col" className="px-3 py-2 text-right">
-                {s.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 tabular-nums">
-          {data.map((row, i) => (
-            <tr key={i}>
-              <th scope="row" className="px-3 py-1.5 text-left font-medium text-slate-700">
-                {(xFormat ?? String)(String(row[xKey]))}
-              </th>
-              {series.map((s) => {
-                const v = row[s.key];
-                return (
-                  <td key={s.key} className="px-3 py-1.5 text-right text-slate-800">
-                    {v === null || v === undefined ? '—' : (s.format ?? plain)(Number(v))}
-                  </td>
-                );
-              })}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  const rows = data.map((row, i) => ({ row, i }));
+  const columns: Column<(typeof rows)[number]>[] = [
+    { id: '__x', header: xLabel, rowHeader: true, className: 'text-slate-700', cell: ({ row }) => (xFormat ?? String)(String(row[xKey])) },
+    ...series.map(
+      (s): Column<(typeof rows)[number]> => ({
+        id: s.key,
+        header: s.label,
+        align: 'right',
+        className: 'text-slate-800',
+        cell: ({ row }) => {
+          const v = row[s.key];
+          return v === null || v === undefined ? '—' : (s.format ?? plain)(Number(v));
+        },
+      }),
+    ),
+  ];
+  return <Table label={`${xLabel} table`} density="grid" stickyHeader className="max-h-80 overflow-y-auto" columns={columns} rows={rows} rowKey={({ i }) => String(i)} />;
 }
 
 const AXIS = { fontSize: 11, fill: '#64748b' };

@@ -1,18 +1,21 @@
 'use client';
 // Pieces shared by the execution list, the execution page, the ticket page and the costs pages: the execution's
 // status and cost badges, the decision timeline, the good/bad rating buttons and the workspace's agents by name.
+import { EXECUTION_STATUS_VALUES } from '@mc/contracts/constants';
 import Link from 'next/link';
-import { useCallback, useEffect, useState } from 'react';
-import { listAgentsByStatus } from './agents';
-import { ApiError, api, apiList, qs, toApiError } from './api';
+import { useQueries, useQuery } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api } from '../data/client';
+import { wsKey } from '../data/keys';
+import { usePagedList } from '../data/paging';
+import { WORKING_AGENT_STATUSES, listAgentsByStatus } from './agents';
+import { ApiError, api as untypedApi, toApiError } from './api';
 import { Badge, Button, ErrorAlert, Loading, Spinner, Time, cx } from './components';
 import { formatDuration, formatInt, formatUsd } from './format';
-import { useWorkspaceEvents } from './live';
-import { useCursorList } from './use-cursor-list';
 import { Markdown } from './markdown';
 import type { Execution, ExecutionStatus, RatingSummary, RatingValue } from './types';
 
-export const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['running', 'success', 'failed', 'blocked'];
+export const EXECUTION_STATUSES: readonly ExecutionStatus[] = EXECUTION_STATUS_VALUES;
 export const EXECUTION_STATUS_LABEL: Record<ExecutionStatus, string> = { running: 'Running', success: 'Success', failed: 'Failed', blocked: 'Blocked' };
 const EXECUTION_STATUS_TONE: Record<ExecutionStatus, 'sky' | 'emerald' | 'rose' | 'amber'> = { running: 'sky', success: 'emerald', failed: 'rose', blocked: 'amber' };
 
@@ -103,16 +106,11 @@ export interface AgentName {
  * agent filters and for names.
  */
 export function useAgentNames(workspaceId: string): { agents: AgentName[]; nameOf: (id: string | null | undefined) => string | null } {
-  const [agents, setAgents] = useState<AgentName[]>([]);
-  useEffect(() => {
-    let live = true;
-    listAgentsByStatus(workspaceId)
-      .then((items) => live && setAgents(items))
-      .catch(() => live && setAgents([]));
-    return () => {
-      live = false;
-    };
-  }, [workspaceId]);
+  const q = useQuery({
+    queryKey: wsKey(workspaceId, 'agents', 'list', { statuses: WORKING_AGENT_STATUSES }),
+    queryFn: ({ signal }) => listAgentsByStatus(workspaceId, WORKING_AGENT_STATUSES, signal),
+  });
+  const agents = useMemo(() => q.data ?? [], [q.data]);
   const nameOf = useCallback((id: string | null | undefined) => (id ? (agents.find((a) => a.id === id)?.name ?? null) : null), [agents]);
   return { agents, nameOf };
 }
@@ -199,7 +197,7 @@ export function RatingButtons({ target, canRate, onChanged, label = 'Rate this w
 
   useEffect(() => {
     let live = true;
-    api<RatingSummary>('GET', path)
+    untypedApi<RatingSummary>('GET', path)
       .then((s) => live && setSummary(s))
       .catch((err) => live && setError(toApiError(err)));
     return () => {
@@ -212,9 +210,9 @@ export function RatingButtons({ target, canRate, onChanged, label = 'Rate this w
     setError(null);
     try {
       // POST answers the rating itself and DELETE nothing: the counts are read again afterwards.
-      if (summary?.mine === value) await api<void>('DELETE', path);
-      else await api('POST', path, { rating: value });
-      const s = await api<RatingSummary>('GET', path);
+      if (summary?.mine === value) await untypedApi<void>('DELETE', path);
+      else await untypedApi('POST', path, { rating: value });
+      const s = await untypedApi<RatingSummary>('GET', path);
       setSummary(s);
       onChanged?.(s);
     } catch (err) {
@@ -274,49 +272,29 @@ export interface TicketRef {
   title: string;
 }
 
-// Tickets named by executions, fetched once per page load (a list shows the same few tickets many times).
-const ticketCache = new Map<string, Promise<TicketRef | null>>();
-
-function ticketRef(id: string): Promise<TicketRef | null> {
-  let p = ticketCache.get(id);
-  if (!p) {
-    p = api<TicketRef>('GET', `/tickets/${encodeURIComponent(id)}`)
-      .then((t) => ({ id: t.id, number: t.number, title: t.title }))
-      .catch(() => {
-        ticketCache.delete(id);
-        return null;
-      });
-    ticketCache.set(id, p);
-  }
-  return p;
-}
-
-/** Number and title of the tickets `ids` (those that could not be read stay missing). */
-export function useTicketRefs(ids: (string | null | undefined)[]): Map<string, TicketRef> {
-  const key = [...new Set(ids.filter((x): x is string => !!x))].sort().join(',');
-  const [refs, setRefs] = useState<Map<string, TicketRef>>(new Map());
-  useEffect(() => {
-    if (!key) return;
-    let live = true;
-    void Promise.all(key.split(',').map(ticketRef)).then((list) => {
-      if (!live) return;
-      setRefs(new Map(list.filter((t): t is TicketRef => !!t).map((t) => [t.id, t])));
-    });
-    return () => {
-      live = false;
-    };
-  }, [key]);
-  return refs;
+/**
+ * Number and title of the tickets `ids` (those that could not be read stay missing). Each ticket is the query the
+ * ticket page reads too (its full answer, cached once), of which this picks the reference.
+ */
+export function useTicketRefs(workspaceId: string, ids: (string | null | undefined)[]): Map<string, TicketRef> {
+  const unique = [...new Set(ids.filter((x): x is string => !!x))].sort();
+  return useQueries({
+    queries: unique.map((id) => ({
+      queryKey: wsKey(workspaceId, 'tickets', 'one', id),
+      queryFn: ({ signal }: { signal: AbortSignal }) => api.get('/tickets/{id}', { params: { path: { id } }, signal }),
+      retry: false,
+    })),
+    combine: (results) => new Map(results.flatMap((r) => (r.data ? [[r.data.id, { id: r.data.id, number: r.data.number, title: r.data.title }] as const] : []))),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------- per ticket
 
 /** The runs agents reported for one ticket, newest first, each linking to its execution page. */
 export function TicketExecutions({ workspaceId, workspaceSlug, ticketId }: { workspaceId: string; workspaceSlug: string; ticketId: string }) {
-  const { items, error, hasMore, loadMore, loadingMore, reload } = useCursorList<Execution>(`/executions${qs({ workspaceId, ticketId, limit: 10 })}`);
-  useWorkspaceEvents(workspaceId, ['execution.'], (e) => {
-    if (!e.ticketId || e.ticketId === ticketId) reload();
-  });
+  const { items, error, hasMore, loadMore, loadingMore } = usePagedList(wsKey(workspaceId, 'executions', 'list', { ticketId, limit: 10 }), (page, signal) =>
+    api.list('/executions', { params: { query: { workspaceId, ticketId, limit: 10, ...page } }, signal }),
+  );
   const base = `/w/${encodeURIComponent(workspaceSlug)}/executions`;
   if (items === null) return <Loading />;
   return (

@@ -47,26 +47,6 @@ export const ROLES: readonly WorkspaceRole[] = ['owner', 'admin', 'member', 'vie
 
 export const ROLE_LABEL: Record<WorkspaceRole, string> = { owner: 'Owner', admin: 'Admin', member: 'Member', viewer: 'Viewer' };
 
-/**
- * The role the dashboard plans its controls with: an instance admin who is not a member acts as an owner (the
- * API decides; this only hides buttons that would be refused).
- */
-export function effectiveRole(workspace: Pick<Workspace, 'role'>, me: Me | null): WorkspaceRole | null {
-  if (workspace.role) return workspace.role;
-  return me?.user.isInstanceAdmin ? 'owner' : null;
-}
-
-export function canManage(role: WorkspaceRole | null): boolean {
-  return role === 'owner' || role === 'admin';
-}
-
-/** Mirrors canManageRole in core: owners manage everyone, admins everyone but owners. */
-export function canManageRole(actor: WorkspaceRole | null, target: WorkspaceRole): boolean {
-  if (actor === 'owner') return true;
-  if (actor === 'admin') return target !== 'owner';
-  return false;
-}
-
 // ---------------------------------------------------------------------------------------------------- issue 6
 // Executions, prices, budget state, metrics, costs and ratings.
 

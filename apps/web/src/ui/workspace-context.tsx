@@ -10,12 +10,11 @@ import { keys } from '../data/keys';
 import { Badge, Button, EmptyState, ErrorAlert, Loading, RoleBadge, WorkspaceAvatar, cx } from './components';
 import { useSession } from './session';
 import { useLiveEvents } from '../data/live';
-import { canManage, effectiveRole, type Workspace, type WorkspaceRole } from './types';
+import type { Workspace } from './types';
 
 interface WorkspaceState {
+  /** The workspace as the caller sees it: `role`, and what the caller may do here in `permissions` (the server's rules). */
   workspace: Workspace;
-  /** The caller's role, an instance admin counting as owner. */
-  role: WorkspaceRole | null;
   /** Replace the loaded workspace with a fresher copy (after an edit); follows a slug change in the URL. */
   setWorkspace(ws: Workspace): void;
   reload(): Promise<Workspace | null>;
@@ -35,7 +34,7 @@ export function WorkspaceShell({ children }: { children: ReactNode }) {
   const pathname = usePathname();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const { me, refreshWorkspaces } = useSession();
+  const { refreshWorkspaces } = useSession();
   // Keyed by slug: another workspace starts from "loading", so no page shows (or writes to) the old one meanwhile.
   const query = useQuery({
     queryKey: keys.workspace(slug),
@@ -63,8 +62,8 @@ export function WorkspaceShell({ children }: { children: ReactNode }) {
   useLiveEvents(workspace?.id);
 
   const value = useMemo(
-    () => (workspace && workspace.slug === slug ? { workspace, role: effectiveRole(workspace, me), setWorkspace, reload } : null),
-    [workspace, slug, me, setWorkspace, reload],
+    () => (workspace && workspace.slug === slug ? { workspace, setWorkspace, reload } : null),
+    [workspace, slug, setWorkspace, reload],
   );
 
   if (error && !value) {
@@ -92,7 +91,7 @@ export function WorkspaceShell({ children }: { children: ReactNode }) {
     { href: `${base}/activity`, label: 'Activity', active: pathname.startsWith(`${base}/activity`) },
     ...(value.workspace.permissions['executions.read'] ? [{ href: `${base}/executions`, label: 'Executions', active: pathname.startsWith(`${base}/executions`) }] : []),
     ...(value.workspace.permissions['metrics.read'] ? [{ href: `${base}/costs`, label: 'Costs', active: pathname.startsWith(`${base}/costs`) }] : []),
-    ...(canManage(value.role) ? [{ href: `${base}/webhooks`, label: 'Webhooks', active: pathname.startsWith(`${base}/webhooks`) }] : []),
+    ...(value.workspace.permissions['webhooks.read'] ? [{ href: `${base}/webhooks`, label: 'Webhooks', active: pathname.startsWith(`${base}/webhooks`) }] : []),
     { href: `${base}/settings`, label: 'Settings', active: pathname.startsWith(`${base}/settings`) },
   ];
   const w = value.workspace;

@@ -45,8 +45,13 @@ describe('the permission table', () => {
     }
   });
 
+  // Reads that are for admins only (integration details, who was invited); every other read is everyone's.
+  const ADMIN_READS = ['invitations.read', 'webhooks.read'];
+
   it('viewers only read', () => {
-    for (const p of permissions) expect(roleAllows('viewer', p), p).toBe(p.endsWith('.read'));
+    for (const p of permissions) expect(roleAllows('viewer', p), p).toBe(p.endsWith('.read') && !ADMIN_READS.includes(p));
+    expect(permissions.filter((p) => p.endsWith('.read') && !roleAllows('member', p)).sort()).toEqual(ADMIN_READS);
+    for (const p of ADMIN_READS) expect(WORKSPACE_ROLES.filter((r) => roleAllows(r, p as WorkspacePermission)), p).toEqual(['owner', 'admin']);
   });
 
   it('every write permission is refused to viewers, and only owners archive', () => {

@@ -10,13 +10,17 @@ export const WORKSPACE_PERMISSIONS = {
   'workspace.budget': ['owner', 'admin'],
   'members.read': ['owner', 'admin', 'member', 'viewer'],
   'members.manage': ['owner', 'admin'],
+  /** See the workspace's pending invitations (an archived workspace still shows them, read-only). */
+  'invitations.read': ['owner', 'admin'],
   'activity.read': ['owner', 'admin', 'member', 'viewer'],
   'agents.read': ['owner', 'admin', 'member', 'viewer'],
   'agents.manage': ['owner', 'admin'],
   'tickets.read': ['owner', 'admin', 'member', 'viewer'],
   'tickets.write': ['owner', 'admin', 'member'],
   'tickets.manage': ['owner', 'admin'],
-  /** Register, change and read webhook endpoints and their deliveries (reads too: admins only). */
+  /** See webhook endpoints and their deliveries: admins only (URLs and payloads may carry integration details). */
+  'webhooks.read': ['owner', 'admin'],
+  /** Register, change, rotate, redeliver and delete webhook endpoints. */
   'webhooks.manage': ['owner', 'admin'],
   /** Executions of the workspace's agents: their usage, cost, decisions and summaries. */
   'executions.read': ['owner', 'admin', 'member', 'viewer'],

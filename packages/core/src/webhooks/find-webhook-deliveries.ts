@@ -84,7 +84,7 @@ export async function requireDeliveryAccess(ctx: Ctx, deliveryId: string, opts: 
   const [row] = opts.lock ? await q.for('update', { of: webhookDeliveries }) : await q;
   if (!row) throw notFound('webhook delivery');
   const role: WorkspaceRole = me.isInstanceAdmin ? 'owner' : (row.role as WorkspaceRole);
-  if (!roleAllows(role, 'webhooks.manage')) throw forbidden('only a workspace admin can see webhook deliveries');
+  if (!roleAllows(role, 'webhooks.read')) throw forbidden('only a workspace admin can see webhook deliveries');
   return row.delivery;
 }
 

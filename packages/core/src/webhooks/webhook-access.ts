@@ -16,7 +16,7 @@ export type WebhookRow = typeof webhookEndpoints.$inferSelect;
 export async function requireWebhookAdmin(ctx: Ctx, workspaceIdOrSlug: string, opts: { write: boolean }): Promise<WorkspaceRow> {
   requireUser(ctx);
   const access = await requireWorkspaceAccess(ctx, workspaceIdOrSlug, opts.write ? 'webhooks.manage' : 'workspace.read');
-  if (!roleAllows(access.effectiveRole, 'webhooks.manage')) throw forbidden('only a workspace admin can manage webhooks');
+  if (!roleAllows(access.effectiveRole, 'webhooks.read')) throw forbidden('only a workspace admin can manage webhooks');
   return access.workspace;
 }
 
@@ -36,7 +36,7 @@ export async function requireWebhookAccess(ctx: Ctx, webhookId: string, opts: { 
   const [row] = opts.lock ? await q.for('update', { of: webhookEndpoints }) : await q;
   if (!row) throw notFound('webhook');
   const role: WorkspaceRole = me.isInstanceAdmin ? 'owner' : (row.role as WorkspaceRole);
-  if (!roleAllows(role, 'webhooks.manage')) throw forbidden('only a workspace admin can manage webhooks');
+  if (!roleAllows(role, opts.write ? 'webhooks.manage' : 'webhooks.read')) throw forbidden('only a workspace admin can manage webhooks');
   if (opts.write) assertWorkspaceOpen(row.workspace);
   return { webhook: row.webhook, workspace: row.workspace };
 }

@@ -125,7 +125,7 @@ async function markInvitationNotificationsRead(tx: Ctx, invitationId: string, wo
 export async function findWorkspaceInvitations(ctx: Ctx, idOrSlug: string) {
   // Reading them needs the role that sends them, but not a writable workspace: an archived one still shows its list.
   const { workspace, effectiveRole } = await requireWorkspaceAccess(ctx, idOrSlug, 'members.read');
-  if (!roleAllows(effectiveRole, 'members.manage')) throw forbidden(`your role (${effectiveRole}) cannot see this workspace's invitations`);
+  if (!roleAllows(effectiveRole, 'invitations.read')) throw forbidden(`your role (${effectiveRole}) cannot see this workspace's invitations`);
   const now = ctx.clock.now();
   const rows = await ctx.db
     .select()

@@ -4,14 +4,11 @@
 // ratings. A run still going is refreshed while the page is visible.
 import Link from 'next/link';
 import { useParams } from 'next/navigation';
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { ApiError, api, apiList, qs, toApiError } from '@/src/ui/api';
 import { Button, Card, EmptyState, ErrorAlert, Loading, Time, useTitle } from '@/src/ui/components';
-import { COST_SOURCE_TEXT, CostValue, DecisionTimeline, ExecutionStatusBadge, RatingButtons, useAgentNames, useTicketRefs } from '@/src/ui/executions';
-import { formatDuration, formatInt, formatUsd } from '@/src/ui/format';
-import { useVisibleInterval, useWorkspaceEvents } from '@/src/ui/live';
+import { ExecutionFacts } from '@/src/features/executions/execution-facts';
+import { useExecution, usePriceVersion } from '@/src/features/executions/queries';
+import { DecisionTimeline, ExecutionStatusBadge, RatingButtons, useAgentNames, useTicketRefs } from '@/src/ui/executions';
 import { Markdown } from '@/src/ui/markdown';
-import type { Execution, ModelPrice } from '@/src/ui/types';
 import { useWorkspace } from '@/src/ui/workspace-context';
 
 export default function ExecutionPage() {
@@ -20,51 +17,14 @@ export default function ExecutionPage() {
   const id = decodeURIComponent(rawId);
   const base = `/w/${encodeURIComponent(w.slug)}`;
   const { nameOf } = useAgentNames(w.id);
-  const [execution, setExecution] = useState<Execution | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [price, setPrice] = useState<ModelPrice | null>(null);
-  const tickets = useTicketRefs([execution?.ticketId]);
+  const query = useExecution(w.id, id);
+  const execution = query.data ?? null;
+  const error = query.error;
+  const price = usePriceVersion(execution?.model ?? null, execution?.priceId ?? null).data ?? null;
+  const tickets = useTicketRefs(w.id, [execution?.ticketId]);
   const ticket = execution?.ticketId ? tickets.get(execution.ticketId) : undefined;
   const agentName = execution ? (execution.agentName ?? nameOf(execution.agentId) ?? execution.agentId) : null;
   useTitle(execution ? `Execution by ${agentName} · ${w.name}` : `Execution · ${w.name}`);
-
-  const load = useCallback(async () => {
-    try {
-      const e = await api<Execution>('GET', `/executions/${encodeURIComponent(id)}`);
-      if (e.workspaceId !== w.id) {
-        setError(new ApiError(404, 'NOT_FOUND', 'execution not found'));
-        setExecution(null);
-        return;
-      }
-      setExecution(e);
-      setError(null);
-    } catch (err) {
-      setError(toApiError(err));
-    }
-  }, [id, w.id]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-  useVisibleInterval(load, 4000, execution?.status === 'running');
-  useWorkspaceEvents(w.id, ['execution.'], () => void load());
-
-  // The price version a computed cost used (the price table is public to every signed-in user).
-  const model = execution?.model ?? null;
-  const priceId = execution?.priceId ?? null;
-  useEffect(() => {
-    if (!model || !priceId) {
-      setPrice(null);
-      return;
-    }
-    let live = true;
-    apiList<ModelPrice>(`/model-prices${qs({ model, limit: 100 })}`)
-      .then(({ items }) => live && setPrice(items.find((p) => p.id === priceId) ?? null))
-      .catch(() => live && setPrice(null));
-    return () => {
-      live = false;
-    };
-  }, [model, priceId]);
 
   if (error && !execution) {
     return error.status === 404 ? (
@@ -82,7 +42,7 @@ export default function ExecutionPage() {
     ) : (
       <div className="space-y-3">
         <ErrorAlert error={error} />
-        <Button variant="secondary" onClick={() => void load()}>
+        <Button variant="secondary" onClick={() => void query.refetch()}>
           Try again
         </Button>
       </div>
@@ -90,7 +50,6 @@ export default function ExecutionPage() {
   }
   if (!execution) return <Loading />;
   const e = execution;
-  const source = e.costSource ? COST_SOURCE_TEXT[e.costSource] : null;
 
   return (
     <div className="space-y-6" data-testid="execution-page">
@@ -127,72 +86,7 @@ export default function ExecutionPage() {
         </div>
       </div>
 
-      <Card title="Facts">
-        <dl className="grid gap-x-8 gap-y-4 text-sm sm:grid-cols-2 lg:grid-cols-4" data-testid="execution-facts">
-          <Fact label="Agent">
-            <Link href={`${base}/agents/${encodeURIComponent(e.agentId)}`} className="font-medium text-indigo-600 hover:text-indigo-500">
-              🤖 {agentName}
-            </Link>
-          </Fact>
-          <Fact label="Ticket">
-            {e.ticketId ? (
-              <Link href={`${base}/tickets/${encodeURIComponent(e.ticketId)}`} className="font-medium text-indigo-600 hover:text-indigo-500" data-testid="execution-ticket">
-                {ticket ? `#${ticket.number} ${ticket.title}` : e.ticketId}
-              </Link>
-            ) : (
-              <span className="text-slate-500">None</span>
-            )}
-          </Fact>
-          <Fact label="Status">
-            <ExecutionStatusBadge status={e.status} />
-          </Fact>
-          <Fact label="Model">{e.model ? <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{e.model}</code> : <span className="text-slate-500">Not reported</span>}</Fact>
-          <Fact label="Started">
-            <Time iso={e.startTime} />
-          </Fact>
-          <Fact label="Ended">{e.endTime ? <Time iso={e.endTime} /> : <span className="text-sky-700">Still running</span>}</Fact>
-          <Fact label="Duration">
-            <span className="tabular-nums">{e.status === 'running' ? '…' : formatDuration(e.durationMs)}</span>
-          </Fact>
-          <Fact label="API calls">
-            <span className="tabular-nums" data-testid="execution-api-calls">
-              {formatInt(e.apiCalls)}
-            </span>
-          </Fact>
-          <Fact label="Tokens in">
-            <span className="tabular-nums" data-testid="execution-tokens-in">
-              {formatInt(e.tokensIn)}
-            </span>
-          </Fact>
-          <Fact label="Tokens out">
-            <span className="tabular-nums" data-testid="execution-tokens-out">
-              {formatInt(e.tokensOut)}
-            </span>
-          </Fact>
-          <Fact label="Cost">
-            <CostValue execution={e} className="text-base font-semibold text-slate-900" />
-            {source && <p className="mt-0.5 text-xs text-slate-500">{source.title}.</p>}
-          </Fact>
-          <Fact label="Price">
-            {e.costSource === 'computed' && price ? (
-              <span data-testid="execution-price">
-                {formatUsd(price.inputUsdPerMTok)} in / {formatUsd(price.outputUsdPerMTok)} out per million tokens
-                <span className="block text-xs text-slate-500">
-                  {price.model}, effective <Time iso={price.effectiveFrom} />
-                </span>
-              </span>
-            ) : e.costSource === 'computed' && e.priceId ? (
-              <span className="font-mono text-xs">{e.priceId}</span>
-            ) : e.costSource === 'reported' ? (
-              <span className="text-slate-500">Not used: the agent reported its cost</span>
-            ) : e.costSource === 'unpriced' ? (
-              <span className="text-amber-800">No price for {e.model ?? 'this model'}</span>
-            ) : (
-              <span className="text-slate-500">—</span>
-            )}
-          </Fact>
-        </dl>
-      </Card>
+      <ExecutionFacts execution={e} agentName={agentName ?? e.agentId} ticket={ticket} price={price} base={base} />
 
       {e.summary && e.summary.trim() && (
         <Card title="Summary">
@@ -207,15 +101,6 @@ export default function ExecutionPage() {
       <p className="text-xs text-slate-500">
         Execution id <span className="font-mono">{e.id}</span>
       </p>
-    </div>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="min-w-0">
-      <dt className="text-xs font-medium text-slate-500">{label}</dt>
-      <dd className="mt-0.5 break-words text-slate-800">{children}</dd>
     </div>
   );
 }

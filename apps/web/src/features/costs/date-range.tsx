@@ -2,8 +2,8 @@
 // A range of UTC days (`YYYY-MM-DD`, both inclusive) with presets — this month, last month, the last 7 or 30
 // days — and two date fields for anything else. The costs and scorecard pages read the API's UTC days with it.
 import { useEffect, useState } from 'react';
-import { Button, TextField, cx } from './components';
-import { addDays, utcMonthRange, utcToday } from './format';
+import { Button, TextField, cx } from '@/src/ui/components';
+import { addDays, utcMonthRange, utcToday } from '@/src/ui/format';
 
 export interface DayRange {
   from: string;
