@@ -189,6 +189,6 @@ export async function sweepExpiredLeases(ctx: Ctx, batch = LEASE_SWEEP_BATCH): P
   for (;;) {
     const n = await releaseExpiredLeases(ctx, batch);
     total += n;
-    if (n < batch) return total;
+    if (n === 0 || n < batch) return total;
   }
 }
