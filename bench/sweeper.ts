@@ -7,7 +7,7 @@
 // no holder, exactly one `ticket.lease_expired` activity entry, one `ticket.released` event and one `lease_expired`
 // notification per ticket.
 //
-//   pnpm bench:sweeper [--tickets 30000] [--agents 100] [--batch 500] [--sweepers 1] [--only embedded|postgres]
+//   pnpm bench:sweeper [--tickets 30000] [--agents 100] [--batch 250 = LEASE_SWEEP_BATCH] [--sweepers 1] [--only embedded|postgres]
 //
 // Targets (issue 13): 30,000 leases within 15 s on PostgreSQL and 60 s embedded. Before (one ticket at a time, four
 // statements each): about 20 tickets/s.

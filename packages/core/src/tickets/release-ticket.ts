@@ -70,7 +70,7 @@ export async function releaseTicket(ctx: Ctx, ticketId: string, input: { reason?
 }
 
 /** How many expired leases one sweep statement releases (`sweepExpiredLeases` goes on while batches come back full). */
-export const LEASE_SWEEP_BATCH = 500;
+export const LEASE_SWEEP_BATCH = 250;
 
 /** The lease sweeper's edge of the lifecycle (tickets.rules.ts): in_progress → todo, claim cleared, its notice. */
 const LEASE_EXPIRY = edgeOf('lease_expiry');
@@ -180,15 +180,19 @@ export async function releaseExpiredLeases(ctx: Ctx, batch = LEASE_SWEEP_BATCH):
   return rows.length;
 }
 
+/** The first batch of a pass: most passes find nothing or a few leases, and a batch's ids are made before it runs. */
+const FIRST_SWEEP_BATCH = 50;
+
 /**
  * The sweeper's pass: batches of `releaseExpiredLeases` until one comes back short, so that a backlog (a fleet that
- * crashed at once) is worked off at once rather than one batch per LEASE_SWEEP_INTERVAL_MS. Returns how many it released.
+ * crashed at once) is worked off at once rather than one batch per LEASE_SWEEP_INTERVAL_MS. The first batch is small
+ * (an idle pass makes 150 ids, not 1,500); after a full one they are `batch`. Returns how many it released.
  */
 export async function sweepExpiredLeases(ctx: Ctx, batch = LEASE_SWEEP_BATCH): Promise<number> {
   let total = 0;
-  for (;;) {
-    const n = await releaseExpiredLeases(ctx, batch);
+  for (let size = Math.min(batch, FIRST_SWEEP_BATCH); ; size = batch) {
+    const n = await releaseExpiredLeases(ctx, size);
     total += n;
-    if (n === 0 || n < batch) return total;
+    if (n === 0 || n < size) return total;
   }
 }
