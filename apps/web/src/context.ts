@@ -12,7 +12,7 @@ import {
   OutageLog,
   pruneWebhookHistory,
   RateLimiter,
-  releaseExpiredLeases,
+  sweepExpiredLeases,
   sweepIdempotencyKeys,
   systemClock,
   WEBHOOK_RETRY_BASE_MS_DEFAULT,
@@ -91,14 +91,15 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
 
-  // Leases of crashed or silent agents: back to To-do. Safe in several processes (SKIP LOCKED).
+  // Leases of crashed or silent agents: back to To-do, batch after batch while batches come back full (a backlog is
+  // worked off at once, not one batch per interval). Safe in several processes (SKIP LOCKED).
   const systemCtx = { db: database.db, clock, principal: { kind: 'system' as const, name: 'runner' }, requestId: null, config: deps.config };
   let sweeping = false;
   const leaseLog = new OutageLog('[mc] lease sweep');
   const leases = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
-    void run(leaseLog, () => releaseExpiredLeases(systemCtx)).finally(() => (sweeping = false));
+    void run(leaseLog, () => sweepExpiredLeases(systemCtx)).finally(() => (sweeping = false));
   }, LEASE_SWEEP_INTERVAL_MS);
   leases.unref();
 

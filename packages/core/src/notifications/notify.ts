@@ -138,25 +138,36 @@ export async function createNotificationsFor(ctx: Ctx, e: EmittedEvent, given: r
  * (`slots`: SQL expressions of a kind and an id over `row`, numbered in order), never the actor (:actorKind,
  * :actorId), one per recipient (DISTINCT ON), only those who still belong to the workspace (a member; an agent of
  * the workspace that is not deleted); `content` is a text expression. With no recipient it writes nothing. Returns
- * `recipient_kind, recipient_id` (the live event's `recipients`). Parameters: :eventId, :now, :actorKind, :actorId,
- * and :notificationId1…N, one per slot (`notificationIdParams`).
+ * `recipient_kind, recipient_id` (the live event's `recipients`) and `event_id`. Parameters: :eventId, :now,
+ * :actorKind, :actorId, and :notificationId1…N, one per slot (`notificationIdParams`). `row` may also hold many rows
+ * (the lease sweeper's batch): one set of notifications per row (`row.id`), the ids then read off the row (`ids`,
+ * `eventId`) instead of the parameters.
  */
-export function notificationsFromRowSql(o: { row: string; slots: readonly { kind: string; id: string }[]; type: string; content: string; ticketId: string }): string {
+export function notificationsFromRowSql(o: {
+  row: string;
+  slots: readonly { kind: string; id: string }[];
+  type: string;
+  content: string;
+  ticketId: string;
+  /** Per-row ids, for a statement that writes many rows: the id of slot i (SQL over `row`), and the event's id. */
+  ids?: (slot: number) => string;
+  eventId?: string;
+}): string {
   const m = o.row;
-  const ids = o.slots.map((_, i) => `:notificationId${i + 1}::text`).join(', ');
+  const ids = o.slots.map((_, i) => (o.ids ? o.ids(i + 1) : `:notificationId${i + 1}::text`)).join(', ');
   const values = o.slots.map((r, i) => `(${i + 1}, ${r.kind}::text, ${r.id}::text)`).join(', ');
   return `
     INSERT INTO notifications (id, workspace_id, recipient_kind, recipient_id, type, content, ticket_id, event_id, created_at)
-    SELECT DISTINCT ON (r.kind, r.id)
-      (ARRAY[${ids}])[r.n], ${m}.workspace_id, r.kind, r.id, '${o.type.replace(/'/g, "''")}', left(${o.content}, 500), ${o.ticketId}, :eventId::text, :now::timestamptz
+    SELECT DISTINCT ON (${m}.id, r.kind, r.id)
+      (ARRAY[${ids}])[r.n], ${m}.workspace_id, r.kind, r.id, '${o.type.replace(/'/g, "''")}', left(${o.content}, 500), ${o.ticketId}, ${o.eventId ?? ':eventId::text'}, :now::timestamptz
     FROM ${m} CROSS JOIN LATERAL (VALUES ${values}) AS r(n, kind, id)
     WHERE r.id IS NOT NULL AND r.kind IN ('user', 'agent')
       AND NOT (r.kind = :actorKind::text AND r.id IS NOT DISTINCT FROM :actorId::text)
       AND CASE WHEN r.kind = 'user'
         THEN EXISTS (SELECT 1 FROM memberships ms WHERE ms.workspace_id = ${m}.workspace_id AND ms.user_id = r.id)
         ELSE EXISTS (SELECT 1 FROM agents a WHERE a.id = r.id AND a.workspace_id = ${m}.workspace_id AND a.status <> 'deleted') END
-    ORDER BY r.kind, r.id, r.n
-    RETURNING recipient_kind, recipient_id`;
+    ORDER BY ${m}.id, r.kind, r.id, r.n
+    RETURNING recipient_kind, recipient_id, event_id`;
 }
 
 /** The ids `notificationsFromRowSql` needs, one per slot (unused ones are simply not written). */

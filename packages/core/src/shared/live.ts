@@ -30,9 +30,10 @@ export async function publishLive(ctx: Ctx, event: Omit<LiveEvent, 'at'>): Promi
 /**
  * For one-statement writes (a data-modifying CTE): the JSON of the live event's fields known before the statement
  * runs, passed as a parameter and published by `liveNotifySql` from inside the statement (so, as with
- * `publishLive`, it is delivered only if the write commits, and only once per row written).
+ * `publishLive`, it is delivered only if the write commits, and only once per row written). A statement of many rows
+ * (the lease sweeper) leaves out the workspace too, and adds it per row with `liveNotifySql`'s `extra`.
  */
-export function liveJson(ctx: Ctx, event: Omit<LiveEvent, 'at'>): string {
+export function liveJson(ctx: Ctx, event: Omit<LiveEvent, 'at' | 'workspaceId'> & { workspaceId?: string }): string {
   return JSON.stringify({ ...event, at: ctx.clock.now().toISOString() });
 }
 

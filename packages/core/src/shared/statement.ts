@@ -43,3 +43,9 @@ export function statement<P extends string>(name: string, text: string): Stateme
     },
   };
 }
+
+/** A timestamptz expression as text in the form of JavaScript's `Date.prototype.toISOString()` (UTC, milliseconds, `Z`). */
+export const isoSql = (ts: string) => `to_char(${ts} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** `n` ids of `newId`'s format as a PostgreSQL text[] literal (ids are `[0-9A-Za-z_]` only): per-row ids of a set statement. */
+export const idArrayLiteral = (ids: readonly string[]) => `{${ids.join(',')}}`;

@@ -2,7 +2,7 @@
 // against the general path, on a database: packages/api/test/tickets-lifecycle-equivalence.int.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { claimableSql } from './claim-ticket';
-import { noticeSql } from './ticket-notices';
+import { noticeBeforeColumns, noticeSql } from './ticket-notices';
 import { callerMoves, claimAfter, claimEffectSql, edgeOf, edgesVia, TICKET_LIFECYCLE, TICKET_TRANSITIONS, type ClaimEffect } from './tickets.rules';
 
 describe('the lifecycle table', () => {
@@ -49,5 +49,13 @@ describe('the lifecycle table', () => {
     expect(moved?.slots).toBe(4);
     expect(moved?.sql).toContain("'status_change'");
     expect(noticeSql(edgeOf('lease_expiry').notify, 'm')).toBeNull();
+    // Given the row before the edge and the expiry time (the lease sweeper's set statement), it is SQL too.
+    expect(noticeBeforeColumns(edgeOf('lease_expiry').notify)).toEqual(['claimed_by_agent_id']);
+    const swept = noticeSql(edgeOf('lease_expiry').notify, 'm', { before: (c) => `m.before_${c}`, vars: { leaseExpiredAt: () => 'x' }, ids: (i) => `m.nid${i}`, eventId: 'm.eid' });
+    expect(swept?.slots).toBe(1);
+    expect(swept?.sql).toContain("'lease_expired'");
+    expect(swept?.sql).toContain('m.before_claimed_by_agent_id::text');
+    expect(swept?.sql).toContain('(ARRAY[m.nid1])[r.n]');
+    expect(noticeSql(edgeOf('lease_expiry').notify, 'm', { before: (c) => `m.before_${c}` })).toBeNull();
   });
 });
