@@ -4,7 +4,7 @@ import { escapeLike } from '../shared/like';
 import { requireAgent, requirePrincipal } from '../shared/guards';
 import type { Ctx } from '../context';
 import type { LiveBus } from '../shared/live';
-import { planPage, toPage, totalFor, type PageQuery, type SortColumns } from '../shared/pagination';
+import { pageTotal, planPage, toPage, type PageQuery, type SortColumns, type TotalMode } from '../shared/pagination';
 import { statement } from '../shared/statement';
 import { budgetMonthOf } from '../budgets/budget.rules';
 import { budgetBlock } from '../budgets/usage';
@@ -26,6 +26,8 @@ export interface FindTicketsInput extends PageQuery {
   epicId?: string;
   label?: string;
   q?: string;
+  /** How `meta.total` is computed on an offset page (default `page`: no count, docs/adr/0016-list-totals.md). */
+  total?: TotalMode;
 }
 
 const sortColumns: SortColumns<TicketRow> = {
@@ -37,8 +39,12 @@ const sortColumns: SortColumns<TicketRow> = {
 };
 const idColumn = { column: tickets.id, value: (r: TicketRow) => r.id };
 
-/** GET /tickets — filters, text search in title and description, sort and paging. */
-export async function findTickets(ctx: Ctx, input: FindTicketsInput) {
+/**
+ * The statement of GET /tickets (after the caller's access is checked): filters, text search, sort and the page
+ * plan. Each single-field sort walks one of the `tickets_workspace_*` indexes (workspace, field, id) and stops after
+ * `limit + 1` rows (bench/README.md has the plans); exported so that a test can EXPLAIN exactly this statement.
+ */
+export async function ticketListQuery(ctx: Ctx, input: FindTicketsInput) {
   const me = requirePrincipal(ctx);
   const where: (SQL | undefined)[] = [];
   let known: { workspaceId: string; standing: MoveStanding } | undefined;
@@ -63,14 +69,24 @@ export async function findTickets(ctx: Ctx, input: FindTicketsInput) {
     where.push(or(ilike(tickets.title, p), ilike(tickets.description, p), n ? eq(tickets.number, Number(n[1])) : undefined));
   }
   const plan = planPage(input, sortColumns, idColumn);
-  const rowsOut = await ctx.db
+  const query = ctx.db
     .select()
     .from(tickets)
     .where(and(...where, plan.where))
     .orderBy(...plan.orderBy)
     .limit(plan.limit)
     .offset(plan.offset);
-  const page = toPage(rowsOut, input, plan, sortColumns, idColumn, (r) => r, await totalFor(ctx.db, plan, tickets, and(...where)));
+  return { query, plan, filter: and(...where), known };
+}
+
+/**
+ * GET /tickets — filters, text search in title and description, sort and paging. `meta.total` on offset pages as
+ * `input.total` asks (docs/adr/0016-list-totals.md): by default nothing is counted beyond the page.
+ */
+export async function findTickets(ctx: Ctx, input: FindTicketsInput) {
+  const { query, plan, filter, known } = await ticketListQuery(ctx, input);
+  const rowsOut = await query;
+  const page = toPage(rowsOut, input, plan, sortColumns, idColumn, (r) => r, await pageTotal(ctx.db, plan, input.total, rowsOut.length, tickets, filter));
   return { ...page, items: await ticketAnswers(ctx, page.items, known) };
 }
 
