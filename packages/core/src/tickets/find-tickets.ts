@@ -1,4 +1,4 @@
-import { memberships, tickets } from '@mc/db';
+import { memberships, rows, tickets } from '@mc/db';
 import { and, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { escapeLike } from '../shared/like';
 import { requireAgent, requirePrincipal } from '../shared/guards';
@@ -42,12 +42,16 @@ const idColumn = { column: tickets.id, value: (r: TicketRow) => r.id };
 /**
  * The statement of GET /tickets (after the caller's access is checked): filters, text search, sort and the page
  * plan. Each single-field sort walks one of the `tickets_workspace_*` indexes (workspace, field, id) and stops after
- * `limit + 1` rows (bench/README.md has the plans); exported so that a test can EXPLAIN exactly this statement.
+ * `limit + 1` rows (bench/README.md has the plans). A person without `?workspaceId=` sees the tickets of every
+ * workspace they are a member of: one walk per workspace (a LATERAL join over their memberships, each stopped after
+ * offset + limit + 1 rows), merged and cut to the page, instead of reading and sorting all their workspaces' tickets.
+ * Exported so that a test can EXPLAIN exactly this statement (`toSQL`).
  */
 export async function ticketListQuery(ctx: Ctx, input: FindTicketsInput) {
   const me = requirePrincipal(ctx);
   const where: (SQL | undefined)[] = [];
   let known: { workspaceId: string; standing: MoveStanding } | undefined;
+  let memberOf: string | undefined;
   if (input.workspaceId) {
     const access = await requireWorkspaceAccess(ctx, input.workspaceId, 'tickets.read');
     known = { workspaceId: access.workspace.id, standing: standingOf(access) };
@@ -55,7 +59,7 @@ export async function ticketListQuery(ctx: Ctx, input: FindTicketsInput) {
   } else if (me.kind === 'agent') {
     where.push(eq(tickets.workspaceId, me.workspaceId));
   } else if (!me.isInstanceAdmin) {
-    where.push(inArray(tickets.workspaceId, ctx.db.select({ id: memberships.workspaceId }).from(memberships).where(eq(memberships.userId, me.userId))));
+    memberOf = me.userId;
   }
   if (input.status?.length) where.push(inArray(tickets.status, input.status));
   if (input.priority) where.push(eq(tickets.priority, PRIORITY_RANK[input.priority]));
@@ -69,14 +73,34 @@ export async function ticketListQuery(ctx: Ctx, input: FindTicketsInput) {
     where.push(or(ilike(tickets.title, p), ilike(tickets.description, p), n ? eq(tickets.number, Number(n[1])) : undefined));
   }
   const plan = planPage(input, sortColumns, idColumn);
-  const query = ctx.db
+  if (memberOf === undefined) {
+    const query = ctx.db
+      .select()
+      .from(tickets)
+      .where(and(...where, plan.where))
+      .orderBy(...plan.orderBy)
+      .limit(plan.limit)
+      .offset(plan.offset);
+    return { plan, filter: and(...where), known, toSQL: () => query.toSQL(), run: (): Promise<TicketRow[]> => query };
+  }
+  const mine = ctx.db.select({ id: memberships.workspaceId }).from(memberships).where(eq(memberships.userId, memberOf));
+  // Inside the LATERAL subquery "tickets" is the table; outside, the subquery's alias: the same ORDER BY serves both.
+  const perWorkspace = ctx.db
     .select()
     .from(tickets)
-    .where(and(...where, plan.where))
+    .where(and(sql`${tickets.workspaceId} = mine.workspace_id`, ...where, plan.where))
     .orderBy(...plan.orderBy)
-    .limit(plan.limit)
-    .offset(plan.offset);
-  return { query, plan, filter: and(...where), known };
+    .limit(plan.offset + plan.limit);
+  const statement = sql`SELECT tickets.* FROM (${mine}) AS mine CROSS JOIN LATERAL (${perWorkspace}) AS tickets
+    ORDER BY ${sql.join(plan.orderBy, sql`, `)} LIMIT ${plan.limit} OFFSET ${plan.offset}`;
+  const dialect = (ctx.db as unknown as { dialect: { sqlToQuery(s: SQL): { sql: string; params: unknown[] } } }).dialect;
+  return {
+    plan,
+    filter: and(inArray(tickets.workspaceId, mine), ...where),
+    known,
+    toSQL: () => dialect.sqlToQuery(statement),
+    run: async (): Promise<TicketRow[]> => (await rows(ctx.db, statement)).map(ticketFromSql),
+  };
 }
 
 /**
@@ -84,8 +108,8 @@ export async function ticketListQuery(ctx: Ctx, input: FindTicketsInput) {
  * `input.total` asks (docs/adr/0016-list-totals.md): by default nothing is counted beyond the page.
  */
 export async function findTickets(ctx: Ctx, input: FindTicketsInput) {
-  const { query, plan, filter, known } = await ticketListQuery(ctx, input);
-  const rowsOut = await query;
+  const { run, plan, filter, known } = await ticketListQuery(ctx, input);
+  const rowsOut = await run();
   const page = toPage(rowsOut, input, plan, sortColumns, idColumn, (r) => r, await pageTotal(ctx.db, plan, input.total, rowsOut.length, tickets, filter));
   return { ...page, items: await ticketAnswers(ctx, page.items, known) };
 }
