@@ -18,7 +18,9 @@
 //   BENCH_SIZES=1000,100000   tickets   BENCH_ONLY=embedded|postgres   BENCH_REPEAT=60   BENCH_WARMUP=5
 //   BENCH_PORT=3413   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432   BENCH_JSON=<file>
 //   BENCH_SERVER=<path to a built dist/server.mjs> (e.g. another checkout's build, for before/after figures)
-//   BENCH_QUERIES=<text>   only the queries whose name contains it
+//   BENCH_QUERIES=<text>   only the queries whose name contains it; BENCH_SKIP=<text> all but those (e.g. `total=exact`
+//   for a build that predates `?total=`)
+//   BENCH_EXPLAIN=1   print EXPLAIN (ANALYZE) of the list's statements after seeding
 //   BENCH_KEEP=1   keep the seeded PostgreSQL databases (named in the log) for EXPLAIN work; drop them yourself
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -122,12 +124,45 @@ async function seedSql(target: Parameters<typeof openSql>[0], world: World, rows
     await db.query(TICKETS_SEED_SQL, [rows, world.ws, world.agentId]);
     await db.query(`UPDATE workspaces w SET ticket_seq = coalesce((SELECT max(number) FROM tickets t WHERE t.workspace_id = w.id), 0)`);
     await db.query('VACUUM ANALYZE');
+    if (process.env.BENCH_EXPLAIN === '1') await explain(db, world, rows);
     const counts = await db.query(`SELECT workspace_id, status, count(*)::int AS n FROM tickets GROUP BY 1, 2 ORDER BY 1, 2`);
     const byWs = new Map<string, number>();
     for (const c of counts) byWs.set(c.workspace_id, (byWs.get(c.workspace_id) ?? 0) + c.n);
     log(`    seeded ${rows} tickets in ${((performance.now() - t0) / 1000).toFixed(1)} s; per workspace ${world.ws.map((w) => byWs.get(w) ?? 0).join(' / ')}`);
   } finally {
     await db.close();
+  }
+}
+
+/**
+ * BENCH_EXPLAIN=1: EXPLAIN (ANALYZE) of the statements the list runs (written out as the app's query builder writes
+ * them, packages/core/src/tickets/find-tickets.ts), printed for bench/README.md.
+ */
+async function explain(db: Awaited<ReturnType<typeof openSql>>, world: World, rows: number) {
+  const ws = `'${world.ws[0]}'`;
+  const member = `(SELECT id FROM users WHERE email = '${MEMBER.email}')`;
+  const page = (where: string, order: string) => `SELECT * FROM tickets WHERE ${where} ORDER BY ${order} LIMIT 21`;
+  const statements: [string, string][] = [
+    ['agent, default order (-createdAt)', page(`workspace_id = ${ws}`, 'created_at DESC, id DESC')],
+    ['agent, sort=status', page(`workspace_id = ${ws}`, 'status, id')],
+    ['agent, sort=-number', page(`workspace_id = ${ws}`, 'number DESC, id DESC')],
+    ['agent, status=todo, default order', page(`workspace_id = ${ws} AND status IN ('todo')`, 'created_at DESC, id DESC')],
+    ['agent, assigneeId=self, default order', page(`workspace_id = ${ws} AND (assignee_agent_id = '${world.agentId}' OR assignee_user_id = '${world.agentId}')`, 'created_at DESC, id DESC')],
+    [
+      'member of 3 workspaces, default order (one walk per workspace)',
+      `SELECT tickets.* FROM (SELECT workspace_id FROM memberships WHERE user_id = ${member}) AS mine CROSS JOIN LATERAL (
+         SELECT * FROM tickets WHERE tickets.workspace_id = mine.workspace_id ORDER BY created_at DESC, id DESC LIMIT 21) AS tickets
+       ORDER BY created_at DESC, id DESC LIMIT 21 OFFSET 0`,
+    ],
+    [
+      'before: member of 3 workspaces, IN (memberships)',
+      page(`workspace_id IN (SELECT workspace_id FROM memberships WHERE user_id = ${member})`, 'created_at DESC, id DESC'),
+    ],
+    ['?total=exact: the bounded count (agent)', `SELECT count(*) FROM (SELECT 1 FROM tickets WHERE workspace_id = ${ws} LIMIT 10001) matching`],
+  ];
+  for (const [name, text] of statements) {
+    const plan = await db.query(`EXPLAIN (ANALYZE, COSTS OFF, BUFFERS) ${text}`);
+    log(`\n    EXPLAIN ${name}, ${rows} tickets:\n${plan.map((r) => `      ${r['QUERY PLAN']}`).join('\n')}`);
   }
 }
 
@@ -232,7 +267,7 @@ async function runDatabase(kind: 'postgres' | 'embedded'): Promise<Figures> {
       app = await startApp(dataDir, databaseUrl);
       const qs: Query[] = [
         { name: 'yardstick: GET /health', path: '/api/v1/health', who: 'agent' },
-        ...queries(world).filter((q) => q.name.includes(process.env.BENCH_QUERIES ?? '')),
+        ...queries(world).filter((q) => q.name.includes(process.env.BENCH_QUERIES ?? '') && !(process.env.BENCH_SKIP && q.name.includes(process.env.BENCH_SKIP))),
       ];
       for (const [q, r] of await measureAll(qs, world)) {
         (figures[q.name] ??= {})[rows] = r;
