@@ -138,6 +138,16 @@ describe('the ticket list is an index walk', () => {
     }
   });
 
+  it('the instance admin (every workspace): one walk of the index per workspace too, in the order of one sorted list', async () => {
+    const admin: Principal = { kind: 'user', userId: h.admin.id, name: 'Admin', email: h.admin.email, isInstanceAdmin: true, via: 'api_key', credentialId: 'plan' };
+    const root = await planOf(admin, {});
+    const reads = nodes(root).filter((n) => n['Relation Name'] === 'tickets');
+    expect(reads.map((n) => [n['Node Type'], n['Index Name']]), JSON.stringify(root)).toEqual([[expect.stringMatching(/^Index (Only )?Scan$/), 'tickets_workspace_created_idx']]);
+    const page = expectOk(await h.call('GET', '/api/v1/tickets?limit=30&sort=-updatedAt', { key: h.admin.key })) as { id: string; updatedAt: string }[];
+    const newest = await onOneConnection((run) => run('SELECT id FROM tickets ORDER BY updated_at DESC, id DESC LIMIT 30'));
+    expect(page.map((t) => t.id)).toEqual(newest.map((r) => r.id));
+  });
+
   it('a status filter of the board (pr_review, one in ten) on the default order reads the tickets through an index, never the table', async () => {
     const root = await planOf(agentPrincipal, { status: ['pr_review'] });
     const reads = nodes(root).filter((n) => n['Relation Name'] === 'tickets');

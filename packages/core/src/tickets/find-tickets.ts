@@ -1,4 +1,4 @@
-import { memberships, rows, tickets } from '@mc/db';
+import { memberships, rows, tickets, workspaces } from '@mc/db';
 import { and, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { escapeLike } from '../shared/like';
 import { requireAgent, requirePrincipal } from '../shared/guards';
@@ -43,23 +43,25 @@ const idColumn = { column: tickets.id, value: (r: TicketRow) => r.id };
  * The statement of GET /tickets (after the caller's access is checked): filters, text search, sort and the page
  * plan. Each single-field sort walks one of the `tickets_workspace_*` indexes (workspace, field, id) and stops after
  * `limit + 1` rows (bench/README.md has the plans). A person without `?workspaceId=` sees the tickets of every
- * workspace they are a member of: one walk per workspace (a LATERAL join over their memberships, each stopped after
- * offset + limit + 1 rows), merged and cut to the page, instead of reading and sorting all their workspaces' tickets.
+ * workspace they are a member of (the instance admin: of every workspace): one walk per workspace (a LATERAL join
+ * over those workspaces, each stopped after offset + limit + 1 rows), merged and cut to the page, instead of reading
+ * and sorting all those workspaces' tickets.
  * Exported so that a test can EXPLAIN exactly this statement (`toSQL`).
  */
 export async function ticketListQuery(ctx: Ctx, input: FindTicketsInput) {
   const me = requirePrincipal(ctx);
   const where: (SQL | undefined)[] = [];
   let known: { workspaceId: string; standing: MoveStanding } | undefined;
-  let memberOf: string | undefined;
+  /** Whose workspaces to walk one by one: a member's, or all of them (`admin`); none with a single workspace. */
+  let across: { userId: string } | 'admin' | undefined;
   if (input.workspaceId) {
     const access = await requireWorkspaceAccess(ctx, input.workspaceId, 'tickets.read');
     known = { workspaceId: access.workspace.id, standing: standingOf(access) };
     where.push(eq(tickets.workspaceId, access.workspace.id));
   } else if (me.kind === 'agent') {
     where.push(eq(tickets.workspaceId, me.workspaceId));
-  } else if (!me.isInstanceAdmin) {
-    memberOf = me.userId;
+  } else {
+    across = me.isInstanceAdmin ? 'admin' : { userId: me.userId };
   }
   if (input.status?.length) where.push(inArray(tickets.status, input.status));
   if (input.priority) where.push(eq(tickets.priority, PRIORITY_RANK[input.priority]));
@@ -73,7 +75,7 @@ export async function ticketListQuery(ctx: Ctx, input: FindTicketsInput) {
     where.push(or(ilike(tickets.title, p), ilike(tickets.description, p), n ? eq(tickets.number, Number(n[1])) : undefined));
   }
   const plan = planPage(input, sortColumns, idColumn);
-  if (memberOf === undefined) {
+  if (across === undefined) {
     const query = ctx.db
       .select()
       .from(tickets)
@@ -83,7 +85,10 @@ export async function ticketListQuery(ctx: Ctx, input: FindTicketsInput) {
       .offset(plan.offset);
     return { plan, filter: and(...where), known, toSQL: () => query.toSQL(), run: (): Promise<TicketRow[]> => query };
   }
-  const mine = ctx.db.select({ id: memberships.workspaceId }).from(memberships).where(eq(memberships.userId, memberOf));
+  const mine =
+    across === 'admin'
+      ? ctx.db.select({ workspaceId: sql<string>`${workspaces.id}`.as('workspace_id') }).from(workspaces)
+      : ctx.db.select({ workspaceId: memberships.workspaceId }).from(memberships).where(eq(memberships.userId, across.userId));
   // Inside the LATERAL subquery "tickets" is the table; outside, the subquery's alias: the same ORDER BY serves both.
   const perWorkspace = ctx.db
     .select()
@@ -96,7 +101,7 @@ export async function ticketListQuery(ctx: Ctx, input: FindTicketsInput) {
   const dialect = (ctx.db as unknown as { dialect: { sqlToQuery(s: SQL): { sql: string; params: unknown[] } } }).dialect;
   return {
     plan,
-    filter: and(inArray(tickets.workspaceId, mine), ...where),
+    filter: across === 'admin' ? and(...where) : and(inArray(tickets.workspaceId, mine), ...where),
     known,
     toSQL: () => dialect.sqlToQuery(statement),
     run: async (): Promise<TicketRow[]> => (await rows(ctx.db, statement)).map(ticketFromSql),
