@@ -1490,7 +1490,7 @@ export interface components {
             nextCursor?: string | null;
             total?: number;
             /**
-             * @description Present when more items match than were counted: lists count at most 10,000 items, and 1,000 matches of a word search (`q`); `total` is then that number
+             * @description Present when more items match than were counted; `total` is then a lower bound. Lists that count only what the page shows (`?total=page`, the default where offered) give `offset` + the page + 1 while there is a next page; a count (`?total=exact`) stops at 10,000 items, and at 1,000 matches of a word search (`q`)
              * @enum {boolean}
              */
             totalCapped?: true;
@@ -8274,6 +8274,8 @@ export interface operations {
                 label?: string;
                 /** @description Text in title or description, or a ticket number (#42) */
                 q?: string;
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
             };
             header?: never;
             path?: never;

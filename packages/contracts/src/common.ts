@@ -79,7 +79,10 @@ export const ZListMeta = z
     totalCapped: z
       .literal(true)
       .optional()
-      .openapi({ description: 'Present when more items match than were counted: lists count at most 10,000 items, and 1,000 matches of a word search (`q`); `total` is then that number' }),
+      .openapi({
+        description:
+          'Present when more items match than were counted; `total` is then a lower bound. Lists that count only what the page shows (`?total=page`, the default where offered) give `offset` + the page + 1 while there is a next page; a count (`?total=exact`) stops at 10,000 items, and at 1,000 matches of a word search (`q`)',
+      }),
   })
   .openapi('ListMeta');
 
@@ -128,6 +131,20 @@ export function commaListPattern(values: readonly string[]): string {
   const one = `(${values.join('|')})`;
   return `^${one}(,${one})*$`;
 }
+
+/**
+ * `?total=`: how a list computes `meta.total` on offset pages (docs/adr/0016-list-totals.md). `page` (the default)
+ * costs no query: exact on the last page, otherwise `offset` + the page + 1 with `totalCapped`; `exact` counts, up
+ * to the list's cap.
+ */
+export const TOTAL_MODES = ['page', 'exact'] as const;
+export const ZTotalMode = z
+  .enum(TOTAL_MODES)
+  .default('page')
+  .openapi({
+    description:
+      '`page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond)',
+  });
 
 /** `?flag=true|false` as a boolean (plain `z.coerce.boolean` would read "false" as true). */
 export const ZQueryBool = z.enum(['true', 'false']).transform((v) => v === 'true');

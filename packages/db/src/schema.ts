@@ -368,6 +368,17 @@ export const tickets = pgTable(
       .on(t.workspaceId, t.priority, t.createdAt, t.id)
       .where(sql`${t.status} = 'todo' AND ${t.claimedByAgentId} IS NULL`),
     index('tickets_workspace_status_idx').on(t.workspaceId, t.status, t.updatedAt),
+    // The ticket list (GET /tickets): one index per single-field sort it offers, each ending with the id the cursor
+    // and the ORDER BY use as tiebreak, so that a page is a walk of the index in either direction that stops after
+    // limit + 1 rows, also with a status filter (docs/adr/0016-list-totals.md, bench/README.md). `number` is served by
+    // tickets_workspace_number_key (unique in the workspace, so the id tiebreak costs nothing).
+    index('tickets_workspace_created_idx').on(t.workspaceId, t.createdAt, t.id),
+    index('tickets_workspace_updated_idx').on(t.workspaceId, t.updatedAt, t.id),
+    index('tickets_workspace_priority_idx').on(t.workspaceId, t.priority, t.id),
+    index('tickets_workspace_status_id_idx').on(t.workspaceId, t.status, t.id),
+    // `?assigneeId=` (an agent or a user): the assignee's tickets, newest first.
+    index('tickets_assignee_agent_idx').on(t.assigneeAgentId, t.createdAt, t.id).where(sql`${t.assigneeAgentId} IS NOT NULL`),
+    index('tickets_assignee_user_idx').on(t.assigneeUserId, t.createdAt, t.id).where(sql`${t.assigneeUserId} IS NOT NULL`),
     index('tickets_claimed_by_idx').on(t.claimedByAgentId).where(sql`${t.claimedByAgentId} IS NOT NULL`),
     index('tickets_lease_idx').on(t.leaseExpiresAt).where(sql`${t.status} = 'in_progress' AND ${t.leaseExpiresAt} IS NOT NULL`),
     index('tickets_epic_idx').on(t.epicId),

@@ -2,6 +2,7 @@
 import {
   commaListPattern,
   listQuery,
+  ZTotalMode,
   TICKET_STATUS_VALUES,
   ZAssignTicketRequest,
   ZAvailableTicketsMeta,
@@ -46,6 +47,7 @@ const ZFindTicketsQuery = listQuery(TICKET_SORT_FIELDS, '-createdAt').extend({
   epicId: z.string().max(64).optional(),
   label: z.string().max(50).optional(),
   q: z.string().max(200).optional().openapi({ description: 'Text in title or description, or a ticket number (#42)' }),
+  total: ZTotalMode,
 });
 
 const ZAvailableQuery = z.object({

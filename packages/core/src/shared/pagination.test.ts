@@ -2,7 +2,8 @@ import { workspaces } from '@mc/db';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors';
-import { parseSort, planPage, toPage, type PageQuery, type SortColumns } from './pagination';
+import { pageTotal, parseSort, planPage, toPage, type PageQuery, type SortColumns } from './pagination';
+import type { Db } from '@mc/db';
 
 type Row = { id: string; name: string; createdAt: Date };
 const columns: SortColumns<Row> = {
@@ -135,5 +136,29 @@ describe('toPage', () => {
     const cursor = cursorAfter(q, rows[3]);
     const { params } = render(planPage({ ...q, cursor }, columns, id).where);
     expect(params[0]).toBe(rows[3].createdAt.toISOString());
+  });
+});
+
+describe('pageTotal (ADR 0016)', () => {
+  /** A database that must not be asked: the default mode answers from the page it fetched. */
+  const untouchable = new Proxy({}, { get: () => { throw new Error('the page should not have been counted'); } }) as unknown as Db;
+  const plan = (offset?: number, cursor?: string) => planPage({ limit: 20, offset, cursor, sort: 'name' }, columns, id);
+
+  it('counts nothing when the page tells: a lower bound while there is a next page, exact on the last', async () => {
+    expect(await pageTotal(untouchable, plan(), undefined, 21, workspaces, undefined)).toEqual({ total: 21, capped: true });
+    expect(await pageTotal(untouchable, plan(40), 'page', 21, workspaces, undefined)).toEqual({ total: 61, capped: true });
+    expect(await pageTotal(untouchable, plan(40), 'page', 7, workspaces, undefined)).toEqual({ total: 47, capped: false });
+    expect(await pageTotal(untouchable, plan(), 'page', 0, workspaces, undefined)).toEqual({ total: 0, capped: false });
+  });
+
+  it('cursor pages carry no total in either mode', async () => {
+    const cursorPlan = { ...plan(), mode: 'cursor' as const };
+    expect(await pageTotal(untouchable, cursorPlan, 'exact', 21, workspaces, undefined)).toBeUndefined();
+    expect(await pageTotal(untouchable, cursorPlan, 'page', 21, workspaces, undefined)).toBeUndefined();
+  });
+
+  it('an empty page past the end and ?total=exact do count (asked of the database)', async () => {
+    await expect(pageTotal(untouchable, plan(60), 'page', 0, workspaces, undefined)).rejects.toThrow('should not have been counted');
+    await expect(pageTotal(untouchable, plan(), 'exact', 3, workspaces, undefined)).rejects.toThrow('should not have been counted');
   });
 });

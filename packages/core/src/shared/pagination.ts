@@ -216,3 +216,29 @@ export async function totalFor(db: Db, plan: PagePlan, table: PgTable, where: SQ
   const n = Number(row?.n ?? 0);
   return n > cap ? { total: cap, capped: true } : { total: n, capped: false };
 }
+
+/** How `meta.total` is computed on an offset page (`?total=`, docs/adr/0016-list-totals.md). */
+export type TotalMode = 'page' | 'exact';
+
+/**
+ * `meta.total` for the `rows` a plan fetched (`limit + 1` at most). `exact` is the bounded count of totalFor. `page`
+ * counts nothing the page does not show: the last page knows the total (offset + its rows); a page with a next one
+ * says "at least offset + limit + 1" with `totalCapped`, which is all a client paging with `offset + items < total`
+ * needs. Only an empty page past the end counts, stopped after `offset` rows (it cannot find more than that).
+ */
+export async function pageTotal(
+  db: Db,
+  plan: PagePlan,
+  mode: TotalMode | undefined,
+  fetched: number,
+  table: PgTable,
+  where: SQL | undefined,
+  cap = LIST_TOTAL_CAP,
+): Promise<TotalCount | undefined> {
+  if (plan.mode !== 'offset') return undefined;
+  if (mode === 'exact') return totalFor(db, plan, table, where, cap);
+  const limit = plan.limit - 1;
+  if (fetched > limit) return { total: plan.offset + fetched, capped: true };
+  if (fetched > 0 || plan.offset === 0) return { total: plan.offset + fetched, capped: false };
+  return totalFor(db, plan, table, where, Math.min(plan.offset, cap));
+}

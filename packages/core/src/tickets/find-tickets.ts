@@ -1,10 +1,10 @@
-import { memberships, tickets } from '@mc/db';
+import { memberships, rows, tickets, workspaces } from '@mc/db';
 import { and, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { escapeLike } from '../shared/like';
 import { requireAgent, requirePrincipal } from '../shared/guards';
 import type { Ctx } from '../context';
 import type { LiveBus } from '../shared/live';
-import { planPage, toPage, totalFor, type PageQuery, type SortColumns } from '../shared/pagination';
+import { pageTotal, planPage, toPage, type PageQuery, type SortColumns, type TotalMode } from '../shared/pagination';
 import { statement } from '../shared/statement';
 import { budgetMonthOf } from '../budgets/budget.rules';
 import { budgetBlock } from '../budgets/usage';
@@ -26,6 +26,8 @@ export interface FindTicketsInput extends PageQuery {
   epicId?: string;
   label?: string;
   q?: string;
+  /** How `meta.total` is computed on an offset page (default `page`: no count, docs/adr/0016-list-totals.md). */
+  total?: TotalMode;
 }
 
 const sortColumns: SortColumns<TicketRow> = {
@@ -37,19 +39,29 @@ const sortColumns: SortColumns<TicketRow> = {
 };
 const idColumn = { column: tickets.id, value: (r: TicketRow) => r.id };
 
-/** GET /tickets — filters, text search in title and description, sort and paging. */
-export async function findTickets(ctx: Ctx, input: FindTicketsInput) {
+/**
+ * The statement of GET /tickets (after the caller's access is checked): filters, text search, sort and the page
+ * plan. Each single-field sort walks one of the `tickets_workspace_*` indexes (workspace, field, id) and stops after
+ * `limit + 1` rows (bench/README.md has the plans). A person without `?workspaceId=` sees the tickets of every
+ * workspace they are a member of (the instance admin: of every workspace): one walk per workspace (a LATERAL join
+ * over those workspaces, each stopped after offset + limit + 1 rows), merged and cut to the page, instead of reading
+ * and sorting all those workspaces' tickets.
+ * Exported so that a test can EXPLAIN exactly this statement (`toSQL`).
+ */
+export async function ticketListQuery(ctx: Ctx, input: FindTicketsInput) {
   const me = requirePrincipal(ctx);
   const where: (SQL | undefined)[] = [];
   let known: { workspaceId: string; standing: MoveStanding } | undefined;
+  /** Whose workspaces to walk one by one: a member's, or all of them (`admin`); none with a single workspace. */
+  let across: { userId: string } | 'admin' | undefined;
   if (input.workspaceId) {
     const access = await requireWorkspaceAccess(ctx, input.workspaceId, 'tickets.read');
     known = { workspaceId: access.workspace.id, standing: standingOf(access) };
     where.push(eq(tickets.workspaceId, access.workspace.id));
   } else if (me.kind === 'agent') {
     where.push(eq(tickets.workspaceId, me.workspaceId));
-  } else if (!me.isInstanceAdmin) {
-    where.push(inArray(tickets.workspaceId, ctx.db.select({ id: memberships.workspaceId }).from(memberships).where(eq(memberships.userId, me.userId))));
+  } else {
+    across = me.isInstanceAdmin ? 'admin' : { userId: me.userId };
   }
   if (input.status?.length) where.push(inArray(tickets.status, input.status));
   if (input.priority) where.push(eq(tickets.priority, PRIORITY_RANK[input.priority]));
@@ -63,14 +75,47 @@ export async function findTickets(ctx: Ctx, input: FindTicketsInput) {
     where.push(or(ilike(tickets.title, p), ilike(tickets.description, p), n ? eq(tickets.number, Number(n[1])) : undefined));
   }
   const plan = planPage(input, sortColumns, idColumn);
-  const rowsOut = await ctx.db
+  if (across === undefined) {
+    const query = ctx.db
+      .select()
+      .from(tickets)
+      .where(and(...where, plan.where))
+      .orderBy(...plan.orderBy)
+      .limit(plan.limit)
+      .offset(plan.offset);
+    return { plan, filter: and(...where), known, toSQL: () => query.toSQL(), run: (): Promise<TicketRow[]> => query };
+  }
+  const mine =
+    across === 'admin'
+      ? ctx.db.select({ workspaceId: sql<string>`${workspaces.id}`.as('workspace_id') }).from(workspaces)
+      : ctx.db.select({ workspaceId: memberships.workspaceId }).from(memberships).where(eq(memberships.userId, across.userId));
+  // Inside the LATERAL subquery "tickets" is the table; outside, the subquery's alias: the same ORDER BY serves both.
+  const perWorkspace = ctx.db
     .select()
     .from(tickets)
-    .where(and(...where, plan.where))
+    .where(and(sql`${tickets.workspaceId} = mine.workspace_id`, ...where, plan.where))
     .orderBy(...plan.orderBy)
-    .limit(plan.limit)
-    .offset(plan.offset);
-  const page = toPage(rowsOut, input, plan, sortColumns, idColumn, (r) => r, await totalFor(ctx.db, plan, tickets, and(...where)));
+    .limit(plan.offset + plan.limit);
+  const statement = sql`SELECT tickets.* FROM (${mine}) AS mine CROSS JOIN LATERAL (${perWorkspace}) AS tickets
+    ORDER BY ${sql.join(plan.orderBy, sql`, `)} LIMIT ${plan.limit} OFFSET ${plan.offset}`;
+  const dialect = (ctx.db as unknown as { dialect: { sqlToQuery(s: SQL): { sql: string; params: unknown[] } } }).dialect;
+  return {
+    plan,
+    filter: across === 'admin' ? and(...where) : and(inArray(tickets.workspaceId, mine), ...where),
+    known,
+    toSQL: () => dialect.sqlToQuery(statement),
+    run: async (): Promise<TicketRow[]> => (await rows(ctx.db, statement)).map(ticketFromSql),
+  };
+}
+
+/**
+ * GET /tickets — filters, text search in title and description, sort and paging. `meta.total` on offset pages as
+ * `input.total` asks (docs/adr/0016-list-totals.md): by default nothing is counted beyond the page.
+ */
+export async function findTickets(ctx: Ctx, input: FindTicketsInput) {
+  const { run, plan, filter, known } = await ticketListQuery(ctx, input);
+  const rowsOut = await run();
+  const page = toPage(rowsOut, input, plan, sortColumns, idColumn, (r) => r, await pageTotal(ctx.db, plan, input.total, rowsOut.length, tickets, filter));
   return { ...page, items: await ticketAnswers(ctx, page.items, known) };
 }
 

@@ -56,6 +56,8 @@ export function useBoard(workspaceId: string, filters: BoardFilters) {
       label: filters.label.trim() || undefined,
       epicId: filters.epic || undefined,
       q: filters.q.trim() || undefined,
+      // The column header shows how many tickets it holds: counted on the first page (up to 10,000; ADR 0016).
+      total: 'exact',
     }),
     [workspaceId, filters],
   );
