@@ -11,6 +11,16 @@ import { useAnswerInvitation, useMyInvitations, type MyInvitation } from './quer
 export function MyInvitations() {
   const { data: items, error } = useMyInvitations();
   const [notice, setNotice] = useState<string | null>(null);
+  // The answer lives here, not in the row: answering removes the row (the list is re-read, and a live event may
+  // re-read it even sooner), and a callback of an unmounted row would never say what happened.
+  const answer = useAnswerInvitation();
+  const send = (inv: MyInvitation, how: 'accept' | 'decline') =>
+    answer.mutate(
+      { invitation: inv, answer: how },
+      { onSuccess: () => setNotice(how === 'accept' ? `You joined ${inv.workspace.name}.` : `You declined the invitation to ${inv.workspace.name}.`) },
+    );
+  const pendingFor = (inv: MyInvitation) => (answer.isPending && answer.variables.invitation.id === inv.id ? answer.variables.answer : null);
+  const errorFor = (inv: MyInvitation) => (answer.error && answer.variables?.invitation.id === inv.id ? answer.error : null);
   if (items === undefined && !error) return null;
   if (!items?.length && !error && !notice) return null;
   return (
@@ -28,7 +38,10 @@ export function MyInvitations() {
               <MyInvitationRow
                 key={inv.id}
                 invitation={inv}
-                onAnswered={(answer) => setNotice(answer === 'accept' ? `You joined ${inv.workspace.name}.` : `You declined the invitation to ${inv.workspace.name}.`)}
+                pending={pendingFor(inv)}
+                busy={answer.isPending}
+                error={errorFor(inv)}
+                onAnswer={(how) => send(inv, how)}
               />
             ))}
           </ul>
@@ -38,10 +51,19 @@ export function MyInvitations() {
   );
 }
 
-function MyInvitationRow({ invitation: inv, onAnswered }: { invitation: MyInvitation; onAnswered: (answer: 'accept' | 'decline') => void }) {
-  const answer = useAnswerInvitation();
-  const pending = answer.isPending ? answer.variables.answer : null;
-  const send = (how: 'accept' | 'decline') => answer.mutate({ invitation: inv, answer: how }, { onSuccess: () => onAnswered(how) });
+function MyInvitationRow({
+  invitation: inv,
+  pending,
+  busy,
+  error,
+  onAnswer: send,
+}: {
+  invitation: MyInvitation;
+  pending: 'accept' | 'decline' | null;
+  busy: boolean;
+  error: unknown;
+  onAnswer: (answer: 'accept' | 'decline') => void;
+}) {
 
   return (
     <li className="flex flex-wrap items-center gap-3 py-3 first:pt-0 last:pb-0" data-testid={`my-invitation-${inv.workspace.slug}`}>
@@ -56,13 +78,13 @@ function MyInvitationRow({ invitation: inv, onAnswered }: { invitation: MyInvita
             · expires <Time iso={inv.expiresAt} relative />
           </span>
         </p>
-        {answer.error && <ErrorAlert error={answer.error} className="mt-2" />}
+        {!!error && <ErrorAlert error={error} className="mt-2" />}
       </div>
       <div className="flex gap-2">
-        <Button size="sm" onClick={() => send('accept')} loading={pending === 'accept'} disabled={pending !== null} aria-label={`Accept the invitation to ${inv.workspace.name}`}>
+        <Button size="sm" onClick={() => send('accept')} loading={pending === 'accept'} disabled={busy} aria-label={`Accept the invitation to ${inv.workspace.name}`}>
           Accept
         </Button>
-        <Button size="sm" variant="secondary" onClick={() => send('decline')} loading={pending === 'decline'} disabled={pending !== null} aria-label={`Decline the invitation to ${inv.workspace.name}`}>
+        <Button size="sm" variant="secondary" onClick={() => send('decline')} loading={pending === 'decline'} disabled={busy} aria-label={`Decline the invitation to ${inv.workspace.name}`}>
           Decline
         </Button>
       </div>
