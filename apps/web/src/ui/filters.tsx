@@ -5,6 +5,16 @@ import type { ReactNode } from 'react';
 import { agentOptionLabel } from './agents';
 import { Button, Card, SelectField, TextField } from './components';
 
+/** What a log page gives its filter form: the draft and the applied filters, the agents to pick from, field errors. */
+export interface LogFilterProps<F> {
+  draft: F;
+  onDraft: (f: F) => void;
+  applied: F;
+  onApply: (f: F) => void;
+  agents: { id: string; name: string; status: string }[];
+  fieldError: (name: string) => string | undefined;
+}
+
 /**
  * A card holding a filter form whose fields edit a draft; submitting applies the draft, Clear empties both. The
  * fields are the children (cells of a 6-column grid on wide screens); `actionsClassName` spans the buttons' cell.

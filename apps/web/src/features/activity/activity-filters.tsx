@@ -3,8 +3,8 @@
 // tickets, agents and the budget) and dates; applied on submit.
 import { AGENT_STATUS_VALUES, TICKET_STATUS_VALUES } from '@mc/contracts/constants';
 import { SelectField, TextField } from '@/src/ui/components';
-import { EXECUTION_STATUSES, EXECUTION_STATUS_LABEL, type AgentName } from '@/src/ui/executions';
-import { AgentSelect, DateRangeFields, FilterForm, TextSearchField } from '@/src/ui/filters';
+import { EXECUTION_STATUSES, EXECUTION_STATUS_LABEL } from '@/src/ui/executions';
+import { AgentSelect, DateRangeFields, FilterForm, TextSearchField, type LogFilterProps } from '@/src/ui/filters';
 import { STATUS_LABEL } from '@/src/ui/ticket-status';
 
 const ACTION_SUGGESTIONS = ['execution.*', 'ticket.*', 'agent.*', 'rating.*', 'workspace.*', 'member.*', 'api_key.*', 'user.*', 'settings.*', 'workspace.budget_changed', 'member.role_changed'];
@@ -26,14 +26,7 @@ export function ActivityFiltersForm({
   onApply,
   agents,
   fieldError,
-}: {
-  draft: ActivityFilters;
-  onDraft: (f: ActivityFilters) => void;
-  applied: ActivityFilters;
-  onApply: (f: ActivityFilters) => void;
-  agents: AgentName[];
-  fieldError: (name: string) => string | undefined;
-}) {
+}: LogFilterProps<ActivityFilters>) {
   const set = (patch: Partial<ActivityFilters>) => onDraft({ ...draft, ...patch });
   return (
     <FilterForm label="Filter activity" draft={draft} applied={applied} empty={NO_ACTIVITY_FILTERS} onDraft={onDraft} onApply={onApply} actionsClassName="lg:col-span-2">

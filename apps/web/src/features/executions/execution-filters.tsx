@@ -1,8 +1,8 @@
 'use client';
 // The filter form of the executions list: text, agent, status, model and start dates; applied on submit.
 import { SelectField, TextField } from '@/src/ui/components';
-import { EXECUTION_STATUSES, EXECUTION_STATUS_LABEL, type AgentName } from '@/src/ui/executions';
-import { AgentSelect, DateRangeFields, FilterForm, TextSearchField } from '@/src/ui/filters';
+import { EXECUTION_STATUSES, EXECUTION_STATUS_LABEL } from '@/src/ui/executions';
+import { AgentSelect, DateRangeFields, FilterForm, TextSearchField, type LogFilterProps } from '@/src/ui/filters';
 
 export interface ExecutionFilters {
   agentId: string;
@@ -21,14 +21,7 @@ export function ExecutionFiltersForm({
   onApply,
   agents,
   fieldError,
-}: {
-  draft: ExecutionFilters;
-  onDraft: (f: ExecutionFilters) => void;
-  applied: ExecutionFilters;
-  onApply: (f: ExecutionFilters) => void;
-  agents: AgentName[];
-  fieldError: (name: string) => string | undefined;
-}) {
+}: LogFilterProps<ExecutionFilters>) {
   const set = (patch: Partial<ExecutionFilters>) => onDraft({ ...draft, ...patch });
   return (
     <FilterForm label="Filter executions" draft={draft} applied={applied} empty={NO_EXECUTION_FILTERS} onDraft={onDraft} onApply={onApply} actionsClassName="lg:col-span-4">
