@@ -1,19 +1,19 @@
 'use client';
 // Pieces shared by the execution list, the execution page, the ticket page and the costs pages: the execution's
-// status and cost badges, the decision timeline, the good/bad rating buttons and the workspace's agents by name.
+// status and cost badges, the decision timeline and the workspace's agents by name (the rating buttons are in
+// features/ratings).
 import { EXECUTION_STATUS_VALUES } from '@mc/contracts/constants';
 import Link from 'next/link';
 import { useQueries, useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { api } from '../data/client';
 import { wsKey } from '../data/keys';
 import { usePagedList } from '../data/paging';
 import { WORKING_AGENT_STATUSES, listAgentsByStatus } from './agents';
-import { ApiError, api as untypedApi, toApiError } from './api';
-import { Badge, Button, ErrorAlert, Loading, Spinner, Time, cx } from './components';
+import { Badge, Button, ErrorAlert, Loading, Time, cx } from './components';
 import { formatDuration, formatInt, formatUsd } from './format';
 import { Markdown } from './markdown';
-import type { Execution, ExecutionStatus, RatingSummary, RatingValue } from './types';
+import type { Execution, ExecutionStatus } from './types';
 
 export const EXECUTION_STATUSES: readonly ExecutionStatus[] = EXECUTION_STATUS_VALUES;
 export const EXECUTION_STATUS_LABEL: Record<ExecutionStatus, string> = { running: 'Running', success: 'Success', failed: 'Failed', blocked: 'Blocked' };
@@ -180,87 +180,6 @@ function DecisionPart({ label, icon, text, tone }: { label: string; icon: string
         </>
       )}
     </section>
-  );
-}
-
-// ---------------------------------------------------------------------------------------------------- ratings
-
-/**
- * Good / bad for a ticket's or an execution's work (`target` is `tickets/{id}` or `executions/{id}`): the counts,
- * the caller's own rating highlighted; clicking it again takes it back. Without `canRate` only the counts show.
- */
-export function RatingButtons({ target, canRate, onChanged, label = 'Rate this work' }: { target: string; canRate: boolean; onChanged?: (s: RatingSummary) => void; label?: string }) {
-  const path = `/${target}/rating`;
-  const [summary, setSummary] = useState<RatingSummary | null>(null);
-  const [pending, setPending] = useState<RatingValue | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    untypedApi<RatingSummary>('GET', path)
-      .then((s) => live && setSummary(s))
-      .catch((err) => live && setError(toApiError(err)));
-    return () => {
-      live = false;
-    };
-  }, [path]);
-
-  async function rate(value: RatingValue) {
-    setPending(value);
-    setError(null);
-    try {
-      // POST answers the rating itself and DELETE nothing: the counts are read again afterwards.
-      if (summary?.mine === value) await untypedApi<void>('DELETE', path);
-      else await untypedApi('POST', path, { rating: value });
-      const s = await untypedApi<RatingSummary>('GET', path);
-      setSummary(s);
-      onChanged?.(s);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setPending(null);
-    }
-  }
-
-  const buttons: { value: RatingValue; icon: string; text: string; on: string }[] = [
-    { value: 'good', icon: '👍', text: 'Good', on: 'bg-emerald-50 text-emerald-800 ring-emerald-400' },
-    { value: 'bad', icon: '👎', text: 'Bad', on: 'bg-rose-50 text-rose-800 ring-rose-400' },
-  ];
-  return (
-    <div data-testid="rating">
-      <div className="flex flex-wrap items-center gap-2" role="group" aria-label={label}>
-        {buttons.map((b) => {
-          const mine = summary?.mine === b.value;
-          const count = summary ? summary[b.value] : null;
-          return (
-            <button
-              key={b.value}
-              type="button"
-              disabled={!canRate || !summary || pending !== null}
-              aria-pressed={canRate ? mine : undefined}
-              onClick={() => void rate(b.value)}
-              title={!canRate ? 'Members and above can rate work' : mine ? 'Your rating: click to take it back' : `Rate ${b.text.toLowerCase()}`}
-              data-testid={`rate-${b.value}`}
-              className={cx(
-                'inline-flex items-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium ring-1 transition-colors ring-inset focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600',
-                mine ? cx(b.on, 'ring-2') : 'bg-white text-slate-700 ring-slate-300 enabled:hover:bg-slate-50',
-                'disabled:cursor-not-allowed',
-                !canRate && 'opacity-80',
-              )}
-            >
-              {pending === b.value ? <Spinner className="h-3.5 w-3.5" /> : <span aria-hidden="true">{b.icon}</span>}
-              {b.text}
-              <span className={cx('rounded-full px-1.5 text-xs tabular-nums', mine ? 'bg-white/70' : 'bg-slate-100 text-slate-600')} data-testid={`rating-${b.value}-count`}>
-                <span className="sr-only">: </span>
-                {count ?? '·'}
-              </span>
-            </button>
-          );
-        })}
-        {summary?.mine && <span className="text-xs text-slate-500">You rated this {summary.mine}.</span>}
-      </div>
-      <ErrorAlert error={error} className="mt-2" />
-    </div>
   );
 }
 

@@ -5,7 +5,7 @@
 // screen the table keeps its columns and scrolls sideways inside a focusable, named region (ScrollRegion), so a
 // keyboard user can scroll it too and axe's scrollable-region-focusable holds.
 import { useRouter } from 'next/navigation';
-import type { HTMLAttributes, ReactNode } from 'react';
+import { Fragment, type HTMLAttributes, type ReactNode } from 'react';
 import { Button, ErrorAlert, Loading, ScrollRegion, cx } from './components';
 
 export interface Column<T> {
@@ -52,6 +52,8 @@ export interface TableProps<T> {
   rowProps?: (row: T) => HTMLAttributes<HTMLTableRowElement> & Record<`data-${string}`, string | number | undefined>;
   /** The whole row opens this page on click; links and text selections inside it keep their own behaviour. */
   rowHref?: (row: T) => string;
+  /** A row's details, drawn as a full-width row under it while it returns content (e.g. an expanded history). */
+  rowDetail?: (row: T) => { id: string; content: ReactNode } | null | undefined;
   sort?: TableSort;
   /**
    * `card`: the table spans its Card edge to edge (pass the bleed in `className`, e.g. `-mx-5`), with a shaded
@@ -96,6 +98,7 @@ export function Table<T>({
   testId,
   rowProps,
   rowHref,
+  rowDetail,
   sort,
   density = 'card',
   alignTop = false,
@@ -168,33 +171,43 @@ export function Table<T>({
       <tbody className="divide-y divide-slate-100">
         {rows.map((row) => {
           const href = rowHref?.(row);
+          const extra = rowProps?.(row);
+          const detail = rowDetail?.(row);
           return (
-            <tr
-              key={rowKey(row)}
-              {...rowProps?.(row)}
-              className={cx(alignTop && 'align-top', href && 'cursor-pointer hover:bg-slate-50')}
-              onClick={
-                href
-                  ? (ev) => {
-                      if ((ev.target as HTMLElement).closest('a,button,input,select,textarea') || window.getSelection()?.toString()) return;
-                      router.push(href);
-                    }
-                  : undefined
-              }
-            >
-              {columns.map((c, i) => {
-                const cls = cx(padOf(density, i, columns.length), PAD[density].cell, c.align === 'right' && 'text-right tabular-nums', c.className);
-                return c.rowHeader ? (
-                  <th key={c.id} scope="row" className={cx(cls, 'text-left font-medium', !c.className?.includes('text-slate') && 'text-slate-800')}>
-                    {c.cell(row)}
-                  </th>
-                ) : (
-                  <td key={c.id} className={cls}>
-                    {c.cell(row)}
+            <Fragment key={rowKey(row)}>
+              <tr
+                {...extra}
+                className={cx(extra?.className, alignTop && 'align-top', href && 'cursor-pointer hover:bg-slate-50')}
+                onClick={
+                  href
+                    ? (ev) => {
+                        if ((ev.target as HTMLElement).closest('a,button,input,select,textarea') || window.getSelection()?.toString()) return;
+                        router.push(href);
+                      }
+                    : undefined
+                }
+              >
+                {columns.map((c, i) => {
+                  const cls = cx(padOf(density, i, columns.length), PAD[density].cell, c.align === 'right' && 'text-right tabular-nums', c.className);
+                  return c.rowHeader ? (
+                    <th key={c.id} scope="row" className={cx(cls, 'text-left font-medium', !c.className?.includes('text-slate') && 'text-slate-800')}>
+                      {c.cell(row)}
+                    </th>
+                  ) : (
+                    <td key={c.id} className={cls}>
+                      {c.cell(row)}
+                    </td>
+                  );
+                })}
+              </tr>
+              {detail && (
+                <tr id={detail.id}>
+                  <td colSpan={columns.length} className={cx('bg-slate-50/70', padOf(density, 0, 1) || 'px-3', PAD[density].cell)}>
+                    {detail.content}
                   </td>
-                );
-              })}
-            </tr>
+                </tr>
+              )}
+            </Fragment>
           );
         })}
       </tbody>

@@ -9,8 +9,6 @@ import type {
   ZCreatedUser,
   ZMetrics,
   ZMetricsPeriod,
-  ZRatingSummary,
-  ZRatingValue,
   ZExecution,
   ZModelPrice,
   ZWorkspaceBudgetStatus,
@@ -56,8 +54,6 @@ export type CostSource = NonNullable<Execution['costSource']>;
 export type Decision = Execution['decisions'][number];
 export type ModelPrice = z.infer<typeof ZModelPrice>;
 export type BudgetStatus = z.infer<typeof ZWorkspaceBudgetStatus>;
-export type RatingValue = z.infer<typeof ZRatingValue>;
-export type RatingSummary = z.infer<typeof ZRatingSummary>;
 export type MetricsPeriod = z.infer<typeof ZMetricsPeriod>;
 export type Metrics = z.infer<typeof ZMetrics>;
 export type MetricsBucket = Metrics['series'][number];

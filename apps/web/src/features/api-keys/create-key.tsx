@@ -1,6 +1,7 @@
 'use client';
 import { useState } from 'react';
 import { Button, Card, CopyBox, ErrorAlert, Notice, TextField } from '@/src/ui/components';
+import { SubmitButton } from '@/src/ui/form-footer';
 import { useCreateApiKey, type CreatedApiKey } from './queries';
 
 /** Tomorrow, as the earliest date a new key may expire (yyyy-mm-dd, local). */
@@ -63,11 +64,7 @@ export function CreateKey({ onCreated }: { onCreated: (k: CreatedApiKey) => void
           hint="Empty: never expires."
           className="w-48"
         />
-        <div className="pt-6">
-          <Button type="submit" loading={pending}>
-            Create key
-          </Button>
-        </div>
+        <SubmitButton label="Create key" pending={pending} inline />
       </form>
       <ErrorAlert error={error} fields={['name', 'expiresAt']} className="mt-3" />
     </Card>

@@ -3,7 +3,8 @@
 // every address). The roles offered are the ones the server says the caller may grant.
 import { useState } from 'react';
 import { api, toApiError, type ApiError } from '@/src/data/client';
-import { Button, Card, ErrorAlert, SelectField, TextField } from '@/src/ui/components';
+import { Card, ErrorAlert, SelectField, TextField } from '@/src/ui/components';
+import { SubmitButton } from '@/src/ui/form-footer';
 import { ROLE_LABEL, type InvitationSent, type Member, type WorkspaceRole } from '@/src/ui/types';
 
 export function AddMember({
@@ -64,17 +65,9 @@ export function AddMember({
             </option>
           ))}
         </SelectField>
-        <div className="pt-6">
-          <Button type="submit" loading={pending}>
-            Add member
-          </Button>
-        </div>
+        <SubmitButton label="Add member" pending={pending} inline />
       </form>
-      {error && (
-        <div className="mt-3">
-          <ErrorAlert error={error} fields={['email', 'role']} />
-        </div>
-      )}
+      <ErrorAlert error={error} fields={['email', 'role']} className="mt-3" />
     </Card>
   );
 }

@@ -1,7 +1,8 @@
 'use client';
 import { useState, type FormEvent } from 'react';
 import type { BodyOf } from '@/src/data/client';
-import { Button, Card, ErrorAlert, TextField } from '@/src/ui/components';
+import { Card, TextField } from '@/src/ui/components';
+import { FormFooter, SubmitButton } from '@/src/ui/form-footer';
 import { useAddPrice, type ModelPrice } from './queries';
 
 interface PriceForm {
@@ -69,12 +70,7 @@ export function AddPrice({ models, onAdded }: { models: string[]; onAdded: (p: M
           />
         </div>
         <TextField id="price-note" label="Note" placeholder="e.g. provider price change of 1 March" maxLength={500} value={form.note} onChange={set('note')} error={error?.fieldError('note')} />
-        <ErrorAlert error={error} fields={['model', 'inputUsdPerMTok', 'outputUsdPerMTok', 'effectiveFrom', 'note']} />
-        <div className="flex justify-end">
-          <Button type="submit" loading={pending}>
-            Add price
-          </Button>
-        </div>
+        <FormFooter error={error} fields={['model', 'inputUsdPerMTok', 'outputUsdPerMTok', 'effectiveFrom', 'note']} submit={<SubmitButton label="Add price" pending={pending} />} />
       </form>
     </Card>
   );

@@ -1,11 +1,11 @@
 'use client';
 // The workspace's monthly token and cost limits and whether reaching them stops new work (hard stop).
 import { useState } from 'react';
-import { api, toApiError, type ApiError } from '@/src/data/client';
-import { Button, Card, Checkbox, ErrorAlert, Notice, TextField } from '@/src/ui/components';
+import { api } from '@/src/data/client';
+import { Card, Checkbox, TextField } from '@/src/ui/components';
+import { FormFooter, SubmitButton } from '@/src/ui/form-footer';
 import type { Workspace } from '@/src/ui/types';
-import { useWorkspace } from '@/src/ui/workspace-context';
-import { StaleNotice, isStale } from './stale-notice';
+import { useWorkspaceSave } from './workspace-save';
 
 function numberOrNull(s: string): number | null {
   const t = s.trim();
@@ -13,40 +13,26 @@ function numberOrNull(s: string): number | null {
 }
 
 export function BudgetSettings({ editable }: { editable: boolean }) {
-  const { workspace: w, setWorkspace, reload } = useWorkspace();
+  const save = useWorkspaceSave();
+  const w = save.workspace;
   const init = (ws: Workspace) => ({
     tokens: ws.budget.monthlyTokenLimit === null ? '' : String(ws.budget.monthlyTokenLimit),
     cost: ws.budget.monthlyCostLimitUsd === null ? '' : String(ws.budget.monthlyCostLimitUsd),
     hardStop: ws.budget.hardStop,
   });
   const [form, setForm] = useState(() => init(w));
-  const [error, setError] = useState<ApiError | null>(null);
-  const [pending, setPending] = useState(false);
-  const [saved, setSaved] = useState(false);
+  const edit = (change: Partial<ReturnType<typeof init>>) => (setForm({ ...form, ...change }), save.edited());
 
-  async function submit(e: React.FormEvent) {
+  function submit(e: React.FormEvent) {
     e.preventDefault();
-    setPending(true);
-    setError(null);
-    setSaved(false);
-    try {
-      const updated = (await api.put('/workspaces/{id}/budget', {
-        params: { path: { id: w.id } },
-        body: {
-        monthlyTokenLimit: numberOrNull(form.tokens),
-        monthlyCostLimitUsd: numberOrNull(form.cost),
-        hardStop: form.hardStop,
-        version: w.version,
-        },
-      })) as Workspace;
-      setForm(init(updated));
-      setSaved(true);
-      setWorkspace(updated);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setPending(false);
-    }
+    void save.save(
+      () =>
+        api.put('/workspaces/{id}/budget', {
+          params: { path: { id: w.id } },
+          body: { monthlyTokenLimit: numberOrNull(form.tokens), monthlyCostLimitUsd: numberOrNull(form.cost), hardStop: form.hardStop, version: w.version },
+        }),
+      (updated) => setForm(init(updated)),
+    );
   }
 
   return (
@@ -62,8 +48,8 @@ export function BudgetSettings({ editable }: { editable: boolean }) {
             inputMode="numeric"
             placeholder="No limit"
             value={form.tokens}
-            onChange={(e) => (setForm({ ...form, tokens: e.target.value }), setSaved(false))}
-            error={isStale(error) ? undefined : error?.fieldError('monthlyTokenLimit')}
+            onChange={(e) => edit({ tokens: e.target.value })}
+            error={save.fieldError('monthlyTokenLimit')}
           />
           <TextField
             id="budget-cost"
@@ -74,8 +60,8 @@ export function BudgetSettings({ editable }: { editable: boolean }) {
             inputMode="decimal"
             placeholder="No limit"
             value={form.cost}
-            onChange={(e) => (setForm({ ...form, cost: e.target.value }), setSaved(false))}
-            error={isStale(error) ? undefined : error?.fieldError('monthlyCostLimitUsd')}
+            onChange={(e) => edit({ cost: e.target.value })}
+            error={save.fieldError('monthlyCostLimitUsd')}
           />
           <div className="sm:col-span-2">
             <Checkbox
@@ -83,29 +69,17 @@ export function BudgetSettings({ editable }: { editable: boolean }) {
               label="Hard stop at 100%"
               hint="Refuse claims, dispatches, cron runs and workflow steps once a limit is reached, until the month rolls over or a limit is raised."
               checked={form.hardStop}
-              onChange={(e) => (setForm({ ...form, hardStop: e.target.checked }), setSaved(false))}
+              onChange={(e) => edit({ hardStop: e.target.checked })}
             />
           </div>
         </fieldset>
-        {isStale(error) ? (
-          <StaleNotice
-            onReload={async () => {
-              const fresh = await reload();
-              if (fresh) setForm(init(fresh));
-              setError(null);
-            }}
-          />
-        ) : (
-          <ErrorAlert error={error} fields={['monthlyTokenLimit', 'monthlyCostLimitUsd']} />
-        )}
-        {saved && <Notice tone="success">Budget saved.</Notice>}
-        {editable && (
-          <div className="flex justify-end">
-            <Button type="submit" loading={pending}>
-              Save budget
-            </Button>
-          </div>
-        )}
+        <FormFooter
+          error={save.error}
+          fields={['monthlyTokenLimit', 'monthlyCostLimitUsd']}
+          alert={save.staleAlert((fresh) => setForm(init(fresh)))}
+          saved={save.saved && 'Budget saved.'}
+          submit={editable && <SubmitButton label="Save budget" pending={save.pending} />}
+        />
       </form>
     </Card>
   );

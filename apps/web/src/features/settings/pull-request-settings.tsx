@@ -1,37 +1,24 @@
 'use client';
 // The default repository that a bare `PR#123` in a ticket refers to.
 import { useState } from 'react';
-import { api, toApiError, type ApiError } from '@/src/data/client';
-import { Button, Card, ErrorAlert, Notice, TextField } from '@/src/ui/components';
+import { api } from '@/src/data/client';
+import { Card, TextField } from '@/src/ui/components';
+import { FormFooter, SubmitButton } from '@/src/ui/form-footer';
 import type { Workspace } from '@/src/ui/types';
-import { useWorkspace } from '@/src/ui/workspace-context';
-import { StaleNotice, isStale } from './stale-notice';
+import { useWorkspaceSave } from './workspace-save';
 
 export function PullRequestSettings({ editable }: { editable: boolean }) {
-  const { workspace: w, setWorkspace, reload } = useWorkspace();
+  const save = useWorkspaceSave();
+  const w = save.workspace;
   const [value, setValue] = useState(w.defaultRepository ?? '');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [pending, setPending] = useState(false);
-  const [saved, setSaved] = useState(false);
   const next = repositoryOf(value);
   const dirty = next !== (w.defaultRepository ?? null);
+  const reset = (ws: Workspace) => setValue(ws.defaultRepository ?? '');
 
-  async function submit(e: React.FormEvent) {
+  function submit(e: React.FormEvent) {
     e.preventDefault();
     if (!dirty) return;
-    setPending(true);
-    setError(null);
-    setSaved(false);
-    try {
-      const updated = (await api.patch('/workspaces/{id}', { params: { path: { id: w.id } }, body: { defaultRepository: next, version: w.version } })) as Workspace;
-      setValue(updated.defaultRepository ?? '');
-      setSaved(true);
-      setWorkspace(updated);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setPending(false);
-    }
+    void save.save(() => api.patch('/workspaces/{id}', { params: { path: { id: w.id } }, body: { defaultRepository: next, version: w.version } }), reset);
   }
 
   return (
@@ -56,8 +43,8 @@ export function PullRequestSettings({ editable }: { editable: boolean }) {
           value={value}
           onChange={(e) => {
             setValue(e.target.value);
-            setSaved(false);
-            setError(null);
+            save.edited();
+            save.clearError();
           }}
           hint={
             next ? (
@@ -68,27 +55,15 @@ export function PullRequestSettings({ editable }: { editable: boolean }) {
               'A GitHub repository as owner/repo (e.g. acme/rocket), or its URL. Empty: a bare PR#12 stays plain text.'
             )
           }
-          error={isStale(error) ? undefined : error?.fieldError('defaultRepository')}
+          error={save.fieldError('defaultRepository')}
         />
-        {isStale(error) ? (
-          <StaleNotice
-            onReload={async () => {
-              const fresh = await reload();
-              if (fresh) setValue(fresh.defaultRepository ?? '');
-              setError(null);
-            }}
-          />
-        ) : (
-          <ErrorAlert error={error} fields={['defaultRepository']} />
-        )}
-        {saved && !dirty && <Notice tone="success">Saved. Links already made stay as they are; new mentions use this repository.</Notice>}
-        {editable && (
-          <div className="flex justify-end">
-            <Button type="submit" loading={pending} disabled={!dirty}>
-              Save repository
-            </Button>
-          </div>
-        )}
+        <FormFooter
+          error={save.error}
+          fields={['defaultRepository']}
+          alert={save.staleAlert(reset)}
+          saved={save.saved && !dirty && 'Saved. Links already made stay as they are; new mentions use this repository.'}
+          submit={editable && <SubmitButton label="Save repository" pending={save.pending} disabled={!dirty} />}
+        />
       </form>
     </Card>
   );

@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import { toApiError, type ApiError } from '@/src/data/client';
 import { Button, SelectField, TextField } from '@/src/ui/components';
+import { EpicOptions } from './filter-fields';
 import type { Epic } from './types';
 
 export function EpicSelect({ epics, value, onChange, error, onCreate }: { epics: Epic[]; value: string; onChange(id: string): void; error?: string; onCreate(title: string): Promise<Epic> }) {
@@ -26,11 +27,7 @@ export function EpicSelect({ epics, value, onChange, error, onCreate }: { epics:
     <div>
       <SelectField id="ticket-epic" label="Epic" value={value} onChange={(e) => (e.target.value === '__new' ? setNewEpic('') : onChange(e.target.value))} error={error}>
         <option value="">None</option>
-        {epics.map((ep) => (
-          <option key={ep.id} value={ep.id}>
-            {ep.title}
-          </option>
-        ))}
+        <EpicOptions epics={epics} />
         <option value="__new">+ New epic…</option>
       </SelectField>
       {newEpic !== null && (

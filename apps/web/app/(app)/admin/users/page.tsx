@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { CreateUser, SetPasswordLink } from '@/src/features/users/create-user';
 import { useDeleteUser, useUsers, type CreatedUser, type User } from '@/src/features/users/queries';
 import { UsersTable } from '@/src/features/users/users-table';
-import { Card, ConfirmDialog, EmptyState, ErrorAlert, Loading, Notice, PageHeader, useTitle } from '@/src/ui/components';
+import { Card, ConfirmDialog, EmptyState, Notice, PageHeader, useTitle } from '@/src/ui/components';
 import { useSession } from '@/src/ui/session';
 
 export default function UsersPage() {
@@ -42,14 +42,7 @@ export default function UsersPage() {
           }}
         />
         <Card title="All users" description={users ? `${users.length} ${users.length === 1 ? 'account' : 'accounts'}` : undefined}>
-          <ErrorAlert error={error} className="mb-4" />
-          {users === undefined ? (
-            error ? null : <Loading />
-          ) : users.length === 0 ? (
-            <EmptyState icon="👤" title="No users" />
-          ) : (
-            <UsersTable users={users} selfId={me.user.id} onDelete={setDeleting} />
-          )}
+          <UsersTable users={users} error={error} selfId={me.user.id} onDelete={setDeleting} />
         </Card>
       </div>
       <ConfirmDialog

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { ApiKeysTable, summarize } from '@/src/features/api-keys/api-keys-table';
 import { CreateKey, NewKey } from '@/src/features/api-keys/create-key';
 import { useApiKeys, useRevokeApiKey, type ApiKey, type CreatedApiKey } from '@/src/features/api-keys/queries';
-import { Card, ConfirmDialog, EmptyState, ErrorAlert, Loading, PageHeader, useTitle } from '@/src/ui/components';
+import { Card, ConfirmDialog, PageHeader, useTitle } from '@/src/ui/components';
 
 export default function ApiKeysPage() {
   useTitle('API keys');
@@ -28,22 +28,13 @@ export default function ApiKeysPage() {
           <CreateKey onCreated={setCreated} />
         )}
         <Card title="Your keys" description={keys ? summarize(keys) : undefined}>
-          <ErrorAlert error={error} className="mb-4" />
           {revokedCount > 0 && (
             <label className="mb-3 flex items-center gap-2 text-sm text-slate-600">
               <input type="checkbox" className="h-4 w-4 accent-indigo-600" checked={showRevoked} onChange={(e) => setShowRevoked(e.target.checked)} />
               Show revoked keys
             </label>
           )}
-          {keys === undefined ? (
-            !error && <Loading />
-          ) : visible.length === 0 ? (
-            <EmptyState icon="🔑" title="No API keys">
-              Create a key for each script or machine, so you can revoke one without breaking the others.
-            </EmptyState>
-          ) : (
-            <ApiKeysTable keys={visible} onRevoke={setRevoking} />
-          )}
+          <ApiKeysTable keys={keys === undefined ? undefined : visible} error={error} onRevoke={setRevoking} />
         </Card>
       </div>
       <ConfirmDialog

@@ -2,9 +2,9 @@
 // The tickets list's filter form: text, status (or "Open"), priority, assignee, label, epic and sort. Selects apply
 // at once; text fields on "Apply".
 import { TICKET_PRIORITY_VALUES, TICKET_STATUS_VALUES } from '@mc/contracts/constants';
-import { agentOptionLabel } from '@/src/ui/agents';
 import { Button, Card, SelectField, TextField } from '@/src/ui/components';
 import { PRIORITY_LABEL, STATUS_LABEL } from '@/src/ui/ticket-status';
+import { AssigneeFilter, EpicFilter } from '../filter-fields';
 import type { People } from '../people';
 import type { Epic } from '../types';
 
@@ -78,28 +78,9 @@ export function ListFilterForm({
             </option>
           ))}
         </SelectField>
-        <SelectField id="list-assignee" label="Assignee" value={draft.assigneeId} onChange={(e) => onChange('assigneeId', e.target.value, true)}>
-          <option value="">Anyone</option>
-          {people.agents.map((a) => (
-            <option key={a.id} value={a.id}>
-              🤖 {agentOptionLabel(a)}
-            </option>
-          ))}
-          {people.members.map((m) => (
-            <option key={m.userId} value={m.userId}>
-              {m.name}
-            </option>
-          ))}
-        </SelectField>
+        <AssigneeFilter id="list-assignee" people={people} value={draft.assigneeId} onChange={(v) => onChange('assigneeId', v, true)} />
         <TextField id="list-label" label="Label" placeholder="Any" value={draft.label} onChange={(e) => onChange('label', e.target.value)} />
-        <SelectField id="list-epic" label="Epic" value={draft.epicId} onChange={(e) => onChange('epicId', e.target.value, true)}>
-          <option value="">Any</option>
-          {epics.map((ep) => (
-            <option key={ep.id} value={ep.id}>
-              {ep.title}
-            </option>
-          ))}
-        </SelectField>
+        <EpicFilter id="list-epic" epics={epics} value={draft.epicId} onChange={(v) => onChange('epicId', v, true)} />
         <SelectField id="list-sort" label="Sort" value={draft.sort} onChange={(e) => onChange('sort', e.target.value, true)}>
           {SORTS.map((s) => (
             <option key={s.value} value={s.value}>

@@ -1,51 +1,50 @@
 // Tickets as table rows: number, title (and labels), status, priority, assignee or holder, last update.
 import Link from 'next/link';
-import { ScrollRegion, Time } from '@/src/ui/components';
+import { Time } from '@/src/ui/components';
+import { Table, type Column } from '@/src/ui/table';
 import { LabelChips, PriorityBadge, StatusBadge } from '../badges';
 import type { People } from '../people';
 import type { Ticket } from '../types';
 
 export function TicketsTable({ tickets, people, base }: { tickets: Ticket[]; people: People; base: string }) {
+  const columns: Column<Ticket>[] = [
+    { id: 'number', header: '#', className: 'font-mono text-xs text-slate-500', cell: (t) => t.number },
+    {
+      id: 'title',
+      header: 'Title',
+      cell: (t) => (
+        <>
+          <Link href={`${base}/tickets/${t.id}`} className="font-medium text-slate-900 hover:text-indigo-700">
+            {t.title}
+          </Link>
+          <LabelChips labels={t.labels} className="mt-1 flex flex-wrap gap-1" />
+        </>
+      ),
+    },
+    { id: 'status', header: 'Status', cell: (t) => <StatusBadge status={t.status} /> },
+    { id: 'priority', header: 'Priority', cell: (t) => <PriorityBadge priority={t.priority} /> },
+    {
+      id: 'assignee',
+      header: 'Assignee / holder',
+      className: 'text-slate-700',
+      cell: (t) => (
+        <>
+          {people.assigneeName(t.assignee) ?? (!t.claimedBy && <span className="text-slate-500">—</span>)}
+          {t.claimedBy && <span className="block text-xs text-slate-500">🤖 {people.agentName(t.claimedBy) ?? 'an agent'}</span>}
+        </>
+      ),
+    },
+    { id: 'updated', header: 'Updated', className: 'text-slate-500', cell: (t) => <Time iso={t.updatedAt} relative /> },
+  ];
   return (
-    <ScrollRegion label="Tickets" className="-mx-5 -my-4">
-      <table className="min-w-full text-sm" data-testid="tickets-table">
-        <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
-          <tr>
-            <th scope="col" className="px-5 py-2.5">#</th>
-            <th scope="col" className="px-3 py-2.5">Title</th>
-            <th scope="col" className="px-3 py-2.5">Status</th>
-            <th scope="col" className="px-3 py-2.5">Priority</th>
-            <th scope="col" className="px-3 py-2.5">Assignee / holder</th>
-            <th scope="col" className="px-5 py-2.5">Updated</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {tickets.map((t) => (
-            <tr key={t.id} className="hover:bg-slate-50">
-              <td className="px-5 py-2.5 font-mono text-xs text-slate-500">{t.number}</td>
-              <td className="px-3 py-2.5">
-                <Link href={`${base}/tickets/${t.id}`} className="font-medium text-slate-900 hover:text-indigo-700">
-                  {t.title}
-                </Link>
-                <LabelChips labels={t.labels} className="mt-1 flex flex-wrap gap-1" />
-              </td>
-              <td className="px-3 py-2.5">
-                <StatusBadge status={t.status} />
-              </td>
-              <td className="px-3 py-2.5">
-                <PriorityBadge priority={t.priority} />
-              </td>
-              <td className="px-3 py-2.5 text-slate-700">
-                {people.assigneeName(t.assignee) ?? (!t.claimedBy && <span className="text-slate-500">—</span>)}
-                {t.claimedBy && <span className="block text-xs text-slate-500">🤖 {people.agentName(t.claimedBy) ?? 'an agent'}</span>}
-              </td>
-              <td className="px-5 py-2.5 text-slate-500">
-                <Time iso={t.updatedAt} relative />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </ScrollRegion>
+    <Table
+      label="Tickets"
+      testId="tickets-table"
+      columns={columns}
+      rows={tickets}
+      rowKey={(t) => t.id}
+      rowProps={() => ({ className: 'hover:bg-slate-50' })}
+      className="-mx-5 -my-4"
+    />
   );
 }

@@ -7,7 +7,8 @@ import { useState } from 'react';
 import type { LiveState } from '@/src/data/live';
 import { toApiError } from '@/src/data/client';
 import { Card } from '@/src/ui/components';
-import { RatingButtons, TicketExecutions } from '@/src/ui/executions';
+import { RatingButtons } from '@/src/features/ratings/rating-buttons';
+import { TicketExecutions } from '@/src/ui/executions';
 import type { Workspace } from '@/src/ui/types';
 import { isHeld } from '../lease-countdown';
 import { explainMoveError } from '../move-error';
@@ -79,7 +80,7 @@ export function TicketView({ workspace: w, ticket: t, live }: { workspace: Works
             onForceRelease={canManage && isHeld(t) ? () => setReleasing(true) : undefined}
           />
           <Card title="Rating" description="Was the agent's work on this ticket good? Ratings count in its scorecard.">
-            <RatingButtons target={`tickets/${encodeURIComponent(t.id)}`} canRate={!!w.permissions['ratings.write'] && !w.archived} label="Rate this ticket's work" />
+            <RatingButtons workspaceId={w.id} target={{ kind: 'tickets', id: t.id }} canRate={!!w.permissions['ratings.write'] && !w.archived} label="Rate this ticket's work" />
           </Card>
           <PullRequestsCard workspaceId={w.id} ticketId={t.id} defaultRepository={w.defaultRepository} />
           <p className="text-xs text-slate-500">

@@ -7,7 +7,8 @@ import { useParams } from 'next/navigation';
 import { Button, Card, EmptyState, ErrorAlert, Loading, Time, useTitle } from '@/src/ui/components';
 import { ExecutionFacts } from '@/src/features/executions/execution-facts';
 import { useExecution, usePriceVersion } from '@/src/features/executions/queries';
-import { DecisionTimeline, ExecutionStatusBadge, RatingButtons, useAgentNames, useTicketRefs } from '@/src/ui/executions';
+import { RatingButtons } from '@/src/features/ratings/rating-buttons';
+import { DecisionTimeline, ExecutionStatusBadge, useAgentNames, useTicketRefs } from '@/src/ui/executions';
 import { Markdown } from '@/src/ui/markdown';
 import { useWorkspace } from '@/src/ui/workspace-context';
 
@@ -82,7 +83,7 @@ export default function ExecutionPage() {
         </div>
         <div className="flex flex-col items-end gap-1">
           <span className="text-xs font-medium text-slate-500">Was this run good work?</span>
-          <RatingButtons target={`executions/${encodeURIComponent(e.id)}`} canRate={!!w.permissions['ratings.write'] && !w.archived} label="Rate this execution" />
+          <RatingButtons workspaceId={w.id} target={{ kind: 'executions', id: e.id }} canRate={!!w.permissions['ratings.write'] && !w.archived} label="Rate this execution" />
         </div>
       </div>
 
