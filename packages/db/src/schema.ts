@@ -667,6 +667,8 @@ export const executions = pgTable(
     index('executions_workspace_started_idx').on(t.workspaceId, t.startedAt, t.id),
     index('executions_agent_started_idx').on(t.agentId, t.startedAt, t.id),
     index('executions_ticket_idx').on(t.ticketId, t.startedAt).where(sql`${t.ticketId} IS NOT NULL`),
+    // A cron run's tokens and cost are the sum of the executions that carry its id.
+    index('executions_cron_run_idx').on(t.cronRunId).where(sql`${t.cronRunId} IS NOT NULL`),
     index('executions_status_started_idx').on(t.workspaceId, t.status, t.startedAt),
     index('executions_started_idx').on(t.startedAt, t.id),
     // `?sort=costUsd` / `durationMs` in a workspace (the dashboard's and an agent's scope) as a walk: the list sorts
@@ -761,5 +763,134 @@ export const ratings = pgTable(
     uniqueIndex('ratings_target_user_key').on(t.targetKind, t.targetId, t.userId),
     index('ratings_agent_idx').on(t.agentId, t.updatedAt),
     index('ratings_workspace_idx').on(t.workspaceId, t.updatedAt),
+  ],
+);
+
+/**
+ * A scheduled job (issue 14). Instance-level: its targets may sit in several workspaces, and it is visible to
+ * whoever can see one of its targets' workspaces. `owner` says which side owns the definition: Mission Control, or
+ * an OpenClaw gateway whose own cron job is mirrored here (`gateway_id` + `gateway_job_id`, the stable link the
+ * two-way sync of the OpenClaw issue keys on).
+ *
+ * The scheduler reads due work from the database, never from in-memory timers: `next_due_at` is the next scheduled
+ * slot not fired yet (null when paused, or an `@once` job whose slot has fired), and the partial index
+ * `crons_due_idx` makes "what is due now, and when is the next one" an index range scan.
+ */
+export const crons = pgTable(
+  'crons',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /** As written by the user: a 5-field expression, `@every 15m` or `@once 2027-01-01T09:00:00Z`. */
+    schedule: text('schedule').notNull(),
+    /** cron | every | once — derived from `schedule` when it is written. */
+    scheduleKind: text('schedule_kind').notNull(),
+    /** IANA time zone the expression is read in. */
+    timezone: text('timezone').notNull().default('UTC'),
+    /** {title, instructions, labels, priority, createTicket} */
+    task: jsonb('task').$type<Record<string, unknown>>().notNull(),
+    /** {maxAttempts, backoff: exponential|fixed, baseSeconds, maxSeconds} */
+    retry: jsonb('retry').$type<Record<string, unknown>>().notNull(),
+    /** skip | queue_one | allow — what a slot does while the previous run of the same target still goes. */
+    concurrency: text('concurrency').notNull().default('skip'),
+    /** once | skip — slots missed while no scheduler ran: fire the latest once, or record them missed. */
+    catchUp: text('catch_up').notNull().default('once'),
+    enabled: boolean('enabled').notNull().default(true),
+    /** mission_control | gateway */
+    owner: text('owner').notNull().default('mission_control'),
+    gatewayId: text('gateway_id'),
+    gatewayJobId: text('gateway_job_id'),
+    /** The next slot to fire (UTC); null while paused or when nothing is left to fire. */
+    nextDueAt: ts('next_due_at'),
+    /** The last slot fired (UTC), for catch-up after downtime. */
+    lastSlotAt: ts('last_slot_at'),
+    /** Consecutive failed runs; > 0 is the `failing` status. Admins are notified when it becomes 1. */
+    failureStreak: integer('failure_streak').notNull().default(0),
+    lastRunAt: ts('last_run_at'),
+    lastRunStatus: text('last_run_status'),
+    /** Why the cron was paused by Mission Control itself (e.g. no runnable target left); null when paused by a person. */
+    pausedReason: text('paused_reason'),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('crons_due_idx').on(t.nextDueAt, t.id).where(sql`${t.enabled} AND ${t.nextDueAt} IS NOT NULL`),
+    index('crons_created_idx').on(t.createdAt, t.id),
+    uniqueIndex('crons_gateway_job_key').on(t.gatewayId, t.gatewayJobId).where(sql`${t.gatewayId} IS NOT NULL`),
+  ],
+);
+
+/** One agent a cron runs for, in that agent's workspace (CRON-03: one or several workspaces). */
+export const cronTargets = pgTable(
+  'cron_targets',
+  {
+    cronId: text('cron_id')
+      .notNull()
+      .references(() => crons.id, { onDelete: 'cascade' }),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    agentId: text('agent_id').notNull(),
+    /** Order the targets were given in. */
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.cronId, t.agentId] }),
+    index('cron_targets_workspace_idx').on(t.workspaceId, t.cronId),
+    index('cron_targets_agent_idx').on(t.agentId, t.cronId),
+  ],
+);
+
+/**
+ * One run: one (cron, scheduled slot, target). The id is derived from those three (`cronRunId(cronId, slot,
+ * agentId)`), so two schedulers on one PostgreSQL, or a restart, can never fire the same slot twice: the insert is
+ * `ON CONFLICT DO NOTHING`. A manual "run now" is its own slot (the time it was asked for). Attempts (retries) are
+ * listed inside the run. Tokens and cost come from the executions that carry its id (`executions.cron_run_id`),
+ * charged to the workspace where the target executed (`workspace_id`, the API's `chargedWorkspaceId`).
+ */
+export const cronRuns = pgTable(
+  'cron_runs',
+  {
+    id: text('id').primaryKey(),
+    cronId: text('cron_id')
+      .notNull()
+      .references(() => crons.id, { onDelete: 'cascade' }),
+    /** The target's workspace: where its tickets, events and costs go. */
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    agentId: text('agent_id').notNull(),
+    /** The scheduled time this run is for (UTC). */
+    slot: ts('slot').notNull(),
+    /** schedule | manual | catch_up */
+    trigger: text('trigger').notNull().default('schedule'),
+    /** pending | running | success | failed | skipped | missed */
+    status: text('status').notNull().default('pending'),
+    /** Why a run was skipped, missed or failed (e.g. BUDGET_EXCEEDED, AGENT_INACTIVE, WORKSPACE_ARCHIVED, DEADLINE). */
+    reason: text('reason'),
+    /** The current attempt, from 1. */
+    attempt: integer('attempt').notNull().default(1),
+    /** [{attempt, status, startedAt, endedAt, error, executionId, ticketId}] */
+    attempts: jsonb('attempts').$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
+    /** When the next (or first) attempt may start; the scheduler picks pending runs through `cron_runs_due_idx`. */
+    dueAt: ts('due_at'),
+    /** A running attempt fails when this passes without an outcome. */
+    deadlineAt: ts('deadline_at'),
+    startedAt: ts('started_at'),
+    endedAt: ts('ended_at'),
+    durationMs: bigint('duration_ms', { mode: 'number' }),
+    output: text('output'),
+    ticketIds: text('ticket_ids').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('cron_runs_slot_key').on(t.cronId, t.slot, t.agentId),
+    index('cron_runs_cron_idx').on(t.cronId, t.slot, t.id),
+    index('cron_runs_workspace_idx').on(t.workspaceId, t.createdAt, t.id),
+    index('cron_runs_due_idx').on(t.dueAt, t.id).where(sql`${t.status} = 'pending'`),
+    index('cron_runs_deadline_idx').on(t.deadlineAt).where(sql`${t.status} = 'running'`),
   ],
 );
