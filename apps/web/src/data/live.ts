@@ -58,6 +58,10 @@ export const EVENT_REFRESHES: Record<LiveEventType, readonly Refresh[] | 'everyt
   'member.invitation_declined': ['members', 'invitations', 'activity'],
   'member.invitation_revoked': ['members', 'invitations', 'activity'],
   'webhook.disabled': ['webhooks', 'deliveries'],
+  // Cron runs (the scheduler): a run starts (its ticket appears), ends or fails.
+  'cron_run.started': ['tickets', 'activity'],
+  'cron_run.finished': ['tickets', 'activity', 'notifications'],
+  'cron_run.failed': ['tickets', 'activity', 'notifications'],
   'notifications.read': ['notifications'],
   resync: 'everything',
 };
