@@ -93,3 +93,5 @@ export * from './executions/find-executions';
 export * from './budgets/budget.rules';
 export * from './budgets/usage';
 export * from './budgets/get-budget';
+export * from './crons/schedule';
+export * from './crons/cron-signal';
