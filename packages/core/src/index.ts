@@ -95,3 +95,7 @@ export * from './budgets/usage';
 export * from './budgets/get-budget';
 export * from './crons/schedule';
 export * from './crons/cron-signal';
+// The cron scheduler (issue 14): rules, run lifecycle, the scheduler loop.
+export * from './crons/cron-runs.rules';
+export * from './crons/cron-run-lifecycle';
+export * from './crons/scheduler';
