@@ -1152,7 +1152,7 @@ export interface components {
              */
             id: string;
             /** @enum {string} */
-            type: "ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled";
+            type: "ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron_run.started" | "cron_run.finished" | "cron_run.failed";
             version: number;
             workspaceId: string;
             /**
@@ -1377,6 +1377,47 @@ export interface components {
              * @example 2026-11-24T09:00:00.000Z
              */
             failingSince: string | null;
+        };
+        /** @description `data` of a `cron_run.started` event (version 1), as webhooks deliver it */
+        EventData_cron_run_started: {
+            run: components["schemas"]["EventCronRunRef"];
+            executionId: string | null;
+        };
+        EventCronRunRef: {
+            id: string;
+            cronId: string;
+            cronName: string;
+            agentId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            slot: string;
+            trigger: string;
+            attempt: number;
+            /** @enum {string} */
+            status: "pending" | "running" | "success" | "failed" | "skipped" | "missed";
+            reason: string | null;
+            ticketIds: string[];
+        };
+        /** @description `data` of a `cron_run.finished` event (version 1), as webhooks deliver it */
+        EventData_cron_run_finished: {
+            run: components["schemas"]["EventCronRunRef"];
+            durationMs: number | null;
+            cronPaused: boolean;
+        };
+        /** @description `data` of a `cron_run.failed` event (version 1), as webhooks deliver it */
+        EventData_cron_run_failed: {
+            run: components["schemas"]["EventCronRunRef"];
+            error: string;
+            willRetry: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            nextAttemptAt: string | null;
+            durationMs: number | null;
+            failureStreak: number;
         };
         Health: {
             /**
@@ -2125,7 +2166,7 @@ export interface components {
         Notification: {
             id: string;
             /** @enum {string} */
-            type: "mention" | "mention_all" | "assignment" | "status_change" | "agent_registration" | "webhook_disabled" | "budget_warning" | "budget_exceeded" | "lease_expired" | "invitation";
+            type: "mention" | "mention_all" | "assignment" | "status_change" | "agent_registration" | "webhook_disabled" | "budget_warning" | "budget_exceeded" | "lease_expired" | "invitation" | "cron_failing" | "cron_paused";
             content: string;
             context: {
                 workspaceId: string;
@@ -2214,7 +2255,7 @@ export interface components {
              * @description Event types to deliver (see the event catalog); empty = every event of the workspace
              * @default []
              */
-            events: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled")[];
+            events: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron_run.started" | "cron_run.finished" | "cron_run.failed")[];
             description?: string;
         };
         UpdateWebhookRequest: {
@@ -2224,7 +2265,7 @@ export interface components {
              */
             url?: string;
             /** @description Event types to deliver (see the event catalog); empty = every event of the workspace */
-            events?: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled")[];
+            events?: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron_run.started" | "cron_run.finished" | "cron_run.failed")[];
             description?: string;
             /** @description false disables the endpoint; true enables it again and resets its failure count */
             enabled?: boolean;
