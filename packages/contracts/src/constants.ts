@@ -16,8 +16,6 @@ export type WorkspaceRoleName = (typeof WORKSPACE_ROLES)[number];
 export const INVITATION_STATUSES = ['pending', 'accepted', 'declined', 'revoked', 'expired'] as const;
 export const AGENT_STATUS_VALUES = ['pending', 'active', 'rejected', 'deactivated', 'deleted'] as const;
 export const AGENT_LIVENESS_VALUES = ['online', 'idle', 'offline'] as const;
-/** A cron run's statuses (issue 14): pending and running are active, the others final. */
-export const CRON_RUN_STATUS_VALUES = ['pending', 'running', 'success', 'failed', 'skipped', 'missed'] as const;
 export const EXECUTION_STATUS_VALUES = ['running', 'success', 'failed', 'blocked'] as const;
 export const COST_SOURCE_VALUES = ['reported', 'computed', 'unpriced'] as const;
 export const METRICS_PERIODS = ['day', 'week', 'month'] as const;
@@ -66,6 +64,9 @@ export const EVENT_TYPE_NAMES = [
   'member.invitation_declined',
   'member.invitation_revoked',
   'webhook.disabled',
+  'cron.created',
+  'cron.updated',
+  'cron.deleted',
   // Cron runs (issue 14, the scheduler), to the workspace of the run's target.
   'cron_run.started',
   'cron_run.finished',

@@ -1,7 +1,8 @@
 // The catalog of domain events: one versioned zod schema per type. Every change that matters writes one of these
 // to the outbox in its own transaction; notifications, webhooks and the dashboard's live updates all read them.
 import { ZIsoDate } from './common';
-import { CRON_RUN_STATUS_VALUES, EVENT_TYPE_NAMES, NOTIFICATION_TYPES, type EventTypeName } from './constants';
+import { EVENT_TYPE_NAMES, NOTIFICATION_TYPES, type EventTypeName } from './constants';
+import { CRON_RUN_STATUS_VALUES } from './crons';
 import { z } from './z';
 
 const ZTicketRef = z
@@ -13,6 +14,9 @@ const ZExecutionRef = z
   .object({ id: z.string(), agentId: z.string(), ticketId: z.string().nullable(), status: z.string(), model: z.string().nullable() })
   .openapi('EventExecutionRef');
 
+const ZCronRef = z
+  .object({ id: z.string(), name: z.string(), schedule: z.string(), timezone: z.string(), enabled: z.boolean() })
+  .openapi('EventCronRef');
 /** A cron run as its events carry it (issue 14): one (cron, scheduled slot, target), and the attempt the event is about. */
 const ZCronRunRef = z
   .object({
@@ -118,6 +122,10 @@ export const EVENT_CATALOG = {
     version: 1,
     data: z.object({ webhook: z.object({ id: z.string(), url: z.string() }), reason: z.string(), consecutiveFailures: z.number().int(), failingSince: ZIsoDate.nullable() }),
   },
+  /** Sent to every workspace the cron targets (for `cron.updated`: before and after the change). */
+  'cron.created': { version: 1, data: z.object({ cron: ZCronRef }) },
+  'cron.updated': { version: 1, data: z.object({ cron: ZCronRef, fields: z.array(z.string()) }) },
+  'cron.deleted': { version: 1, data: z.object({ cron: ZCronRef }) },
   // Cron runs (issue 14, the scheduler): to the workspace of the run's target.
   /** An attempt of a run started (its ticket created, its task dispatched). */
   'cron_run.started': { version: 1, data: z.object({ run: ZCronRunRef, executionId: z.string().nullable() }) },

@@ -95,6 +95,11 @@ export * from './budgets/usage';
 export * from './budgets/get-budget';
 export * from './crons/schedule';
 export * from './crons/cron-signal';
+export * from './crons/crons.rules';
+export * from './crons/cron-access';
+export * from './crons/cron-dto';
+export * from './crons/manage-crons';
+export * from './crons/find-crons';
 // The cron scheduler (issue 14): rules, run lifecycle, the scheduler loop.
 export * from './crons/cron-runs.rules';
 export * from './crons/cron-run-lifecycle';

@@ -58,6 +58,9 @@ export const EVENT_REFRESHES: Record<LiveEventType, readonly Refresh[] | 'everyt
   'member.invitation_declined': ['members', 'invitations', 'activity'],
   'member.invitation_revoked': ['members', 'invitations', 'activity'],
   'webhook.disabled': ['webhooks', 'deliveries'],
+  'cron.created': ['activity'],
+  'cron.updated': ['activity'],
+  'cron.deleted': ['activity'],
   // Cron runs (the scheduler): a run starts (its ticket appears), ends or fails.
   'cron_run.started': ['tickets', 'activity'],
   'cron_run.finished': ['tickets', 'activity', 'notifications'],
