@@ -5,6 +5,12 @@
 export const TICKET_STATUS_VALUES = ['todo', 'in_progress', 'pr_review', 'done', 'closed'] as const;
 export type TicketStatusName = (typeof TICKET_STATUS_VALUES)[number];
 
+/**
+ * Statuses a ticket can be dispatched to an agent in (`POST /tickets/{id}/dispatch`): work that is not finished.
+ * A done or closed ticket is refused (409); move it back first.
+ */
+export const DISPATCHABLE_TICKET_STATUSES = ['todo', 'in_progress', 'pr_review'] as const satisfies readonly TicketStatusName[];
+
 /** Most urgent first (the stored rank is the index). */
 export const TICKET_PRIORITY_VALUES = ['urgent', 'high', 'medium', 'low'] as const;
 export type TicketPriorityName = (typeof TICKET_PRIORITY_VALUES)[number];
@@ -47,6 +53,7 @@ export const EVENT_TYPE_NAMES = [
   'ticket.updated',
   'ticket.assigned',
   'ticket.released',
+  'ticket.dispatched',
   'comment.created',
   'agent.registered',
   'agent.approved',

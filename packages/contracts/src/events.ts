@@ -53,6 +53,21 @@ export const EVENT_CATALOG = {
       leaseExpiredAt: ZIsoDate.optional(),
     }),
   },
+  /**
+   * The ticket was handed to an agent (`POST /tickets/{id}/dispatch`, a cron run or a workflow step): an execution
+   * was started for it and the task is on its way to the agent (`channel`: how it reaches the agent).
+   */
+  'ticket.dispatched': {
+    version: 1,
+    data: z.object({
+      ticket: ZTicketRef,
+      agent: ZAgentRef,
+      executionId: z.string(),
+      channel: z.enum(['endpoint']),
+      cronRunId: z.string().nullable(),
+      workflowStepId: z.string().nullable(),
+    }),
+  },
   'comment.created': {
     version: 1,
     data: z.object({
