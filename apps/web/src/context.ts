@@ -17,6 +17,7 @@ import {
   systemClock,
   WEBHOOK_RETRY_BASE_MS_DEFAULT,
   WebhookRunner,
+  DELIVERY_WRITING_EVENTS,
 } from '@mc/core';
 import { openDatabase, vacuumGrownTables, type Database } from '@mc/db';
 import type { AppEnv } from './env';
@@ -132,7 +133,7 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
     onPassDone: () => webhookLog.ok(),
   });
   webhooks.start();
-  const unsubscribeWebhooks = live.subscribe(() => webhooks.kick());
+  const unsubscribeWebhooks = live.subscribe((e) => webhooks.kick({ due: DELIVERY_WRITING_EVENTS.has(e.type) }));
 
   return {
     database,
