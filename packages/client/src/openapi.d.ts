@@ -1025,7 +1025,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Cost breakdown of finished executions by day, agent and model (default: this month to date)
+         * Cost breakdown of finished executions by day, agent, model and cron (default: this month to date)
          * @description A run counts on the UTC day it ended (its usage counts in the budget as it is reported). Every day of the range is in `byDay`.
          */
         get: operations["getWorkspaceCosts"];
