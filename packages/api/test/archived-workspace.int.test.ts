@@ -100,6 +100,8 @@ const REFUSED: Record<string, () => Promise<CallResult>> = {
   // Claim-next says "blocked" at once, also when asked to wait (never "nothing to do", 204).
   'POST /api/v1/tickets/claim-next': () => h.call('POST', '/api/v1/tickets/claim-next', { key: w.other.key }),
   'POST /api/v1/tickets/claim-next (long-poll)': () => h.call('POST', '/api/v1/tickets/claim-next', { key: w.other.key, body: { wait: 30 } }),
+  // A dispatch (to the holder, by default) is refused before anything about the agent is looked at.
+  'POST /api/v1/tickets/{id}/dispatch': () => h.call('POST', `/api/v1/tickets/${w.held.id}/dispatch`, { key: team.member.key, body: {} }),
   'POST /api/v1/tickets/{id}/release': () => h.call('POST', `/api/v1/tickets/${w.held.id}/release`, { key: w.agent.key }),
   'PUT /api/v1/tickets/{id}/assignee': () => h.call('PUT', `/api/v1/tickets/${w.todo.id}/assignee`, { key: team.admin.key, body: { agentId: w.agent.id } }),
   'POST /api/v1/tickets/{id}/comments': () => h.call('POST', `/api/v1/tickets/${w.todo.id}/comments`, { key: w.agent.key, body: { body: 'late' } }),
