@@ -43,19 +43,18 @@ export function perWorkspace<Row>(ctx: Ctx, set: WorkspaceSet, alias: string, pl
           .where(and(eq(memberships.userId, set.userId), set.roles ? inArray(memberships.role, [...set.roles]) : undefined))
           .as('mine');
   // The walk of one workspace stops after the rows the merged page can need (its offset, its rows, one more).
-  const one = oneWorkspace(sql`mine.workspace_id`).limit(plan.offset + plan.limit).as(alias);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const one = oneWorkspace(sql`mine.workspace_id`).limit(plan.offset + plan.limit).as(alias) as any;
+  // The subquery's own fields (through its alias, so that each keeps its column's mapping), not those of `mine`.
+  const fields = Object.fromEntries(Object.keys(one._.selectedFields).map((k) => [k, one[k]]));
   const query = ctx.db
-    .select()
+    .select(fields)
     .from(mine)
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    .crossJoinLateral(one as any)
+    .crossJoinLateral(one)
     .orderBy(...plan.orderBy)
     .limit(plan.limit)
     .offset(plan.offset);
-  return {
-    toSQL: () => query.toSQL(),
-    run: async () => ((await query) as Record<string, unknown>[]).map((r) => r[alias] as Row),
-  };
+  return { toSQL: () => query.toSQL(), run: async () => (await query) as Row[] };
 }
 
 /** `column` in the workspaces of `set`, as one condition (for a count over the same rows; none for `all`). */
