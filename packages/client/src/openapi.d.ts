@@ -6710,6 +6710,8 @@ export interface operations {
                 capability?: string;
                 /** @description Text in name or description */
                 q?: string;
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
             };
             header?: never;
             path?: never;
@@ -9408,6 +9410,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Comma-separated fields, `-` for descending. Sortable: createdAt */
                 sort?: string;
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
             };
             header?: never;
             path: {
@@ -10251,6 +10255,8 @@ export interface operations {
                 after?: string;
                 /** @description Long-poll: when nothing matches, wait up to N seconds for a new notification */
                 wait?: number | null;
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
             };
             header?: never;
             path?: never;
@@ -10622,6 +10628,8 @@ export interface operations {
                 /** @description Workspace id or slug (default: every workspace you administer) */
                 workspaceId?: string;
                 status?: "enabled" | "disabled";
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
             };
             header?: never;
             path?: never;
@@ -11359,6 +11367,8 @@ export interface operations {
                 agentId?: string;
                 eventId?: string;
                 status?: "pending" | "succeeded" | "failed";
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
             };
             header?: never;
             path?: never;
@@ -12855,6 +12865,8 @@ export interface operations {
                 to?: string;
                 /** @description Words in the model, summary or decisions, case-insensitive. Every word must match, as a whole word; a word ending with `*` matches the start of words (`deplo*` finds `deployed`; at least 3 characters before the `*`). At most 8 words. Search syntax characters (`& | ! ( ) < > : ' " \`) only separate words; a `q` with no letter or digit is ignored. */
                 q?: string;
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
             };
             header?: never;
             path?: never;
