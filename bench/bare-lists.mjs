@@ -7,7 +7,7 @@
 //   BARE_PORT           port to listen on (127.0.0.1)
 //   BARE_DATABASE_URL   PostgreSQL connection string (pg.Pool, named prepared statements), or
 //   BARE_DATA_DIR       PGlite data directory (a copy: PGlite is single-process), BARE_PG_CONF its postgresql.conf lines
-//   BARE_ROUTES         JSON file: { "<path with query>": { "sql": "...", "params": [...], "extra": [{ "sql", "params" }] } }
+//   BARE_ROUTES         JSON file: { "agent|member <path with query>": { "sql": "...", "params": [...], "extra": [{ "sql", "params" }] } }
 //                       (`extra`: the further statements the app's list runs for the page, e.g. the unread count)
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -50,17 +50,18 @@ async function main() {
   const server = http.createServer(async (req, res) => {
     try {
       if (req.url === '/health') return send(res, 200, { success: true, data: { status: 'ok' } });
-      const route = routes[req.url];
-      if (!route) return send(res, 404, { success: false, error: { code: 'NOT_FOUND', message: 'no such list' } });
       const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
       if (!m) return send(res, 401, { success: false, error: { code: 'UNAUTHENTICATED' } });
-      const hash = createHash('sha256').update(m[1]).digest('hex');
       const agent = m[1].startsWith('mc_agt_');
+      const key = `${agent ? 'agent' : 'member'} ${req.url}`;
+      const route = routes[key];
+      if (!route) return send(res, 404, { success: false, error: { code: 'NOT_FOUND', message: 'no such list' } });
+      const hash = createHash('sha256').update(m[1]).digest('hex');
       const [who] = await db.query(agent ? 'bare_agent_auth' : 'bare_user_auth', agent ? AGENT_AUTH : USER_AUTH, [hash]);
       if (!who) return send(res, 401, { success: false, error: { code: 'UNAUTHENTICATED' } });
-      const rows = await db.query(names.get(req.url), route.sql, route.params);
+      const rows = await db.query(names.get(key), route.sql, route.params);
       const extra = {};
-      for (const [i, e] of (route.extra ?? []).entries()) extra[`extra${i}`] = await db.query(`${names.get(req.url)}_x${i}`, e.sql, e.params);
+      for (const [i, e] of (route.extra ?? []).entries()) extra[`extra${i}`] = await db.query(`${names.get(key)}_x${i}`, e.sql, e.params);
       const page = rows.slice(0, 20);
       send(res, 200, { success: true, data: page, meta: { limit: 20, nextCursor: rows.length > 20 ? 'more' : null, ...extra } });
     } catch (err) {

@@ -143,7 +143,7 @@ export const SEED_SQL: [string, string][] = [
        next_attempt_at, last_attempt_at, completed_at, created_at)
      SELECT 'whd_every_' || g, ${WS_OF('(g % 20 + 1)')}, 'whk_every_' || (g % 20 + 1), 'evt_every_d' || g, 'ticket.created',
        '{"type":"ticket.created"}'::jsonb, (ARRAY['succeeded', 'succeeded', 'succeeded', 'failed', 'pending'])[g % 5 + 1], 5, 1,
-       CASE WHEN g % 5 = 4 THEN now() + make_interval(secs => g % 3600) END, ${AGO('g')} + interval '1 second',
+       CASE WHEN g % 5 = 4 THEN now() + interval '30 days' + make_interval(secs => g % 3600) END, ${AGO('g')} + interval '1 second',
        CASE WHEN g % 5 <> 4 THEN ${AGO('g')} + interval '1 second' END, ${AGO('g')}
      FROM generate_series(1, $1::int) g`,
   ],
@@ -154,7 +154,8 @@ async function seedSql(target: Parameters<typeof openSql>[0], world: World, rows
   try {
     for (const [table, text] of SEED_SQL) {
       const t0 = performance.now();
-      await db.query(text, [rows, world.ws, world.agentId]);
+      const used = Math.max(...[...text.matchAll(/\$(\d)/g)].map((m) => Number(m[1])));
+      await db.query(text, [rows, world.ws, world.agentId].slice(0, used));
       log(`    seeded ${rows} ${table} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
     await db.query('VACUUM ANALYZE');
@@ -328,7 +329,7 @@ async function runDatabase(kind: 'postgres' | 'embedded'): Promise<Figures> {
       await seedSql(databaseUrl ? { databaseUrl } : { dataDir: path.join(dataDir, 'db') }, world, rows);
       const qs = lists(world);
       const routes = path.join(dataDir, 'routes.json');
-      writeFileSync(routes, JSON.stringify(Object.fromEntries(qs.map((q) => [q.path, { sql: q.sql, params: q.params, extra: q.extra }]))));
+      writeFileSync(routes, JSON.stringify(Object.fromEntries(qs.map((q) => [`${q.who} ${q.path}`, { sql: q.sql, params: q.params, extra: q.extra }]))));
       let bareEnv: Record<string, string>;
       if (databaseUrl) {
         bareEnv = { BARE_DATABASE_URL: databaseUrl };
