@@ -1,7 +1,7 @@
 // bench/every-list — the list of 20 of every other endpoint (tickets: bench/lists.ts) at 1,000 and at 100,000 rows,
 // over HTTP against the built app and, in the same rounds, against a bare Node server running the same list statement
 // on the same driver and database (bench/bare-lists.mjs), on PostgreSQL and on the embedded database (PGlite): agents,
-// comments, notifications, executions, webhooks and webhook deliveries — the default order, the single-field sorts,
+// comments, notifications, executions, webhooks and webhook deliveries, users and members — the default order, the single-field sorts,
 // the common filters, an offset of a few pages, for an agent and for a person of three workspaces. Prints p50/p95 per
 // list at each size, the ratio large/small of the app (target ≤ 2) and the ratio app/bare at each size (target ≤ 2).
 //
@@ -126,7 +126,20 @@ export const SEED_SQL: [string, string][] = [
     `INSERT INTO executions (id, workspace_id, agent_id, status, started_at, ended_at, duration_ms, cost_usd, model, summary)
      SELECT 'exe_every_' || g, ${WS_OF('g')}, CASE WHEN g % 10 = 0 THEN $3 ELSE 'agt_every_' || (g % 200 + 1) END,
        (ARRAY['success', 'success', 'success', 'failed', 'blocked'])[g % 5 + 1], ${AGO('g')}, ${AGO('g')} + make_interval(secs => g % 600),
-       (g * 7919) % 600000, ((g * 104729) % 100000) / 1000.0, 'model-' || g % 3, 'Run ' || g
+       (g * 7919) % 600000, ((g::bigint * 104729) % 100000) / 1000.0, 'model-' || g % 3, 'Run ' || g
+     FROM generate_series(1, $1::int) g`,
+  ],
+  [
+    'users',
+    `INSERT INTO users (id, email, name, created_at, updated_at)
+     SELECT 'usr_every_' || g, 'user' || g || '@bench.example.com', 'User ' || md5(g::text), ${AGO('g')}, ${AGO('g')}
+     FROM generate_series(1, $1::int) g`,
+  ],
+  [
+    'memberships',
+    // Every seeded user is a member of the first workspace.
+    `INSERT INTO memberships (workspace_id, user_id, role, created_at, updated_at)
+     SELECT ($2::text[])[1], 'usr_every_' || g, (ARRAY['member', 'member', 'viewer', 'admin'])[g % 4 + 1], ${AGO('g')}, ${AGO('g')}
      FROM generate_series(1, $1::int) g`,
   ],
   [
@@ -173,7 +186,7 @@ async function seedSql(target: Parameters<typeof openSql>[0], world: World, rows
 interface List {
   name: string;
   path: string;
-  who: 'agent' | 'member';
+  who: 'agent' | 'member' | 'admin';
   /** The statement the app runs for this page, written out as its query builder writes it (packages/core). */
   sql: string;
   params: unknown[];
@@ -235,6 +248,29 @@ function lists(w: World): List[] {
     L('deliveries: workspace, status=failed', `/api/v1/webhook-deliveries?limit=20&workspaceId=${ws1}&status=failed`, 'member', one('webhook_deliveries', `${agentWs} AND status = 'failed'`, ['created_at', 'id'], true)),
     L('deliveries: one endpoint', `/api/v1/webhook-deliveries?limit=20&webhookId=whk_every_1`, 'member', one('webhook_deliveries', `webhook_id = 'whk_every_1'`, ['created_at', 'id'], true)),
     L('deliveries: administers 3, default', '/api/v1/webhook-deliveries?limit=20', 'member', perWs('webhook_deliveries', 'SELECT * FROM webhook_deliveries', '', ['created_at', 'id'], true, true), [w.memberId]),
+    L('users: default (email)', '/api/v1/users?limit=20', 'admin', one('users', 'true', ['email', 'id'], false)),
+    L('users: sort=name', '/api/v1/users?limit=20&sort=name', 'admin', one('users', 'true', ['name', 'id'], false)),
+    L('users: sort=-createdAt', '/api/v1/users?limit=20&sort=-createdAt', 'admin', one('users', 'true', ['created_at', 'id'], true)),
+    L('users: offset=60', '/api/v1/users?limit=20&offset=60', 'admin', one('users', 'true', ['email', 'id'], false, 60)),
+    ...(
+      [
+        ['default (name)', '', ['users.name', 'users.id'], false],
+        ['sort=email', '&sort=email', ['users.email', 'users.id'], false],
+        ['sort=-createdAt', '&sort=-createdAt', ['m.created_at', 'users.id'], true],
+        ['sort=role', '&sort=role', ['m.role', 'users.id'], false],
+        ['offset=60', '&offset=60', ['users.name', 'users.id'], false],
+      ] as const
+    ).map(([name, q, by, desc]) =>
+      L(
+        `members: ${name}`,
+        `/api/v1/workspaces/${ws1}/members?limit=20${q}`,
+        'member',
+        `SELECT m.user_id, users.email, users.name, m.role, m.created_at, m.updated_at FROM memberships m JOIN users ON users.id = m.user_id
+         WHERE m.workspace_id = '${ws1}' ORDER BY ${order([...by], desc)} LIMIT 21${q.includes('offset') ? ' OFFSET 60' : ''}`,
+        [],
+        [{ sql: `SELECT w.*, m.role FROM workspaces w LEFT JOIN memberships m ON m.workspace_id = w.id AND m.user_id = $1 WHERE w.id = '${ws1}'`, params: [w.memberId] }],
+      ),
+    ),
   ].filter((q) => q.name.includes(process.env.BENCH_QUERIES ?? ''));
 }
 
@@ -271,7 +307,7 @@ interface Result {
 async function measureAll(qs: List[], w: World): Promise<Map<List, Result>> {
   const app = client(PORT);
   const bare = client(BARE_PORT);
-  const keyOf = (q: List) => (q.who === 'agent' ? w.agentKey : w.memberKey);
+  const keyOf = (q: List) => (q.who === 'agent' ? w.agentKey : q.who === 'admin' ? ADMIN.key : w.memberKey);
   const times = new Map<List, { app: number[]; bare: number[] }>(qs.map((q) => [q, { app: [], bare: [] }]));
   const items = new Map<List, number>();
   try {
@@ -285,8 +321,9 @@ async function measureAll(qs: List[], w: World): Promise<Map<List, Result>> {
           if (got[side].status !== 200) throw new Error(`${q.name} (${side}): ${got[side].status} ${JSON.stringify(got[side].body).slice(0, 300)}`);
         }
         if (round === 0) {
-          const a = got.app.body.data.map((x: { id: string }) => x.id).join(',');
-          const b = got.bare.body.data.map((x: { id: string }) => x.id).join(',');
+          const id = (x: { id?: string; userId?: string; user_id?: string }) => x.id ?? x.userId ?? x.user_id;
+          const a = got.app.body.data.map(id).join(',');
+          const b = got.bare.body.data.map(id).join(',');
           if (a !== b) log(`  WARNING ${q.name}: the bare statement lists other rows than the app (${a.slice(0, 80)} / ${b.slice(0, 80)})`);
         }
         if (round >= WARMUP) {
@@ -329,7 +366,7 @@ async function runDatabase(kind: 'postgres' | 'embedded'): Promise<Figures> {
       await seedSql(databaseUrl ? { databaseUrl } : { dataDir: path.join(dataDir, 'db') }, world, rows);
       const qs = lists(world);
       const routes = path.join(dataDir, 'routes.json');
-      writeFileSync(routes, JSON.stringify(Object.fromEntries(qs.map((q) => [`${q.who} ${q.path}`, { sql: q.sql, params: q.params, extra: q.extra }]))));
+      writeFileSync(routes, JSON.stringify(Object.fromEntries(qs.map((q) => [`${q.who === 'agent' ? 'agent' : 'member'} ${q.path}`, { sql: q.sql, params: q.params, extra: q.extra }]))));
       let bareEnv: Record<string, string>;
       if (databaseUrl) {
         bareEnv = { BARE_DATABASE_URL: databaseUrl };

@@ -39,7 +39,13 @@ export const users = pgTable(
     updatedAt: ts('updated_at').notNull().defaultNow(),
     version: integer('version').notNull().default(1),
   },
-  (t) => [uniqueIndex('users_email_key').on(t.email)],
+  (t) => [
+    uniqueIndex('users_email_key').on(t.email),
+    // GET /users (and the members list by name or e-mail) walk these in order.
+    index('users_sort_email_idx').on(t.email, t.id),
+    index('users_name_idx').on(t.name, t.id),
+    index('users_created_idx').on(t.createdAt, t.id),
+  ],
 );
 
 export const sessions = pgTable(
@@ -133,7 +139,13 @@ export const memberships = pgTable(
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('memberships_user_idx').on(t.userId, t.workspaceId)],
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.userId] }),
+    index('memberships_user_idx').on(t.userId, t.workspaceId),
+    // GET /workspaces/{id}/members by join date or role, as walks.
+    index('memberships_workspace_created_idx').on(t.workspaceId, t.createdAt, t.userId),
+    index('memberships_workspace_role_idx').on(t.workspaceId, t.role, t.userId),
+  ],
 );
 
 /**
