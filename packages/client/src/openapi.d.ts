@@ -3781,7 +3781,18 @@ export interface operations {
     };
     listUsers: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 1..5000 (default: all of them, up to 5000) */
+                limit?: number;
+                /** @description Rows to skip (offset paging) */
+                offset?: number | null;
+                /** @description Opaque cursor from `meta.nextCursor` (cursor paging; not combined with offset) */
+                cursor?: string;
+                /** @description Comma-separated fields, `-` for descending. Sortable: email, name, createdAt */
+                sort?: string;
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5223,7 +5234,18 @@ export interface operations {
     };
     listMembers: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 1..1000 (default: all of them, up to 1000) */
+                limit?: number;
+                /** @description Rows to skip (offset paging) */
+                offset?: number | null;
+                /** @description Opaque cursor from `meta.nextCursor` (cursor paging; not combined with offset) */
+                cursor?: string;
+                /** @description Comma-separated fields, `-` for descending. Sortable: name, email, createdAt, role */
+                sort?: string;
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
+            };
             header?: never;
             path: {
                 /** @description Workspace id (`wsp_…`) or slug */
