@@ -9,7 +9,11 @@ import {
   deliveryListQuery,
   EXECUTION_SORT_FIELDS,
   executionListQuery,
+  MEMBER_SORT_FIELDS,
+  memberListQuery,
   notificationListQuery,
+  USER_SORT_FIELDS,
+  userListQuery,
   WEBHOOK_DELIVERY_SORT_FIELDS,
   WEBHOOK_SORT_FIELDS,
   webhookListQuery,
@@ -157,6 +161,19 @@ beforeAll(async () => {
      FROM generate_series(1, $4::int) g`,
     [team.ws.id, other.id, agentId, 3 * N],
   );
+  // Users, every one of them a member of the team's workspace.
+  await run(
+    `INSERT INTO users (id, email, name, created_at, updated_at)
+     SELECT 'usr_lp_' || g, 'lp' || g || '@lists.example.com', 'Person ' || md5(g::text), now() - make_interval(secs => g * 60), now()
+     FROM generate_series(1, $1::int) g`,
+    [N],
+  );
+  await run(
+    `INSERT INTO memberships (workspace_id, user_id, role, created_at, updated_at)
+     SELECT $1, 'usr_lp_' || g, (ARRAY['member', 'viewer', 'admin'])[g % 3 + 1], now() - make_interval(secs => g * 60), now()
+     FROM generate_series(1, $2::int) g`,
+    [team.ws.id, N],
+  );
   await run('ANALYZE');
   webhookId = `whk_lp_a${team.ws.id}1`;
   ticketId = `tkt_lp_a${team.ws.id}`;
@@ -294,6 +311,55 @@ describe('webhooks and deliveries', () => {
     expectIndexWalk(await plan({ workspaceId: team.ws.id, offset: 60 }), 'webhook_deliveries', DELIVERY_INDEX.createdAt);
     expectIndexWalk(await plan({ workspaceId: team.ws.id, status: 'failed' }), 'webhook_deliveries', 'webhook_deliveries_workspace_status_idx');
     expectIndexWalk(await plan({ webhookId }), 'webhook_deliveries', 'webhook_deliveries_webhook_idx');
+  });
+});
+
+describe('users and members', () => {
+  const USER_INDEX: Record<(typeof USER_SORT_FIELDS)[number], string> = {
+    email: 'users_sort_email_idx',
+    name: 'users_name_idx',
+    createdAt: 'users_created_idx',
+  };
+  const admin = (): Principal => ({ kind: 'user', userId: h.admin.id, name: 'Admin', email: h.admin.email, isInstanceAdmin: true, via: 'api_key', credentialId: 'plan' });
+
+  it('users: every sort, both ways, at an offset too, walks its index', async () => {
+    for (const field of USER_SORT_FIELDS) {
+      for (const sort of both(field)) expectIndexWalk(await explain(userListQuery(h.ctxFor(admin()), { limit: 20, sort }).statement), 'users', USER_INDEX[field]);
+    }
+    expectIndexWalk(await explain(userListQuery(h.ctxFor(admin()), { limit: 20, sort: 'email', offset: 60 }).statement), 'users', USER_INDEX.email);
+  });
+
+  it('members of a large workspace: by join date and role a walk of the memberships, by name and e-mail a walk of the users', async () => {
+    const INDEX: Record<(typeof MEMBER_SORT_FIELDS)[number], [string, string]> = {
+      name: ['users', 'users_name_idx'],
+      email: ['users', 'users_sort_email_idx'],
+      createdAt: ['memberships', 'memberships_workspace_created_idx'],
+      role: ['memberships', 'memberships_workspace_role_idx'],
+    };
+    for (const field of MEMBER_SORT_FIELDS) {
+      for (const sort of both(field)) {
+        const root = await explain(memberListQuery(h.ctxFor(admin()), team.ws.id, { limit: 20, sort }).statement);
+        const [table, index] = INDEX[field];
+        const all = nodes(root);
+        expect(all.filter((n) => n['Relation Name'] === table).map((n) => n['Index Name']), JSON.stringify(root)).toEqual([index]);
+        expect(all.filter((n) => n['Node Type'].endsWith('Sort') || n['Node Type'] === 'Seq Scan'), JSON.stringify(root)).toEqual([]);
+        expect(root['Node Type'], JSON.stringify(root)).toBe('Limit');
+      }
+    }
+  });
+
+  it('without limit both answer the whole list, as v1 always did; a page of 20 pages', async () => {
+    const all = await h.call('GET', `/api/v1/workspaces/${team.ws.id}/members`, { key: team.owner.key });
+    expect(all.body.data).toHaveLength(1000);
+    expect(all.body.meta).toEqual(expect.objectContaining({ limit: 1000, offset: 0, total: 1001, totalCapped: true }));
+    const page = await h.call('GET', `/api/v1/workspaces/${team.ws.id}/members?limit=20&sort=-createdAt`, { key: team.owner.key });
+    expect(page.body.data).toHaveLength(20);
+    const next = await h.call('GET', `/api/v1/workspaces/${team.ws.id}/members?limit=20&sort=-createdAt&cursor=${page.body.meta.nextCursor}`, { key: team.owner.key });
+    const joined = (await run(`SELECT user_id FROM memberships WHERE workspace_id = $1 ORDER BY created_at DESC, user_id DESC LIMIT 40`, [team.ws.id])).map((r) => r.user_id);
+    expect([...page.body.data, ...next.body.data].map((m: { userId: string }) => m.userId)).toEqual(joined);
+    const users = await h.call('GET', '/api/v1/users?limit=20&sort=name', { key: h.admin.key });
+    expect(users.body.data).toHaveLength(20);
+    expect((await h.call('GET', '/api/v1/users?limit=20&total=exact', { key: h.admin.key })).body.meta.total).toBe(Number((await run('SELECT count(*) AS n FROM users'))[0].n));
   });
 });
 
