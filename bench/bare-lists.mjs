@@ -8,7 +8,8 @@
 //   BARE_DATABASE_URL   PostgreSQL connection string (pg.Pool, named prepared statements), or
 //   BARE_DATA_DIR       PGlite data directory (a copy: PGlite is single-process), BARE_PG_CONF its postgresql.conf lines
 //   BARE_ROUTES         JSON file: { "agent|member <path with query>": { "sql": "...", "params": [...], "extra": [{ "sql", "params" }] } }
-//                       (`extra`: the further statements the app's list runs for the page, e.g. the unread count)
+//                       (`extra`: the further statements the app's list runs for the page, e.g. the unread count, the
+//                       workspace access check, the attempts of the page's deliveries; a parameter "$ids" is the page's ids)
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -61,7 +62,12 @@ async function main() {
       if (!who) return send(res, 401, { success: false, error: { code: 'UNAUTHENTICATED' } });
       const rows = await db.query(names.get(key), route.sql, route.params);
       const extra = {};
-      for (const [i, e] of (route.extra ?? []).entries()) extra[`extra${i}`] = await db.query(`${names.get(key)}_x${i}`, e.sql, e.params);
+      const ids = rows.slice(0, 20).map((r) => r.id);
+      for (const [i, e] of (route.extra ?? []).entries()) {
+        // "$ids": the ids of the page's rows (the attempts of these deliveries, the mentions of these comments).
+        const params = e.params.map((p) => (p === '$ids' ? ids : p));
+        extra[`extra${i}`] = await db.query(`${names.get(key)}_x${i}`, e.sql, params);
+      }
       const page = rows.slice(0, 20);
       send(res, 200, { success: true, data: page, meta: { limit: 20, nextCursor: rows.length > 20 ? 'more' : null, ...extra } });
     } catch (err) {

@@ -214,6 +214,17 @@ function lists(w: World): List[] {
   const exec = (where: string, by: string[], desc: boolean, offset = 0) =>
     `${execSelect} WHERE ${where} ORDER BY ${order(by, desc)} LIMIT 21${offset ? ` OFFSET ${offset}` : ''}`;
   const L = (name: string, p: string, who: List['who'], sql: string, params: unknown[] = [], extra?: List['extra']): List => ({ name, path: p, who, sql, params, extra });
+  /** The workspace access check of a list named by `?workspaceId=` (the workspace and the caller's membership). */
+  const access = { sql: `SELECT w.*, m.role FROM workspaces w LEFT JOIN memberships m ON m.workspace_id = w.id AND m.user_id = $1 WHERE w.id = '${ws1}'`, params: [w.memberId] };
+  const agentAccess = { sql: `SELECT * FROM workspaces WHERE id = '${ws1}'`, params: [] };
+  const attempts = { sql: 'SELECT * FROM webhook_attempts WHERE delivery_id = ANY($1) ORDER BY delivery_id, attempt, started_at, id', params: ['$ids'] };
+  const ticket = { sql: `SELECT * FROM tickets WHERE id = '${TICKET_ID}'`, params: [] };
+  const mentions = {
+    sql: `SELECT mentions.comment_id, mentions.target_kind, mentions.target_id, agents.name, users.name FROM mentions
+      LEFT JOIN agents ON mentions.target_kind = 'agent' AND agents.id = mentions.target_id LEFT JOIN users ON mentions.target_kind = 'user' AND users.id = mentions.target_id
+      WHERE mentions.comment_id = ANY($1) ORDER BY mentions.created_at`,
+    params: ['$ids'],
+  };
   const T = `/api/v1/tickets/${TICKET_ID}/comments`;
   return [
     L('agents: agent, default (-createdAt)', '/api/v1/agents?limit=20', 'agent', one('agents', `${agentWs} AND ${live}`, ['created_at', 'id'], true)),
@@ -224,12 +235,12 @@ function lists(w: World): List[] {
     L('agents: agent, offset=60', '/api/v1/agents?limit=20&offset=60', 'agent', one('agents', `${agentWs} AND ${live}`, ['created_at', 'id'], true, 60)),
     L('agents: person of 3, default', '/api/v1/agents?limit=20', 'member', perWs('agents', 'SELECT * FROM agents', `agents.${live}`, ['created_at', 'id'], true), [w.memberId]),
     L('agents: person of 3, sort=name', '/api/v1/agents?limit=20&sort=name', 'member', perWs('agents', 'SELECT * FROM agents', `agents.${live}`, ['name', 'id'], false), [w.memberId]),
-    L('comments: oldest first', `${T}?limit=20`, 'agent', one('comments', `ticket_id = '${TICKET_ID}'`, ['created_at', 'id'], false), [], [{ sql: `SELECT * FROM tickets WHERE id = '${TICKET_ID}'`, params: [] }]),
-    L('comments: -createdAt', `${T}?limit=20&sort=-createdAt`, 'agent', one('comments', `ticket_id = '${TICKET_ID}'`, ['created_at', 'id'], true), [], [{ sql: `SELECT * FROM tickets WHERE id = '${TICKET_ID}'`, params: [] }]),
-    L('comments: offset=60', `${T}?limit=20&offset=60`, 'agent', one('comments', `ticket_id = '${TICKET_ID}'`, ['created_at', 'id'], false, 60), [], [{ sql: `SELECT * FROM tickets WHERE id = '${TICKET_ID}'`, params: [] }]),
+    L('comments: oldest first', `${T}?limit=20`, 'agent', one('comments', `ticket_id = '${TICKET_ID}'`, ['created_at', 'id'], false), [], [ticket, mentions]),
+    L('comments: -createdAt', `${T}?limit=20&sort=-createdAt`, 'agent', one('comments', `ticket_id = '${TICKET_ID}'`, ['created_at', 'id'], true), [], [ticket, mentions]),
+    L('comments: offset=60', `${T}?limit=20&offset=60`, 'agent', one('comments', `ticket_id = '${TICKET_ID}'`, ['created_at', 'id'], false, 60), [], [ticket, mentions]),
     L('notifications: newest first', '/api/v1/notifications?limit=20', 'agent', one('notifications', mine, ['created_at', 'id'], true), [], [unreadCount]),
     L('notifications: unread=true', '/api/v1/notifications?limit=20&unread=true', 'agent', one('notifications', `${mine} AND read_at IS NULL`, ['created_at', 'id'], true), [], [unreadCount]),
-    L('notifications: workspaceId', `/api/v1/notifications?limit=20&workspaceId=${ws1}`, 'agent', one('notifications', `${mine} AND workspace_id = '${ws1}'`, ['created_at', 'id'], true), [], [unreadCount]),
+    L('notifications: workspaceId', `/api/v1/notifications?limit=20&workspaceId=${ws1}`, 'agent', one('notifications', `${mine} AND workspace_id = '${ws1}'`, ['created_at', 'id'], true), [], [agentAccess, unreadCount]),
     L('notifications: offset=60', '/api/v1/notifications?limit=20&offset=60', 'agent', one('notifications', mine, ['created_at', 'id'], true, 60), [], [unreadCount]),
     L('executions: agent, default (-startedAt)', '/api/v1/executions?limit=20', 'agent', exec(`executions.${agentWs}`, ['executions.started_at', 'executions.id'], true)),
     L('executions: agent, sort=-durationMs', '/api/v1/executions?limit=20&sort=-durationMs', 'agent', exec(`executions.${agentWs}`, ['coalesce(executions.duration_ms, -1)', 'executions.id'], true)),
@@ -238,16 +249,16 @@ function lists(w: World): List[] {
     L('executions: agent, agentId=self', `/api/v1/executions?limit=20&agentId=${w.agentId}`, 'agent', exec(`executions.${agentWs} AND executions.agent_id = '${w.agentId}'`, ['executions.started_at', 'executions.id'], true)),
     L('executions: agent, offset=60', '/api/v1/executions?limit=20&offset=60', 'agent', exec(`executions.${agentWs}`, ['executions.started_at', 'executions.id'], true, 60)),
     L('executions: person of 3, default', '/api/v1/executions?limit=20', 'member', perWs('executions', execSelect, '', ['started_at', 'id'], true), [w.memberId]),
-    L('webhooks: workspace, default', `/api/v1/webhooks?limit=20&workspaceId=${ws1}`, 'member', one('webhook_endpoints', agentWs, ['created_at', 'id'], true)),
-    L('webhooks: workspace, sort=url', `/api/v1/webhooks?limit=20&workspaceId=${ws1}&sort=url`, 'member', one('webhook_endpoints', agentWs, ['url', 'id'], false)),
-    L('webhooks: workspace, sort=-status', `/api/v1/webhooks?limit=20&workspaceId=${ws1}&sort=-status`, 'member', one('webhook_endpoints', agentWs, ['status', 'id'], true)),
+    L('webhooks: workspace, default', `/api/v1/webhooks?limit=20&workspaceId=${ws1}`, 'member', one('webhook_endpoints', agentWs, ['created_at', 'id'], true), [], [access]),
+    L('webhooks: workspace, sort=url', `/api/v1/webhooks?limit=20&workspaceId=${ws1}&sort=url`, 'member', one('webhook_endpoints', agentWs, ['url', 'id'], false), [], [access]),
+    L('webhooks: workspace, sort=-status', `/api/v1/webhooks?limit=20&workspaceId=${ws1}&sort=-status`, 'member', one('webhook_endpoints', agentWs, ['status', 'id'], true), [], [access]),
     L('webhooks: administers 3, default', '/api/v1/webhooks?limit=20', 'member', perWs('webhook_endpoints', 'SELECT * FROM webhook_endpoints', '', ['created_at', 'id'], true, true), [w.memberId]),
-    L('deliveries: workspace, default', `/api/v1/webhook-deliveries?limit=20&workspaceId=${ws1}`, 'member', one('webhook_deliveries', agentWs, ['created_at', 'id'], true)),
-    L('deliveries: workspace, sort=nextAttemptAt', `/api/v1/webhook-deliveries?limit=20&workspaceId=${ws1}&sort=nextAttemptAt`, 'member', one('webhook_deliveries', agentWs, ['next_attempt_at', 'id'], false)),
-    L('deliveries: workspace, sort=-lastAttemptAt', `/api/v1/webhook-deliveries?limit=20&workspaceId=${ws1}&sort=-lastAttemptAt`, 'member', one('webhook_deliveries', agentWs, ['last_attempt_at', 'id'], true)),
-    L('deliveries: workspace, status=failed', `/api/v1/webhook-deliveries?limit=20&workspaceId=${ws1}&status=failed`, 'member', one('webhook_deliveries', `${agentWs} AND status = 'failed'`, ['created_at', 'id'], true)),
-    L('deliveries: one endpoint', `/api/v1/webhook-deliveries?limit=20&webhookId=whk_every_1`, 'member', one('webhook_deliveries', `webhook_id = 'whk_every_1'`, ['created_at', 'id'], true)),
-    L('deliveries: administers 3, default', '/api/v1/webhook-deliveries?limit=20', 'member', perWs('webhook_deliveries', 'SELECT * FROM webhook_deliveries', '', ['created_at', 'id'], true, true), [w.memberId]),
+    L('deliveries: workspace, default', `/api/v1/webhook-deliveries?limit=20&workspaceId=${ws1}`, 'member', one('webhook_deliveries', agentWs, ['created_at', 'id'], true), [], [access, attempts]),
+    L('deliveries: workspace, sort=nextAttemptAt', `/api/v1/webhook-deliveries?limit=20&workspaceId=${ws1}&sort=nextAttemptAt`, 'member', one('webhook_deliveries', agentWs, ['next_attempt_at', 'id'], false), [], [access, attempts]),
+    L('deliveries: workspace, sort=-lastAttemptAt', `/api/v1/webhook-deliveries?limit=20&workspaceId=${ws1}&sort=-lastAttemptAt`, 'member', one('webhook_deliveries', agentWs, ['last_attempt_at', 'id'], true), [], [access, attempts]),
+    L('deliveries: workspace, status=failed', `/api/v1/webhook-deliveries?limit=20&workspaceId=${ws1}&status=failed`, 'member', one('webhook_deliveries', `${agentWs} AND status = 'failed'`, ['created_at', 'id'], true), [], [access, attempts]),
+    L('deliveries: one endpoint', `/api/v1/webhook-deliveries?limit=20&webhookId=whk_every_1`, 'member', one('webhook_deliveries', `webhook_id = 'whk_every_1'`, ['created_at', 'id'], true), [], [access, attempts]),
+    L('deliveries: administers 3, default', '/api/v1/webhook-deliveries?limit=20', 'member', perWs('webhook_deliveries', 'SELECT * FROM webhook_deliveries', '', ['created_at', 'id'], true, true), [w.memberId], [attempts]),
     L('users: default (email)', '/api/v1/users?limit=20', 'admin', one('users', 'true', ['email', 'id'], false)),
     L('users: sort=name', '/api/v1/users?limit=20&sort=name', 'admin', one('users', 'true', ['name', 'id'], false)),
     L('users: sort=-createdAt', '/api/v1/users?limit=20&sort=-createdAt', 'admin', one('users', 'true', ['created_at', 'id'], true)),
@@ -268,7 +279,7 @@ function lists(w: World): List[] {
         `SELECT m.user_id, users.email, users.name, m.role, m.created_at, m.updated_at FROM memberships m JOIN users ON users.id = m.user_id
          WHERE m.workspace_id = '${ws1}' ORDER BY ${order([...by], desc)} LIMIT 21${q.includes('offset') ? ' OFFSET 60' : ''}`,
         [],
-        [{ sql: `SELECT w.*, m.role FROM workspaces w LEFT JOIN memberships m ON m.workspace_id = w.id AND m.user_id = $1 WHERE w.id = '${ws1}'`, params: [w.memberId] }],
+        [access],
       ),
     ),
   ].filter((q) => q.name.includes(process.env.BENCH_QUERIES ?? ''));
