@@ -274,8 +274,12 @@ describe('executions', () => {
       expectWalkPerWorkspace(await plan(member, { sort: `-${field}` }), 'executions', INDEX[field]);
     }
     const expected = (await run(`SELECT id FROM executions WHERE workspace_id IN ($1, $2) ORDER BY coalesce(cost_usd, -1) DESC, id DESC LIMIT 25`, [team.ws.id, other.id])).map((r) => r.id);
-    const page = expectOk(await h.call('GET', '/api/v1/executions?sort=-costUsd&limit=20&offset=5', { key: team.owner.key })) as { id: string }[];
+    const page = expectOk(await h.call('GET', '/api/v1/executions?sort=-costUsd&limit=20&offset=5', { key: team.owner.key })) as { id: string; agentName: string | null }[];
     expect(page.map((e) => e.id)).toEqual(expected.slice(5));
+    // The merged rows keep the joined agent's name (a column of the walk, read through its alias).
+    const names = new Map((await run(`SELECT e.id, a.name FROM executions e LEFT JOIN agents a ON a.id = e.agent_id WHERE e.id = ANY($1)`, [page.map((e) => e.id)])).map((r) => [r.id, r.name]));
+    expect(page.map((e) => e.agentName)).toEqual(page.map((e) => names.get(e.id) ?? null));
+    expect(page.some((e) => e.agentName !== null)).toBe(true);
   });
 });
 
