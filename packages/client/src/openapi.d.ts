@@ -4411,7 +4411,18 @@ export interface operations {
     };
     listUsers: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 1..5000 (default: all of them, up to 5000) */
+                limit?: number;
+                /** @description Rows to skip (offset paging) */
+                offset?: number | null;
+                /** @description Opaque cursor from `meta.nextCursor` (cursor paging; not combined with offset) */
+                cursor?: string;
+                /** @description Comma-separated fields, `-` for descending. Sortable: email, name, createdAt */
+                sort?: string;
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5853,7 +5864,18 @@ export interface operations {
     };
     listMembers: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 1..1000 (default: all of them, up to 1000) */
+                limit?: number;
+                /** @description Rows to skip (offset paging) */
+                offset?: number | null;
+                /** @description Opaque cursor from `meta.nextCursor` (cursor paging; not combined with offset) */
+                cursor?: string;
+                /** @description Comma-separated fields, `-` for descending. Sortable: name, email, createdAt, role */
+                sort?: string;
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
+            };
             header?: never;
             path: {
                 /** @description Workspace id (`wsp_…`) or slug */
@@ -7340,6 +7362,8 @@ export interface operations {
                 capability?: string;
                 /** @description Text in name or description */
                 q?: string;
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
             };
             header?: never;
             path?: never;
@@ -10172,6 +10196,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Comma-separated fields, `-` for descending. Sortable: createdAt */
                 sort?: string;
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
             };
             header?: never;
             path: {
@@ -11015,6 +11041,8 @@ export interface operations {
                 after?: string;
                 /** @description Long-poll: when nothing matches, wait up to N seconds for a new notification */
                 wait?: number | null;
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
             };
             header?: never;
             path?: never;
@@ -11386,6 +11414,8 @@ export interface operations {
                 /** @description Workspace id or slug (default: every workspace you administer) */
                 workspaceId?: string;
                 status?: "enabled" | "disabled";
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
             };
             header?: never;
             path?: never;
@@ -12123,6 +12153,8 @@ export interface operations {
                 agentId?: string;
                 eventId?: string;
                 status?: "pending" | "succeeded" | "failed";
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
             };
             header?: never;
             path?: never;
@@ -13619,6 +13651,8 @@ export interface operations {
                 to?: string;
                 /** @description Words in the model, summary or decisions, case-insensitive. Every word must match, as a whole word; a word ending with `*` matches the start of words (`deplo*` finds `deployed`; at least 3 characters before the `*`). At most 8 words. Search syntax characters (`& | ! ( ) < > : ' " \`) only separate words; a `q` with no letter or digit is ignored. */
                 q?: string;
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
             };
             header?: never;
             path?: never;

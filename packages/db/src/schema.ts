@@ -39,7 +39,13 @@ export const users = pgTable(
     updatedAt: ts('updated_at').notNull().defaultNow(),
     version: integer('version').notNull().default(1),
   },
-  (t) => [uniqueIndex('users_email_key').on(t.email)],
+  (t) => [
+    uniqueIndex('users_email_key').on(t.email),
+    // GET /users (and the members list by name or e-mail) walk these in order.
+    index('users_sort_email_idx').on(t.email, t.id),
+    index('users_name_idx').on(t.name, t.id),
+    index('users_created_idx').on(t.createdAt, t.id),
+  ],
 );
 
 export const sessions = pgTable(
@@ -133,7 +139,13 @@ export const memberships = pgTable(
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('memberships_user_idx').on(t.userId, t.workspaceId)],
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.userId] }),
+    index('memberships_user_idx').on(t.userId, t.workspaceId),
+    // GET /workspaces/{id}/members by join date or role, as walks.
+    index('memberships_workspace_created_idx').on(t.workspaceId, t.createdAt, t.userId),
+    index('memberships_workspace_role_idx').on(t.workspaceId, t.role, t.userId),
+  ],
 );
 
 /**
@@ -288,7 +300,12 @@ export const agents = pgTable(
     uniqueIndex('agents_workspace_name_key')
       .on(t.workspaceId, sql`lower(${t.name})`)
       .where(sql`${t.deletedAt} IS NULL AND ${t.status} <> 'rejected'`),
-    index('agents_workspace_status_idx').on(t.workspaceId, t.status, t.createdAt),
+    index('agents_workspace_status_idx').on(t.workspaceId, t.status, t.createdAt, t.id),
+    // GET /agents walks one of these per sort (every list leaves deleted agents out), and stops after its page.
+    index('agents_workspace_created_idx').on(t.workspaceId, t.createdAt, t.id).where(sql`${t.status} <> 'deleted'`),
+    index('agents_workspace_updated_idx').on(t.workspaceId, t.updatedAt, t.id).where(sql`${t.status} <> 'deleted'`),
+    index('agents_workspace_sort_name_idx').on(t.workspaceId, t.name, t.id).where(sql`${t.status} <> 'deleted'`),
+    index('agents_workspace_status_id_idx').on(t.workspaceId, t.status, t.id).where(sql`${t.status} <> 'deleted'`),
   ],
 );
 
@@ -485,7 +502,9 @@ export const notifications = pgTable(
   },
   (t) => [
     index('notifications_recipient_idx').on(t.recipientKind, t.recipientId, t.createdAt, t.id),
-    index('notifications_unread_idx').on(t.recipientKind, t.recipientId, t.createdAt).where(sql`${t.readAt} IS NULL`),
+    index('notifications_unread_idx').on(t.recipientKind, t.recipientId, t.createdAt, t.id).where(sql`${t.readAt} IS NULL`),
+    // `?workspaceId=` of GET /notifications: the recipient's notifications of one workspace in list order.
+    index('notifications_recipient_workspace_idx').on(t.recipientKind, t.recipientId, t.workspaceId, t.createdAt, t.id),
     index('notifications_invitation_idx').on(t.invitationId).where(sql`${t.invitationId} IS NOT NULL`),
   ],
 );
@@ -521,7 +540,11 @@ export const webhookEndpoints = pgTable(
     updatedAt: ts('updated_at').notNull().defaultNow(),
     version: integer('version').notNull().default(1),
   },
-  (t) => [index('webhook_endpoints_workspace_idx').on(t.workspaceId, t.createdAt, t.id)],
+  (t) => [
+    index('webhook_endpoints_workspace_idx').on(t.workspaceId, t.createdAt, t.id),
+    index('webhook_endpoints_workspace_url_idx').on(t.workspaceId, t.url, t.id),
+    index('webhook_endpoints_workspace_status_idx').on(t.workspaceId, t.status, t.id),
+  ],
 );
 
 /**
@@ -565,6 +588,10 @@ export const webhookDeliveries = pgTable(
     index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     index('webhook_deliveries_workspace_idx').on(t.workspaceId, t.createdAt, t.id),
     index('webhook_deliveries_webhook_idx').on(t.webhookId, t.createdAt, t.id),
+    // GET /webhook-deliveries: the other sorts and the status filter of a workspace, as walks.
+    index('webhook_deliveries_workspace_next_idx').on(t.workspaceId, t.nextAttemptAt, t.id),
+    index('webhook_deliveries_workspace_last_idx').on(t.workspaceId, t.lastAttemptAt, t.id),
+    index('webhook_deliveries_workspace_status_idx').on(t.workspaceId, t.status, t.createdAt, t.id),
     index('webhook_deliveries_agent_idx').on(t.agentId, t.createdAt).where(sql`${t.agentId} IS NOT NULL`),
     // Retention: finished deliveries older than MC_WEBHOOK_RETENTION_DAYS are pruned, oldest first.
     index('webhook_deliveries_completed_idx').on(t.completedAt).where(sql`${t.completedAt} IS NOT NULL`),
@@ -676,7 +703,7 @@ export const executions = pgTable(
     index('executions_ticket_idx').on(t.ticketId, t.startedAt).where(sql`${t.ticketId} IS NOT NULL`),
     // A cron run's tokens and cost are the sum of the executions that carry its id.
     index('executions_cron_run_idx').on(t.cronRunId).where(sql`${t.cronRunId} IS NOT NULL`),
-    index('executions_status_started_idx').on(t.workspaceId, t.status, t.startedAt),
+    index('executions_status_started_idx').on(t.workspaceId, t.status, t.startedAt, t.id),
     index('executions_started_idx').on(t.startedAt, t.id),
     // `?sort=costUsd` / `durationMs` in a workspace (the dashboard's and an agent's scope) as a walk: the list sorts
     // on these expressions (no NULLs, for keyset paging); without them a sort of every run of the workspace (440 ms

@@ -13,6 +13,7 @@ import {
   ZRotateKeyRequest,
   ZUpdateAgentRequest,
   z,
+  ZTotalMode,
 } from '@mc/contracts';
 import {
   activateAgent,
@@ -39,6 +40,7 @@ const ZFindAgentsQuery = listQuery(AGENT_SORT_FIELDS, '-createdAt').extend({
   status: z.enum(AGENT_STATUS_VALUES.filter((s) => s !== 'deleted') as ['pending', 'active', 'rejected', 'deactivated']).optional(),
   capability: z.string().max(64).optional().openapi({ description: 'Only agents that declare this capability' }),
   q: z.string().max(100).optional().openapi({ description: 'Text in name or description' }),
+  total: ZTotalMode,
 });
 
 export function registerAgentRoutes(r: RouteBuilder) {

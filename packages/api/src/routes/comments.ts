@@ -1,5 +1,5 @@
 // Comments on a ticket, with @mentions (the PR links they make: links.ts).
-import { listQuery, ZComment, ZCreateCommentRequest } from '@mc/contracts';
+import { listQuery, ZComment, ZCreateCommentRequest, ZTotalMode } from '@mc/contracts';
 import { COMMENT_SORT_FIELDS, createComment, findComments } from '@mc/core';
 import type { RouteBuilder } from '../http';
 import { ZTicketParam } from './tickets';
@@ -13,7 +13,7 @@ export function registerCommentRoutes(r: RouteBuilder) {
     tags: ['Comments'],
     auth: 'any',
     params: ZTicketParam,
-    query: listQuery(COMMENT_SORT_FIELDS, 'createdAt'),
+    query: listQuery(COMMENT_SORT_FIELDS, 'createdAt').extend({ total: ZTotalMode }),
     response: ZComment,
     list: true,
     handler: ({ ctx, params, query }) => findComments(ctx, params.id, query),

@@ -10,6 +10,7 @@ import {
   ZReportExecutionRequest,
   ZStartExecutionRequest,
   z,
+  ZTotalMode,
 } from '@mc/contracts';
 import { EXECUTION_SORT_FIELDS, findExecutions, getExecution, reportExecution, startExecution } from '@mc/core';
 import type { RouteBuilder } from '../http';
@@ -32,6 +33,7 @@ const ZFindExecutionsQuery = listQuery(EXECUTION_SORT_FIELDS, '-startedAt').exte
   from: ZDateTime.optional().openapi({ description: 'Started at or after (ISO-8601)', type: 'string', format: 'date-time', maxLength: 40 }),
   to: ZDateTime.optional().openapi({ description: 'Started before (ISO-8601)', type: 'string', format: 'date-time', maxLength: 40 }),
   q: searchQuery('the model, summary or decisions'),
+  total: ZTotalMode,
 });
 
 export function registerExecutionRoutes(r: RouteBuilder) {

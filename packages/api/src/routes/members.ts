@@ -1,10 +1,22 @@
 // Members of a workspace and their roles (adding someone without an account invites them: invitations.ts).
-import { ZAddMemberRequest, ZInvitationSent, ZMember, ZUpdateMemberRequest, z } from '@mc/contracts';
-import { addMember, findMembers, removeMember, updateMemberRole } from '@mc/core';
+import { listQuery, ZAddMemberRequest, ZInvitationSent, ZMember, ZTotalMode, ZUpdateMemberRequest, z } from '@mc/contracts';
+import { addMember, findMembers, MEMBER_SORT_FIELDS, MEMBERS_PAGE_DEFAULT, removeMember, updateMemberRole } from '@mc/core';
 import { withStatus, type RouteBuilder } from '../http';
 import { ZWorkspaceParam } from './workspaces';
 
 const ZMemberParams = ZWorkspaceParam.extend({ userId: z.string().min(1).max(64) });
+
+// Without `limit` every member (up to MEMBERS_PAGE_DEFAULT), as v1 always answered; `?limit=20` is a page of 20.
+const ZFindMembersQuery = listQuery(MEMBER_SORT_FIELDS, 'name').extend({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MEMBERS_PAGE_DEFAULT)
+    .default(MEMBERS_PAGE_DEFAULT)
+    .openapi({ description: `Page size, 1..${MEMBERS_PAGE_DEFAULT} (default: all of them, up to ${MEMBERS_PAGE_DEFAULT})`, example: 50 }),
+  total: ZTotalMode,
+});
 
 export function registerMemberRoutes(r: RouteBuilder) {
   r.define({
@@ -15,12 +27,10 @@ export function registerMemberRoutes(r: RouteBuilder) {
     tags: ['Members'],
     auth: 'user',
     params: ZWorkspaceParam,
+    query: ZFindMembersQuery,
     response: ZMember,
     list: true,
-    handler: async ({ ctx, params }) => {
-      const items = await findMembers(ctx, params.id);
-      return { items, meta: { limit: items.length, offset: 0, total: items.length, nextCursor: null } };
-    },
+    handler: ({ ctx, params, query }) => findMembers(ctx, params.id, query),
   });
 
   r.define({

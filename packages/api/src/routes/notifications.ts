@@ -1,5 +1,5 @@
 // Notifications of the caller (person or agent): list with unread filter and long-poll, mark read.
-import { listQuery, ZNotification, ZQueryBool, z } from '@mc/contracts';
+import { listQuery, ZNotification, ZQueryBool, z, ZTotalMode } from '@mc/contracts';
 import { findNotifications, markAllNotificationsRead, markNotificationRead, NOTIFICATION_SORT_FIELDS, waitForNotifications } from '@mc/core';
 import type { RouteBuilder } from '../http';
 
@@ -8,6 +8,7 @@ const ZNotificationsQuery = listQuery(NOTIFICATION_SORT_FIELDS, '-createdAt').ex
   workspaceId: z.string().max(64).optional().openapi({ description: 'Only this workspace’s (id or slug); 404 for a workspace you cannot see' }),
   after: z.string().max(64).optional().openapi({ description: 'Only notifications newer than this notification id; with `wait`, wait for one' }),
   wait: z.coerce.number().int().min(0).max(60).default(0).openapi({ description: 'Long-poll: when nothing matches, wait up to N seconds for a new notification' }),
+  total: ZTotalMode,
 });
 
 export function registerNotificationRoutes(r: RouteBuilder) {

@@ -1,9 +1,21 @@
 // Instance admin: the humans of this instance.
-import { ZCreatedUser, ZCreateUserRequest, ZIsoDate, ZUpdateUserRequest, ZUser, z } from '@mc/contracts';
-import { createUser, deleteUser, findUsers, issuePasswordLink, updateUser } from '@mc/core';
+import { listQuery, ZCreatedUser, ZCreateUserRequest, ZIsoDate, ZTotalMode, ZUpdateUserRequest, ZUser, z } from '@mc/contracts';
+import { createUser, deleteUser, findUsers, issuePasswordLink, updateUser, USER_SORT_FIELDS, USERS_PAGE_DEFAULT } from '@mc/core';
 import type { RouteBuilder } from '../http';
 
 const ZUserParam = z.object({ id: z.string().min(1).max(64) });
+
+// Without `limit` the whole list (up to USERS_PAGE_DEFAULT), as v1 always answered; `?limit=20` is a page of 20.
+const ZFindUsersQuery = listQuery(USER_SORT_FIELDS, 'email').extend({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(USERS_PAGE_DEFAULT)
+    .default(USERS_PAGE_DEFAULT)
+    .openapi({ description: `Page size, 1..${USERS_PAGE_DEFAULT} (default: all of them, up to ${USERS_PAGE_DEFAULT})`, example: 50 }),
+  total: ZTotalMode,
+});
 
 export function registerUserRoutes(r: RouteBuilder) {
   r.define({
@@ -13,12 +25,10 @@ export function registerUserRoutes(r: RouteBuilder) {
     summary: 'All users (instance admin)',
     tags: ['Users'],
     auth: 'user',
+    query: ZFindUsersQuery,
     response: ZUser,
     list: true,
-    handler: async ({ ctx }) => {
-      const items = await findUsers(ctx);
-      return { items, meta: { limit: items.length, offset: 0, total: items.length, nextCursor: null } };
-    },
+    handler: ({ ctx, query }) => findUsers(ctx, query),
   });
 
   r.define({

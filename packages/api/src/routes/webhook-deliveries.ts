@@ -1,5 +1,5 @@
 // Webhook deliveries: every attempt of every delivery (admins), and redelivering one.
-import { listQuery, WEBHOOK_DELIVERY_STATUS_VALUES, ZWebhookDelivery, z } from '@mc/contracts';
+import { listQuery, WEBHOOK_DELIVERY_STATUS_VALUES, ZWebhookDelivery, z, ZTotalMode } from '@mc/contracts';
 import { findWebhookDeliveries, getWebhookDelivery, redeliverWebhook, WEBHOOK_DELIVERY_SORT_FIELDS } from '@mc/core';
 import type { RouteBuilder } from '../http';
 
@@ -11,6 +11,7 @@ const ZFindDeliveriesQuery = listQuery(WEBHOOK_DELIVERY_SORT_FIELDS, '-createdAt
   agentId: z.string().max(64).optional().openapi({ description: "Notifications pushed to this agent's endpoint" }),
   eventId: z.string().max(64).optional(),
   status: z.enum(WEBHOOK_DELIVERY_STATUS_VALUES).optional(),
+  total: ZTotalMode,
 });
 
 export function registerWebhookDeliveryRoutes(r: RouteBuilder) {

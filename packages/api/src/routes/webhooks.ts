@@ -9,6 +9,7 @@ import {
   ZWebhookCreated,
   ZWebhookSecretRotated,
   z,
+  ZTotalMode,
 } from '@mc/contracts';
 import { createWebhook, deleteWebhook, findWebhooks, getWebhook, rotateWebhookSecret, updateWebhook, WEBHOOK_SORT_FIELDS } from '@mc/core';
 import type { RouteBuilder } from '../http';
@@ -18,6 +19,7 @@ const ZWebhookParam = z.object({ id: z.string().min(1).max(64).openapi({ descrip
 const ZFindWebhooksQuery = listQuery(WEBHOOK_SORT_FIELDS, '-createdAt').extend({
   workspaceId: z.string().max(64).optional().openapi({ description: 'Workspace id or slug (default: every workspace you administer)' }),
   status: z.enum(WEBHOOK_STATUS_VALUES).optional(),
+  total: ZTotalMode,
 });
 
 export function registerWebhookRoutes(r: RouteBuilder) {

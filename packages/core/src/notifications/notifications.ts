@@ -1,11 +1,12 @@
 import type { NotificationType } from '@mc/contracts';
 import { notifications } from '@mc/db';
-import { and, eq, gt, isNull, type SQL } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
 import { requirePrincipal } from '../shared/guards';
 import type { Ctx } from '../context';
 import { notFound } from '../errors';
 import { publishLive, type LiveBus } from '../shared/live';
-import { planPage, toPage, totalFor, type Page, type PageQuery, type SortColumns } from '../shared/pagination';
+import { pageTotal, planPage, toPage, type Page, type PageQuery, type SortColumns, type TotalMode } from '../shared/pagination';
+import { listStatement } from '../shared/per-workspace';
 import { requireWorkspaceAccess } from '../shared/workspace-access';
 import { NOTIFICATION_WAIT_MAX_SECONDS } from './notifications.rules';
 
@@ -48,30 +49,49 @@ export interface FindNotificationsInput extends PageQuery {
   workspaceId?: string;
   /** Only notifications newer than this one (ids are time-ordered): "anything since I last looked?" */
   after?: string;
+  /** How `meta.total` is computed on an offset page (default `page`: no count, docs/adr/0016-list-totals.md). */
+  total?: TotalMode;
 }
 
-/** GET /notifications — the caller's own, newest first. */
-export async function findNotifications(ctx: Ctx, input: FindNotificationsInput): Promise<Page<NotificationDto> & { unreadCount: number }> {
+/** `meta.unreadCount` stops counting here, as it always did: counting unread rows costs one index entry each. */
+export const UNREAD_COUNT_CAP = 1000;
+
+/**
+ * The statement of GET /notifications: the caller's own, newest first, a walk of `notifications_recipient_idx`
+ * (recipient, created_at, id), `notifications_unread_idx` (the same, unread only) or, for `?workspaceId=`,
+ * `notifications_recipient_workspace_idx`, stopped after `limit + 1` rows. Exported so that a test can EXPLAIN it.
+ */
+export async function notificationListQuery(ctx: Ctx, input: FindNotificationsInput) {
   const r = recipientOf(ctx);
   const where: (SQL | undefined)[] = [eq(notifications.recipientKind, r.kind), eq(notifications.recipientId, r.id)];
   if (input.unread) where.push(isNull(notifications.readAt));
   where.push(await ownWorkspaceFilter(ctx, input.workspaceId));
   if (input.after) where.push(gt(notifications.id, input.after));
   const plan = planPage(input, sortColumns, idColumn);
-  const rowsOut = await ctx.db
+  const query = ctx.db
     .select()
     .from(notifications)
     .where(and(...where, plan.where))
     .orderBy(...plan.orderBy)
     .limit(plan.limit)
     .offset(plan.offset);
-  const unread = await ctx.db
-    .select({ id: notifications.id })
+  return { plan, filter: and(...where), recipient: r, statement: listStatement<Row>(query) };
+}
+
+/** GET /notifications — the caller's own, newest first; `meta.total` as `input.total` asks. */
+export async function findNotifications(ctx: Ctx, input: FindNotificationsInput): Promise<Page<NotificationDto> & { unreadCount: number }> {
+  const { plan, filter, recipient: r, statement } = await notificationListQuery(ctx, input);
+  const rowsOut = await statement.run();
+  // A bounded count inside the database: one entry of the partial unread index per unread notification, none sent over.
+  const unread = ctx.db
+    .select({ one: sql`1` })
     .from(notifications)
     .where(and(eq(notifications.recipientKind, r.kind), eq(notifications.recipientId, r.id), isNull(notifications.readAt)))
-    .limit(1000);
-  const total = await totalFor(ctx.db, plan, notifications, and(...where));
-  return { ...toPage(rowsOut, input, plan, sortColumns, idColumn, toNotificationDto, total), unreadCount: unread.length };
+    .limit(UNREAD_COUNT_CAP)
+    .as('unread');
+  const [counted] = await ctx.db.select({ n: count() }).from(unread);
+  const total = await pageTotal(ctx.db, plan, input.total, rowsOut.length, notifications, filter);
+  return { ...toPage(rowsOut, input, plan, sortColumns, idColumn, toNotificationDto, total), unreadCount: Number(counted?.n ?? 0) };
 }
 
 /**

@@ -4,7 +4,8 @@ import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
 import { emitEvent } from '../events/emit-event';
 import { newId } from '../shared/ids';
-import { planPage, toPage, totalFor, type PageQuery, type SortColumns } from '../shared/pagination';
+import { pageTotal, planPage, toPage, type PageQuery, type SortColumns, type TotalMode } from '../shared/pagination';
+import { listStatement } from '../shared/per-workspace';
 import { renewLeases } from './claim-ticket';
 import { parseMentions } from './mentions';
 import { assertCanWrite, requireTicketAccess } from './ticket-access';
@@ -125,17 +126,25 @@ export const COMMENT_SORT_FIELDS = ['createdAt'] as const;
 const sortColumns: SortColumns<CommentRow> = { createdAt: { column: comments.createdAt, value: (r) => r.createdAt } };
 const idColumn = { column: comments.id, value: (r: CommentRow) => r.id };
 
-/** GET /tickets/{id}/comments — oldest first by default, with their mentions. */
-export async function findComments(ctx: Ctx, ticketId: string, input: PageQuery) {
-  const { ticket } = await requireTicketAccess(ctx, ticketId);
+/**
+ * The statement of GET /tickets/{id}/comments for a ticket the caller may see: a walk of `comments_ticket_idx`
+ * (ticket, created_at, id) that stops after `limit + 1` rows. Exported so that a test can EXPLAIN it.
+ */
+export function commentListQuery(ctx: Ctx, ticketId: string, input: PageQuery) {
   const plan = planPage(input, sortColumns, idColumn);
-  const rowsOut = await ctx.db
-    .select()
-    .from(comments)
-    .where(and(eq(comments.ticketId, ticket.id), plan.where))
-    .orderBy(...plan.orderBy)
-    .limit(plan.limit)
-    .offset(plan.offset);
+  const filter = eq(comments.ticketId, ticketId);
+  const statement = listStatement<CommentRow>(ctx.db.select().from(comments).where(and(filter, plan.where)).orderBy(...plan.orderBy).limit(plan.limit).offset(plan.offset));
+  return { plan, filter, statement };
+}
+
+/**
+ * GET /tickets/{id}/comments — oldest first by default, with their mentions; `meta.total` as `input.total` asks
+ * (docs/adr/0016-list-totals.md).
+ */
+export async function findComments(ctx: Ctx, ticketId: string, input: PageQuery & { total?: TotalMode }) {
+  const { ticket } = await requireTicketAccess(ctx, ticketId);
+  const { plan, filter, statement } = commentListQuery(ctx, ticket.id, input);
+  const rowsOut = await statement.run();
   const ids = rowsOut.map((c) => c.id);
   const mentionRows = ids.length
     ? await ctx.db
@@ -153,6 +162,6 @@ export async function findComments(ctx: Ctx, ticketId: string, input: PageQuery)
     list.push({ kind: m.kind, id: m.id, name: m.kind === 'all' ? 'all' : (m.agentName ?? m.userHandle ?? m.id ?? '') });
     byComment.set(m.commentId, list);
   }
-  const total = await totalFor(ctx.db, plan, comments, eq(comments.ticketId, ticket.id));
+  const total = await pageTotal(ctx.db, plan, input.total, rowsOut.length, comments, filter);
   return toPage(rowsOut, input, plan, sortColumns, idColumn, (c) => toCommentDto(c, byComment.get(c.id) ?? []), total);
 }

@@ -1,7 +1,7 @@
 // Humans of the instance. Instance admins create and manage them; a user created without a password gets a
 // one-time link to set one.
 import { memberships, sessions, userTokens, users } from '@mc/db';
-import { and, asc, count, eq, gt, isNull } from 'drizzle-orm';
+import { and, count, eq, gt, isNull } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { requireInstanceAdmin, requireUser } from '../shared/guards';
 import { inTransaction, type Ctx } from '../context';
@@ -11,6 +11,8 @@ import { ID_PREFIX, newId } from '../shared/ids';
 import { getDefaultWorkspaceId } from '../settings/settings';
 import { countSoleOwnerships } from '../workspaces/members';
 import { toUserDto } from './user-dto';
+import { pageTotal, planPage, toPage, type PageQuery, type SortColumns, type TotalMode } from '../shared/pagination';
+import { listStatement } from '../shared/per-workspace';
 import { SET_PASSWORD_TOKEN_TTL_MS } from './users.rules';
 
 /** GET /me */
@@ -26,11 +28,35 @@ export async function getMe(ctx: Ctx) {
   };
 }
 
-/** GET /users (instance admin) */
-export async function findUsers(ctx: Ctx) {
+export const USER_SORT_FIELDS = ['email', 'name', 'createdAt'] as const;
+/** GET /users answers this many users when no `limit` is given (what it always answered: the whole list, up to this). */
+export const USERS_PAGE_DEFAULT = 5000;
+
+type UserRow = typeof users.$inferSelect;
+const userSortColumns: SortColumns<UserRow> = {
+  email: { column: users.email, value: (r) => r.email },
+  name: { column: users.name, value: (r) => r.name },
+  createdAt: { column: users.createdAt, value: (r) => r.createdAt },
+};
+const userIdColumn = { column: users.id, value: (r: UserRow) => r.id };
+
+/**
+ * The statement of GET /users: a walk of `users_sort_email_idx`, `users_name_idx` or `users_created_idx` (field, id)
+ * that stops after `limit + 1` rows. Exported so that a test can EXPLAIN it.
+ */
+export function userListQuery(ctx: Ctx, input: PageQuery) {
   requireInstanceAdmin(ctx);
-  const rowsOut = await ctx.db.select().from(users).orderBy(asc(users.email)).limit(5000);
-  return rowsOut.map(toUserDto);
+  const plan = planPage(input, userSortColumns, userIdColumn);
+  const statement = listStatement<UserRow>(ctx.db.select().from(users).where(plan.where).orderBy(...plan.orderBy).limit(plan.limit).offset(plan.offset));
+  return { plan, statement };
+}
+
+/** GET /users (instance admin), by e-mail unless sorted otherwise; `meta.total` as `input.total` asks (ADR 0016). */
+export async function findUsers(ctx: Ctx, input: PageQuery & { total?: TotalMode }) {
+  const { plan, statement } = userListQuery(ctx, input);
+  const rowsOut = await statement.run();
+  const total = await pageTotal(ctx.db, plan, input.total, rowsOut.length, users, undefined);
+  return toPage(rowsOut, input, plan, userSortColumns, userIdColumn, toUserDto, total);
 }
 
 /**

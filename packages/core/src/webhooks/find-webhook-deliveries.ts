@@ -1,12 +1,13 @@
 import { memberships, webhookAttempts, webhookDeliveries } from '@mc/db';
-import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { requireUser } from '../shared/guards';
 import type { Ctx } from '../context';
 import { forbidden, notFound } from '../errors';
-import { planPage, toPage, totalFor, type PageQuery, type SortColumns } from '../shared/pagination';
+import { pageTotal, planPage, toPage, type PageQuery, type SortColumns, type TotalMode } from '../shared/pagination';
+import { inWorkspaces, listStatement, perWorkspace } from '../shared/per-workspace';
 import { roleAllows } from '../shared/workspaces.rules';
 import type { WorkspaceRole } from '@mc/contracts';
-import { administeredWorkspaces, requireWebhookAccess, requireWebhookAdmin } from './webhook-access';
+import { administered, requireWebhookAccess, requireWebhookAdmin } from './webhook-access';
 import { toDeliveryDto, type AttemptRow, type DeliveryRow } from './webhook-dto';
 
 export const WEBHOOK_DELIVERY_SORT_FIELDS = ['createdAt', 'nextAttemptAt', 'lastAttemptAt'] as const;
@@ -24,6 +25,8 @@ export interface FindWebhookDeliveriesInput extends PageQuery {
   agentId?: string;
   eventId?: string;
   status?: 'pending' | 'succeeded' | 'failed';
+  /** How `meta.total` is computed on an offset page (default `page`: no count, docs/adr/0016-list-totals.md). */
+  total?: TotalMode;
 }
 
 async function attemptsOf(ctx: Ctx, deliveryIds: string[]): Promise<Map<string, AttemptRow[]>> {
@@ -39,10 +42,13 @@ async function attemptsOf(ctx: Ctx, deliveryIds: string[]): Promise<Map<string, 
 }
 
 /**
- * GET /webhook-deliveries — deliveries (each with every attempt) of one workspace, one endpoint, or every
- * workspace the caller administers; newest first by default.
+ * The statement of GET /webhook-deliveries: in a workspace, each sort walks `webhook_deliveries_workspace_idx`
+ * (workspace, created_at, id), `…_workspace_next_idx`, `…_workspace_last_idx`, and a status filter
+ * `…_workspace_status_idx`; one endpoint's deliveries `webhook_deliveries_webhook_idx`; each stops after
+ * `limit + 1` rows. Without a workspace or endpoint, one walk per workspace the caller administers (every workspace
+ * for the instance admin), merged. Exported so that a test can EXPLAIN it.
  */
-export async function findWebhookDeliveries(ctx: Ctx, input: FindWebhookDeliveriesInput) {
+export async function deliveryListQuery(ctx: Ctx, input: FindWebhookDeliveriesInput) {
   const where: (SQL | undefined)[] = [];
   if (input.webhookId) {
     const { webhook } = await requireWebhookAccess(ctx, input.webhookId, { write: false });
@@ -52,19 +58,35 @@ export async function findWebhookDeliveries(ctx: Ctx, input: FindWebhookDeliveri
     const workspace = await requireWebhookAdmin(ctx, input.workspaceId, { write: false });
     where.push(eq(webhookDeliveries.workspaceId, workspace.id));
   }
-  if (!input.webhookId && !input.workspaceId) where.push(administeredWorkspaces(ctx, webhookDeliveries.workspaceId));
   if (input.agentId) where.push(eq(webhookDeliveries.agentId, input.agentId));
   if (input.eventId) where.push(eq(webhookDeliveries.eventId, input.eventId));
   if (input.status) where.push(eq(webhookDeliveries.status, input.status));
   const plan = planPage(input, sortColumns, idColumn);
-  const rowsOut = await ctx.db
-    .select()
-    .from(webhookDeliveries)
-    .where(and(...where, plan.where))
-    .orderBy(...plan.orderBy)
-    .limit(plan.limit)
-    .offset(plan.offset);
-  const total = await totalFor(ctx.db, plan, webhookDeliveries, and(...where));
+  const select = (inWorkspace: SQL | undefined) =>
+    ctx.db
+      .select()
+      .from(webhookDeliveries)
+      .where(and(inWorkspace, ...where, plan.where))
+      .orderBy(...plan.orderBy);
+  if (input.webhookId || input.workspaceId) {
+    return { plan, filter: and(...where), statement: listStatement<DeliveryRow>(select(undefined).limit(plan.limit).offset(plan.offset)) };
+  }
+  const across = administered(ctx);
+  return {
+    plan,
+    filter: and(inWorkspaces(ctx, across, webhookDeliveries.workspaceId), ...where),
+    statement: perWorkspace<DeliveryRow>(ctx, across, 'webhook_deliveries', plan, (ws) => select(sql`${webhookDeliveries.workspaceId} = ${ws}`)),
+  };
+}
+
+/**
+ * GET /webhook-deliveries — deliveries (each with every attempt) of one workspace, one endpoint, or every
+ * workspace the caller administers; newest first by default; `meta.total` as `input.total` asks.
+ */
+export async function findWebhookDeliveries(ctx: Ctx, input: FindWebhookDeliveriesInput) {
+  const { plan, filter, statement } = await deliveryListQuery(ctx, input);
+  const rowsOut = await statement.run();
+  const total = await pageTotal(ctx.db, plan, input.total, rowsOut.length, webhookDeliveries, filter);
   const attempts = await attemptsOf(ctx, rowsOut.slice(0, input.limit).map((r) => r.id));
   return toPage(rowsOut, input, plan, sortColumns, idColumn, (r) => toDeliveryDto(r, attempts.get(r.id) ?? []), total);
 }

@@ -1,11 +1,12 @@
 import type { WorkspaceRole } from '@mc/contracts';
 import { memberships, webhookEndpoints, workspaces } from '@mc/db';
-import { and, eq, inArray, or, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { requireUser } from '../shared/guards';
 import type { Ctx } from '../context';
 import { forbidden, notFound } from '../errors';
 import { assertWorkspaceOpen, requireWorkspaceAccess, type WorkspaceRow } from '../shared/workspace-access';
 import { roleAllows } from '../shared/workspaces.rules';
+import type { WorkspaceSet } from '../shared/per-workspace';
 
 export type WebhookRow = typeof webhookEndpoints.$inferSelect;
 
@@ -42,17 +43,10 @@ export async function requireWebhookAccess(ctx: Ctx, webhookId: string, opts: { 
 }
 
 /**
- * Condition "in a workspace the caller administers" for lists without a workspace filter (an instance admin:
- * every workspace).
+ * The workspaces the caller administers (an instance admin: every workspace), for the lists without a workspace
+ * filter: walked one workspace at a time, counted with `inWorkspaces` (shared/per-workspace.ts).
  */
-export function administeredWorkspaces(ctx: Ctx, column: AnyColumn): SQL | undefined {
+export function administered(ctx: Ctx): WorkspaceSet {
   const me = requireUser(ctx);
-  if (me.isInstanceAdmin) return undefined;
-  return inArray(
-    column,
-    ctx.db
-      .select({ id: memberships.workspaceId })
-      .from(memberships)
-      .where(and(eq(memberships.userId, me.userId), or(eq(memberships.role, 'owner'), eq(memberships.role, 'admin')))),
-  );
+  return me.isInstanceAdmin ? 'all' : { userId: me.userId, roles: ['owner', 'admin'] };
 }

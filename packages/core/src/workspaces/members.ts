@@ -2,7 +2,7 @@
 // remove. The last owner can never be removed or demoted.
 import type { WorkspaceRole } from '@mc/contracts';
 import { memberships, users } from '@mc/db';
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { requireUser } from '../shared/guards';
 import { inTransaction, type Ctx } from '../context';
@@ -11,6 +11,8 @@ import { closeInvitationsOnJoin, sendInvitation } from './invitations';
 import { addsDirectly } from './invitations.rules';
 import { requireWorkspaceAccess } from '../shared/workspace-access';
 import { canManageRole } from '../shared/workspaces.rules';
+import { pageTotal, planPage, toPage, type PageQuery, type SortColumns, type TotalMode } from '../shared/pagination';
+import { listStatement } from '../shared/per-workspace';
 
 type MemberRow = { userId: string; email: string; name: string; role: string; createdAt: Date; updatedAt: Date };
 
@@ -34,17 +36,48 @@ const memberColumns = {
   updatedAt: memberships.updatedAt,
 };
 
-/** GET /workspaces/{id}/members */
-export async function findMembers(ctx: Ctx, idOrSlug: string) {
+export const MEMBER_SORT_FIELDS = ['name', 'email', 'createdAt', 'role'] as const;
+/** GET /workspaces/{id}/members answers this many when no `limit` is given (what it always answered: all, up to this). */
+export const MEMBERS_PAGE_DEFAULT = 1000;
+
+const memberSortColumns: SortColumns<MemberRow> = {
+  name: { column: users.name, value: (r) => r.name },
+  email: { column: users.email, value: (r) => r.email },
+  createdAt: { column: memberships.createdAt, value: (r) => r.createdAt },
+  role: { column: memberships.role, value: (r) => r.role },
+};
+const memberIdColumn = { column: users.id, value: (r: MemberRow) => r.userId };
+
+/**
+ * The statement of GET /workspaces/{id}/members for a workspace the caller may see. By join date or role: a walk of
+ * `memberships_workspace_created_idx` / `memberships_workspace_role_idx` (workspace, field, user). By name or e-mail
+ * (the default is by name): the users' `users_name_idx` / `users_sort_email_idx` in order, each probed for a
+ * membership, when the workspace holds a large part of the users; otherwise its members are few and are read and
+ * sorted (the planner picks). Either stops after `limit + 1` rows. Exported so that a test can EXPLAIN it.
+ */
+export function memberListQuery(ctx: Ctx, workspaceId: string, input: PageQuery) {
+  const plan = planPage(input, memberSortColumns, memberIdColumn);
+  const filter = eq(memberships.workspaceId, workspaceId);
+  const statement = listStatement<MemberRow>(
+    ctx.db
+      .select(memberColumns)
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(filter, plan.where))
+      .orderBy(...plan.orderBy)
+      .limit(plan.limit)
+      .offset(plan.offset),
+  );
+  return { plan, filter, statement };
+}
+
+/** GET /workspaces/{id}/members — by name unless sorted otherwise; `meta.total` as `input.total` asks (ADR 0016). */
+export async function findMembers(ctx: Ctx, idOrSlug: string, input: PageQuery & { total?: TotalMode }) {
   const { workspace } = await requireWorkspaceAccess(ctx, idOrSlug, 'members.read');
-  const rowsOut = await ctx.db
-    .select(memberColumns)
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.workspaceId, workspace.id))
-    .orderBy(asc(users.name), asc(users.id))
-    .limit(1000);
-  return rowsOut.map(toMemberDto);
+  const { plan, filter, statement } = memberListQuery(ctx, workspace.id, input);
+  const rowsOut = await statement.run();
+  const total = await pageTotal(ctx.db, plan, input.total, rowsOut.length, memberships, filter);
+  return toPage(rowsOut, input, plan, memberSortColumns, memberIdColumn, toMemberDto, total);
 }
 
 async function getMember(ctx: Ctx, workspaceId: string, userId: string) {

@@ -21,7 +21,8 @@ export function useWebhooks(workspaceId: string) {
 }
 
 export function useDeliveries(workspaceId: string, filters: { webhookId: string; status: '' | DeliveryStatus }) {
-  const query = { workspaceId, webhookId: filters.webhookId || undefined, status: filters.status || undefined, limit: DELIVERY_PAGE };
+  // The page shows how many deliveries match: counted (up to 10,000; ADR 0016), as the board counts its columns.
+  const query = { workspaceId, webhookId: filters.webhookId || undefined, status: filters.status || undefined, limit: DELIVERY_PAGE, total: 'exact' as const };
   return usePagedList<WebhookDelivery>(
     wsKey(workspaceId, 'deliveries', 'list', query),
     (page, signal) => api.list('/webhook-deliveries', { params: { query: { ...query, ...page } }, signal }) as Promise<{ items: WebhookDelivery[]; meta: { limit: number; nextCursor?: string | null; total?: number } }>,
