@@ -2,7 +2,6 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { EVENT_CATALOG, ZDomainEvent } from '@mc/contracts';
 import { DomainError, isConcurrencyConflict, isDatabaseUnavailable, OutageLog } from '@mc/core';
 import { randomUUID } from 'node:crypto';
-import { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ApiDeps } from './deps';
@@ -17,8 +16,8 @@ export interface ApiApp {
   openApiDocument(): Record<string, unknown>;
 }
 
-/** Whether the request came in through Node's HTTP server (@hono/node-server passes the IncomingMessage as `env.incoming`). */
-const overNodeHttp = (c: Context) => (c.env as { incoming?: unknown } | undefined)?.incoming instanceof IncomingMessage;
+/** Whether the request came in through Node's HTTP server (@hono/node-server passes its IncomingMessage as `env.incoming`). */
+const overNodeHttp = (c: Context) => typeof (c.env as { incoming?: { httpVersion?: unknown } } | undefined)?.incoming?.httpVersion === 'string';
 
 export function createApiApp(deps: ApiDeps): ApiApp {
   const app = new OpenAPIHono<Env>();

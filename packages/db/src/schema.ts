@@ -289,6 +289,9 @@ export const agents = pgTable(
       .on(t.workspaceId, sql`lower(${t.name})`)
       .where(sql`${t.deletedAt} IS NULL AND ${t.status} <> 'rejected'`),
     index('agents_workspace_status_idx').on(t.workspaceId, t.status, t.createdAt),
+    // "Does any active agent of this workspace have an endpoint?" — asked by every claim (an event without receivers
+    // is written already dispatched, packages/core/src/webhooks/dispatch-events.ts): one probe, however many agents.
+    index('agents_endpoint_idx').on(t.workspaceId).where(sql`${t.status} = 'active' AND ${t.endpoint} IS NOT NULL`),
   ],
 );
 
