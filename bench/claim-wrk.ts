@@ -30,7 +30,8 @@
 //   BENCH_POOL=25000 tickets per claim measurement (each pool holds ROUNDS + 1 of them, and the warm-up's)
 //   BENCH_BUSY_TICKETS=6000   BENCH_PAUSE=20   BENCH_COUNT=30   BENCH_ONLY=embedded|postgres   BENCH_SKIP_BUSY=1
 //   BENCH_PORT=3570 (app; bare on +1)   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432   BENCH_JSON=<file>
-//   BENCH_PROFILE=<dir>   run the settled app under --cpu-prof (summarise: node bench/profile-summary.mjs <file>)
+//   BENCH_PROFILE=<dir>   run the app under --cpu-prof (<dir>/<database>-busy/ and <dir>/<database>/; summarise one
+//                         with node bench/profile-summary.mjs <file>)
 //   BENCH_SERVER=<path to another build's dist/server.mjs> (before/after figures)
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -448,7 +449,7 @@ async function runDatabase(kind: DbKind, admin: PgClient | null): Promise<Measur
 
     // 2. Busy: a fresh process seeds BUSY_TICKETS over the API, pauses, then is measured.
     if (process.env.BENCH_SKIP_BUSY !== '1') {
-      app = await startApp(dataDir, databaseUrl);
+      app = await startApp(dataDir, databaseUrl, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE, `${kind}-busy`)}`] : []);
       const t0 = Date.now();
       await mapLimit(
         Array.from({ length: BUSY_TICKETS }, (_, i) => i),
