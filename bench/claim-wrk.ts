@@ -323,7 +323,8 @@ async function measure(c: Ctx, server: 'app' | 'bare', p: Path, pid: number, pha
 
 // ---------------------------------------------------------------------------------------------- statements
 
-const BACKGROUND = /rate_limits|last_used_at|webhook_|"dispatched_at" is null|dispatched_at is null|set "dispatched_at"|lease_expires_at" <|lease_expires_at < |mc_webhooks_/i;
+/** The statements of background work: the webhook runner, the rate-limit and key-usage flushes, the lease sweeper. */
+const BACKGROUND = /^WITH batch AS|^WITH due AS|rate_limits|last_used_at|last_seen_at|"webhook_deliveries"|"dispatched_at" is null|set "dispatched_at"|lease_expires_at" </i;
 
 /**
  * Split logged statements into the request path and background work: per backend, a transaction (BEGIN …
