@@ -1,5 +1,8 @@
 // The contract every endpoint shares: the envelope, X-Request-Id, every reachable error code with its status,
 // and how malformed requests (JSON, content type, unknown fields, size) are answered.
+import { getRequestListener } from '@hono/node-server';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, uniq, type Harness } from './harness';
 import { createWorkspace, expectError, expectOk, issueFields } from './helpers';
@@ -161,6 +164,35 @@ describe('every reachable error code', () => {
       headers: { 'content-length': String(65 * 1024) },
     });
     expectError(r, 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it("over Node's HTTP server: a write with no Content-Length and no Transfer-Encoding has no body; a chunked one is still limited", async () => {
+    const server = http.createServer(getRequestListener(h.app.app.fetch));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    // node:http sends a body-less request without either header when neither is set and nothing is written.
+    const send = (method: string, path: string, headers: Record<string, string>, chunks: string[] = []) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (d) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        for (const c of chunks) req.write(c);
+        req.end();
+      });
+    try {
+      const none = await send('POST', '/api/v1/workspaces', { authorization: `Bearer ${h.admin.key}` });
+      expect(none.status).toBe(400);
+      expect(none.body.error.message).toMatch(/JSON body is required/);
+      const big = JSON.stringify({ name: 'Big', slug: uniq('chunked'), mission: 'm'.repeat(64 * 1024) });
+      const chunked = await send('POST', '/api/v1/workspaces', { authorization: `Bearer ${h.admin.key}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, [big.slice(0, 1000), big.slice(1000)]);
+      expect(chunked.status).toBe(413);
+      expect(chunked.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 

@@ -3,7 +3,7 @@
 // blocked (budget, archived) is told apart from empty (204); and `wait` long-polls, one waiter woken per new ticket.
 import { EVENT_CATALOG } from '@mc/contracts';
 import { createApiApp } from '@mc/api';
-import { CLAIM_NEXT_SQL, claimNextWaiters, claimParams, LIVE_CHANNEL, LiveBus, type AgentPrincipal, type LiveEvent } from '@mc/core';
+import { CLAIM_NEXT_SQL, claimGatesSql, claimNextWaiters, claimParams, LIVE_CHANNEL, LiveBus, type AgentPrincipal, type LiveEvent } from '@mc/core';
 import { until } from '@mc/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeAgent, createTeam, type Team } from './agents.fixtures';
@@ -121,7 +121,7 @@ describe('claim-next', () => {
     expect(claimedId(b.result)).toBe(viaNext.id);
 
     const shape = (t: Ticket, ticket: Ticket) => JSON.parse(JSON.stringify(t).replaceAll(ticket.id, 'TICKET').replaceAll(ticket.title, 'TITLE'));
-    const strip = ({ id, createdAt, occurredAt, at, eventId, number, version, requestId, ...rest }: any) => rest;
+    const strip = ({ id, createdAt, occurredAt, dispatchedAt, at, eventId, number, version, requestId, ...rest }: any) => ({ ...rest, ...(dispatchedAt !== undefined ? { dispatched: dispatchedAt !== null } : {}) });
     const activityOfTicket = async (t: Ticket) => strip((await activityOf(h, { workspaceId: team.ws.id, targetId: t.id, action: 'ticket.claimed' }))[0]);
     const eventOf = async (t: Ticket) => {
       const rows = await h.database.db.query.events.findMany({ where: (x, { and, eq }) => and(eq(x.workspaceId, team.ws.id), eq(x.type, 'ticket.claimed')) });
@@ -363,24 +363,28 @@ describe('claim-next', () => {
     const me: AgentPrincipal = { kind: 'agent', agentId: agent.id, workspaceId: team.ws.id, name: agent.name, capabilities: ['code'], credentialId: 'plan' };
     const params: Record<string, unknown> = { ...claimParams(h.ctxFor(me), me), chosen: JSON.stringify(['code']) };
     // Compiled as the statement helper compiles it: each :name (outside '…' literals and :: casts) becomes $n.
-    const order: string[] = [];
-    const text = CLAIM_NEXT_SQL.split("'")
-      .map((piece, i) => (i % 2 ? piece : piece.replace(/(?<!:):([a-zA-Z][a-zA-Z0-9]*)/g, (_, p: string) => `$${(order.indexOf(p) + 1 || order.push(p))}`)))
-      .join("'");
-    const literal = (v: unknown) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
-    const plan = await oneConnection(async (run) => {
-      await run(`PREPARE mc_plan_claim_next AS ${text}`);
-      await run('SET plan_cache_mode = force_generic_plan');
-      try {
-        const [r] = await run(`EXPLAIN (FORMAT JSON) EXECUTE mc_plan_claim_next(${order.map((p) => literal(params[p])).join(', ')})`);
-        return r['QUERY PLAN'];
-      } finally {
-        await run('RESET plan_cache_mode');
-        await run('DEALLOCATE mc_plan_claim_next');
-      }
-    });
     type Node = { 'Node Type': string; 'Index Name'?: string; 'Relation Name'?: string; Plans?: Node[]; 'Subplan Name'?: string };
-    const root: Node = (typeof plan === 'string' ? JSON.parse(plan) : plan)[0].Plan;
+    const genericPlan = async (sqlText: string): Promise<Node> => {
+      const order: string[] = [];
+      const text = sqlText
+        .split("'")
+        .map((piece, i) => (i % 2 ? piece : piece.replace(/(?<!:):([a-zA-Z][a-zA-Z0-9]*)/g, (_, p: string) => `$${(order.indexOf(p) + 1 || order.push(p))}`)))
+        .join("'");
+      const literal = (v: unknown) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
+      const plan = await oneConnection(async (run) => {
+        await run(`PREPARE mc_plan_generic AS ${text}`);
+        await run('SET plan_cache_mode = force_generic_plan');
+        try {
+          const [r] = await run(`EXPLAIN (FORMAT JSON) EXECUTE mc_plan_generic(${order.map((p) => literal(params[p])).join(', ')})`);
+          return r['QUERY PLAN'];
+        } finally {
+          await run('RESET plan_cache_mode');
+          await run('DEALLOCATE mc_plan_generic');
+        }
+      });
+      return (typeof plan === 'string' ? JSON.parse(plan) : plan)[0].Plan;
+    };
+    const root = await genericPlan(CLAIM_NEXT_SQL);
     const all = (n: Node): Node[] => [n, ...(n.Plans ?? []).flatMap(all)];
     // The pick: Limit → LockRows → Index Scan of tickets_available_idx, read in index order.
     const lock = all(root).find((n) => n['Node Type'] === 'LockRows');
@@ -390,6 +394,14 @@ describe('claim-next', () => {
     expect(under.some((n) => n['Node Type'] === 'Sort'), JSON.stringify(lock)).toBe(false);
     // And no table scan of tickets anywhere in the statement.
     expect(all(root).filter((n) => n['Relation Name'] === 'tickets' && n['Node Type'] === 'Seq Scan')).toEqual([]);
+    // The workspace's gates are looked up once (in `gate`), not again by the claim's UPDATE: the statement reads
+    // workspaces and workspace_usage exactly as often as the gate row alone does.
+    const gates = all(await genericPlan(`SELECT ${claimGatesSql(':workspaceId')}`));
+    for (const table of ['workspaces', 'workspace_usage']) {
+      const reads = (nodes: Node[]) => nodes.filter((n) => n['Relation Name'] === table).length;
+      expect(reads(gates), table).toBeGreaterThan(0);
+      expect(reads(all(root)), `${table} in ${JSON.stringify(root)}`).toBe(reads(gates));
+    }
   });
 
   it('several processes on one database: each wakes one waiter of its own for a new ticket', async () => {

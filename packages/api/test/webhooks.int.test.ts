@@ -10,6 +10,7 @@ import {
   deliverDueWebhooks,
   dispatchWebhookEvents,
   ManualClock,
+  onCommittedEvent,
   pruneWebhookHistory,
   WEBHOOK_LEASE_MS,
   WEBHOOK_MAX_ATTEMPTS,
@@ -234,6 +235,51 @@ describe('delivery', () => {
     const listed = expectOk(await h.call('GET', `/api/v1/webhook-deliveries?agentId=${agent.id}`, { key: team.owner.key }));
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({ agentId: agent.id, webhookId: null, eventType: 'notification', status: 'succeeded' });
+  });
+});
+
+describe('an event nobody receives is written already dispatched (claims)', () => {
+  const claimedEvent = async (ticketId: string) => {
+    const rows = await h.database.db.query.events.findMany({ where: (e, { and, eq, sql }) => and(eq(e.type, 'ticket.claimed'), sql`${e.data} #>> '{ticket,id}' = ${ticketId}`) });
+    expect(rows).toHaveLength(1);
+    return rows[0];
+  };
+
+  it('no endpoint and no agent endpoint: the claim and the claim-next write their event dispatched; with a receiver or a reaction they do not, and it is delivered', async () => {
+    const quiet = await createTeam(h);
+    const agent = await activeAgent(h, quiet.admin.key, quiet.ws.slug);
+    const ticketIn = async (ws: string, key: string) => expectOk(await h.call('POST', '/api/v1/tickets', { key, body: { workspaceId: ws, title: 'quiet?' } }), 201);
+    const byClaim = await ticketIn(quiet.ws.id, quiet.admin.key);
+    expectOk(await h.call('PATCH', `/api/v1/tickets/${byClaim.id}/claim`, { key: agent.key }));
+    expect((await claimedEvent(byClaim.id)).dispatchedAt).toBeInstanceOf(Date);
+    const byNext = await ticketIn(quiet.ws.id, quiet.admin.key);
+    expect(expectOk(await h.call('POST', '/api/v1/tickets/claim-next', { key: agent.key })).id).toBe(byNext.id);
+    expect((await claimedEvent(byNext.id)).dispatchedAt).toBeInstanceOf(Date);
+
+    // A reaction of this process waits for claims: the event stays in the outbox for it, and the dispatcher hands it over.
+    const seen: string[] = [];
+    const stop = onCommittedEvent('test.claims', ['ticket.claimed'], async (_tx, e) => void seen.push((e.data as { ticket: { id: string } }).ticket.id));
+    try {
+      const reacted = await ticketIn(quiet.ws.id, quiet.admin.key);
+      expectOk(await h.call('PATCH', `/api/v1/tickets/${reacted.id}/claim`, { key: agent.key }));
+      expect((await claimedEvent(reacted.id)).dispatchedAt).toBeNull();
+      await dispatchWebhookEvents(worker());
+      expect(seen).toContain(reacted.id);
+      expect((await claimedEvent(reacted.id)).dispatchedAt).toBeInstanceOf(Date);
+    } finally {
+      stop();
+    }
+
+    // The team of this file has an endpoint for ticket.claimed: the claim's event waits for the dispatcher and is delivered.
+    const hook = await createHook({ url: rx.url('/claims'), events: ['ticket.claimed'] });
+    const claimant = await activeAgent(h, team.owner.key, team.ws.slug);
+    const heard = await createTicket('claimed with a receiver');
+    expectOk(await h.call('PATCH', `/api/v1/tickets/${heard.id}/claim`, { key: claimant.key }));
+    expect((await claimedEvent(heard.id)).dispatchedAt).toBeNull();
+    await pump();
+    expect(rx.at('/claims').map((r) => JSON.parse(r.body).data.ticket.id)).toContain(heard.id);
+    expect((await claimedEvent(heard.id)).dispatchedAt).toBeInstanceOf(Date);
+    expectOk(await h.call('DELETE', `/api/v1/webhooks/${hook.id}`, { key: team.owner.key }));
   });
 });
 

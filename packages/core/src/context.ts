@@ -24,6 +24,11 @@ export type Principal =
       capabilities: string[];
       /** Agent key id (rate-limit bucket, audit). */
       credentialId: string;
+      /**
+       * Whether its workspace was archived when the key was looked up (the same statement, this request), so that a
+       * list's answer needs no second lookup for it (`standingsIn`). Unset: not known, look it up.
+       */
+      workspaceArchived?: boolean;
     }
   | { kind: 'system'; name: string }
   | { kind: 'anonymous' };

@@ -306,6 +306,9 @@ export const agents = pgTable(
     index('agents_workspace_updated_idx').on(t.workspaceId, t.updatedAt, t.id).where(sql`${t.status} <> 'deleted'`),
     index('agents_workspace_sort_name_idx').on(t.workspaceId, t.name, t.id).where(sql`${t.status} <> 'deleted'`),
     index('agents_workspace_status_id_idx').on(t.workspaceId, t.status, t.id).where(sql`${t.status} <> 'deleted'`),
+    // "Does any active agent of this workspace have an endpoint?" — asked by every claim (an event without receivers
+    // is written already dispatched, packages/core/src/webhooks/dispatch-events.ts): one probe, however many agents.
+    index('agents_endpoint_idx').on(t.workspaceId).where(sql`${t.status} = 'active' AND ${t.endpoint} IS NOT NULL`),
   ],
 );
 

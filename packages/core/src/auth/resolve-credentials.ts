@@ -44,11 +44,13 @@ function sessionLookup(db: Db) {
 /**
  * Every request of every agent starts here, so the lookup is a hand-written statement, prepared on both databases
  * (`statement` → `queryRaw`): on the embedded database a Drizzle query is planned again on every call, about a
- * third of an agent request's database time (bench/README.md, claim bench).
+ * third of an agent request's database time (bench/README.md, claim bench). It also says whether the agent's
+ * workspace is archived (one primary-key probe in the same statement), which lists would otherwise look up again.
  */
 const AGENT_KEY_LOOKUP = statement<'hash'>(
   'mc_resolve_agent_key',
-  `SELECT k.id AS key_id, k.expires_at, a.id AS agent_id, a.workspace_id, a.name, a.status, a.capabilities
+  `SELECT k.id AS key_id, k.expires_at, a.id AS agent_id, a.workspace_id, a.name, a.status, a.capabilities,
+    (SELECT w.archived_at IS NOT NULL FROM workspaces w WHERE w.id = a.workspace_id) AS workspace_archived
   FROM agent_keys k JOIN agents a ON a.id = k.agent_id
   WHERE k.key_hash = :hash AND k.revoked_at IS NULL
   LIMIT 1`,
@@ -90,6 +92,7 @@ export async function resolveAgentKey(db: Db, key: string, now: Date): Promise<A
     name: string;
     status: string;
     capabilities: string[];
+    workspace_archived: boolean | null;
   }>(db, { hash: sha256(key) });
   if (!row || (row.expires_at && driverDate(row.expires_at) <= now)) return null;
   if (row.status === 'deactivated') {
@@ -105,6 +108,7 @@ export async function resolveAgentKey(db: Db, key: string, now: Date): Promise<A
     name: row.name,
     capabilities: row.capabilities,
     credentialId: row.key_id,
+    ...(row.workspace_archived !== null ? { workspaceArchived: row.workspace_archived } : {}),
   };
 }
 

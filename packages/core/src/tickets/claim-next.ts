@@ -8,7 +8,7 @@ import { LIVE_RESYNC, liveNotifySql, type LiveBus, type LiveEvent } from '../sha
 import { Handoff } from '../shared/handoff';
 import { statement } from '../shared/statement';
 import { workspaceArchived } from '../shared/workspace-access';
-import { claimableSql, claimGatesSql, claimParams, claimWritesSql, type ClaimParam } from './claim-ticket';
+import { claimableSql, claimGatesOfSql, claimGatesSql, claimParams, claimWritesSql, type ClaimParam } from './claim-ticket';
 import { WAKING_EVENTS } from './find-tickets';
 import { OPEN_AGENT_STANDING, ticketAnswer } from './ticket-access';
 import { ticketFromSql } from './ticket-dto';
@@ -24,7 +24,9 @@ import { AVAILABLE_WAIT_MAX_SECONDS } from './tickets.rules';
  * (`workspace_id, priority, created_at, id` over To-do unclaimed tickets) read in index order, stopping at the first
  * row it can lock (EXPLAIN on PostgreSQL 15: Limit → LockRows → Index Scan, no sort). The claim's writes
  * (`claimWritesSql`: the conditional UPDATE, the activity entry, the outbox event) are then those of
- * `PATCH /tickets/{id}/claim` for the picked id, and the live announcement gets the ticket's id from the row. One row
+ * `PATCH /tickets/{id}/claim` for the picked id, except that its UPDATE takes the gates from `gate` (the same snapshot
+ * of the same statement: looking them up again would only repeat four primary-key lookups), and the live
+ * announcement gets the ticket's id from the row. One row
  * always comes back: the gates, and the claimed ticket's columns (all NULL when nothing was claimed). The plan is
  * checked by a test (tickets-claim-next.int.test.ts), on both databases, as a prepared statement's generic plan.
  */
@@ -32,11 +34,11 @@ export const CLAIM_NEXT_SQL = `WITH gate AS MATERIALIZED (SELECT ${claimGatesSql
   pick AS (
     SELECT c.id FROM tickets c
     WHERE ${claimableSql('c')} AND c.required_capabilities <@ :chosen::jsonb
-      AND (SELECT g.gate_workspace_open AND g.gate_budget_open FROM gate g)
+      AND (SELECT ${claimGatesOfSql('g')} FROM gate g)
     ORDER BY c.priority, c.created_at, c.id
     LIMIT 1
     FOR UPDATE OF c SKIP LOCKED),
-  ${claimWritesSql('t.id = (SELECT p.id FROM pick p)')}
+  ${claimWritesSql('t.id = (SELECT p.id FROM pick p)', `(SELECT ${claimGatesOfSql('g')} FROM gate g)`)}
   SELECT g.*, w.*,
     CASE WHEN w.id IS NOT NULL THEN ${liveNotifySql(':live', `jsonb_build_object('ticketId', w.id)`)}::text END AS published
   FROM gate g LEFT JOIN won w ON true`;

@@ -10,6 +10,7 @@ import { liveJson, liveNotifySql } from '../shared/live';
 import { ID_PREFIX, newId } from '../shared/ids';
 import { statement } from '../shared/statement';
 import { workspaceArchived, workspaceOpenSql } from '../shared/workspace-access';
+import { isReacted, receiverlessSql } from '../webhooks/dispatch-events';
 import { leaseExpiredSentence, lostLease } from './lease';
 import { OPEN_AGENT_STANDING, ticketAnswer } from './ticket-access';
 import { ticketFromSql, type TicketRow } from './ticket-dto';
@@ -151,19 +152,29 @@ const CLAIM_EDGE = edgeOf('claim', 'todo');
 /** The parameters of `claimWritesSql` (and of `claimParams`). */
 export type ClaimParam =
   | 'workspaceId' | 'agentId' | 'capabilities' | 'now' | 'leaseUntil' | 'month' | 'activityId' | 'actorName'
-  | 'activityMetadata' | 'requestId' | 'eventId' | 'eventVersion' | 'eventData' | 'live';
+  | 'activityMetadata' | 'requestId' | 'eventId' | 'eventVersion' | 'eventData' | 'quietable' | 'live';
+
+/** The gates of CLAIM_CONDITIONS as already evaluated in a row `g` of `claimGatesSql` columns: all of them hold. */
+export const claimGatesOfSql = (g: string) =>
+  CLAIM_CONDITIONS.filter((c) => c.scope === 'gate')
+    .map((c) => `${g}.gate_${c.name}`)
+    .join(' AND ');
 
 /**
  * What a claim writes, as the CTEs `won` (the conditional UPDATE of the ticket matching `target`, a condition over
- * `t`), `act` (the activity entry) and `ev` (the outbox event), for the claim of one ticket and for claim-next
+ * `t`, and `gatesHold`: by default the workspace gates looked up here; claim-next, which has looked them up once
+ * already in the same statement, passes their evaluated row instead), `act` (the activity entry) and `ev` (the outbox event), for the claim of one ticket and for claim-next
  * (claim-next.ts), which differ only in how the ticket is chosen. The statement that uses it publishes `:live` for
- * the row of `won` (`liveNotifySql`).
+ * the row of `won` (`liveNotifySql`). In a workspace with no receiver for its events (`receiverlessSql`: no enabled
+ * webhook endpoint, no active agent with an endpoint) the event is written already dispatched, unless a reaction of
+ * this process waits for claims (`:quietable` false): the webhook dispatcher would only lock it and mark it so, a
+ * second and third write of the row per claim (bench/README.md), and the outbox index never holds it.
  */
-export const claimWritesSql = (target: string) => `won AS (
+export const claimWritesSql = (target: string, gatesHold = claimGatesHoldSql(':workspaceId')) => `won AS (
     UPDATE tickets t SET ${claimEffectSql(CLAIM_EDGE.claim, 't').join(', ')},
       status = '${CLAIM_EDGE.to}', status_changed_at = :now::timestamptz, updated_at = :now::timestamptz, version = t.version + 1
     WHERE ${target} AND ${claimableSql('t')}
-      AND ${claimGatesHoldSql(':workspaceId')}
+      AND ${gatesHold}
     RETURNING t.*),
   act AS (
     INSERT INTO activity (id, workspace_id, actor_kind, actor_id, actor_name, action, target_kind, target_id, summary, metadata, status, request_id, created_at)
@@ -171,9 +182,10 @@ export const claimWritesSql = (target: string) => `won AS (
       'claimed #' || w.number || ' ' || w.title, :activityMetadata::jsonb, w.status, :requestId::text, :now::timestamptz
     FROM won w),
   ev AS (
-    INSERT INTO events (id, workspace_id, type, version, actor_kind, actor_id, actor_name, data, occurred_at)
+    INSERT INTO events (id, workspace_id, type, version, actor_kind, actor_id, actor_name, data, occurred_at, dispatched_at)
     SELECT :eventId::text, w.workspace_id, '${CLAIM_EDGE.event}', :eventVersion::int, 'agent', :agentId::text, :actorName::text,
-      jsonb_build_object('ticket', ${ticketRefSql('w')}) || :eventData::jsonb, :now::timestamptz
+      jsonb_build_object('ticket', ${ticketRefSql('w')}) || :eventData::jsonb, :now::timestamptz,
+      CASE WHEN :quietable::boolean AND ${receiverlessSql('w.workspace_id')} THEN :now::timestamptz END
     FROM won w)`;
 
 /**
@@ -244,6 +256,7 @@ export function claimParams(ctx: Ctx, me: AgentPrincipal, ticketId?: string): Re
     eventId: event.id,
     eventVersion: event.version,
     eventData: event.restJson,
+    quietable: !isReacted(CLAIM_EDGE.event),
     live: liveJson(ctx, { type: CLAIM_EDGE.event, workspaceId: me.workspaceId, ...(ticketId ? { ticketId } : {}), agentId: me.agentId, status: CLAIM_EDGE.to, eventId: event.id, recipients: [] }),
   };
 }

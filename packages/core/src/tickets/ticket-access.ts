@@ -110,6 +110,11 @@ export async function standingsIn(ctx: Ctx, workspaceIds: string[]): Promise<Map
   const ids = [...new Set(workspaceIds)];
   if (ids.length === 0) return out;
   if (me.kind === 'agent') {
+    // Known from the key lookup of this request (resolveAgentKey): no second statement for it.
+    if (me.workspaceArchived !== undefined) {
+      if (ids.includes(me.workspaceId)) out.set(me.workspaceId, { effectiveRole: 'viewer', archived: me.workspaceArchived });
+      return out;
+    }
     const [w] = await ctx.db.select({ archivedAt: workspaces.archivedAt }).from(workspaces).where(eq(workspaces.id, me.workspaceId)).limit(1);
     if (w && ids.includes(me.workspaceId)) out.set(me.workspaceId, { effectiveRole: 'viewer', archived: !!w.archivedAt });
     return out;

@@ -31,6 +31,21 @@ export function onCommittedEvent(name: string, types: readonly EventType[], reac
 /** The event types some reaction waits for (the quiet-event skip below must not swallow them). */
 const reactedTypes = () => JSON.stringify([...new Set([...reactions.values()].flatMap((r) => [...r.types]))]);
 
+/** Whether some reaction of this process waits for events of `type` (such an event is never written dispatched). */
+export const isReacted = (type: string) => [...reactions.values()].some((r) => r.types.has(type));
+
+/**
+ * The workspace `ws` (an SQL expression) has no receiver for its events: no enabled endpoint and no active agent
+ * with an endpoint of its own (so none of its notifications becomes a delivery either). The skip below and the
+ * one-statement claim paths (packages/core/src/tickets: an event they write in such a workspace is written already
+ * dispatched, so the dispatcher never locks nor rewrites it) decide "quiet" with this one condition. Both lookups are
+ * index probes (`webhook_endpoints_workspace_idx`, `agents_endpoint_idx`). The aliases are its own, so that `ws` may
+ * name a column of the caller's (`w.workspace_id`) without being shadowed.
+ */
+export const receiverlessSql = (ws: string) =>
+  `(NOT EXISTS (SELECT 1 FROM webhook_endpoints rcv_w WHERE rcv_w.workspace_id = ${ws} AND rcv_w.status = 'enabled')
+    AND NOT EXISTS (SELECT 1 FROM agents rcv_a WHERE rcv_a.workspace_id = ${ws} AND rcv_a.status = 'active' AND rcv_a.endpoint IS NOT NULL))`;
+
 /** The body of an event delivery: the event as the catalog defines it (`DomainEvent`). */
 export function eventPayload(e: EventRow) {
   return {
@@ -54,10 +69,7 @@ export function eventPayload(e: EventRow) {
 const SKIP_QUIET_EVENTS = statement<'now' | 'batch' | 'reacted'>(
   'mc_webhooks_skip_quiet',
   `WITH batch AS (
-    SELECT e.id,
-      NOT EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.workspace_id = e.workspace_id AND w.status = 'enabled')
-      AND NOT EXISTS (SELECT 1 FROM agents a WHERE a.workspace_id = e.workspace_id AND a.status = 'active' AND a.endpoint IS NOT NULL)
-      AND NOT (:reacted::jsonb ? e.type) AS quiet
+    SELECT e.id, ${receiverlessSql('e.workspace_id')} AND NOT (:reacted::jsonb ? e.type) AS quiet
     FROM events e WHERE e.dispatched_at IS NULL ORDER BY e.id LIMIT :batch::int FOR UPDATE OF e SKIP LOCKED),
   skipped AS (
     UPDATE events SET dispatched_at = :now::timestamptz FROM batch b WHERE events.id = b.id AND b.quiet RETURNING events.id)

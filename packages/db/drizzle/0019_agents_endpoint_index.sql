@@ -1,0 +1,1 @@
+CREATE INDEX "agents_endpoint_idx" ON "agents" USING btree ("workspace_id") WHERE "agents"."status" = 'active' AND "agents"."endpoint" IS NOT NULL;
