@@ -27,8 +27,11 @@ export interface LiveEvent {
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
 
-/** What a query can be refreshed as: a resource of the workspace, the workspace itself, or the user's notifications. */
-type Refresh = WorkspaceResource | 'workspace' | 'notifications';
+/**
+ * What a query can be refreshed as: a resource of the workspace, the workspace itself, the user's notifications,
+ * or the crons (instance-level: a cron targeting this workspace is cached once, whichever page read it).
+ */
+type Refresh = WorkspaceResource | 'workspace' | 'notifications' | 'crons';
 
 /**
  * Which queries each event makes stale. Typed over every event type and signal, so a new event type does not
@@ -76,11 +79,13 @@ function refresh(queryClient: QueryClient, workspaceId: string, what: ReadonlySe
     void queryClient.invalidateQueries({ queryKey: wsKey(workspaceId) });
     void queryClient.invalidateQueries({ queryKey: globalKey('workspaces') });
     void queryClient.invalidateQueries({ queryKey: globalKey('notifications') });
+    void queryClient.invalidateQueries({ queryKey: globalKey('crons') });
     return;
   }
   for (const r of what) {
     if (r === 'workspace') void queryClient.invalidateQueries({ queryKey: globalKey('workspaces') });
     else if (r === 'notifications') void queryClient.invalidateQueries({ queryKey: globalKey('notifications') });
+    else if (r === 'crons') void queryClient.invalidateQueries({ queryKey: globalKey('crons') });
     else void queryClient.invalidateQueries({ queryKey: wsKey(workspaceId, r) });
   }
 }

@@ -1,0 +1,91 @@
+// PROVISIONAL until h/crons lands: the shapes of the crons contract as API.md and issue 14 describe them. Replaced
+// by the generated Schemas['Cron'] etc. once the contract is merged.
+export type CronStatus = 'active' | 'paused' | 'failing';
+export type CronOwner = 'mission_control' | 'gateway';
+export type RunStatus = 'pending' | 'running' | 'success' | 'failed' | 'skipped' | 'missed';
+
+export interface CronTarget {
+  workspaceId: string;
+  agentId: string;
+  workspaceName?: string;
+  workspaceSlug?: string;
+  agentName?: string;
+}
+
+export interface CronTask {
+  title: string;
+  instructions: string;
+  labels: string[];
+  priority: 'urgent' | 'high' | 'medium' | 'low';
+  createTicket: boolean;
+}
+
+export interface CronRetry {
+  maxAttempts: number;
+  backoff: 'exponential' | 'fixed';
+  baseSeconds?: number;
+  maxSeconds?: number;
+}
+
+export interface Cron {
+  id: string;
+  name: string;
+  schedule: string;
+  timezone: string;
+  description: string;
+  nextRuns: string[];
+  status: CronStatus;
+  owner: CronOwner;
+  enabled: boolean;
+  targets: CronTarget[];
+  hiddenTargets: number;
+  task: CronTask;
+  retry: CronRetry;
+  concurrency: 'skip' | 'queue_one' | 'allow';
+  catchUp: 'once' | 'skip';
+  lastRun: { status: RunStatus; slot: string; endTime: string | null } | null;
+  successRate: number | null;
+  pausedReason: string | null;
+  can: { update: boolean; delete: boolean; run: boolean };
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CronRunAttempt {
+  attempt: number;
+  status: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  error: string | null;
+  executionId: string | null;
+  ticketId: string | null;
+}
+
+export interface CronRun {
+  id: string;
+  cronId: string;
+  slot: string;
+  trigger: 'schedule' | 'manual' | 'catch_up';
+  targetAgentId: string;
+  chargedWorkspaceId: string;
+  startTime: string | null;
+  endTime: string | null;
+  durationMs: number | null;
+  status: RunStatus;
+  reason: string | null;
+  attempt: number;
+  attempts: CronRunAttempt[];
+  output: string | null;
+  ticketIds: string[];
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number | null;
+}
+
+export interface CronPreview {
+  description: string;
+  nextRuns: string[];
+}
+
+export type CronInput = Pick<Cron, 'name' | 'schedule' | 'timezone' | 'task' | 'retry' | 'concurrency' | 'catchUp' | 'enabled'> & { targets: { workspaceId: string; agentId: string }[] };
