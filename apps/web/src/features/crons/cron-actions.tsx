@@ -3,9 +3,10 @@
 // Nothing is offered that the server would refuse; a refusal that happens anyway (a stale view) is shown.
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { Button, ConfirmDialog, ErrorAlert, LinkButton, Notice } from '@/src/ui/components';
+import { Button, ConfirmDialog, ErrorAlert, LinkButton } from '@/src/ui/components';
 import { useDeleteCron, useRunCron, useUpdateCron } from './queries';
-import type { Cron } from './types';
+import { RunNowResult } from './run-now-result';
+import type { Cron, CronRunNow } from './types';
 
 export function CronActions({ cron }: { cron: Cron }) {
   const router = useRouter();
@@ -13,9 +14,9 @@ export function CronActions({ cron }: { cron: Cron }) {
   const toggle = useUpdateCron(cron);
   const remove = useDeleteCron(cron.id);
   const [confirming, setConfirming] = useState(false);
-  const [started, setStarted] = useState(false);
+  const [started, setStarted] = useState<CronRunNow | null>(null);
   const can = cron.can;
-  if (!can.run && !can.update && !can.delete) return null;
+  if (!can.run && !can.edit && !can.delete) return null;
 
   return (
     <div className="space-y-3">
@@ -24,28 +25,28 @@ export function CronActions({ cron }: { cron: Cron }) {
           <Button
             loading={run.isPending}
             onClick={() => {
-              setStarted(false);
+              setStarted(null);
               toggle.reset();
-              run.mutate(undefined, { onSuccess: () => setStarted(true) });
+              run.mutate(undefined, { onSuccess: setStarted });
             }}
           >
             ▶ Run now
           </Button>
         )}
-        {can.update && (
+        {can.edit && (
           <Button
             variant="secondary"
             loading={toggle.isPending}
             onClick={() => {
               run.reset();
-              setStarted(false);
+              setStarted(null);
               toggle.mutate({ enabled: !cron.enabled });
             }}
           >
             {cron.enabled ? '⏸ Pause' : '⏵ Resume'}
           </Button>
         )}
-        {can.update && (
+        {can.edit && (
           <LinkButton href={`/crons/${encodeURIComponent(cron.id)}/edit`} variant="secondary">
             Edit
           </LinkButton>
@@ -56,11 +57,7 @@ export function CronActions({ cron }: { cron: Cron }) {
           </Button>
         )}
       </div>
-      {started && (
-        <Notice tone="success" className="py-1.5">
-          Run started for {cron.targets.length + cron.hiddenTargets === 1 ? 'its target' : 'every target'}; it shows in the history below.
-        </Notice>
-      )}
+      {started && <RunNowResult result={started} cron={cron} />}
       <ErrorAlert error={run.error ?? toggle.error} />
       <ConfirmDialog
         open={confirming}

@@ -5,12 +5,12 @@ import Link from 'next/link';
 import { useSession } from '@/src/ui/session';
 import type { Cron, CronTarget } from './types';
 
-/** The workspace a target sits in, by the caller's own list (the cron may carry its name too). */
+/** The workspace a target sits in, by the caller's own list of workspaces (an archived one shows as its id). */
 export function useWorkspaceNames() {
   const { workspaces } = useSession();
-  return (t: Pick<CronTarget, 'workspaceId' | 'workspaceName' | 'workspaceSlug'>) => {
+  return (t: Pick<CronTarget, 'workspaceId'>) => {
     const w = workspaces?.find((x) => x.id === t.workspaceId);
-    return { name: t.workspaceName ?? w?.name ?? t.workspaceId, slug: t.workspaceSlug ?? w?.slug ?? null };
+    return { name: w ? `${w.emoji} ${w.name}` : t.workspaceId, slug: w?.slug ?? null };
   };
 }
 

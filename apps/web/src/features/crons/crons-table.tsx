@@ -6,7 +6,7 @@ import { EmptyState } from '@/src/ui/components';
 import { LoadMore, Table, type Column } from '@/src/ui/table';
 import { CronStatusBadge, OWNER_LABEL, RunStatusBadge, SuccessRate, ZonedTime } from './cron-status';
 import { TargetSummary } from './cron-targets';
-import type { Cron } from './types';
+import type { Cron, RunStatus } from './types';
 
 export const cronHref = (c: Pick<Cron, 'id'>) => `/crons/${encodeURIComponent(c.id)}`;
 
@@ -41,9 +41,9 @@ const columns: Column<Cron>[] = [
     cell: (c) =>
       c.lastRun ? (
         <span className="inline-flex flex-col items-start gap-0.5">
-          <RunStatusBadge status={c.lastRun.status} testId="cron-last-result" />
+          <RunStatusBadge status={c.lastRun.status as RunStatus} testId="cron-last-result" />
           <span className="text-xs text-slate-500">
-            <ZonedTime iso={c.lastRun.slot} timeZone={c.timezone} />
+            <ZonedTime iso={c.lastRun.at} timeZone={c.timezone} />
           </span>
         </span>
       ) : (

@@ -15,8 +15,8 @@ export function PolicyFields({ draft, set, errorOf }: Props) {
         <option value="exponential">Exponential</option>
         <option value="fixed">Fixed</option>
       </SelectField>
-      <TextField id="cron-retry-base" label="First wait (s)" type="number" inputMode="numeric" min={1} value={draft.baseSeconds} onChange={(e) => set({ baseSeconds: e.target.value })} error={errorOf('retry.baseSeconds')} hint="Empty: the default" />
-      <TextField id="cron-retry-max-wait" label="Longest wait (s)" type="number" inputMode="numeric" min={1} value={draft.maxSeconds} onChange={(e) => set({ maxSeconds: e.target.value })} error={errorOf('retry.maxSeconds')} hint="Empty: the default" />
+      <TextField id="cron-retry-base" label="First wait (s)" type="number" inputMode="numeric" min={1} value={draft.baseSeconds} onChange={(e) => set({ baseSeconds: e.target.value })} error={errorOf('retry.baseSeconds')} hint="Empty: 60 s" />
+      <TextField id="cron-retry-max-wait" label="Longest wait (s)" type="number" inputMode="numeric" min={1} value={draft.maxSeconds} onChange={(e) => set({ maxSeconds: e.target.value })} error={errorOf('retry.maxSeconds')} hint="Empty: 1 hour" />
       <SelectField id="cron-concurrency" className="sm:col-span-2" label="If the previous run still goes" value={draft.concurrency} onChange={(e) => set({ concurrency: e.target.value as CronDraft['concurrency'] })} error={errorOf('concurrency')}>
         {(Object.keys(CONCURRENCY_LABEL) as CronDraft['concurrency'][]).map((c) => (
           <option key={c} value={c}>

@@ -10,7 +10,7 @@ import { globalKey, wsKey } from '@/src/data/keys';
 import { useApiMutation } from '@/src/data/mutations';
 import { usePagedList } from '@/src/data/paging';
 import { WORKING_AGENT_STATUSES, listAgentsByStatus } from '@/src/ui/agents';
-import type { Cron, CronInput, CronOwner, CronPreview, CronRun, CronStatus } from './types';
+import type { Cron, CronInput, CronOwner, CronPreview, CronRun, CronRunNow, CronStatus } from './types';
 
 const PAGE = 25;
 const RUNS_PAGE = 20;
@@ -112,8 +112,8 @@ export function useUpdateCron(cron: Pick<Cron, 'id' | 'version'>) {
 }
 
 export function useRunCron(id: string) {
-  return useApiMutation<unknown, void>({
-    mutationFn: () => api.post('/crons/{id}/run' as never, { params: { path: { id } } } as never),
+  return useApiMutation<CronRunNow, void>({
+    mutationFn: () => api.post('/crons/{id}/run' as never, { params: { path: { id } } } as never) as unknown as Promise<CronRunNow>,
     invalidate: [cronKeys.one(id)],
   });
 }

@@ -47,7 +47,7 @@ export function RunHistory({ cron, runs, error, hasMore, loadingMore, onMore }: 
       cell: (r) => (
         <>
           <Tokens tokensIn={r.tokensIn} tokensOut={r.tokensOut} />
-          <span className="block text-xs text-slate-500">{formatUsd(r.costUsd)}</span>
+          <span className="block text-xs text-slate-500">{formatUsd(Number(r.costUsd))}</span>
         </>
       ),
     },

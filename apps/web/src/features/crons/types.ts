@@ -7,9 +7,8 @@ export type RunStatus = 'pending' | 'running' | 'success' | 'failed' | 'skipped'
 export interface CronTarget {
   workspaceId: string;
   agentId: string;
-  workspaceName?: string;
-  workspaceSlug?: string;
-  agentName?: string;
+  agentName: string | null;
+  agentStatus: string | null;
 }
 
 export interface CronTask {
@@ -23,8 +22,8 @@ export interface CronTask {
 export interface CronRetry {
   maxAttempts: number;
   backoff: 'exponential' | 'fixed';
-  baseSeconds?: number;
-  maxSeconds?: number;
+  baseSeconds: number;
+  maxSeconds: number;
 }
 
 export interface Cron {
@@ -43,10 +42,10 @@ export interface Cron {
   retry: CronRetry;
   concurrency: 'skip' | 'queue_one' | 'allow';
   catchUp: 'once' | 'skip';
-  lastRun: { status: RunStatus; slot: string; endTime: string | null } | null;
+  lastRun: { status: string; at: string } | null;
   successRate: number | null;
   pausedReason: string | null;
-  can: { update: boolean; delete: boolean; run: boolean };
+  can: { edit: boolean; delete: boolean; run: boolean };
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -80,7 +79,12 @@ export interface CronRun {
   ticketIds: string[];
   tokensIn: number;
   tokensOut: number;
-  costUsd: number | null;
+  costUsd: string;
+}
+
+export interface CronRunNow {
+  runs: CronRun[];
+  skipped: { workspaceId: string; agentId: string; reason: string }[];
 }
 
 export interface CronPreview {
@@ -88,4 +92,7 @@ export interface CronPreview {
   nextRuns: string[];
 }
 
-export type CronInput = Pick<Cron, 'name' | 'schedule' | 'timezone' | 'task' | 'retry' | 'concurrency' | 'catchUp' | 'enabled'> & { targets: { workspaceId: string; agentId: string }[] };
+export type CronInput = Pick<Cron, 'name' | 'schedule' | 'timezone' | 'task' | 'concurrency' | 'catchUp' | 'enabled'> & {
+  targets: { workspaceId: string; agentId: string }[];
+  retry: { maxAttempts: number; backoff: CronRetry['backoff']; baseSeconds?: number; maxSeconds?: number };
+};

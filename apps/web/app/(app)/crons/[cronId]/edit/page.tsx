@@ -19,7 +19,7 @@ export default function EditCronPage() {
 
   if (query.error && !cron) return query.error.status === 404 ? <CronNotFound id={id} /> : <ErrorAlert error={query.error} />;
   if (!cron || !initial) return <Loading />;
-  if (!cron.can.update) {
+  if (!cron.can.edit) {
     return (
       <EmptyState icon="🔒" title="You cannot edit this cron">
         Editing a cron takes admin rights in every workspace it targets.
