@@ -38,7 +38,7 @@ export function ScheduleField({
         spellCheck={false}
         autoComplete="off"
         maxLength={200}
-        className="font-mono"
+        style={{ fontFamily: 'var(--font-mono)' }}
         value={value}
         onChange={(e) => onChange(e.target.value)}
         error={preview.issue?.field === 'schedule' ? preview.issue.message : error}

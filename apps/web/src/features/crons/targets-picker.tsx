@@ -77,7 +77,7 @@ export function TargetsPicker({
   const set = (i: number, t: TargetDraft) => onChange(rows.map((r, j) => (j === i ? t : r)));
   return (
     <fieldset className="space-y-3" aria-describedby={listError ? 'cron-targets-error' : undefined}>
-      <legend className="mb-1 text-sm font-medium text-slate-700">Targets</legend>
+      <legend className="sr-only">Targets</legend>
       <p className="text-xs text-slate-500">Each run gives the task to every target. You need admin rights in each workspace a cron targets.</p>
       <ul className="space-y-3">
         {rows.map((t, i) => (
