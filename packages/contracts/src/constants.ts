@@ -61,6 +61,9 @@ export const EVENT_TYPE_NAMES = [
   'member.invitation_declined',
   'member.invitation_revoked',
   'webhook.disabled',
+  'cron.created',
+  'cron.updated',
+  'cron.deleted',
 ] as const;
 export type EventTypeName = (typeof EVENT_TYPE_NAMES)[number];
 

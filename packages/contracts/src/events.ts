@@ -13,6 +13,10 @@ const ZExecutionRef = z
   .object({ id: z.string(), agentId: z.string(), ticketId: z.string().nullable(), status: z.string(), model: z.string().nullable() })
   .openapi('EventExecutionRef');
 
+const ZCronRef = z
+  .object({ id: z.string(), name: z.string(), schedule: z.string(), timezone: z.string(), enabled: z.boolean() })
+  .openapi('EventCronRef');
+
 const ZInvitationRef = z
   .object({ id: z.string(), email: z.string(), role: z.string(), expiresAt: ZIsoDate })
   .openapi('EventInvitationRef');
@@ -102,6 +106,10 @@ export const EVENT_CATALOG = {
     version: 1,
     data: z.object({ webhook: z.object({ id: z.string(), url: z.string() }), reason: z.string(), consecutiveFailures: z.number().int(), failingSince: ZIsoDate.nullable() }),
   },
+  /** Sent to every workspace the cron targets (for `cron.updated`: before and after the change). */
+  'cron.created': { version: 1, data: z.object({ cron: ZCronRef }) },
+  'cron.updated': { version: 1, data: z.object({ cron: ZCronRef, fields: z.array(z.string()) }) },
+  'cron.deleted': { version: 1, data: z.object({ cron: ZCronRef }) },
 } as const;
 
 export type EventType = keyof typeof EVENT_CATALOG;

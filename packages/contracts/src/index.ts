@@ -13,3 +13,4 @@ export * from './webhooks';
 export * from './executions';
 export * from './metrics';
 export * from './constants';
+export * from './crons';

@@ -125,6 +125,17 @@ export const ZCostBreakdown = z
         }),
       )
       .openapi({ description: 'Models used in the range, most expensive first' }),
+    byCron: z
+      .array(
+        z.object({
+          cronId: z.string(),
+          cronName: z.string().nullable().openapi({ description: 'null: the cron was deleted since' }),
+          costUsd: z.number(),
+          tokens: z.number().int(),
+          executions: z.number().int(),
+        }),
+      )
+      .openapi({ description: "Crons whose runs executed here in the range (charged to this workspace), most expensive first; executions outside any cron run are not in it" }),
   })
   .openapi('CostBreakdown');
 

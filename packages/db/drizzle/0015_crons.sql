@@ -68,4 +68,12 @@ CREATE INDEX "cron_targets_agent_idx" ON "cron_targets" USING btree ("agent_id",
 CREATE INDEX "crons_due_idx" ON "crons" USING btree ("next_due_at","id") WHERE "crons"."enabled" AND "crons"."next_due_at" IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "crons_created_idx" ON "crons" USING btree ("created_at","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "crons_gateway_job_key" ON "crons" USING btree ("gateway_id","gateway_job_id") WHERE "crons"."gateway_id" IS NOT NULL;--> statement-breakpoint
-CREATE INDEX "executions_cron_run_idx" ON "executions" USING btree ("cron_run_id") WHERE "executions"."cron_run_id" IS NOT NULL;
+CREATE INDEX "executions_cron_run_idx" ON "executions" USING btree ("cron_run_id") WHERE "executions"."cron_run_id" IS NOT NULL;--> statement-breakpoint
+ALTER TABLE "execution_stats_daily" ADD COLUMN "cron_id" text DEFAULT '' NOT NULL;--> statement-breakpoint
+ALTER TABLE "execution_stats_daily" DROP CONSTRAINT "execution_stats_daily_workspace_id_day_agent_id_model_pk";--> statement-breakpoint
+ALTER TABLE "execution_stats_daily" ADD CONSTRAINT "execution_stats_daily_workspace_id_day_agent_id_model_cron_id_pk" PRIMARY KEY("workspace_id","day","agent_id","model","cron_id");--> statement-breakpoint
+-- Hand-written (Drizzle's index builder has no INCLUDE): the covering (workspace_id, day) index of migration 0012 also
+-- carries cron_id, so a workspace's costs by cron stay an index-only scan of the rollup.
+DROP INDEX IF EXISTS "execution_stats_workspace_day_idx";--> statement-breakpoint
+CREATE INDEX "execution_stats_workspace_day_idx" ON "execution_stats_daily" ("workspace_id", "day")
+  INCLUDE ("agent_id", "model", "cron_id", "attempted", "succeeded", "failed", "blocked", "tokens_in", "tokens_out", "cost_usd", "duration_ms");

@@ -696,6 +696,8 @@ export const executionStatsDaily = pgTable(
     agentId: text('agent_id').notNull(),
     /** '' when the run reported no model. */
     model: text('model').notNull().default(''),
+    /** The cron whose run the execution was (through `cron_run_id`); '' for any other execution (ADR 0007: a workspace's costs by cron). */
+    cronId: text('cron_id').notNull().default(''),
     day: date('day', { mode: 'string' }).notNull(),
     attempted: integer('attempted').notNull().default(0),
     succeeded: integer('succeeded').notNull().default(0),
@@ -708,7 +710,7 @@ export const executionStatsDaily = pgTable(
     durationMs: bigint('duration_ms', { mode: 'number' }).notNull().default(0),
   },
   (t) => [
-    primaryKey({ columns: [t.workspaceId, t.day, t.agentId, t.model] }),
+    primaryKey({ columns: [t.workspaceId, t.day, t.agentId, t.model, t.cronId] }),
     // Migration 0012 (hand-written) makes this index cover the counters (INCLUDE) and adds a covering
     // (workspace_id, day) index, so that metrics are index-only scans; Drizzle's index builder has no INCLUDE.
     index('execution_stats_agent_day_idx').on(t.agentId, t.day),

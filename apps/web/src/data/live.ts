@@ -61,6 +61,9 @@ export const EVENT_REFRESHES: Record<LiveEventType, readonly Refresh[] | 'everyt
   'member.invitation_declined': ['members', 'invitations', 'activity'],
   'member.invitation_revoked': ['members', 'invitations', 'activity'],
   'webhook.disabled': ['webhooks', 'deliveries'],
+  'cron.created': ['activity'],
+  'cron.updated': ['activity'],
+  'cron.deleted': ['activity'],
   'notifications.read': ['notifications'],
   resync: 'everything',
 };

@@ -9,6 +9,7 @@ import { registerAuthRoutes } from './auth';
 import { registerBudgetRoutes } from './budgets';
 import { registerCommentRoutes } from './comments';
 import { registerCostRoutes } from './costs';
+import { registerCronRoutes } from './crons';
 import { registerEpicRoutes } from './epics';
 import { registerEventRoutes } from './events';
 import { registerExecutionRoutes } from './executions';
@@ -56,4 +57,5 @@ export function registerRoutes(r: RouteBuilder) {
   registerRatingRoutes(r);
   registerExecutionRoutes(r);
   registerModelPriceRoutes(r);
+  registerCronRoutes(r);
 }

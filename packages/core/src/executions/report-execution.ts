@@ -1,4 +1,4 @@
-import { executions, executionStatsDaily, modelPrices } from '@mc/db';
+import { cronRuns, executions, executionStatsDaily, modelPrices } from '@mc/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { budgetMonthOf, usageDelta } from '../budgets/budget.rules';
@@ -221,6 +221,8 @@ async function rollUp(ctx: Ctx, row: ExecutionRow) {
       workspaceId: row.workspaceId,
       agentId: row.agentId,
       model: row.model ?? '',
+      // The cron the run belonged to ('' for any other run): a workspace's costs by cron (ADR 0007).
+      cronId: row.cronRunId ? sql<string>`coalesce((SELECT ${cronRuns.cronId} FROM ${cronRuns} WHERE ${cronRuns.id} = ${row.cronRunId}), '')` : '',
       day: utcDay(row.endedAt!),
       attempted: 1,
       succeeded: one('success'),
@@ -233,7 +235,7 @@ async function rollUp(ctx: Ctx, row: ExecutionRow) {
       durationMs: row.durationMs ?? 0,
     })
     .onConflictDoUpdate({
-      target: [s.workspaceId, s.day, s.agentId, s.model],
+      target: [s.workspaceId, s.day, s.agentId, s.model, s.cronId],
       set: {
         attempted: sql`${s.attempted} + excluded.attempted`,
         succeeded: sql`${s.succeeded} + excluded.succeeded`,

@@ -1,4 +1,4 @@
-import { executions, tickets } from '@mc/db';
+import { cronRuns, executions, tickets } from '@mc/db';
 import { and, eq } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { assertBudgetOpen } from '../budgets/usage';
@@ -30,7 +30,7 @@ export interface StartExecutionInput {
 
 /**
  * POST /executions — an agent starts a run (the server records the start time). Refused with 409 CONFLICT while the
- * workspace is archived and with 402 BUDGET_EXCEEDED while its hard stop is in force. A ticket must be one of the agent's workspace (else 404). With a
+ * workspace is archived and with 402 BUDGET_EXCEEDED while its hard stop is in force. A ticket must be one of the agent's workspace, a cron run one that targets this agent (else 404). With a
  * model, the run is priced now with the version in force at its start and keeps that version to the end.
  */
 export async function startExecution(ctx: Ctx, input: StartExecutionInput) {
@@ -45,6 +45,15 @@ export async function startExecution(ctx: Ctx, input: StartExecutionInput) {
         .limit(1);
       if (!t) throw notFound('ticket');
       ticketNumber = t.number;
+    }
+    // A cron run must be one of this agent's (its target and workspace), so nobody charges a run that is not theirs.
+    if (input.cronRunId) {
+      const [run] = await tx.db
+        .select({ id: cronRuns.id })
+        .from(cronRuns)
+        .where(and(eq(cronRuns.id, input.cronRunId), eq(cronRuns.agentId, me.agentId), eq(cronRuns.workspaceId, me.workspaceId)))
+        .limit(1);
+      if (!run) throw notFound('cron run');
     }
     // An archived workspace starts nothing new (ADR 0003; runs already started still report and finish).
     await requireOpenWorkspace(tx, me.workspaceId);

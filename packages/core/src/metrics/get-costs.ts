@@ -1,6 +1,6 @@
 import type { Ctx } from '../context';
 import { requireWorkspaceAccess } from '../shared/workspace-access';
-import { costsByAgent, costsByDay, costsByModel, type CostRow } from './metrics.repo';
+import { costsByAgent, costsByCron, costsByDay, costsByModel, type CostRow } from './metrics.repo';
 import { resolveCostRange, usdOf, utcDay } from './metrics.rules';
 
 /** Most expensive first; ties by tokens, then by id (or model), so the order is stable between calls. */
@@ -10,16 +10,17 @@ function byCost<T extends CostRow>(key: (r: T) => string) {
 
 /**
  * GET /workspaces/{id}/costs — where the money went between two days (default: this month to date): per day (every
- * day, empty ones with zeros, for a continuous chart), per agent and per model. Read from the daily rollup of
+ * day, empty ones with zeros, for a continuous chart), per agent, per model and per cron. Read from the daily rollup of
  * finished executions; what running executions have used so far shows in the budget, not here.
  */
 export async function getWorkspaceCosts(ctx: Ctx, workspaceIdOrSlug: string, input: { from?: string; to?: string }) {
   const { workspace } = await requireWorkspaceAccess(ctx, workspaceIdOrSlug, 'metrics.read');
   const range = resolveCostRange(input, utcDay(ctx.clock.now()));
-  const [days, agentRows, modelRows] = await Promise.all([
+  const [days, agentRows, modelRows, cronRows] = await Promise.all([
     costsByDay(ctx, workspace.id, range.from, range.to),
     costsByAgent(ctx, workspace.id, range.from, range.to),
     costsByModel(ctx, workspace.id, range.from, range.to),
+    costsByCron(ctx, workspace.id, range.from, range.to),
   ]);
   const dayMap = new Map(days.map((d) => [d.day, d]));
   const totals = { costMicros: 0, tokensIn: 0, tokensOut: 0, executions: 0 };
@@ -47,6 +48,13 @@ export async function getWorkspaceCosts(ctx: Ctx, workspaceIdOrSlug: string, inp
     byModel: modelRows.sort(byCost((r) => r.model)).map((r) => ({
       // The rollup keys runs without a model as ''; the API says so with null.
       model: r.model === '' ? null : r.model,
+      costUsd: usdOf(r.costMicros),
+      tokens: r.tokensIn + r.tokensOut,
+      executions: r.executions,
+    })),
+    byCron: cronRows.sort(byCost((r) => r.cronId)).map((r) => ({
+      cronId: r.cronId,
+      cronName: r.cronName,
       costUsd: usdOf(r.costMicros),
       tokens: r.tokensIn + r.tokensOut,
       executions: r.executions,

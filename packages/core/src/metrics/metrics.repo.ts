@@ -2,8 +2,8 @@
 // primary key — or (agent_id, day), and ratings by (workspace_id, updated_at) or (agent_id, updated_at).
 // Executions themselves are never scanned: the rollup is written when an execution finishes.
 import type { MetricsPeriod } from '@mc/contracts';
-import { agents, executionStatsDaily as stats, ratings } from '@mc/db';
-import { and, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { agents, crons, executionStatsDaily as stats, ratings } from '@mc/db';
+import { and, eq, gte, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import { addDays } from './metrics.rules';
 
@@ -129,4 +129,14 @@ export async function costsByModel(ctx: Ctx, workspaceId: string, from: string, 
     .from(stats)
     .where(statsWhere({ workspaceId }, from, to))
     .groupBy(stats.model);
+}
+
+/** Cron runs charged to the workspace, per cron (the rollup's `cron_id`; '' is every execution outside a cron run). */
+export async function costsByCron(ctx: Ctx, workspaceId: string, from: string, to: string): Promise<(CostRow & { cronId: string; cronName: string | null })[]> {
+  return ctx.db
+    .select({ cronId: stats.cronId, cronName: crons.name, ...costColumns })
+    .from(stats)
+    .leftJoin(crons, eq(crons.id, stats.cronId))
+    .where(and(statsWhere({ workspaceId }, from, to), ne(stats.cronId, '')))
+    .groupBy(stats.cronId, crons.name);
 }

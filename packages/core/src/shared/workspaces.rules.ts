@@ -28,6 +28,10 @@ export const WORKSPACE_PERMISSIONS = {
   'metrics.read': ['owner', 'admin', 'member', 'viewer'],
   /** Rate a ticket's or an execution's work good or bad (people only: agents do not grade work). */
   'ratings.write': ['owner', 'admin', 'member'],
+  /** See the crons that target the workspace and their runs (a cron spans workspaces: see crons/crons.rules.ts). */
+  'crons.read': ['owner', 'admin', 'member', 'viewer'],
+  /** Create, change, run or delete a cron: needed in EVERY workspace it targets (crons/crons.rules.ts). */
+  'crons.manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly WorkspaceRole[]>;
 
 export type WorkspacePermission = keyof typeof WORKSPACE_PERMISSIONS;
@@ -47,6 +51,7 @@ export const WRITE_PERMISSIONS: ReadonlySet<WorkspacePermission> = new Set([
   'tickets.manage',
   'webhooks.manage',
   'ratings.write',
+  'crons.manage',
 ]);
 
 /**
@@ -92,4 +97,5 @@ export const AGENT_WORKSPACE_PERMISSIONS: ReadonlySet<WorkspacePermission> = new
   'tickets.write',
   'metrics.read',
   'executions.read',
+  'crons.read',
 ]);

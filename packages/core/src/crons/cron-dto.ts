@@ -1,0 +1,159 @@
+// A cron as the API answers it (ZCron), and a run (ZCronRun). Computed figures (next runs, description, status,
+// success rate, what the caller may do) come from the rules, never from the client.
+import { cronRuns, executions } from '@mc/db';
+import { sql, type SQL } from 'drizzle-orm';
+import { rows as rawRows } from '@mc/db';
+import type { Ctx } from '../context';
+import type { CronRow, CronTargetInfo } from './cron-access';
+import { visibleWorkspaceIds } from './cron-access';
+import { cronAbilities, cronStatus, CRON_NEXT_RUNS, CRON_SUCCESS_RATE_WINDOW, viewerSeesWorkspace, type CronViewer } from './crons.rules';
+import { describeSchedule, nextRuns, parseSchedule, type ParsedSchedule, type ScheduleKind } from './schedule';
+
+export interface CronTask {
+  title: string;
+  instructions: string;
+  labels: string[];
+  priority: 'urgent' | 'high' | 'medium' | 'low';
+  createTicket: boolean;
+}
+export interface CronRetry {
+  maxAttempts: number;
+  backoff: 'exponential' | 'fixed';
+  baseSeconds: number;
+  maxSeconds: number;
+}
+
+const parsedCache = new Map<string, ParsedSchedule | null>();
+
+/** A stored schedule, parsed (cached by text: the same schedule parses once per process). Null if it no longer parses. */
+export function storedSchedule(schedule: string): ParsedSchedule | null {
+  let p = parsedCache.get(schedule);
+  if (p === undefined) {
+    try {
+      p = parseSchedule(schedule);
+    } catch {
+      p = null;
+    }
+    if (parsedCache.size > 5000) parsedCache.clear();
+    parsedCache.set(schedule, p);
+  }
+  return p;
+}
+
+export function toCronDto(cron: CronRow, targets: CronTargetInfo[], viewer: CronViewer, successRate: number | null, now: Date) {
+  const parsed = storedSchedule(cron.schedule);
+  const visible = targets.filter((t) => viewerSeesWorkspace(viewer, t.workspaceId));
+  const task = cron.task as unknown as CronTask;
+  const retry = cron.retry as unknown as CronRetry;
+  return {
+    id: cron.id,
+    name: cron.name,
+    schedule: cron.schedule,
+    scheduleKind: cron.scheduleKind as ScheduleKind,
+    timezone: cron.timezone,
+    description: parsed ? describeSchedule(parsed, cron.timezone) : cron.schedule,
+    nextRuns: parsed && cron.enabled && cron.nextDueAt ? nextRuns(parsed, cron.timezone, now, CRON_NEXT_RUNS).map((d) => d.toISOString()) : [],
+    nextDueAt: cron.nextDueAt?.toISOString() ?? null,
+    status: cronStatus(cron),
+    enabled: cron.enabled,
+    pausedReason: cron.pausedReason,
+    owner: cron.owner as 'mission_control' | 'gateway',
+    gatewayId: cron.gatewayId,
+    gatewayJobId: cron.gatewayJobId,
+    targets: visible.map((t) => ({ workspaceId: t.workspaceId, agentId: t.agentId, agentName: t.agentName, agentStatus: t.agentStatus })),
+    hiddenTargets: targets.length - visible.length,
+    task: {
+      title: task.title,
+      instructions: task.instructions ?? '',
+      labels: task.labels ?? [],
+      priority: task.priority ?? 'medium',
+      createTicket: task.createTicket ?? true,
+    },
+    retry: { maxAttempts: retry.maxAttempts, backoff: retry.backoff, baseSeconds: retry.baseSeconds, maxSeconds: retry.maxSeconds },
+    concurrency: cron.concurrency as 'skip' | 'queue_one' | 'allow',
+    catchUp: cron.catchUp as 'once' | 'skip',
+    failureStreak: cron.failureStreak,
+    lastRun: cron.lastRunAt && cron.lastRunStatus ? { status: cron.lastRunStatus, at: cron.lastRunAt.toISOString() } : null,
+    successRate,
+    can: cronAbilities(
+      viewer,
+      targets.map((t) => t.workspaceId),
+    ),
+    createdBy: cron.createdBy,
+    createdAt: cron.createdAt.toISOString(),
+    updatedAt: cron.updatedAt.toISOString(),
+    version: cron.version,
+  };
+}
+export type CronDto = ReturnType<typeof toCronDto>;
+
+/**
+ * The success rate of each cron over its latest CRON_SUCCESS_RATE_WINDOW finished runs in workspaces the viewer
+ * sees: one statement for a page of crons, each a walk of `cron_runs_cron_idx` (cron_id, slot) from the newest.
+ */
+export async function successRates(ctx: Ctx, cronIds: string[], viewer: CronViewer): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (cronIds.length === 0) return out;
+  const ids = visibleWorkspaceIds(viewer);
+  if (ids !== null && ids.length === 0) return out;
+  const visible: SQL = ids === null ? sql`true` : sql`r.workspace_id IN (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`;
+  const list = sql.join(cronIds.map((id) => sql`(${id})`), sql`, `);
+  const result = await rawRows<{ cron_id: string; ok: string | number; n: string | number }>(
+    ctx.db,
+    sql`SELECT c.cron_id, count(*) FILTER (WHERE x.status = 'success') AS ok, count(*) AS n
+      FROM (VALUES ${list}) AS c(cron_id)
+      CROSS JOIN LATERAL (
+        SELECT r.status FROM ${cronRuns} r
+        WHERE r.cron_id = c.cron_id AND r.status IN ('success', 'failed') AND ${visible}
+        ORDER BY r.slot DESC LIMIT ${CRON_SUCCESS_RATE_WINDOW}
+      ) x
+      GROUP BY c.cron_id`,
+  );
+  for (const r of result) if (Number(r.n) > 0) out.set(r.cron_id, Number(r.ok) / Number(r.n));
+  return out;
+}
+
+/** Answers for a page of crons: their targets and success rates in two statements. */
+export async function cronAnswers(ctx: Ctx, rows: CronRow[], viewer: CronViewer, loadTargets: (ids: string[]) => Promise<Map<string, CronTargetInfo[]>>) {
+  const ids = rows.map((r) => r.id);
+  const [targets, rates] = await Promise.all([loadTargets(ids), successRates(ctx, ids, viewer)]);
+  const now = ctx.clock.now();
+  return rows.map((r) => toCronDto(r, targets.get(r.id) ?? [], viewer, rates.get(r.id) ?? null, now));
+}
+
+export type CronRunRow = typeof cronRuns.$inferSelect;
+
+/** Usage of a run: the sums of the executions that carry its id (executions_cron_run_idx), in its workspace. */
+export const runUsageColumns = {
+  tokensIn: sql<string>`(SELECT coalesce(sum(e.tokens_in), 0)::text FROM ${executions} e WHERE e.cron_run_id = ${cronRuns.id} AND e.workspace_id = ${cronRuns.workspaceId})`.mapWith(Number),
+  tokensOut: sql<string>`(SELECT coalesce(sum(e.tokens_out), 0)::text FROM ${executions} e WHERE e.cron_run_id = ${cronRuns.id} AND e.workspace_id = ${cronRuns.workspaceId})`.mapWith(Number),
+  costUsd: sql<string>`(SELECT coalesce(sum(e.cost_usd), 0)::numeric(20, 6)::text FROM ${executions} e WHERE e.cron_run_id = ${cronRuns.id} AND e.workspace_id = ${cronRuns.workspaceId})`,
+};
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export function toCronRunDto(r: CronRunRow & { tokensIn?: number; tokensOut?: number; costUsd?: string }) {
+  return {
+    id: r.id,
+    cronId: r.cronId,
+    slot: r.slot.toISOString(),
+    targetAgentId: r.agentId,
+    workspaceId: r.workspaceId,
+    chargedWorkspaceId: r.workspaceId,
+    trigger: r.trigger as 'schedule' | 'manual' | 'catch_up',
+    status: r.status as 'pending' | 'running' | 'success' | 'failed' | 'skipped' | 'missed',
+    reason: r.reason,
+    attempt: r.attempt,
+    attempts: (r.attempts ?? []) as Record<string, never>[],
+    startTime: iso(r.startedAt),
+    endTime: iso(r.endedAt),
+    durationMs: r.durationMs,
+    output: r.output,
+    ticketIds: r.ticketIds ?? [],
+    tokensIn: r.tokensIn ?? 0,
+    tokensOut: r.tokensOut ?? 0,
+    costUsd: r.costUsd ?? '0.000000',
+    dueAt: iso(r.dueAt),
+    createdAt: r.createdAt.toISOString(),
+  };
+}
