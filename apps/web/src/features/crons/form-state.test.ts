@@ -27,7 +27,7 @@ describe('cron form state', () => {
       { workspaceId: 'wsp_2', agentId: '' },
     ]);
     // A number typed wrong goes to the server as such, to be refused there by name.
-    expect(bodyOf({ ...d, maxAttempts: 'x' }).retry.maxAttempts).toBeNaN();
+    expect(bodyOf({ ...d, maxAttempts: 'x' }).retry?.maxAttempts).toBeNaN();
   });
 
   it('edits a cron as it reads back', () => {

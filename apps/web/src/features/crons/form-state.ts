@@ -90,12 +90,14 @@ export function bodyOf(d: CronDraft): CronInput {
       priority: d.priority,
       createTicket: d.createTicket,
     },
+    // The waits left empty are left out: the server fills in its defaults (the generated type marks them required
+    // because they have defaults).
     retry: {
       maxAttempts: num(d.maxAttempts) ?? 1,
       backoff: d.backoff,
       ...(num(d.baseSeconds) !== undefined ? { baseSeconds: num(d.baseSeconds) } : {}),
       ...(num(d.maxSeconds) !== undefined ? { maxSeconds: num(d.maxSeconds) } : {}),
-    },
+    } as CronInput['retry'],
     concurrency: d.concurrency,
     catchUp: d.catchUp,
     enabled: d.enabled,

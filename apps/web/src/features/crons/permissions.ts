@@ -1,8 +1,7 @@
-// Whether the caller may create crons in a workspace, as the workspace DTO says (the server's role table).
-// PROVISIONAL: reads `crons.manage` once h/crons adds it; until then the admin rights a cron needs.
+// Whether the caller may create crons targeting a workspace, as the workspace says (the server's role table:
+// `crons.manage`; a cron needs it in every workspace it targets, which the server checks on save).
 import type { Workspace } from '@/src/ui/types';
 
 export function canManageCrons(w: Pick<Workspace, 'permissions' | 'archived'>): boolean {
-  const p = w.permissions as Record<string, boolean | undefined>;
-  return !w.archived && !!(p['crons.manage'] ?? p['agents.manage']);
+  return !w.archived && !!w.permissions['crons.manage'];
 }

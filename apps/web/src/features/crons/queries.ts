@@ -10,7 +10,7 @@ import { globalKey, wsKey } from '@/src/data/keys';
 import { useApiMutation } from '@/src/data/mutations';
 import { usePagedList } from '@/src/data/paging';
 import { WORKING_AGENT_STATUSES, listAgentsByStatus } from '@/src/ui/agents';
-import type { Cron, CronInput, CronOwner, CronPreview, CronRun, CronRunNow, CronStatus } from './types';
+import type { Cron, CronInput, CronOwner, CronPatch, CronRun, CronRunNow, CronStatus } from './types';
 
 const PAGE = 25;
 const RUNS_PAGE = 20;
@@ -18,6 +18,8 @@ const RUNS_PAGE = 20;
 const LIST_POLL_MS = 15_000;
 /** Wait this long after the last keystroke before asking for a schedule preview. */
 export const PREVIEW_DEBOUNCE_MS = 400;
+/** The preview shows as many next runs as a cron's page does. */
+const PREVIEW_RUNS = 3;
 /** How often a cron's page that cannot hear every target's workspace re-reads the runs while one is going. */
 const UNHEARD_RUNS_POLL_MS = 5000;
 
@@ -47,7 +49,7 @@ export function useCrons(filters: CronFilters, options: { live?: boolean } = {})
   };
   return usePagedList<Cron>(
     cronKeys.list(query),
-    (page, signal) => api.list('/crons' as never, { params: { query: { ...query, ...page } }, signal } as never) as never,
+    (page, signal) => api.list('/crons', { params: { query: { ...query, ...page } }, signal }),
     { refetchInterval: options.live ? false : LIST_POLL_MS },
   );
 }
@@ -55,7 +57,7 @@ export function useCrons(filters: CronFilters, options: { live?: boolean } = {})
 export function useCron(id: string) {
   return useQuery({
     queryKey: cronKeys.one(id),
-    queryFn: ({ signal }) => api.get('/crons/{id}' as never, { params: { path: { id } }, signal } as never) as unknown as Promise<Cron>,
+    queryFn: ({ signal }) => api.get('/crons/{id}', { params: { path: { id } }, signal }),
   });
 }
 
@@ -63,12 +65,13 @@ export function useCron(id: string) {
 export function useCronRuns(id: string, poll: number | false) {
   return usePagedList<CronRun>(
     cronKeys.runs(id),
-    (page, signal) => api.list('/crons/{id}/runs' as never, { params: { path: { id }, query: { limit: RUNS_PAGE, ...page } }, signal } as never) as never,
+    (page, signal) => api.list('/crons/{id}/runs', { params: { path: { id }, query: { limit: RUNS_PAGE, ...page } }, signal }),
     { refetchInterval: poll },
   );
 }
 
-function useDebounced<T>(value: T, ms: number): T {
+/** `value` once it has held still for `ms` (a string, so that equal values are equal). */
+function useDebounced(value: string, ms: number): string {
   const [v, setV] = useState(value);
   useEffect(() => {
     const t = setTimeout(() => setV(value), ms);
@@ -79,10 +82,11 @@ function useDebounced<T>(value: T, ms: number): T {
 
 /** What the server reads in `schedule` (plain words and the next runs), asked once typing pauses. */
 export function useSchedulePreview(schedule: string, timezone: string) {
-  const input = useDebounced({ schedule: schedule.trim(), timezone }, PREVIEW_DEBOUNCE_MS);
+  const typed = { schedule: schedule.trim(), timezone, count: PREVIEW_RUNS };
+  const input = JSON.parse(useDebounced(JSON.stringify(typed), PREVIEW_DEBOUNCE_MS)) as typeof typed;
   const q = useQuery({
-    queryKey: globalKey('crons', 'preview', input),
-    queryFn: ({ signal }) => api.post('/crons/preview' as never, { body: input, signal } as never) as unknown as Promise<CronPreview>,
+    queryKey: globalKey('cron-preview', input),
+    queryFn: ({ signal }) => api.post('/crons/preview', { body: input, signal }),
     enabled: input.schedule !== '' && input.timezone !== '',
     placeholderData: keepPreviousData,
     retry: false,
@@ -99,28 +103,28 @@ export type SchedulePreview = ReturnType<typeof useSchedulePreview>;
 
 export function useCreateCron() {
   return useApiMutation<Cron, CronInput>({
-    mutationFn: (body) => api.post('/crons' as never, { body } as never) as unknown as Promise<Cron>,
+    mutationFn: (body) => api.post('/crons', { body }),
     invalidate: [cronKeys.all()],
   });
 }
 
 export function useUpdateCron(cron: Pick<Cron, 'id' | 'version'>) {
-  return useApiMutation<Cron, Partial<CronInput>>({
-    mutationFn: (body) => api.patch('/crons/{id}' as never, { params: { path: { id: cron.id } }, body: { ...body, version: cron.version } } as never) as unknown as Promise<Cron>,
+  return useApiMutation<Cron, CronPatch>({
+    mutationFn: (body) => api.patch('/crons/{id}', { params: { path: { id: cron.id } }, body: { ...body, version: cron.version } }),
     invalidate: [cronKeys.all()],
   });
 }
 
 export function useRunCron(id: string) {
   return useApiMutation<CronRunNow, void>({
-    mutationFn: () => api.post('/crons/{id}/run' as never, { params: { path: { id } } } as never) as unknown as Promise<CronRunNow>,
+    mutationFn: () => api.post('/crons/{id}/run', { params: { path: { id } } }),
     invalidate: [cronKeys.one(id)],
   });
 }
 
 export function useDeleteCron(id: string) {
   return useApiMutation<unknown, void>({
-    mutationFn: () => api.delete('/crons/{id}' as never, { params: { path: { id } } } as never),
+    mutationFn: () => api.delete('/crons/{id}', { params: { path: { id } } }),
     invalidate: [globalKey('crons', 'list')],
   });
 }
