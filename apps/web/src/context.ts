@@ -3,6 +3,8 @@ import type { ApiDeps } from '@mc/api';
 import {
   abandonStaleExecutions,
   bootstrapInstance,
+  CRONS_CHANNEL,
+  CronScheduler,
   DEFAULT_CORE_CONFIG,
   KEY_USAGE_FLUSH_MS,
   KeyUsageTracker,
@@ -12,6 +14,7 @@ import {
   OutageLog,
   pruneWebhookHistory,
   RateLimiter,
+  registerCronRunReactions,
   sweepExpiredLeases,
   sweepIdempotencyKeys,
   systemClock,
@@ -134,6 +137,19 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   webhooks.start();
   const unsubscribeWebhooks = live.subscribe(() => webhooks.kick());
 
+  // Crons (issue 14): the scheduler of this process — every process on PostgreSQL, the web process on the embedded
+  // database; due slots, runs and deadlines are rows claimed with SKIP LOCKED, so several never fire a slot twice.
+  // It sleeps until the next due time and is woken by the crons signal of any process (a cron created, changed,
+  // run now; a retry scheduled), and once after the LISTEN connection comes back. Run outcomes (a run's ticket Done
+  // or closed, its execution finished) are reactions to committed events, run by the webhook dispatcher above.
+  const cronRunOptions = { dispatch: null };
+  const stopCronReactions = registerCronRunReactions(cronRunOptions);
+  const cronLog = new OutageLog('[crons] scheduler');
+  const scheduler = new CronScheduler(systemCtx, { ...cronRunOptions, onError: (err) => cronLog.failed(err), onPassDone: () => cronLog.ok() });
+  scheduler.start();
+  const unlistenCrons = await database.listen(CRONS_CHANNEL, () => scheduler.wake());
+  const unsubscribeCronReconnect = database.onListenReconnect(() => scheduler.wake());
+
   return {
     database,
     deps,
@@ -145,6 +161,10 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
       await vacuuming;
       unsubscribeWebhooks();
       unsubscribeReconnect();
+      unsubscribeCronReconnect();
+      await scheduler.stop();
+      await unlistenCrons();
+      stopCronReactions();
       await webhooks.stop();
       await unlisten();
       await rateLimiter.close();

@@ -16,6 +16,8 @@ export type WorkspaceRoleName = (typeof WORKSPACE_ROLES)[number];
 export const INVITATION_STATUSES = ['pending', 'accepted', 'declined', 'revoked', 'expired'] as const;
 export const AGENT_STATUS_VALUES = ['pending', 'active', 'rejected', 'deactivated', 'deleted'] as const;
 export const AGENT_LIVENESS_VALUES = ['online', 'idle', 'offline'] as const;
+/** A cron run's statuses (issue 14): pending and running are active, the others final. */
+export const CRON_RUN_STATUS_VALUES = ['pending', 'running', 'success', 'failed', 'skipped', 'missed'] as const;
 export const EXECUTION_STATUS_VALUES = ['running', 'success', 'failed', 'blocked'] as const;
 export const COST_SOURCE_VALUES = ['reported', 'computed', 'unpriced'] as const;
 export const METRICS_PERIODS = ['day', 'week', 'month'] as const;
@@ -33,6 +35,9 @@ export const NOTIFICATION_TYPES = [
   'budget_exceeded',
   'lease_expired',
   'invitation',
+  // Crons (issue 14, the scheduler): a cron started failing (once per failure streak), a cron paused itself.
+  'cron_failing',
+  'cron_paused',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -64,6 +69,10 @@ export const EVENT_TYPE_NAMES = [
   'cron.created',
   'cron.updated',
   'cron.deleted',
+  // Cron runs (issue 14, the scheduler), to the workspace of the run's target.
+  'cron_run.started',
+  'cron_run.finished',
+  'cron_run.failed',
 ] as const;
 export type EventTypeName = (typeof EVENT_TYPE_NAMES)[number];
 

@@ -1,7 +1,7 @@
 // The catalog of domain events: one versioned zod schema per type. Every change that matters writes one of these
 // to the outbox in its own transaction; notifications, webhooks and the dashboard's live updates all read them.
 import { ZIsoDate } from './common';
-import { EVENT_TYPE_NAMES, NOTIFICATION_TYPES, type EventTypeName } from './constants';
+import { CRON_RUN_STATUS_VALUES, EVENT_TYPE_NAMES, NOTIFICATION_TYPES, type EventTypeName } from './constants';
 import { z } from './z';
 
 const ZTicketRef = z
@@ -16,6 +16,21 @@ const ZExecutionRef = z
 const ZCronRef = z
   .object({ id: z.string(), name: z.string(), schedule: z.string(), timezone: z.string(), enabled: z.boolean() })
   .openapi('EventCronRef');
+/** A cron run as its events carry it (issue 14): one (cron, scheduled slot, target), and the attempt the event is about. */
+const ZCronRunRef = z
+  .object({
+    id: z.string(),
+    cronId: z.string(),
+    cronName: z.string(),
+    agentId: z.string(),
+    slot: ZIsoDate,
+    trigger: z.string(),
+    attempt: z.number().int(),
+    status: z.enum(CRON_RUN_STATUS_VALUES),
+    reason: z.string().nullable(),
+    ticketIds: z.array(z.string()),
+  })
+  .openapi('EventCronRunRef');
 
 const ZInvitationRef = z
   .object({ id: z.string(), email: z.string(), role: z.string(), expiresAt: ZIsoDate })
@@ -110,6 +125,32 @@ export const EVENT_CATALOG = {
   'cron.created': { version: 1, data: z.object({ cron: ZCronRef }) },
   'cron.updated': { version: 1, data: z.object({ cron: ZCronRef, fields: z.array(z.string()) }) },
   'cron.deleted': { version: 1, data: z.object({ cron: ZCronRef }) },
+  // Cron runs (issue 14, the scheduler): to the workspace of the run's target.
+  /** An attempt of a run started (its ticket created, its task dispatched). */
+  'cron_run.started': { version: 1, data: z.object({ run: ZCronRunRef, executionId: z.string().nullable() }) },
+  /** A run ended without failing: `success`, or `skipped` with its reason (budget stop, unrunnable target, previous run still going). */
+  'cron_run.finished': {
+    version: 1,
+    data: z.object({
+      run: ZCronRunRef,
+      durationMs: z.number().int().nullable(),
+      /** The cron paused itself with this run (no runnable target left); its admins are notified. */
+      cronPaused: z.boolean(),
+    }),
+  },
+  /** An attempt failed: retried at `nextAttemptAt`, or the run ended `failed` (`willRetry: false`). */
+  'cron_run.failed': {
+    version: 1,
+    data: z.object({
+      run: ZCronRunRef,
+      error: z.string(),
+      willRetry: z.boolean(),
+      nextAttemptAt: ZIsoDate.nullable(),
+      durationMs: z.number().int().nullable(),
+      /** The cron's consecutive failed runs with this one (1: it just started failing, and the admins are told). */
+      failureStreak: z.number().int(),
+    }),
+  },
 } as const;
 
 export type EventType = keyof typeof EVENT_CATALOG;

@@ -100,3 +100,7 @@ export * from './crons/cron-access';
 export * from './crons/cron-dto';
 export * from './crons/manage-crons';
 export * from './crons/find-crons';
+// The cron scheduler (issue 14): rules, run lifecycle, the scheduler loop.
+export * from './crons/cron-runs.rules';
+export * from './crons/cron-run-lifecycle';
+export * from './crons/scheduler';

@@ -894,5 +894,8 @@ export const cronRuns = pgTable(
     index('cron_runs_workspace_idx').on(t.workspaceId, t.createdAt, t.id),
     index('cron_runs_due_idx').on(t.dueAt, t.id).where(sql`${t.status} = 'pending'`),
     index('cron_runs_deadline_idx').on(t.deadlineAt).where(sql`${t.status} = 'running'`),
+    // "Does this target's previous run still go?" (concurrency skip | queue_one) and the queued run to promote when
+    // it ends: the few active runs of a (cron, target), never the whole history of an every-minute cron.
+    index('cron_runs_active_idx').on(t.cronId, t.agentId, t.slot).where(sql`${t.status} IN ('pending', 'running')`),
   ],
 );

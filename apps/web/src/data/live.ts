@@ -65,6 +65,10 @@ export const EVENT_REFRESHES: Record<LiveEventType, readonly Refresh[] | 'everyt
   'cron.created': ['crons', 'activity'],
   'cron.updated': ['crons', 'activity'],
   'cron.deleted': ['crons', 'activity'],
+  // Cron runs (the scheduler): a run starts (its ticket appears), ends or fails; the cron's page and lists follow.
+  'cron_run.started': ['crons', 'tickets', 'activity'],
+  'cron_run.finished': ['crons', 'tickets', 'activity', 'notifications'],
+  'cron_run.failed': ['crons', 'tickets', 'activity', 'notifications'],
   'notifications.read': ['notifications'],
   resync: 'everything',
 };

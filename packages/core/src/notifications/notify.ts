@@ -79,6 +79,24 @@ async function drafts(ctx: Ctx, e: EmittedEvent): Promise<Draft[]> {
         type: 'webhook_disabled',
         content: `Webhook ${d.webhook.url} was disabled: ${d.reason}. Fix the receiver, then enable it again (deliveries can be redelivered).`,
       }));
+    // Crons (the scheduler): a cron that starts failing tells the target workspace's admins once per failure streak
+    // (the run that made the streak 1); a cron that paused itself (no runnable target left) tells them why.
+    case 'cron_run.failed':
+      if (d.willRetry || d.failureStreak !== 1) return [];
+      return (await workspaceAdmins(ctx, e.workspaceId)).map((r) => ({
+        recipient: r,
+        type: 'cron_failing',
+        content: `Cron ${d.run.cronName} is failing: its run for ${d.run.slot} failed after ${d.run.attempt} attempt${d.run.attempt === 1 ? '' : 's'} (${d.error})`,
+        agentId: d.run.agentId,
+      }));
+    case 'cron_run.finished':
+      if (!d.cronPaused) return [];
+      return (await workspaceAdmins(ctx, e.workspaceId)).map((r) => ({
+        recipient: r,
+        type: 'cron_paused',
+        content: `Cron ${d.run.cronName} was paused: none of its targets can run any more (last: ${d.run.reason}). Fix a target, then resume it.`,
+        agentId: d.run.agentId,
+      }));
     default:
       return [];
   }

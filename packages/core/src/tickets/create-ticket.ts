@@ -62,49 +62,68 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       throw forbidden('only a workspace admin assigns tickets');
     }
     const assignee = await resolveAssignee(tx, workspace.id, input.assignee);
-    // The workspace row lock hands out ticket numbers in order, one at a time.
-    const [{ seq }] = await tx.db
-      .update(workspaces)
-      .set({ ticketSeq: sql`${workspaces.ticketSeq} + 1` })
-      .where(eq(workspaces.id, workspace.id))
-      .returning({ seq: workspaces.ticketSeq });
-    const now = tx.clock.now();
-    const [ticket] = await tx.db
-      .insert(tickets)
-      .values({
-        id: newId('tkt', now.getTime()),
-        workspaceId: workspace.id,
-        number: seq,
-        title: input.title,
-        description: input.description ?? '',
-        priority: PRIORITY_RANK[input.priority ?? 'medium'],
-        labels: [...new Set(input.labels ?? [])],
-        epicId: input.epicId ?? null,
-        requiredCapabilities: [...new Set(input.requiredCapabilities ?? [])],
-        wikiRefs: [...new Set(input.wikiRefs ?? [])],
-        ...assignee,
-        createdByKind: me.kind,
-        createdById: me.kind === 'agent' ? me.agentId : me.userId,
-        createdAt: now,
-        updatedAt: now,
-        statusChangedAt: now,
-      })
-      .returning();
-    await recordPullRequestLinks(tx, {
-      workspaceId: workspace.id,
-      ticketId: ticket.id,
-      commentId: null,
-      text: ticket.description,
-      defaultRepository: workspace.defaultRepository,
-    });
-    await recordActivity(tx, {
-      workspaceId: workspace.id,
-      action: 'ticket.created',
-      target: { kind: 'ticket', id: ticket.id },
-      summary: `created #${ticket.number} ${ticket.title}`,
-      metadata: { priority: input.priority ?? 'medium', assignee: input.assignee ?? null },
-    });
-    await emitEvent(tx, 'ticket.created', workspace.id, { ticket: { id: ticket.id, number: ticket.number, title: ticket.title, status: ticket.status } }, { ticketId: ticket.id, status: 'todo' });
+    const ticket = await writeTicket(tx, workspace, input, assignee, me.kind === 'agent' ? { kind: 'agent', id: me.agentId } : { kind: 'user', id: me.userId });
     return ticketAnswer(tx, ticket, standingOf(access));
   });
 }
+
+/**
+ * Write a new ticket with its number, PR links, activity entry and `ticket.created` event, in the caller's transaction,
+ * once the caller's right to do so is settled: the use case above for people and agents, the cron scheduler for a
+ * run's ticket (created by `{kind: 'cron', id: <run id>}`, so that the run's outcome can be found from the ticket).
+ */
+export async function writeTicket(
+  tx: Ctx,
+  workspace: { id: string; defaultRepository: string | null },
+  input: Omit<CreateTicketInput, 'workspaceId' | 'assignee'>,
+  assignee: { assigneeAgentId: string | null; assigneeUserId: string | null },
+  creator: { kind: string; id: string | null },
+) {
+  // The workspace row lock hands out ticket numbers in order, one at a time.
+  const [{ seq }] = await tx.db
+    .update(workspaces)
+    .set({ ticketSeq: sql`${workspaces.ticketSeq} + 1` })
+    .where(eq(workspaces.id, workspace.id))
+    .returning({ seq: workspaces.ticketSeq });
+  const now = tx.clock.now();
+  const [ticket] = await tx.db
+    .insert(tickets)
+    .values({
+      id: newId('tkt', now.getTime()),
+      workspaceId: workspace.id,
+      number: seq,
+      title: input.title,
+      description: input.description ?? '',
+      priority: PRIORITY_RANK[input.priority ?? 'medium'],
+      labels: [...new Set(input.labels ?? [])],
+      epicId: input.epicId ?? null,
+      requiredCapabilities: [...new Set(input.requiredCapabilities ?? [])],
+      wikiRefs: [...new Set(input.wikiRefs ?? [])],
+      ...assignee,
+      createdByKind: creator.kind,
+      createdById: creator.id,
+      createdAt: now,
+      updatedAt: now,
+      statusChangedAt: now,
+    })
+    .returning();
+  await recordPullRequestLinks(tx, {
+    workspaceId: workspace.id,
+    ticketId: ticket.id,
+    commentId: null,
+    text: ticket.description,
+    defaultRepository: workspace.defaultRepository,
+  });
+  await recordActivity(tx, {
+    workspaceId: workspace.id,
+    action: 'ticket.created',
+    target: { kind: 'ticket', id: ticket.id },
+    summary: `created #${ticket.number} ${ticket.title}`,
+    metadata: { priority: input.priority ?? 'medium', assignee: assigneeOf(assignee) },
+  });
+  await emitEvent(tx, 'ticket.created', workspace.id, { ticket: { id: ticket.id, number: ticket.number, title: ticket.title, status: ticket.status } }, { ticketId: ticket.id, status: 'todo' });
+  return ticket;
+}
+
+const assigneeOf = (a: { assigneeAgentId: string | null; assigneeUserId: string | null }) =>
+  a.assigneeAgentId ? { agentId: a.assigneeAgentId } : a.assigneeUserId ? { userId: a.assigneeUserId } : null;

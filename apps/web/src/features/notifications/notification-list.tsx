@@ -17,6 +17,8 @@ const TYPE_LABEL: Record<Notification['type'], { label: string; tone: 'indigo' |
   budget_exceeded: { label: 'Budget 100%', tone: 'amber' },
   lease_expired: { label: 'Lease expired', tone: 'amber' },
   invitation: { label: 'Invitation', tone: 'indigo' },
+  cron_failing: { label: 'Cron failing', tone: 'amber' },
+  cron_paused: { label: 'Cron paused', tone: 'amber' },
 };
 
 /** Where a notification takes its reader. */

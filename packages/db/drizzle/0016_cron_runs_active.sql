@@ -1,0 +1,1 @@
+CREATE INDEX "cron_runs_active_idx" ON "cron_runs" USING btree ("cron_id","agent_id","slot") WHERE "cron_runs"."status" IN ('pending', 'running');
