@@ -1141,6 +1141,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/crons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Crons across every workspace you can see (an agent: those targeting its workspace)
+         * @description A cron shows when one of its targets is in a workspace you can see; targets elsewhere are left out and counted in `hiddenTargets`.
+         */
+        get: operations["listCrons"];
+        put?: never;
+        /** Create a cron (admin in every targeted workspace) */
+        post: operations["createCron"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/crons/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What a schedule means: its description and next runs (nothing is saved) */
+        post: operations["previewCronSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/crons/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One cron, with its next runs, status, last run and what you may do with it */
+        get: operations["getCron"];
+        put?: never;
+        post?: never;
+        /** Delete a cron and its runs (admin in every targeted workspace) */
+        delete: operations["deleteCron"];
+        options?: never;
+        head?: never;
+        /** Change a cron; pause (enabled: false) or resume it (admin in every targeted workspace) */
+        patch: operations["updateCron"];
+        trace?: never;
+    };
+    "/crons/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run now: one pending run per runnable target, taken by the scheduler at once */
+        post: operations["runCronNow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/crons/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs of a cron, newest first: one per slot and target, attempts inside, tokens and cost from its executions */
+        get: operations["listCronRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1152,7 +1243,7 @@ export interface components {
              */
             id: string;
             /** @enum {string} */
-            type: "ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron_run.started" | "cron_run.finished" | "cron_run.failed";
+            type: "ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed";
             version: number;
             workspaceId: string;
             /**
@@ -1377,6 +1468,26 @@ export interface components {
              * @example 2026-11-24T09:00:00.000Z
              */
             failingSince: string | null;
+        };
+        /** @description `data` of a `cron.created` event (version 1), as webhooks deliver it */
+        EventData_cron_created: {
+            cron: components["schemas"]["EventCronRef"];
+        };
+        EventCronRef: {
+            id: string;
+            name: string;
+            schedule: string;
+            timezone: string;
+            enabled: boolean;
+        };
+        /** @description `data` of a `cron.updated` event (version 1), as webhooks deliver it */
+        EventData_cron_updated: {
+            cron: components["schemas"]["EventCronRef"];
+            fields: string[];
+        };
+        /** @description `data` of a `cron.deleted` event (version 1), as webhooks deliver it */
+        EventData_cron_deleted: {
+            cron: components["schemas"]["EventCronRef"];
         };
         /** @description `data` of a `cron_run.started` event (version 1), as webhooks deliver it */
         EventData_cron_run_started: {
@@ -2255,7 +2366,7 @@ export interface components {
              * @description Event types to deliver (see the event catalog); empty = every event of the workspace
              * @default []
              */
-            events: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron_run.started" | "cron_run.finished" | "cron_run.failed")[];
+            events: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed")[];
             description?: string;
         };
         UpdateWebhookRequest: {
@@ -2265,7 +2376,7 @@ export interface components {
              */
             url?: string;
             /** @description Event types to deliver (see the event catalog); empty = every event of the workspace */
-            events?: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron_run.started" | "cron_run.finished" | "cron_run.failed")[];
+            events?: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed")[];
             description?: string;
             /** @description false disables the endpoint; true enables it again and resets its failure count */
             enabled?: boolean;
@@ -2460,6 +2571,15 @@ export interface components {
                 tokens: number;
                 executions: number;
             }[];
+            /** @description Crons whose runs executed here in the range (charged to this workspace), most expensive first; executions outside any cron run are not in it */
+            byCron: {
+                cronId: string;
+                /** @description null: the cron was deleted since */
+                cronName: string | null;
+                costUsd: number;
+                tokens: number;
+                executions: number;
+            }[];
         };
         RatingSummary: {
             good: number;
@@ -2636,6 +2756,319 @@ export interface components {
              */
             effectiveFrom?: string;
             note?: string;
+        };
+        Cron: {
+            /** @example crn_01JD0000000000000000000000 */
+            id: string;
+            name: string;
+            schedule: string;
+            /** @enum {string} */
+            scheduleKind: "cron" | "every" | "once";
+            timezone: string;
+            /**
+             * @description The schedule in plain words
+             * @example At 09:00, Monday through Friday (Europe/Berlin)
+             */
+            description: string;
+            /** @description The next three slots (ISO-8601 UTC); empty while paused or when nothing is left to fire */
+            nextRuns: string[];
+            /**
+             * Format: date-time
+             * @description The next slot the scheduler will fire
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            nextDueAt: string | null;
+            /**
+             * @description paused: disabled; failing: its last runs failed; active otherwise
+             * @enum {string}
+             */
+            status: "active" | "paused" | "failing";
+            enabled: boolean;
+            /** @description Why Mission Control paused it itself (null when paused by a person) */
+            pausedReason: string | null;
+            /** @enum {string} */
+            owner: "mission_control" | "gateway";
+            gatewayId: string | null;
+            gatewayJobId: string | null;
+            /** @description Targets in workspaces you can see */
+            targets: components["schemas"]["CronTarget"][];
+            /** @description Targets in workspaces you cannot see (left out of `targets`) */
+            hiddenTargets: number;
+            task: {
+                title: string;
+                instructions: string;
+                labels: string[];
+                /** @enum {string} */
+                priority: "urgent" | "high" | "medium" | "low";
+                createTicket: boolean;
+            };
+            retry: {
+                maxAttempts: number;
+                /** @enum {string} */
+                backoff: "exponential" | "fixed";
+                baseSeconds: number;
+                maxSeconds: number;
+            };
+            /** @enum {string} */
+            concurrency: "skip" | "queue_one" | "allow";
+            /** @enum {string} */
+            catchUp: "once" | "skip";
+            failureStreak: number;
+            lastRun: {
+                status: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                at: string;
+            } | null;
+            /** @description Share of successful runs among the last 20 finished ones you can see (0..1); null before any */
+            successRate: number | null;
+            /** @description What you may do with it: admin rights in every targeted workspace */
+            can: {
+                edit: boolean;
+                run: boolean;
+                delete: boolean;
+            };
+            createdBy: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            updatedAt: string;
+            version: number;
+        };
+        CronTarget: {
+            workspaceId: string;
+            agentId: string;
+            agentName: string | null;
+            agentStatus: string | null;
+        };
+        CreateCronRequest: {
+            name: string;
+            /**
+             * @description A 5-field cron expression (minute hour day-of-month month day-of-week; `L`, `#`, names and @hourly/@daily/@weekly/@monthly/@yearly accepted), `@every <duration>` (units d h m s, at least 1 minute; slots are multiples of the interval since 1970-01-01T00:00Z) or `@once <ISO-8601 time>` (without an offset: a wall time in `timezone`). In a DST gap a slot fires once, shifted forward by the gap; a repeated wall time fires once, at its first occurrence.
+             * @example 0 9 * * 1-5
+             */
+            schedule: string;
+            /**
+             * @description IANA time zone the expression is read in
+             * @default UTC
+             * @example Europe/Berlin
+             */
+            timezone: string;
+            targets: {
+                /** @description Workspace id or slug */
+                workspaceId: string;
+                /** @description An agent of that workspace */
+                agentId: string;
+            }[];
+            task: components["schemas"]["CronTask"];
+            retry?: components["schemas"]["CronRetry"];
+            /**
+             * @description What a slot does while the previous run of the same target still goes
+             * @default skip
+             * @enum {string}
+             */
+            concurrency: "skip" | "queue_one" | "allow";
+            /**
+             * @description Slots missed while no scheduler ran: fire the latest once, or record them missed
+             * @default once
+             * @enum {string}
+             */
+            catchUp: "once" | "skip";
+            /** @default true */
+            enabled: boolean;
+        };
+        CronTask: {
+            title: string;
+            /** @default  */
+            instructions: string;
+            /** @default [] */
+            labels: string[];
+            /**
+             * @default medium
+             * @enum {string}
+             */
+            priority: "urgent" | "high" | "medium" | "low";
+            /**
+             * @description Create a ticket offered to the target for each run
+             * @default true
+             */
+            createTicket: boolean;
+        };
+        /**
+         * @default {
+         *       "maxAttempts": 1,
+         *       "backoff": "exponential",
+         *       "baseSeconds": 60,
+         *       "maxSeconds": 3600
+         *     }
+         */
+        CronRetry: {
+            /**
+             * @description Attempts of one run, the first included
+             * @default 1
+             */
+            maxAttempts: number;
+            /**
+             * @default exponential
+             * @enum {string}
+             */
+            backoff: "exponential" | "fixed";
+            /** @default 60 */
+            baseSeconds: number;
+            /** @default 3600 */
+            maxSeconds: number;
+        };
+        CronPreview: {
+            schedule: string;
+            /** @enum {string} */
+            scheduleKind: "cron" | "every" | "once";
+            /** @description Canonical spelling */
+            timezone: string;
+            description: string;
+            nextRuns: string[];
+        };
+        CronPreviewRequest: {
+            /**
+             * @description A 5-field cron expression (minute hour day-of-month month day-of-week; `L`, `#`, names and @hourly/@daily/@weekly/@monthly/@yearly accepted), `@every <duration>` (units d h m s, at least 1 minute; slots are multiples of the interval since 1970-01-01T00:00Z) or `@once <ISO-8601 time>` (without an offset: a wall time in `timezone`). In a DST gap a slot fires once, shifted forward by the gap; a repeated wall time fires once, at its first occurrence.
+             * @example 0 9 * * 1-5
+             */
+            schedule: string;
+            /**
+             * @description IANA time zone the expression is read in
+             * @default UTC
+             * @example Europe/Berlin
+             */
+            timezone: string;
+            /** @default 3 */
+            count: number;
+        };
+        UpdateCronRequest: {
+            name?: string;
+            /**
+             * @description A 5-field cron expression (minute hour day-of-month month day-of-week; `L`, `#`, names and @hourly/@daily/@weekly/@monthly/@yearly accepted), `@every <duration>` (units d h m s, at least 1 minute; slots are multiples of the interval since 1970-01-01T00:00Z) or `@once <ISO-8601 time>` (without an offset: a wall time in `timezone`). In a DST gap a slot fires once, shifted forward by the gap; a repeated wall time fires once, at its first occurrence.
+             * @example 0 9 * * 1-5
+             */
+            schedule?: string;
+            /**
+             * @description IANA time zone the expression is read in
+             * @example Europe/Berlin
+             */
+            timezone?: string;
+            /** @description Replaces the targets (each new workspace needs your admin rights too) */
+            targets?: {
+                /** @description Workspace id or slug */
+                workspaceId: string;
+                /** @description An agent of that workspace */
+                agentId: string;
+            }[];
+            task?: {
+                title?: string;
+                instructions?: string;
+                labels?: string[];
+                /** @enum {string} */
+                priority?: "urgent" | "high" | "medium" | "low";
+                createTicket?: boolean;
+            };
+            retry?: {
+                maxAttempts?: number;
+                /** @enum {string} */
+                backoff?: "exponential" | "fixed";
+                baseSeconds?: number;
+                maxSeconds?: number;
+            };
+            /** @enum {string} */
+            concurrency?: "skip" | "queue_one" | "allow";
+            /** @enum {string} */
+            catchUp?: "once" | "skip";
+            /** @description false pauses; true resumes from now (missed slots are not fired) */
+            enabled?: boolean;
+            version?: number;
+        };
+        CronRunNow: {
+            /** @description One pending run per runnable target you can see */
+            runs: components["schemas"]["CronRun"][];
+            /** @description Targets that cannot run now, and why */
+            skipped: {
+                workspaceId: string;
+                agentId: string;
+                reason: string;
+            }[];
+        };
+        CronRun: {
+            /** @example crr_4Q2V8M0K3X9T7B1N5R6W2Y8Z0A */
+            id: string;
+            cronId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            slot: string;
+            targetAgentId: string;
+            workspaceId: string;
+            /** @description The workspace the run's cost is charged to (where the target executed) */
+            chargedWorkspaceId: string;
+            /** @enum {string} */
+            trigger: "schedule" | "manual" | "catch_up";
+            /** @enum {string} */
+            status: "pending" | "running" | "success" | "failed" | "skipped" | "missed";
+            reason: string | null;
+            attempt: number;
+            attempts: components["schemas"]["CronRunAttempt"][];
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            startTime: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            endTime: string | null;
+            durationMs: number | null;
+            output: string | null;
+            ticketIds: string[];
+            tokensIn: number;
+            tokensOut: number;
+            /**
+             * @description USD, 6 decimals, of the executions that carry this run id
+             * @example 0.012000
+             */
+            costUsd: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            dueAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            createdAt: string;
+        };
+        CronRunAttempt: {
+            attempt?: number;
+            status?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            startedAt?: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            endedAt?: string | null;
+            error?: string | null;
+            executionId?: string | null;
+            ticketId?: string | null;
         };
     };
     responses: never;
@@ -13535,6 +13968,989 @@ export interface operations {
                         /** @enum {boolean} */
                         success: true;
                         data: components["schemas"]["ModelPrice"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listCrons: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1..200 */
+                limit?: number;
+                /** @description Rows to skip (offset paging) */
+                offset?: number | null;
+                /** @description Opaque cursor from `meta.nextCursor` (cursor paging; not combined with offset) */
+                cursor?: string;
+                /** @description Comma-separated fields, `-` for descending. Sortable: createdAt, name, nextDueAt */
+                sort?: string;
+                /** @description Workspace id or slug: crons with a target there */
+                workspaceId?: string;
+                /** @description Crons that target this agent */
+                agentId?: string;
+                status?: "active" | "paused" | "failing";
+                owner?: "mission_control" | "gateway";
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Cron"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createCron: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe create: the same key returns the first result (24 h) */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCronRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Cron"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    previewCronSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CronPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["CronPreview"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCron: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cron id (`crn_…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Cron"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteCron: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cron id (`crn_…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Cron"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateCron: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cron id (`crn_…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCronRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Cron"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    runCronNow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cron id (`crn_…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["CronRunNow"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listCronRuns: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1..200 */
+                limit?: number;
+                /** @description Rows to skip (offset paging) */
+                offset?: number | null;
+                /** @description Opaque cursor from `meta.nextCursor` (cursor paging; not combined with offset) */
+                cursor?: string;
+                /** @description Comma-separated fields, `-` for descending. Sortable: slot, createdAt */
+                sort?: string;
+                status?: "pending" | "running" | "success" | "failed" | "skipped" | "missed";
+                /** @description Runs of this target */
+                agentId?: string;
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
+            };
+            header?: never;
+            path: {
+                /** @description Cron id (`crn_…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["CronRun"][];
+                        meta: components["schemas"]["ListMeta"];
                     };
                 };
             };
