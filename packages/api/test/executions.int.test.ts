@@ -146,12 +146,14 @@ describe('lifecycle', () => {
     expect(expectOk(await h.call('GET', `/api/v1/executions/${e.id}`, { key: h.admin.key })).tokensIn).toBe(0);
   });
 
-  it("a ticket must be one of the agent's workspace", async () => {
+  it("a ticket must be one of the agent's workspace, a cron run one of the agent's", async () => {
     const foreign = await createTicket(h, other.member.key, other.ws.id);
     expectError(await start(a, { ticketId: foreign.id }), 404, 'NOT_FOUND');
     expectError(await start(a, { ticketId: 'tkt_00000000000000000000000000' }), 404, 'NOT_FOUND');
-    const e = await started(a, { cronRunId: 'crr_1', workflowStepId: 'wfs_1' });
-    expect(e).toMatchObject({ cronRunId: 'crr_1', workflowStepId: 'wfs_1', ticketId: null });
+    // A cron run must exist and target this agent (crons.int.test.ts starts executions of real runs).
+    expectError(await start(a, { cronRunId: 'crr_1' }), 404, 'NOT_FOUND');
+    const e = await started(a, { workflowStepId: 'wfs_1' });
+    expect(e).toMatchObject({ cronRunId: null, workflowStepId: 'wfs_1', ticketId: null });
   });
 
   it('a start with an Idempotency-Key is made once; the retry answers the same execution', async () => {

@@ -148,6 +148,7 @@ let world: {
   deliveryId: string;
   executionId: string;
   epicId: string | null;
+  cronId: string;
 };
 
 function credentialHeaders(cred: CredName): Record<string, string> {
@@ -213,6 +214,11 @@ function reference(name: string | undefined, where: 'body' | 'query'): unknown {
       return world.epicId ?? undefined;
     case 'webhookId':
       return world.webhookId;
+    case 'schedule':
+      // A cron's schedule is checked beyond its schema (its grammar): a valid one sometimes, so create/preview pass.
+      return rng.chance(0.7) ? rng.pick(['0 9 * * 1-5', '@every 15m', '30 2 * * *', '@once 2099-01-01T00:00:00Z']) : undefined;
+    case 'timezone':
+      return rng.chance(0.7) ? rng.pick(['UTC', 'Europe/Berlin', 'Australia/Sydney']) : undefined;
     case 'email':
       return rng.pick([world.spareUser.email, `fuzz-${fresh()}@example.com`]);
     case 'password':
@@ -346,6 +352,8 @@ function pathPool(op: Operation, name: string): string[] {
       return [world.deliveryId];
     case 'executions':
       return [world.executionId];
+    case 'crons':
+      return [world.cronId];
     default:
       return [`fuzz-${SEED.toString(36)}`];
   }
@@ -823,6 +831,13 @@ beforeAll(async () => {
     await h.database.db.insert(executions).values({ id: executionId, workspaceId: team.ws.id, agentId: agent.id, status: 'running', startedAt: new Date() });
   }
   const epic = await h.call('POST', '/api/v1/epics', { key: team.member.key, body: { workspaceId: team.ws.id, title: 'Fuzz epic' } });
+  const cronId = expectOk(
+    await h.call('POST', '/api/v1/crons', {
+      key: team.owner.key,
+      body: { name: 'Fuzz cron', schedule: '*/30 * * * *', targets: [{ workspaceId: team.ws.id, agentId: others[0].id }], task: { title: 'Fuzz cron task' } },
+    }),
+    201,
+  ).id as string;
   world = {
     workspace: { id: team.ws.id, slug: team.ws.slug },
     tickets,
@@ -837,6 +852,7 @@ beforeAll(async () => {
     deliveryId: delivery?.id ?? 'whd_none',
     executionId,
     epicId: epic.status === 201 ? epic.body.data.id : null,
+    cronId,
   };
   await prepareFingerprint();
   console.log(`[fuzz] world ready in ${Math.round(performance.now() - t0)} ms`);

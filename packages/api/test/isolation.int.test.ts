@@ -45,6 +45,8 @@ interface Scope {
   executionId: string;
   /** A pending invitation of the workspace (to someone who is none of the callers). */
   invitationId: string;
+  /** A cron targeting the workspace's agent. */
+  cronId: string;
 }
 
 /**
@@ -64,6 +66,8 @@ const USER_SELF_SERVICE = new Set([
   'listModelPrices',
   // The caller's own invitations (addressed to their e-mail).
   'listMyInvitations',
+  // What a schedule means (no workspace, nothing stored).
+  'previewCronSchedule',
 ]);
 
 /**
@@ -247,6 +251,8 @@ function pathValue(o: Operation, param: string, scope: Scope): string {
       return scope.executionId;
     case 'invitations':
       return scope.invitationId;
+    case 'crons':
+      return scope.cronId;
     default:
       unresolved.add(`${o.operationId}: {${param}} after /${collection}/`);
       return 'iso_unresolved';
@@ -284,6 +290,8 @@ function prepare(o: Operation, scope: Scope): Prepared {
     const value = example(content.schema, scope);
     body = JSON.stringify(value ?? {});
     if (value && typeof value === 'object' && Object.keys(value).some((k) => WORKSPACE_FIELDS.has(k))) targetsWorkspace = true;
+    // A workspace named deeper in the body (a cron's `targets[].workspaceId`) targets it too.
+    if (body.includes(JSON.stringify(scope.workspaceId))) targetsWorkspace = true;
   }
   const qs = query.toString();
   return { url: `http://mc.test${path}${qs ? `?${qs}` : ''}`, body, targetsWorkspace };
@@ -405,6 +413,9 @@ async function victimState() {
     usage: await db.query.workspaceUsage.findMany({ where: (x, { eq }) => eq(x.workspaceId, V.id) }),
     modelPrices: (await db.query.modelPrices.findMany()).length,
     invitations: await db.query.invitations.findMany({ orderBy: (x, { asc }) => asc(x.id) }),
+    crons: await db.query.crons.findMany({ orderBy: (x, { asc }) => asc(x.id) }),
+    cronTargets: await db.query.cronTargets.findMany({ orderBy: (x, { asc }) => [asc(x.cronId), asc(x.agentId)] }),
+    cronRuns: await db.query.cronRuns.findMany({ orderBy: (x, { asc }) => asc(x.id) }),
   };
 }
 
@@ -421,6 +432,7 @@ const nowhere: Scope = {
   deliveryId: 'whd_00000000000000000000000000',
   executionId: 'exe_00000000000000000000000000',
   invitationId: 'inv_00000000000000000000000000',
+  cronId: 'crn_00000000000000000000000000',
 };
 
 beforeAll(async () => {
@@ -472,7 +484,16 @@ beforeAll(async () => {
     await h.call('POST', `/api/v1/workspaces/${V.id}/members`, { key: victimOwner.key, body: { email: `${uniq('invitee')}@example.com`, role: 'member' } }),
     202,
   ).invitation.id as string;
+  // A cron of the victim, targeting its agent.
+  const victimCronId = expectOk(
+    await h.call('POST', '/api/v1/crons', {
+      key: victimOwner.key,
+      body: { name: `${CANARY} cron`, schedule: '0 9 * * *', timezone: 'Europe/Berlin', targets: [{ workspaceId: V.id, agentId: victimAgent.id }], task: { title: CANARY } },
+    }),
+    201,
+  ).id as string;
   victimScope = {
+    cronId: victimCronId,
     invitationId: victimInvitationId,
     executionId: victimExecutionId,
     workspaceId: V.id,
@@ -612,7 +633,7 @@ describe('refused callers', () => {
     );
     expect(walked).toBe(writes());
     expect(skipped.map((o) => o.operationId).sort()).toEqual(
-      present(['createApiKey', 'createWorkspace', 'logout', ...OWN_RECORDS]).filter((id) => ops.find((o) => o.operationId === id)!.method !== 'GET'),
+      present(['createApiKey', 'createWorkspace', 'logout', 'previewCronSchedule', ...OWN_RECORDS]).filter((id) => ops.find((o) => o.operationId === id)!.method !== 'GET'),
     );
     expect(problems).toEqual([]);
     expect(await victimState()).toEqual(before);

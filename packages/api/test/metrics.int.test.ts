@@ -141,6 +141,8 @@ function expectedCosts(workspaceId: string, from: string, to: string, names: Rec
     byDay,
     byAgent: group((s) => s.agentId).map(([agentId, g]) => ({ agentId, agentName: names[agentId] ?? null, costUsd: g.micros / 1e6, tokens: g.tokens, executions: g.executions })),
     byModel: group((s) => s.model).map(([model, g]) => ({ model: model === '' ? null : model, costUsd: g.micros / 1e6, tokens: g.tokens, executions: g.executions })),
+    // No seeded run belongs to a cron (crons.int.test.ts covers costs by cron).
+    byCron: [],
   };
 }
 
@@ -378,6 +380,7 @@ describe('costs', () => {
       byDay: ['2025-01-01', '2025-01-02', '2025-01-03'].map((day) => ({ day, costUsd: 0, tokens: 0 })),
       byAgent: [],
       byModel: [],
+      byCron: [],
     });
   });
 });
@@ -513,6 +516,7 @@ describe('end to end: executions finished over the API', () => {
         { model: 'gpt-4o', costUsd: 0.014345, tokens: 2000, executions: 2 },
         { model: null, costUsd: 0, tokens: 50, executions: 1 },
       ],
+      byCron: [],
     });
     clock.set(new Date('2024-03-02T12:00:00.000Z'));
   });

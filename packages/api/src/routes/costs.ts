@@ -1,4 +1,4 @@
-// GET /workspaces/{id}/costs: the cost breakdown of finished executions by day, agent and model.
+// GET /workspaces/{id}/costs: the cost breakdown of finished executions by day, agent, model and cron.
 import { ZCostBreakdown, ZCostsQuery, z } from '@mc/contracts';
 import { getWorkspaceCosts } from '@mc/core';
 import type { RouteBuilder } from '../http';
@@ -10,7 +10,7 @@ export function registerCostRoutes(r: RouteBuilder) {
     method: 'get',
     path: '/api/v1/workspaces/{id}/costs',
     operationId: 'getWorkspaceCosts',
-    summary: 'Cost breakdown of finished executions by day, agent and model (default: this month to date)',
+    summary: 'Cost breakdown of finished executions by day, agent, model and cron (default: this month to date)',
     description: 'A run counts on the UTC day it ended (its usage counts in the budget as it is reported). Every day of the range is in `byDay`.',
     tags: ['Metrics'],
     auth: 'any',

@@ -1,6 +1,6 @@
 // A cron as the API answers it (ZCron), and a run (ZCronRun). Computed figures (next runs, description, status,
 // success rate, what the caller may do) come from the rules, never from the client.
-import { cronRuns, executions } from '@mc/db';
+import { cronRuns } from '@mc/db';
 import { sql, type SQL } from 'drizzle-orm';
 import { rows as rawRows } from '@mc/db';
 import type { Ctx } from '../context';
@@ -123,11 +123,16 @@ export async function cronAnswers(ctx: Ctx, rows: CronRow[], viewer: CronViewer,
 
 export type CronRunRow = typeof cronRuns.$inferSelect;
 
-/** Usage of a run: the sums of the executions that carry its id (executions_cron_run_idx), in its workspace. */
+/**
+ * Usage of a run: the sums of the executions that carry its id (executions_cron_run_idx), in its workspace. The outer
+ * columns are written qualified by hand: inside a one-table select Drizzle renders a column unqualified, which the
+ * subquery would read as the execution's own.
+ */
+const usageOf = (expr: string) => sql.raw(`(SELECT ${expr} FROM executions e WHERE e.cron_run_id = cron_runs.id AND e.workspace_id = cron_runs.workspace_id)`);
 export const runUsageColumns = {
-  tokensIn: sql<string>`(SELECT coalesce(sum(e.tokens_in), 0)::text FROM ${executions} e WHERE e.cron_run_id = ${cronRuns.id} AND e.workspace_id = ${cronRuns.workspaceId})`.mapWith(Number),
-  tokensOut: sql<string>`(SELECT coalesce(sum(e.tokens_out), 0)::text FROM ${executions} e WHERE e.cron_run_id = ${cronRuns.id} AND e.workspace_id = ${cronRuns.workspaceId})`.mapWith(Number),
-  costUsd: sql<string>`(SELECT coalesce(sum(e.cost_usd), 0)::numeric(20, 6)::text FROM ${executions} e WHERE e.cron_run_id = ${cronRuns.id} AND e.workspace_id = ${cronRuns.workspaceId})`,
+  tokensIn: sql<string>`${usageOf('coalesce(sum(e.tokens_in), 0)::text')}`.mapWith(Number),
+  tokensOut: sql<string>`${usageOf('coalesce(sum(e.tokens_out), 0)::text')}`.mapWith(Number),
+  costUsd: sql<string>`${usageOf('coalesce(sum(e.cost_usd), 0)::numeric(20, 6)::text')}`,
 };
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
