@@ -142,7 +142,8 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   // It sleeps until the next due time and is woken by the crons signal of any process (a cron created, changed,
   // run now; a retry scheduled), and once after the LISTEN connection comes back. Run outcomes (a run's ticket Done
   // or closed, its execution finished) are reactions to committed events, run by the webhook dispatcher above.
-  const cronRunOptions = { dispatch: null };
+  // A run's ticket goes to an agent with an HTTP endpoint through the dispatch door (the default of CronRunOptions).
+  const cronRunOptions = {};
   const stopCronReactions = registerCronRunReactions(cronRunOptions);
   const cronLog = new OutageLog('[crons] scheduler');
   const scheduler = new CronScheduler(systemCtx, { ...cronRunOptions, onError: (err) => cronLog.failed(err), onPassDone: () => cronLog.ok() });

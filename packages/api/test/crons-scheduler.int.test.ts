@@ -6,8 +6,10 @@
 // cron charges each target's run to its own workspace, and a hard-stopped workspace's run is skipped
 // (BUDGET_EXCEEDED) while the others run. Time moves only when the test moves it.
 import { CRON_RUN_REASONS, ManualClock, MISSED_RECORD_LIMIT, RETRY_JITTER, registerCronRunReactions, type CronRunAttempt } from '@mc/core';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { activeAgent, createTeam, type Team } from './agents.fixtures';
+import { activeAgent, createTeam, registerPending, type Team } from './agents.fixtures';
 import { createHarness, type Harness } from './harness';
 import { expectOk } from './helpers';
 import { cronRow, drainEvents, pass, retireAllCrons, runsOf, seedCron } from './crons.fixtures';
@@ -20,8 +22,20 @@ let stopReactions: () => void;
 const clock = new ManualClock(new Date('2026-03-10T09:59:30.000Z'));
 const at = (iso: string) => clock.set(new Date(iso));
 
+/** An agent's HTTP endpoint on 127.0.0.1: answers 200 to everything and keeps what it was sent. */
+const received: { path: string; body: any }[] = [];
+const receiver = http.createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    received.push({ path: req.url ?? '/', body: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') });
+    res.writeHead(200).end('ok');
+  });
+});
+
 beforeAll(async () => {
-  h = await createHarness({ clock });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+  h = await createHarness({ clock, config: { allowPrivateNetwork: true } });
   stopReactions = registerCronRunReactions();
   team = await createTeam(h);
   agent = await activeAgent(h, team.admin.key, team.ws.slug);
@@ -31,6 +45,8 @@ afterEach(async () => {
   await retireAllCrons(h);
 });
 afterAll(async () => {
+  receiver.closeAllConnections();
+  receiver.close();
   stopReactions?.();
   await h?.close();
 });
@@ -103,6 +119,30 @@ describe('firing and a run', () => {
     await drainEvents(h);
     const [done] = await runsOf(h, cronId);
     expect(done).toMatchObject({ status: 'success', output: 'report written' });
+  });
+});
+
+describe('dispatch to an agent with an endpoint', () => {
+  it('the run\'s ticket goes through the dispatch door; the execution carries the run; its success ends the run', async () => {
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/agent-cron`;
+    const pending = await registerPending(h, team.ws.id, { endpoint: url });
+    expectOk(await h.call('POST', `/api/v1/agents/${pending.id}/approve`, { key: team.owner.key }));
+    const key = received.find((r) => r.path === '/agent-cron' && r.body?.apiKey)!.body.apiKey as string;
+    at('2026-03-10T12:59:00.000Z');
+    const cronId = await seedCron(h, { schedule: '0 13 * * *', targets: [{ workspaceId: team.ws.id, agentId: pending.id }] });
+    at('2026-03-10T13:00:00.000Z');
+    await pass(h);
+    const [run] = await runsOf(h, cronId);
+    expect(run.status).toBe('running');
+    const exs = await h.database.db.query.executions.findMany({ where: (e, { eq }) => eq(e.cronRunId, run.id) });
+    expect(exs).toHaveLength(1);
+    expect(exs[0]).toMatchObject({ agentId: pending.id, workspaceId: team.ws.id, ticketId: run.ticketIds[0], status: 'running' });
+    expect((run.attempts as CronRunAttempt[])[0].executionId).toBe(exs[0].id);
+    const [started] = await eventsOf([run.id]);
+    expect((started.data as any).executionId).toBe(exs[0].id);
+    expectOk(await h.call('PATCH', `/api/v1/executions/${exs[0].id}`, { key, body: { status: 'success', summary: 'dispatched work done' } }));
+    await drainEvents(h);
+    expect((await runsOf(h, cronId))[0]).toMatchObject({ status: 'success', output: 'dispatched work done' });
   });
 });
 

@@ -688,6 +688,26 @@ export interface paths {
         patch: operations["claimTicket"];
         trace?: never;
     };
+    "/tickets/{id}/dispatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand a ticket to an agent: an execution starts and the task is POSTed to the agent's endpoint (async, 202)
+         * @description For workspace owners, admins and members (`permissions["tickets.dispatch"]` of the workspace); agents are 403. `agentId` defaults to the ticket's assigned agent, else the agent holding it (none: 400 naming `agentId`); the agent must be one of the ticket's workspace (else 404), active (409 `details.reason: "agent_inactive"`) and have an endpoint (409 `"agent_unreachable"`). A done or closed ticket is 409 `"ticket_finished"`; an archived workspace 409 `"workspace_archived"`; a hard-stopped budget 402 BUDGET_EXCEEDED, before anything starts. The answer names the execution (status `running`), which the agent reports on with PATCH /executions/{id}. The agent receives a signed POST (Standard Webhooks headers, secret derived from its API key, retried on the webhook schedule; body: `DispatchDeliveryPayload` — the ticket, the task, the workspace and `execution.reportPath`). When every attempt fails, the execution is marked failed with the reason. Send `Idempotency-Key` to make a retried dispatch safe.
+         */
+        post: operations["dispatchTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tickets/{id}/release": {
         parameters: {
             query?: never;
@@ -1025,7 +1045,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Cost breakdown of finished executions by day, agent and model (default: this month to date)
+         * Cost breakdown of finished executions by day, agent, model and cron (default: this month to date)
          * @description A run counts on the UTC day it ended (its usage counts in the budget as it is reported). Every day of the range is in `byDay`.
          */
         get: operations["getWorkspaceCosts"];
@@ -1243,7 +1263,7 @@ export interface components {
              */
             id: string;
             /** @enum {string} */
-            type: "ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed";
+            type: "ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed";
             version: number;
             workspaceId: string;
             /**
@@ -1319,6 +1339,20 @@ export interface components {
              */
             leaseExpiredAt?: string;
         };
+        /** @description `data` of a `ticket.dispatched` event (version 1), as webhooks deliver it */
+        EventData_ticket_dispatched: {
+            ticket: components["schemas"]["EventTicketRef"];
+            agent: components["schemas"]["EventAgentRef"];
+            executionId: string;
+            /** @enum {string} */
+            channel: "endpoint";
+            cronRunId: string | null;
+            workflowStepId: string | null;
+        };
+        EventAgentRef: {
+            id: string;
+            name: string;
+        };
         /** @description `data` of a `comment.created` event (version 1), as webhooks deliver it */
         EventData_comment_created: {
             ticket: components["schemas"]["EventTicketRef"];
@@ -1343,10 +1377,6 @@ export interface components {
                 capabilities: string[];
                 endpoint: string | null;
             };
-        };
-        EventAgentRef: {
-            id: string;
-            name: string;
         };
         /** @description `data` of a `agent.approved` event (version 1), as webhooks deliver it */
         EventData_agent_approved: {
@@ -2195,6 +2225,29 @@ export interface components {
             closedReason?: string;
             version?: number;
         };
+        DispatchTicketAnswer: {
+            /**
+             * @description The execution started for the agent (status `running`); the agent reports on it with PATCH /executions/{id}
+             * @example exe_01JD0000000000000000000000
+             */
+            executionId: string;
+            ticketId: string;
+            agentId: string;
+            /**
+             * @description How the task reaches the agent: `endpoint` — a signed POST to the agent's endpoint
+             * @enum {string}
+             */
+            channel: "endpoint";
+            /** @description The signed delivery (`webhook-id`), visible to admins in GET /webhook-deliveries */
+            deliveryId: string;
+        };
+        /** @default {} */
+        DispatchTicketRequest: {
+            /** @description The agent to hand the ticket to (an active agent of the ticket's workspace with an endpoint). Default: the ticket's assigned agent, else the agent holding it */
+            agentId?: string;
+            /** @description What the agent should do with the ticket, sent with it as `task.instructions` */
+            instructions?: string;
+        };
         /** @default {} */
         ReleaseTicketRequest: {
             reason?: string;
@@ -2366,7 +2419,7 @@ export interface components {
              * @description Event types to deliver (see the event catalog); empty = every event of the workspace
              * @default []
              */
-            events: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed")[];
+            events: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed")[];
             description?: string;
         };
         UpdateWebhookRequest: {
@@ -2376,7 +2429,7 @@ export interface components {
              */
             url?: string;
             /** @description Event types to deliver (see the event catalog); empty = every event of the workspace */
-            events?: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed")[];
+            events?: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed")[];
             description?: string;
             /** @description false disables the endpoint; true enables it again and resets its failure count */
             enabled?: boolean;
@@ -2407,12 +2460,14 @@ export interface components {
             workspaceId: string;
             /** @description The endpoint, for deliveries to a registered webhook */
             webhookId: string | null;
-            /** @description The agent, for notifications pushed to an agent's own endpoint */
+            /** @description The agent, for notifications and dispatched tickets pushed to an agent's own endpoint */
             agentId: string | null;
             eventId: string;
-            /** @description The event type, or `notification` for an agent notification */
+            /** @description The event type, `notification` for an agent notification, or `dispatch` for a ticket handed to an agent */
             eventType: string;
             notificationId: string | null;
+            /** @description For a `dispatch` delivery (a ticket handed to the agent): the execution it started; failing for good fails that execution */
+            executionId: string | null;
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed";
             attemptCount: number;
@@ -9530,6 +9585,140 @@ export interface operations {
                         /** @enum {boolean} */
                         success: true;
                         data: components["schemas"]["Ticket"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The workspace's monthly budget is exhausted and hard stop is on (BUDGET_EXCEEDED); `details` has month, limit, used, limitValue, resetsAt */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    dispatchTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe create: the same key returns the first result (24 h) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Ticket id (`tkt_…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DispatchTicketRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["DispatchTicketAnswer"];
                     };
                 };
             };

@@ -5,6 +5,12 @@
 export const TICKET_STATUS_VALUES = ['todo', 'in_progress', 'pr_review', 'done', 'closed'] as const;
 export type TicketStatusName = (typeof TICKET_STATUS_VALUES)[number];
 
+/**
+ * Statuses a ticket can be dispatched to an agent in (`POST /tickets/{id}/dispatch`): work that is not finished.
+ * A done or closed ticket is refused (409); move it back first.
+ */
+export const DISPATCHABLE_TICKET_STATUSES = ['todo', 'in_progress', 'pr_review'] as const satisfies readonly TicketStatusName[];
+
 /** Most urgent first (the stored rank is the index). */
 export const TICKET_PRIORITY_VALUES = ['urgent', 'high', 'medium', 'low'] as const;
 export type TicketPriorityName = (typeof TICKET_PRIORITY_VALUES)[number];
@@ -16,8 +22,6 @@ export type WorkspaceRoleName = (typeof WORKSPACE_ROLES)[number];
 export const INVITATION_STATUSES = ['pending', 'accepted', 'declined', 'revoked', 'expired'] as const;
 export const AGENT_STATUS_VALUES = ['pending', 'active', 'rejected', 'deactivated', 'deleted'] as const;
 export const AGENT_LIVENESS_VALUES = ['online', 'idle', 'offline'] as const;
-/** A cron run's statuses (issue 14): pending and running are active, the others final. */
-export const CRON_RUN_STATUS_VALUES = ['pending', 'running', 'success', 'failed', 'skipped', 'missed'] as const;
 export const EXECUTION_STATUS_VALUES = ['running', 'success', 'failed', 'blocked'] as const;
 export const COST_SOURCE_VALUES = ['reported', 'computed', 'unpriced'] as const;
 export const METRICS_PERIODS = ['day', 'week', 'month'] as const;
@@ -49,6 +53,7 @@ export const EVENT_TYPE_NAMES = [
   'ticket.updated',
   'ticket.assigned',
   'ticket.released',
+  'ticket.dispatched',
   'comment.created',
   'agent.registered',
   'agent.approved',

@@ -1,7 +1,7 @@
 // Crons (issue 14): scheduled jobs whose targets are agents in one or several workspaces, and their runs (one per
 // scheduled slot and target, attempts inside). The schedule's rules (parsing, time zones, DST, next runs) live on
 // the server: the dashboard previews a schedule with POST /crons/preview.
-import { CRON_RUN_STATUS_VALUES, TICKET_PRIORITY_VALUES } from './constants';
+import { TICKET_PRIORITY_VALUES } from './constants';
 import { ZIsoDate, ZVersion } from './common';
 import { z } from './z';
 
@@ -11,6 +11,7 @@ export const CRON_CONCURRENCY_VALUES = ['skip', 'queue_one', 'allow'] as const;
 export const CRON_CATCH_UP_VALUES = ['once', 'skip'] as const;
 export const CRON_BACKOFF_VALUES = ['exponential', 'fixed'] as const;
 export const CRON_SCHEDULE_KIND_VALUES = ['cron', 'every', 'once'] as const;
+export const CRON_RUN_STATUS_VALUES = ['pending', 'running', 'success', 'failed', 'skipped', 'missed'] as const;
 export const CRON_RUN_TRIGGER_VALUES = ['schedule', 'manual', 'catch_up'] as const;
 
 /** Bounds of a cron's input (ADR 0008: every input is bounded). */

@@ -1,7 +1,8 @@
 // The catalog of domain events: one versioned zod schema per type. Every change that matters writes one of these
 // to the outbox in its own transaction; notifications, webhooks and the dashboard's live updates all read them.
 import { ZIsoDate } from './common';
-import { CRON_RUN_STATUS_VALUES, EVENT_TYPE_NAMES, NOTIFICATION_TYPES, type EventTypeName } from './constants';
+import { EVENT_TYPE_NAMES, NOTIFICATION_TYPES, type EventTypeName } from './constants';
+import { CRON_RUN_STATUS_VALUES } from './crons';
 import { z } from './z';
 
 const ZTicketRef = z
@@ -50,6 +51,21 @@ export const EVENT_CATALOG = {
       reason: z.enum(['released', 'force_released', 'lease_expired']),
       /** With `lease_expired`: when the holder's lease ran out (the previous holder is notified, `lease_expired`). */
       leaseExpiredAt: ZIsoDate.optional(),
+    }),
+  },
+  /**
+   * The ticket was handed to an agent (`POST /tickets/{id}/dispatch`, a cron run or a workflow step): an execution
+   * was started for it and the task is on its way to the agent (`channel`: how it reaches the agent).
+   */
+  'ticket.dispatched': {
+    version: 1,
+    data: z.object({
+      ticket: ZTicketRef,
+      agent: ZAgentRef,
+      executionId: z.string(),
+      channel: z.enum(['endpoint']),
+      cronRunId: z.string().nullable(),
+      workflowStepId: z.string().nullable(),
     }),
   },
   'comment.created': {

@@ -7,6 +7,7 @@ export * from './activity';
 export * from './health';
 export * from './agents';
 export * from './tickets';
+export * from './dispatch';
 export * from './claim-next';
 export * from './events';
 export * from './webhooks';

@@ -110,10 +110,14 @@ export const ZWebhookDelivery = z
     id: z.string().openapi({ example: 'whd_01JD0000000000000000000000', description: 'Sent as `webhook-id` on every attempt; receivers dedupe on it' }),
     workspaceId: z.string(),
     webhookId: z.string().nullable().openapi({ description: 'The endpoint, for deliveries to a registered webhook' }),
-    agentId: z.string().nullable().openapi({ description: "The agent, for notifications pushed to an agent's own endpoint" }),
+    agentId: z.string().nullable().openapi({ description: "The agent, for notifications and dispatched tickets pushed to an agent's own endpoint" }),
     eventId: z.string(),
-    eventType: z.string().openapi({ description: 'The event type, or `notification` for an agent notification' }),
+    eventType: z.string().openapi({ description: 'The event type, `notification` for an agent notification, or `dispatch` for a ticket handed to an agent' }),
     notificationId: z.string().nullable(),
+    executionId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'For a `dispatch` delivery (a ticket handed to the agent): the execution it started; failing for good fails that execution' }),
     status: z.enum(WEBHOOK_DELIVERY_STATUS_VALUES),
     attemptCount: z.number().int(),
     maxAttempts: z.number().int(),

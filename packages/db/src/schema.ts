@@ -541,6 +541,11 @@ export const webhookDeliveries = pgTable(
     eventId: text('event_id').notNull(),
     eventType: text('event_type').notNull(),
     notificationId: text('notification_id'),
+    /**
+     * For a `dispatch` delivery (a ticket handed to an agent's endpoint, `POST /tickets/{id}/dispatch`): the
+     * execution it starts. When the delivery fails for good, that execution is marked failed with the reason.
+     */
+    executionId: text('execution_id'),
     payload: jsonb('payload').notNull(),
     /** pending | succeeded | failed */
     status: text('status').notNull().default('pending'),
@@ -566,6 +571,8 @@ export const webhookDeliveries = pgTable(
     // A dispatcher that runs twice (it cannot, but belt and braces) never makes a second delivery.
     uniqueIndex('webhook_deliveries_webhook_event_key').on(t.webhookId, t.eventId).where(sql`${t.webhookId} IS NOT NULL`),
     uniqueIndex('webhook_deliveries_notification_key').on(t.notificationId).where(sql`${t.notificationId} IS NOT NULL`),
+    // One dispatch delivery per execution.
+    uniqueIndex('webhook_deliveries_execution_key').on(t.executionId).where(sql`${t.executionId} IS NOT NULL`),
   ],
 );
 

@@ -44,6 +44,7 @@ export const EVENT_REFRESHES: Record<LiveEventType, readonly Refresh[] | 'everyt
   'ticket.updated': ['tickets', 'epics', 'activity'],
   'ticket.assigned': ['tickets', 'activity', 'agents'],
   'ticket.released': ['tickets', 'activity', 'agents', 'metrics'],
+  'ticket.dispatched': ['tickets', 'executions', 'activity'],
   'comment.created': ['tickets', 'activity'],
   'agent.registered': ['agents', 'activity'],
   'agent.approved': ['agents', 'activity'],

@@ -8,6 +8,8 @@ import {
   ZAvailableTicketsMeta,
   ZClaimNextRequest,
   ZCreateTicketRequest,
+  ZDispatchTicketAnswer,
+  ZDispatchTicketRequest,
   ZReleaseTicketRequest,
   ZTicket,
   ZTicketPriority,
@@ -19,6 +21,7 @@ import {
   claimNextTicket,
   claimTicket,
   createTicket,
+  dispatchTicket,
   findAvailableTickets,
   findTickets,
   getTicket,
@@ -176,6 +179,31 @@ export function registerTicketRoutes(r: RouteBuilder) {
     params: ZTicketParam,
     response: ZTicket,
     handler: ({ ctx, params }) => claimTicket(ctx, params.id),
+  });
+
+  r.define({
+    method: 'post',
+    path: '/api/v1/tickets/{id}/dispatch',
+    operationId: 'dispatchTicket',
+    summary: "Hand a ticket to an agent: an execution starts and the task is POSTed to the agent's endpoint (async, 202)",
+    description:
+      'For workspace owners, admins and members (`permissions["tickets.dispatch"]` of the workspace); agents are 403. ' +
+      "`agentId` defaults to the ticket's assigned agent, else the agent holding it (none: 400 naming `agentId`); the agent must be one of the ticket's workspace (else 404), " +
+      'active (409 `details.reason: "agent_inactive"`) and have an endpoint (409 `"agent_unreachable"`). A done or closed ticket is 409 `"ticket_finished"`; ' +
+      'an archived workspace 409 `"workspace_archived"`; a hard-stopped budget 402 BUDGET_EXCEEDED, before anything starts. ' +
+      'The answer names the execution (status `running`), which the agent reports on with PATCH /executions/{id}. The agent receives a signed POST ' +
+      '(Standard Webhooks headers, secret derived from its API key, retried on the webhook schedule; body: `DispatchDeliveryPayload` — the ticket, the task, the workspace and `execution.reportPath`). ' +
+      'When every attempt fails, the execution is marked failed with the reason. Send `Idempotency-Key` to make a retried dispatch safe.',
+    tags: ['Tickets'],
+    auth: 'any',
+    idempotent: true,
+    budgetGated: true,
+    params: ZTicketParam,
+    body: ZDispatchTicketRequest.optional().default({}),
+    response: ZDispatchTicketAnswer,
+    status: 202,
+    handler: ({ ctx, params, body }) =>
+      dispatchTicket(ctx, { ticketId: params.id, agentId: body?.agentId, task: body?.instructions === undefined ? undefined : { instructions: body.instructions } }),
   });
 
   r.define({

@@ -12,6 +12,7 @@ import type { EventData } from '@mc/contracts';
 import { recordActivity } from '../activity/record-activity';
 import { budgetBlock } from '../budgets/usage';
 import { inTransaction, type Ctx } from '../context';
+import { dispatchTicket } from '../dispatch/dispatch-ticket';
 import { DomainError } from '../errors';
 import { emitEvent } from '../events/emit-event';
 import { writeTicket } from '../tickets/create-ticket';
@@ -61,7 +62,19 @@ export interface CronDispatchRequest {
  */
 export type CronDispatch = (tx: Ctx, req: CronDispatchRequest) => Promise<{ executionId: string } | null>;
 
+/**
+ * The dispatch door (dispatch/dispatch-ticket.ts, `POST /tickets/{id}/dispatch` underneath) for a run: the run's
+ * ticket is handed to the target agent, the execution it starts carries the run's id (its tokens and cost count for
+ * the run, in the target's workspace). The door is ticket-based: a task that creates no ticket is not dispatched.
+ */
+export const dispatchCronRun: CronDispatch = async (tx, req) => {
+  if (!req.ticketId) return null;
+  const r = await dispatchTicket(tx, { ticketId: req.ticketId, agentId: req.agentId, cronRunId: req.cronRunId, task: req.task });
+  return { executionId: r.executionId };
+};
+
 export interface CronRunOptions {
+  /** How a run's task reaches an agent with an endpoint: the dispatch door by default; null: never dispatch (tests). */
   dispatch?: CronDispatch | null;
   /** A number in [0, 1) for the retry jitter (Math.random by default). */
   random?: () => number;
@@ -122,7 +135,9 @@ export async function startRun(ctx: Ctx, runId: string, opts: CronRunOptions = {
     else if (!ws || ws.archivedAt) skip = CRON_RUN_REASONS.WORKSPACE_ARCHIVED;
     else if (!agent || agent.status !== 'active' || agent.workspaceId !== run.workspaceId) skip = CRON_RUN_REASONS.AGENT_INACTIVE;
     else if (await budgetBlock(tx, run.workspaceId)) skip = CRON_RUN_REASONS.BUDGET_EXCEEDED;
-    const canDispatch = !!(opts.dispatch && agent?.endpoint);
+    const dispatch = opts.dispatch === undefined ? dispatchCronRun : opts.dispatch;
+    // The door hands over a ticket: only a task that creates one is dispatched (to an agent with an endpoint).
+    const canDispatch = !!(dispatch && agent?.endpoint && task.createTicket !== false);
     if (!skip && task.createTicket === false && !canDispatch) skip = CRON_RUN_REASONS.NOTHING_TO_DO;
     if (skip) {
       const attempt: CronRunAttempt = { attempt: run.attempt, status: 'skipped', startedAt: now.toISOString(), endedAt: now.toISOString(), error: skip, ticketId: null, executionId: null };
@@ -153,7 +168,7 @@ export async function startRun(ctx: Ctx, runId: string, opts: CronRunOptions = {
         }
         let executionId: string | null = null;
         if (canDispatch) {
-          const d = await opts.dispatch!(sp, { workspaceId: run.workspaceId, agentId: run.agentId, ticketId, cronRunId: run.id, task: { title, instructions, labels, priority } });
+          const d = await dispatch!(sp, { workspaceId: run.workspaceId, agentId: run.agentId, ticketId, cronRunId: run.id, task: { title, instructions, labels, priority } });
           executionId = d?.executionId ?? null;
         }
         return { ticketId, executionId };

@@ -22,7 +22,7 @@ export const CRON_RUN_REASONS = {
   DOWNTIME: 'DOWNTIME',
   /** The cron was paused while this scheduled run waited (a retry, a queued slot). */
   CRON_PAUSED: 'CRON_PAUSED',
-  /** Nothing to do for this target: the task creates no ticket and the agent has no endpoint to dispatch to. */
+  /** Nothing to do for this target: the task creates no ticket, and the dispatch door hands over tickets. */
   NOTHING_TO_DO: 'NOTHING_TO_DO',
   /** The attempt's deadline passed with no outcome (also what a scheduler killed mid-run comes back to). */
   DEADLINE: 'DEADLINE',

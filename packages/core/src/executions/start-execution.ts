@@ -1,18 +1,13 @@
 import { cronRuns, executions, tickets } from '@mc/db';
 import { and, eq } from 'drizzle-orm';
-import { recordActivity } from '../activity/record-activity';
 import { assertBudgetOpen } from '../budgets/usage';
 import type { AgentPrincipal, Ctx } from '../context';
 import { inTransaction } from '../context';
 import { forbidden, notFound, unauthenticated } from '../errors';
-import { emitEvent } from '../events/emit-event';
-import { newId } from '../shared/ids';
 import { requireOpenWorkspace } from '../shared/workspace-access';
-import { executionColumns, toExecutionDto } from './execution-dto';
-import { findPriceFor } from './model-prices';
+import { toExecutionDto } from './execution-dto';
+import { openExecution } from './open-execution';
 import { normalizeModel } from './pricing.rules';
-
-export const EXECUTION_ID_PREFIX = 'exe';
 
 /** Executions are reported by the agent that runs them; people and the system only read them. */
 export function requireReportingAgent(ctx: Ctx): AgentPrincipal {
@@ -58,44 +53,16 @@ export async function startExecution(ctx: Ctx, input: StartExecutionInput) {
     // An archived workspace starts nothing new (ADR 0003; runs already started still report and finish).
     await requireOpenWorkspace(tx, me.workspaceId);
     await assertBudgetOpen(tx, me.workspaceId);
-    const now = tx.clock.now();
     const model = input.model === undefined ? null : normalizeModel(input.model);
-    const price = model ? await findPriceFor(tx, model, now) : null;
-    const [row] = await tx.db
-      .insert(executions)
-      .values({
-        id: newId(EXECUTION_ID_PREFIX, now.getTime()),
-        workspaceId: me.workspaceId,
-        agentId: me.agentId,
-        ticketId: input.ticketId ?? null,
-        cronRunId: input.cronRunId ?? null,
-        workflowStepId: input.workflowStepId ?? null,
-        status: 'running',
-        startedAt: now,
-        model,
-        // No tokens yet: a priced run costs 0 so far; an unknown model stays unpriced.
-        costUsd: model ? (price ? '0' : null) : null,
-        costSource: model ? (price ? 'computed' : 'unpriced') : null,
-        priceId: price?.id ?? null,
-        lastReportAt: now,
-        updatedAt: now,
-      })
-      .returning(executionColumns);
-    await recordActivity(tx, {
+    const row = await openExecution(tx, {
       workspaceId: me.workspaceId,
-      action: 'execution.started',
-      target: { kind: 'execution', id: row.id },
+      agentId: me.agentId,
+      ticketId: input.ticketId,
+      cronRunId: input.cronRunId,
+      workflowStepId: input.workflowStepId,
+      model,
       summary: `started an execution${ticketNumber !== null ? ` on #${ticketNumber}` : ''}${model ? ` with ${model}` : ''}`,
-      metadata: { ticketId: row.ticketId, cronRunId: row.cronRunId, workflowStepId: row.workflowStepId, model },
-      status: 'running',
     });
-    await emitEvent(
-      tx,
-      'execution.started',
-      me.workspaceId,
-      { execution: { id: row.id, agentId: me.agentId, ticketId: row.ticketId, status: row.status, model: row.model } },
-      { agentId: me.agentId, ...(row.ticketId ? { ticketId: row.ticketId } : {}), status: row.status },
-    );
     return toExecutionDto(row, me.name, { continue: true });
   });
 }

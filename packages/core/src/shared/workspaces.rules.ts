@@ -18,6 +18,12 @@ export const WORKSPACE_PERMISSIONS = {
   'tickets.read': ['owner', 'admin', 'member', 'viewer'],
   'tickets.write': ['owner', 'admin', 'member'],
   'tickets.manage': ['owner', 'admin'],
+  /**
+   * Hand a ticket to an agent: an execution starts and the task is POSTed to the agent's endpoint (POST
+   * /tickets/{id}/dispatch). Members too, as they create and move tickets; not viewers, and not agents (see
+   * AGENT_WORKSPACE_PERMISSIONS: an agent does not start work for another agent, whose runs its workspace pays for).
+   */
+  'tickets.dispatch': ['owner', 'admin', 'member'],
   /** See webhook endpoints and their deliveries: admins only (URLs and payloads may carry integration details). */
   'webhooks.read': ['owner', 'admin'],
   /** Register, change, rotate, redeliver and delete webhook endpoints. */
@@ -49,6 +55,7 @@ export const WRITE_PERMISSIONS: ReadonlySet<WorkspacePermission> = new Set([
   'agents.manage',
   'tickets.write',
   'tickets.manage',
+  'tickets.dispatch',
   'webhooks.manage',
   'ratings.write',
   'crons.manage',

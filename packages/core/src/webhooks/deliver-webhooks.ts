@@ -3,6 +3,7 @@ import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { asSystem, inTransaction, type Ctx } from '../context';
 import { emitEvent } from '../events/emit-event';
+import { failUndeliveredExecution } from '../executions/fail-undelivered-execution';
 import { newId, ID_PREFIX } from '../shared/ids';
 import { postRaw, type OutboundResult } from '../shared/outbound';
 import { IN_FLIGHT_REDELIVERY_SUFFIX, inFlightRedeliveryMark, MANUAL_REDELIVERY_MARK } from './redeliver-webhook';
@@ -184,6 +185,12 @@ export async function attemptDelivery(ctx: Ctx, claim: ClaimedDelivery, opts: De
       // result counts (this attempt is still in the log).
       .where(and(eq(webhookDeliveries.id, d.id), inArray(webhookDeliveries.lockedBy, holders)));
     if (typeof target !== 'string' && target.endpointId) await recordEndpointHealth(tx, target.endpointId, result.ok, now);
+    // A dispatched ticket that never reached its agent: its execution fails with the reason, so that what waits on
+    // it (a cron run, a workflow step) sees the failure instead of a run that stays `running` until swept.
+    if (current && d.executionId && outcome === 'failed' && !redeliveryAsked) {
+      const reason = unsendable ? error! : `${attempt} attempt${attempt === 1 ? '' : 's'} failed, the last: ${error}`;
+      await failUndeliveredExecution(tx, d.executionId, reason);
+    }
     return outcome;
   });
 }

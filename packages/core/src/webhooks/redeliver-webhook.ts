@@ -1,4 +1,4 @@
-import { webhookDeliveries, webhookEndpoints } from '@mc/db';
+import { executions, webhookDeliveries, webhookEndpoints } from '@mc/db';
 import { eq } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
@@ -28,6 +28,18 @@ export async function redeliverWebhook(ctx: Ctx, deliveryId: string) {
     if (d.webhookId) {
       const [endpoint] = await tx.db.select({ status: webhookEndpoints.status }).from(webhookEndpoints).where(eq(webhookEndpoints.id, d.webhookId));
       if (endpoint?.status !== 'enabled') throw conflict('this webhook is disabled; enable it (PATCH enabled: true) before redelivering', { reason: 'webhook_disabled' });
+    }
+    if (d.executionId) {
+      // A dispatch whose execution is over (failed when this delivery failed, or reported by the agent) would hand
+      // the agent a run it can no longer report on: dispatch the ticket again instead.
+      const [e] = await tx.db.select({ status: executions.status }).from(executions).where(eq(executions.id, d.executionId));
+      if (e && e.status !== 'running') {
+        throw conflict(`the execution this dispatch started is ${e.status}; dispatch the ticket again (POST /tickets/{id}/dispatch) instead`, {
+          reason: 'execution_finished',
+          executionId: d.executionId,
+          executionStatus: e.status,
+        });
+      }
     }
     const now = tx.clock.now();
     const [row] = await tx.db

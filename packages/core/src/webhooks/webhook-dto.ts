@@ -51,6 +51,7 @@ export function toDeliveryDto(d: DeliveryRow, attempts: AttemptRow[]) {
     eventId: d.eventId,
     eventType: d.eventType,
     notificationId: d.notificationId,
+    executionId: d.executionId,
     status: d.status as 'pending' | 'succeeded' | 'failed',
     attemptCount: d.attemptCount,
     maxAttempts: d.maxAttempts,

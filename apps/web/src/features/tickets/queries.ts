@@ -3,7 +3,7 @@
 // everything here sits under the workspace's `tickets` (or `epics`, `activity`, `agents`, `members`) resource, so
 // the live event stream refreshes it without this module saying so.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, type BodyOf, type QueryOf } from '@/src/data/client';
+import { api, ApiError, type BodyOf, type QueryOf, type Schemas } from '@/src/data/client';
 import { wsKey } from '@/src/data/keys';
 import { useApiMutation } from '@/src/data/mutations';
 import { usePagedList } from '@/src/data/paging';
@@ -118,6 +118,14 @@ export function useTicketWrites(ws: string, id: string) {
     invalidate: [ticketKeys.comments(ws, id), ticketKeys.links(ws, id), ticketKeys.activity(ws, id)],
   });
   return { move, edit, assign, forceRelease, comment };
+}
+
+/** Hand the ticket to an agent (POST /tickets/{id}/dispatch): 202 with the execution it started. */
+export function useDispatchTicket(ws: string, id: string) {
+  return useApiMutation<Schemas['DispatchTicketAnswer'], NonNullable<BodyOf<'/tickets/{id}/dispatch', 'post'>>>({
+    mutationFn: (body) => api.post('/tickets/{id}/dispatch', { params: { path: { id } }, body }),
+    invalidate: [wsKey(ws, 'executions'), ticketKeys.activity(ws, id)],
+  });
 }
 
 export function useCreateTicket(ws: string) {

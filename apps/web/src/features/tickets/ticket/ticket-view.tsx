@@ -22,6 +22,7 @@ import { CommentForm } from './comment-form';
 import { CommentsCard } from './comments-card';
 import { DescriptionCard } from './description-card';
 import { DetailsCard } from './details-card';
+import { DispatchCard, isDispatchable } from './dispatch-card';
 import { EditTicketForm } from './edit-ticket-form';
 import { ForceReleaseDialog } from './force-release-dialog';
 import { HistoryCard } from './history-card';
@@ -35,6 +36,8 @@ export function TicketView({ workspace: w, ticket: t, live }: { workspace: Works
   const writes = useTicketWrites(w.id, t.id);
   const canWrite = !!w.permissions['tickets.write'] && !w.archived;
   const canManage = !!w.permissions['tickets.manage'] && !w.archived;
+  // The server's answer says who may dispatch (false in an archived workspace, for viewers and agents).
+  const canDispatch = !!w.permissions['tickets.dispatch'] && isDispatchable(t);
   const base = `/w/${encodeURIComponent(w.slug)}`;
   const [moveError, setMoveError] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
@@ -79,6 +82,7 @@ export function TicketView({ workspace: w, ticket: t, live }: { workspace: Works
             assignee={<AssigneePicker ticket={t} people={people} canAssign={canManage} onAssign={(choice) => writes.assign.mutateAsync(assigneeBody(choice) ?? {})} />}
             onForceRelease={canManage && isHeld(t) ? () => setReleasing(true) : undefined}
           />
+          {canDispatch && <DispatchCard workspace={w} ticket={t} people={people} />}
           <Card title="Rating" description="Was the agent's work on this ticket good? Ratings count in its scorecard.">
             <RatingButtons workspaceId={w.id} target={{ kind: 'tickets', id: t.id }} canRate={!!w.permissions['ratings.write'] && !w.archived} label="Rate this ticket's work" />
           </Card>

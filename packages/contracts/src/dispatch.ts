@@ -1,0 +1,76 @@
+// The dispatch door: a ticket handed to an agent (`POST /tickets/{id}/dispatch`). The server starts an execution
+// for the agent and POSTs the ticket, the task and the workspace context to the agent's endpoint (a signed
+// delivery, retried like every webhook); the agent reports back on that execution (`PATCH /executions/{id}`).
+import { ZIsoDate } from './common';
+import { DISPATCHABLE_TICKET_STATUSES } from './constants';
+import { ZTicket, ZTicketPriority } from './tickets';
+import { z } from './z';
+
+export { DISPATCHABLE_TICKET_STATUSES };
+
+export const DISPATCH_LIMITS = { instructionsMax: 20_000, titleMax: 200, labelsMax: 20 } as const;
+
+export const ZDispatchTicketRequest = z
+  .object({
+    agentId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "The agent to hand the ticket to (an active agent of the ticket's workspace with an endpoint). Default: the ticket's assigned agent, else the agent holding it" }),
+    instructions: z
+      .string()
+      .max(DISPATCH_LIMITS.instructionsMax)
+      .optional()
+      .openapi({ description: 'What the agent should do with the ticket, sent with it as `task.instructions`' }),
+  })
+  .strict()
+  .openapi('DispatchTicketRequest');
+
+export const ZDispatchTicketAnswer = z
+  .object({
+    executionId: z.string().openapi({ example: 'exe_01JD0000000000000000000000', description: 'The execution started for the agent (status `running`); the agent reports on it with PATCH /executions/{id}' }),
+    ticketId: z.string(),
+    agentId: z.string(),
+    channel: z.enum(['endpoint']).openapi({ description: "How the task reaches the agent: `endpoint` — a signed POST to the agent's endpoint" }),
+    deliveryId: z.string().openapi({ description: 'The signed delivery (`webhook-id`), visible to admins in GET /webhook-deliveries' }),
+  })
+  .openapi('DispatchTicketAnswer');
+
+/** What a dispatch asks of the agent: the ticket's own title and description unless the dispatcher says more. */
+export const ZDispatchTask = z
+  .object({
+    title: z.string().max(DISPATCH_LIMITS.titleMax),
+    instructions: z.string().max(DISPATCH_LIMITS.instructionsMax).nullable(),
+    labels: z.array(z.string()).max(DISPATCH_LIMITS.labelsMax),
+    priority: ZTicketPriority.nullable(),
+  })
+  .openapi('DispatchTask');
+
+/**
+ * The body POSTed to the agent's endpoint (Standard Webhooks headers; `webhook-id` is the delivery id, signed with
+ * the secret derived from the agent's API key, as its notifications are). `type` is `dispatch`.
+ */
+export const ZDispatchDeliveryPayload = z
+  .object({
+    id: z.string().openapi({ description: 'The delivery id (also the `webhook-id` header): dedupe on it' }),
+    type: z.literal('dispatch'),
+    version: z.literal(1),
+    workspaceId: z.string(),
+    occurredAt: ZIsoDate,
+    actor: z.object({ kind: z.enum(['user', 'agent', 'system']), id: z.string().nullable(), name: z.string() }),
+    data: z.object({
+      execution: z.object({
+        id: z.string(),
+        reportPath: z.string().openapi({ description: 'Where to report: PATCH this path (under the instance base URL) with your agent key' }),
+      }),
+      agent: z.object({ id: z.string(), name: z.string() }),
+      ticket: ZTicket.omit({ allowedMoves: true }),
+      task: ZDispatchTask,
+      workspace: z.object({ id: z.string(), slug: z.string(), name: z.string(), mission: z.string(), defaultRepository: z.string().nullable() }),
+      cronRunId: z.string().nullable(),
+      workflowStepId: z.string().nullable(),
+    }),
+  })
+  .openapi('DispatchDeliveryPayload');
+export type DispatchDeliveryPayload = z.infer<typeof ZDispatchDeliveryPayload>;

@@ -1,0 +1,2 @@
+ALTER TABLE "webhook_deliveries" ADD COLUMN "execution_id" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "webhook_deliveries_execution_key" ON "webhook_deliveries" USING btree ("execution_id") WHERE "webhook_deliveries"."execution_id" IS NOT NULL;
