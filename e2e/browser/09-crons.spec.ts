@@ -39,9 +39,9 @@ test('create a cron with the schedule preview', async ({ page }) => {
   await page.getByRole('link', { name: 'New cron' }).click();
   await expect(page.getByRole('heading', { name: 'New cron' })).toBeVisible();
 
-  await page.getByLabel('Name').fill(cronName);
-  await page.getByLabel('Time zone').selectOption('Europe/Berlin');
-  const schedule = page.getByLabel('Schedule');
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(cronName);
+  await page.getByRole('combobox', { name: 'Time zone' }).selectOption('Europe/Berlin');
+  const schedule = page.getByRole('textbox', { name: 'Schedule', exact: true });
 
   // A bad expression is named on the field, from the server's answer.
   await schedule.fill('61 9 * * *');
@@ -59,16 +59,16 @@ test('create a cron with the schedule preview', async ({ page }) => {
   await expect(preview.first().locator('time')).toHaveAttribute('title', /0[78]:00 UTC$/);
 
   // Switching the zone re-reads the preview in that zone.
-  await page.getByLabel('Time zone').selectOption('America/New_York');
+  await page.getByRole('combobox', { name: 'Time zone' }).selectOption('America/New_York');
   await expect(preview.first().locator('time')).toHaveAttribute('title', /1[34]:00 UTC$/);
-  await page.getByLabel('Time zone').selectOption('Europe/Berlin');
+  await page.getByRole('combobox', { name: 'Time zone' }).selectOption('Europe/Berlin');
   await expect(preview.first().locator('time')).toHaveAttribute('title', /0[78]:00 UTC$/);
 
-  await page.getByLabel('Target 1: workspace').selectOption(ws.id);
-  await page.getByLabel('Target 1: agent').selectOption(coder.id);
-  await page.getByLabel('Task title').fill(`Triage the inbox ${tag}`);
-  await page.getByLabel('Instructions').fill('Label every new issue and close the duplicates.');
-  await page.getByLabel('Labels').fill('triage, daily');
+  await page.getByRole('combobox', { name: 'Target 1: workspace' }).selectOption(ws.id);
+  await page.getByRole('combobox', { name: 'Target 1: agent' }).selectOption(coder.id);
+  await page.getByRole('textbox', { name: 'Task title' }).fill(`Triage the inbox ${tag}`);
+  await page.getByRole('textbox', { name: 'Instructions' }).fill('Label every new issue and close the duplicates.');
+  await page.getByRole('textbox', { name: 'Labels' }).fill('triage, daily');
   await page.getByRole('button', { name: 'Create cron' }).click();
 
   await expect(page.getByTestId('cron-heading')).toHaveText(cronName);
