@@ -43,7 +43,7 @@ export function CronActions({ cron }: { cron: Cron }) {
               toggle.mutate({ enabled: !cron.enabled });
             }}
           >
-            {cron.enabled ? '⏸ Pause' : '⏵ Resume'}
+            {cron.enabled ? 'Pause' : 'Resume'}
           </Button>
         )}
         {can.edit && (

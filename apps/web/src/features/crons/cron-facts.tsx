@@ -5,6 +5,7 @@ import { PRIORITY_LABEL } from '@/src/ui/ticket-status';
 import { CodeList, DetailRow } from '../tickets/ticket/detail-row';
 import { CATCH_UP_LABEL, CONCURRENCY_LABEL, OWNER_LABEL, SuccessRate } from './cron-status';
 import type { Cron } from './types';
+import { withoutZone } from './zoned';
 
 function retryText(r: Cron['retry']): string {
   if (r.maxAttempts <= 1) return 'No retry (one attempt)';
@@ -18,7 +19,7 @@ export function CronFacts({ cron: c }: { cron: Cron }) {
     <Card title="Details">
       <dl className="grid gap-x-8 gap-y-4 text-sm sm:grid-cols-2" data-testid="cron-facts">
         <DetailRow label="Schedule">
-          <span className="block">{c.description}</span>
+          <span className="block">{withoutZone(c.description, c.timezone)}</span>
           <code className="text-xs text-slate-500">{c.schedule}</code>
         </DetailRow>
         <DetailRow label="Time zone">{c.timezone}</DetailRow>

@@ -43,8 +43,8 @@ export function CronFiltersForm({
       {workspaceId ? (
         <AgentSelect id="crons-agent" agents={agents ?? []} value={draft.agentId} onChange={(agentId) => set({ agentId })} error={fieldError('agentId')} />
       ) : (
-        <SelectField id="crons-agent" label="Agent" value="" disabled>
-          <option value="">Pick a workspace first</option>
+        <SelectField id="crons-agent" label="Agent" value="" disabled title="Pick a workspace first">
+          <option value="">Any agent</option>
         </SelectField>
       )}
       <SelectField id="crons-status" label="Status" value={draft.status} onChange={(e) => set({ status: e.target.value as '' | CronStatus })} error={fieldError('status')}>

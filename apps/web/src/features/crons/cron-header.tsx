@@ -3,6 +3,7 @@
 import { CronActions } from './cron-actions';
 import { CronStatusBadge } from './cron-status';
 import type { Cron } from './types';
+import { withoutZone } from './zoned';
 
 export function CronHeader({ cron }: { cron: Cron }) {
   return (
@@ -15,7 +16,7 @@ export function CronHeader({ cron }: { cron: Cron }) {
           <CronStatusBadge status={cron.status} />
         </div>
         <p className="mt-1 text-sm text-slate-600">
-          {cron.description} <span className="text-slate-500">({cron.timezone})</span>
+          {withoutZone(cron.description, cron.timezone)} <span className="text-slate-500">· {cron.timezone}</span>
         </p>
       </div>
       <CronActions cron={cron} />

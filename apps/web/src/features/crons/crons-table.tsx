@@ -1,58 +1,45 @@
 'use client';
-// The crons list: name, the schedule in words, zone, next run (in the cron's zone, UTC on hover), last result,
-// success rate, status, owner and targets; the whole row opens the cron.
+// The crons list: name, the schedule in words, next run (in the cron's zone, UTC on hover, the zone under it),
+// last result, success rate, status and owner, targets; the whole row opens the cron. On a phone each cron is a
+// card instead (CronCards), so nothing needs scrolling sideways.
 import Link from 'next/link';
 import { EmptyState } from '@/src/ui/components';
 import { LoadMore, Table, type Column } from '@/src/ui/table';
-import { CronStatusBadge, OWNER_LABEL, RunStatusBadge, SuccessRate, ZonedTime } from './cron-status';
+import { CronCards } from './cron-cards';
+import { LastResult, NextRun, ScheduleText, cronHref } from './cron-cells';
+import { CronStatusBadge, OWNER_LABEL, SuccessRate } from './cron-status';
 import { TargetSummary } from './cron-targets';
-import type { Cron, RunStatus } from './types';
-
-export const cronHref = (c: Pick<Cron, 'id'>) => `/crons/${encodeURIComponent(c.id)}`;
+import type { Cron } from './types';
+import { useWide } from './use-wide';
 
 const columns: Column<Cron>[] = [
   {
     id: 'name',
     header: 'Name',
     rowHeader: true,
-    className: 'min-w-[10rem]',
+    className: 'min-w-[9rem]',
     cell: (c) => (
       <Link href={cronHref(c)} className="font-medium text-indigo-600 hover:text-indigo-500" data-testid="cron-name">
         {c.name}
       </Link>
     ),
   },
+  { id: 'schedule', header: 'Schedule', className: 'min-w-[10rem] text-slate-700', cell: (c) => <ScheduleText cron={c} /> },
+  { id: 'next', header: 'Next run · zone', className: 'text-slate-700', cell: (c) => <NextRun cron={c} /> },
+  { id: 'last', header: 'Last result', cell: (c) => <LastResult cron={c} /> },
+  { id: 'rate', header: 'Success', align: 'right', cell: (c) => <SuccessRate rate={c.successRate} /> },
   {
-    id: 'schedule',
-    header: 'Schedule',
-    className: 'min-w-[11rem] text-slate-700',
+    id: 'status',
+    header: 'Status · owner',
     cell: (c) => (
       <>
-        <span data-testid="cron-description">{c.description}</span>
-        <code className="block text-xs text-slate-500">{c.schedule}</code>
+        <CronStatusBadge status={c.status} />
+        <span className="mt-0.5 block text-xs whitespace-nowrap text-slate-500" data-testid="cron-owner">
+          {OWNER_LABEL[c.owner] ?? c.owner}
+        </span>
       </>
     ),
   },
-  { id: 'zone', header: 'Time zone', className: 'whitespace-nowrap text-xs text-slate-600', cell: (c) => c.timezone },
-  { id: 'next', header: 'Next run', className: 'text-slate-700', cell: (c) => (c.nextRuns[0] ? <ZonedTime iso={c.nextRuns[0]} timeZone={c.timezone} /> : <span className="text-slate-500">—</span>) },
-  {
-    id: 'last',
-    header: 'Last result',
-    cell: (c) =>
-      c.lastRun ? (
-        <span className="inline-flex flex-col items-start gap-0.5">
-          <RunStatusBadge status={c.lastRun.status as RunStatus} testId="cron-last-result" />
-          <span className="text-xs text-slate-500">
-            <ZonedTime iso={c.lastRun.at} timeZone={c.timezone} />
-          </span>
-        </span>
-      ) : (
-        <span className="text-xs text-slate-500">Never ran</span>
-      ),
-  },
-  { id: 'rate', header: 'Success', align: 'right', cell: (c) => <SuccessRate rate={c.successRate} /> },
-  { id: 'status', header: 'Status', cell: (c) => <CronStatusBadge status={c.status} /> },
-  { id: 'owner', header: 'Owner', className: 'whitespace-nowrap text-xs text-slate-600', cell: (c) => OWNER_LABEL[c.owner] ?? c.owner },
   { id: 'targets', header: 'Targets', cell: (c) => <TargetSummary cron={c} /> },
 ];
 
@@ -73,6 +60,14 @@ export function CronsTable({
   loadingMore: boolean;
   onMore: () => void;
 }) {
+  const wide = useWide();
+  const empty = (
+    <EmptyState icon="⏰" title={filtered ? 'No crons match these filters' : 'No crons yet'}>
+      {filtered ? 'Clear the filters to see every cron you can.' : emptyHint}
+    </EmptyState>
+  );
+  const footer = <LoadMore hasMore={hasMore} loading={loadingMore} onMore={onMore} />;
+  if (!wide) return <CronCards items={items} error={error} empty={empty} footer={footer} />;
   return (
     <Table
       label="Crons"
@@ -86,12 +81,8 @@ export function CronsTable({
       errorFields={['workspaceId', 'agentId', 'status', 'owner']}
       alignTop
       className="-mx-5"
-      empty={
-        <EmptyState icon="⏰" title={filtered ? 'No crons match these filters' : 'No crons yet'}>
-          {filtered ? 'Clear the filters to see every cron you can.' : emptyHint}
-        </EmptyState>
-      }
-      footer={<LoadMore hasMore={hasMore} loading={loadingMore} onMore={onMore} />}
+      empty={empty}
+      footer={footer}
     />
   );
 }

@@ -29,6 +29,12 @@ export function formatUtc(iso: string): string {
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** The server's plain-words schedule without the zone it appends ("… (Europe/Berlin)"), where the zone shows apart. */
+export function withoutZone(description: string, timeZone: string): string {
+  const suffix = ` (${timeZone})`;
+  return description.endsWith(suffix) ? description.slice(0, -suffix.length) : description;
+}
+
 /** Every IANA zone this browser knows (Intl.supportedValuesOf), UTC first; the given zone kept even if unknown. */
 export function timeZones(keep?: string): string[] {
   let zones: string[] = [];

@@ -43,15 +43,18 @@ export default function CronPage() {
         </Link>
       </nav>
       <CronHeader cron={cron} />
+      {/* When and for whom first (on a phone they come before the details); side by side on a wide screen. */}
       <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
-        <CronFacts cron={cron} />
-        <div className="space-y-6">
+        <div className="space-y-6 lg:col-start-2 lg:row-start-1">
           <Card title="Next runs" description={`In ${cron.timezone}; hover a time for UTC.`}>
             <NextRunsList runs={cron.nextRuns} timeZone={cron.timezone} />
           </Card>
           <Card title="Targets">
             <TargetList cron={cron} />
           </Card>
+        </div>
+        <div className="lg:col-start-1 lg:row-start-1">
+          <CronFacts cron={cron} />
         </div>
       </div>
       <Card title="Run history" description="One run per slot and target; retries are attempts inside a run.">
