@@ -41,9 +41,11 @@ export function CronCards({ items, error, empty, footer }: { items: Cron[] | nul
                     <ScheduleText cron={c} />
                   </dd>
                 </div>
-                <Fact label="Next run">
-                  <NextRun cron={c} />
-                </Fact>
+                <div className="col-span-2">
+                  <Fact label="Next run">
+                    <NextRun cron={c} />
+                  </Fact>
+                </div>
                 <Fact label="Last result">
                   <LastResult cron={c} />
                 </Fact>
