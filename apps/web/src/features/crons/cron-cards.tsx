@@ -8,9 +8,9 @@ import { TargetSummary } from './cron-targets';
 import { LastResult, NextRun, ScheduleText, cronHref } from './cron-cells';
 import type { Cron } from './types';
 
-function Fact({ label, children }: { label: string; children: ReactNode }) {
+function Fact({ label, className, children }: { label: string; className?: string; children: ReactNode }) {
   return (
-    <div>
+    <div className={className}>
       <dt className="text-xs font-medium text-slate-500">{label}</dt>
       <dd className="mt-0.5 text-sm text-slate-800">{children}</dd>
     </div>
@@ -41,11 +41,9 @@ export function CronCards({ items, error, empty, footer }: { items: Cron[] | nul
                     <ScheduleText cron={c} />
                   </dd>
                 </div>
-                <div className="col-span-2">
-                  <Fact label="Next run">
-                    <NextRun cron={c} />
-                  </Fact>
-                </div>
+                <Fact label="Next run" className="col-span-2">
+                  <NextRun cron={c} />
+                </Fact>
                 <Fact label="Last result">
                   <LastResult cron={c} />
                 </Fact>
@@ -53,11 +51,9 @@ export function CronCards({ items, error, empty, footer }: { items: Cron[] | nul
                   <SuccessRate rate={c.successRate} />
                 </Fact>
                 <Fact label="Owner">{OWNER_LABEL[c.owner] ?? c.owner}</Fact>
-                <div className="col-span-2">
-                  <Fact label="Targets">
-                    <TargetSummary cron={c} />
-                  </Fact>
-                </div>
+                <Fact label="Targets" className="col-span-2">
+                  <TargetSummary cron={c} />
+                </Fact>
               </dl>
             </li>
           ))}
