@@ -6,6 +6,7 @@ import { CronForm } from '@/src/features/crons/cron-form';
 import { CronNotFound } from '@/src/features/crons/cron-not-found';
 import { draftOf } from '@/src/features/crons/form-state';
 import { useCron } from '@/src/features/crons/queries';
+import { withoutZone } from '@/src/features/crons/zoned';
 import { EmptyState, ErrorAlert, Loading, PageHeader, useTitle } from '@/src/ui/components';
 
 export default function EditCronPage() {
@@ -28,7 +29,7 @@ export default function EditCronPage() {
   }
   return (
     <div className="mx-auto max-w-4xl">
-      <PageHeader title={`Edit ${cron.name}`} description={`${cron.description} (${cron.timezone})`} />
+      <PageHeader title={`Edit ${cron.name}`} description={`${withoutZone(cron.description, cron.timezone)} · ${cron.timezone}`} />
       <CronForm initial={initial} cron={cron} />
     </div>
   );
