@@ -74,12 +74,13 @@ test('a member dispatches a ticket to its agent and sees the execution it starte
     // The agent reports the outcome on the execution it was handed; the page follows.
     await ok(await agentApi.patch(verified.data.execution.reportPath, { headers: bearer(agent.key), data: { status: 'success', tokensIn: 900, tokensOut: 120 } }));
     await expect(shown).toContainText('Success', { timeout: 15_000 });
+    await page.screenshot({ path: test.info().outputPath('dispatched-1366.png'), fullPage: true });
     await shown.getByRole('link', { name: 'View execution' }).click();
     await expect(page).toHaveURL(`/w/${ws.slug}/executions/${verified.data.execution.id}`);
 
     await page.setViewportSize({ width: 390, height: 900 });
     await page.goto(`/w/${ws.slug}/tickets/${ticket.id}`);
-    await expect(page.getByTestId('dispatch-form')).toBeVisible();
+    await expect(page.getByTestId('dispatch-form').getByLabel('Agent')).toHaveValue(agent.id);
     await page.screenshot({ path: test.info().outputPath('dispatch-390.png'), fullPage: true });
 
     // A viewer reads the ticket but is not offered the dispatch (the workspace answer says it may not).

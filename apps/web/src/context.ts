@@ -20,6 +20,7 @@ import {
   systemClock,
   WEBHOOK_RETRY_BASE_MS_DEFAULT,
   WebhookRunner,
+  DELIVERY_WRITING_EVENTS,
 } from '@mc/core';
 import { openDatabase, vacuumGrownTables, type Database } from '@mc/db';
 import type { AppEnv } from './env';
@@ -135,7 +136,7 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
     onPassDone: () => webhookLog.ok(),
   });
   webhooks.start();
-  const unsubscribeWebhooks = live.subscribe(() => webhooks.kick());
+  const unsubscribeWebhooks = live.subscribe((e) => webhooks.kick({ due: DELIVERY_WRITING_EVENTS.has(e.type) }));
 
   // Crons (issue 14): the scheduler of this process — every process on PostgreSQL, the web process on the embedded
   // database; due slots, runs and deadlines are rows claimed with SKIP LOCKED, so several never fire a slot twice.

@@ -31,7 +31,8 @@ const sql = (db: Database, text: string, values: unknown[] = []) => queryRaw<any
 /** Start the child scheduler and wait (bounded) for the line it prints when it has reached the point to be killed at. */
 function startChild(mode: string, now: string, expect: RegExp): Promise<{ child: ChildProcess; line: string }> {
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
-  const child = spawn(path.join(appDir, 'node_modules/.bin/tsx'), ['src/crons-crash.child.ts'], {
+  // node itself (with tsx as a loader), not the tsx wrapper: SIGKILL must hit the process that runs the scheduler.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/crons-crash.child.ts'], {
     cwd: appDir,
     env: { ...inherited, MC_TEST_MODE: mode, MC_TEST_NOW: now, MC_TEST_DATA_DIR: dataDir, ...(pgUrl ? { DATABASE_URL: fixture!.url! } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,6 +59,16 @@ async function kill9(child: ChildProcess) {
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGKILL');
   await exited;
+  // PostgreSQL: the killed process's session ends (its open transaction rolled back, its locks released) once the
+  // server reads the closed socket — a moment after the kill. Wait for it (bounded), as a restarted process would.
+  if (pgUrl) {
+    for (let i = 0; i < 200; i++) {
+      const [r] = await sql(fixture!, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'`);
+      if (r.n === 0) return;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    throw new Error('the killed process\'s session is still open');
+  }
 }
 
 it('a scheduler killed in a run\'s start and then mid-run: after restart the slot runs once, retried by its policy', { timeout: 600_000 }, async () => {

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { EVENT_CATALOG, ZDomainEvent } from '@mc/contracts';
+import { EVENT_CATALOG, ZDispatchDeliveryPayload, ZDomainEvent } from '@mc/contracts';
 import { DomainError, isConcurrencyConflict, isDatabaseUnavailable, OutageLog } from '@mc/core';
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
@@ -82,6 +82,9 @@ export function createApiApp(deps: ApiDeps): ApiApp {
       spec.data.openapi({ description: `\`data\` of a \`${type}\` event (version ${spec.version}), as webhooks deliver it` }),
     );
   }
+
+  // What a dispatched ticket's POST to an agent's endpoint carries (POST /tickets/{id}/dispatch).
+  app.openAPIRegistry.register('DispatchDeliveryPayload', ZDispatchDeliveryPayload);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -38,6 +38,7 @@ const NOT_IN_A_WORKSPACE = [
   'POST /api/v1/workspaces',
   'POST /api/v1/notifications/{id}/read', // the caller's own read state
   'POST /api/v1/notifications/read-all',
+  'POST /api/v1/crons/preview', // reads a schedule; stores nothing
 ];
 
 /** Writes an archived workspace still takes (ADR 0003), each exercised in the last test. */
@@ -50,6 +51,8 @@ const ALLOWED_WHILE_ARCHIVED = [
   'PATCH /api/v1/workspaces/{id}', // with {archived: false}: restoring (edits are refused)
   'DELETE /api/v1/workspaces/{id}', // archiving again changes nothing
   'POST /api/v1/invitations/{id}/decline', // the invitee's own answer: it takes access away (accepting is refused)
+  'PATCH /api/v1/crons/{id}', // with {enabled: false}: pausing (edits are refused)
+  'DELETE /api/v1/crons/{id}', // a cron can always be deleted
 ];
 
 interface World {
@@ -68,6 +71,8 @@ interface World {
   /** Pending invitations of the archived workspace: one to accept or revoke (refused), one to decline (allowed). */
   invitation: { id: string };
   declinable: { id: string; inviteeKey: string };
+  /** A cron targeting the workspace's agent. */
+  cron: { id: string };
 }
 let w: World;
 
@@ -95,6 +100,8 @@ const REFUSED: Record<string, () => Promise<CallResult>> = {
   // Claim-next says "blocked" at once, also when asked to wait (never "nothing to do", 204).
   'POST /api/v1/tickets/claim-next': () => h.call('POST', '/api/v1/tickets/claim-next', { key: w.other.key }),
   'POST /api/v1/tickets/claim-next (long-poll)': () => h.call('POST', '/api/v1/tickets/claim-next', { key: w.other.key, body: { wait: 30 } }),
+  // A dispatch (to the holder, by default) is refused before anything about the agent is looked at.
+  'POST /api/v1/tickets/{id}/dispatch': () => h.call('POST', `/api/v1/tickets/${w.held.id}/dispatch`, { key: team.member.key, body: {} }),
   'POST /api/v1/tickets/{id}/release': () => h.call('POST', `/api/v1/tickets/${w.held.id}/release`, { key: w.agent.key }),
   'PUT /api/v1/tickets/{id}/assignee': () => h.call('PUT', `/api/v1/tickets/${w.todo.id}/assignee`, { key: team.admin.key, body: { agentId: w.agent.id } }),
   'POST /api/v1/tickets/{id}/comments': () => h.call('POST', `/api/v1/tickets/${w.todo.id}/comments`, { key: w.agent.key, body: { body: 'late' } }),
@@ -112,6 +119,10 @@ const REFUSED: Record<string, () => Promise<CallResult>> = {
   'DELETE /api/v1/workspaces/{id}/invitations/{invitationId}': () =>
     h.call('DELETE', `/api/v1/workspaces/${team.ws.id}/invitations/${w.invitation.id}`, { key: team.owner.key }),
   'POST /api/v1/webhook-deliveries/{id}/redeliver': () => h.call('POST', `/api/v1/webhook-deliveries/${w.deliveryId}/redeliver`, { key: team.admin.key }),
+  'POST /api/v1/crons': () =>
+    h.call('POST', '/api/v1/crons', { key: team.admin.key, body: { name: 'late', schedule: '@every 1h', targets: [{ workspaceId: team.ws.id, agentId: w.agent.id }], task: { title: 'late' } } }),
+  'PATCH /api/v1/crons/{id}': () => h.call('PATCH', `/api/v1/crons/${w.cron.id}`, { key: team.admin.key, body: { name: 'Renamed while archived' } }),
+  'POST /api/v1/crons/{id}/run': () => h.call('POST', `/api/v1/crons/${w.cron.id}/run`, { key: team.admin.key }),
 };
 
 const operationOf = (name: string) => name.replace(/ \(.*\)$/, '');
@@ -162,7 +173,11 @@ describe('an archived workspace', () => {
     const invitation = await invite(outsider.email);
     const invitee = await h.newUser('Invitee');
     const declinable = { id: (await invite(invitee.email)).id, inviteeKey: invitee.key };
-    w = { agent, other, pending, pending2, deactivated, todo, held, running, finished, webhook, deliveryId: deliveries[0].id, outsider, invitation, declinable };
+    const cron = expectOk(
+      await h.call('POST', '/api/v1/crons', { key: team.admin.key, body: { name: 'Archived cron', schedule: '@every 1h', targets: [{ workspaceId: team.ws.id, agentId: agent.id }], task: { title: 'hourly' } } }),
+      201,
+    );
+    w = { agent, other, pending, pending2, deactivated, todo, held, running, finished, webhook, deliveryId: deliveries[0].id, outsider, invitation, declinable, cron };
 
     expect(expectOk(await h.call('GET', '/api/v1/tickets/available', { key: other.key })).map((t: Ticket) => t.id)).toContain(todo.id);
     expectOk(await h.call('DELETE', `/api/v1/workspaces/${team.ws.id}`, { key: team.owner.key }));
@@ -204,6 +219,9 @@ describe('an archived workspace', () => {
     expectOk(await h.call('DELETE', `/api/v1/agents/${w.pending2.id}`, { key: team.admin.key }));
     expectOk(await h.call('DELETE', `/api/v1/workspaces/${team.ws.id}/members/${team.viewer.id}`, { key: team.viewer.key }), 200);
     expect(expectOk(await h.call('POST', `/api/v1/invitations/${w.declinable.id}/decline`, { key: w.declinable.inviteeKey }))).toMatchObject({ status: 'declined' });
+    // A cron targeting it can be paused and deleted.
+    expect(expectOk(await h.call('PATCH', `/api/v1/crons/${w.cron.id}`, { key: team.admin.key, body: { enabled: false } }))).toMatchObject({ status: 'paused' });
+    expectOk(await h.call('DELETE', `/api/v1/crons/${w.cron.id}`, { key: team.admin.key }));
     // Archiving again changes nothing; restoring is the owner's.
     expectOk(await h.call('DELETE', `/api/v1/workspaces/${team.ws.id}`, { key: team.owner.key }));
     expectOk(await h.call('PATCH', `/api/v1/workspaces/${team.ws.id}`, { key: team.owner.key, body: { archived: false } }));

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { EVENT_CATALOG, ZDispatchDeliveryPayload } from '@mc/contracts';
 import {
   agentSigningSecretFromKey,
+  DELIVERY_WRITING_EVENTS,
   deliverDueWebhooks,
   dispatchTicket,
   dispatchWebhookEvents,
@@ -15,10 +16,11 @@ import {
   ManualClock,
   recordActivity,
   WEBHOOK_MAX_ATTEMPTS,
+  WebhookRunner,
   type DeliverOptions,
 } from '@mc/core';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { activeAgent, createTeam, registerPending, type Team } from './agents.fixtures';
 import { createHarness, type Harness } from './harness';
 import { createWorkspace, expectError, expectOk, issueFields } from './helpers';
@@ -262,6 +264,26 @@ describe('dispatch to an agent endpoint', () => {
     expect(e.status).toBe('failed');
     expect(e.summary).toContain('Not delivered to the agent: not sent: the agent is deactivated');
     expect(rx.dispatches(agent.path)).toHaveLength(0);
+  });
+});
+
+describe('the background runner', () => {
+  it("sends a dispatch when the dispatch's live event kicks it, without waiting for its next tick", async () => {
+    const agent = await endpointAgent();
+    const ticket = await newTicket();
+    let passes = 0;
+    // A tick an hour away: only the first pass (at start) and kicks make it look for work.
+    const runner = new WebhookRunner(worker(), { ...fast, intervalMs: 3600_000, onPassDone: () => void passes++ });
+    runner.start();
+    try {
+      await vi.waitFor(() => expect(passes).toBeGreaterThanOrEqual(1));
+      const { deliveryId } = expectOk(await dispatch(ticket.id, team.owner.key, { agentId: agent.id }), 202);
+      // What the composition root does with every live event (apps/web/src/context.ts).
+      runner.kick({ due: DELIVERY_WRITING_EVENTS.has('ticket.dispatched') });
+      await vi.waitFor(() => expect(rx.dispatches(agent.path).map((r) => r.headers['webhook-id'])).toEqual([deliveryId]), { timeout: 10_000 });
+    } finally {
+      await runner.stop();
+    }
   });
 });
 

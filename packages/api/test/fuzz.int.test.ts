@@ -801,8 +801,11 @@ beforeAll(async () => {
   agent = await activeAgent(h, team.owner.key, team.ws.id);
   // Agents that requests act on (approve, reject, rotate, deactivate, …): two active, two pending.
   const others = await Promise.all([activeAgent(h, team.owner.key, team.ws.id), activeAgent(h, team.owner.key, team.ws.id)]);
-  // One of them has an endpoint (a port that refuses at once), so that a generated dispatch can reach it.
-  expectOk(await h.call('PATCH', `/api/v1/agents/${others[0].id}`, { key: team.owner.key, body: { endpoint: 'http://127.0.0.1:9/agent' } }));
+  // The fuzz agent and one of the others have an endpoint (a port that refuses at once), so that a generated
+  // dispatch can reach them (the agent holds a ticket below: a dispatch without agentId goes to it).
+  for (const id of [agent.id, others[0].id]) {
+    expectOk(await h.call('PATCH', `/api/v1/agents/${id}`, { key: team.owner.key, body: { endpoint: 'http://127.0.0.1:9/agent' } }));
+  }
   const [pending, pending2] = await Promise.all([registerPending(h, team.ws.id), registerPending(h, team.ws.id)]);
   const [targetUser, memberUser, spareUser] = await Promise.all([h.newUser('Target'), h.newUser('Mate'), h.newUser('Spare')]);
   await addMember(h, team.owner.key, team.ws.id, targetUser.email, 'member');

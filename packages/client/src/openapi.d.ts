@@ -1560,6 +1560,111 @@ export interface components {
             durationMs: number | null;
             failureStreak: number;
         };
+        DispatchDeliveryPayload: {
+            /** @description The delivery id (also the `webhook-id` header): dedupe on it */
+            id: string;
+            /** @enum {string} */
+            type: "dispatch";
+            /** @enum {number} */
+            version: 1;
+            workspaceId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            occurredAt: string;
+            actor: {
+                /** @enum {string} */
+                kind: "user" | "agent" | "system";
+                id: string | null;
+                name: string;
+            };
+            data: {
+                execution: {
+                    id: string;
+                    /** @description Where to report: PATCH this path (under the instance base URL) with your agent key */
+                    reportPath: string;
+                };
+                agent: {
+                    id: string;
+                    name: string;
+                };
+                ticket: {
+                    /** @example tkt_01JD0000000000000000000000 */
+                    id: string;
+                    workspaceId: string;
+                    /** @description Per-workspace number (#42) */
+                    number: number;
+                    title: string;
+                    description: string;
+                    status: components["schemas"]["TicketStatus"];
+                    priority: components["schemas"]["TicketPriority"];
+                    labels: string[];
+                    epicId: string | null;
+                    requiredCapabilities: string[];
+                    wikiRefs: string[];
+                    assignee: {
+                        /** @enum {string} */
+                        kind: "agent" | "user";
+                        id: string;
+                    } | null;
+                    /** @description Agent holding the claim (stays as who did the work after done) */
+                    claimedBy: string | null;
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-24T09:00:00.000Z
+                     */
+                    claimedAt: string | null;
+                    /**
+                     * Format: date-time
+                     * @description When an unrenewed claim goes back to To-do
+                     * @example 2026-11-24T09:00:00.000Z
+                     */
+                    leaseExpiresAt: string | null;
+                    closedReason: string | null;
+                    createdBy: {
+                        kind: string;
+                        id: string | null;
+                    };
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-24T09:00:00.000Z
+                     */
+                    createdAt: string;
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-24T09:00:00.000Z
+                     */
+                    updatedAt: string;
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-24T09:00:00.000Z
+                     */
+                    statusChangedAt: string;
+                    version: number;
+                };
+                task: components["schemas"]["DispatchTask"];
+                workspace: {
+                    id: string;
+                    slug: string;
+                    name: string;
+                    mission: string;
+                    defaultRepository: string | null;
+                };
+                cronRunId: string | null;
+                workflowStepId: string | null;
+            };
+        };
+        /** @enum {string} */
+        TicketStatus: "todo" | "in_progress" | "pr_review" | "done" | "closed";
+        /** @enum {string} */
+        TicketPriority: "urgent" | "high" | "medium" | "low";
+        DispatchTask: {
+            title: string;
+            instructions: string | null;
+            labels: string[];
+            priority: components["schemas"]["TicketPriority"] & unknown;
+        };
         Health: {
             /**
              * @description `degraded`: requests are served, but live events (long-poll wake-ups, event streams) are reconnecting
@@ -2179,10 +2284,6 @@ export interface components {
              */
             allowedMoves: components["schemas"]["TicketStatus"][];
         };
-        /** @enum {string} */
-        TicketStatus: "todo" | "in_progress" | "pr_review" | "done" | "closed";
-        /** @enum {string} */
-        TicketPriority: "urgent" | "high" | "medium" | "low";
         CreateTicketRequest: {
             /** @description Workspace id or slug */
             workspaceId: string;

@@ -8,7 +8,7 @@ import { z } from './z';
 
 export { DISPATCHABLE_TICKET_STATUSES };
 
-export const DISPATCH_LIMITS = { instructionsMax: 20_000, titleMax: 200, labelsMax: 20 } as const;
+export const DISPATCH_LIMITS = { instructionsMax: 20_000 } as const;
 
 export const ZDispatchTicketRequest = z
   .object({
@@ -37,12 +37,16 @@ export const ZDispatchTicketAnswer = z
   })
   .openapi('DispatchTicketAnswer');
 
-/** What a dispatch asks of the agent: the ticket's own title and description unless the dispatcher says more. */
+/**
+ * What a dispatch asks of the agent: the ticket's title, labels and priority unless the dispatcher (a cron's task,
+ * a workflow step) says otherwise, and its instructions if it gave any. Bounded where it comes in (the request
+ * above, the cron and workflow contracts), not here.
+ */
 export const ZDispatchTask = z
   .object({
-    title: z.string().max(DISPATCH_LIMITS.titleMax),
-    instructions: z.string().max(DISPATCH_LIMITS.instructionsMax).nullable(),
-    labels: z.array(z.string()).max(DISPATCH_LIMITS.labelsMax),
+    title: z.string(),
+    instructions: z.string().nullable(),
+    labels: z.array(z.string()),
     priority: ZTicketPriority.nullable(),
   })
   .openapi('DispatchTask');

@@ -13,8 +13,9 @@ export const CRON_ID_PREFIX = 'crn';
  * - create, edit, run or delete it: `crons.manage` (owner or admin) in EVERY workspace it targets, or instance
  *   admin; never an agent (403). A visible cron the caller may not manage is 403.
  * - archived workspaces (ADR 0003): a cron cannot be created with, or given, a target in an archived workspace
- *   (409 workspace_archived); an existing target there stays, its runs are skipped (WORKSPACE_ARCHIVED) and "run
- *   now" leaves it out; a cron can always be paused or deleted.
+ *   (409 workspace_archived). While it keeps a target there, the only change it takes is a pause (or dropping that
+ *   target); its runs there are skipped (WORKSPACE_ARCHIVED) and "run now" leaves it out (409 workspace_archived when
+ *   nothing else is left). It can always be deleted.
  */
 export const CRON_RULES = {
   readPermission: 'crons.read',

@@ -9,7 +9,7 @@ import { conflict, staleVersion, validation } from '../errors';
 import { emitEvent } from '../events/emit-event';
 import { requireUser } from '../shared/guards';
 import { newId } from '../shared/ids';
-import { requireWorkspaceAccess } from '../shared/workspace-access';
+import { requireWorkspaceAccess, workspaceArchived } from '../shared/workspace-access';
 import { cronViewer, loadTargets, requireCron, type CronRow, type CronTargetInfo } from './cron-access';
 import { cronAnswers, toCronRunDto, type CronRetry, type CronTask } from './cron-dto';
 import { notifyCronsChanged } from './cron-signal';
@@ -230,6 +230,12 @@ export async function updateCron(ctx: Ctx, cronId: string, input: UpdateCronInpu
       else fields.push('targets');
     }
     if (fields.length === 0) return { row: cron, targets };
+    // ADR 0003: while a target's workspace is archived, the cron may only be paused, or lose that target.
+    const archived = new Set(targets.filter((t) => t.workspaceArchived).map((t) => t.workspaceId));
+    const keepsArchived = (newTargets ?? targets).some((t) => archived.has(t.workspaceId));
+    if (keepsArchived && !(fields.length === 1 && fields[0] === 'enabled' && !enabled)) {
+      throw workspaceArchived('a workspace this cron targets is archived: pause the cron, or remove that target');
+    }
     const [row] = await tx.db
       .update(crons)
       .set({ ...changes, updatedAt: now, version: cron.version + 1 })
@@ -301,7 +307,10 @@ export async function runCronNow(ctx: Ctx, cronId: string) {
       if (reason) skipped.push({ workspaceId: t.workspaceId, agentId: t.agentId, reason });
       else runnable.push(t);
     }
-    if (runnable.length === 0) throw conflict('none of this cron\'s targets can run now', { reason: 'no_runnable_target', skipped });
+    if (runnable.length === 0) {
+      if (skipped.every((x) => x.reason === 'WORKSPACE_ARCHIVED')) throw workspaceArchived();
+      throw conflict('none of this cron\'s targets can run now', { reason: 'no_runnable_target', skipped });
+    }
     const inserted = await tx.db
       .insert(cronRuns)
       .values(

@@ -17,8 +17,8 @@ export interface DispatchDeliveryInput {
  * Queue the POST of a dispatched task to an agent's own endpoint, in the caller's transaction: a delivery like an
  * agent's notifications (`agent_id`, signed with the secret derived from the agent's key, retried on the webhook
  * schedule by the same worker, visible in GET /webhook-deliveries), of type `dispatch`, tied to the execution it
- * starts (`execution_id`; when it fails for good the worker fails that execution). Due at once: the runner's next
- * pass (at most WEBHOOK_POLL_INTERVAL_MS later) sends it. Returns the delivery id.
+ * starts (`execution_id`; when it fails for good the worker fails that execution). Due at once: the dispatch's live
+ * event wakes the runner (DELIVERY_WRITING_EVENTS), which sends it. Returns the delivery id.
  */
 export async function enqueueDispatchDelivery(tx: Ctx, input: DispatchDeliveryInput): Promise<string> {
   const now = tx.clock.now();

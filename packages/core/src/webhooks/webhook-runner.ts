@@ -25,6 +25,8 @@ export class WebhookRunner {
   private again = false;
   /** Whether the next pass should look for due deliveries (see `pass`). */
   private due = true;
+  /** A kick since the last debounced pass asked to look for due deliveries. */
+  private kickDue = false;
   private stopped = false;
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -41,14 +43,19 @@ export class WebhookRunner {
   }
 
   /**
-   * An event was written: dispatch it soon. Kicks are debounced (`WEBHOOK_KICK_DEBOUNCE_MS`), so that under load
+   * An event was written: dispatch it soon (`due`: and send the deliveries its transaction wrote). Kicks are debounced (`WEBHOOK_KICK_DEBOUNCE_MS`), so that under load
    * one pass takes a batch of events instead of one pass per event (each pass costs at least one statement).
    */
-  kick() {
-    if (this.stopped || this.debounce) return;
+  kick(opts: { due?: boolean } = {}) {
+    if (this.stopped) return;
+    // The event's transaction wrote a delivery itself (a dispatch, see DELIVERY_WRITING_EVENTS): look for due ones.
+    if (opts.due) this.kickDue = true;
+    if (this.debounce) return;
     this.debounce = setTimeout(() => {
       this.debounce = undefined;
-      this.look(false);
+      const due = this.kickDue;
+      this.kickDue = false;
+      this.look(due);
     }, WEBHOOK_KICK_DEBOUNCE_MS);
     this.debounce.unref?.();
   }

@@ -34,6 +34,11 @@ export const WEBHOOK_DISPATCH_BATCH = 100;
  * statement waits in the one queue of the API's own statements, so these passes cost the API directly.
  */
 export const WEBHOOK_KICK_DEBOUNCE_MS = 100;
+/**
+ * Events whose transaction writes a delivery itself instead of through the outbox dispatcher (a dispatched ticket's
+ * POST to its agent): their live signal wakes the runner to send due deliveries at once, not at its next tick.
+ */
+export const DELIVERY_WRITING_EVENTS: ReadonlySet<string> = new Set(['ticket.dispatched']);
 /** How often the runner looks for work when nothing wakes it. */
 export const WEBHOOK_POLL_INTERVAL_MS = 500;
 
