@@ -132,7 +132,8 @@ test.beforeAll(async ({ baseURL }) => {
   const tag = uniq();
 
   // A workspace with a bit of everything: agents in every state, tickets in most columns (one column stays empty),
-  // a mention of the admin (unread notifications), a PR link, runs, a budget, a webhook with deliveries, a member.
+  // a mention of the admin (unread notifications), a PR link, runs, a budget, a webhook with deliveries, a member,
+  // a cron with a run.
   const ws = await ok<{ id: string; slug: string; version: number }>(await admin.post('/api/v1/workspaces', { data: { name: `Axe ${tag}`, slug: `axe-${tag}` } }), 201);
   await ok(await admin.patch(`/api/v1/workspaces/${ws.id}`, { data: { defaultRepository: 'acme/rocket', mission: 'Ship accessible dashboards.' } }));
   const hook = await ok<{ id: string }>(await admin.post('/api/v1/webhooks', { data: { workspaceId: ws.id, url: receiver.url, description: 'axe receiver' } }), 201);
@@ -200,7 +201,16 @@ test.beforeAll(async ({ baseURL }) => {
     )
     .not.toBe('');
 
-  Object.assign(segmentValues, { slug: ws.slug, agentId: coder.id, ticketId: todo.id, executionId: run.id, deliveryId });
+  // A cron targeting the coder, run once now, so the cron pages have details, next runs and a run history.
+  const cron = await ok<{ id: string }>(
+    await admin.post('/api/v1/crons', {
+      data: { name: `Nightly digest ${tag}`, schedule: '0 2 * * *', timezone: 'Europe/Berlin', targets: [{ workspaceId: ws.id, agentId: coder.id }], task: { title: `Digest ${tag}`, labels: ['digest'] } },
+    }),
+    201,
+  );
+  await ok(await admin.post(`/api/v1/crons/${cron.id}/run`), 202);
+
+  Object.assign(segmentValues, { slug: ws.slug, agentId: coder.id, ticketId: todo.id, executionId: run.id, deliveryId, cronId: cron.id });
 });
 
 test.afterAll(async () => {

@@ -25,8 +25,11 @@ export const WORKSPACE_RESOURCES = [
 ] as const;
 export type WorkspaceResource = (typeof WORKSPACE_RESOURCES)[number];
 
-/** What the signed-in user sees outside any one workspace. */
-export type GlobalResource = 'me' | 'setup' | 'workspaces' | 'notifications' | 'my-invitations' | 'users' | 'api-keys' | 'model-prices';
+/**
+ * What the signed-in user sees outside any one workspace. Crons are instance-level (their targets may sit in
+ * several workspaces), so even a workspace's cron tab reads them under this key: one cron, one cache entry.
+ */
+export type GlobalResource = 'me' | 'setup' | 'workspaces' | 'notifications' | 'my-invitations' | 'users' | 'api-keys' | 'model-prices' | 'crons' | 'cron-preview';
 
 export function wsKey(workspaceId: string, resource?: WorkspaceResource, ...rest: unknown[]): QueryKey {
   return resource ? ['ws', workspaceId, resource, ...rest] : ['ws', workspaceId];

@@ -27,8 +27,11 @@ export interface LiveEvent {
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
 
-/** What a query can be refreshed as: a resource of the workspace, the workspace itself, or the user's notifications. */
-type Refresh = WorkspaceResource | 'workspace' | 'notifications';
+/**
+ * What a query can be refreshed as: a resource of the workspace, the workspace itself, the user's notifications,
+ * or the crons (instance-level: a cron targeting this workspace is cached once, whichever page read it).
+ */
+type Refresh = WorkspaceResource | 'workspace' | 'notifications' | 'crons';
 
 /**
  * Which queries each event makes stale. Typed over every event type and signal, so a new event type does not
@@ -52,20 +55,21 @@ export const EVENT_REFRESHES: Record<LiveEventType, readonly Refresh[] | 'everyt
   'agent.deleted': ['agents', 'tickets', 'activity'],
   'rating.recorded': ['ratings', 'tickets', 'executions', 'agents', 'metrics'],
   'execution.started': ['executions', 'agents', 'activity'],
-  'execution.finished': ['executions', 'agents', 'metrics', 'costs', 'budget', 'activity', 'workspace'],
+  // A cron run's tokens and cost are its executions' (the run's own cron_run.* event may come later).
+  'execution.finished': ['executions', 'agents', 'metrics', 'costs', 'budget', 'activity', 'workspace', 'crons'],
   'budget.threshold_reached': ['budget', 'costs', 'workspace'],
   'member.invited': ['members', 'invitations', 'activity'],
   'member.joined': ['members', 'invitations', 'activity'],
   'member.invitation_declined': ['members', 'invitations', 'activity'],
   'member.invitation_revoked': ['members', 'invitations', 'activity'],
   'webhook.disabled': ['webhooks', 'deliveries'],
-  'cron.created': ['activity'],
-  'cron.updated': ['activity'],
-  'cron.deleted': ['activity'],
-  // Cron runs (the scheduler): a run starts (its ticket appears), ends or fails.
-  'cron_run.started': ['tickets', 'activity'],
-  'cron_run.finished': ['tickets', 'activity', 'notifications'],
-  'cron_run.failed': ['tickets', 'activity', 'notifications'],
+  'cron.created': ['crons', 'activity'],
+  'cron.updated': ['crons', 'activity'],
+  'cron.deleted': ['crons', 'activity'],
+  // Cron runs (the scheduler): a run starts (its ticket appears), ends or fails; the cron's page and lists follow.
+  'cron_run.started': ['crons', 'tickets', 'activity'],
+  'cron_run.finished': ['crons', 'tickets', 'activity', 'notifications'],
+  'cron_run.failed': ['crons', 'tickets', 'activity', 'notifications'],
   'notifications.read': ['notifications'],
   resync: 'everything',
 };
@@ -84,11 +88,13 @@ function refresh(queryClient: QueryClient, workspaceId: string, what: ReadonlySe
     void queryClient.invalidateQueries({ queryKey: wsKey(workspaceId) });
     void queryClient.invalidateQueries({ queryKey: globalKey('workspaces') });
     void queryClient.invalidateQueries({ queryKey: globalKey('notifications') });
+    void queryClient.invalidateQueries({ queryKey: globalKey('crons') });
     return;
   }
   for (const r of what) {
     if (r === 'workspace') void queryClient.invalidateQueries({ queryKey: globalKey('workspaces') });
     else if (r === 'notifications') void queryClient.invalidateQueries({ queryKey: globalKey('notifications') });
+    else if (r === 'crons') void queryClient.invalidateQueries({ queryKey: globalKey('crons') });
     else void queryClient.invalidateQueries({ queryKey: wsKey(workspaceId, r) });
   }
 }

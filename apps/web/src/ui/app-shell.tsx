@@ -107,6 +107,9 @@ function TopBar() {
           <NavLink href="/workspaces" active={pathname === '/workspaces'}>
             Workspaces
           </NavLink>
+          <NavLink href="/crons" active={pathname === '/crons' || pathname.startsWith('/crons/')}>
+            Crons
+          </NavLink>
           <NavLink href="/settings/api-keys" active={pathname.startsWith('/settings/api-keys')}>
             API keys
           </NavLink>

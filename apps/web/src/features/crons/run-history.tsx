@@ -1,0 +1,93 @@
+'use client';
+// A cron's runs, newest slot first: status, trigger, slot, start, duration, attempts (unfold to see each),
+// tokens and cost, tickets. Live events of the targets' workspaces refresh it (see CronLive).
+import Link from 'next/link';
+import { useState } from 'react';
+import { Button, EmptyState } from '@/src/ui/components';
+import { Tokens } from '@/src/ui/executions';
+import { formatDuration, formatUsd } from '@/src/ui/format';
+import { LoadMore, Table, type Column } from '@/src/ui/table';
+import { RunStatusBadge, TRIGGER_LABEL, ZonedTime } from './cron-status';
+import { RunAttempts } from './run-attempts';
+import type { Cron, CronRun } from './types';
+
+export function RunHistory({ cron, runs, error, hasMore, loadingMore, onMore }: { cron: Cron; runs: CronRun[] | null; error: unknown; hasMore: boolean; loadingMore: boolean; onMore: () => void }) {
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const tz = cron.timezone;
+  const agentName = (id: string) => cron.targets.find((t) => t.agentId === id)?.agentName ?? id;
+  const toggle = (id: string) => setOpen((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
+  const detailId = (r: CronRun) => `run-${r.id}-attempts`;
+
+  const columns: Column<CronRun>[] = [
+    { id: 'status', header: 'Status', cell: (r) => <RunStatusBadge status={r.status} /> },
+    { id: 'slot', header: 'Slot', className: 'text-slate-700', cell: (r) => <ZonedTime iso={r.slot} timeZone={tz} /> },
+    { id: 'trigger', header: 'Trigger', className: 'whitespace-nowrap text-xs text-slate-600', cell: (r) => TRIGGER_LABEL[r.trigger] ?? r.trigger },
+    { id: 'agent', header: 'Target', className: 'whitespace-nowrap text-slate-700', cell: (r) => `🤖 ${agentName(r.targetAgentId)}`, hidden: cron.targets.length + cron.hiddenTargets <= 1 },
+    { id: 'start', header: 'Started', className: 'text-xs text-slate-600', cell: (r) => <ZonedTime iso={r.startTime} timeZone={tz} /> },
+    { id: 'duration', header: 'Duration', align: 'right', className: 'whitespace-nowrap text-slate-700', cell: (r) => (r.status === 'running' ? <span className="text-sky-700">running</span> : formatDuration(r.durationMs)) },
+    {
+      id: 'attempts',
+      header: 'Attempts',
+      cell: (r) => (
+        <Button variant="ghost" size="sm" aria-expanded={open.has(r.id)} aria-controls={detailId(r)} onClick={() => toggle(r.id)} data-testid="run-attempts-toggle">
+          <span aria-hidden="true">{open.has(r.id) ? '▾' : '▸'}</span> {r.attempts.length || r.attempt}
+          <span className="sr-only"> attempts, {open.has(r.id) ? 'hide' : 'show'}</span>
+        </Button>
+      ),
+    },
+    {
+      id: 'usage',
+      header: (
+        <>
+          Tokens <span className="font-normal normal-case">in / out</span> · cost
+        </>
+      ),
+      align: 'right',
+      className: 'whitespace-nowrap text-slate-700',
+      cell: (r) => (
+        <>
+          <Tokens tokensIn={r.tokensIn} tokensOut={r.tokensOut} />
+          <span className="block text-xs text-slate-500">{formatUsd(Number(r.costUsd))}</span>
+        </>
+      ),
+    },
+    {
+      id: 'tickets',
+      header: 'Tickets',
+      cell: (r) =>
+        r.ticketIds.length === 0 ? (
+          <span className="text-slate-500">—</span>
+        ) : (
+          <ul className="space-y-0.5 text-xs">
+            {r.ticketIds.map((id, i) => (
+              <li key={id}>
+                <Link href={`/t/${encodeURIComponent(id)}`} className="font-medium whitespace-nowrap text-indigo-600 hover:text-indigo-500" data-testid="run-ticket">
+                  Ticket {r.ticketIds.length > 1 ? i + 1 : ''}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        ),
+    },
+  ];
+
+  return (
+    <Table
+      label={`Runs of ${cron.name}`}
+      testId="run-history"
+      columns={columns}
+      rows={runs}
+      rowKey={(r) => r.id}
+      rowProps={(r) => ({ 'data-testid': 'run-row', 'data-run-id': r.id, 'data-status': r.status })}
+      rowDetail={(r) => (open.has(r.id) ? { id: detailId(r), content: <RunAttempts run={r} timeZone={tz} /> } : null)}
+      error={error}
+      className="-mx-5"
+      empty={
+        <EmptyState icon="🗓️" title="No runs yet">
+          The first run shows here when its slot comes{cron.can.run ? ', or when you run it now' : ''}.
+        </EmptyState>
+      }
+      footer={<LoadMore hasMore={hasMore} loading={loadingMore} onMore={onMore} />}
+    />
+  );
+}
