@@ -2,6 +2,7 @@
 //
 //   node --import tsx bench/memory.ts [--passes 5] [--requests 1200] [--idle-seconds 30] [--settle-seconds 15]
 //                                     [--only embedded|postgres] [--port 3490] [--no-probe] [--probe-gc]
+//                                     [--node-args "<Node flags for the server>"]
 //
 // Per database (the embedded one in a fresh data dir; PostgreSQL in a scratch database, dropped afterwards):
 //  1. `node scripts/serve.mjs` (the run command; the build must be current) starts on the empty database, with an
@@ -40,6 +41,11 @@ const O = {
   })(),
   probe: !argv.includes('--no-probe'),
   probeGc: argv.includes('--probe-gc'),
+  /** Node flags for the server, for experiments (e.g. `--node-args "--max-semi-space-size=4"`). */
+  nodeArgs: (() => {
+    const i = argv.indexOf('--node-args');
+    return i >= 0 ? argv[i + 1].split(/\s+/).filter(Boolean) : [];
+  })(),
   concurrency: 8,
 };
 const base = `http://127.0.0.1:${O.port}`;
@@ -164,7 +170,7 @@ function serve(env: Record<string, string>, probeDir: string): Proc {
     MC_RATE_LIMIT_ANON_PER_MINUTE: '100000000',
     ...probeEnv,
     ...env,
-  });
+  }, O.nodeArgs);
 }
 
 async function up(env: Record<string, string>, probeDir: string): Promise<Proc> {
@@ -348,7 +354,7 @@ async function main() {
   const probeDir = mkdtempSync(path.join(os.tmpdir(), 'mc-memory-probe-'));
   const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
   log(`bench/memory: ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} cores, load average ${load()}`);
-  log(`  ${O.passes} passes of ${O.requests} tasks (${O.concurrency} in flight), idle ${O.idleSeconds} s, settle ${O.settleSeconds} s${O.probe ? `, probe${O.probeGc ? ' with a full GC before each reading' : ''}` : ''}`);
+  log(`  ${O.passes} passes of ${O.requests} tasks (${O.concurrency} in flight), idle ${O.idleSeconds} s, settle ${O.settleSeconds} s${O.probe ? `, probe${O.probeGc ? ' with a full GC before each reading' : ''}` : ''}${O.nodeArgs.length ? `, server Node flags ${O.nodeArgs.join(' ')}` : ''}`);
   const results: Result[] = [];
   try {
     if (O.only !== 'postgres') {
