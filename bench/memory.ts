@@ -11,7 +11,7 @@
 //     does), the server is left idle for --idle-seconds, and the resident memory of its whole process tree is read:
 //     "idle, fresh".
 //  2. The server restarts on the same data, the same pages are opened, idle again: "idle after restart".
-//  3. --passes load passes, each the same mix of --requests requests, 8 in flight: lists (tickets with their filters,
+//  3. --passes load passes, each the same mix of --requests requests, 8 in flight: 4 logins, lists (tickets with their filters,
 //     sorts and a second page, available, workspaces, agents, activity, notifications, executions, members),
 //     ticket create (with an Idempotency-Key) → claim by an agent → move to PR review → done, and dashboard page
 //     loads (HTML and the page's scripts). After each pass, --settle-seconds of quiet, then RSS is read.
@@ -270,6 +270,8 @@ function passTasks(s: Seed, n: number, passNo: number): (() => Promise<unknown>)
   const tasks: (() => Promise<unknown>)[] = [];
   let lifecycles = 0;
   let pageNo = 0;
+  // Four logins a pass (scrypt: 16 MiB each, see the password hashing thread in packages/core/src/shared/crypto.ts).
+  for (let i = 0; i < 4; i++) tasks.push(() => call('POST', '/api/v1/auth/login', {}, { email: ADMIN.email, password: ADMIN.password }));
   for (let i = 0; tasks.length < n; i++) {
     const r = i % 10;
     if (r < 6) tasks.push(() => lists[i % lists.length](i));
