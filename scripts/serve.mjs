@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { reexecWithServerFlags } from './server-flags.mjs';
 import { BUILD_STAMP, REPO_ROOT, sourceFingerprint } from './source-fingerprint.mjs';
 
 const serverBundle = path.join(REPO_ROOT, 'apps/web/dist/server.mjs');
@@ -16,6 +17,9 @@ if (major < 20 || (major === 20 && minor < 9)) {
   console.error(`[mc] Node.js ${process.versions.node} is too old: Mission Control needs Node.js 20.9 or later.`);
   process.exit(1);
 }
+// Where Node can (22.15+), this same process restarts once with the server's Node flags (a smaller young generation,
+// scripts/server-flags.mjs); on Node 20 the server runs without them (NODE_OPTIONS can give them).
+reexecWithServerFlags();
 const webDir = path.join(REPO_ROOT, 'apps/web');
 const nextBin = path.join(webDir, 'node_modules/.bin/next');
 if (!existsSync(nextBin)) {

@@ -14,7 +14,7 @@ import { loadEnv } from './src/env';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** apps/web, whether running from source (tsx) or from the bundle in dist/. */
-const appDir = existsSync(path.join(here, 'next.config.ts')) ? here : path.resolve(here, '..');
+const appDir = existsSync(path.join(here, 'next.config.mjs')) ? here : path.resolve(here, '..');
 
 function readVersion(): string {
   try {

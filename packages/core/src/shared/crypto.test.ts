@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { dummyPasswordHash, hashPassword, newSecret, sha256, verifyPassword } from './crypto';
+import { scryptSync } from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
+import { dummyPasswordHash, hashPassword, newSecret, PasswordHasher, sha256, verifyPassword } from './crypto';
 
 describe('password hashing', () => {
   it('verifies the right password and refuses a wrong one', async () => {
@@ -37,6 +38,46 @@ describe('password hashing', () => {
     expect(await dummyPasswordHash()).toBe(dummy);
     expect(await verifyPassword('', dummy)).toBe(false);
     expect(await verifyPassword('password', dummy)).toBe(false);
+  });
+});
+
+describe('the password hashing thread (one malloc arena for every scrypt, bench/README.md "Memory")', () => {
+  const opts = { N: 1024, r: 8, p: 1 };
+  it('gives the same keys as scrypt itself, with every concurrent hash on the one thread', async () => {
+    const hasher = new PasswordHasher(60_000);
+    try {
+      const salts = Array.from({ length: 8 }, (_, i) => Buffer.from(`salt-${i}`));
+      const keys = await Promise.all(salts.map((salt) => hasher.scrypt('pw', salt, 32, opts)));
+      keys.forEach((key, i) => expect(key.equals(scryptSync('pw', salts[i], 32, opts))).toBe(true));
+      expect(hasher.threadsStarted).toBe(1);
+      expect(hasher.running).toBe(true);
+    } finally {
+      await hasher.stop();
+    }
+  });
+
+  it('stops its thread when idle, and starts one again for the next hash', async () => {
+    const hasher = new PasswordHasher(20);
+    try {
+      await hasher.scrypt('pw', Buffer.from('a'), 16, opts);
+      await vi.waitFor(() => expect(hasher.running).toBe(false), { timeout: 10_000, interval: 20 });
+      const key = await hasher.scrypt('pw', Buffer.from('b'), 16, opts);
+      expect(key.equals(scryptSync('pw', Buffer.from('b'), 16, opts))).toBe(true);
+      expect(hasher.threadsStarted).toBe(2);
+    } finally {
+      await hasher.stop();
+    }
+  });
+
+  it('a failing hash rejects (invalid parameters) and the next one still works', async () => {
+    const hasher = new PasswordHasher(60_000);
+    try {
+      await expect(hasher.scrypt('pw', Buffer.from('a'), 16, { N: 1000, r: 8, p: 1 })).rejects.toThrow();
+      const key = await hasher.scrypt('pw', Buffer.from('a'), 16, opts);
+      expect(key.equals(scryptSync('pw', Buffer.from('a'), 16, opts))).toBe(true);
+    } finally {
+      await hasher.stop();
+    }
   });
 });
 
