@@ -32,27 +32,12 @@ import {
   type Concurrency,
   type SlotPlan,
 } from './cron-runs.rules';
-import { cronRunId, nextSlotAfter, parseSchedule, type ParsedSchedule } from './schedule';
+import { storedSchedule } from './cron-dto';
+import { cronRunId, nextSlotAfter } from './schedule';
 
 /** A PostgreSQL array literal of texts (NULL for null), passed as one parameter and cast (`:p::text[]`). */
 export function pgTextArray(values: readonly (string | null)[]): string {
   return `{${values.map((v) => (v === null ? 'NULL' : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
-}
-
-const parsedCache = new Map<string, ParsedSchedule | null>();
-/** A stored schedule, parsed once per process (bounded cache); null when it no longer parses. */
-function parsedOf(schedule: string): ParsedSchedule | null {
-  let p = parsedCache.get(schedule);
-  if (p === undefined) {
-    try {
-      p = parseSchedule(schedule);
-    } catch {
-      p = null;
-    }
-    if (parsedCache.size > 10_000) parsedCache.clear();
-    parsedCache.set(schedule, p);
-  }
-  return p;
 }
 
 interface DueCron {
@@ -164,7 +149,7 @@ export async function fireDueCrons(ctx: Ctx, batch = FIRE_BATCH): Promise<FireRe
       }
     };
     for (const c of due) {
-      const parsed = parsedOf(c.schedule);
+      const parsed = storedSchedule(c.schedule);
       const nextDueAt = new Date(c.next_due_at);
       if (!parsed) {
         // A schedule that no longer parses cannot be fired; stop it rather than claim it on every pass.

@@ -1,9 +1,7 @@
 import { executions } from '@mc/db';
 import { and, eq, lte, sql } from 'drizzle-orm';
 import { asSystem, inTransaction, type Ctx } from '../context';
-import { executionColumns } from './execution-dto';
-import { durationBetween } from './executions.rules';
-import { recordFinish } from './report-execution';
+import { failRunningExecution } from './fail-execution';
 
 /** A running execution without a report for this long is taken for abandoned (its agent crashed or forgot it). */
 export const EXECUTION_ABANDON_AFTER_MS_DEFAULT = 6 * 60 * 60 * 1000;
@@ -31,19 +29,7 @@ export async function abandonStaleExecutions(ctx: Ctx, staleAfterMs = EXECUTION_
     const hours = Math.round((staleAfterMs / 3_600_000) * 10) / 10;
     const why = `No report for ${hours} h: the server marked this run failed (abandoned).`;
     for (const e of stale) {
-      const [row] = await tx.db
-        .update(executions)
-        .set({
-          status: 'failed',
-          endedAt: now,
-          durationMs: durationBetween(e.startedAt, now),
-          summary: e.summary ? `${e.summary}\n\n${why}` : why,
-          updatedAt: now,
-          version: sql`${executions.version} + 1`,
-        })
-        .where(eq(executions.id, e.id))
-        .returning(executionColumns);
-      await recordFinish(tx, row, `marked an abandoned execution failed (no report for ${hours} h)`);
+      await failRunningExecution(tx, e, why, `marked an abandoned execution failed (no report for ${hours} h)`, now);
     }
     return stale.length;
   });

@@ -1,9 +1,7 @@
 import { executions } from '@mc/db';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Ctx } from '../context';
-import { executionColumns } from './execution-dto';
-import { durationBetween } from './executions.rules';
-import { recordFinish } from './report-execution';
+import { failRunningExecution } from './fail-execution';
 
 /**
  * The work of a dispatched execution never reached its agent (the delivery to its endpoint failed for good, after
@@ -13,27 +11,11 @@ import { recordFinish } from './report-execution';
  * swept) is left as it is. Runs in the caller's transaction (the delivery worker's). Returns whether it failed it.
  */
 export async function failUndeliveredExecution(tx: Ctx, executionId: string, reason: string): Promise<boolean> {
-  const now = tx.clock.now();
   const [e] = await tx.db
-    .select({ startedAt: executions.startedAt, summary: executions.summary })
+    .select({ id: executions.id, startedAt: executions.startedAt, summary: executions.summary })
     .from(executions)
     .where(and(eq(executions.id, executionId), eq(executions.status, 'running')))
     .for('update');
   if (!e) return false;
-  const why = `Not delivered to the agent: ${reason}`;
-  const [row] = await tx.db
-    .update(executions)
-    .set({
-      status: 'failed',
-      endedAt: now,
-      durationMs: durationBetween(e.startedAt, now),
-      summary: e.summary ? `${e.summary}\n\n${why}` : why,
-      updatedAt: now,
-      version: sql`${executions.version} + 1`,
-    })
-    .where(and(eq(executions.id, executionId), eq(executions.status, 'running')))
-    .returning(executionColumns);
-  if (!row) return false;
-  await recordFinish(tx, row, `marked a dispatched execution failed (${reason})`);
-  return true;
+  return failRunningExecution(tx, e, `Not delivered to the agent: ${reason}`, `marked a dispatched execution failed (${reason})`);
 }

@@ -8,6 +8,11 @@ function byCost<T extends CostRow>(key: (r: T) => string) {
   return (a: T, b: T) => b.costMicros - a.costMicros || b.tokensIn + b.tokensOut - (a.tokensIn + a.tokensOut) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 }
 
+/** What one group (an agent, a model, a cron) cost, as the API answers it. */
+function figuresOf(r: CostRow) {
+  return { costUsd: usdOf(r.costMicros), tokens: r.tokensIn + r.tokensOut, executions: r.executions };
+}
+
 /**
  * GET /workspaces/{id}/costs — where the money went between two days (default: this month to date): per day (every
  * day, empty ones with zeros, for a continuous chart), per agent, per model and per cron. Read from the daily rollup of
@@ -41,23 +46,17 @@ export async function getWorkspaceCosts(ctx: Ctx, workspaceIdOrSlug: string, inp
     byAgent: agentRows.sort(byCost((r) => r.agentId)).map((r) => ({
       agentId: r.agentId,
       agentName: r.agentName,
-      costUsd: usdOf(r.costMicros),
-      tokens: r.tokensIn + r.tokensOut,
-      executions: r.executions,
+      ...figuresOf(r),
     })),
     byModel: modelRows.sort(byCost((r) => r.model)).map((r) => ({
       // The rollup keys runs without a model as ''; the API says so with null.
       model: r.model === '' ? null : r.model,
-      costUsd: usdOf(r.costMicros),
-      tokens: r.tokensIn + r.tokensOut,
-      executions: r.executions,
+      ...figuresOf(r),
     })),
     byCron: cronRows.sort(byCost((r) => r.cronId)).map((r) => ({
       cronId: r.cronId,
       cronName: r.cronName,
-      costUsd: usdOf(r.costMicros),
-      tokens: r.tokensIn + r.tokensOut,
-      executions: r.executions,
+      ...figuresOf(r),
     })),
   };
 }
