@@ -3,8 +3,6 @@
 // Webhooks signature (checked with the independent `standardwebhooks` library, secret derived from the agent's
 // key), the retry schedule, the failure that fails the execution, the budget gate, the refusals and isolation.
 // The delivery worker is driven by calling the core functions on a manual clock (no timed waits).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { EVENT_CATALOG, ZDispatchDeliveryPayload } from '@mc/contracts';
 import {
   agentSigningSecretFromKey,
@@ -19,67 +17,19 @@ import {
   WebhookRunner,
   type DeliverOptions,
 } from '@mc/core';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { activeAgent, createTeam, registerPending, type Team } from './agents.fixtures';
 import { createHarness, type Harness } from './harness';
 import { createWorkspace, expectError, expectOk, issueFields } from './helpers';
-
-interface Received {
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** The agent's endpoint: `on(path, nth => status)` decides the answer to the nth request to a path (default 200). */
-function startReceiver() {
-  const received: Received[] = [];
-  const counts = new Map<string, number>();
-  const rules = new Map<string, (nth: number) => number>();
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const path = (req.url ?? '/').split('?')[0];
-      const body = Buffer.concat(chunks).toString('utf8');
-      received.push({ path, headers: req.headers as Record<string, string>, body });
-      // Only dispatches count for the rules: key callbacks and notifications to the same endpoint are answered 200.
-      let status = 200;
-      if (body.includes('"type":"dispatch"')) {
-        const nth = (counts.get(path) ?? 0) + 1;
-        counts.set(path, nth);
-        status = rules.get(path)?.(nth) ?? 200;
-      }
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'on it' : `busy ${status}`);
-    });
-  });
-  return new Promise<{ url: (p: string) => string; on: typeof rules.set; at: (p: string) => Received[]; dispatches: (p: string) => Received[]; close: () => Promise<void> }>((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as AddressInfo).port;
-      resolve({
-        url: (p) => `http://127.0.0.1:${port}${p}`,
-        on: rules.set.bind(rules),
-        at: (p) => received.filter((r) => r.path === p),
-        dispatches: (p) => received.filter((r) => r.path === p && JSON.parse(r.body).type === 'dispatch'),
-        close: () =>
-          new Promise((r) => {
-            server.closeAllConnections();
-            server.close(() => r());
-          }),
-      });
-    });
-  });
-}
-
-function signedWith(r: Received, secret: string): boolean {
-  const expected = new Webhook(secret).sign(r.headers['webhook-id'], new Date(Number(r.headers['webhook-timestamp']) * 1000), r.body);
-  return r.headers['webhook-signature'].split(' ').includes(expected);
-}
+import { signedWith, startReceiver, type Receiver } from './receiver';
 
 let h: Harness;
 let clock: ManualClock;
 let team: Team;
-let rx: Awaited<ReturnType<typeof startReceiver>>;
+let rx: Receiver;
+const isDispatch = (body: string) => body.includes('"type":"dispatch"');
+/** The dispatch deliveries an endpoint received. */
+const dispatchesAt = (p: string) => rx.at(p).filter((r) => JSON.parse(r.body).type === 'dispatch');
 const fast: DeliverOptions = { random: () => 0.5, retryBaseMs: 1000 };
 const worker = () => h.ctxFor({ kind: 'system', name: 'test-worker' });
 async function pump(opts: DeliverOptions = fast) {
@@ -111,7 +61,8 @@ beforeAll(async () => {
   clock = new ManualClock(new Date());
   h = await createHarness({ clock, config: { allowPrivateNetwork: true } });
   team = await createTeam(h);
-  rx = await startReceiver();
+  // Only dispatches are numbered and ruled: key callbacks and notifications to the same endpoint are answered 200.
+  rx = await startReceiver({ counts: isDispatch });
 });
 
 afterAll(async () => {
@@ -137,10 +88,10 @@ describe('dispatch to an agent endpoint', () => {
     const started = await execution(answer.executionId);
     expect(started).toMatchObject({ agentId: agent.id, ticketId: ticket.id, status: 'running', cronRunId: null, endTime: null });
 
-    expect(rx.dispatches(agent.path)).toHaveLength(0);
+    expect(dispatchesAt(agent.path)).toHaveLength(0);
     const sent = await pump();
     expect(sent.succeeded).toBeGreaterThanOrEqual(1);
-    const got = rx.dispatches(agent.path);
+    const got = dispatchesAt(agent.path);
     expect(got).toHaveLength(1);
     expect(got[0].headers['webhook-id']).toBe(answer.deliveryId);
     expect(signedWith(got[0], agentSigningSecretFromKey(agent.key))).toBe(true);
@@ -215,7 +166,7 @@ describe('dispatch to an agent endpoint', () => {
     // The next attempt is due after the first retry delay (1 s with this base, no jitter), not before.
     expect(new Date(d.nextAttemptAt).getTime() - clock.now().getTime()).toBe(1000);
     await pump();
-    expect(rx.dispatches(agent.path)).toHaveLength(1);
+    expect(dispatchesAt(agent.path)).toHaveLength(1);
     clock.advance(1000);
     await pump();
     clock.advance(4000);
@@ -223,7 +174,7 @@ describe('dispatch to an agent endpoint', () => {
     d = expectOk(await h.call('GET', `/api/v1/webhook-deliveries/${deliveryId}`, { key: team.owner.key }));
     expect(d).toMatchObject({ status: 'succeeded', attemptCount: 3 });
     expect(d.attempts.map((x: any) => x.statusCode)).toEqual([503, 503, 200]);
-    const got = rx.dispatches(agent.path);
+    const got = dispatchesAt(agent.path);
     expect(got).toHaveLength(3);
     expect(new Set(got.map((g) => g.headers['webhook-id']))).toEqual(new Set([deliveryId]));
     expect((await execution(executionId)).status).toBe('running');
@@ -263,7 +214,7 @@ describe('dispatch to an agent endpoint', () => {
     const e = await execution(executionId);
     expect(e.status).toBe('failed');
     expect(e.summary).toContain('Not delivered to the agent: not sent: the agent is deactivated');
-    expect(rx.dispatches(agent.path)).toHaveLength(0);
+    expect(dispatchesAt(agent.path)).toHaveLength(0);
   });
 });
 
@@ -280,7 +231,7 @@ describe('the background runner', () => {
       const { deliveryId } = expectOk(await dispatch(ticket.id, team.owner.key, { agentId: agent.id }), 202);
       // What the composition root does with every live event (apps/web/src/context.ts).
       runner.kick({ due: DELIVERY_WRITING_EVENTS.has('ticket.dispatched') });
-      await vi.waitFor(() => expect(rx.dispatches(agent.path).map((r) => r.headers['webhook-id'])).toEqual([deliveryId]), { timeout: 10_000 });
+      await vi.waitFor(() => expect(dispatchesAt(agent.path).map((r) => r.headers['webhook-id'])).toEqual([deliveryId]), { timeout: 10_000 });
     } finally {
       await runner.stop();
     }
@@ -368,7 +319,7 @@ describe('the domain door (what cron runs and workflow steps call)', () => {
     });
     expect((await execution(out.executionId)).cronRunId).toBe('crr_nightly_1');
     await pump();
-    const body = ZDispatchDeliveryPayload.parse(JSON.parse(rx.dispatches(agent.path)[0].body));
+    const body = ZDispatchDeliveryPayload.parse(JSON.parse(dispatchesAt(agent.path)[0].body));
     expect(body.actor).toMatchObject({ kind: 'system', name: 'cron-runner' });
     expect(body.data).toMatchObject({
       cronRunId: 'crr_nightly_1',

@@ -23,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeAgent, createTeam, type Team } from './agents.fixtures';
 import { createHarness, type Harness } from './harness';
 import { addMember, createWorkspace, expectOk } from './helpers';
+import { explain as explainPlan, nodes, onOneConnection, type PlanNode } from './plans';
 
 let h: Harness;
 
@@ -33,30 +34,9 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Raw statements with parameters on one connection of the database under test. */
-async function onOneConnection<T>(fn: (run: (text: string, params?: unknown[]) => Promise<Record<string, any>[]>) => Promise<T>): Promise<T> {
-  const client = (h.database.db as unknown as { $client: any }).$client;
-  if (h.database.kind === 'postgres') {
-    const c = await client.connect();
-    try {
-      return await fn(async (text, params) => (await c.query(text, params)).rows);
-    } finally {
-      c.release();
-    }
-  }
-  return fn(async (text, params) => (await client.query(text, params)).rows);
-}
-const run = (text: string, params: unknown[] = []) => onOneConnection((q) => q(text, params));
-
-type Node = { 'Node Type': string; 'Index Name'?: string; 'Relation Name'?: string; 'Plan Rows'?: number; Plans?: Node[] };
-const nodes = (n: Node): Node[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
-
-async function explain(statement: { toSQL(): { sql: string; params: unknown[] } }): Promise<Node> {
-  const { sql, params } = statement.toSQL();
-  const [row] = await run(`EXPLAIN (FORMAT JSON) ${sql}`, params);
-  const plan = row['QUERY PLAN'];
-  return (typeof plan === 'string' ? JSON.parse(plan) : plan)[0].Plan;
-}
+const run = (text: string, params: unknown[] = []) => onOneConnection(h, (q) => q(text, params));
+type Node = PlanNode;
+const explain = (statement: { toSQL(): { sql: string; params: unknown[] } }) => explainPlan(h, statement);
 
 /** `table` is read by exactly one index scan, of `index`, in its order: no Sort anywhere, a Limit on top. */
 function expectIndexWalk(root: Node, table: string, index: string) {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeAgent, createTeam, type Team } from './agents.fixtures';
 import { createHarness, type Harness } from './harness';
 import { addMember, createWorkspace, expectError, expectOk } from './helpers';
+import { explain, nodes, onOneConnection, type PlanNode } from './plans';
 
 let h: Harness;
 
@@ -16,23 +17,9 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Raw statements with parameters on one connection of the database under test. */
-async function onOneConnection<T>(fn: (run: (text: string, params?: unknown[]) => Promise<Record<string, any>[]>) => Promise<T>): Promise<T> {
-  const client = (h.database.db as unknown as { $client: any }).$client;
-  if (h.database.kind === 'postgres') {
-    const c = await client.connect();
-    try {
-      return await fn(async (text, params) => (await c.query(text, params)).rows);
-    } finally {
-      c.release();
-    }
-  }
-  return fn(async (text, params) => (await client.query(text, params)).rows);
-}
-
 /** `n` tickets in a workspace in one statement: a spread of statuses, priorities and creation times. */
 async function seedTickets(workspaceId: string, prefix: string, n: number) {
-  await onOneConnection(async (run) => {
+  await onOneConnection(h, async (run) => {
     await run(
       `INSERT INTO tickets (id, workspace_id, number, title, status, priority, created_by_kind, created_at, updated_at)
        SELECT $1 || g, $2, 100000 + g, 'list ' || g,
@@ -45,16 +32,11 @@ async function seedTickets(workspaceId: string, prefix: string, n: number) {
   });
 }
 
-type Node = { 'Node Type': string; 'Index Name'?: string; 'Relation Name'?: string; 'Plan Rows'?: number; Plans?: Node[] };
-const nodes = (n: Node): Node[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
+type Node = PlanNode;
 
 /** The plan of the statement GET /tickets runs for `principal` and `input` (the same builder, EXPLAINed). */
 async function planOf(principal: Principal, input: Partial<FindTicketsInput>): Promise<Node> {
-  const { toSQL } = await ticketListQuery(h.ctxFor(principal), { limit: 20, sort: '-createdAt', ...input });
-  const { sql, params } = toSQL();
-  const [row] = await onOneConnection((run) => run(`EXPLAIN (FORMAT JSON) ${sql}`, params));
-  const plan = row['QUERY PLAN'];
-  return (typeof plan === 'string' ? JSON.parse(plan) : plan)[0].Plan;
+  return explain(h, await ticketListQuery(h.ctxFor(principal), { limit: 20, sort: '-createdAt', ...input }));
 }
 
 const INDEX_OF_SORT: Record<(typeof TICKET_SORT_FIELDS)[number], string> = {
@@ -144,7 +126,7 @@ describe('the ticket list is an index walk', () => {
     const reads = nodes(root).filter((n) => n['Relation Name'] === 'tickets');
     expect(reads.map((n) => [n['Node Type'], n['Index Name']]), JSON.stringify(root)).toEqual([[expect.stringMatching(/^Index (Only )?Scan$/), 'tickets_workspace_created_idx']]);
     const page = expectOk(await h.call('GET', '/api/v1/tickets?limit=30&sort=-updatedAt', { key: h.admin.key })) as { id: string; updatedAt: string }[];
-    const newest = await onOneConnection((run) => run('SELECT id FROM tickets ORDER BY updated_at DESC, id DESC LIMIT 30'));
+    const newest = await onOneConnection(h, (run) => run('SELECT id FROM tickets ORDER BY updated_at DESC, id DESC LIMIT 30'));
     expect(page.map((t) => t.id)).toEqual(newest.map((r) => r.id));
   });
 

@@ -1,8 +1,6 @@
 // Webhooks end to end on a real database with a real HTTP receiver on 127.0.0.1 that checks every signature with
 // the independent `standardwebhooks` library. The worker is driven by calling the core functions (dispatch, then
 // deliver) on a manual clock, so retry delays are read off the schedule instead of waited for.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   agentSigningSecretFromKey,
   attemptDelivery,
@@ -22,66 +20,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeAgent, createTeam, registerPending, type Team } from './agents.fixtures';
 import { createHarness, type Harness } from './harness';
 import { createWorkspace, expectError, expectOk, issueFields } from './helpers';
-
-interface Received {
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-  at: number;
-}
-
-/** A loopback receiver: `answer(path, nth)` decides the status of the nth request (1-based) to a path. */
-function startReceiver() {
-  const received: Received[] = [];
-  const counts = new Map<string, number>();
-  const rules = new Map<string, (nth: number) => number | 'redirect' | 'hang'>();
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const path = (req.url ?? '/').split('?')[0];
-      const nth = (counts.get(path) ?? 0) + 1;
-      counts.set(path, nth);
-      received.push({ path, headers: req.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
-      const rule = rules.get(path)?.(nth) ?? 200;
-      if (rule === 'hang') return; // never answers
-      if (rule === 'redirect') {
-        res.writeHead(302, { location: '/ok' }).end();
-        return;
-      }
-      res.writeHead(rule, { 'content-type': 'text/plain' }).end(rule < 300 ? 'thanks' : `nope ${nth}`);
-    });
-  });
-  return new Promise<{ url: (p: string) => string; received: Received[]; on: typeof rules.set; at: (p: string) => Received[]; close: () => Promise<void> }>(
-    (resolve) => {
-      server.listen(0, '127.0.0.1', () => {
-        const port = (server.address() as AddressInfo).port;
-        resolve({
-          url: (p) => `http://127.0.0.1:${port}${p}`,
-          received,
-          on: rules.set.bind(rules),
-          at: (p) => received.filter((r) => r.path === p),
-          close: () =>
-            new Promise((r) => {
-              server.closeAllConnections();
-              server.close(() => r());
-            }),
-        });
-      });
-    },
-  );
-}
-
-/** The receiver's check: `standardwebhooks` produces one of the signatures in the header with this secret. */
-function signedWith(r: Received, secret: string): boolean {
-  const expected = new Webhook(secret).sign(r.headers['webhook-id'], new Date(Number(r.headers['webhook-timestamp']) * 1000), r.body);
-  return r.headers['webhook-signature'].split(' ').includes(expected);
-}
+import { signedWith, startReceiver, type Receiver } from './receiver';
 
 let h: Harness;
 let clock: ManualClock;
 let team: Team;
-let rx: Awaited<ReturnType<typeof startReceiver>>;
+let rx: Receiver;
 const noJitter: DeliverOptions = { random: () => 0.5 };
 
 const worker = () => h.ctxFor({ kind: 'system', name: 'test-worker' });
