@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { activitySeedSql, AGENT_NAMES, executionsSeedSql, STATS_SEED_SQL } from './activity-seed';
-import { api, log, mapLimit, openSql, percentile, PG_URL, pgAdmin, SERVER, sleep, staleBuildWarning, start, stop, waitReady, type Proc } from './lib';
+import { api, appEnv, benchAdmin, log, mapLimit, openSql, percentile, PG_URL, pgAdmin, SERVER, sleep, staleBuildWarning, start, stop, waitReady, type Proc } from './lib';
 
 const num = (v: string | undefined, d: number) => (v ? Number(v) : d);
 const sizes = (v: string | undefined, d: number[]) => (v ? v.split(',').map(Number) : d);
@@ -39,7 +39,7 @@ const SEED_BATCH = 200_000;
 const NOW = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000);
 const day = (daysAgo: number) => new Date(NOW.getTime() - daysAgo * 86_400_000).toISOString();
 
-const ADMIN = { email: 'bench.admin@example.com', password: 'bench-password-123', key: `mc_usr_bench_admin_${'x'.repeat(24)}` };
+const ADMIN = benchAdmin('admin');
 const MEMBER = { email: 'bench.member@example.com', name: 'Bench Member', password: 'bench-password-456' };
 /** The member's workspaces: a large, a middling and a small one (sizes are skewed towards the first). */
 const MEMBER_WORKSPACES = [0, 7, 14];
@@ -50,23 +50,9 @@ interface World {
   memberKey: string;
 }
 
-function appEnv(dataDir: string, databaseUrl?: string): Record<string, string> {
-  return {
-    PORT: String(PORT),
-    HOST: '127.0.0.1',
-    MC_DATA_DIR: dataDir,
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    MC_INIT_ADMIN_EMAIL: ADMIN.email,
-    MC_INIT_ADMIN_PASSWORD: ADMIN.password,
-    MC_INIT_ADMIN_API_KEY: ADMIN.key,
-    MC_RATE_LIMIT_PER_MINUTE: '100000000',
-    MC_RATE_LIMIT_ANON_PER_MINUTE: '100000000',
-  };
-}
-
 async function startApp(dataDir: string, databaseUrl?: string): Promise<Proc> {
   for (let attempt = 1; ; attempt++) {
-    const p = start('app', SERVER, appEnv(dataDir, databaseUrl));
+    const p = start('app', SERVER, appEnv(PORT, ADMIN, dataDir, databaseUrl));
     try {
       await waitReady(p, `http://127.0.0.1:${PORT}/api/v1/health`, 300_000);
       return p;

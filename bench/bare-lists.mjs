@@ -10,39 +10,15 @@
 //   BARE_ROUTES         JSON file: { "agent|member <path with query>": { "sql": "...", "params": [...], "extra": [{ "sql", "params" }] } }
 //                       (`extra`: the further statements the app's list runs for the page, e.g. the unread count, the
 //                       workspace access check, the attempts of the page's deliveries; a parameter "$ids" is the page's ids)
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const appRequire = createRequire(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../apps/web/package.json'));
+import { openDriver, send, serve } from './bare-lib.mjs';
 
 const USER_AUTH = `SELECT u.id AS user_id FROM api_keys k JOIN users u ON u.id = k.user_id
   WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND u.disabled_at IS NULL LIMIT 1`;
 const AGENT_AUTH = `SELECT a.id AS agent_id, a.workspace_id FROM agent_keys k JOIN agents a ON a.id = k.agent_id
   WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND a.status = 'active' LIMIT 1`;
-
-async function openDriver() {
-  if (process.env.BARE_DATABASE_URL) {
-    const pg = appRequire('pg');
-    const pool = new pg.Pool({ connectionString: process.env.BARE_DATABASE_URL, max: 10 });
-    pool.on('error', (err) => err.code !== '57P01' && console.error('[bare] idle client error:', err.message));
-    return { query: async (name, text, values) => (await pool.query({ name, text, values })).rows, close: () => pool.end() };
-  }
-  const { PGlite } = await import(pathToFileURL(appRequire.resolve('@electric-sql/pglite')).href.replace(/index\.cjs$/, 'index.js'));
-  const { btree_gin } = await import(pathToFileURL(appRequire.resolve('@electric-sql/pglite/contrib/btree_gin')).href.replace(/\.cjs$/, '.js'));
-  const conf = process.env.BARE_PG_CONF ? JSON.parse(process.env.BARE_PG_CONF) : undefined;
-  const client = await PGlite.create({ dataDir: process.env.BARE_DATA_DIR, extensions: { btree_gin }, ...(conf ? { postgresqlconf: conf } : {}) });
-  return { query: async (_name, text, values) => (await client.query(text, values)).rows, close: () => client.close() };
-}
-
-function send(res, status, body) {
-  const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), 'x-request-id': randomUUID() });
-  res.end(json);
-}
 
 async function main() {
   const routes = JSON.parse(readFileSync(process.env.BARE_ROUTES, 'utf8'));
@@ -75,16 +51,7 @@ async function main() {
       send(res, 500, { success: false, error: { code: 'INTERNAL', message: String(err) } });
     }
   });
-  server.keepAliveTimeout = 65_000;
-  server.listen(Number(process.env.BARE_PORT ?? 3561), '127.0.0.1', () => console.log('[bare] listening'));
-  const stop = async () => {
-    server.close();
-    server.closeAllConnections?.();
-    await db.close().catch(() => {});
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => void stop());
+  serve(server, db, Number(process.env.BARE_PORT ?? 3561), '[bare] listening');
 }
 
 main().catch((err) => {

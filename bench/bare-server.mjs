@@ -12,14 +12,9 @@
 //   BARE_DTO_EXTRAS      JSON {"<role>|<archived>": {...}}: the fields of a workspace that depend only on the caller's role
 //                        and the archived flag (permissions, grantable roles), computed once by the bench from the
 //                        app's own rules — a hand-written server would keep such a table too
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-// The repo root has no database drivers of its own: load the very copies the app uses (apps/web/node_modules).
-const appRequire = createRequire(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../apps/web/package.json'));
+import { openDriver, send, serve } from './bare-lib.mjs';
 
 const AUTH_SQL = `SELECT k.id AS key_id, k.expires_at, u.id AS user_id, u.is_instance_admin
   FROM api_keys k JOIN users u ON u.id = k.user_id
@@ -36,32 +31,6 @@ const listSql = (admin) => `SELECT w.id, w.slug, w.name, w.mission, w.emoji, w.c
   LIMIT 51 OFFSET 0`;
 
 const LIMIT = 50;
-
-/** @returns {Promise<{ query(name: string, text: string, params: unknown[]): Promise<any[]>, close(): Promise<void> }>} */
-async function openDriver() {
-  if (process.env.BARE_DATABASE_URL) {
-    const pg = appRequire('pg');
-    const pool = new pg.Pool({ connectionString: process.env.BARE_DATABASE_URL, max: Number(process.env.BARE_POOL_SIZE ?? 10) });
-    pool.on('error', (err) => console.error('[bare] idle client error:', err.message));
-    return {
-      async query(name, text, values) {
-        return (await pool.query({ name, text, values })).rows;
-      },
-      close: () => pool.end(),
-    };
-  }
-  const { PGlite } = await import(pathToFileURL(appRequire.resolve('@electric-sql/pglite')).href.replace(/index\.cjs$/, 'index.js'));
-  const conf = process.env.BARE_PG_CONF ? JSON.parse(process.env.BARE_PG_CONF) : undefined;
-  // The app's migrations create btree_gin: a PGlite opening its data directory must load it.
-  const { btree_gin } = await import(pathToFileURL(appRequire.resolve('@electric-sql/pglite/contrib/btree_gin')).href.replace(/\.cjs$/, '.js'));
-  const client = await PGlite.create({ dataDir: process.env.BARE_DATA_DIR, extensions: { btree_gin }, ...(conf ? { postgresqlconf: conf } : {}) });
-  return {
-    async query(_name, text, values) {
-      return (await client.query(text, values)).rows;
-    },
-    close: () => client.close(),
-  };
-}
 
 const extras = JSON.parse(process.env.BARE_DTO_EXTRAS ?? '{}');
 const iso = (d) => (d == null ? null : d instanceof Date ? d.toISOString() : new Date(d).toISOString());
@@ -91,16 +60,6 @@ function dto(r) {
   };
 }
 
-function send(res, status, body) {
-  const json = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(json),
-    'x-request-id': randomUUID(),
-  });
-  res.end(json);
-}
-
 const unauthenticated = (res) => send(res, 401, { success: false, error: { code: 'UNAUTHENTICATED', message: 'invalid API key' } });
 
 async function main() {
@@ -127,17 +86,8 @@ async function main() {
       send(res, 500, { success: false, error: { code: 'INTERNAL', message: String(err) } });
     }
   });
-  server.keepAliveTimeout = 65_000;
   const port = Number(process.env.BARE_PORT ?? 3402);
-  server.listen(port, '127.0.0.1', () => console.log(`[bare] listening on http://127.0.0.1:${port}`));
-  const stop = async () => {
-    server.close();
-    server.closeAllConnections?.();
-    await db.close().catch(() => {});
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => void stop());
+  serve(server, db, port, `[bare] listening on http://127.0.0.1:${port}`);
 }
 
 main().catch((err) => {

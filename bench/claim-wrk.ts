@@ -41,6 +41,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   api,
+  appEnv,
+  benchAdmin,
   cpuMsOr0,
   findPgLog,
   log,
@@ -52,10 +54,11 @@ import {
   PG_URL,
   pgAdmin,
   readFrom,
-  SERVER,
   sleep,
+  splitBackground,
   staleBuildWarning,
   start,
+  startApp,
   stop,
   waitReady,
   type PgClient,
@@ -76,7 +79,7 @@ const PORT = num(process.env.BENCH_PORT, 3570);
 const BARE_PORT = PORT + 1;
 const PROFILE = process.env.BENCH_PROFILE ? path.resolve(process.env.BENCH_PROFILE) : undefined;
 
-const ADMIN = { email: 'bench.admin@example.com', password: 'bench-password-123', key: `mc_usr_bench_cwrk_${'x'.repeat(24)}` };
+const ADMIN = benchAdmin('cwrk');
 
 type Path = 'claim' | 'claim-next';
 const PATHS: Path[] = ['claim', 'claim-next'];
@@ -189,25 +192,9 @@ async function wrk(port: number, script: string, args: string[], seconds: number
 
 // ---------------------------------------------------------------------------------------------- app and seeding
 
-function appEnv(dataDir: string, databaseUrl?: string): Record<string, string> {
-  return {
-    PORT: String(PORT),
-    HOST: '127.0.0.1',
-    MC_DATA_DIR: dataDir,
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    MC_INIT_ADMIN_EMAIL: ADMIN.email,
-    MC_INIT_ADMIN_PASSWORD: ADMIN.password,
-    MC_INIT_ADMIN_API_KEY: ADMIN.key,
-    MC_RATE_LIMIT_PER_MINUTE: '100000000',
-    MC_RATE_LIMIT_ANON_PER_MINUTE: '100000000',
-  };
-}
-
-async function startApp(dataDir: string, databaseUrl: string | undefined, nodeArgs: string[] = []): Promise<Proc> {
-  const p = start('app', SERVER, appEnv(dataDir, databaseUrl), nodeArgs);
-  await waitReady(p, `http://127.0.0.1:${PORT}/api/v1/health`, 300_000);
-  return p;
-}
+/** The app on this bench's port, seeded by its administrator (nodeArgs: e.g. a CPU profile). */
+const startBenchApp = (dataDir: string, databaseUrl: string | undefined, nodeArgs: string[] = []) =>
+  startApp(PORT, appEnv(PORT, ADMIN, dataDir, databaseUrl), nodeArgs);
 
 interface World {
   workspaceId: string;
@@ -326,30 +313,6 @@ async function measure(c: Ctx, server: 'app' | 'bare', p: Path, pid: number, pha
 /** The statements of background work: the webhook runner, the rate-limit and key-usage flushes, the lease sweeper. */
 const BACKGROUND = /^WITH batch AS|^WITH due AS|rate_limits|last_used_at|last_seen_at|"webhook_deliveries"|"dispatched_at" is null|set "dispatched_at"|lease_expires_at" </i;
 
-/**
- * Split logged statements into the request path and background work: per backend, a transaction (BEGIN …
- * COMMIT/ROLLBACK) or a lone statement is one unit, and a unit touching the webhook outbox, the rate-limit counters,
- * key usage or lease sweeps is background (as bench/claim.ts splits them).
- */
-function splitBackground(stmts: { pid: number; sql: string }[]) {
-  const open = new Map<number, string[]>();
-  const request: string[] = [];
-  const background: string[] = [];
-  const close = (unit: string[]) => (unit.some((st) => BACKGROUND.test(st)) ? background : request).push(...unit);
-  for (const { pid, sql } of stmts) {
-    const unit = open.get(pid);
-    if (unit) {
-      unit.push(sql);
-      if (/^(commit|rollback)\b/i.test(sql)) {
-        open.delete(pid);
-        close(unit);
-      }
-    } else if (/^(begin|start transaction)\b/i.test(sql)) open.set(pid, [sql]);
-    else close([sql]);
-  }
-  for (const unit of open.values()) close(unit);
-  return { request, background };
-}
 
 /** Statements per request of each kind (PostgreSQL, log_statement = all): COUNT requests one at a time. */
 async function countStatements(admin: PgClient, dbName: string, dataDir: string, databaseUrl: string, w: World, c: Ctx) {
@@ -357,7 +320,7 @@ async function countStatements(admin: PgClient, dbName: string, dataDir: string,
   const logFile = findPgLog(version);
   if (!logFile) return log('    (no readable PostgreSQL log: statements not counted)');
   await admin.query(`ALTER DATABASE ${dbName} SET log_statement = 'all'`);
-  const app = await startApp(dataDir, databaseUrl);
+  const app = await startBenchApp(dataDir, databaseUrl);
   try {
     const key = w.agentKeys[0];
     const call = (method: string, p: string) =>
@@ -384,7 +347,7 @@ async function countStatements(admin: PgClient, dbName: string, dataDir: string,
         await sleep(150); // the webhook runner's debounced pass (100 ms) falls between requests, attributable
       }
       await sleep(1200);
-      const { request, background } = splitBackground(loggedStatements(readFrom(logFile, offset), dbName));
+      const { request, background } = splitBackground(loggedStatements(readFrom(logFile, offset), dbName), BACKGROUND);
       log(`    ${name}: ${(request.length / COUNT).toFixed(2)} statements per request on the request path, ${(background.length / COUNT).toFixed(2)} in background work (${COUNT} requests, one at a time)`);
       const groups = new Map<string, number>();
       for (const [bg, list] of [['', request], ['[bg] ', background]] as const) for (const sql of list) {
@@ -418,7 +381,7 @@ async function runDatabase(kind: DbKind, admin: PgClient | null): Promise<Measur
       databaseUrl = `${PG_URL}/${dbName}`;
     }
     // 1. Workspace and agents over the API; the pools in the database.
-    let app = await startApp(dataDir, databaseUrl);
+    let app = await startBenchApp(dataDir, databaseUrl);
     const w = await seedApi();
     const { json: sample } = await api(PORT, 'POST', '/api/v1/tickets', {
       key: ADMIN.key,
@@ -450,7 +413,7 @@ async function runDatabase(kind: DbKind, admin: PgClient | null): Promise<Measur
 
     // 2. Busy: a fresh process seeds BUSY_TICKETS over the API, pauses, then is measured.
     if (process.env.BENCH_SKIP_BUSY !== '1') {
-      app = await startApp(dataDir, databaseUrl, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE, `${kind}-busy`)}`] : []);
+      app = await startBenchApp(dataDir, databaseUrl, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE, `${kind}-busy`)}`] : []);
       const t0 = Date.now();
       await mapLimit(
         Array.from({ length: BUSY_TICKETS }, (_, i) => i),
@@ -473,7 +436,7 @@ async function runDatabase(kind: DbKind, admin: PgClient | null): Promise<Measur
     }
 
     // 3. Settled: a restart, a warm-up, ROUNDS rounds alternating bare and app.
-    app = await startApp(dataDir, databaseUrl, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE, kind)}`] : []);
+    app = await startBenchApp(dataDir, databaseUrl, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE, kind)}`] : []);
     c.dbCpu = dbCpuOf();
     await sleep(2000);
     {

@@ -48,6 +48,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   api,
+  appEnv,
+  benchAdmin,
   cpuMs,
   cpuMsOr0,
   EMBEDDED_POSTGRES_CONF,
@@ -65,8 +67,9 @@ import {
   root,
   SERVER,
   sleep,
-  start,
+  splitBackground,
   staleBuildWarning,
+  start,
   stop,
   waitReady,
   type PgClient,
@@ -370,20 +373,10 @@ function options() {
 }
 type Options = ReturnType<typeof options>;
 
-const ADMIN = { email: 'bench.admin@example.com', password: 'bench-password-123', key: `mc_usr_bench_claim_${'x'.repeat(24)}` };
+const ADMIN = benchAdmin('claim');
 
-function appEnv(o: Options, dataDir: string, databaseUrl?: string): Record<string, string> {
-  return {
-    PORT: String(o.appPort),
-    HOST: '127.0.0.1',
-    MC_DATA_DIR: dataDir,
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl, MC_DB_POOL_SIZE: String(o.pool) } : {}),
-    MC_INIT_ADMIN_EMAIL: ADMIN.email,
-    MC_INIT_ADMIN_PASSWORD: ADMIN.password,
-    MC_INIT_ADMIN_API_KEY: ADMIN.key,
-    MC_RATE_LIMIT_PER_MINUTE: '100000000',
-    MC_RATE_LIMIT_ANON_PER_MINUTE: '100000000',
-  };
+function claimAppEnv(o: Options, dataDir: string, databaseUrl?: string): Record<string, string> {
+  return appEnv(o.appPort, ADMIN, dataDir, databaseUrl, databaseUrl ? { MC_DB_POOL_SIZE: String(o.pool) } : {});
 }
 
 // ---------------------------------------------------------------------------------------------- seeding
@@ -653,32 +646,9 @@ async function stepCosts(
   return out;
 }
 
-/**
- * Split logged statements into the request path and background work: per backend, a transaction (BEGIN …
- * COMMIT/ROLLBACK) or a lone statement is one unit, and a unit touching the webhook outbox, the rate-limit
- * counters, key usage or lease sweeps is background.
- */
-function splitBackground(stmts: { pid: number; sql: string }[]) {
-  // (an INSERT INTO events names "dispatched_at" too: only its reads and its update mark the dispatcher)
-  const BACKGROUND = /rate_limits|last_used_at|webhook_|"dispatched_at" is null|set "dispatched_at"|lease_expires_at" <|lease_expires_at < /i;
-  const open = new Map<number, string[]>();
-  const request: string[] = [];
-  const background: string[] = [];
-  const close = (unit: string[]) => (unit.some((st) => BACKGROUND.test(st)) ? background : request).push(...unit);
-  for (const { pid, sql } of stmts) {
-    const unit = open.get(pid);
-    if (unit) {
-      unit.push(sql);
-      if (/^(commit|rollback)\b/i.test(sql)) {
-        open.delete(pid);
-        close(unit);
-      }
-    } else if (/^(begin|start transaction)\b/i.test(sql)) open.set(pid, [sql]);
-    else close([sql]);
-  }
-  for (const unit of open.values()) close(unit);
-  return { request, background };
-}
+// The statements of background work (an INSERT INTO events names "dispatched_at" too: only its reads and its update
+// mark the dispatcher): a unit touching the webhook outbox, the rate-limit counters, key usage or lease sweeps.
+const BACKGROUND = /rate_limits|last_used_at|webhook_|"dispatched_at" is null|set "dispatched_at"|lease_expires_at" <|lease_expires_at < /i;
 
 // ---------------------------------------------------------------------------------------------- checks
 
@@ -758,7 +728,7 @@ interface DbResult {
  */
 async function startApp(o: Options, dataDir: string, databaseUrl: string | undefined, nodeArgs: string[] = []): Promise<Proc> {
   for (let attempt = 1; ; attempt++) {
-    const p = start('app', SERVER, appEnv(o, dataDir, databaseUrl), nodeArgs);
+    const p = start('app', SERVER, claimAppEnv(o, dataDir, databaseUrl), nodeArgs);
     try {
       await waitReady(p, `http://127.0.0.1:${o.appPort}/api/v1/health`);
       return p;
@@ -938,7 +908,7 @@ async function runDatabase(o: Options, kind: DbKind, admin: PgClient | null): Pr
           const stmts = loggedStatements(readFrom(logFile, offset), copy.dbName!);
           await stop(proc);
           await copy.drop();
-          const { request, background } = splitBackground(stmts);
+          const { request, background } = splitBackground(stmts, BACKGROUND);
           const cycles = sim.total;
           const group = (list: string[]) => {
             const g = new Map<string, number>();

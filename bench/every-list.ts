@@ -26,7 +26,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { api, EMBEDDED_POSTGRES_CONF, log, openSql, percentile, PG_URL, pgAdmin, root, SERVER, sleep, staleBuildWarning, start, stop, waitReady, type Proc } from './lib';
+import { api, appEnv, benchAdmin, EMBEDDED_POSTGRES_CONF, log, openSql, percentile, PG_URL, pgAdmin, root, SERVER, sleep, staleBuildWarning, start, startApp, stop, waitReady, type Proc } from './lib';
 
 const num = (v: string | undefined, d: number) => (v ? Number(v) : d);
 const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : [1_000, 100_000];
@@ -36,7 +36,7 @@ const PORT = num(process.env.BENCH_PORT, 3560);
 const BARE_PORT = PORT + 1;
 const BARE = path.join(root, 'bench/bare-lists.mjs');
 
-const ADMIN = { email: 'bench.admin@example.com', password: 'bench-password-123', key: `mc_usr_bench_admin_${'y'.repeat(24)}` };
+const ADMIN = benchAdmin('admin', 'y');
 const MEMBER = { email: 'bench.lister@example.com', name: 'Bench Lister', password: 'bench-password-456' };
 
 interface World {
@@ -45,26 +45,6 @@ interface World {
   agentKey: string;
   memberId: string;
   memberKey: string;
-}
-
-function appEnv(dataDir: string, databaseUrl?: string): Record<string, string> {
-  return {
-    PORT: String(PORT),
-    HOST: '127.0.0.1',
-    MC_DATA_DIR: dataDir,
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    MC_INIT_ADMIN_EMAIL: ADMIN.email,
-    MC_INIT_ADMIN_PASSWORD: ADMIN.password,
-    MC_INIT_ADMIN_API_KEY: ADMIN.key,
-    MC_RATE_LIMIT_PER_MINUTE: '100000000',
-    MC_RATE_LIMIT_ANON_PER_MINUTE: '100000000',
-  };
-}
-
-async function startApp(dataDir: string, databaseUrl?: string): Promise<Proc> {
-  const p = start('app', SERVER, appEnv(dataDir, databaseUrl));
-  await waitReady(p, `http://127.0.0.1:${PORT}/api/v1/health`, 300_000);
-  return p;
 }
 
 async function seedApi(): Promise<World> {
@@ -371,7 +351,7 @@ async function runDatabase(kind: 'postgres' | 'embedded'): Promise<Figures> {
     let app: Proc | undefined;
     let bare: Proc | undefined;
     try {
-      app = await startApp(dataDir, databaseUrl);
+      app = await startApp(PORT, appEnv(PORT, ADMIN, dataDir, databaseUrl));
       const world = await seedApi();
       await stop(app);
       await seedSql(databaseUrl ? { databaseUrl } : { dataDir: path.join(dataDir, 'db') }, world, rows);
@@ -386,7 +366,7 @@ async function runDatabase(kind: 'postgres' | 'embedded'): Promise<Figures> {
         cpSync(path.join(dataDir, 'db'), copy, { recursive: true });
         bareEnv = { BARE_DATA_DIR: copy, BARE_PG_CONF: JSON.stringify(EMBEDDED_POSTGRES_CONF) };
       }
-      app = await startApp(dataDir, databaseUrl);
+      app = await startApp(PORT, appEnv(PORT, ADMIN, dataDir, databaseUrl));
       bare = start('bare', BARE, { ...bareEnv, BARE_PORT: String(BARE_PORT), BARE_ROUTES: routes });
       await waitReady(bare, `http://127.0.0.1:${BARE_PORT}/health`, 300_000);
       for (const [q, r] of await measureAll(qs, world)) {

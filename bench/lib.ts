@@ -115,6 +115,75 @@ export function cpuMsOr0(pid: number): number {
   }
 }
 
+// ---------------------------------------------------------------------------------------------- the app
+
+/** The instance administrator a bench creates at first start (MC_INIT_ADMIN_*). */
+export interface BenchAdmin {
+  email: string;
+  password: string;
+  key: string;
+}
+
+/** The benches' administrator, with a key of its own per bench (`mc_usr_bench_<tag>_xxx…`). */
+export const benchAdmin = (tag: string, fill = 'x'): BenchAdmin => ({
+  email: 'bench.admin@example.com',
+  password: 'bench-password-123',
+  key: `mc_usr_bench_${tag}_${fill.repeat(24)}`,
+});
+
+/**
+ * The environment of the built app in a bench: its port, its data directory (and PostgreSQL when a URL is given),
+ * the administrator, no rate limit in the way of the load; `extra` adds to it (e.g. a pool size).
+ */
+export function appEnv(port: number, admin: BenchAdmin, dataDir: string, databaseUrl?: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    MC_DATA_DIR: dataDir,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    MC_INIT_ADMIN_EMAIL: admin.email,
+    MC_INIT_ADMIN_PASSWORD: admin.password,
+    MC_INIT_ADMIN_API_KEY: admin.key,
+    MC_RATE_LIMIT_PER_MINUTE: '100000000',
+    MC_RATE_LIMIT_ANON_PER_MINUTE: '100000000',
+    ...extra,
+  };
+}
+
+/** Start the built app with this environment and wait for its health check (first start migrates: up to 5 minutes). */
+export async function startApp(port: number, env: Record<string, string>, nodeArgs: string[] = []): Promise<Proc> {
+  const p = start('app', SERVER, env, nodeArgs);
+  await waitReady(p, `http://127.0.0.1:${port}/api/v1/health`, 300_000);
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------- statement logs
+
+/**
+ * Split logged statements into the request path and background work: per backend, a transaction (BEGIN …
+ * COMMIT/ROLLBACK) or a lone statement is one unit, and a unit with a statement matching `background` (the webhook
+ * outbox, the rate-limit counters, key usage, lease sweeps — each bench says how it recognises them) is background.
+ */
+export function splitBackground(stmts: { pid: number; sql: string }[], background: RegExp) {
+  const open = new Map<number, string[]>();
+  const request: string[] = [];
+  const bg: string[] = [];
+  const close = (unit: string[]) => (unit.some((st) => background.test(st)) ? bg : request).push(...unit);
+  for (const { pid, sql } of stmts) {
+    const unit = open.get(pid);
+    if (unit) {
+      unit.push(sql);
+      if (/^(commit|rollback)\b/i.test(sql)) {
+        open.delete(pid);
+        close(unit);
+      }
+    } else if (/^(begin|start transaction)\b/i.test(sql)) open.set(pid, [sql]);
+    else close([sql]);
+  }
+  for (const unit of open.values()) close(unit);
+  return { request, background: bg };
+}
+
 // ---------------------------------------------------------------------------------------------- the API
 
 export interface ApiOpts {

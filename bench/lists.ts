@@ -27,7 +27,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { api, log, openSql, percentile, PG_URL, pgAdmin, SERVER, sleep, staleBuildWarning, start, stop, waitReady, type Proc } from './lib';
+import { api, appEnv, benchAdmin, log, openSql, percentile, PG_URL, pgAdmin, SERVER, sleep, staleBuildWarning, startApp, stop } from './lib';
 
 const num = (v: string | undefined, d: number) => (v ? Number(v) : d);
 const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : [1_000, 100_000];
@@ -35,7 +35,7 @@ const REPEAT = num(process.env.BENCH_REPEAT, 60);
 const WARMUP = num(process.env.BENCH_WARMUP, 5);
 const PORT = num(process.env.BENCH_PORT, 3413);
 
-const ADMIN = { email: 'bench.admin@example.com', password: 'bench-password-123', key: `mc_usr_bench_admin_${'x'.repeat(24)}` };
+const ADMIN = benchAdmin('admin');
 const MEMBER = { email: 'bench.member@example.com', name: 'Bench Member', password: 'bench-password-456' };
 
 interface World {
@@ -43,26 +43,6 @@ interface World {
   agentId: string;
   agentKey: string;
   memberKey: string;
-}
-
-function appEnv(dataDir: string, databaseUrl?: string): Record<string, string> {
-  return {
-    PORT: String(PORT),
-    HOST: '127.0.0.1',
-    MC_DATA_DIR: dataDir,
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    MC_INIT_ADMIN_EMAIL: ADMIN.email,
-    MC_INIT_ADMIN_PASSWORD: ADMIN.password,
-    MC_INIT_ADMIN_API_KEY: ADMIN.key,
-    MC_RATE_LIMIT_PER_MINUTE: '100000000',
-    MC_RATE_LIMIT_ANON_PER_MINUTE: '100000000',
-  };
-}
-
-async function startApp(dataDir: string, databaseUrl?: string): Promise<Proc> {
-  const p = start('app', SERVER, appEnv(dataDir, databaseUrl));
-  await waitReady(p, `http://127.0.0.1:${PORT}/api/v1/health`, 300_000);
-  return p;
 }
 
 async function seedApi(): Promise<World> {
@@ -262,11 +242,11 @@ async function runDatabase(kind: 'postgres' | 'embedded'): Promise<Figures> {
       databaseUrl = `${PG_URL}/${dbName}`;
     }
     try {
-      let app = await startApp(dataDir, databaseUrl);
+      let app = await startApp(PORT, appEnv(PORT, ADMIN, dataDir, databaseUrl));
       const world = await seedApi();
       await stop(app);
       await seedSql(databaseUrl ? { databaseUrl } : { dataDir: path.join(dataDir, 'db') }, world, rows);
-      app = await startApp(dataDir, databaseUrl);
+      app = await startApp(PORT, appEnv(PORT, ADMIN, dataDir, databaseUrl));
       const qs: Query[] = [
         { name: 'yardstick: GET /health', path: '/api/v1/health', who: 'agent' },
         ...queries(world).filter((q) => q.name.includes(process.env.BENCH_QUERIES ?? '') && !(process.env.BENCH_SKIP && q.name.includes(process.env.BENCH_SKIP))),
