@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { activitySeedSql, AGENT_NAMES, executionsSeedSql, STATS_SEED_SQL } from './activity-seed';
-import { api, appEnv, benchAdmin, log, mapLimit, openSql, percentile, PG_URL, pgAdmin, SERVER, sleep, staleBuildWarning, start, stop, waitReady, type Proc } from './lib';
+import { api, appEnv, benchAdmin, log, mapLimit, openSql, percentile, personalKey, PG_URL, pgAdmin, SERVER, sleep, staleBuildWarning, start, stop, waitReady, type Proc } from './lib';
 
 const num = (v: string | undefined, d: number) => (v ? Number(v) : d);
 const sizes = (v: string | undefined, d: number[]) => (v ? v.split(',').map(Number) : d);
@@ -85,13 +85,7 @@ async function seedApi(): Promise<World> {
   });
   await api(PORT, 'POST', '/api/v1/users', { key: ADMIN.key, body: { email: MEMBER.email, name: MEMBER.name, password: MEMBER.password } });
   for (const w of MEMBER_WORKSPACES) await api(PORT, 'POST', `/api/v1/workspaces/${ws[w]}/members`, { key: ADMIN.key, body: { email: MEMBER.email, role: 'member' } });
-  const { res } = await api(PORT, 'POST', '/api/v1/auth/login', { body: { email: MEMBER.email, password: MEMBER.password } });
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const { json } = await api(PORT, 'POST', '/api/v1/me/api-keys', { cookie, body: { name: 'bench' } });
-  return { ws, agents, memberKey: json.data.key as string };
+  return { ws, agents, memberKey: await personalKey(PORT, MEMBER) };
 }
 
 /** The log, executions and daily rollup, generated inside the database (the app is stopped: PGlite is one process). */

@@ -26,7 +26,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { api, appEnv, benchAdmin, EMBEDDED_POSTGRES_CONF, log, openSql, percentile, PG_URL, pgAdmin, root, SERVER, sleep, staleBuildWarning, start, startApp, stop, waitReady, type Proc } from './lib';
+import { api, appEnv, benchAdmin, EMBEDDED_POSTGRES_CONF, log, openSql, percentile, personalKey, PG_URL, pgAdmin, root, SERVER, sleep, staleBuildWarning, start, startApp, stop, waitReady, type Proc } from './lib';
 
 const num = (v: string | undefined, d: number) => (v ? Number(v) : d);
 const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : [1_000, 100_000];
@@ -63,13 +63,7 @@ async function seedApi(): Promise<World> {
   if (!k.data.apiKey) throw new Error(`agent ${agentId}: no key after approval`);
   const { json: u } = await api(PORT, 'POST', '/api/v1/users', { key: ADMIN.key, body: { email: MEMBER.email, name: MEMBER.name, password: MEMBER.password } });
   for (const w of ws) await api(PORT, 'POST', `/api/v1/workspaces/${w}/members`, { key: ADMIN.key, body: { email: MEMBER.email, role: 'admin' } });
-  const { res } = await api(PORT, 'POST', '/api/v1/auth/login', { body: { email: MEMBER.email, password: MEMBER.password } });
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const { json } = await api(PORT, 'POST', '/api/v1/me/api-keys', { cookie, body: { name: 'bench' } });
-  return { ws, agentId, agentKey: k.data.apiKey, memberId: u.data.id, memberKey: json.data.key as string };
+  return { ws, agentId, agentKey: k.data.apiKey, memberId: u.data.id, memberKey: await personalKey(PORT, MEMBER) };
 }
 
 /** The workspace of row x: 60 % the first (the agent's), 25 % the second, 15 % the third. */

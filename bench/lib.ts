@@ -209,6 +209,17 @@ export async function api(port: number, method: string, p: string, opts: ApiOpts
   return { json, res };
 }
 
+/** A person's own API key, made the way they would: sign in (session cookie), then POST /me/api-keys. */
+export async function personalKey(port: number, person: { email: string; password: string }): Promise<string> {
+  const { res } = await api(port, 'POST', '/api/v1/auth/login', { body: { email: person.email, password: person.password } });
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const { json } = await api(port, 'POST', '/api/v1/me/api-keys', { cookie, body: { name: 'bench' } });
+  return json.data.key as string;
+}
+
 /** Run `fn` over `items` with at most `concurrency` calls in flight. */
 export async function mapLimit<T, R>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);

@@ -27,7 +27,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { api, appEnv, benchAdmin, log, openSql, percentile, PG_URL, pgAdmin, SERVER, sleep, staleBuildWarning, startApp, stop } from './lib';
+import { api, appEnv, benchAdmin, log, openSql, percentile, personalKey, PG_URL, pgAdmin, SERVER, sleep, staleBuildWarning, startApp, stop } from './lib';
 
 const num = (v: string | undefined, d: number) => (v ? Number(v) : d);
 const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : [1_000, 100_000];
@@ -61,13 +61,7 @@ async function seedApi(): Promise<World> {
   if (!k.data.apiKey) throw new Error(`agent ${agentId}: no key after approval`);
   await api(PORT, 'POST', '/api/v1/users', { key: ADMIN.key, body: { email: MEMBER.email, name: MEMBER.name, password: MEMBER.password } });
   for (const w of [0, 1, 2]) await api(PORT, 'POST', `/api/v1/workspaces/${ws[w]}/members`, { key: ADMIN.key, body: { email: MEMBER.email, role: 'member' } });
-  const { res } = await api(PORT, 'POST', '/api/v1/auth/login', { body: { email: MEMBER.email, password: MEMBER.password } });
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const { json } = await api(PORT, 'POST', '/api/v1/me/api-keys', { cookie, body: { name: 'bench' } });
-  return { ws, agentId, agentKey: k.data.apiKey, memberKey: json.data.key as string };
+  return { ws, agentId, agentKey: k.data.apiKey, memberKey: await personalKey(PORT, MEMBER) };
 }
 
 /**
