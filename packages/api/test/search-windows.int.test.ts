@@ -175,11 +175,11 @@ describe('executions ?q= newest first across time windows', () => {
       expect(await pages(`/api/v1/executions?q=rollout`, t.member.key, limit)).toEqual(newest((s) => s.includes('rollout')));
     }
     expect(await offsets(`/api/v1/executions?q=zebra`, t.member.key, 2, runs.length)).toEqual(newest(() => true));
-    const page = await h.call('GET', `/api/v1/executions?q=zebra&limit=2&offset=2`, { key: t.member.key });
+    const page = await h.call('GET', `/api/v1/executions?q=zebra&limit=2&offset=2&total=exact`, { key: t.member.key });
     expect((page.body as { meta: { total: number } }).meta.total).toBe(runs.length);
   });
 
-  it('a search counts at most SEARCH_TOTAL_CAP matches (totalCapped); the same list without words counts them all', async () => {
+  it('?total=exact: a search counts at most SEARCH_TOTAL_CAP matches (totalCapped), the same list without words counts them all; by default neither counts past the page (ADR 0016)', async () => {
     const agent = await activeAgent(h, h.admin.key, other.id);
     const bulk = SEARCH_TOTAL_CAP + 5;
     await h.database.db.insert(executions).values(
@@ -197,8 +197,11 @@ describe('executions ?q= newest first across time windows', () => {
       expectOk(r);
       return (r.body as { meta: unknown }).meta;
     };
-    expect(await meta('q=walrus')).toMatchObject({ total: SEARCH_TOTAL_CAP, totalCapped: true });
-    expect(await meta('')).toEqual({ limit: 5, offset: 0, nextCursor: expect.any(String), total: bulk });
+    expect(await meta('q=walrus&total=exact')).toMatchObject({ total: SEARCH_TOTAL_CAP, totalCapped: true });
+    expect(await meta('total=exact')).toEqual({ limit: 5, offset: 0, nextCursor: expect.any(String), total: bulk });
+    // The default is a lower bound from the page itself: what was skipped, the page, and one more row seen.
+    expect(await meta('q=walrus')).toMatchObject({ total: 6, totalCapped: true });
+    expect(await meta('')).toMatchObject({ total: 6, totalCapped: true });
   });
 });
 
