@@ -50,6 +50,7 @@ export class Handoff<F = undefined> {
   wakeups = 0;
   /** How many times `narrow` was asked who could use a signal (a gauge, and the tests' hook). */
   narrowings = 0;
+  private asking = 0;
 
   constructor(
     private readonly narrow?: HandoffNarrow<F>,
@@ -81,6 +82,13 @@ export class Handoff<F = undefined> {
   get sleeping(): number {
     let n = 0;
     for (const q of this.queues.values()) for (const w of q) if (w.asleep) n++;
+    return n;
+  }
+
+  /** Signals alive now: held by a waiter, or waiting for `narrow`'s answer (0: every signal was used or died). */
+  get signals(): number {
+    let n = this.asking;
+    for (const q of this.queues.values()) for (const w of q) n += w.holding;
     return n;
   }
 
@@ -122,13 +130,15 @@ export class Handoff<F = undefined> {
     const candidates = [...(this.queues.get(key) ?? [])].filter((w) => !s.tried.has(w) && !w.gone);
     if (candidates.length === 0) return;
     this.narrowings++;
+    this.asking++;
     let able: readonly HandoffWaiter<F>[];
     try {
       able = await narrow(key, subject, candidates);
-    } catch (err) {
+    } catch {
       // Could not ask (the database is away): fall back to the walk, one waiter at a time.
-      console.error('[handoff] narrow failed:', (err as Error).message);
       return this.deliver(key, s);
+    } finally {
+      this.asking--;
     }
     const next = able.find((w) => !w.gone && !s.tried.has(w));
     if (next) return this.hand(next, s);
@@ -171,6 +181,11 @@ export class HandoffWaiter<F = undefined> {
 
   get asleep(): boolean {
     return this.wake !== null;
+  }
+
+  /** Signals it holds now. */
+  get holding(): number {
+    return this.held.length;
   }
 
   /** Left the queue, or its client went away: hand it nothing more. */
