@@ -8,24 +8,26 @@
 //  1. The app starts on a fresh data dir / scratch database (admin from MC_INIT_*), the admin creates a workspace over
 //     the API, and the app stops. Seeded set-based, in the database: N approved agents with known keys (the key's
 //     SHA-256 computed by the database: `encode(sha256(convert_to(key, 'UTF8')), 'hex')`, as packages/core/src/auth
-//     hashes it), C "claimer" agents with the capability `bench`, and T To-do tickets that require `bench` (so
-//     only the claimers may take them: the waiters never see them). The app starts again on that database.
+//     hashes it), C "claimer" agents with the capability `bench`, and tickets that require `bench` (so only the
+//     claimers may take them: the waiters never see them). The app starts again on that database.
 //  2. Baseline, no waiters: idle CPU of the server over 10 s (from /proc), RSS, and claims — C claimers each claiming
 //     distinct `bench` tickets one after the other (PATCH /tickets/{id}/claim), latency p50/p99.
-//  3. claim-next: N agents each open one keep-alive long-poll `POST /tickets/claim-next {"wait": 60}` (one socket
-//     each, from this process). Once they are all parked: RSS, idle CPU over 10 s, the same claims. Then K tickets
-//     anyone may take are created one at a time; after each, how many waiters answered (must be exactly one: the
-//     ticket, claimed), the server's CPU for it, and on PostgreSQL the transactions the database counted
-//     (`pg_stat_database.xact_commit + xact_rollback`, over the same window; compare with the creation of a ticket
-//     nobody waits for, measured in the baseline). Then the waiters' clients go away (every socket closed).
+//  3. claim-next: N agents long-poll `POST /tickets/claim-next {"wait": 60}` from this process, one keep-alive socket
+//     each; a wait that ends empty (204) is opened again at once, as an agent's loop does. Once they are parked: RSS,
+//     the server's CPU over 20 s (with the waits that ended and were renewed in that window), the same claims. Then
+//     K tickets anyone may take are created one at a time; after each, how many waiters were answered with work (must
+//     be exactly one: the ticket, claimed), the server's CPU, and on PostgreSQL the statements the app ran (the
+//     scratch database has log_statement = all; counted from the server log by prepared statement name: claim-next
+//     looks, the queue's questions, polls), over the same window as for a ticket nobody waits for (the baseline).
 //  4. available?wait: the same with `GET /tickets/available?wait=60`. One new ticket: every waiter is answered
-//     (with that ticket); time until the last answer, server CPU, transactions. The waiters wait again (the ticket
+//     (with that ticket); time until the last answer, server CPU, statements. The agents wait again (the ticket
 //     claimed meanwhile) and a ticket assigned to one of them is created: one answer, the others sleep on; CPU and
-//     transactions of that wake-up (the cost of looking for 5,000 waiters at once).
+//     statements of that wake-up (the cost of looking for N waiters at once).
 //
-// Options (or BENCH_* in brackets): --waiters N [BENCH_WAITERS] 5000 · --claimers C 10 · --claims M 400 (in all, per
-// phase) · --tickets K 20 (claim-next wake-ups) · --only embedded|postgres [BENCH_ONLY] · --port [BENCH_APP_PORT] 3590
+// Options (or BENCH_* in brackets): --waiters N [BENCH_WAITERS] 5000 · --claimers C 10 · --claims M 400 (per phase) ·
+// --tickets K 20 (claim-next wake-ups) · --only embedded|postgres [BENCH_ONLY] · --port [BENCH_APP_PORT] 3590
 //   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432 (a scratch database is created there and dropped after)
+//   BENCH_PG_LOG=<file> (PostgreSQL's log, default /var/log/postgresql/postgresql-<major>-main.log)
 //   BENCH_SERVER=<another build's server.mjs> (e.g. a build of an older commit, for a before/after)
 // Needs `ulimit -n` above 2 × N (this process and the server each hold one socket per waiter).
 import http from 'node:http';
@@ -234,25 +236,60 @@ async function seed(sql: SqlClient, workspaceId: string) {
   return Array.from({ length: T }, (_, i) => `tkt_bw_${String(i + 1).padStart(6, '0')}`);
 }
 
-/** N long-polls, opened 200 at a time; resolves when the server has settled with all of them parked. */
-async function park(c: Ctx, open: (g: number) => Call) {
-  const calls: Call[] = [];
-  const answered: number[] = [];
-  await mapLimit(
-    Array.from({ length: N }, (_, i) => 1 + i),
-    200,
-    async (g) => {
-      const x = open(g);
-      calls.push(x);
-      x.done.then(
-        () => answered.push(g),
-        () => undefined,
-      );
-      await sleep(0);
+/**
+ * N agents long-polling as agents do: each opens its long-poll, and when the wait ends empty (204 / no tickets) opens
+ * the next one at once; an agent whose answer has work stops (it would go and work). Opened 100 at a time.
+ */
+interface Fleet {
+  /** Agents that got work, in the order of their answers. */
+  got: number[];
+  /** Waits that ended empty and were opened again. */
+  repolls: number;
+  close(): Promise<void>;
+}
+
+async function fleet(c: Ctx, open: (g: number) => Call, hasWork: (r: { status: number; body: any }) => boolean): Promise<Fleet> {
+  const current = new Map<number, Call>();
+  let stopped = false;
+  const f: Fleet = {
+    got: [],
+    repolls: 0,
+    async close() {
+      stopped = true;
+      for (const x of current.values()) x.abort();
+      current.clear();
+      await sleep(2000);
     },
-  );
-  await settle(c.p);
-  return { calls, answered };
+  };
+  const run = (g: number) => {
+    if (stopped) return;
+    const x = open(g);
+    current.set(g, x);
+    x.done.then(
+      (r) => {
+        current.delete(g);
+        if (hasWork(r)) f.got.push(g);
+        else if (!stopped) {
+          if (r.status >= 400) throw new Error(`waiter ${g}: ${r.status} ${JSON.stringify(r.body)}`);
+          f.repolls++;
+          run(g);
+        }
+      },
+      () => current.delete(g),
+    );
+  };
+  for (let g = 1; g <= N; g++) {
+    run(g);
+    if (g % 100 === 0) await sleep(20);
+  }
+  // Parked: the server is quiet again (or the first waits have already ended and been renewed).
+  let quiet = 0;
+  for (let i = 0; i < 180 && quiet < 2 && f.repolls === 0; i++) {
+    const c0 = cpuMs(c.p.pid);
+    await sleep(1000);
+    quiet = cpuMs(c.p.pid) - c0 < 30 ? quiet + 1 : 0;
+  }
+  return f;
 }
 
 async function createTicket(body: Record<string, unknown>, workspaceId: string) {
@@ -273,23 +310,24 @@ async function costOf<T>(c: Ctx, fn: () => Promise<T>) {
   return { result, took, cpu, counts };
 }
 
-async function scenario(c: Ctx, name: string, open: (g: number) => Call, claimed: string[]) {
-  log(`\n  ${name}: ${N} waiters`);
+async function scenario(c: Ctx, name: string, open: (g: number) => Call, hasWork: (r: { status: number; body: any }) => boolean) {
+  log(`\n  ${name}: ${N} waiting agents`);
   const rssBefore = memory(c.p.pid).rss;
   const t0 = performance.now();
-  const { calls, answered } = await park(c, open);
-  log(`    parked in ${((performance.now() - t0) / 1000).toFixed(1)} s; answered early: ${answered.length}`);
+  const f = await fleet(c, open, hasWork);
+  log(`    parked in ${((performance.now() - t0) / 1000).toFixed(1)} s (${f.got.length} answered with work, ${f.repolls} waits already renewed)`);
   const rss = memory(c.p.pid);
-  const idle = await idleCpu(c.p);
-  log(`    RSS ${rss.rss.toFixed(0)} MB (+${(rss.rss - rssBefore).toFixed(0)} MB for the waiters, ${(((rss.rss - rssBefore) * 1024) / N).toFixed(1)} KB each) · idle CPU ${idle.msPerS.toFixed(1)} ms/s`);
+  const r0 = f.repolls;
+  const w0 = performance.now();
+  const idle = await idleCpu(c.p, 20_000);
+  const renewed = (f.repolls - r0) / ((performance.now() - w0) / 1000);
+  log(
+    `    RSS ${rss.rss.toFixed(0)} MB (+${(rss.rss - rssBefore).toFixed(0)} MB with the waiters, ${(((rss.rss - rssBefore) * 1024) / N).toFixed(1)} KB each)` +
+      ` · CPU while they wait ${idle.msPerS.toFixed(1)} ms/s over 20 s, with ${renewed.toFixed(1)} waits/s ending empty and renewed`,
+  );
   const cl = await claims(c.ticketIds.splice(0, CLAIMS));
   log(`    claims while they wait: ${fmtClaims(cl)}`);
-  return { calls, answered, rss: rss.rss, rssDelta: rss.rss - rssBefore, idle: idle.msPerS, claims: cl, claimed };
-}
-
-async function closeAll(calls: Call[]) {
-  for (const x of calls) x.abort();
-  await sleep(2000);
+  return f;
 }
 
 async function measure(kind: 'embedded' | 'postgres') {
@@ -335,47 +373,49 @@ async function measure(kind: 'embedded' | 'postgres') {
     log(`    a ticket nobody waits for: server CPU ${nobody.cpu.toFixed(0)} ms${summarize(nobody.counts)} (create + 1.5 s)`);
 
     // claim-next
-    const next = await scenario(c, 'claim-next {"wait": 60}', (g) => call('POST', '/api/v1/tickets/claim-next', agentKey(g), { wait: 60 }), []);
+    const next = await scenario(c, 'claim-next {"wait": 60}', (g) => call('POST', '/api/v1/tickets/claim-next', agentKey(g), { wait: 60 }), (r) => r.status === 200);
     const wakes: { answered: number; cpu: number; counts: Map<string, number> | null; took: number }[] = [];
     for (let i = 0; i < K; i++) {
-      const before = next.answered.length;
+      const before = next.got.length;
       const w = await costOf(c, async () => {
         await createTicket({ title: `for one waiter ${i}` }, workspaceId);
-        while (next.answered.length === before) await sleep(2);
+        while (next.got.length === before) await sleep(2);
       });
-      wakes.push({ answered: next.answered.length - before, cpu: w.cpu, counts: w.counts, took: w.took });
+      wakes.push({ answered: next.got.length - before, cpu: w.cpu, counts: w.counts, took: w.took });
     }
     const sum = (f: (w: (typeof wakes)[number]) => number) => wakes.reduce((a, w) => a + f(w), 0);
     const perTicket = c.pgLog ? new Map<string, number>() : null;
     for (const w of wakes) for (const [k, v] of w.counts ?? []) perTicket!.set(k, (perTicket!.get(k) ?? 0) + v / K);
     log(
-      `    ${K} new tickets, one at a time: waiters answered per ticket ${[...new Set(wakes.map((w) => w.answered))].join('/')} (${sum((w) => w.answered)} in all)` +
+      `    ${K} new tickets, one at a time: waiters answered with work per ticket ${[...new Set(wakes.map((w) => w.answered))].join('/')} (${sum((w) => w.answered)} in all)` +
         ` · create → answer p50 ${percentile(wakes.map((w) => w.took), 50).toFixed(0)} ms`,
     );
     log(`      per ticket (create + wake + 1.5 s): server CPU ${(sum((w) => w.cpu) / K).toFixed(0)} ms${summarize(perTicket && new Map([...perTicket].map(([k, v]) => [k, Math.round(v * 10) / 10])))}`);
-    await closeAll(next.calls);
+    await next.close();
     await settle(p);
 
     // available?wait
-    const avail = await scenario(c, 'available?wait=60', (g) => call('GET', '/api/v1/tickets/available?wait=60', agentKey(g)), []);
-    const before = avail.answered.length;
+    const withWork = (r: { status: number; body: any }) => r.status === 200 && r.body?.data?.length > 0;
+    const openAvailable = (g: number) => call('GET', '/api/v1/tickets/available?wait=60', agentKey(g));
+    const avail = await scenario(c, 'available?wait=60', openAvailable, withWork);
     const all = await costOf(c, async () => {
       const id = await createTicket({ title: 'for everyone' }, workspaceId);
-      while (avail.answered.length - before < N) await sleep(2);
+      while (avail.got.length < N) await sleep(2);
       return id;
     });
-    log(`    1 new ticket: ${avail.answered.length - before} waiters answered in ${all.took.toFixed(0)} ms · server CPU ${all.cpu.toFixed(0)} ms${summarize(all.counts)} (create + answers + 1.5 s)`);
+    log(`    1 new ticket: ${avail.got.length} waiters answered with it in ${all.took.toFixed(0)} ms · server CPU ${all.cpu.toFixed(0)} ms${summarize(all.counts)} (create + answers + 1.5 s)`);
+    await avail.close();
     // Taken, so that the waiters wait again; then a ticket for one of them.
     const taken = await call('PATCH', `/api/v1/tickets/${all.result}/claim`, agentKey(N + 1)).done;
     if (taken.status !== 200) throw new Error(`claim of the shared ticket: ${taken.status}`);
     await settle(p);
-    const again = await park(c, (g) => call('GET', '/api/v1/tickets/available?wait=60', agentKey(g)));
+    const again = await fleet(c, openAvailable, withWork);
     const one = await costOf(c, async () => {
       await createTicket({ title: 'for the last', assignee: { agentId: agentId(N) } }, workspaceId);
-      while (again.answered.length === 0) await sleep(2);
+      while (again.got.length === 0) await sleep(2);
     });
-    log(`    1 ticket assigned to one waiter: ${again.answered.length} answered in ${one.took.toFixed(0)} ms, the others sleep on · server CPU ${one.cpu.toFixed(0)} ms${summarize(one.counts)} (create + wake + 1.5 s)`);
-    await closeAll([...avail.calls, ...again.calls]);
+    log(`    1 ticket assigned to one waiter: ${again.got.length} answered in ${one.took.toFixed(0)} ms, the others sleep on · server CPU ${one.cpu.toFixed(0)} ms${summarize(one.counts)} (create + wake + 1.5 s)`);
+    await again.close();
     log(`  end: RSS ${memory(p.pid).rss.toFixed(0)} MB (peak ${memory(p.pid).hwm.toFixed(0)} MB)`);
   } finally {
     await stop(p);
