@@ -245,6 +245,10 @@ interface Fleet {
   got: number[];
   /** Waits that ended empty and were opened again. */
   repolls: number;
+  /** Waits refused by the server (408) or whose connection failed, opened again. */
+  refused: number;
+  /** Waits answered 503 UNAVAILABLE, opened again after 1 s. */
+  unavailable: number;
   close(): Promise<void>;
 }
 
@@ -254,6 +258,8 @@ async function fleet(c: Ctx, open: (g: number) => Call, hasWork: (r: { status: n
   const f: Fleet = {
     got: [],
     repolls: 0,
+    refused: 0,
+    unavailable: 0,
     async close() {
       stopped = true;
       for (const x of current.values()) x.abort();
@@ -270,12 +276,21 @@ async function fleet(c: Ctx, open: (g: number) => Call, hasWork: (r: { status: n
         current.delete(g);
         if (hasWork(r)) f.got.push(g);
         else if (!stopped) {
-          if (r.status >= 400) throw new Error(`waiter ${g}: ${r.status} ${JSON.stringify(r.body)}`);
-          f.repolls++;
+          // 408: Node's requestTimeout (300 s) counts from a keep-alive connection's first request (bench/README.md).
+          if (r.status === 408) f.refused++;
+          else if (r.status === 503) {
+            // The server's pool ran dry (the old design's stampede: every waiter polling at once): retried shortly.
+            f.unavailable++;
+            return void setTimeout(() => run(g), 1000);
+          } else if (r.status >= 400) throw new Error(`waiter ${g}: ${r.status} ${JSON.stringify(r.body)}`);
+          else f.repolls++;
           run(g);
         }
       },
-      () => current.delete(g),
+      () => {
+        current.delete(g);
+        if (!stopped) (f.refused++, run(g));
+      },
     );
   };
   for (let g = 1; g <= N; g++) {
@@ -326,7 +341,7 @@ async function scenario(c: Ctx, name: string, open: (g: number) => Call, hasWork
       ` · CPU while they wait ${idle.msPerS.toFixed(1)} ms/s over 20 s, with ${renewed.toFixed(1)} waits/s ending empty and renewed`,
   );
   const cl = await claims(c.ticketIds.splice(0, CLAIMS));
-  log(`    claims while they wait: ${fmtClaims(cl)}`);
+  log(`    claims while they wait: ${fmtClaims(cl)}${f.refused ? ` · ${f.refused} waits refused (408) or cut so far, opened again` : ''}`);
   return f;
 }
 
@@ -403,7 +418,11 @@ async function measure(kind: 'embedded' | 'postgres') {
       while (avail.got.length < N) await sleep(2);
       return id;
     });
-    log(`    1 new ticket: ${avail.got.length} waiters answered with it in ${all.took.toFixed(0)} ms · server CPU ${all.cpu.toFixed(0)} ms${summarize(all.counts)} (create + answers + 1.5 s)`);
+    log(
+      `    1 new ticket: ${avail.got.length} waiters answered with it in ${all.took.toFixed(0)} ms · server CPU ${all.cpu.toFixed(0)} ms${summarize(all.counts)} (create + answers + 1.5 s)` +
+        (avail.unavailable ? ` · ${avail.unavailable} answers 503 UNAVAILABLE (retried)` : '') +
+        (avail.refused ? ` · ${avail.refused} waits refused (408) or cut in all` : ''),
+    );
     await avail.close();
     // Taken, so that the waiters wait again; then a ticket for one of them.
     const taken = await call('PATCH', `/api/v1/tickets/${all.result}/claim`, agentKey(N + 1)).done;
