@@ -25,7 +25,8 @@
 //     statements of that wake-up (the cost of looking for N waiters at once).
 //
 // Options (or BENCH_* in brackets): --waiters N [BENCH_WAITERS] 5000 · --claimers C 10 · --claims M 400 (per phase) ·
-// --tickets K 20 (claim-next wake-ups) · --only embedded|postgres [BENCH_ONLY] · --port [BENCH_APP_PORT] 3590
+// --tickets K 20 (claim-next wake-ups) · --only embedded|postgres [BENCH_ONLY] · --port [BENCH_APP_PORT] 3590 ·
+// --scenarios claim-next,available (which of steps 3 and 4)
 //   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432 (a scratch database is created there and dropped after)
 //   BENCH_PG_LOG=<file> (PostgreSQL's log, default /var/log/postgresql/postgresql-<major>-main.log)
 //   BENCH_SERVER=<another build's server.mjs> (e.g. a build of an older commit, for a before/after)
@@ -46,6 +47,7 @@ const { values } = parseArgs({
     tickets: { type: 'string', default: '20' },
     only: { type: 'string', default: process.env.BENCH_ONLY ?? '' },
     port: { type: 'string', default: process.env.BENCH_APP_PORT ?? '3590' },
+    scenarios: { type: 'string', default: 'claim-next,available' },
   },
 });
 const N = Number(values.waiters);
@@ -387,16 +389,18 @@ async function measure(kind: 'embedded' | 'postgres') {
     log(`  baseline, no waiters: RSS ${rss0.toFixed(0)} MB · idle CPU ${idle0.msPerS.toFixed(1)} ms/s · ${fmtClaims(base)}`);
     log(`    a ticket nobody waits for: server CPU ${nobody.cpu.toFixed(0)} ms${summarize(nobody.counts)} (create + 1.5 s)`);
 
+    const scenarios = values.scenarios!.split(',');
     // claim-next
-    const next = await scenario(c, 'claim-next {"wait": 60}', (g) => call('POST', '/api/v1/tickets/claim-next', agentKey(g), { wait: 60 }), (r) => r.status === 200);
-    const wakes: { answered: number; cpu: number; counts: Map<string, number> | null; took: number }[] = [];
-    for (let i = 0; i < K; i++) {
-      const before = next.got.length;
-      const w = await costOf(c, async () => {
-        await createTicket({ title: `for one waiter ${i}` }, workspaceId);
-        while (next.got.length === before) await sleep(2);
-      });
-      wakes.push({ answered: next.got.length - before, cpu: w.cpu, counts: w.counts, took: w.took });
+    if (scenarios.includes('claim-next')) {
+      const next = await scenario(c, 'claim-next {"wait": 60}', (g) => call('POST', '/api/v1/tickets/claim-next', agentKey(g), { wait: 60 }), (r) => r.status === 200);
+      const wakes: { answered: number; cpu: number; counts: Map<string, number> | null; took: number }[] = [];
+      for (let i = 0; i < K; i++) {
+        const before = next.got.length;
+        const w = await costOf(c, async () => {
+          await createTicket({ title: `for one waiter ${i}` }, workspaceId);
+          while (next.got.length === before) await sleep(2);
+        });
+        wakes.push({ answered: next.got.length - before, cpu: w.cpu, counts: w.counts, took: w.took });
     }
     const sum = (f: (w: (typeof wakes)[number]) => number) => wakes.reduce((a, w) => a + f(w), 0);
     const perTicket = c.pgLog ? new Map<string, number>() : null;
@@ -408,33 +412,36 @@ async function measure(kind: 'embedded' | 'postgres') {
     log(`      per ticket (create + wake + 1.5 s): server CPU ${(sum((w) => w.cpu) / K).toFixed(0)} ms${summarize(perTicket && new Map([...perTicket].map(([k, v]) => [k, Math.round(v * 10) / 10])))}`);
     await next.close();
     await settle(p);
+    }
 
     // available?wait
-    const withWork = (r: { status: number; body: any }) => r.status === 200 && r.body?.data?.length > 0;
-    const openAvailable = (g: number) => call('GET', '/api/v1/tickets/available?wait=60', agentKey(g));
-    const avail = await scenario(c, 'available?wait=60', openAvailable, withWork);
-    const all = await costOf(c, async () => {
-      const id = await createTicket({ title: 'for everyone' }, workspaceId);
-      while (avail.got.length < N) await sleep(2);
-      return id;
-    });
-    log(
-      `    1 new ticket: ${avail.got.length} waiters answered with it in ${all.took.toFixed(0)} ms · server CPU ${all.cpu.toFixed(0)} ms${summarize(all.counts)} (create + answers + 1.5 s)` +
-        (avail.unavailable ? ` · ${avail.unavailable} answers 503 UNAVAILABLE (retried)` : '') +
-        (avail.refused ? ` · ${avail.refused} waits refused (408) or cut in all` : ''),
-    );
-    await avail.close();
-    // Taken, so that the waiters wait again; then a ticket for one of them.
-    const taken = await call('PATCH', `/api/v1/tickets/${all.result}/claim`, agentKey(N + 1)).done;
-    if (taken.status !== 200) throw new Error(`claim of the shared ticket: ${taken.status}`);
-    await settle(p);
-    const again = await fleet(c, openAvailable, withWork);
-    const one = await costOf(c, async () => {
-      await createTicket({ title: 'for the last', assignee: { agentId: agentId(N) } }, workspaceId);
-      while (again.got.length === 0) await sleep(2);
-    });
-    log(`    1 ticket assigned to one waiter: ${again.got.length} answered in ${one.took.toFixed(0)} ms, the others sleep on · server CPU ${one.cpu.toFixed(0)} ms${summarize(one.counts)} (create + wake + 1.5 s)`);
-    await again.close();
+    if (scenarios.includes('available')) {
+      const withWork = (r: { status: number; body: any }) => r.status === 200 && r.body?.data?.length > 0;
+      const openAvailable = (g: number) => call('GET', '/api/v1/tickets/available?wait=60', agentKey(g));
+      const avail = await scenario(c, 'available?wait=60', openAvailable, withWork);
+      const all = await costOf(c, async () => {
+        const id = await createTicket({ title: 'for everyone' }, workspaceId);
+        while (avail.got.length < N) await sleep(2);
+        return id;
+      });
+      log(
+        `    1 new ticket: ${avail.got.length} waiters answered with it in ${all.took.toFixed(0)} ms · server CPU ${all.cpu.toFixed(0)} ms${summarize(all.counts)} (create + answers + 1.5 s)` +
+          (avail.unavailable ? ` · ${avail.unavailable} answers 503 UNAVAILABLE (retried)` : '') +
+          (avail.refused ? ` · ${avail.refused} waits refused (408) or cut in all` : ''),
+      );
+      await avail.close();
+      // Taken, so that the waiters wait again; then a ticket for one of them.
+      const taken = await call('PATCH', `/api/v1/tickets/${all.result}/claim`, agentKey(N + 1)).done;
+      if (taken.status !== 200) throw new Error(`claim of the shared ticket: ${taken.status}`);
+      await settle(p);
+      const again = await fleet(c, openAvailable, withWork);
+      const one = await costOf(c, async () => {
+        await createTicket({ title: 'for the last', assignee: { agentId: agentId(N) } }, workspaceId);
+        while (again.got.length === 0) await sleep(2);
+      });
+      log(`    1 ticket assigned to one waiter: ${again.got.length} answered in ${one.took.toFixed(0)} ms, the others sleep on · server CPU ${one.cpu.toFixed(0)} ms${summarize(one.counts)} (create + wake + 1.5 s)`);
+      await again.close();
+    }
     log(`  end: RSS ${memory(p.pid).rss.toFixed(0)} MB (peak ${memory(p.pid).hwm.toFixed(0)} MB)`);
   } finally {
     await stop(p);
