@@ -300,6 +300,33 @@ describe('the long-poll (?wait=)', () => {
     for (const r of await Promise.all(again.slice(0, 11))) expect(expectOk(r)).toEqual([]);
   });
 
+  it('the shared poll answers each waiter what its own poll would: tickets assigned to it, its capabilities, its limit', async () => {
+    const team = await createTeam(h);
+    const [a, c] = await activeAgentsDirect(h, team.admin, team.ws.id, 2);
+    const [b] = await activeAgentsDirect(h, team.admin, team.ws.id, 1, ['code']);
+    await newTicket(team, { title: 'nobody here', requiredCapabilities: ['deploy'] });
+    const registry = availableWaiters(h.deps.live);
+    const before = registry.sleeping;
+    const poll = (x: { key: string }, q: string) => h.call('GET', `/api/v1/tickets/available?${q}`, { key: x.key });
+    const [waitA, waitB, waitC] = [poll(a, 'wait=30&limit=2'), poll(b, 'wait=30&limit=1'), poll(c, 'wait=30&limit=5')];
+    await until('all 3 sleep', 10_000, async () => registry.sleeping === before + 3);
+    // Assigned to c: c alone is answered.
+    clock.advance(1000);
+    const forC = await createTicket(h, team.admin.key, team.ws.id, { title: 'for c', assignee: { agentId: c.id } });
+    expect(ids(expectOk(await waitC))).toEqual([forC.id]);
+    // Needs code: b alone (a and c may not take it).
+    const forB = await newTicket(team, { title: 'for b', requiredCapabilities: ['code'] });
+    expect(ids(expectOk(await waitB))).toEqual([forB.id]);
+    // Open to all: a (b and c are no longer waiting).
+    const open = await newTicket(team, { title: 'open' });
+    expect(ids(expectOk(await waitA))).toEqual([open.id]);
+    // Each answer is what the agent's own poll says now, at its limit.
+    expect(ids(expectOk(await poll(a, 'limit=2')))).toEqual([open.id]);
+    expect(ids(expectOk(await poll(b, 'limit=1')))).toEqual([forB.id]);
+    expect(ids(expectOk(await poll(c, 'limit=5')))).toEqual([forC.id, open.id]);
+    expect(registry.sleeping).toBe(before);
+  });
+
   it('wakes when work is handed to it: an assignment or a release', async () => {
     const team = await createTeam(h);
     const a = await activeAgent(h, team.admin.key, team.ws.slug);

@@ -15,22 +15,36 @@ import { AVAILABLE_WAIT_MAX_SECONDS } from './tickets.rules';
 
 /**
  * The poll of many waiters of one workspace in one statement: for each waiter (a JSON array of
- * `{i, agent_id, capabilities, lim}`) the first `lim` tickets the poll would offer that agent (`claimableForSql`: the
- * claim's own row condition, as `POLL_AVAILABLE` uses it), each one range scan of `tickets_available_idx` in its
- * order, behind the workspace's gates evaluated once. Every ticket comes back once, with the waiters it is for
- * (`waiters`, a jsonb array of their `i`), in the poll's order (priority, age, id); a waiter's answer is the tickets
- * that name it, in that order. One row with the gates and no ticket when nobody gets any.
+ * `{i, agent_id, capabilities, lim}`) the first `lim` tickets the poll would offer that agent — the claim's own row
+ * condition (`claimableForSql`, as `POLL_AVAILABLE` uses it) — behind the workspace's gates evaluated once. What a
+ * waiter may claim is the union of two disjoint parts, and so is its first `lim`: the unassigned tickets its
+ * capabilities cover, the same for every waiter with the same capabilities and limit (`open`: ONE range scan of
+ * `tickets_available_idx` per such class, not one per waiter: thousands of waiters usually share a few), and the
+ * tickets assigned to it (`mine`: lookups of `tickets_assignee_agent_idx`). Every ticket comes back once, with the
+ * waiters it is for (`waiters`, a jsonb array of their `i`), in the poll's order (priority, age, id); a waiter's answer
+ * is the tickets that name it, in that order. One row with the gates and no ticket when nobody gets any.
  */
 const POLL_WAITERS = statement<'workspaceId' | 'month' | 'waiters'>(
   'mc_poll_available_waiters',
   `WITH gate AS MATERIALIZED (SELECT ${claimGatesSql(':workspaceId')}),
-  w AS (SELECT * FROM jsonb_to_recordset(:waiters::jsonb) AS w(i int, agent_id text, capabilities jsonb, lim int)),
+  w AS MATERIALIZED (SELECT * FROM jsonb_to_recordset(:waiters::jsonb) AS w(i int, agent_id text, capabilities jsonb, lim int)),
+  classes AS MATERIALIZED (SELECT DISTINCT w.capabilities, w.lim FROM w),
+  open AS (
+    SELECT c.capabilities, c.lim, p.id, p.priority, p.created_at FROM classes c CROSS JOIN LATERAL (
+      SELECT t.id, t.priority, t.created_at FROM tickets t WHERE ${claimableForSql('t', 'NULL::text', 'c.capabilities')}
+      ORDER BY t.priority, t.created_at, t.id LIMIT c.lim) p),
+  mine AS (
+    SELECT w.i, w.lim, t.id, t.priority, t.created_at FROM w JOIN tickets t ON t.assignee_agent_id = w.agent_id
+    WHERE ${claimableForSql('t', 'w.agent_id', 'w.capabilities')}),
+  ranked AS (
+    SELECT u.i, u.id, u.lim, row_number() OVER (PARTITION BY u.i ORDER BY u.priority, u.created_at, u.id) AS rn FROM (
+      SELECT w.i, w.lim, o.id, o.priority, o.created_at FROM w JOIN open o ON o.capabilities = w.capabilities AND o.lim = w.lim
+      UNION ALL
+      SELECT m.i, m.lim, m.id, m.priority, m.created_at FROM mine m) u),
   picks AS (
-    SELECT p.id, jsonb_agg(w.i) AS waiters FROM w CROSS JOIN LATERAL (
-      SELECT t.id FROM tickets t WHERE ${claimableForSql('t', 'w.agent_id', 'w.capabilities')}
-      ORDER BY t.priority, t.created_at, t.id LIMIT w.lim) p
-    WHERE (SELECT g.gate_workspace_open AND g.gate_budget_open FROM gate g)
-    GROUP BY p.id)
+    SELECT r.id, jsonb_agg(r.i) AS waiters FROM ranked r
+    WHERE r.rn <= r.lim AND (SELECT g.gate_workspace_open AND g.gate_budget_open FROM gate g)
+    GROUP BY r.id)
   SELECT g.gate_workspace_open, g.gate_budget_open, x.*
   FROM gate g LEFT JOIN LATERAL (SELECT t.*, picks.waiters FROM picks JOIN tickets t ON t.id = picks.id) x ON true
   ORDER BY x.priority, x.created_at, x.id`,
