@@ -1,12 +1,13 @@
 // Assignment and the poll: an assigned ticket is offered only to its assignee; who may assign; required
 // capabilities filter the poll and the claim alike; best-first ordering; `limit` bounds; the `?wait=` long-poll
 // (answers at once when work exists, wakes on work in its own workspace only).
-import { ManualClock, type LiveEvent } from '@mc/core';
+import { availableWaiters, ManualClock } from '@mc/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeAgent, createTeam, type Team } from './agents.fixtures';
 import { createHarness, type Harness } from './harness';
 import { expectError, expectOk, issueFields } from './helpers';
-import { activityOf, available, claim, createTicket, getTicket, type Ticket } from './tickets.fixtures';
+import { activeAgentsDirect, activityOf, available, claim, createTicket, getTicket, type Ticket } from './tickets.fixtures';
+import { until } from '@mc/db/testing';
 
 let h: Harness;
 // Creation times are set by hand so that "oldest first" is exact; the long-poll deadline runs on real time.
@@ -244,7 +245,7 @@ describe('the long-poll (?wait=)', () => {
     expect(r).toEqual([]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
     // Not even woken to look: the poll waited out its time without a single wake-up.
-    expect(wakes.events).toEqual([]);
+    expect(wakes.polls()).toBe(0);
     expect((await getTicket(h, elsewhere.member.key, there.id)).status).toBe('todo');
   });
 
@@ -264,8 +265,66 @@ describe('the long-poll (?wait=)', () => {
     expect(expectOk(await pending)).toEqual([]);
     wakes.stop();
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
-    // It was woken by both (same workspace), looked, found nothing it may take, and went back to waiting.
-    expect(wakes.events.map((e) => e.type)).toEqual(['ticket.created', 'ticket.created']);
+    // It was looked for after each (same workspace), had nothing it may take, and went on waiting.
+    expect(wakes.polls()).toBe(2);
+  });
+
+  it('one new ticket and 12 waiters of the workspace: one shared poll answers them all, once; a ticket for one of them answers that one alone', async () => {
+    const team = await createTeam(h);
+    const agents = await activeAgentsDirect(h, team.admin, team.ws.id, 12);
+    const registry = availableWaiters(h.deps.live);
+    const before = registry.sleeping;
+    const pending = agents.map((a) => h.call('GET', '/api/v1/tickets/available?wait=30', { key: a.key }));
+    await until('all 12 sleep', 10_000, async () => registry.sleeping === before + 12);
+    const [polls, answered] = [registry.polls, registry.answered];
+
+    const t = await newTicket(team, { title: 'for everyone' });
+    for (const r of await Promise.all(pending)) expect(ids(expectOk(r))).toEqual([t.id]);
+    expect(registry.polls - polls).toBe(1);
+    expect(registry.answered - answered).toBe(12);
+    expect(registry.sleeping).toBe(before);
+
+    // They wait again (the ticket is still there for all: taken first, so that they have nothing); a ticket assigned
+    // to one of them wakes that one: one poll, one answer, the other 11 sleep on.
+    expectOk(await claim(h, agents[0].key, t.id));
+    const again = agents.map((a) => h.call('GET', '/api/v1/tickets/available?wait=5', { key: a.key }));
+    await until('all 12 sleep again', 10_000, async () => registry.sleeping === before + 12);
+    const [polls2, answered2] = [registry.polls, registry.answered];
+    clock.advance(1000);
+    const mine = await createTicket(h, team.admin.key, team.ws.id, { title: 'for the last', assignee: { agentId: agents[11].id } });
+    expect(ids(expectOk(await again[11]))).toEqual([mine.id]);
+    expect(registry.polls - polls2).toBe(1);
+    expect(registry.answered - answered2).toBe(1);
+    expect(registry.sleeping).toBe(before + 11);
+    // The others' waits run out empty.
+    for (const r of await Promise.all(again.slice(0, 11))) expect(expectOk(r)).toEqual([]);
+  });
+
+  it('the shared poll answers each waiter what its own poll would: tickets assigned to it, its capabilities, its limit', async () => {
+    const team = await createTeam(h);
+    const [a, c] = await activeAgentsDirect(h, team.admin, team.ws.id, 2);
+    const [b] = await activeAgentsDirect(h, team.admin, team.ws.id, 1, ['code']);
+    await newTicket(team, { title: 'nobody here', requiredCapabilities: ['deploy'] });
+    const registry = availableWaiters(h.deps.live);
+    const before = registry.sleeping;
+    const poll = (x: { key: string }, q: string) => h.call('GET', `/api/v1/tickets/available?${q}`, { key: x.key });
+    const [waitA, waitB, waitC] = [poll(a, 'wait=30&limit=2'), poll(b, 'wait=30&limit=1'), poll(c, 'wait=30&limit=5')];
+    await until('all 3 sleep', 10_000, async () => registry.sleeping === before + 3);
+    // Assigned to c: c alone is answered.
+    clock.advance(1000);
+    const forC = await createTicket(h, team.admin.key, team.ws.id, { title: 'for c', assignee: { agentId: c.id } });
+    expect(ids(expectOk(await waitC))).toEqual([forC.id]);
+    // Needs code: b alone (a and c may not take it).
+    const forB = await newTicket(team, { title: 'for b', requiredCapabilities: ['code'] });
+    expect(ids(expectOk(await waitB))).toEqual([forB.id]);
+    // Open to all: a (b and c are no longer waiting).
+    const open = await newTicket(team, { title: 'open' });
+    expect(ids(expectOk(await waitA))).toEqual([open.id]);
+    // Each answer is what the agent's own poll says now, at its limit.
+    expect(ids(expectOk(await poll(a, 'limit=2')))).toEqual([open.id]);
+    expect(ids(expectOk(await poll(b, 'limit=1')))).toEqual([forB.id]);
+    expect(ids(expectOk(await poll(c, 'limit=5')))).toEqual([forC.id, open.id]);
+    expect(registry.sleeping).toBe(before);
   });
 
   it('wakes when work is handed to it: an assignment or a release', async () => {
@@ -289,17 +348,15 @@ describe('the long-poll (?wait=)', () => {
   });
 });
 
-/** Record the events that wake a long-poll (the app's own live bus, observed, not replaced). */
+/** Count the shared polls that events ran for the process's `available?wait` waiters (the app's own, observed). */
 function watchWakeUps() {
-  const bus = h.deps.live;
-  const original = bus.waitFor;
-  const events: LiveEvent[] = [];
-  bus.waitFor = (predicate, timeoutMs, signal) =>
-    original.call(bus, predicate, timeoutMs, signal).then((e) => {
-      if (e) events.push(e);
-      return e;
-    });
-  return { events, stop: () => void (bus.waitFor = original) };
+  const waiters = availableWaiters(h.deps.live);
+  const start = waiters.wakePolls;
+  let end: number | undefined;
+  return {
+    polls: () => (end ?? waiters.wakePolls) - start,
+    stop: () => void (end = waiters.wakePolls),
+  };
 }
 
 function sleep(ms: number) {

@@ -289,6 +289,35 @@ describe('claim-next', () => {
     expect(waiters().sleeping).toBe(before);
   });
 
+  it('12 waiters and a ticket only the last may take: two wake-ups and one question, not a walk through the queue', async () => {
+    const team = await freshTeam();
+    const plain = await activeAgentsDirect(h, team.admin, team.ws.id, 11);
+    const [gpu] = await activeAgentsDirect(h, team.admin, team.ws.id, 1, ['gpu']);
+    const before = waiters().sleeping;
+    const abort = new AbortController();
+    const pending: Promise<CallResult>[] = [];
+    for (const a of [...plain, gpu]) {
+      pending.push(claimNext(a.key, { wait: 30 }, abort.signal));
+      await until(`waiter ${pending.length} sleeps`, 10_000, async () => waiters().sleeping === before + pending.length);
+    }
+    const [wakeups, narrowings] = [waiters().wakeups, waiters().narrowings];
+
+    const t = await createTicket(h, team.member.key, team.ws.id, { title: 'gpu only', requiredCapabilities: ['gpu'] });
+    expect(claimedId(await pending[11])).toBe(t.id);
+    // The longest waiter looked and could not take it; one statement named the gpu agent among the other 11.
+    expect(waiters().wakeups - wakeups).toBe(2);
+    expect(waiters().narrowings - narrowings).toBe(1);
+
+    // A ticket none of them may take (a capability nobody has): one look, one question, and it dies.
+    await createTicket(h, team.member.key, team.ws.id, { title: 'nobody', requiredCapabilities: ['quantum'] });
+    await until('the question was asked', 10_000, async () => waiters().narrowings - narrowings === 2 && waiters().sleeping === before + 11);
+    expect(waiters().wakeups - wakeups).toBe(3);
+
+    abort.abort();
+    for (const p of pending.slice(0, 11)) expectEmpty(await p);
+    expect(waiters().sleeping).toBe(before);
+  });
+
   it('a waiter that cannot take the ticket passes the signal on; the agent a ticket is assigned to is woken first', async () => {
     const team = await freshTeam();
     const plain = await activeAgent(h, team.admin.key, team.ws.slug, { capabilities: [] });
@@ -307,12 +336,15 @@ describe('claim-next', () => {
     expect(waiters().wakeups - wakeups).toBe(2);
     await until('the first waiter sleeps again', 10_000, async () => waiters().sleeping === before + 1);
 
-    // A ticket assigned to a person: both waiters look (the signal walks the queue) and neither may take it.
+    // A ticket assigned to a person: the first waiter looks and may not take it; one question finds that no other
+    // waiter may either, and the signal dies there (the second waiter is not woken to look).
     const gpuWait2 = claimNext(gpu.key, { wait: 30 });
     await until('the second waiter sleeps', 10_000, async () => waiters().sleeping === before + 2);
     wakeups = waiters().wakeups;
+    const narrowings = waiters().narrowings;
     const held = await createTicket(h, team.admin.key, team.ws.id, { title: 'for someone', assignee: { userId: team.member.id } });
-    await until('both waiters looked', 10_000, async () => waiters().wakeups - wakeups === 2 && waiters().sleeping === before + 2);
+    await until('the first waiter looked, and nobody else was found', 10_000, async () => waiters().narrowings - narrowings === 1 && waiters().sleeping === before + 2);
+    expect(waiters().wakeups - wakeups).toBe(1);
     // Assigned to the agent that waits second: it is woken first, and alone.
     wakeups = waiters().wakeups;
     expectOk(await h.call('PUT', `/api/v1/tickets/${held.id}/assignee`, { key: team.admin.key, body: { agentId: gpu.id } }));
@@ -422,17 +454,26 @@ describe('claim-next', () => {
         await until(`waiter ${i + 1} sleeps`, 10_000, async () => here.sleeping + there.sleeping === before + i + 1);
       }
       const [wakeHere, wakeThere] = [here.wakeups, there.wakeups];
+      const asked = [here.narrowings, there.narrowings];
 
       const t = await createTicket(h, team.member.key, team.ws.id, { title: 'one for two processes' });
       const first = await Promise.race(pending.map((p, i) => p.then((r) => ({ r, i }))));
       expect(claimedId(first.r)).toBe(t.id);
       // Each process heard the ticket and woke the longest waiting of its own waiters: one of the two claimed it. The
-      // other found nothing and passed the signal to the next waiter of its process, which found nothing either (the
-      // signal dies there). So: one wake-up in the winner's process, two in the other's, none beyond.
+      // other found nothing and asked who of its waiters could take the ticket: nobody once the winner's claim has
+      // committed, and the signal died there. (Asked while that claim is still in flight, the ticket looks free: the
+      // next waiter is woken, looks and asks again — at most one per question, never a stampede.)
       expect(first.i).toBeLessThan(2);
-      await until('the losing process is quiet again', 10_000, async () => here.wakeups - wakeHere + (there.wakeups - wakeThere) === 3 && here.sleeping + there.sleeping === before + 3);
-      const [winner, loser] = first.i % 2 ? [there.wakeups - wakeThere, here.wakeups - wakeHere] : [here.wakeups - wakeHere, there.wakeups - wakeThere];
-      expect([winner, loser]).toEqual([1, 2]);
+      await until('every signal used or dead', 10_000, async () => here.signals + there.signals === 0 && here.sleeping + there.sleeping === before + 3);
+      const [winner, loser] = first.i % 2 ? [there, here] : [here, there];
+      const woke = (x: typeof here) => x.wakeups - (x === here ? wakeHere : wakeThere);
+      const questions = (x: typeof here) => x.narrowings - (x === here ? asked[0] : asked[1]);
+      expect(woke(winner)).toBe(1);
+      expect(questions(winner)).toBe(0);
+      // Every wake-up in the losing process but the first followed a question that named that waiter.
+      expect(questions(loser)).toBeGreaterThanOrEqual(1);
+      expect(woke(loser)).toBeGreaterThanOrEqual(1);
+      expect(woke(loser)).toBeLessThanOrEqual(questions(loser) + 1);
       abort.abort();
       const answers = await Promise.all(pending);
       expect(answers.filter((r) => r.status === 200)).toHaveLength(1);

@@ -51,6 +51,8 @@ export * from './tickets/ticket-dto';
 export * from './tickets/create-ticket';
 export * from './tickets/claim-ticket';
 export * from './tickets/claim-next';
+export * from './tickets/claim-next-waiters';
+export * from './tickets/available-waiters';
 export * from './tickets/release-ticket';
 export * from './tickets/update-ticket';
 export * from './tickets/assign-ticket';

@@ -104,7 +104,7 @@ export async function waitForNotifications(ctx: Ctx, bus: LiveBus, input: FindNo
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   input.signal?.addEventListener('abort', onAbort);
-  const woke = bus.waitFor((e) => !!e.recipients?.includes(key), Math.min(input.waitSeconds, NOTIFICATION_WAIT_MAX_SECONDS) * 1000, stop.signal);
+  const woke = bus.waitForRecipient(key, Math.min(input.waitSeconds, NOTIFICATION_WAIT_MAX_SECONDS) * 1000, stop.signal);
   try {
     const first = await findNotifications(ctx, input);
     if (first.items.length > 0 || input.cursor) return first;

@@ -3,6 +3,7 @@
 // each event to its local subscribers.
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
+import { waitDeadlines } from './deadlines';
 
 export const LIVE_CHANNEL = 'mc_live';
 
@@ -55,6 +56,8 @@ type Listener = (event: LiveEvent) => void;
 /** In-process subscribers of one process, fed by a single LISTEN. */
 export class LiveBus {
   private listeners = new Set<Listener>();
+  /** Listeners of the events naming one recipient (`user:<id>` / `agent:<id>`): found by key, not tried one by one. */
+  private byRecipient = new Map<string, Set<Listener>>();
 
   /** Feed the bus from raw NOTIFY payloads. */
   receive(payload: string) {
@@ -64,12 +67,12 @@ export class LiveBus {
     } catch {
       return;
     }
-    for (const fn of this.listeners) {
-      try {
-        fn(event);
-      } catch (err) {
-        console.error('[live] listener failed:', (err as Error).message);
-      }
+    for (const fn of this.listeners) call(fn, event);
+    if (this.byRecipient.size === 0) return;
+    if (event.type === LIVE_RESYNC) {
+      for (const set of [...this.byRecipient.values()]) for (const fn of [...set]) call(fn, event);
+    } else {
+      for (const r of event.recipients ?? []) for (const fn of [...(this.byRecipient.get(r) ?? [])]) call(fn, event);
     }
   }
 
@@ -85,27 +88,68 @@ export class LiveBus {
 
   /**
    * Resolve on the first event matching `predicate` or on a `resync` (what was waited for may have happened while
-   * the feed was broken: look again), or with null after `timeoutMs` / when `signal` aborts.
+   * the feed was broken: look again), or with null after `timeoutMs` / when `signal` aborts. Every event is tried
+   * against the predicate: for many waiters, wait by key (`waitForRecipient`, the queues of tickets/*-waiters.ts).
    */
   waitFor(predicate: (e: LiveEvent) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<LiveEvent | null> {
+    let unsubscribe = () => {};
+    return this.waitWith((fn) => (unsubscribe = this.subscribe((e) => (e.type === LIVE_RESYNC || predicate(e)) && fn(e))), () => unsubscribe(), timeoutMs, signal);
+  }
+
+  /**
+   * `waitFor` an event that names `recipient` among its `recipients` (a notification for it), or a `resync`: the
+   * event finds its waiters by key, so thousands of waiting callers cost an event nothing unless it is for them.
+   */
+  waitForRecipient(recipient: string, timeoutMs: number, signal?: AbortSignal): Promise<LiveEvent | null> {
+    let listener: Listener;
+    return this.waitWith(
+      (fn) => {
+        listener = fn;
+        let set = this.byRecipient.get(recipient);
+        if (!set) this.byRecipient.set(recipient, (set = new Set()));
+        set.add(fn);
+      },
+      () => {
+        const set = this.byRecipient.get(recipient);
+        if (set?.delete(listener) && set.size === 0) this.byRecipient.delete(recipient);
+      },
+      timeoutMs,
+      signal,
+    );
+  }
+
+  /** A wait: `listen` registers the callback that ends it, `unlisten` removes it; the timeout is on the shared wheel. */
+  private waitWith(listen: (fn: Listener) => void, unlisten: () => void, timeoutMs: number, signal?: AbortSignal): Promise<LiveEvent | null> {
     return new Promise((resolve) => {
       let done = false;
       const finish = (e: LiveEvent | null) => {
         if (done) return;
         done = true;
-        clearTimeout(timer);
-        unsubscribe();
+        waitDeadlines.cancel(timeout);
+        unlisten();
         signal?.removeEventListener('abort', onAbort);
         resolve(e);
       };
       const onAbort = () => finish(null);
-      const unsubscribe = this.subscribe((e) => (e.type === LIVE_RESYNC || predicate(e)) && finish(e));
-      const timer = setTimeout(() => finish(null), timeoutMs);
+      listen(finish);
+      const timeout = waitDeadlines.add(Date.now() + timeoutMs, () => finish(null));
       signal?.addEventListener('abort', onAbort);
+      if (signal?.aborted) finish(null);
     });
   }
 
+  /** Subscribers and waits now (a gauge, and the tests' hook). */
   get size() {
-    return this.listeners.size;
+    let n = this.listeners.size;
+    for (const set of this.byRecipient.values()) n += set.size;
+    return n;
+  }
+}
+
+function call(fn: Listener, event: LiveEvent) {
+  try {
+    fn(event);
+  } catch (err) {
+    console.error('[live] listener failed:', (err as Error).message);
   }
 }

@@ -4,12 +4,11 @@ import { requireAgent } from '../shared/guards';
 import { budgetBlock } from '../budgets/usage';
 import type { AgentPrincipal, Ctx } from '../context';
 import { validation } from '../errors';
-import { LIVE_RESYNC, liveNotifySql, type LiveBus, type LiveEvent } from '../shared/live';
-import { Handoff } from '../shared/handoff';
+import { liveNotifySql, type LiveBus } from '../shared/live';
 import { statement } from '../shared/statement';
 import { workspaceArchived } from '../shared/workspace-access';
 import { claimableSql, claimGatesOfSql, claimGatesSql, claimParams, claimWritesSql, type ClaimParam } from './claim-ticket';
-import { WAKING_EVENTS } from './find-tickets';
+import { claimNextWaiters } from './claim-next-waiters';
 import { OPEN_AGENT_STANDING, ticketAnswer } from './ticket-access';
 import { ticketFromSql } from './ticket-dto';
 import { AVAILABLE_WAIT_MAX_SECONDS } from './tickets.rules';
@@ -67,20 +66,21 @@ export async function claimNextTicket(ctx: Ctx, bus: LiveBus, input: ClaimNextIn
   if (waitMs === 0) return claimNextNow(ctx, me, chosen);
   // Join the queue before the first look, so that a ticket announced in between is not missed.
   const deadline = Date.now() + waitMs;
-  const waiter = claimNextWaiters(bus).join(me.workspaceId, me.agentId, input.signal);
-  let claimed = false;
+  const waiter = claimNextWaiters(bus).join(me.workspaceId, me.agentId, input.signal, { agentId: me.agentId, chosen, db: ctx.db });
+  let claimed: string | false = false;
   try {
     for (;;) {
       waiter.attempting();
       const ticket = await claimNextNow(ctx, me, chosen);
       if (ticket) {
-        claimed = true;
+        claimed = ticket.id;
         return ticket;
       }
       // Woken, but the client has gone: leave (passing the signal on) rather than claim for nobody.
       if (!(await waiter.next(deadline - Date.now())) || input.signal?.aborted) return null;
     }
   } finally {
+    // Spends the signal about the ticket it took, if it had one; passes on the others.
     waiter.leave(claimed);
   }
 }
@@ -108,32 +108,4 @@ function chosenCapabilities(own: string[], asked: string[] | undefined): string[
     );
   }
   return [...new Set(asked)];
-}
-
-/**
- * The claim-next waiters of one process, per workspace (a `Handoff` fed by the process's live bus, made on first
- * use). A live event after which a ticket may have become claimable — one of `WAKING_EVENTS` (created, released or
- * lease expired, moved, edited, assigned or unassigned) about a To-do ticket — wakes ONE waiter of its workspace;
- * the agent it was assigned to first, if that agent waits. What may free many tickets at once (a workspace
- * restored, a budget hard stop lifted) and a `resync` of the bus (events may have been lost) wake them all.
- */
-export function claimNextWaiters(bus: LiveBus): Handoff {
-  let waiters = handoffs.get(bus);
-  if (!waiters) {
-    const h = (waiters = new Handoff());
-    handoffs.set(bus, h);
-    bus.subscribe((e) => wake(h, e));
-  }
-  return waiters;
-}
-
-const handoffs = new WeakMap<LiveBus, Handoff>();
-
-function wake(h: Handoff, e: LiveEvent) {
-  if (e.type === LIVE_RESYNC) return h.broadcast();
-  if (!WAKING_EVENTS.has(e.type)) return;
-  if (!e.type.startsWith('ticket.')) return h.broadcast(e.workspaceId);
-  // A ticket that is not To-do after the change (moved on, edited while in progress) offers no work.
-  if (e.status !== undefined && e.status !== 'todo') return;
-  h.signal(e.workspaceId, e.type === 'ticket.assigned' ? e.agentId : undefined);
 }

@@ -3,7 +3,6 @@ import { and, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { escapeLike } from '../shared/like';
 import { requireAgent, requirePrincipal } from '../shared/guards';
 import type { Ctx } from '../context';
-import type { LiveBus } from '../shared/live';
 import { pageTotal, planPage, toPage, type PageQuery, type SortColumns, type TotalMode } from '../shared/pagination';
 import { statement } from '../shared/statement';
 import { budgetMonthOf } from '../budgets/budget.rules';
@@ -12,7 +11,7 @@ import { requireWorkspaceAccess, workspaceArchived } from '../shared/workspace-a
 import { claimableSql, claimGatesSql } from './claim-ticket';
 import { OPEN_AGENT_STANDING, requireTicketAccess, standingOf, ticketAnswer, ticketAnswers, type MoveStanding } from './ticket-access';
 import { ticketFromSql, type TicketDto, type TicketRow } from './ticket-dto';
-import { AVAILABLE_WAIT_MAX_SECONDS, PRIORITY_RANK, type TicketPriority, type TicketStatus } from './tickets.rules';
+import { PRIORITY_RANK, type TicketPriority, type TicketStatus } from './tickets.rules';
 
 export const TICKET_SORT_FIELDS = ['createdAt', 'updatedAt', 'priority', 'number', 'status'] as const;
 
@@ -170,42 +169,22 @@ export async function findAvailableTickets(ctx: Ctx, input: { limit: number }): 
     month: budgetMonthOf(ctx.clock.now()),
     limit: input.limit,
   });
-  const gate = rows[0];
-  let paused: PollPause | null = null;
-  if (gate && !gate.gate_workspace_open) {
-    paused = { reason: 'workspace_archived', message: workspaceArchived().message };
-  } else if (gate && !gate.gate_budget_open) {
-    // Only while blocked (rare): the same 402 a claim would get, as the reason.
-    const blocked = await budgetBlock(ctx, me.workspaceId);
-    if (blocked) paused = { reason: 'budget_exceeded', message: blocked.message, details: blocked.details };
-  }
+  const paused = await pollPause(ctx, me.workspaceId, rows[0] as { gate_workspace_open: boolean; gate_budget_open: boolean } | undefined);
   // Offered only while the workspace is open (the gate), so the agent's standing is known without a query.
   return { items: rows.filter((r) => r.id !== null).map((r) => ticketAnswer(ctx, ticketFromSql(r), OPEN_AGENT_STANDING)), paused };
+}
+
+/** The poll's `paused` from its gate columns (`gate_workspace_open`, `gate_budget_open`; none: open). */
+export async function pollPause(ctx: Ctx, workspaceId: string, gate: { gate_workspace_open: boolean; gate_budget_open: boolean } | undefined): Promise<PollPause | null> {
+  if (gate && !gate.gate_workspace_open) return { reason: 'workspace_archived', message: workspaceArchived().message };
+  if (gate && !gate.gate_budget_open) {
+    // Only while blocked (rare): the same 402 a claim would get, as the reason.
+    const blocked = await budgetBlock(ctx, workspaceId);
+    if (blocked) return { reason: 'budget_exceeded', message: blocked.message, details: blocked.details };
+  }
+  return null;
 }
 
 /** Events after which a poll may find new work (a restored workspace, a lifted hard stop: all of it). */
 export const WAKING_EVENTS = new Set(['ticket.created', 'ticket.released', 'ticket.moved', 'ticket.updated', 'ticket.assigned', 'workspace.restored', 'workspace.budget_unblocked']);
 
-/**
- * `?wait=N`: answer at once when work is there; otherwise hold the request until a ticket event in the agent's
- * workspace (from any process, via LISTEN) or N seconds pass. An idle agent makes one request per wait.
- */
-export async function waitForAvailableTickets(ctx: Ctx, bus: LiveBus, input: { limit: number; waitSeconds: number; signal?: AbortSignal }): Promise<AvailableTickets> {
-  const me = requireAgent(ctx);
-  const deadline = Date.now() + Math.min(input.waitSeconds, AVAILABLE_WAIT_MAX_SECONDS) * 1000;
-  for (;;) {
-    // Subscribe before querying so that a ticket created in between is not missed; cancel when not needed.
-    const stop = new AbortController();
-    const onAbort = () => stop.abort();
-    input.signal?.addEventListener('abort', onAbort);
-    const woke = bus.waitFor((e) => e.workspaceId === me.workspaceId && WAKING_EVENTS.has(e.type), Math.max(0, deadline - Date.now()), stop.signal);
-    try {
-      const found = await findAvailableTickets(ctx, input);
-      if (found.items.length > 0 || Date.now() >= deadline || input.signal?.aborted) return found;
-      if (!(await woke)) return input.signal?.aborted ? { items: [], paused: found.paused } : findAvailableTickets(ctx, input);
-    } finally {
-      stop.abort();
-      input.signal?.removeEventListener('abort', onAbort);
-    }
-  }
-}
