@@ -7,6 +7,7 @@ import { Button, EmptyState } from '@/src/ui/components';
 import { Tokens } from '@/src/ui/executions';
 import { formatDuration, formatUsd } from '@/src/ui/format';
 import { LoadMore, Table, type Column } from '@/src/ui/table';
+import { STATUS_LABEL, type TicketStatus } from '@/src/ui/ticket-status';
 import { RunStatusBadge, TRIGGER_LABEL, ZonedTime } from './cron-status';
 import { RunAttempts } from './run-attempts';
 import type { Cron, CronRun } from './types';
@@ -58,14 +59,16 @@ export function RunHistory({ cron, runs, error, hasMore, loadingMore, onMore }: 
         r.ticketIds.length === 0 ? (
           <span className="text-slate-500">—</span>
         ) : (
-          <ul className="space-y-0.5 text-xs">
-            {r.ticketIds.map((id, i) => (
-              <li key={id}>
-                <Link href={`/t/${encodeURIComponent(id)}`} className="font-medium whitespace-nowrap text-indigo-600 hover:text-indigo-500" data-testid="run-ticket">
-                  Ticket {r.ticketIds.length > 1 ? i + 1 : ''}
+          <ul className="max-w-56 space-y-0.5 text-xs">
+            {r.tickets.map((t) => (
+              <li key={t.id} className="flex min-w-0 items-baseline gap-1.5">
+                <Link href={`/t/${encodeURIComponent(t.id)}`} className="min-w-0 truncate font-medium text-indigo-600 hover:text-indigo-500" title={t.title} data-testid="run-ticket">
+                  <span className="tabular-nums">#{t.number}</span> {t.title}
                 </Link>
+                <span className="shrink-0 text-slate-500">{STATUS_LABEL[t.status as TicketStatus] ?? t.status}</span>
               </li>
             ))}
+            {r.ticketIds.length > r.tickets.length && <li className="text-slate-500">{r.ticketIds.length - r.tickets.length === 1 ? 'A ticket since deleted' : `${r.ticketIds.length - r.tickets.length} tickets since deleted`}</li>}
           </ul>
         ),
     },
