@@ -93,15 +93,22 @@ test('run it now and see the history update live', async ({ page }) => {
   // The run made its ticket for the agent; it is running until the ticket reaches Done.
   await expect(row).toHaveAttribute('data-status', 'running');
   await expect(row.getByTestId('run-ticket')).toHaveCount(1);
+  // The history names the ticket by its number and title, and links to it; the cron says its run goes.
+  const runs = await ok<{ ticketIds: string[]; tickets: { id: string; number: number; title: string }[] }[]>(await admin.get(`/api/v1/crons/${cronId}/runs`));
+  const ticketId = runs[0].ticketIds[0];
+  expect(runs[0].tickets.map((t) => t.id)).toEqual([ticketId]);
+  await expect(row.getByTestId('run-ticket')).toHaveText(`#${runs[0].tickets[0].number} ${runs[0].tickets[0].title}`);
+  await expect(row.getByTestId('run-ticket')).toHaveAttribute('href', `/t/${encodeURIComponent(ticketId)}`);
+  await expect(page.getByTestId('cron-running')).toContainText('Running…');
 
   // The agent works the ticket over the API; the page follows through the workspace's live events, no reload.
-  const runs = await ok<{ ticketIds: string[] }[]>(await admin.get(`/api/v1/crons/${cronId}/runs`));
-  const ticketId = runs[0].ticketIds[0];
   await ok(await agentApi.patch(`/api/v1/tickets/${ticketId}/claim`, { headers: bearer(coder.key) }));
   await ok(await agentApi.patch(`/api/v1/tickets/${ticketId}`, { headers: bearer(coder.key), data: { status: 'pr_review' } }));
   await ok(await admin.patch(`/api/v1/tickets/${ticketId}`, { data: { status: 'done' } }));
   await expect(row).toHaveAttribute('data-status', 'success');
   await expect(row.getByTestId('run-status')).toHaveText('Success');
+  await expect(page.getByTestId('cron-last-result')).toHaveText('Success');
+  await expect(page.getByTestId('cron-running')).toHaveCount(0);
 
   // Its attempts unfold under the row.
   await row.getByTestId('run-attempts-toggle').click();

@@ -390,6 +390,12 @@ describe('run now, the runs and their cost', () => {
     }
     const runA = r.runs.find((x: { targetAgentId: string }) => x.targetAgentId === agentA.id);
     const runB = r.runs.find((x: { targetAgentId: string }) => x.targetAgentId === agentB.id);
+    // Until they finish, the cron says its runs are under way: both for who sees both workspaces, A's alone for A.
+    const going = expectOk(await h.call('GET', `/api/v1/crons/${c.id}`, { key: both.key }));
+    expect(going.lastRun).toBeNull();
+    expect(going.running).toEqual({ runs: 2, since: [runA.createdAt, runB.createdAt].sort()[0] });
+    const goingA = expectOk(await h.call('GET', `/api/v1/crons?workspaceId=${A.ws.id}`, { key: A.owner.key })).find((x: { id: string }) => x.id === c.id);
+    expect(goingA.running).toEqual({ runs: 1, since: runA.createdAt });
 
     // cronRunId on an execution must name a run that targets the calling agent.
     expectError(await h.call('POST', '/api/v1/executions', { key: agentB.key, body: { cronRunId: runA.id } }), 404, 'NOT_FOUND');
@@ -441,8 +447,34 @@ describe('run now, the runs and their cost', () => {
     const got = expectOk(await h.call('GET', `/api/v1/crons/${c.id}`, { key: A.viewer.key }));
     expect(got.successRate).toBe(0.75);
     expect(got.lastRun).toEqual({ status: 'success', at: rows[3].slot.toISOString() });
+    expect(got.running).toBeNull();
+    expect(listed.every((x: { tickets: unknown[]; ticketIds: unknown[] }) => x.tickets.length === 0 && x.ticketIds.length === 0)).toBe(true);
     const stored = await h.database.db.query.cronRuns.findMany({ where: (x, { and, eq }) => and(eq(x.cronId, c.id), eq(x.status, 'failed')) });
     expect(stored.map((x) => x.id)).toEqual([rows[1].id]);
+  });
+
+  it("names the tickets of each run (number, title, status), in the run's workspace only", async () => {
+    const c = await create(A.owner.key, { targets: [{ workspaceId: A.ws.id, agentId: agentA.id }] });
+    const ticket = async (key: string, ws: string, title: string) => expectOk(await h.call('POST', '/api/v1/tickets', { key, body: { workspaceId: ws, title } }), 201);
+    const first = await ticket(A.owner.key, A.ws.id, 'Report, first attempt');
+    const second = await ticket(A.owner.key, A.ws.id, 'Report, second attempt');
+    const deleted = await ticket(A.owner.key, A.ws.id, 'Gone since');
+    const elsewhere = await ticket(B.owner.key, B.ws.id, 'Not of this run');
+    // No route deletes a ticket; a workspace's deletion or a purge can: removed here directly.
+    await queryRaw(h.database.db, 'crons_test_delete_ticket', 'DELETE FROM tickets WHERE id = $1', [deleted.id]);
+    const slot = new Date(Date.UTC(2026, 1, 1, 9));
+    const ids = [first.id, second.id, deleted.id, elsewhere.id];
+    await h.database.db.insert(cronRuns).values([
+      { id: cronRunId(c.id, slot, agentA.id), cronId: c.id, workspaceId: A.ws.id, agentId: agentA.id, slot, status: 'failed', ticketIds: ids },
+      { id: cronRunId(c.id, new Date(slot.getTime() + 86_400_000), agentA.id), cronId: c.id, workspaceId: A.ws.id, agentId: agentA.id, slot: new Date(slot.getTime() + 86_400_000), status: 'running' },
+    ]);
+    const [newer, older] = expectOk(await h.call('GET', `/api/v1/crons/${c.id}/runs`, { key: A.viewer.key }));
+    expect(newer.tickets).toEqual([]);
+    expect(older.ticketIds).toEqual(ids);
+    expect(older.tickets).toEqual([
+      { id: first.id, number: first.number, title: 'Report, first attempt', status: first.status },
+      { id: second.id, number: second.number, title: 'Report, second attempt', status: second.status },
+    ]);
   });
 
   it('run now with no runnable target is 409', async () => {

@@ -2970,6 +2970,7 @@ export interface components {
             /** @enum {string} */
             catchUp: "once" | "skip";
             failureStreak: number;
+            /** @description The latest finished run: its status and end */
             lastRun: {
                 status: string;
                 /**
@@ -2977,6 +2978,17 @@ export interface components {
                  * @example 2026-11-24T09:00:00.000Z
                  */
                 at: string;
+            } | null;
+            /** @description Runs pending or under way in workspaces you can see; null when none */
+            running: {
+                /** @description Runs pending or under way */
+                runs: number;
+                /**
+                 * Format: date-time
+                 * @description Start of the earliest of them (its creation while still pending)
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                since: string;
             } | null;
             /** @description Share of successful runs among the last 20 finished ones you can see (0..1); null before any */
             successRate: number | null;
@@ -3191,6 +3203,8 @@ export interface components {
             durationMs: number | null;
             output: string | null;
             ticketIds: string[];
+            /** @description The tickets of `ticketIds` that still exist, with their number and title (one per attempt at most) */
+            tickets: components["schemas"]["CronRunTicket"][];
             tokensIn: number;
             tokensOut: number;
             /**
@@ -3225,6 +3239,12 @@ export interface components {
             error?: string | null;
             executionId?: string | null;
             ticketId?: string | null;
+        };
+        CronRunTicket: {
+            id: string;
+            number: number;
+            title: string;
+            status: string;
         };
     };
     responses: never;

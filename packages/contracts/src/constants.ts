@@ -84,3 +84,6 @@ export type EventTypeName = (typeof EVENT_TYPE_NAMES)[number];
 /** Live-stream signals that are not catalog events: `resync` (the server's database feed came back: reload) and
  * `notifications.read` (a bell elsewhere was cleared). */
 export const LIVE_SIGNAL_TYPES = ['resync', 'notifications.read'] as const;
+
+/** A cron's retry policy when the request leaves it out (the contract's defaults; the form's hints say them). */
+export const CRON_RETRY_DEFAULTS = { maxAttempts: 1, backoff: 'exponential', baseSeconds: 60, maxSeconds: 3600 } as const;

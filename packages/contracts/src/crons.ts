@@ -1,7 +1,7 @@
 // Crons (issue 14): scheduled jobs whose targets are agents in one or several workspaces, and their runs (one per
 // scheduled slot and target, attempts inside). The schedule's rules (parsing, time zones, DST, next runs) live on
 // the server: the dashboard previews a schedule with POST /crons/preview.
-import { TICKET_PRIORITY_VALUES } from './constants';
+import { CRON_RETRY_DEFAULTS, TICKET_PRIORITY_VALUES } from './constants';
 import { ZIsoDate, ZVersion } from './common';
 import { z } from './z';
 
@@ -59,10 +59,10 @@ export const ZCronTask = z
 
 export const ZCronRetry = z
   .object({
-    maxAttempts: z.number().int().min(1).max(CRON_LIMITS.maxAttemptsMax).default(1).openapi({ description: 'Attempts of one run, the first included' }),
-    backoff: z.enum(CRON_BACKOFF_VALUES).default('exponential'),
-    baseSeconds: z.number().int().min(1).max(CRON_LIMITS.backoffSecondsMax).default(60),
-    maxSeconds: z.number().int().min(1).max(CRON_LIMITS.backoffSecondsMax).default(3600),
+    maxAttempts: z.number().int().min(1).max(CRON_LIMITS.maxAttemptsMax).default(CRON_RETRY_DEFAULTS.maxAttempts).openapi({ description: 'Attempts of one run, the first included' }),
+    backoff: z.enum(CRON_BACKOFF_VALUES).default(CRON_RETRY_DEFAULTS.backoff),
+    baseSeconds: z.number().int().min(1).max(CRON_LIMITS.backoffSecondsMax).default(CRON_RETRY_DEFAULTS.baseSeconds),
+    maxSeconds: z.number().int().min(1).max(CRON_LIMITS.backoffSecondsMax).default(CRON_RETRY_DEFAULTS.maxSeconds),
   })
   .strict()
   .openapi('CronRetry');
@@ -74,7 +74,7 @@ export const ZCreateCronRequest = z
     timezone: ZTimezone.default('UTC'),
     targets: z.array(ZCronTargetInput).min(1).max(CRON_LIMITS.targetsMax),
     task: ZCronTask,
-    retry: ZCronRetry.default({ maxAttempts: 1, backoff: 'exponential', baseSeconds: 60, maxSeconds: 3600 }),
+    retry: ZCronRetry.default({ ...CRON_RETRY_DEFAULTS }),
     concurrency: z.enum(CRON_CONCURRENCY_VALUES).default('skip').openapi({ description: 'What a slot does while the previous run of the same target still goes' }),
     catchUp: z.enum(CRON_CATCH_UP_VALUES).default('once').openapi({ description: 'Slots missed while no scheduler ran: fire the latest once, or record them missed' }),
     enabled: z.boolean().default(true),
@@ -142,7 +142,14 @@ export const ZCron = z
     concurrency: z.enum(CRON_CONCURRENCY_VALUES),
     catchUp: z.enum(CRON_CATCH_UP_VALUES),
     failureStreak: z.number().int(),
-    lastRun: z.object({ status: z.string(), at: ZIsoDate }).nullable(),
+    lastRun: z.object({ status: z.string(), at: ZIsoDate }).nullable().openapi({ description: 'The latest finished run: its status and end' }),
+    running: z
+      .object({
+        runs: z.number().int().openapi({ description: 'Runs pending or under way' }),
+        since: ZIsoDate.openapi({ description: 'Start of the earliest of them (its creation while still pending)' }),
+      })
+      .nullable()
+      .openapi({ description: 'Runs pending or under way in workspaces you can see; null when none' }),
     successRate: z.number().nullable().openapi({ description: 'Share of successful runs among the last 20 finished ones you can see (0..1); null before any' }),
     can: z.object({ edit: z.boolean(), run: z.boolean(), delete: z.boolean() }).openapi({ description: 'What you may do with it: admin rights in every targeted workspace' }),
     createdBy: z.string().nullable(),
@@ -183,6 +190,9 @@ export const ZCronRun = z
     durationMs: z.number().int().nullable(),
     output: z.string().nullable(),
     ticketIds: z.array(z.string()),
+    tickets: z
+      .array(z.object({ id: z.string(), number: z.number().int(), title: z.string(), status: z.string() }).openapi('CronRunTicket'))
+      .openapi({ description: 'The tickets of `ticketIds` that still exist, with their number and title (one per attempt at most)' }),
     tokensIn: z.number().int(),
     tokensOut: z.number().int(),
     costUsd: z.string().openapi({ description: 'USD, 6 decimals, of the executions that carry this run id', example: '0.012000' }),

@@ -1,7 +1,7 @@
 // A cron as the API answers it (ZCron), and a run (ZCronRun). Computed figures (next runs, description, status,
 // success rate, what the caller may do) come from the rules, never from the client.
-import { cronRuns } from '@mc/db';
-import { sql, type SQL } from 'drizzle-orm';
+import { cronRuns, tickets } from '@mc/db';
+import { and, inArray, sql, type SQL } from 'drizzle-orm';
 import { rows as rawRows } from '@mc/db';
 import type { Ctx } from '../context';
 import type { CronRow, CronTargetInfo } from './cron-access';
@@ -55,7 +55,13 @@ function describeStored(parsed: ParsedSchedule, timezone: string): string {
   return words;
 }
 
-export function toCronDto(cron: CronRow, targets: CronTargetInfo[], viewer: CronViewer, successRate: number | null, now: Date) {
+/** Runs of a cron pending or under way in workspaces the viewer sees: how many, and since when (the earliest start, or creation while still pending). */
+export interface CronRunning {
+  runs: number;
+  since: string;
+}
+
+export function toCronDto(cron: CronRow, targets: CronTargetInfo[], viewer: CronViewer, successRate: number | null, now: Date, running: CronRunning | null = null) {
   const parsed = storedSchedule(cron.schedule);
   const visible = targets.filter((t) => viewerSeesWorkspace(viewer, t.workspaceId));
   const task = cron.task as unknown as CronTask;
@@ -89,6 +95,7 @@ export function toCronDto(cron: CronRow, targets: CronTargetInfo[], viewer: Cron
     catchUp: cron.catchUp as 'once' | 'skip',
     failureStreak: cron.failureStreak,
     lastRun: cron.lastRunAt && cron.lastRunStatus ? { status: cron.lastRunStatus, at: cron.lastRunAt.toISOString() } : null,
+    running,
     successRate,
     can: cronAbilities(
       viewer,
@@ -128,12 +135,59 @@ export async function successRates(ctx: Ctx, cronIds: string[], viewer: CronView
   return out;
 }
 
-/** Answers for a page of crons: their targets and success rates in two statements. */
+/**
+ * The runs pending or under way of a page of crons, in workspaces the viewer sees: one statement, a scan of the
+ * partial index `cron_runs_active_idx` (cron_id, agent_id, slot WHERE status IN ('pending', 'running')).
+ */
+export async function runningRuns(ctx: Ctx, cronIds: string[], viewer: CronViewer): Promise<Map<string, CronRunning>> {
+  const out = new Map<string, CronRunning>();
+  if (cronIds.length === 0) return out;
+  const ids = visibleWorkspaceIds(viewer);
+  if (ids !== null && ids.length === 0) return out;
+  const result = await ctx.db
+    .select({
+      cronId: cronRuns.cronId,
+      n: sql<string>`count(*)::text`,
+      since: sql<string>`min(coalesce(${cronRuns.startedAt}, ${cronRuns.createdAt}))`.mapWith(cronRuns.createdAt),
+    })
+    .from(cronRuns)
+    .where(and(inArray(cronRuns.cronId, cronIds), sql`${cronRuns.status} IN ('pending', 'running')`, ids === null ? undefined : inArray(cronRuns.workspaceId, ids)))
+    .groupBy(cronRuns.cronId);
+  for (const r of result) out.set(r.cronId, { runs: Number(r.n), since: new Date(r.since as unknown as Date | string).toISOString() });
+  return out;
+}
+
+/** Answers for a page of crons: their targets, success rates and runs under way in three statements. */
 export async function cronAnswers(ctx: Ctx, rows: CronRow[], viewer: CronViewer, loadTargets: (ids: string[]) => Promise<Map<string, CronTargetInfo[]>>) {
   const ids = rows.map((r) => r.id);
-  const [targets, rates] = await Promise.all([loadTargets(ids), successRates(ctx, ids, viewer)]);
+  const [targets, rates, running] = await Promise.all([loadTargets(ids), successRates(ctx, ids, viewer), runningRuns(ctx, ids, viewer)]);
   const now = ctx.clock.now();
-  return rows.map((r) => toCronDto(r, targets.get(r.id) ?? [], viewer, rates.get(r.id) ?? null, now));
+  return rows.map((r) => toCronDto(r, targets.get(r.id) ?? [], viewer, rates.get(r.id) ?? null, now, running.get(r.id) ?? null));
+}
+
+/** The tickets a run links, as the history shows them (bounded: a run has one ticket per attempt at most). */
+export interface CronRunTicket {
+  id: string;
+  number: number;
+  title: string;
+  status: string;
+}
+
+/**
+ * The tickets of a page of runs, each in its run's workspace: one statement on the tickets' primary key for the
+ * whole page. A ticket deleted since is left out (its id stays in `ticketIds`).
+ */
+export async function runTickets(ctx: Ctx, runs: Pick<CronRunRow, 'workspaceId' | 'ticketIds'>[]): Promise<Map<string, CronRunTicket & { workspaceId: string }>> {
+  const out = new Map<string, CronRunTicket & { workspaceId: string }>();
+  const ids = [...new Set(runs.flatMap((r) => r.ticketIds ?? []))];
+  if (ids.length === 0) return out;
+  const workspaces = [...new Set(runs.map((r) => r.workspaceId))];
+  const found = await ctx.db
+    .select({ id: tickets.id, workspaceId: tickets.workspaceId, number: tickets.number, title: tickets.title, status: tickets.status })
+    .from(tickets)
+    .where(and(inArray(tickets.id, ids), inArray(tickets.workspaceId, workspaces)));
+  for (const t of found) out.set(t.id, t);
+  return out;
 }
 
 export type CronRunRow = typeof cronRuns.$inferSelect;
@@ -152,7 +206,13 @@ export const runUsageColumns = {
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export function toCronRunDto(r: CronRunRow & { tokensIn?: number; tokensOut?: number; costUsd?: string }) {
+export function toCronRunDto(r: CronRunRow & { tokensIn?: number; tokensOut?: number; costUsd?: string }, known?: Map<string, CronRunTicket & { workspaceId: string }>) {
+  const ticketIds = r.ticketIds ?? [];
+  const linked: CronRunTicket[] = [];
+  for (const id of ticketIds) {
+    const t = known?.get(id);
+    if (t && t.workspaceId === r.workspaceId) linked.push({ id: t.id, number: t.number, title: t.title, status: t.status });
+  }
   return {
     id: r.id,
     cronId: r.cronId,
@@ -169,7 +229,8 @@ export function toCronRunDto(r: CronRunRow & { tokensIn?: number; tokensOut?: nu
     endTime: iso(r.endedAt),
     durationMs: r.durationMs,
     output: r.output,
-    ticketIds: r.ticketIds ?? [],
+    ticketIds,
+    tickets: linked,
     tokensIn: r.tokensIn ?? 0,
     tokensOut: r.tokensOut ?? 0,
     costUsd: r.costUsd ?? '0.000000',

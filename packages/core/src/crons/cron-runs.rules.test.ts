@@ -24,7 +24,7 @@ const at = (iso: string) => new Date(iso);
 
 describe('retry policy', () => {
   it('fills defaults and bounds what is stored', () => {
-    expect(retryPolicyOf(undefined)).toEqual({ maxAttempts: 1, backoff: 'exponential', baseSeconds: 30, maxSeconds: 3600 });
+    expect(retryPolicyOf(undefined)).toEqual({ maxAttempts: 1, backoff: 'exponential', baseSeconds: 60, maxSeconds: 3600 });
     expect(retryPolicyOf({ maxAttempts: 99, backoff: 'fixed', baseSeconds: 0, maxSeconds: 10 ** 9 })).toEqual({
       maxAttempts: 10,
       backoff: 'fixed',

@@ -2,6 +2,7 @@
 // skipped after the scheduler was away (catch-up), when a failed attempt is tried again (retry policy with backoff
 // and jitter), which reasons end a run for good, and how long an attempt may run. The scheduler (scheduler.ts) and
 // the run lifecycle (cron-run-lifecycle.ts) only apply these; the unit tests check them without a database.
+import { CRON_RETRY_DEFAULTS } from '@mc/contracts/constants';
 
 /** Every status a run can have; `pending` and `running` are the active ones (a run "still goes"). */
 export const CRON_RUN_STATUSES = ['pending', 'running', 'success', 'failed', 'skipped', 'missed'] as const;
@@ -60,8 +61,8 @@ export interface RetryPolicy {
   maxSeconds: number;
 }
 
-/** What a cron's `retry` falls back to, field by field. */
-export const RETRY_DEFAULTS: RetryPolicy = { maxAttempts: 1, backoff: 'exponential', baseSeconds: 30, maxSeconds: 3600 };
+/** What a cron's `retry` falls back to, field by field: the contract's defaults, said once in @mc/contracts/constants. */
+export const RETRY_DEFAULTS: RetryPolicy = { ...CRON_RETRY_DEFAULTS };
 /** Bounds whatever was stored: at most 10 attempts, delays between 1 s and a day. */
 export const RETRY_LIMITS = { maxAttempts: 10, minSeconds: 1, maxSeconds: 24 * 3600 } as const;
 /**

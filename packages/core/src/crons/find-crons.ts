@@ -6,7 +6,7 @@ import { pageTotal, planPage, toPage, type PageQuery, type SortColumns, type Tot
 import { requirePrincipal } from '../shared/guards';
 import { requireWorkspaceAccess } from '../shared/workspace-access';
 import { cronViewer, cronVisibleSql, loadTargets, requireCron, visibleWorkspaceIds, type CronRow } from './cron-access';
-import { cronAnswers, runUsageColumns, toCronRunDto, type CronRunRow } from './cron-dto';
+import { cronAnswers, runTickets, runUsageColumns, toCronRunDto, type CronRunRow } from './cron-dto';
 import type { CronStatus } from './crons.rules';
 import { describeSchedule, nextRuns, parseSchedule, validateTimezone } from './schedule';
 
@@ -117,8 +117,8 @@ export async function findCronRuns(ctx: Ctx, cronId: string, input: FindCronRuns
     .limit(plan.limit)
     .offset(plan.offset);
   const flat = rowsOut.map((r) => ({ ...r.run, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUsd: r.costUsd }));
-  const total = await pageTotal(ctx.db, plan, input.total, flat.length, cronRuns, filter);
-  return toPage(flat, input, plan, runSortColumns, runIdColumn, toCronRunDto, total);
+  const [total, known] = await Promise.all([pageTotal(ctx.db, plan, input.total, flat.length, cronRuns, filter), runTickets(ctx, flat)]);
+  return toPage(flat, input, plan, runSortColumns, runIdColumn, (r) => toCronRunDto(r, known), total);
 }
 
 /** POST /crons/preview — what a schedule means, by the server's rules, for the dashboard's live preview. */

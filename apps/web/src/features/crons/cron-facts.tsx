@@ -3,14 +3,16 @@
 import { Card } from '@/src/ui/components';
 import { PRIORITY_LABEL } from '@/src/ui/ticket-status';
 import { CodeList, DetailRow } from '../tickets/ticket/detail-row';
+import { LastResult } from './cron-cells';
+import { formatWait } from './policy-fields';
 import { CATCH_UP_LABEL, CONCURRENCY_LABEL, OWNER_LABEL, SuccessRate } from './cron-status';
 import type { Cron } from './types';
 import { withoutZone } from './zoned';
 
 function retryText(r: Cron['retry']): string {
   if (r.maxAttempts <= 1) return 'No retry (one attempt)';
-  const base = r.baseSeconds ? `, from ${r.baseSeconds} s` : '';
-  const cap = r.maxSeconds ? `, at most ${r.maxSeconds} s apart` : '';
+  const base = r.baseSeconds ? `, from ${formatWait(r.baseSeconds)}` : '';
+  const cap = r.maxSeconds ? `, at most ${formatWait(r.maxSeconds)} apart` : '';
   return `Up to ${r.maxAttempts} attempts, ${r.backoff} backoff with jitter${base}${cap}`;
 }
 
@@ -34,6 +36,9 @@ export function CronFacts({ cron: c }: { cron: Cron }) {
         <DetailRow label="Retries">{retryText(c.retry)}</DetailRow>
         <DetailRow label="While a run still goes">{CONCURRENCY_LABEL[c.concurrency] ?? c.concurrency}</DetailRow>
         <DetailRow label="After downtime">{CATCH_UP_LABEL[c.catchUp] ?? c.catchUp}</DetailRow>
+        <DetailRow label="Last result">
+          <LastResult cron={c} />
+        </DetailRow>
         <DetailRow label="Success rate">
           <SuccessRate rate={c.successRate} />
         </DetailRow>

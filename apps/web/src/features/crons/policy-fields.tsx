@@ -1,9 +1,17 @@
 'use client';
 // How a cron behaves when things go wrong or overlap: retries (attempts, backoff with jitter), what a slot does
 // while the previous run still goes, what happens to slots missed while no scheduler ran, and on/off.
+import { CRON_RETRY_DEFAULTS } from '@mc/contracts/constants';
 import { Checkbox, SelectField, TextField } from '@/src/ui/components';
 import { CATCH_UP_LABEL, CONCURRENCY_LABEL } from './cron-status';
 import type { CronDraft } from './form-state';
+
+/** A wait in seconds as a person says it: 60 s, 1 hour, 90 min. */
+export function formatWait(seconds: number): string {
+  if (seconds % 3600 === 0) return seconds === 3600 ? '1 hour' : `${seconds / 3600} hours`;
+  if (seconds >= 120 && seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
 
 type Props = { draft: CronDraft; set: (patch: Partial<CronDraft>) => void; errorOf: (field: string) => string | undefined };
 
@@ -15,8 +23,8 @@ export function PolicyFields({ draft, set, errorOf }: Props) {
         <option value="exponential">Exponential</option>
         <option value="fixed">Fixed</option>
       </SelectField>
-      <TextField id="cron-retry-base" label="First wait (s)" type="number" inputMode="numeric" min={1} value={draft.baseSeconds} onChange={(e) => set({ baseSeconds: e.target.value })} error={errorOf('retry.baseSeconds')} hint="Empty: 60 s" />
-      <TextField id="cron-retry-max-wait" label="Longest wait (s)" type="number" inputMode="numeric" min={1} value={draft.maxSeconds} onChange={(e) => set({ maxSeconds: e.target.value })} error={errorOf('retry.maxSeconds')} hint="Empty: 1 hour" />
+      <TextField id="cron-retry-base" label="First wait (s)" type="number" inputMode="numeric" min={1} value={draft.baseSeconds} onChange={(e) => set({ baseSeconds: e.target.value })} error={errorOf('retry.baseSeconds')} hint={`Empty: ${formatWait(CRON_RETRY_DEFAULTS.baseSeconds)}`} />
+      <TextField id="cron-retry-max-wait" label="Longest wait (s)" type="number" inputMode="numeric" min={1} value={draft.maxSeconds} onChange={(e) => set({ maxSeconds: e.target.value })} error={errorOf('retry.maxSeconds')} hint={`Empty: ${formatWait(CRON_RETRY_DEFAULTS.maxSeconds)}`} />
       <SelectField id="cron-concurrency" className="col-span-2" label="If the previous run still goes" value={draft.concurrency} onChange={(e) => set({ concurrency: e.target.value as CronDraft['concurrency'] })} error={errorOf('concurrency')}>
         {(Object.keys(CONCURRENCY_LABEL) as CronDraft['concurrency'][]).map((c) => (
           <option key={c} value={c}>

@@ -1,12 +1,14 @@
 'use client';
-// A cron's runs, newest slot first: status, trigger, slot, start, duration, attempts (unfold to see each),
-// tokens and cost, tickets. Live events of the targets' workspaces refresh it (see CronLive).
+// A cron's runs, newest slot first: status, slot, tickets (number and title, early so a phone shows them without
+// scrolling), trigger, start, duration, attempts (unfold to see each), tokens and cost. Live events of the targets'
+// workspaces refresh it (see CronLive).
 import Link from 'next/link';
 import { useState } from 'react';
 import { Button, EmptyState } from '@/src/ui/components';
 import { Tokens } from '@/src/ui/executions';
 import { formatDuration, formatUsd } from '@/src/ui/format';
 import { LoadMore, Table, type Column } from '@/src/ui/table';
+import { STATUS_LABEL, type TicketStatus } from '@/src/ui/ticket-status';
 import { RunStatusBadge, TRIGGER_LABEL, ZonedTime } from './cron-status';
 import { RunAttempts } from './run-attempts';
 import type { Cron, CronRun } from './types';
@@ -21,6 +23,26 @@ export function RunHistory({ cron, runs, error, hasMore, loadingMore, onMore }: 
   const columns: Column<CronRun>[] = [
     { id: 'status', header: 'Status', cell: (r) => <RunStatusBadge status={r.status} /> },
     { id: 'slot', header: 'Slot', className: 'text-slate-700', cell: (r) => <ZonedTime iso={r.slot} timeZone={tz} /> },
+    {
+      id: 'tickets',
+      header: 'Tickets',
+      cell: (r) =>
+        r.ticketIds.length === 0 ? (
+          <span className="text-slate-500">—</span>
+        ) : (
+          <ul className="max-w-56 space-y-0.5 text-xs">
+            {r.tickets.map((t) => (
+              <li key={t.id} className="flex min-w-0 items-baseline gap-1.5">
+                <Link href={`/t/${encodeURIComponent(t.id)}`} className="min-w-0 truncate font-medium text-indigo-600 hover:text-indigo-500" title={t.title} data-testid="run-ticket">
+                  <span className="tabular-nums">#{t.number}</span> {t.title}
+                </Link>
+                <span className="shrink-0 text-slate-500">{STATUS_LABEL[t.status as TicketStatus] ?? t.status}</span>
+              </li>
+            ))}
+            {r.ticketIds.length > r.tickets.length && <li className="text-slate-500">{r.ticketIds.length - r.tickets.length === 1 ? 'A ticket since deleted' : `${r.ticketIds.length - r.tickets.length} tickets since deleted`}</li>}
+          </ul>
+        ),
+    },
     { id: 'trigger', header: 'Trigger', className: 'whitespace-nowrap text-xs text-slate-600', cell: (r) => TRIGGER_LABEL[r.trigger] ?? r.trigger },
     { id: 'agent', header: 'Target', className: 'whitespace-nowrap text-slate-700', cell: (r) => `🤖 ${agentName(r.targetAgentId)}`, hidden: cron.targets.length + cron.hiddenTargets <= 1 },
     { id: 'start', header: 'Started', className: 'text-xs text-slate-600', cell: (r) => <ZonedTime iso={r.startTime} timeZone={tz} /> },
@@ -50,24 +72,6 @@ export function RunHistory({ cron, runs, error, hasMore, loadingMore, onMore }: 
           <span className="block text-xs text-slate-500">{formatUsd(Number(r.costUsd))}</span>
         </>
       ),
-    },
-    {
-      id: 'tickets',
-      header: 'Tickets',
-      cell: (r) =>
-        r.ticketIds.length === 0 ? (
-          <span className="text-slate-500">—</span>
-        ) : (
-          <ul className="space-y-0.5 text-xs">
-            {r.ticketIds.map((id, i) => (
-              <li key={id}>
-                <Link href={`/t/${encodeURIComponent(id)}`} className="font-medium whitespace-nowrap text-indigo-600 hover:text-indigo-500" data-testid="run-ticket">
-                  Ticket {r.ticketIds.length > 1 ? i + 1 : ''}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        ),
     },
   ];
 
