@@ -66,7 +66,13 @@ async function main() {
   });
   // Long-polls (later) hold requests open; keep-alive sockets beyond them are closed on shutdown.
   server.keepAliveTimeout = 65_000;
-  server.listen(env.PORT, env.HOST, () => {
+  // Node's headersTimeout (60 s) and requestTimeout (300 s) are left as they are: they never apply to a long-poll
+  // (a request read to its end is off the list Node checks) nor to a keep-alive socket between requests; a 408 goes
+  // only to a new connection whose first request the server has not read within 60 s of accepting it (a server that
+  // far behind). A fleet of agents (re)connecting at once (a restart, 5,000 long-polls) must not overflow the
+  // accept queue meanwhile: Node's default backlog of 511 resets the connections beyond it; queued ones are not timed
+  // (bench/README.md, "408s"). The kernel caps this at net.core.somaxconn.
+  server.listen({ port: env.PORT, host: env.HOST, backlog: 4096 }, () => {
     const where = runtime.database.kind === 'pglite' ? `embedded database in ${env.dbDir}` : 'PostgreSQL';
     console.log(`[mc] Mission Control on http://localhost:${env.PORT} (${where})`);
   });
