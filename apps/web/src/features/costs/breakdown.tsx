@@ -1,6 +1,7 @@
 'use client';
 // The range's runs, tokens and cost by agent and by model, as two dense tables (most expensive first, as the API
-// orders them).
+// orders them), then by cron when cron runs executed here (charged to this workspace, issue 14).
+import Link from 'next/link';
 import { Card } from '@/src/ui/components';
 import { formatInt, formatUsd } from '@/src/ui/format';
 import { Table, type Column } from '@/src/ui/table';
@@ -8,6 +9,7 @@ import type { CostBreakdown } from '@/src/ui/types';
 
 type AgentRow = CostBreakdown['byAgent'][number];
 type ModelRow = CostBreakdown['byModel'][number];
+type CronRow = CostBreakdown['byCron'][number];
 
 /** Runs, tokens and cost: the columns both tables share after their first. */
 function amounts<T extends { executions: number; tokens: number; costUsd: number }>(): Column<T>[] {
@@ -28,6 +30,23 @@ const MODEL_COLUMNS: Column<ModelRow>[] = [
   ...amounts<ModelRow>(),
 ];
 
+const CRON_COLUMNS: Column<CronRow>[] = [
+  {
+    id: 'cron',
+    header: 'Cron',
+    rowHeader: true,
+    cell: (c) =>
+      c.cronName === null ? (
+        <span className="text-slate-500">{c.cronId} (deleted)</span>
+      ) : (
+        <Link href={`/crons/${encodeURIComponent(c.cronId)}`} className="text-indigo-700 hover:underline">
+          {c.cronName}
+        </Link>
+      ),
+  },
+  ...amounts<CronRow>(),
+];
+
 export function Breakdown({ costs }: { costs: CostBreakdown }) {
   if (costs.byAgent.length === 0 && costs.byModel.length === 0) return null;
   return (
@@ -38,6 +57,11 @@ export function Breakdown({ costs }: { costs: CostBreakdown }) {
       <Card title="By model">
         <Table label="Cost by model" testId="costs-by-model" density="compact" columns={MODEL_COLUMNS} rows={costs.byModel} rowKey={(m) => m.model ?? ''} />
       </Card>
+      {costs.byCron.length > 0 && (
+        <Card title="By cron">
+          <Table label="Cost by cron" testId="costs-by-cron" density="compact" columns={CRON_COLUMNS} rows={costs.byCron} rowKey={(c) => c.cronId} />
+        </Card>
+      )}
     </div>
   );
 }
