@@ -121,22 +121,27 @@ export type StartOutcome = 'started' | 'skipped' | 'failed' | 'gone';
 export async function startRun(ctx: Ctx, runId: string, opts: CronRunOptions = {}): Promise<StartOutcome> {
   return inTransaction(ctx, async (tx) => {
     const now = tx.clock.now();
+    // The run, its cron, and the target's workspace and agent in one statement (the gates below read them).
     const [row] = await tx.db
-      .select({ run: cronRuns, cronName: crons.name, task: crons.task, enabled: crons.enabled })
+      .select({
+        run: cronRuns,
+        cronName: crons.name,
+        task: crons.task,
+        enabled: crons.enabled,
+        ws: { id: workspaces.id, archivedAt: workspaces.archivedAt, defaultRepository: workspaces.defaultRepository },
+        agent: { id: agents.id, status: agents.status, workspaceId: agents.workspaceId, endpoint: agents.endpoint, name: agents.name },
+      })
       .from(cronRuns)
       .innerJoin(crons, eq(crons.id, cronRuns.cronId))
+      .leftJoin(workspaces, eq(workspaces.id, cronRuns.workspaceId))
+      .leftJoin(agents, eq(agents.id, cronRuns.agentId))
       .where(and(eq(cronRuns.id, runId), eq(cronRuns.status, 'pending'), lte(cronRuns.dueAt, now)))
       .for('update', { of: cronRuns, skipLocked: true });
     if (!row) return 'gone';
-    const { run, cronName } = row;
+    const { run, cronName, ws, agent } = row;
     const task = (row.task ?? {}) as CronTask;
     const sys = systemFor(tx, cronName);
 
-    const [ws] = await tx.db.select({ archivedAt: workspaces.archivedAt, defaultRepository: workspaces.defaultRepository }).from(workspaces).where(eq(workspaces.id, run.workspaceId));
-    const [agent] = await tx.db
-      .select({ status: agents.status, workspaceId: agents.workspaceId, endpoint: agents.endpoint, name: agents.name })
-      .from(agents)
-      .where(eq(agents.id, run.agentId));
     let skip: string | null = null;
     if (!row.enabled && run.trigger !== 'manual') skip = CRON_RUN_REASONS.CRON_PAUSED;
     else if (!ws || ws.archivedAt) skip = CRON_RUN_REASONS.WORKSPACE_ARCHIVED;
