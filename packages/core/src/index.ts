@@ -84,7 +84,7 @@ export * from './webhooks/enqueue-dispatch-delivery';
 export * from './dispatch/dispatch.rules';
 export * from './dispatch/dispatch-ticket';
 export * from './dispatch/dispatch-task';
-export { REPORT_PATH, type HandOverResult } from './dispatch/hand-over';
+export type { HandOverResult } from './dispatch/hand-over';
 export * from './metrics/get-metrics';
 export * from './metrics/get-costs';
 export * from './ratings/rating-target';
