@@ -3,7 +3,11 @@
 // sees the run history change without reloading as the run's ticket is worked on by the agent over the API
 // (the cron_run.* events of the target's workspace refresh the page); then pauses and resumes it. The cron shows
 // on the instance-wide page and on the workspace's tab; a member of the workspace sees it without the actions.
+// A cron whose task creates no ticket dispatches the task to the agent's endpoint (a real receiver here, the
+// server runs with MC_WEBHOOK_ALLOW_PRIVATE=1); its run shows the execution instead of a ticket and follows it.
 import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from '@playwright/test';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { adminApi, bearer, ok, registerAgent, signIn, uniq, type TestAgent } from './support';
 
 test.describe.configure({ mode: 'serial' });
@@ -147,4 +151,62 @@ test('a member sees the cron but not the actions', async ({ page }) => {
   await expect(page.getByTestId('cron-heading')).toHaveText(cronName);
   await expect(page.getByRole('group', { name: 'Cron actions' })).toHaveCount(0);
   await expect(runRows(page)).toHaveCount(1);
+});
+
+test('a cron without a ticket dispatches its task; the run shows its execution and follows it', async ({ page }) => {
+  const received: { type: string; data: { ticket: unknown; cronRunId: string; execution: { id: string; reportPath: string }; task: { title: string } } }[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const payload = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      if (payload.type === 'dispatch') received.push(payload);
+      res.writeHead(200).end('on it');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const sweeper = await registerAgent(admin, agentApi, ws.slug, `sweeper-${tag}`);
+    await ok(await admin.patch(`/api/v1/agents/${sweeper.id}`, { data: { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/mc` } }));
+    const cron = await ok<{ id: string }>(
+      await admin.post('/api/v1/crons', {
+        data: {
+          name: `Branch sweep ${tag}`,
+          schedule: '0 3 * * *',
+          timezone: 'UTC',
+          targets: [{ workspaceId: ws.id, agentId: sweeper.id }],
+          task: { title: `Sweep stale branches ${tag}`, instructions: 'Delete merged branches', createTicket: false },
+        },
+      }),
+      201,
+    );
+    await signIn(page);
+    await page.goto(`/crons/${encodeURIComponent(cron.id)}`);
+    await expect(page.getByText('Dispatches the task without a ticket')).toBeVisible();
+    await page.getByRole('button', { name: 'Run now' }).click();
+    const row = runRows(page).first();
+    await expect(row).toHaveAttribute('data-status', 'running');
+    await expect(row.getByTestId('run-ticket')).toHaveCount(0);
+
+    // The agent's endpoint gets the task alone (no ticket), with the run and the execution to report on.
+    await expect.poll(() => received.length, { timeout: 15_000 }).toBe(1);
+    const [got] = received;
+    expect(got.data.ticket).toBeNull();
+    expect(got.data.task.title).toBe(`Sweep stale branches ${tag}`);
+    const link = row.getByTestId('run-execution');
+    await expect(link).toHaveAttribute('href', `/w/${ws.slug}/executions/${got.data.execution.id}`);
+
+    // The agent reports over REST with its own key; the run follows its execution, live.
+    await ok(await agentApi.patch(got.data.execution.reportPath, { headers: bearer(sweeper.key), data: { status: 'success', tokensIn: 800, tokensOut: 90, summary: 'three branches deleted' } }));
+    await expect(row).toHaveAttribute('data-status', 'success', { timeout: 15_000 });
+    await row.getByTestId('run-attempts-toggle').click();
+    await expect(page.getByText('three branches deleted')).toBeVisible();
+    await expect(page.getByTestId('attempt-execution')).toHaveAttribute('href', `/w/${ws.slug}/executions/${got.data.execution.id}`);
+    await page.screenshot({ path: test.info().outputPath('cron-ticketless-run.png'), fullPage: true });
+    await link.click();
+    await expect(page).toHaveURL(`/w/${ws.slug}/executions/${got.data.execution.id}`);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
 });

@@ -1263,7 +1263,7 @@ export interface components {
              */
             id: string;
             /** @enum {string} */
-            type: "ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed";
+            type: "ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed";
             version: number;
             workspaceId: string;
             /**
@@ -1352,6 +1352,18 @@ export interface components {
         EventAgentRef: {
             id: string;
             name: string;
+        };
+        /** @description `data` of a `task.dispatched` event (version 1), as webhooks deliver it */
+        EventData_task_dispatched: {
+            task: {
+                title: string;
+            };
+            agent: components["schemas"]["EventAgentRef"];
+            executionId: string;
+            /** @enum {string} */
+            channel: "endpoint";
+            cronRunId: string | null;
+            workflowStepId: string | null;
         };
         /** @description `data` of a `comment.created` event (version 1), as webhooks deliver it */
         EventData_comment_created: {
@@ -1584,11 +1596,14 @@ export interface components {
                     id: string;
                     /** @description Where to report: PATCH this path (under the instance base URL) with your agent key */
                     reportPath: string;
+                    /** @description The same as an absolute URL when the instance knows its public address (MC_PUBLIC_URL); null otherwise: use the base URL you registered with */
+                    reportUrl: string | null;
                 };
                 agent: {
                     id: string;
                     name: string;
                 };
+                /** @description The ticket handed over; null for a task dispatched without one (a cron whose task creates no ticket): `task` says it all */
                 ticket: {
                     /** @example tkt_01JD0000000000000000000000 */
                     id: string;
@@ -1642,7 +1657,7 @@ export interface components {
                      */
                     statusChangedAt: string;
                     version: number;
-                };
+                } | null;
                 task: components["schemas"]["DispatchTask"];
                 workspace: {
                     id: string;
@@ -2520,7 +2535,7 @@ export interface components {
              * @description Event types to deliver (see the event catalog); empty = every event of the workspace
              * @default []
              */
-            events: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed")[];
+            events: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed")[];
             description?: string;
         };
         UpdateWebhookRequest: {
@@ -2530,7 +2545,7 @@ export interface components {
              */
             url?: string;
             /** @description Event types to deliver (see the event catalog); empty = every event of the workspace */
-            events?: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed")[];
+            events?: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed")[];
             description?: string;
             /** @description false disables the endpoint; true enables it again and resets its failure count */
             enabled?: boolean;

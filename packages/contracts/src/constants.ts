@@ -54,6 +54,7 @@ export const EVENT_TYPE_NAMES = [
   'ticket.assigned',
   'ticket.released',
   'ticket.dispatched',
+  'task.dispatched',
   'comment.created',
   'agent.registered',
   'agent.approved',

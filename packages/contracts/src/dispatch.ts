@@ -1,6 +1,7 @@
-// The dispatch door: a ticket handed to an agent (`POST /tickets/{id}/dispatch`). The server starts an execution
-// for the agent and POSTs the ticket, the task and the workspace context to the agent's endpoint (a signed
-// delivery, retried like every webhook); the agent reports back on that execution (`PATCH /executions/{id}`).
+// The dispatch door: a ticket handed to an agent (`POST /tickets/{id}/dispatch`), or a task without a ticket (a
+// cron whose task creates none; ADR 0018). The server starts an execution for the agent and POSTs the ticket (or
+// null), the task and the workspace context to the agent's endpoint (a signed delivery, retried like every
+// webhook); the agent reports back on that execution (`PATCH /executions/{id}`).
 import { ZIsoDate } from './common';
 import { DISPATCHABLE_TICKET_STATUSES } from './constants';
 import { ZTicket, ZTicketPriority } from './tickets';
@@ -50,6 +51,7 @@ export const ZDispatchTask = z
     priority: ZTicketPriority.nullable(),
   })
   .openapi('DispatchTask');
+export type DispatchedTask = z.infer<typeof ZDispatchTask>;
 
 /**
  * The body POSTed to the agent's endpoint (Standard Webhooks headers; `webhook-id` is the delivery id, signed with
@@ -67,9 +69,15 @@ export const ZDispatchDeliveryPayload = z
       execution: z.object({
         id: z.string(),
         reportPath: z.string().openapi({ description: 'Where to report: PATCH this path (under the instance base URL) with your agent key' }),
+        reportUrl: z
+          .string()
+          .nullable()
+          .openapi({ description: 'The same as an absolute URL when the instance knows its public address (MC_PUBLIC_URL); null otherwise: use the base URL you registered with' }),
       }),
       agent: z.object({ id: z.string(), name: z.string() }),
-      ticket: ZTicket.omit({ allowedMoves: true }),
+      ticket: ZTicket.omit({ allowedMoves: true })
+        .nullable()
+        .openapi({ description: 'The ticket handed over; null for a task dispatched without one (a cron whose task creates no ticket): `task` says it all' }),
       task: ZDispatchTask,
       workspace: z.object({ id: z.string(), slug: z.string(), name: z.string(), mission: z.string(), defaultRepository: z.string().nullable() }),
       cronRunId: z.string().nullable(),

@@ -68,6 +68,21 @@ export const EVENT_CATALOG = {
       workflowStepId: z.string().nullable(),
     }),
   },
+  /**
+   * A task was handed to an agent without a ticket (a cron whose task creates none; later a workflow step): an
+   * execution was started for it and the task is on its way to the agent. The ticket-less twin of `ticket.dispatched`.
+   */
+  'task.dispatched': {
+    version: 1,
+    data: z.object({
+      task: z.object({ title: z.string() }),
+      agent: ZAgentRef,
+      executionId: z.string(),
+      channel: z.enum(['endpoint']),
+      cronRunId: z.string().nullable(),
+      workflowStepId: z.string().nullable(),
+    }),
+  },
   'comment.created': {
     version: 1,
     data: z.object({

@@ -83,6 +83,8 @@ export * from './webhooks/webhook-runner';
 export * from './webhooks/enqueue-dispatch-delivery';
 export * from './dispatch/dispatch.rules';
 export * from './dispatch/dispatch-ticket';
+export * from './dispatch/dispatch-task';
+export type { HandOverResult } from './dispatch/hand-over';
 export * from './metrics/get-metrics';
 export * from './metrics/get-costs';
 export * from './ratings/rating-target';

@@ -45,6 +45,7 @@ export const EVENT_REFRESHES: Record<LiveEventType, readonly Refresh[] | 'everyt
   'ticket.assigned': ['tickets', 'activity', 'agents'],
   'ticket.released': ['tickets', 'activity', 'agents', 'metrics'],
   'ticket.dispatched': ['tickets', 'executions', 'activity'],
+  'task.dispatched': ['executions', 'activity'],
   'comment.created': ['tickets', 'activity'],
   'agent.registered': ['agents', 'activity'],
   'agent.approved': ['agents', 'activity'],

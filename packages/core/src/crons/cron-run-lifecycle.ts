@@ -12,6 +12,8 @@ import type { EventData } from '@mc/contracts';
 import { recordActivity } from '../activity/record-activity';
 import { budgetBlock } from '../budgets/usage';
 import { inTransaction, type Ctx } from '../context';
+import { dispatchChannelOf } from '../dispatch/dispatch.rules';
+import { dispatchTask } from '../dispatch/dispatch-task';
 import { dispatchTicket } from '../dispatch/dispatch-ticket';
 import { DomainError } from '../errors';
 import { emitEvent } from '../events/emit-event';
@@ -19,7 +21,7 @@ import { writeTicket } from '../tickets/create-ticket';
 import { PRIORITY_RANK, type TicketPriority } from '../tickets/tickets.rules';
 import { onCommittedEvent } from '../webhooks/dispatch-events';
 import { notifyCronsChanged } from './cron-signal';
-import { CRON_PAUSED_REASONS, CRON_RUN_REASONS, retryDecision, retryPolicyOf, runDeadlineMs, type CronRunStatus } from './cron-runs.rules';
+import { CRON_PAUSED_REASONS, CRON_RUN_REASONS, CRON_RUN_SKIP_DETAIL, retryDecision, retryPolicyOf, runDeadlineMs, type CronRunStatus } from './cron-runs.rules';
 
 type RunRow = typeof cronRuns.$inferSelect;
 
@@ -45,36 +47,41 @@ interface CronTask {
   createTicket?: boolean;
 }
 
-/** What the dispatch door needs to hand a run's task to its agent (`POST /tickets/{id}/dispatch` underneath). */
+/** What the dispatch door needs to hand a run's task to its agent. */
 export interface CronDispatchRequest {
   workspaceId: string;
   agentId: string;
-  /** The run's ticket, when the task creates one. */
+  /** The run's ticket, when the task creates one; null: the task goes without a ticket. */
   ticketId: string | null;
   cronRunId: string;
   task: { title: string; instructions: string; labels: string[]; priority: TicketPriority };
 }
 
 /**
- * The dispatch door as the scheduler uses it: hand the task to an agent that has an HTTP endpoint, in the caller's
- * transaction (a refusal rolls the attempt's start back and fails the attempt). Returns the execution it started,
- * or null when the agent cannot be dispatched to (no endpoint).
+ * The dispatch door as the scheduler uses it: hand the task to an agent a channel reaches (dispatch.rules.ts
+ * `dispatchChannelOf`), in the caller's transaction (a refusal rolls the attempt's start back and fails the attempt).
+ * Returns the execution it started.
  */
-export type CronDispatch = (tx: Ctx, req: CronDispatchRequest) => Promise<{ executionId: string } | null>;
+export type CronDispatch = (tx: Ctx, req: CronDispatchRequest) => Promise<{ executionId: string }>;
 
 /**
- * The dispatch door (dispatch/dispatch-ticket.ts, `POST /tickets/{id}/dispatch` underneath) for a run: the run's
- * ticket is handed to the target agent, the execution it starts carries the run's id (its tokens and cost count for
- * the run, in the target's workspace). The door is ticket-based: a task that creates no ticket is not dispatched.
+ * The dispatch door for a run (dispatch/): the run's ticket when the task creates one (`dispatchTicket`, as
+ * `POST /tickets/{id}/dispatch`), else the task alone (`dispatchTask`, ADR 0018). The execution it starts carries the
+ * run's id: its outcome ends the attempt, its tokens and cost count for the run, in the target's workspace.
  */
 export const dispatchCronRun: CronDispatch = async (tx, req) => {
-  if (!req.ticketId) return null;
-  const r = await dispatchTicket(tx, { ticketId: req.ticketId, agentId: req.agentId, cronRunId: req.cronRunId, task: req.task });
+  const r = req.ticketId
+    ? await dispatchTicket(tx, { ticketId: req.ticketId, agentId: req.agentId, cronRunId: req.cronRunId, task: req.task })
+    : await dispatchTask(tx, { workspaceId: req.workspaceId, agentId: req.agentId, cronRunId: req.cronRunId, task: req.task });
   return { executionId: r.executionId };
 };
 
 export interface CronRunOptions {
-  /** How a run's task reaches an agent with an endpoint: the dispatch door by default; null: never dispatch (tests). */
+  /**
+   * How a run's task reaches an agent a channel reaches: the dispatch door by default. null: this runner dispatches
+   * nothing (tests and benchmarks of the scheduler alone): a ticket is still created and offered, a task without
+   * one has nothing to do (NOTHING_TO_DO).
+   */
   dispatch?: CronDispatch | null;
   /** A number in [0, 1) for the retry jitter (Math.random by default). */
   random?: () => number;
@@ -114,35 +121,48 @@ export type StartOutcome = 'started' | 'skipped' | 'failed' | 'gone';
 export async function startRun(ctx: Ctx, runId: string, opts: CronRunOptions = {}): Promise<StartOutcome> {
   return inTransaction(ctx, async (tx) => {
     const now = tx.clock.now();
+    // The run, its cron, and the target's workspace and agent in one statement (the gates below read them).
     const [row] = await tx.db
-      .select({ run: cronRuns, cronName: crons.name, task: crons.task, enabled: crons.enabled })
+      .select({
+        run: cronRuns,
+        cronName: crons.name,
+        task: crons.task,
+        enabled: crons.enabled,
+        ws: { id: workspaces.id, archivedAt: workspaces.archivedAt, defaultRepository: workspaces.defaultRepository },
+        agent: { id: agents.id, status: agents.status, workspaceId: agents.workspaceId, endpoint: agents.endpoint, name: agents.name },
+      })
       .from(cronRuns)
       .innerJoin(crons, eq(crons.id, cronRuns.cronId))
+      .leftJoin(workspaces, eq(workspaces.id, cronRuns.workspaceId))
+      .leftJoin(agents, eq(agents.id, cronRuns.agentId))
       .where(and(eq(cronRuns.id, runId), eq(cronRuns.status, 'pending'), lte(cronRuns.dueAt, now)))
       .for('update', { of: cronRuns, skipLocked: true });
     if (!row) return 'gone';
-    const { run, cronName } = row;
+    const { run, cronName, ws, agent } = row;
     const task = (row.task ?? {}) as CronTask;
     const sys = systemFor(tx, cronName);
 
-    const [ws] = await tx.db.select({ archivedAt: workspaces.archivedAt, defaultRepository: workspaces.defaultRepository }).from(workspaces).where(eq(workspaces.id, run.workspaceId));
-    const [agent] = await tx.db
-      .select({ status: agents.status, workspaceId: agents.workspaceId, endpoint: agents.endpoint, name: agents.name })
-      .from(agents)
-      .where(eq(agents.id, run.agentId));
     let skip: string | null = null;
     if (!row.enabled && run.trigger !== 'manual') skip = CRON_RUN_REASONS.CRON_PAUSED;
     else if (!ws || ws.archivedAt) skip = CRON_RUN_REASONS.WORKSPACE_ARCHIVED;
     else if (!agent || agent.status !== 'active' || agent.workspaceId !== run.workspaceId) skip = CRON_RUN_REASONS.AGENT_INACTIVE;
     else if (await budgetBlock(tx, run.workspaceId)) skip = CRON_RUN_REASONS.BUDGET_EXCEEDED;
     const dispatch = opts.dispatch === undefined ? dispatchCronRun : opts.dispatch;
-    // The door hands over a ticket: only a task that creates one is dispatched (to an agent with an endpoint).
-    const canDispatch = !!(dispatch && agent?.endpoint && task.createTicket !== false);
-    if (!skip && task.createTicket === false && !canDispatch) skip = CRON_RUN_REASONS.NOTHING_TO_DO;
+    // The door takes the task to an agent a channel reaches (with its ticket, or alone when the task creates none).
+    // A task without a ticket for an agent no channel reaches cannot go anywhere: the run is skipped, with the reason.
+    const channel = agent ? dispatchChannelOf(agent) : null;
+    const canDispatch = !!(dispatch && channel);
+    const ticketless = task.createTicket === false;
+    let detail: string | null = null;
+    if (!skip && ticketless && !dispatch) skip = CRON_RUN_REASONS.NOTHING_TO_DO;
+    else if (!skip && ticketless && !channel) {
+      skip = CRON_RUN_REASONS.AGENT_UNREACHABLE;
+      detail = CRON_RUN_SKIP_DETAIL.AGENT_UNREACHABLE(agent!.name);
+    }
     if (skip) {
-      const attempt: CronRunAttempt = { attempt: run.attempt, status: 'skipped', startedAt: now.toISOString(), endedAt: now.toISOString(), error: skip, ticketId: null, executionId: null };
+      const attempt: CronRunAttempt = { attempt: run.attempt, status: 'skipped', startedAt: now.toISOString(), endedAt: now.toISOString(), error: detail ?? skip, ticketId: null, executionId: null };
       const paused = skip === CRON_RUN_REASONS.WORKSPACE_ARCHIVED || skip === CRON_RUN_REASONS.AGENT_INACTIVE ? await pauseIfNoRunnableTarget(sys, run.cronId) : false;
-      await endRun(sys, run, cronName, { status: 'skipped', reason: skip, output: null, attempts: [...(run.attempts as CronRunAttempt[]), attempt], cronPaused: paused });
+      await endRun(sys, run, cronName, { status: 'skipped', reason: skip, output: detail, attempts: [...(run.attempts as CronRunAttempt[]), attempt], cronPaused: paused });
       return 'skipped';
     }
 
@@ -156,7 +176,7 @@ export async function startRun(ctx: Ctx, runId: string, opts: CronRunOptions = {
     try {
       started = await inTransaction(sys, async (sp) => {
         let ticketId: string | null = null;
-        if (task.createTicket !== false) {
+        if (!ticketless) {
           const ticket = await writeTicket(
             sp,
             { id: run.workspaceId, defaultRepository: ws!.defaultRepository },
@@ -169,7 +189,7 @@ export async function startRun(ctx: Ctx, runId: string, opts: CronRunOptions = {
         let executionId: string | null = null;
         if (canDispatch) {
           const d = await dispatch!(sp, { workspaceId: run.workspaceId, agentId: run.agentId, ticketId, cronRunId: run.id, task: { title, instructions, labels, priority } });
-          executionId = d?.executionId ?? null;
+          executionId = d.executionId;
         }
         return { ticketId, executionId };
       });

@@ -52,7 +52,7 @@ describe('retry policy', () => {
   it('stops after maxAttempts, and never retries a budget stop or an unrunnable target', () => {
     const p = retryPolicyOf({ maxAttempts: 3 });
     expect(retryDecision(p, 3, CRON_RUN_REASONS.DEADLINE, 0)).toEqual({ retry: false, why: 'attempts_exhausted' });
-    for (const reason of [CRON_RUN_REASONS.BUDGET_EXCEEDED, CRON_RUN_REASONS.AGENT_INACTIVE, CRON_RUN_REASONS.WORKSPACE_ARCHIVED]) {
+    for (const reason of [CRON_RUN_REASONS.BUDGET_EXCEEDED, CRON_RUN_REASONS.AGENT_INACTIVE, CRON_RUN_REASONS.WORKSPACE_ARCHIVED, CRON_RUN_REASONS.AGENT_UNREACHABLE]) {
       expect(retryDecision(p, 1, reason, 0)).toEqual({ retry: false, why: 'not_retried' });
     }
     expect(retryDecision(retryPolicyOf({}), 1, CRON_RUN_REASONS.DEADLINE, 0)).toEqual({ retry: false, why: 'attempts_exhausted' });

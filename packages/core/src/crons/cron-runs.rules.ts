@@ -23,7 +23,12 @@ export const CRON_RUN_REASONS = {
   DOWNTIME: 'DOWNTIME',
   /** The cron was paused while this scheduled run waited (a retry, a queued slot). */
   CRON_PAUSED: 'CRON_PAUSED',
-  /** Nothing to do for this target: the task creates no ticket, and the dispatch door hands over tickets. */
+  /**
+   * The task creates no ticket, so it can only be dispatched, and no channel reaches the agent (it has no endpoint;
+   * dispatch.rules.ts `dispatchChannelOf`): recorded, not retried — set its endpoint, or let the task create a ticket.
+   */
+  AGENT_UNREACHABLE: 'AGENT_UNREACHABLE',
+  /** The task creates no ticket and this runner dispatches nothing (`dispatch: null`: tests and benchmarks of the scheduler alone). */
   NOTHING_TO_DO: 'NOTHING_TO_DO',
   /** The attempt's deadline passed with no outcome (also what a scheduler killed mid-run comes back to). */
   DEADLINE: 'DEADLINE',
@@ -42,8 +47,15 @@ export const NOT_RETRIED: ReadonlySet<string> = new Set<CronRunReason>([
   CRON_RUN_REASONS.WORKSPACE_ARCHIVED,
   CRON_RUN_REASONS.AGENT_INACTIVE,
   CRON_RUN_REASONS.CRON_PAUSED,
+  CRON_RUN_REASONS.AGENT_UNREACHABLE,
   CRON_RUN_REASONS.NOTHING_TO_DO,
 ]);
+
+/** What a skipped run says beyond its reason (its `output`, and its attempt's `error`), where there is more to say. */
+export const CRON_RUN_SKIP_DETAIL = {
+  AGENT_UNREACHABLE: (agentName: string) =>
+    `agent ${agentName} has no endpoint to send the task to, and the task creates no ticket it could pick up: set the agent's endpoint or let the task create a ticket`,
+} as const;
 
 /** Why a cron was paused by Mission Control itself (`crons.paused_reason`). */
 export const CRON_PAUSED_REASONS = { NO_RUNNABLE_TARGET: 'NO_RUNNABLE_TARGET' } as const;

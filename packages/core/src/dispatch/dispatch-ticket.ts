@@ -1,19 +1,16 @@
-import { ZDispatchDeliveryPayload, type TicketPriorityName } from '@mc/contracts';
-import { agents, tickets, workspaces } from '@mc/db';
-import { and, eq, isNull } from 'drizzle-orm';
-import { actorOf, recordActivity } from '../activity/record-activity';
+import type { TicketPriorityName } from '@mc/contracts';
+import { tickets, workspaces } from '@mc/db';
+import { eq } from 'drizzle-orm';
 import { assertBudgetOpen } from '../budgets/usage';
 import { inTransaction, type Ctx } from '../context';
 import { conflict, forbidden, notFound, unauthenticated, validation } from '../errors';
-import { emitEvent } from '../events/emit-event';
-import { openExecution } from '../executions/open-execution';
 import { assertWorkspaceOpen } from '../shared/workspace-access';
 import { roleAllows } from '../shared/workspaces.rules';
 import { requireTicketAccess } from '../tickets/ticket-access';
-import { toTicketDto, type TicketRow } from '../tickets/ticket-dto';
+import type { TicketRow } from '../tickets/ticket-dto';
 import { priorityName } from '../tickets/tickets.rules';
-import { enqueueDispatchDelivery } from '../webhooks/enqueue-dispatch-delivery';
-import { defaultDispatchAgent, DISPATCH_REFUSALS, dispatchChannelOf, DISPATCHABLE_AGENT_STATUSES, isDispatchable, type DispatchChannel } from './dispatch.rules';
+import { defaultDispatchAgent, DISPATCH_REFUSALS, isDispatchable } from './dispatch.rules';
+import { dispatchableAgent, handOver, type HandOverResult } from './hand-over';
 
 /** What the agent is asked to do; each field defaults to the ticket's own (title, description as instructions). */
 export interface DispatchTask {
@@ -34,15 +31,9 @@ export interface DispatchTicketInput {
   task?: DispatchTask;
 }
 
-export interface DispatchResult {
-  executionId: string;
+export interface DispatchResult extends HandOverResult {
   ticketId: string;
-  agentId: string;
-  channel: DispatchChannel;
-  deliveryId: string;
 }
-
-const REPORT_PATH = (executionId: string) => `/api/v1/executions/${executionId}`;
 
 /**
  * The dispatch door (POST /tickets/{id}/dispatch, and what cron runs and workflow steps call): hand a ticket to an
@@ -56,10 +47,11 @@ const REPORT_PATH = (executionId: string) => `/api/v1/executions/${executionId}`
  * 3. the ticket is unfinished (409 `ticket_finished`); the agent — `agentId`, or the ticket's assignee, then its
  *    holder (400 naming `agentId` when there is none) — is one of the ticket's workspace (404 otherwise), active
  *    (409 `agent_inactive`) and reachable (409 `agent_unreachable`: no endpoint);
- * 4. an execution is started for the agent (status `running`, carrying `cronRunId` / `workflowStepId`), the
- *    `ticket.dispatched` event and activity entry are written, and the task is queued for the agent's channel:
- *    for `endpoint`, a signed `dispatch` delivery with the ticket, the task and the workspace context. The agent
- *    reports on the execution with PATCH /executions/{id}; if the delivery fails for good, the execution fails.
+ * 4. the hand-over (hand-over.ts, shared with a task without a ticket, dispatch-task.ts): an execution is started
+ *    for the agent (status `running`, carrying `cronRunId` / `workflowStepId`), the `ticket.dispatched` event and
+ *    activity entry are written, and the task is queued for the agent's channel: for `endpoint`, a signed `dispatch`
+ *    delivery with the ticket, the task and the workspace context. The agent reports on the execution with
+ *    PATCH /executions/{id}; if the delivery fails for good, the execution fails.
  */
 export async function dispatchTicket(ctx: Ctx, input: DispatchTicketInput): Promise<DispatchResult> {
   return inTransaction(ctx, async (tx) => {
@@ -72,87 +64,15 @@ export async function dispatchTicket(ctx: Ctx, input: DispatchTicketInput): Prom
 
     const agentId = input.agentId ?? defaultDispatchAgent(ticket);
     if (!agentId) throw validation([{ field: 'agentId', in: 'body', message: DISPATCH_REFUSALS.agentRequired, code: 'required' }], DISPATCH_REFUSALS.agentRequired);
-    const [agent] = await tx.db
-      .select({ id: agents.id, name: agents.name, status: agents.status, endpoint: agents.endpoint })
-      .from(agents)
-      .where(and(eq(agents.id, agentId), eq(agents.workspaceId, ticket.workspaceId), isNull(agents.deletedAt)))
-      .limit(1);
-    if (!agent) throw notFound('agent');
-    if (!(DISPATCHABLE_AGENT_STATUSES as readonly string[]).includes(agent.status)) {
-      throw conflict(DISPATCH_REFUSALS.agentInactive(agent.name, agent.status), { reason: 'agent_inactive', agentId: agent.id, agentStatus: agent.status });
-    }
-    const channel = dispatchChannelOf(agent);
-    if (!channel) throw conflict(DISPATCH_REFUSALS.agentUnreachable(agent.name), { reason: 'agent_unreachable', agentId: agent.id });
-
-    const execution = await openExecution(tx, {
-      workspaceId: ticket.workspaceId,
-      agentId: agent.id,
-      ticketId: ticket.id,
-      cronRunId: input.cronRunId,
-      workflowStepId: input.workflowStepId,
-      summary: `dispatched #${ticket.number} to ${agent.name}: execution started`,
-    });
-    const event = await emitEvent(
-      tx,
-      'ticket.dispatched',
-      ticket.workspaceId,
-      {
-        ticket: { id: ticket.id, number: ticket.number, title: ticket.title, status: ticket.status },
-        agent: { id: agent.id, name: agent.name },
-        executionId: execution.id,
-        channel,
-        cronRunId: execution.cronRunId,
-        workflowStepId: execution.workflowStepId,
-      },
-      { ticketId: ticket.id, agentId: agent.id },
-    );
-    await recordActivity(tx, {
-      workspaceId: ticket.workspaceId,
-      action: 'ticket.dispatched',
-      target: { kind: 'ticket', id: ticket.id },
-      summary: `dispatched #${ticket.number} ${ticket.title} to ${agent.name}`,
-      metadata: { agentId: agent.id, executionId: execution.id, channel, cronRunId: execution.cronRunId, workflowStepId: execution.workflowStepId },
-    });
-
-    let deliveryId: string;
-    switch (channel) {
-      case 'endpoint': {
-        const task = {
-          title: input.task?.title ?? ticket.title,
-          instructions: input.task?.instructions ?? null,
-          labels: input.task?.labels ?? ticket.labels,
-          priority: input.task?.priority ?? priorityName(ticket.priority),
-        };
-        const { allowedMoves: _none, ...ticketDto } = toTicketDto(ticket, []);
-        deliveryId = await enqueueDispatchDelivery(tx, {
-          workspaceId: ticket.workspaceId,
-          agentId: agent.id,
-          executionId: execution.id,
-          eventId: event.id,
-          // The body is checked against the published schema (DispatchDeliveryPayload), as events are against the catalog.
-          payload: (id) =>
-            ZDispatchDeliveryPayload.parse({
-              id,
-              type: 'dispatch',
-              version: 1,
-              workspaceId: ticket.workspaceId,
-              occurredAt: event.occurredAt.toISOString(),
-              actor: actorOf(tx.principal),
-              data: {
-                execution: { id: execution.id, reportPath: REPORT_PATH(execution.id) },
-                agent: { id: agent.id, name: agent.name },
-                ticket: ticketDto,
-                task,
-                workspace: { id: workspace.id, slug: workspace.slug, name: workspace.name, mission: workspace.mission, defaultRepository: workspace.defaultRepository },
-                cronRunId: execution.cronRunId,
-                workflowStepId: execution.workflowStepId,
-              },
-            }),
-        });
-        break;
-      }
-    }
-    return { executionId: execution.id, ticketId: ticket.id, agentId: agent.id, channel, deliveryId };
+    const { agent, channel } = await dispatchableAgent(tx, ticket.workspaceId, agentId);
+    const task = {
+      title: input.task?.title ?? ticket.title,
+      instructions: input.task?.instructions ?? null,
+      labels: input.task?.labels ?? ticket.labels,
+      priority: input.task?.priority ?? priorityName(ticket.priority),
+    };
+    const r = await handOver(tx, { workspace, agent, channel, ticket, task, cronRunId: input.cronRunId, workflowStepId: input.workflowStepId });
+    return { ...r, ticketId: ticket.id };
   });
 }
 

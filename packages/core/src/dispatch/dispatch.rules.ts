@@ -21,9 +21,12 @@ export function defaultDispatchAgent(ticket: Record<(typeof DEFAULT_DISPATCH_AGE
 }
 
 /**
- * How a dispatched task reaches an agent. `endpoint`: a signed POST to the agent's own HTTP endpoint (a `dispatch`
- * delivery, retried on the webhook schedule). The OpenClaw issue adds `gateway` for agents linked to a gateway
- * (`PUT /agents/{id}/gateway-link`), chosen here before `endpoint`, with its own case in dispatch-ticket.ts.
+ * How a dispatched task reaches an agent (its transport), for a ticket and for a task without one alike.
+ * `endpoint`: a signed POST to the agent's own HTTP endpoint (a `dispatch` delivery, retried on the webhook
+ * schedule). The OpenClaw issue adds `gateway` for agents linked to a gateway (`PUT /agents/{id}/gateway-link`),
+ * chosen here before `endpoint`, with its own case in hand-over.ts (`sendTask`), which TypeScript checks for
+ * exhaustiveness. An agent no channel reaches gets no dispatched work: the door refuses (409 `agent_unreachable`)
+ * and a cron run whose task creates no ticket is skipped (AGENT_UNREACHABLE, cron-runs.rules.ts).
  */
 export type DispatchChannel = 'endpoint';
 
@@ -40,6 +43,7 @@ export const DISPATCH_REFUSALS = {
   agentRequired: 'this ticket is assigned to no agent and held by none: name the agent to dispatch it to (agentId)',
   agentInactive: (name: string, status: string) => `agent ${name} is ${status}; only active agents take dispatched work`,
   agentUnreachable: (name: string) => `agent ${name} has no endpoint to send the task to; set its endpoint (PATCH /agents/{id}) or dispatch to another agent`,
+  systemOnly: 'a task without a ticket is dispatched by Mission Control itself (a cron run, a workflow step); people and agents dispatch tickets',
   ticketFinished: (number: number, status: string) => `ticket #${number} is ${status}; move it back to an open status before dispatching it`,
   agentsCannot: 'agents cannot dispatch tickets: an agent works on its own tickets (claim them); a person, a cron or a workflow dispatches',
 } as const;

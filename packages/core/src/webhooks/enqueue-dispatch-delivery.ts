@@ -7,7 +7,7 @@ export interface DispatchDeliveryInput {
   workspaceId: string;
   agentId: string;
   executionId: string;
-  /** The outbox event that records the dispatch (`ticket.dispatched`). */
+  /** The outbox event that records the dispatch (`ticket.dispatched`, or `task.dispatched` for a task without a ticket). */
   eventId: string;
   /** The body, given the delivery id (it is the body's `id` and the `webhook-id` header). */
   payload: (deliveryId: string) => Record<string, unknown>;

@@ -36,9 +36,9 @@ export const WEBHOOK_DISPATCH_BATCH = 100;
 export const WEBHOOK_KICK_DEBOUNCE_MS = 100;
 /**
  * Events whose transaction writes a delivery itself instead of through the outbox dispatcher (a dispatched ticket's
- * POST to its agent): their live signal wakes the runner to send due deliveries at once, not at its next tick.
+ * or ticket-less task's POST to its agent): their live signal wakes the runner to send due deliveries at once, not at its next tick.
  */
-export const DELIVERY_WRITING_EVENTS: ReadonlySet<string> = new Set(['ticket.dispatched']);
+export const DELIVERY_WRITING_EVENTS: ReadonlySet<string> = new Set(['ticket.dispatched', 'task.dispatched']);
 /** How often the runner looks for work when nothing wakes it. */
 export const WEBHOOK_POLL_INTERVAL_MS = 500;
 

@@ -3,8 +3,37 @@
 // error or the execution and ticket it made.
 import Link from 'next/link';
 import { formatDuration } from '@/src/ui/format';
+import { useWorkspaceNames } from './cron-targets';
 import { RunStatusBadge, ZonedTime } from './cron-status';
 import type { CronRun, RunStatus } from './types';
+
+/** An attempt's execution: a link to it in the run's workspace, when the caller has that workspace in its list. */
+function ExecutionLink({ run, id, testId, children }: { run: CronRun; id: string; testId: string; children: React.ReactNode }) {
+  const slug = useWorkspaceNames()(run).slug;
+  if (!slug) return <span className="text-slate-500">{children}</span>;
+  return (
+    <Link href={`/w/${encodeURIComponent(slug)}/executions/${encodeURIComponent(id)}`} className="font-medium text-indigo-600 hover:text-indigo-500" data-testid={testId}>
+      {children}
+    </Link>
+  );
+}
+
+/**
+ * What a run without a ticket did (a task dispatched to the agent on its own): its latest attempt's execution, or a
+ * dash when none started (skipped, missed, not yet started).
+ */
+export function RunExecution({ run }: { run: CronRun }) {
+  const id = [...run.attempts].reverse().find((a) => a.executionId)?.executionId;
+  if (!id) return <span className="text-slate-500">—</span>;
+  return (
+    <span className="text-xs">
+      <ExecutionLink run={run} id={id} testId="run-execution">
+        Execution
+      </ExecutionLink>{' '}
+      <span className="text-slate-500">(no ticket)</span>
+    </span>
+  );
+}
 
 function span(a: CronRun['attempts'][number]): number | null {
   return a.startedAt && a.endedAt ? new Date(a.endedAt).getTime() - new Date(a.startedAt).getTime() : null;
@@ -26,6 +55,11 @@ export function RunAttempts({ run, timeZone }: { run: CronRun; timeZone: string 
               <Link href={`/t/${encodeURIComponent(a.ticketId)}`} className="font-medium text-indigo-600 hover:text-indigo-500">
                 ticket
               </Link>
+            )}
+            {a.executionId && (
+              <ExecutionLink run={run} id={a.executionId} testId="attempt-execution">
+                execution
+              </ExecutionLink>
             )}
             {a.error && <span className="text-rose-700">{a.error}</span>}
           </li>

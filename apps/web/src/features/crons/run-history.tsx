@@ -1,7 +1,7 @@
 'use client';
 // A cron's runs, newest slot first: status, slot, tickets (number and title, early so a phone shows them without
-// scrolling), trigger, start, duration, attempts (unfold to see each), tokens and cost. Live events of the targets'
-// workspaces refresh it (see CronLive).
+// scrolling; for a task dispatched without a ticket, its execution), trigger, start, duration, attempts (unfold to
+// see each), tokens and cost. Live events of the targets' workspaces refresh it (see CronLive).
 import Link from 'next/link';
 import { useState } from 'react';
 import { Button, EmptyState } from '@/src/ui/components';
@@ -10,7 +10,7 @@ import { formatDuration, formatUsd } from '@/src/ui/format';
 import { LoadMore, Table, type Column } from '@/src/ui/table';
 import { STATUS_LABEL, type TicketStatus } from '@/src/ui/ticket-status';
 import { RunStatusBadge, TRIGGER_LABEL, ZonedTime } from './cron-status';
-import { RunAttempts } from './run-attempts';
+import { RunAttempts, RunExecution } from './run-attempts';
 import type { Cron, CronRun } from './types';
 
 export function RunHistory({ cron, runs, error, hasMore, loadingMore, onMore }: { cron: Cron; runs: CronRun[] | null; error: unknown; hasMore: boolean; loadingMore: boolean; onMore: () => void }) {
@@ -28,7 +28,7 @@ export function RunHistory({ cron, runs, error, hasMore, loadingMore, onMore }: 
       header: 'Tickets',
       cell: (r) =>
         r.ticketIds.length === 0 ? (
-          <span className="text-slate-500">—</span>
+          <RunExecution run={r} />
         ) : (
           <ul className="max-w-56 space-y-0.5 text-xs">
             {r.tickets.map((t) => (

@@ -35,7 +35,7 @@ export function TaskFields({ draft, set, errorOf }: Props) {
         <Checkbox
           id="cron-task-create-ticket"
           label="Create a ticket for each target"
-          hint="The run succeeds when the ticket reaches Done. Without a ticket, the task is dispatched to the agent's endpoint and the run follows its execution."
+          hint="The run succeeds when the ticket reaches Done. Without a ticket, the task is dispatched to the agent's endpoint and the run follows its execution (an agent without an endpoint is skipped)."
           checked={draft.createTicket}
           onChange={(e) => set({ createTicket: e.target.checked })}
         />
