@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { cronRunId, parseSchedule } from '../schedule';
-import { decideMissedRuns, detectMissedRuns, slotScheduleOf, staggerOffsetMs, type MissedRunInput, type SlotSchedule } from './missed-runs';
+import { decideMissedRuns, detectMissedRuns, runStartOf, slotScheduleOf, staggerOffsetMs, type MissedRunInput, type SlotSchedule } from './missed-runs';
 
 const H = 3_600_000;
 const M = 60_000;
@@ -178,5 +178,15 @@ describe('what to do about missed slots', () => {
     const d = decideMissedRuns({ report: report(Array(8).fill('missed')), policy: 'record', previousStreak: 0, now, recordLimit: 3 });
     expect(d.record.map((s) => s.runId)).toEqual(['r5', 'r6', 'r7']);
     expect(d.missedTotal).toBe(8);
+  });
+});
+
+describe('starts from what the gateway reports', () => {
+  it('reads runAtMs of events and run entries, else an entry end minus its duration', () => {
+    expect(runStartOf({ action: 'started', runAtMs: 1000 })).toEqual({ atMs: 1000 });
+    expect(runStartOf({ action: 'finished', runAtMs: 1000, runId: 'r1', ts: 5000, durationMs: 4000 })).toEqual({ atMs: 1000, runId: 'r1' });
+    expect(runStartOf({ ts: 5000, durationMs: 1500, runId: 'r2' })).toEqual({ atMs: 3500, runId: 'r2' });
+    expect(runStartOf({ action: 'started' })).toBeNull();
+    expect(runStartOf({ ts: 5000 })).toBeNull();
   });
 });

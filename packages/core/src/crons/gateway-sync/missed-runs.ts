@@ -11,7 +11,7 @@
 // - at: the one instant.
 // Pure: the caller passes the starts it saw and the time.
 import { createHash } from 'node:crypto';
-import { MISFIRE_GRACE_MS } from '../cron-runs.rules';
+import { CRON_RUN_REASONS, MISFIRE_GRACE_MS } from '../cron-runs.rules';
 import { cronRunId, nextSlotAfter, parseSchedule, tzOffset, type ParsedSchedule } from '../schedule';
 import type { OpenClawJob } from './openclaw-job';
 
@@ -32,7 +32,7 @@ export const MISSED_RUN_RULES = {
   /** The workspace admins are told when a streak of missed slots begins, not for every slot of it. */
   notify: 'once_per_streak',
   /** The reason recorded on such runs. */
-  reason: 'GATEWAY_MISSED',
+  reason: CRON_RUN_REASONS.GATEWAY_MISSED,
 } as const;
 
 export type SlotSchedule =
@@ -79,6 +79,19 @@ export interface RunStart {
   /** When the run started (`runAtMs` of the started event or run entry). */
   atMs: number;
   runId?: string;
+}
+
+/**
+ * A start from what the gateway reports: a `cron` event `{action: "started", runAtMs}` or a `cron.runs` entry
+ * (`runAtMs`, else its end `ts` minus `durationMs`). Null when it carries no usable time.
+ */
+export function runStartOf(e: { action?: unknown; runAtMs?: unknown; ts?: unknown; durationMs?: unknown; runId?: unknown }): RunStart | null {
+  const runId = typeof e.runId === 'string' && e.runId ? e.runId : undefined;
+  if (typeof e.runAtMs === 'number' && Number.isFinite(e.runAtMs) && e.runAtMs > 0) return { atMs: e.runAtMs, ...(runId ? { runId } : {}) };
+  if (e.action === 'started') return null;
+  if (typeof e.ts === 'number' && Number.isFinite(e.ts) && typeof e.durationMs === 'number' && Number.isFinite(e.durationMs) && e.durationMs >= 0)
+    return { atMs: e.ts - e.durationMs, ...(runId ? { runId } : {}) };
+  return null;
 }
 
 export interface MissedRunInput {
