@@ -321,7 +321,8 @@ export function readOnlyReason(ctx: SyncContext, job: OpenClawJob): ReadOnlyReas
  */
 export function jobView(ctx: SyncContext, job: OpenClawJob, owner: CronOwner): JobView {
   const reason = readOnlyReason(ctx, job);
-  const name = (str(job.displayName) && reason === READ_ONLY_REASONS.BUILTIN ? job.displayName! : job.name).trim().slice(0, CRON_LIMITS.nameMax) || job.id;
+  const label = str(job.displayName) && reason === READ_ONLY_REASONS.BUILTIN ? job.displayName! : (str(job.name) ?? '');
+  const name = label.trim().slice(0, CRON_LIMITS.nameMax) || String(job.id);
   if (reason) {
     const s = schedulefromJob(job);
     const text = typeof s === 'string' ? null : scheduleText(s);
@@ -400,7 +401,7 @@ export function jobCreateFor(ctx: SyncContext, cronId: string, content: SyncCont
     name: content.name,
     declarationKey: declarationKeyFor(ctx, cronId),
     description: controls.description!,
-    agentId: content.agentId ?? undefined!,
+    ...(content.agentId ? { agentId: content.agentId } : {}),
     enabled: content.enabled,
     ...(content.schedule.kind === 'at' ? { deleteAfterRun: false } : {}),
     schedule: scheduleParam(content.schedule),

@@ -70,7 +70,8 @@ export interface OpenClawJobCreate {
   name: string;
   declarationKey: string;
   description: string;
-  agentId: string;
+  /** Left out: the gateway's default agent. */
+  agentId?: string;
   enabled: boolean;
   deleteAfterRun?: boolean;
   schedule: { kind: 'cron'; expr: string; tz: string; staggerMs: 0 } | { kind: 'every'; everyMs: number; anchorMs: 0 } | { kind: 'at'; at: string };

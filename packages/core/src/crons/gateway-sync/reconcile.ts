@@ -79,7 +79,6 @@ const fingerprintKnown = (fp: string | null) => typeof fp === 'string' && fp.sta
 
 /** Fields for the cron from the gateway's content, keeping what Mission Control wrote where the content is the same. */
 function mergedFields(record: McCronForSync, mc: SyncContent | null, gw: SyncContent, gwFields: McCronFields): { fields: McCronFields; changed: string[] } {
-  const changed: string[] = [];
   const sameSchedule = mc !== null && JSON.stringify(mc.schedule) === JSON.stringify(gw.schedule);
   const sameMessage = mc !== null && mc.message === gw.message;
   const fields: McCronFields = {
@@ -98,14 +97,20 @@ function mergedFields(record: McCronForSync, mc: SyncContent | null, gw: SyncCon
     readOnly: false,
     readOnlyReason: null,
   };
-  if (fields.name !== record.name) changed.push('name');
-  if (!sameSchedule) changed.push('schedule');
-  if (fields.enabled !== record.enabled) changed.push('enabled');
-  if (!sameMessage) changed.push('task');
-  if ((mc?.timeoutSeconds ?? null) !== gw.timeoutSeconds) changed.push('timeoutSeconds');
-  if ((record.gatewayAgentId ?? null) !== (gw.agentId ?? null)) changed.push('agent');
-  if (record.readOnly) changed.push('readOnly');
-  return { fields, changed };
+  return { fields, changed: changedFields(record, fields) };
+}
+
+/** Which of the cron's fields `fields` changes (for the activity entry of an update). */
+function changedFields(record: McCronForSync, f: McCronFields): string[] {
+  const out: string[] = [];
+  if (record.name !== f.name) out.push('name');
+  if (record.schedule !== f.schedule || record.timezone !== f.timezone) out.push('schedule');
+  if (record.enabled !== f.enabled) out.push('enabled');
+  if (record.task.title !== f.task.title || record.task.instructions !== f.task.instructions) out.push('task');
+  if ((record.task.timeoutSeconds ?? null) !== (f.task.timeoutSeconds ?? null)) out.push('timeoutSeconds');
+  if ((record.gatewayAgentId ?? null) !== (f.gatewayAgentId ?? null)) out.push('agent');
+  if (record.readOnly !== f.readOnly || (record.readOnlyReason ?? null) !== f.readOnlyReason) out.push('readOnly');
+  return out;
 }
 
 function planRecord(ctx: SyncContext, record: McCronForSync, job: OpenClawJob | undefined, out: ReconcilePlan): void {
@@ -150,7 +155,7 @@ function planRecord(ctx: SyncContext, record: McCronForSync, job: OpenClawJob | 
       return;
     }
     const fields = view.fields;
-    actions.push({ type: 'update_mc', cronId: record.id, jobId: job.id, fields, changed: ['readOnly'], syncFingerprint: mcFingerprint(ctx, recordWithFields(record, fields)), gatewayFingerprint: view.fingerprint });
+    actions.push({ type: 'update_mc', cronId: record.id, jobId: job.id, fields, changed: changedFields(record, fields), syncFingerprint: mcFingerprint(ctx, recordWithFields(record, fields)), gatewayFingerprint: view.fingerprint });
     return;
   }
 
