@@ -5,3 +5,4 @@ export * from './mapping';
 export * from './reconcile';
 export * from './write-scheduler';
 export * from './missed-runs';
+export * from './sync-pass';
