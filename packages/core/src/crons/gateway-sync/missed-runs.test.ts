@@ -43,7 +43,7 @@ describe('missed slots of a cron job', () => {
     const first = detectMissedRuns(base({ now: new Date('2027-01-10T03:30:00Z') }));
     const again = detectMissedRuns(base({ now: new Date('2027-01-10T03:30:00Z') }));
     expect(again.missed.map((s) => s.runId)).toEqual(first.missed.map((s) => s.runId));
-    const next = detectMissedRuns(base({ since: first.checkedUntil, now: new Date('2027-01-10T06:00:00Z') }));
+    const next = detectMissedRuns(base({ resumeAt: first.resumeAt, now: new Date('2027-01-10T06:00:00Z') }));
     const all = [...first.slots, ...next.slots].map((s) => s.slot.getTime());
     expect(new Set(all).size).toBe(all.length);
     expect(iso(next.slots)).toEqual(['2027-01-10T04:00:00.000Z', '2027-01-10T05:00:00.000Z']);
@@ -71,6 +71,7 @@ describe('missed slots of a cron job', () => {
     expect(r.slots).toHaveLength(10);
     expect(r.truncated).toBe(true);
     expect(r.checkedUntil.toISOString()).toBe('2027-01-10T00:10:00.000Z');
+    expect(r.resumeAt?.toISOString()).toBe('2027-01-10T00:11:00.000Z');
   });
 });
 
@@ -113,7 +114,7 @@ describe('every-jobs: the chain of starts, and the grid after a miss', () => {
       ['2027-01-10T01:00:00.000Z', 'ran'],
     ]);
     // Judged again later, from where it stopped: the same chain, nothing twice.
-    const next = detectMissedRuns(base({ schedule: every15, since: r.checkedUntil, now: new Date('2027-01-10T01:40:00Z'), starts: [...starts, { atMs: at('2027-01-10T01:15:01Z') }] }));
+    const next = detectMissedRuns(base({ schedule: every15, since, resumeAt: r.resumeAt, now: new Date('2027-01-10T01:40:00Z'), starts: [...starts, { atMs: at('2027-01-10T01:15:01Z') }] }));
     expect(next.slots.map((s) => [s.slot.toISOString(), s.status])).toEqual([
       ['2027-01-10T01:15:01.000Z', 'ran'],
       ['2027-01-10T01:30:01.000Z', 'missed'],
@@ -125,11 +126,13 @@ describe('every-jobs: the chain of starts, and the grid after a miss', () => {
     const r = detectMissedRuns(base({ schedule, since: new Date('2027-01-10T00:00:00Z'), now: new Date('2027-01-10T00:40:00Z') }));
     expect(iso(r.missed)).toEqual(['2027-01-10T00:07:00.000Z', '2027-01-10T00:17:00.000Z', '2027-01-10T00:27:00.000Z', '2027-01-10T00:37:00.000Z']);
   });
-  it('a manual run between slots restarts the interval from it, as on the gateway', () => {
+  it('a manual run between slots is out of band: it neither covers nor moves the pending slot', () => {
     const r = detectMissedRuns(
-      base({ schedule: every15, since: new Date('2027-01-10T00:00:00Z'), now: new Date('2027-01-10T00:36:00Z'), starts: [{ atMs: at('2027-01-10T00:05:00Z') }, { atMs: at('2027-01-10T00:20:00Z') }] }),
+      base({ schedule: every15, since: new Date('2027-01-10T00:00:00Z'), now: new Date('2027-01-10T00:32:00Z'), starts: [{ atMs: at('2027-01-10T00:05:00Z') }, { atMs: at('2027-01-10T00:15:01Z') }] }),
     );
-    expect(r.slots.map((s) => [s.slot.toISOString(), s.status])).toEqual([['2027-01-10T00:20:00.000Z', 'ran']]);
+    expect(r.slots.map((s) => [s.slot.toISOString(), s.status])).toEqual([['2027-01-10T00:15:00.000Z', 'ran']]);
+    const late = detectMissedRuns(base({ schedule: every15, since: new Date('2027-01-10T00:00:00Z'), now: new Date('2027-01-10T00:20:00Z'), starts: [{ atMs: at('2027-01-10T00:05:00Z') }] }));
+    expect(late.slots.map((s) => [s.slot.toISOString(), s.status])).toEqual([['2027-01-10T00:15:00.000Z', 'missed']]);
   });
 });
 
@@ -152,7 +155,7 @@ describe('what to do about missed slots', () => {
   const report = (statuses: ('ran' | 'missed')[], lastSlot = '2027-01-10T05:00:00Z') => {
     const end = at(lastSlot);
     const slots = statuses.map((status, i) => ({ slot: new Date(end - (statuses.length - 1 - i) * H), status, startedAt: null, runId: `r${i}` }));
-    return { slots, missed: slots.filter((s) => s.status === 'missed'), checkedUntil: new Date(end), truncated: false };
+    return { slots, missed: slots.filter((s) => s.status === 'missed'), checkedUntil: new Date(end), resumeAt: new Date(end + H), truncated: false };
   };
   const now = new Date('2027-01-10T05:05:00Z');
 
@@ -189,4 +192,60 @@ describe('starts from what the gateway reports', () => {
     expect(runStartOf({ action: 'started' })).toBeNull();
     expect(runStartOf({ ts: 5000 })).toBeNull();
   });
+});
+
+describe('checking in pieces gives the same slots as checking at once', () => {
+  // A gateway that runs each slot a little late and drops some, simulated with a seeded generator.
+  function simulate(schedule: SlotSchedule, seed: number, from: number, until: number) {
+    let x = seed;
+    const rnd = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const starts: { atMs: number }[] = [];
+    if (schedule.kind === 'every') {
+      let next = schedule.anchorMs + (Math.floor((from - schedule.anchorMs) / schedule.everyMs) + 1) * schedule.everyMs;
+      while (next < until) {
+        if (rnd() < 0.25) {
+          next = schedule.anchorMs + (Math.floor((next - schedule.anchorMs) / schedule.everyMs) + 1) * schedule.everyMs; // dropped: back to the grid
+          continue;
+        }
+        const start = next + Math.floor(rnd() * 3_000);
+        starts.push({ atMs: start });
+        next = start + schedule.everyMs;
+      }
+    } else if (schedule.kind === 'cron') {
+      let d: Date | null = new Date(from);
+      while ((d = nextSlotAfterForTest(schedule, d)) && d.getTime() < until) if (rnd() >= 0.25) starts.push({ atMs: d.getTime() + schedule.offsetMs + Math.floor(rnd() * 3_000) });
+    }
+    return starts;
+  }
+  const nextSlotAfterForTest = (s: Extract<SlotSchedule, { kind: 'cron' }>, d: Date) => {
+    const r = detectMissedRuns(base({ schedule: s, since: d, now: new Date(d.getTime() + 400 * 24 * H), starts: [], maxSlots: 1 }));
+    return r.slots[0]?.slot ?? null;
+  };
+
+  for (const [label, schedule] of [
+    ['every 7 minutes on the epoch grid', { kind: 'every', everyMs: 7 * M, anchorMs: 0 }],
+    ['every 10 minutes anchored at 00:03:17', { kind: 'every', everyMs: 10 * M, anchorMs: at('2027-01-10T00:03:17Z') }],
+    ['*/20 in Europe/Berlin over the October change', cronSchedule('*/20 * * * *', 'Europe/Berlin')],
+    ['hourly with a stagger offset', cronSchedule('0 * * * *', 'UTC', 137_000)],
+  ] as [string, SlotSchedule][]) {
+    it(label, () => {
+      const from = at('2027-10-29T20:00:00Z');
+      const until = at('2027-10-31T06:00:00Z');
+      for (const seed of [1, 2, 3]) {
+        const starts = simulate(schedule, seed, from, until);
+        const whole = detectMissedRuns(base({ schedule, since: new Date(from), now: new Date(until), starts }));
+        const pieces: string[] = [];
+        let resumeAt: Date | null = null;
+        for (let now = from + 37 * M; ; now += 37 * M) {
+          const r = detectMissedRuns(base({ schedule, since: new Date(from), resumeAt, now: new Date(Math.min(now, until)), starts: starts.filter((s) => s.atMs <= Math.min(now, until)) }));
+          pieces.push(...r.slots.map((s) => `${s.runId}:${s.status}`));
+          resumeAt = r.resumeAt;
+          if (now >= until) break;
+        }
+        expect(pieces).toEqual(whole.slots.map((s) => `${s.runId}:${s.status}`));
+        expect(whole.missed.length).toBeGreaterThan(0);
+        expect(whole.slots.length - whole.missed.length).toBeGreaterThan(0);
+      }
+    });
+  }
 });

@@ -8,6 +8,7 @@
 // - every: after a run the gateway's next slot is that run's start + interval; when none is pending (a dropped run, a
 //   gateway that was down) it is the next point of its grid `anchorMs + k·interval` (anchor 0 for Mission Control's
 //   own jobs: the same epoch grid as `@every` here). So slots follow the starts seen, and the grid after a miss;
+//   a manual run is out of band (the gateway keeps the pending slot), so a start well before a slot is passed over;
 // - at: the one instant.
 // Pure: the caller passes the starts it saw and the time.
 import { createHash } from 'node:crypto';
@@ -99,10 +100,15 @@ export interface MissedRunInput {
   /** The Mission Control agent the cron targets (part of the run id). */
   agentId: string;
   schedule: SlotSchedule;
-  /** Slots after this are judged (the previous check's `checkedUntil`, or when the job was linked). */
+  /** First check: slots after this are judged (when the job was linked, or when checking began). */
   since: Date;
+  /**
+   * Later checks: the previous report's `resumeAt` (stored in `crons.missed_checked_until`). The next slot to judge
+   * is exactly this one, so every check continues the same slots, however the checks are spaced.
+   */
+  resumeAt?: Date | null;
   now: Date;
-  /** Starts seen (any order; duplicates from events and run entries are fine). */
+  /** Starts seen (any order; the same start from an event and a run entry is counted once). */
   starts: readonly RunStart[];
   /** Runs Mission Control forced itself (missed-slot repair): they do not count as a slot's start. */
   ignoreRunIds?: ReadonlySet<string>;
@@ -115,7 +121,7 @@ export interface JudgedSlot {
   slot: Date;
   status: 'ran' | 'missed';
   startedAt: Date | null;
-  /** `cronRunId(cron, slot, agent)`: the id a missed run is recorded under. */
+  /** `cronRunId(cron, slot, agent)`: the id the run is recorded under (missed, or the gateway's run of it). */
   runId: string;
 }
 
@@ -123,93 +129,118 @@ export interface MissedRunReport {
   /** Every slot judged, in order. */
   slots: JudgedSlot[];
   missed: JudgedSlot[];
-  /** Pass as `since` next time: slots up to here are judged. */
+  /** The last slot judged (or where the check began). */
   checkedUntil: Date;
-  /** More slots were due to be judged than `maxSlots`: check again from `checkedUntil`. */
+  /** The next slot to judge: pass it as `resumeAt` next time; null when none is left (a one-shot job). */
+  resumeAt: Date | null;
+  /** More slots were due to be judged than `maxSlots`: check again (from `resumeAt`) right away. */
   truncated: boolean;
 }
 
 const H3 = 3 * 3_600_000;
 
-/** Judge the slots of one gateway job between `since` and `now - grace`. */
+/**
+ * Judge the slots of one gateway job up to `now - grace`. Each slot owns a window of time — from `earlyMs` before it
+ * (widened by a DST jump forward just before it) to the grace after it (widened by a jump back just after it), never
+ * reaching into the next slot's window — and it ran when a start falls in its window. So a start counts for one slot,
+ * and the answer for a slot never depends on when or how often the checks ran.
+ */
 export function detectMissedRuns(input: MissedRunInput): MissedRunReport {
   const grace = input.graceMs ?? MISSED_RUN_RULES.graceMs;
   const early = input.earlyMs ?? MISSED_RUN_RULES.earlyMs;
   const max = input.maxSlots ?? MISSED_RUN_RULES.maxSlotsPerCheck;
   const now = input.now.getTime();
   const since = input.since.getTime();
+  const resume = input.resumeAt ? input.resumeAt.getTime() : null;
   const ignore = input.ignoreRunIds ?? new Set<string>();
   const starts = [...new Set(input.starts.filter((s) => Number.isFinite(s.atMs) && !(s.runId && ignore.has(s.runId))).map((s) => s.atMs))].sort((a, b) => a - b);
+  /** The first start in [from, to), or null. */
+  const startIn = (from: number, to: number): number | null => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < starts.length && starts[lo] < to ? starts[lo] : null;
+  };
   const slots: JudgedSlot[] = [];
   const judge = (slot: number, startedAt: number | null) =>
     slots.push({ slot: new Date(slot), status: startedAt === null ? 'missed' : 'ran', startedAt: startedAt === null ? null : new Date(startedAt), runId: cronRunId(input.cronId, new Date(slot), input.agentId) });
-  let i = 0; // next unconsumed start
-  let checkedUntil = since;
+  let checkedUntil = resume ?? since;
   let truncated = false;
+  let resumeAt: number | null = null;
   const s = input.schedule;
 
   if (s.kind === 'at') {
-    if (s.atMs > since && s.atMs + grace <= now) {
-      const hit = starts.find((t) => t >= s.atMs - early && t <= s.atMs + grace);
-      judge(s.atMs, hit ?? null);
+    const first = resume ?? since + 1;
+    resumeAt = s.atMs >= first ? s.atMs : null;
+    if (resumeAt !== null && s.atMs + grace <= now) {
+      judge(s.atMs, startIn(s.atMs - early, s.atMs + grace + 1));
       checkedUntil = s.atMs;
+      resumeAt = null;
     }
   } else if (s.kind === 'cron') {
-    let cursor = new Date(since);
-    for (;;) {
-      const next = nextSlotAfter(s.parsed, s.timezone, cursor);
-      if (!next) break;
-      const slot = next.getTime();
+    const tz = s.timezone;
+    const after = (t: number) => nextSlotAfter(s.parsed, tz, new Date(t))?.getTime() ?? null;
+    const windowOf = (slot: number, next: number | null) => {
       const at = slot + s.offsetMs;
-      // Around a DST change the gateway's cron library may place a slot differently: widen the window by the shift.
-      const forward = Math.max(0, tzOffset(s.timezone, slot) - tzOffset(s.timezone, slot - H3));
-      const back = Math.max(0, tzOffset(s.timezone, slot) - tzOffset(s.timezone, slot + H3));
-      const late = grace + back;
-      if (at + late > now) break;
+      const gap = next === null ? Infinity : next - slot;
+      // Around a DST change the gateway's cron library may place a slot of a daily-ish job differently (a wall time in
+      // the gap, or the repeated hour's second pass): widen its window by the shift. Frequent jobs keep the plain one.
+      const wide = gap >= 2 * 3_600_000;
+      const forward = wide ? Math.max(0, tzOffset(tz, slot) - tzOffset(tz, slot - H3)) : 0;
+      const back = wide ? Math.max(0, tzOffset(tz, slot) - tzOffset(tz, slot + H3)) : 0;
+      return { at, from: at - Math.min(early, gap / 4) - forward, to: at + grace + back + 1 };
+    };
+    let slot: number | null = resume ?? after(since);
+    let next = slot === null ? null : after(slot);
+    while (slot !== null) {
+      const following = next === null ? null : after(next);
+      const w = windowOf(slot, next);
+      // Windows never overlap: this one ends where the next one begins.
+      const to = next === null ? w.to : Math.max(Math.min(w.to, windowOf(next, following).from), w.at + 1);
+      if (to - 1 > now) break;
       if (slots.length >= max) {
         truncated = true;
         break;
       }
-      while (i < starts.length && starts[i] < at - early - forward) i++;
-      if (i < starts.length && starts[i] <= at + late) judge(slot, starts[i++]);
-      else judge(slot, null);
+      judge(slot, startIn(w.from, to));
       checkedUntil = slot;
-      cursor = next;
+      slot = next;
+      next = following;
     }
+    resumeAt = slot;
   } else {
     const every = s.everyMs;
     const gridAfter = (t: number) => s.anchorMs + (Math.floor((t - s.anchorMs) / every) + 1) * every;
-    // The chain: the latest start at or before `since` sets the first expected slot, as it set the gateway's.
-    while (i < starts.length && starts[i] <= since) i++;
-    const seed = i > 0 && starts[i - 1] >= s.anchorMs ? starts[i - 1] : null;
-    let expected = seed !== null ? seed + every : since < s.anchorMs ? s.anchorMs : gridAfter(since);
-    while (expected <= since) expected = gridAfter(expected);
+    let expected: number;
+    if (resume !== null) expected = resume;
+    else {
+      // First check: the latest start at or before `since` sets the first expected slot, as it set the gateway's.
+      const before = starts.filter((t) => t <= since && t >= s.anchorMs);
+      const seed = before.length ? before[before.length - 1] : null;
+      expected = seed !== null ? seed + every : since < s.anchorMs ? s.anchorMs : gridAfter(since);
+      while (expected <= since) expected = gridAfter(expected);
+    }
+    // A slot's window opens a little before it (never back to the previous slot's start) and closes a grace after.
+    // A start before it is a manual run, out of band: the gateway keeps the pending slot.
+    const earlyEvery = Math.min(early, every / 4);
     for (;;) {
       if (expected + grace > now) break;
       if (slots.length >= max) {
         truncated = true;
         break;
       }
-      const t = i < starts.length ? starts[i] : null;
-      if (t !== null && t < expected - early) {
-        // A start well before the expected slot (a manual run, or drift): the gateway counts the interval from it.
-        i++;
-        expected = t + every;
-        continue;
-      }
-      if (t !== null && t <= expected + grace) {
-        judge(expected, t);
-        i++;
-        checkedUntil = expected;
-        expected = t + every;
-        continue;
-      }
-      judge(expected, null);
+      const t = startIn(Math.max(expected - earlyEvery, expected - every + 1), expected + grace + 1);
+      judge(expected, t);
       checkedUntil = expected;
-      expected = gridAfter(expected);
+      expected = t !== null ? t + every : gridAfter(expected);
     }
+    resumeAt = expected;
   }
-  return { slots, missed: slots.filter((x) => x.status === 'missed'), checkedUntil: new Date(checkedUntil), truncated };
+  return { slots, missed: slots.filter((x) => x.status === 'missed'), checkedUntil: new Date(checkedUntil), resumeAt: resumeAt === null ? null : new Date(resumeAt), truncated };
 }
 
 export interface MissedRunDecision {
