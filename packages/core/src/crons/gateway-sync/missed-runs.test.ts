@@ -61,6 +61,14 @@ describe('missed slots of a cron job', () => {
     expect(exact.missed.length).toBe(expected + 500 > 1_000 ? 5 : 0);
   });
 
+  it('one start never counts for two slots, whatever the grace', () => {
+    const r = detectMissedRuns(base({ schedule: cronSchedule('*/2 * * * *'), now: new Date('2027-01-10T00:20:00Z'), graceMs: 5 * M, starts: [{ atMs: at('2027-01-10T00:04:01Z') }] }));
+    expect(r.slots.slice(0, 2).map((s) => [s.slot.toISOString(), s.status])).toEqual([
+      ['2027-01-10T00:02:00.000Z', 'missed'],
+      ['2027-01-10T00:04:00.000Z', 'ran'],
+    ]);
+  });
+
   it('Mission Control’s own forced runs never count as a start', () => {
     const r = detectMissedRuns(base({ now: new Date('2027-01-10T01:30:00Z'), starts: [{ atMs: at('2027-01-10T01:00:30Z'), runId: 'forced-1' }], ignoreRunIds: new Set(['forced-1']) }));
     expect(iso(r.missed)).toEqual(['2027-01-10T01:00:00.000Z']);
