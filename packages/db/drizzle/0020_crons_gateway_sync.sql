@@ -7,4 +7,4 @@ ALTER TABLE "crons" ADD COLUMN "read_only" boolean DEFAULT false NOT NULL;--> st
 ALTER TABLE "crons" ADD COLUMN "read_only_reason" text;--> statement-breakpoint
 ALTER TABLE "crons" ADD COLUMN "missed_run_policy" text DEFAULT 'record' NOT NULL;--> statement-breakpoint
 ALTER TABLE "crons" ADD COLUMN "missed_streak" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
-ALTER TABLE "crons" ADD COLUMN "missed_checked_until" timestamp with time zone;
+ALTER TABLE "crons" ADD COLUMN "missed_resume_at" timestamp with time zone;

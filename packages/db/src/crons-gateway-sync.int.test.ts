@@ -22,13 +22,13 @@ describe('crons: gateway sync columns', () => {
       database.db,
       sql`SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns
           WHERE table_schema = 'public' AND table_name = 'crons' AND column_name IN
-          ('sync_state','sync_fingerprint','gateway_fingerprint','last_synced_at','sync_error','read_only','read_only_reason','missed_run_policy','missed_streak','missed_checked_until')
+          ('sync_state','sync_fingerprint','gateway_fingerprint','last_synced_at','sync_error','read_only','read_only_reason','missed_run_policy','missed_streak','missed_resume_at')
           ORDER BY column_name`,
     );
     expect(Object.fromEntries(cols.map((c) => [c.column_name, [c.data_type, c.is_nullable]]))).toEqual({
       gateway_fingerprint: ['text', 'YES'],
       last_synced_at: ['timestamp with time zone', 'YES'],
-      missed_checked_until: ['timestamp with time zone', 'YES'],
+      missed_resume_at: ['timestamp with time zone', 'YES'],
       missed_run_policy: ['text', 'NO'],
       missed_streak: ['integer', 'NO'],
       read_only: ['boolean', 'NO'],
@@ -42,7 +42,7 @@ describe('crons: gateway sync columns', () => {
   it('a cron of Mission Control alone reads as not synced, not read-only, policy record, no streak', async () => {
     await database.db.insert(crons).values({ id: 'crn_plain', ...base });
     const [c] = await database.db.select().from(crons).where(eq(crons.id, 'crn_plain'));
-    expect(c).toMatchObject({ syncState: null, syncFingerprint: null, gatewayFingerprint: null, lastSyncedAt: null, syncError: null, readOnly: false, readOnlyReason: null, missedRunPolicy: 'record', missedStreak: 0, missedCheckedUntil: null });
+    expect(c).toMatchObject({ syncState: null, syncFingerprint: null, gatewayFingerprint: null, lastSyncedAt: null, syncError: null, readOnly: false, readOnlyReason: null, missedRunPolicy: 'record', missedStreak: 0, missedResumeAt: null });
   });
 
   it('a gateway-owned cron keeps its link, fingerprints and missed-run state', async () => {
@@ -61,7 +61,7 @@ describe('crons: gateway sync columns', () => {
       readOnlyReason: 'builtin',
       missedRunPolicy: 'force_run',
       missedStreak: 3,
-      missedCheckedUntil: at,
+      missedResumeAt: at,
     });
     const [c] = await database.db.select().from(crons).where(eq(crons.gatewayJobId, 'job-1'));
     expect(c).toMatchObject({ id: 'crn_gw', syncState: 'ok', readOnly: true, readOnlyReason: 'builtin', missedRunPolicy: 'force_run', missedStreak: 3 });

@@ -867,8 +867,8 @@ export const crons = pgTable(
     missedRunPolicy: text('missed_run_policy').notNull().default('record'),
     /** Slots in a row the gateway did not run (0 after a run started); admins are notified when a streak begins. */
     missedStreak: integer('missed_streak').notNull().default(0),
-    /** Slots up to this time have been checked for missed runs. */
-    missedCheckedUntil: ts('missed_checked_until'),
+    /** The next slot of the gateway job to check for a missed run (the detector's `resumeAt`); null before the first check. */
+    missedResumeAt: ts('missed_resume_at'),
     createdBy: text('created_by'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),

@@ -103,7 +103,7 @@ export interface MissedRunInput {
   /** First check: slots after this are judged (when the job was linked, or when checking began). */
   since: Date;
   /**
-   * Later checks: the previous report's `resumeAt` (stored in `crons.missed_checked_until`). The next slot to judge
+   * Later checks: the previous report's `resumeAt` (stored in `crons.missed_resume_at`). The next slot to judge
    * is exactly this one, so every check continues the same slots, however the checks are spaced.
    */
   resumeAt?: Date | null;
