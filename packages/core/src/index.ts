@@ -113,3 +113,4 @@ export * from './crons/find-crons';
 export * from './crons/cron-runs.rules';
 export * from './crons/cron-run-lifecycle';
 export * from './crons/scheduler';
+export * from './crons/gateway-sync';

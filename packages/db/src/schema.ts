@@ -849,6 +849,26 @@ export const crons = pgTable(
     lastRunStatus: text('last_run_status'),
     /** Why the cron was paused by Mission Control itself (e.g. no runnable target left); null when paused by a person. */
     pausedReason: text('paused_reason'),
+    // Two-way sync with an OpenClaw gateway (issue 15, ADR 0020); all null/default for a cron no gateway is involved in.
+    /** ok | pending | conflict | error; null when the cron is not linked to a gateway job. */
+    syncState: text('sync_state'),
+    /** Content hash of the mapped fields as Mission Control held them at the last sync (gateway-sync/mapping.ts). */
+    syncFingerprint: text('sync_fingerprint'),
+    /** Content hash of the mapped fields of the gateway's job at the last sync (never OpenClaw's configRevision). */
+    gatewayFingerprint: text('gateway_fingerprint'),
+    lastSyncedAt: ts('last_synced_at'),
+    /** What went wrong or what conflicts, in words (no secrets); null when in sync. */
+    syncError: text('sync_error'),
+    /** A gateway job Mission Control shows but never modifies (built-in jobs, shell commands, unknown kinds). */
+    readOnly: boolean('read_only').notNull().default(false),
+    /** builtin | unsupported_schedule | unsupported_payload | … (gateway-sync/openclaw-job.ts READ_ONLY_REASONS). */
+    readOnlyReason: text('read_only_reason'),
+    /** record | force_run — what Mission Control does with a slot the gateway did not run. */
+    missedRunPolicy: text('missed_run_policy').notNull().default('record'),
+    /** Slots in a row the gateway did not run (0 after a run started); admins are notified when a streak begins. */
+    missedStreak: integer('missed_streak').notNull().default(0),
+    /** The next slot of the gateway job to check for a missed run (the detector's `resumeAt`); null before the first check. */
+    missedResumeAt: ts('missed_resume_at'),
     createdBy: text('created_by'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),

@@ -38,6 +38,8 @@ export const CRON_RUN_REASONS = {
   EXECUTION_FAILED: 'EXECUTION_FAILED',
   /** Starting the attempt failed (the dispatch door refused, the ticket could not be created). */
   START_FAILED: 'START_FAILED',
+  /** A gateway-fired job's slot passed with no start on the gateway (missed-run repair, ADR 0020). */
+  GATEWAY_MISSED: 'GATEWAY_MISSED',
 } as const;
 export type CronRunReason = (typeof CRON_RUN_REASONS)[keyof typeof CRON_RUN_REASONS];
 
