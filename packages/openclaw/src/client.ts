@@ -49,6 +49,11 @@ export interface GatewayStatus {
   methods: string[];
   events: string[];
   tickIntervalMs: number | null;
+  /**
+   * set while the gateway holds this device for approval (state `unauthorized`): the operator runs
+   * `openclaw devices approve <pairingRequestId>` on the gateway host; the client keeps retrying every pairingRetryMs
+   */
+  pairingRequestId: string | null;
 }
 
 export interface GatewayEvent {
@@ -80,6 +85,11 @@ export interface GatewayClientOptions {
   backoff?: BackoffOptions;
   /** pause before trying again after an authentication failure, ms; null: never (default 300 000) */
   unauthorizedRetryMs?: number | null;
+  /**
+   * pause between tries while the device waits for pairing approval on the gateway, ms; null: never (default 30 000;
+   * the gateway lets a pairing request expire after 5 minutes, so the retries also keep it fresh)
+   */
+  pairingRetryMs?: number | null;
   /** a connection is dead after this many tick intervals without traffic (default 2) */
   tickGraceFactor?: number;
   /** tick interval to assume when hello-ok has none, ms (default 30 000) */
@@ -165,6 +175,7 @@ export class GatewayClient extends EventEmitter<GatewayClientEvents> {
       methods: [],
       events: [],
       tickIntervalMs: null,
+      pairingRequestId: null,
     };
   }
 
@@ -482,6 +493,7 @@ export class GatewayClient extends EventEmitter<GatewayClientEvents> {
     this.status.methods = Array.isArray(hello.features?.methods) ? hello.features.methods.filter((m) => typeof m === 'string') : [];
     this.status.events = Array.isArray(hello.features?.events) ? hello.features.events.filter((m) => typeof m === 'string') : [];
     this.status.tickIntervalMs = conn.tickMs;
+    this.status.pairingRequestId = null;
     this.armWatchdog(conn);
     this.setState('connected');
     this.emit('hello', hello);
@@ -494,7 +506,13 @@ export class GatewayClient extends EventEmitter<GatewayClientEvents> {
 
   private onConnectRefused(conn: Connection, err: GatewayErrorShape): void {
     const detail = errorDetailCode(err);
-    const message = `connect refused: ${err.code}${detail ? `/${detail}` : ''}${err.message ? ` ${err.message}` : ''}`;
+    let message = `connect refused: ${err.code}${detail ? `/${detail}` : ''}${err.message ? ` ${err.message}` : ''}`;
+    const pairing = pairingRequestId(err);
+    if (pairing !== undefined) {
+      this.status.pairingRequestId = pairing;
+      if (pairing) message += ` (approve on the gateway host: openclaw devices approve ${pairing})`;
+      return this.failAttempt(conn, { kind: 'unauthorized', message, delayMs: this.opts.pairingRetryMs === undefined ? 30_000 : this.opts.pairingRetryMs });
+    }
     if (err.retryable && err.code === 'UNAVAILABLE') {
       return this.failAttempt(conn, { kind: 'retry', message, delayMs: err.retryAfterMs ?? this.opts.defaultRetryAfterMs ?? 1_000 });
     }
@@ -502,14 +520,14 @@ export class GatewayClient extends EventEmitter<GatewayClientEvents> {
   }
 
   /** A connection attempt failed: record why, close the socket, schedule the next attempt. */
-  private failAttempt(conn: Connection, f: { kind: 'unreachable' | 'unauthorized' | 'retry'; message: string; delayMs?: number }): void {
+  private failAttempt(conn: Connection, f: { kind: 'unreachable' | 'unauthorized' | 'retry'; message: string; delayMs?: number | null }): void {
     if (this.conn !== conn || conn.handled || conn.phase === 'open') return;
     conn.handled = true;
     this.teardown(conn, f.message);
     this.noteError(f.message);
     let delay: number | null;
     if (f.kind === 'unauthorized') {
-      delay = this.opts.unauthorizedRetryMs === undefined ? 300_000 : this.opts.unauthorizedRetryMs;
+      delay = f.delayMs !== undefined ? f.delayMs : this.opts.unauthorizedRetryMs === undefined ? 300_000 : this.opts.unauthorizedRetryMs;
       this.setState('unauthorized');
     } else if (f.kind === 'retry') {
       // the gateway is up but not ready (start-up): the state stays as it is, the gateway says when to come back
@@ -632,4 +650,15 @@ export class GatewayClient extends EventEmitter<GatewayClientEvents> {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
+}
+
+/**
+ * For a connect refused because the device awaits pairing approval: the gateway's pairing request id ("" when it
+ * gave none). undefined for any other refusal.
+ */
+function pairingRequestId(err: GatewayErrorShape): string | undefined {
+  const detail = errorDetailCode(err);
+  if (err.code !== 'NOT_PAIRED' || detail === 'DEVICE_IDENTITY_REQUIRED' || detail === 'AUTH_VERIFIED_USER_REQUIRED') return undefined;
+  const d = err.details as { requestId?: unknown } | undefined;
+  return typeof d?.requestId === 'string' ? d.requestId : '';
 }

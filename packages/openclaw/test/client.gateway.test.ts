@@ -120,7 +120,7 @@ describe('against a real OpenClaw gateway', () => {
 
   it('dispatches a run with `agent`; agent.wait gives the stub reply and the run events carry usage', async () => {
     const marker = randomUUID();
-    gw.stub.configure({ mode: 'ok', reply: (req) => `done: ${req.lastUserText.includes(marker) ? marker : 'unknown'}` });
+    gw.stub.configure({ mode: 'ok', reply: (req) => `done: ${req.allText.includes(marker) ? marker : 'unknown'}` });
     const runId = `mc-exec-${randomUUID()}`;
     const events = collect(main, runEvent(runId));
     const before = gw.stub.requests.length;
@@ -130,10 +130,13 @@ describe('against a real OpenClaw gateway', () => {
     expect(result.status).toBe('ok');
     expect(result.terminalReply?.text).toBe(`done: ${marker}`);
     expect(gw.stub.requests.length).toBe(before + 1);
+    console.log('DIAG last user', JSON.stringify(gw.stub.requests.at(-1)?.lastUserText).slice(0, 500));
     // the lifecycle runs start → end, the end carrying the terminal reply; usage arrives on the usage stream
     await main.waitForEvent((e) => runEvent(runId)(e) && (e.payload as any).stream === 'lifecycle' && (e.payload as any).data?.phase === 'end', {
       timeoutMs: 30_000,
     }).catch(() => null);
+    console.log('DIAG end', JSON.stringify(events.filter((e) => (e.payload as any).data?.phase === 'end').map((e) => e.payload)).slice(0, 3000));
+    console.log('DIAG usage', JSON.stringify(events.filter((e) => (e.payload as any).stream === 'usage').map((e) => e.payload)));
     const lifecycle = events.filter((e) => (e.payload as any).stream === 'lifecycle').map((e) => (e.payload as any).data?.phase);
     expect(lifecycle[0]).toBe('start');
     expect(lifecycle).toContain('end');

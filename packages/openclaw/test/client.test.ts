@@ -218,10 +218,29 @@ describe('GatewayClient against a local server', () => {
     // requests fail at once, without waiting for their timeout
     await expect(c.request('health', {}, { timeoutMs: 60_000 })).rejects.toMatchObject({ name: 'GatewayUnavailableError', sent: false });
     // reconnectNow (e.g. after the token was fixed) tries again
+    const refusedAgain = new Promise<void>((resolve) => c.once('state', () => resolve()));
     c.reconnectNow();
-    await reach(c, 'unauthorized');
-    await sleep(20);
+    await refusedAgain;
+    expect(c.state).toBe('unauthorized');
     expect(g.connects.length).toBe(2);
+  });
+
+  it('while the device awaits pairing approval: unauthorized with the request id, retried slowly until approved', async () => {
+    let approved = false;
+    const g = await fake({
+      onConnect: () =>
+        approved
+          ? { ok: true }
+          : { ok: false, error: { code: 'NOT_PAIRED', message: 'pairing required', details: { code: 'PAIRING_REQUIRED', reason: 'not-paired', requestId: 'req-42' } } },
+    });
+    const c = client(g.url, { pairingRetryMs: 50, backoff: { initialMs: 1, maxMs: 1 } }).start();
+    await reach(c, 'unauthorized');
+    expect(c.getStatus()).toMatchObject({ pairingRequestId: 'req-42' });
+    expect(c.getStatus().lastError).toContain('openclaw devices approve req-42');
+    approved = true; // the operator approved it on the gateway
+    await reach(c, 'connected');
+    expect(c.getStatus().pairingRequestId).toBeNull();
+    expect(g.connects.length).toBeGreaterThanOrEqual(2);
   });
 
   it('declares a silent connection dead after 2 tick intervals and reconnects', async () => {
@@ -235,12 +254,13 @@ describe('GatewayClient against a local server', () => {
   });
 
   it('keeps a connection that receives ticks', async () => {
-    const g = await fake({ tickIntervalMs: 60, sendTicksEveryMs: 15 });
+    // ticks every 50 ms against a 600 ms limit (2 × 300 ms): only a 550 ms stall of this process could break it
+    const g = await fake({ tickIntervalMs: 300, sendTicksEveryMs: 50 });
     const c = client(g.url).start();
     await c.ready({ timeoutMs: 10_000 });
     const states: GatewayState[] = [];
     c.on('state', (s) => states.push(s.state));
-    await sleep(400);
+    await sleep(1_500); // 2.5 limits
     expect(states).toEqual([]);
     expect(g.connections).toBe(1);
   });

@@ -24,6 +24,8 @@ export interface StubRequest {
   stream: boolean;
   /** the text of the last user message */
   lastUserText: string;
+  /** the text of every message of the request (system prompt, history, user turn), joined */
+  allText: string;
 }
 
 export interface StubModelOptions {
@@ -37,15 +39,23 @@ export interface StubModelOptions {
 
 export const STUB_MODEL_ID = 'stub-model';
 
+type Message = { role?: string; content?: unknown };
+
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((p: { text?: string }) => (typeof p?.text === 'string' ? p.text : '')).join('');
+  return '';
+}
+
+function messagesOf(body: unknown): Message[] {
+  const m = (body as { messages?: unknown })?.messages;
+  return Array.isArray(m) ? (m as Message[]) : [];
+}
+
 function lastUserText(body: unknown): string {
-  const messages = (body as { messages?: Array<{ role?: string; content?: unknown }> })?.messages ?? [];
+  const messages = messagesOf(body);
   for (let i = messages.length - 1; i >= 0; i--) {
-    const m = messages[i];
-    if (m?.role !== 'user') continue;
-    if (typeof m.content === 'string') return m.content;
-    if (Array.isArray(m.content)) {
-      return m.content.map((p: { text?: string }) => (typeof p?.text === 'string' ? p.text : '')).join('');
-    }
+    if (messages[i]?.role === 'user') return contentText(messages[i].content);
   }
   return '';
 }
@@ -131,6 +141,7 @@ export class StubModelServer {
       model: String(body.model ?? ''),
       stream: body.stream === true,
       lastUserText: lastUserText(body),
+      allText: messagesOf(body).map((m) => contentText(m.content)).join('\n'),
     };
     this.requests.push(request);
     const { mode, delayMs, usage } = this.opts;
