@@ -54,6 +54,8 @@ export interface GatewayStatus {
    * `openclaw devices approve <pairingRequestId>` on the gateway host; the client keeps retrying every pairingRetryMs
    */
   pairingRequestId: string | null;
+  /** the operator scopes the gateway granted in the last hello-ok (null when it did not say) */
+  grantedScopes: string[] | null;
 }
 
 export interface GatewayEvent {
@@ -176,12 +178,18 @@ export class GatewayClient extends EventEmitter<GatewayClientEvents> {
       events: [],
       tickIntervalMs: null,
       pairingRequestId: null,
+      grantedScopes: null,
     };
   }
 
   /** A copy of the live status. */
   getStatus(): GatewayStatus {
-    return { ...this.status, methods: [...this.status.methods], events: [...this.status.events] };
+    return {
+      ...this.status,
+      methods: [...this.status.methods],
+      events: [...this.status.events],
+      grantedScopes: this.status.grantedScopes ? [...this.status.grantedScopes] : null,
+    };
   }
 
   get state(): GatewayState {
@@ -218,7 +226,7 @@ export class GatewayClient extends EventEmitter<GatewayClientEvents> {
     for (;;) {
       if (this.closed) throw new GatewayUnavailableError('connect', 'closed', false);
       if (this.status.state === 'connected' && this.hello) return this.hello;
-      if (this.status.state === 'unauthorized') {
+      if (this.status.state === 'unauthorized' && !this.attemptInFlight()) {
         throw new GatewayUnavailableError('connect', 'unauthorized', false, this.status.lastError ?? undefined);
       }
       const left = deadline - Date.now();
@@ -369,6 +377,10 @@ export class GatewayClient extends EventEmitter<GatewayClientEvents> {
   // ---------------------------------------------------------------------------------------------------------------
   // connection management
 
+  private attemptInFlight(): boolean {
+    return this.conn !== null && !this.conn.handled && this.conn.phase !== 'open';
+  }
+
   private openConnection(): void {
     if (this.closed) return;
     if (this.status.state === 'connected') this.setState('connecting');
@@ -480,6 +492,17 @@ export class GatewayClient extends EventEmitter<GatewayClientEvents> {
       hello = parseHelloOk(payload);
     } catch (err) {
       return this.failAttempt(conn, { kind: 'unreachable', message: err instanceof Error ? err.message : String(err) });
+    }
+    const granted = Array.isArray(hello.auth?.scopes) ? hello.auth.scopes.filter((x): x is string => typeof x === 'string') : null;
+    this.status.grantedScopes = granted;
+    if (granted && granted.length === 0) {
+      // A remote gateway accepts a token-only backend connection but strips every scope: nothing would work.
+      return this.failAttempt(conn, {
+        kind: 'unauthorized',
+        message: this.opts.deviceIdentity
+          ? 'the gateway granted no operator scopes to this device'
+          : 'the gateway granted no operator scopes: from a non-loopback address it needs a device identity (set deviceIdentity, then approve the device on the gateway)',
+      });
     }
     if (conn.handshakeTimer) clearTimeout(conn.handshakeTimer);
     conn.handshakeTimer = null;

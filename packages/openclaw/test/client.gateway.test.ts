@@ -130,20 +130,22 @@ describe('against a real OpenClaw gateway', () => {
     expect(result.status).toBe('ok');
     expect(result.terminalReply?.text).toBe(`done: ${marker}`);
     expect(gw.stub.requests.length).toBe(before + 1);
-    console.log('DIAG last user', JSON.stringify(gw.stub.requests.at(-1)?.lastUserText).slice(0, 500));
     // the lifecycle runs start → end, the end carrying the terminal reply; usage arrives on the usage stream
     await main.waitForEvent((e) => runEvent(runId)(e) && (e.payload as any).stream === 'lifecycle' && (e.payload as any).data?.phase === 'end', {
       timeoutMs: 30_000,
     }).catch(() => null);
-    console.log('DIAG end', JSON.stringify(events.filter((e) => (e.payload as any).data?.phase === 'end').map((e) => e.payload)).slice(0, 3000));
-    console.log('DIAG usage', JSON.stringify(events.filter((e) => (e.payload as any).stream === 'usage').map((e) => e.payload)));
     const lifecycle = events.filter((e) => (e.payload as any).stream === 'lifecycle').map((e) => (e.payload as any).data?.phase);
     expect(lifecycle[0]).toBe('start');
     expect(lifecycle).toContain('end');
     const usage = events.filter((e) => (e.payload as any).stream === 'usage').map((e) => (e.payload as any).data);
     expect(usage.length).toBeGreaterThan(0);
     expect(usage.at(-1)).toMatchObject({ outputTokens: gw.stub.usage.completion_tokens });
-    expect((events.find((e) => (e.payload as any).stream === 'lifecycle') as any).payload.agentId).toBe('helper');
+    const firstLifecycle = events.find((e) => (e.payload as any).stream === 'lifecycle')!.payload as { agentId: string; sessionKey: string };
+    expect(firstLifecycle.agentId).toBe('helper');
+    // the transcript has the full usage of the run's model call (input and output tokens, as the stub reported)
+    const history = await main.api.chatHistory({ sessionKey: firstLifecycle.sessionKey, limit: 20 });
+    const reply = (history.messages as any[]).find((m) => m.role === 'assistant' && m.__openclaw?.runId === runId);
+    expect(reply.usage).toMatchObject({ input: gw.stub.usage.prompt_tokens, output: gw.stub.usage.completion_tokens });
 
     // the same idempotency key again does not start a second run
     const again = await main.api.agent({ message: `Please handle ${marker}`, agentId: 'helper', idempotencyKey: runId });
@@ -224,9 +226,9 @@ describe('against a real OpenClaw gateway', () => {
   it('gateway killed mid-run: pending requests fail at once, the client goes unreachable and reconnects after a restart', async () => {
     gw.stub.configure({ mode: 'hang' });
     const runId = `mc-exec-${randomUUID()}`;
-    const started = main.waitForEvent((e) => runEvent(runId)(e) && (e.payload as any).stream === 'lifecycle', { timeoutMs: 60_000 });
+    const modelCalled = gw.stub.nextRequest();
     await main.api.agent({ message: 'this run will be cut off', agentId: 'main', idempotencyKey: runId });
-    await started;
+    await modelCalled; // the run is now inside its model call, which never answers
     const waiting = main.api.agentWait({ runId, timeoutMs: 600_000 }).catch((e: any) => e);
     const unreachable = reach(main, 'unreachable');
 
@@ -246,5 +248,5 @@ describe('against a real OpenClaw gateway', () => {
     await main.api.agent({ message: 'after restart', agentId: 'main', idempotencyKey: runId2 });
     const result = await main.api.agentWait({ runId: runId2, timeoutMs: 120_000 });
     expect(result).toMatchObject({ status: 'ok', terminalReply: { text: 'back again' } });
-  });
+  }, 420_000);
 });

@@ -243,6 +243,28 @@ describe('GatewayClient against a local server', () => {
     expect(g.connects.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('a hello-ok that grants no scopes (remote gateway, no device identity) is unauthorized, not connected', async () => {
+    const g = await fake({ helloAuth: () => ({ method: 'token', role: 'operator', scopes: [] }) });
+    const c = client(g.url).start();
+    await expect(c.ready({ timeoutMs: 10_000 })).rejects.toBeInstanceOf(GatewayUnavailableError);
+    expect(c.getStatus()).toMatchObject({ state: 'unauthorized', grantedScopes: [] });
+    expect(c.getStatus().lastError).toMatch(/no operator scopes.*device identity/);
+  });
+
+  it('ready() after reconnectNow() waits for the attempt under way', async () => {
+    let ok = false;
+    const g = await fake({
+      onConnect: () => (ok ? { ok: true } : { ok: false, error: { code: 'INVALID_REQUEST', message: 'unauthorized', details: { code: 'AUTH_TOKEN_MISMATCH' } } }),
+      helloAuth: (p) => ({ scopes: p.scopes }),
+    });
+    const c = client(g.url).start();
+    await reach(c, 'unauthorized');
+    ok = true;
+    c.reconnectNow();
+    await c.ready({ timeoutMs: 10_000 });
+    expect(c.getStatus()).toMatchObject({ state: 'connected', grantedScopes: ['operator.read', 'operator.write', 'operator.admin'] });
+  });
+
   it('declares a silent connection dead after 2 tick intervals and reconnects', async () => {
     const g = await fake({ tickIntervalMs: 60 });
     const c = client(g.url).start();

@@ -15,6 +15,8 @@ export interface FakeGatewayOptions {
   /** answers requests other than connect; return undefined to never answer */
   onRequest?: (method: string, params: any, send: (frame: unknown) => void, id: string) => unknown;
   tickIntervalMs?: number;
+  /** hello-ok `auth` (e.g. the granted scopes) */
+  helloAuth?: (params: any) => unknown;
   /** send tick events every this many ms (default: never) */
   sendTicksEveryMs?: number;
   port?: number;
@@ -91,6 +93,7 @@ export class FakeGateway {
             server: { version: 'fake-1.0' },
             features: { methods: ['health', 'agents.list', 'echo'], events: ['tick', 'agent'] },
             policy: { tickIntervalMs: this.opts.tickIntervalMs ?? 30_000 },
+            ...(this.opts.helloAuth ? { auth: this.opts.helloAuth(frame.params) } : {}),
           },
         });
         if (this.opts.sendTicksEveryMs) {

@@ -27,6 +27,11 @@ export interface GatewayFixtureOptions {
   stub?: StubModelOptions;
   /** the gateway port; default: a free one (the environment variable MC_OPENCLAW_TEST_PORT overrides) */
   port?: number;
+  /**
+   * where the gateway listens: loopback (default), or lan (all interfaces: lets a test reach it through a
+   * non-loopback address, as a remote Mission Control would, e.g. to exercise device pairing)
+   */
+  bind?: 'loopback' | 'lan';
   /** extra top-level config merged over the generated one (shallow per top-level key) */
   extraConfig?: Record<string, unknown>;
   /** how long to wait for the first operator connection (default 180 s: a cold start on 2 busy cores) */
@@ -55,6 +60,8 @@ export interface GatewayFixture {
   stop(): Promise<void>;
   /** the last lines of the gateway's stdout/stderr, for failure messages */
   output(): string;
+  /** runs the openclaw CLI against this gateway's config and state (e.g. `devices approve <id>`) */
+  cli(args: string[], opts?: { timeoutMs?: number }): Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
 export const DEFAULT_AGENTS: GatewayAgentSpec[] = [
@@ -128,6 +135,7 @@ export async function probeOperatorConnect(url: string, token: string, timeoutMs
 
 function buildConfig(p: {
   port: number;
+  bind: 'loopback' | 'lan';
   token: string;
   dir: string;
   stubBaseUrl: string;
@@ -137,7 +145,7 @@ function buildConfig(p: {
   const entries: Record<string, unknown> = {};
   for (const a of p.agents) entries[a.id] = { name: a.name };
   return {
-    gateway: { mode: 'local', port: p.port, bind: 'loopback', auth: { mode: 'token', token: p.token } },
+    gateway: { mode: 'local', port: p.port, bind: p.bind, auth: { mode: 'token', token: p.token } },
     logging: { file: path.join(p.dir, 'logs', 'openclaw.log') },
     models: {
       mode: 'merge',
@@ -181,10 +189,11 @@ export async function startGatewayFixture(opts: GatewayFixtureOptions = {}): Pro
   await stub.start();
   const envPort = Number(process.env.MC_OPENCLAW_TEST_PORT);
   const port = opts.port ?? (Number.isInteger(envPort) && envPort > 0 ? envPort : await freePort());
+  const bind = opts.bind ?? 'loopback';
   const configPath = path.join(dir, 'openclaw.json');
   writeFileSync(
     configPath,
-    JSON.stringify(buildConfig({ port, token, dir, stubBaseUrl: stub.baseUrl, agents, extra: opts.extraConfig }), null, 2),
+    JSON.stringify(buildConfig({ port, bind, token, dir, stubBaseUrl: stub.baseUrl, agents, extra: opts.extraConfig }), null, 2),
   );
   const url = `ws://127.0.0.1:${port}`;
   const readyTimeoutMs = opts.readyTimeoutMs ?? 180_000;
@@ -210,7 +219,7 @@ export async function startGatewayFixture(opts: GatewayFixtureOptions = {}): Pro
     if (child) throw new Error('gateway already running');
     out = [];
     const t0 = Date.now();
-    const proc = spawn(paths.node, [entry, 'gateway', 'run', '--port', String(port), '--bind', 'loopback'], {
+    const proc = spawn(paths.node, [entry, 'gateway', 'run', '--port', String(port), '--bind', bind], {
       cwd: dir,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -260,6 +269,25 @@ export async function startGatewayFixture(opts: GatewayFixtureOptions = {}): Pro
     return out.join('').split('\n').slice(-60).join('\n');
   }
 
+  async function cli(args: string[], { timeoutMs = 120_000 } = {}) {
+    return await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const proc = spawn(paths.node, [entry, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      proc.stdout!.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
+      proc.stderr!.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+      const timer = setTimeout(() => {
+        proc.kill('SIGKILL');
+        reject(new Error(`openclaw ${args.join(' ')} timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      proc.once('error', reject);
+      proc.once('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr });
+      });
+    });
+  }
+
   const fixture: GatewayFixture = {
     url,
     port,
@@ -279,6 +307,7 @@ export async function startGatewayFixture(opts: GatewayFixtureOptions = {}): Pro
       if (process.env.MC_OPENCLAW_KEEP_DIR !== '1') rmSync(dir, { recursive: true, force: true });
     },
     output: tail,
+    cli,
   };
   try {
     await start();

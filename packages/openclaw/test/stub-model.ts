@@ -64,6 +64,7 @@ export class StubModelServer {
   readonly requests: StubRequest[] = [];
   private server: http.Server | null = null;
   private hanging = new Set<http.ServerResponse>();
+  private requestWaiters: Array<(r: StubRequest) => void> = [];
   private opts: Required<Omit<StubModelOptions, 'reply'>> & { reply: StubModelOptions['reply'] };
 
   constructor(opts: StubModelOptions = {}) {
@@ -73,6 +74,11 @@ export class StubModelServer {
       usage: opts.usage ?? { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 },
       delayMs: opts.delayMs ?? 0,
     };
+  }
+
+  /** Resolves with the next request the stub receives (the caller's test timeout bounds the wait). */
+  nextRequest(): Promise<StubRequest> {
+    return new Promise((resolve) => this.requestWaiters.push(resolve));
   }
 
   /** Change how the next requests are answered. */
@@ -144,6 +150,7 @@ export class StubModelServer {
       allText: messagesOf(body).map((m) => contentText(m.content)).join('\n'),
     };
     this.requests.push(request);
+    for (const w of this.requestWaiters.splice(0)) w(request);
     const { mode, delayMs, usage } = this.opts;
     if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
     if (mode === 'hang') {
