@@ -130,6 +130,14 @@ export class GatewayPool {
     await Promise.all([...this.entries.keys()].map((id) => this.drop(id)));
   }
 
+  /**
+   * Lets go of one gateway now: closes its client and calls its release (e.g. when the coordinator learns that its
+   * lease is lost). The next refresh may take it again if the lease is free.
+   */
+  relinquish(gatewayId: string): Promise<void> {
+    return this.drop(gatewayId);
+  }
+
   /** Gateway ids this process holds. */
   owned(): string[] {
     return [...this.entries.keys()];

@@ -87,10 +87,16 @@ describe('GatewayPool', () => {
     await until(() => pool.live('gw')?.state === 'connected');
     expect(g.connects.map((c) => c.auth.token)).toEqual(['old-token', 'new-token']);
     expect(released).toEqual([]);
+    // relinquished (lease lost): closed and released, taken again on the next refresh
+    await pool.relinquish('gw');
+    expect(pool.owned()).toEqual([]);
+    expect(released).toEqual(['gw']);
+    await pool.refresh();
+    await until(() => pool.live('gw')?.state === 'connected');
     targets = [];
     await pool.refresh();
     expect(pool.owned()).toEqual([]);
-    expect(released).toEqual(['gw']);
+    expect(released).toEqual(['gw', 'gw']);
   });
 
   it('survives failing callbacks and lease errors, reporting them', async () => {
