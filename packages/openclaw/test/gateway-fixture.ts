@@ -210,9 +210,9 @@ export async function startGatewayFixture(opts: GatewayFixtureOptions = {}): Pro
     TMPDIR: dir,
     LANG: 'C.UTF-8',
     NO_COLOR: '1',
-    // keep the gateway from phoning home or updating itself during tests
+    // no update checks, statistics or update notices (documented in OpenClaw's gateway/config-runtime.md)
+    OPENCLAW_NO_AUTO_UPDATE: '1',
     DO_NOT_TRACK: '1',
-    OPENCLAW_NO_UPDATE_CHECK: '1',
   };
 
   async function start(): Promise<void> {
