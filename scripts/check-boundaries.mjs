@@ -15,6 +15,8 @@ const rules = {
   'packages/contracts/src': { forbid: [/^@mc\//, /^next/, /^hono/, /^drizzle/], env: false },
   'packages/db/src': { forbid: [/^@mc\//, /^next/, /^hono/], env: false, allowEnvIn: ['testing.ts'] },
   'packages/core/src': { forbid: [/^@mc\/api/, /^@mc\/web/, /^next/, /^hono/, /^react/], env: false },
+  // The OpenClaw gateway client: no database, no domain, no HTTP framework; configuration comes from its caller.
+  'packages/openclaw/src': { forbid: [/^@mc\//, /^next/, /^hono/, /^react/, /^drizzle/], env: false },
   'packages/api/src': { forbid: [/^@mc\/db/, /^@mc\/web/, /^next/, /^react/, /^drizzle/], env: false },
   // Dashboard code (pages, features, UI) calls the API only through the typed client in apps/web/src/data (ADR 0015).
   'apps/web/app': { forbid: [/^@mc\/core/, /^@mc\/db/, /^@mc\/api/, /^drizzle/], env: false, apiThroughClient: true },

@@ -4,8 +4,11 @@
 //   2. unit + integration tests on the embedded database (PGlite);
 //   3. the same tests on the PostgreSQL server when one is reachable (TEST_DATABASE_URL, default
 //      postgres://postgres@127.0.0.1:5432/postgres);
-//   4. build the app and run the browser tests (Playwright in Debian's Chromium) against the built server.
-// Set MC_SKIP_E2E=1 to skip step 4 on a machine without Chromium (CI never sets it).
+//   4. the tests against a real OpenClaw gateway (`*.gateway.test.ts`, vitest.openclaw.config.ts), after installing
+//      the pinned gateway into a cache folder (scripts/openclaw-install.mjs; ~40 s the first time, instant after);
+//   5. build the app and run the browser tests (Playwright in Debian's Chromium) against the built server.
+// Set MC_SKIP_OPENCLAW=1 to skip step 4 on a machine that cannot install the gateway, MC_SKIP_E2E=1 to skip step 5
+// on a machine without Chromium (CI sets neither).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
@@ -54,10 +57,25 @@ step('type-check', bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only
 step('tests on embedded PGlite', bin('vitest'), ['run']);
 
 const pgUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-if (await reachable(pgUrl)) {
+const pgReachable = await reachable(pgUrl);
+if (pgReachable) {
   step('tests on PostgreSQL', bin('vitest'), ['run'], { TEST_DATABASE_URL: pgUrl });
 } else {
   console.log(`\n! PostgreSQL not reachable at ${new URL(pgUrl).host}: skipping the PostgreSQL run (CI has one).`);
+}
+
+if (process.env.MC_SKIP_OPENCLAW === '1') {
+  console.log('\n! MC_SKIP_OPENCLAW=1: skipping the tests against a real OpenClaw gateway.');
+} else {
+  step('OpenClaw gateway install (pinned, cached)', 'node', ['scripts/openclaw-install.mjs']);
+  // one gateway per test file; a file that uses the database runs on PGlite and, when MC_GATEWAY_TEST_DATABASE_URL
+  // is set (PostgreSQL reachable), on that server too, against the same gateway
+  step(
+    'tests against a real OpenClaw gateway',
+    bin('vitest'),
+    ['run', '--config', 'vitest.openclaw.config.ts'],
+    pgReachable ? { MC_GATEWAY_TEST_DATABASE_URL: pgUrl } : {},
+  );
 }
 
 if (process.env.MC_SKIP_E2E === '1') {
