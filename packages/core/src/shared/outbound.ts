@@ -169,7 +169,7 @@ export function checkOutboundUrl(url: string, allowPrivate: boolean): string | n
  * there, so they are refused even where private targets are allowed (MC_WEBHOOK_ALLOW_PRIVATE=1 is for on-premise
  * receivers, not for these).
  */
-function neverAllowed(verdict: AddressVerdict | null): boolean {
+export function neverAllowed(verdict: AddressVerdict | null): boolean {
   const why = verdict?.internal;
   return !!why && (why.startsWith('cloud metadata') || why.startsWith('link-local'));
 }
