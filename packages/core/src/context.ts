@@ -1,6 +1,6 @@
 import type { Db } from '@mc/db';
 import type { Clock } from './shared/clock';
-import type { GatewayHostRule } from './gateways/gateway-address';
+import type { HostRule } from './shared/host-rule';
 import type { SecretKeyring } from './shared/secrets';
 
 /** Who is calling. Every use case receives one; there is no ambient "current user". */
@@ -51,7 +51,7 @@ export interface CoreConfig {
    */
   secrets: SecretKeyring | null;
   /** MC_GATEWAY_ALLOWED_HOSTS: hosts and CIDRs where workspace admins may register gateways on internal addresses. */
-  gatewayAllowedHosts: readonly GatewayHostRule[];
+  gatewayAllowedHosts: readonly HostRule[];
 }
 
 export const DEFAULT_CORE_CONFIG: CoreConfig = {

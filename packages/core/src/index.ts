@@ -120,3 +120,4 @@ export * from './gateways/gateway-connection';
 export * from './gateways/manage-gateways';
 export * from './gateways/find-gateways';
 export * from './gateways/gateway-links';
+export * from './shared/host-allowlist';

@@ -5,14 +5,12 @@
 // (MC_GATEWAY_ALLOWED_HOSTS); link-local and cloud metadata addresses never. The URL is checked when saved (host
 // literals and local-only names; a name need not resolve yet) and again when connecting, on the addresses the name
 // resolves to (gatewayLookup), so DNS that points a public name at an internal address later does not help.
-import { lookup as dnsLookup } from 'node:dns';
-import type net from 'node:net';
-import ipaddr from 'ipaddr.js';
-import { classifyAddress, internalHostReason, neverAllowed } from '../shared/outbound';
+import { hostAllowed, parseHostAllowList, type HostRule } from '../shared/host-allowlist';
+import { checkedLookup, classifyAddress, internalHostReason, neverAllowed } from '../shared/outbound';
 import { GATEWAY_ADDRESS_RULES } from './gateways.rules';
 
-/** One entry of MC_GATEWAY_ALLOWED_HOSTS: a host name (exact, any case) or an address range. */
-export type GatewayHostRule = { kind: 'host'; host: string } | { kind: 'cidr'; text: string; range: [ipaddr.IPv4 | ipaddr.IPv6, number] };
+/** One entry of MC_GATEWAY_ALLOWED_HOSTS (shared/host-allowlist.ts). */
+export type GatewayHostRule = HostRule;
 
 /** What decides whether a gateway's address is acceptable. */
 export interface GatewayAddressPolicy {
@@ -22,59 +20,8 @@ export interface GatewayAddressPolicy {
   allowedHosts: readonly GatewayHostRule[];
 }
 
-const normaliseHost = (h: string) => h.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
-
-/**
- * Parse MC_GATEWAY_ALLOWED_HOSTS: comma-separated host names (`gw.lan`), addresses (`10.0.0.5`, `::1`) or CIDRs
- * (`10.0.0.0/8`, `fd00::/8`). A malformed entry throws (a startup error naming it); a link-local or metadata range
- * is refused too, since those are never allowed whatever this list says.
- */
-export function parseGatewayAllowedHosts(text: string | undefined): GatewayHostRule[] {
-  const out: GatewayHostRule[] = [];
-  for (const raw of (text ?? '').split(',')) {
-    const entry = raw.trim();
-    if (!entry) continue;
-    if (entry.includes('/')) {
-      let range: [ipaddr.IPv4 | ipaddr.IPv6, number];
-      try {
-        range = ipaddr.parseCIDR(entry);
-      } catch {
-        throw new Error(`MC_GATEWAY_ALLOWED_HOSTS: "${entry}" is not a CIDR range (e.g. 10.0.0.0/8 or fd00::/8)`);
-      }
-      const first = classifyAddress(range[0].toString());
-      if (neverAllowed(first)) throw new Error(`MC_GATEWAY_ALLOWED_HOSTS: "${entry}" is ${first!.internal}, which gateways may never use`);
-      out.push({ kind: 'cidr', text: entry, range });
-      continue;
-    }
-    const host = normaliseHost(entry);
-    if (!/^[a-z0-9.:_-]+$/.test(host)) throw new Error(`MC_GATEWAY_ALLOWED_HOSTS: "${entry}" is not a host name, an address or a CIDR range`);
-    const literal = classifyAddress(host);
-    if (neverAllowed(literal)) throw new Error(`MC_GATEWAY_ALLOWED_HOSTS: "${entry}" is ${literal!.internal}, which gateways may never use`);
-    // An address literal is kept in canonical form, so 127.1 and 127.0.0.1 are one entry.
-    out.push({ kind: 'host', host: literal ? literal.address : host });
-  }
-  return out;
-}
-
-function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
-  const v = classifyAddress(address);
-  if (!v) return null;
-  const parsed = ipaddr.parse(v.address);
-  // An IPv4-mapped IPv6 address is judged as the IPv4 address it carries (as shared/outbound.ts does).
-  return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
-}
-
-/** Does MC_GATEWAY_ALLOWED_HOSTS allow this host name or address? */
-export function hostAllowed(host: string, rules: readonly GatewayHostRule[]): boolean {
-  if (rules.length === 0) return false;
-  const name = normaliseHost(host);
-  const addr = parseAddress(name);
-  for (const r of rules) {
-    if (r.kind === 'host' && r.host === (addr ? classifyAddress(name)!.address : name)) return true;
-    if (r.kind === 'cidr' && addr && addr.kind() === r.range[0].kind() && addr.match(r.range as [ipaddr.IPv4, number])) return true;
-  }
-  return false;
-}
+/** Parse MC_GATEWAY_ALLOWED_HOSTS (comma-separated hosts, addresses, CIDRs); a bad or never-allowed entry throws. */
+export const parseGatewayAllowedHosts = (text: string | undefined) => parseHostAllowList(text, GATEWAY_ADDRESS_RULES.allowedHostsVariable);
 
 const WHO_MAY = 'only an instance admin may register a gateway there, or allow the host for workspace admins with MC_GATEWAY_ALLOWED_HOSTS';
 
@@ -110,20 +57,10 @@ export function checkGatewayAddress(hostname: string, address: string, policy: G
 }
 
 /**
- * The socket lookup a gateway client connects with: every address the name resolves to must pass
- * `checkGatewayAddress`, else the connection fails with code `EPRIVATE`. An address literal in the URL is not
- * looked up by Node: check it with `checkGatewayUrl` before connecting (assertGatewayConnectable does both).
+ * The socket lookup a gateway client connects with (pass it as the WebSocket's / socket's `lookup`): every address
+ * the name resolves to must pass `checkGatewayAddress`, else the connection fails with code `EPRIVATE`. An address
+ * literal in the URL is not looked up by Node: check it with `checkGatewayUrl` before connecting.
  */
-export function gatewayLookup(policy: GatewayAddressPolicy, resolve: typeof dnsLookup = dnsLookup): net.LookupFunction {
-  return (hostname, options, callback) => {
-    resolve(hostname, options, (err, address, family) => {
-      if (err) return callback(err, address as string, family);
-      const all = Array.isArray(address) ? address.map((a) => a.address) : [address];
-      for (const a of all) {
-        const refused = checkGatewayAddress(hostname, a, policy);
-        if (refused) return callback(Object.assign(new Error(refused), { code: 'EPRIVATE' }), address as string, family);
-      }
-      callback(null, address as string, family);
-    });
-  };
+export function gatewayLookup(policy: GatewayAddressPolicy, resolve?: Parameters<typeof checkedLookup>[1]): ReturnType<typeof checkedLookup> {
+  return checkedLookup((hostname, address) => checkGatewayAddress(hostname, address, policy), resolve);
 }

@@ -202,6 +202,26 @@ export function guardedLookup(allowPrivate: boolean, resolve: typeof dnsLookup =
   };
 }
 
+/**
+ * A socket lookup for an outbound client with rules of its own (a gateway's, gateways/gateway-address.ts): every
+ * address the name resolves to must pass `check(hostname, address)` (null: fine; else the reason), or the
+ * connection fails with code `EPRIVATE` and that reason. An address literal in a URL is not looked up by Node:
+ * check it before connecting.
+ */
+export function checkedLookup(check: (hostname: string, address: string) => string | null, resolve: typeof dnsLookup = dnsLookup): net.LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname, options, (err, address, family) => {
+      if (err) return callback(err, address as string, family);
+      const all = Array.isArray(address) ? address.map((a) => a.address) : [address];
+      for (const a of all) {
+        const refused = check(hostname, a);
+        if (refused) return callback(Object.assign(new Error(refused), { code: 'EPRIVATE' }), address as string, family);
+      }
+      callback(null, address as string, family);
+    });
+  };
+}
+
 export interface PostOptions {
   allowPrivate: boolean;
   timeoutMs: number;
