@@ -124,6 +124,32 @@ describe('gateways: CRUD', () => {
   });
 });
 
+describe('gateways: the list', () => {
+  it('pages like every list: sort, cursor, offset, total, state filter', async () => {
+    const ws = await createWorkspace(h, h.admin.key);
+    const names = ['delta', 'alpha', 'echo', 'charlie', 'bravo'];
+    const ids: Record<string, string> = {};
+    for (const name of names) {
+      ids[name] = expectOk(await h.call('POST', '/api/v1/gateways', { key: h.admin.key, body: { workspaceId: ws.id, name, url: 'wss://gw.example.com', token: TOKEN } }), 201).id;
+    }
+    await recordGatewayState(system(), ids.charlie, { state: 'connected' });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const r = await h.call('GET', `/api/v1/gateways?workspaceId=${ws.slug}&sort=name&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { key: h.admin.key });
+      seen.push(...expectOk(r).map((g: { name: string }) => g.name));
+      cursor = r.body.meta.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...names].sort());
+    const counted = await h.call('GET', `/api/v1/gateways?workspaceId=${ws.id}&limit=2&offset=2&sort=-createdAt&total=exact`, { key: h.admin.key });
+    expect(expectOk(counted).map((g: { name: string }) => g.name)).toEqual(['echo', 'alpha']);
+    expect(counted.body.meta.total).toBe(5);
+    const connected = expectOk(await h.call('GET', `/api/v1/gateways?workspaceId=${ws.id}&state=connected`, { key: h.admin.key }));
+    expect(connected.map((g: { id: string }) => g.id)).toEqual([ids.charlie]);
+    expectError(await h.call('GET', '/api/v1/gateways', { key: h.admin.key }), 400, 'VALIDATION_ERROR');
+  });
+});
+
 describe('gateways: isolation', () => {
   it("another workspace's gateway is 404 for every operation, for people and agents", async () => {
     const theirs = expectOk(await h.call('POST', '/api/v1/gateways', { key: h.admin.key, body: { workspaceId: other.id, name: uniq('theirs'), url: 'wss://gw.example.com', token: TOKEN } }), 201);

@@ -44,7 +44,8 @@ export function GatewayCard({
   return (
     <li className="px-5 py-4" data-testid="gateway-row" data-gateway-id={g.id}>
       <div className="flex flex-wrap items-start justify-between gap-3">
-        <div className="min-w-0 flex-1">
+        {/* At least 16rem wide: on a phone the buttons go below instead of squeezing the URL. */}
+        <div className="min-w-0 flex-1 basis-64">
           <div className="flex flex-wrap items-center gap-2">
             <h3 className="font-semibold text-slate-900" data-testid="gateway-name">
               {g.name}
