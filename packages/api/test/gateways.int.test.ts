@@ -9,6 +9,9 @@ import {
   parseGatewayAllowedHosts,
   randomSecretKeyring,
   recordGatewayState,
+  resealGatewaySecrets,
+  secretKeyring,
+  sealedKeyId,
   saveGatewayDeviceIdentity,
   unopenableSecrets,
   type GatewaysChangedSignal,
@@ -341,5 +344,32 @@ describe('gateways: without a secret key', () => {
     expect(err.details.reason).toBe('secret_key_missing');
     expect(err.message).toMatch(/MC_SECRET_KEY/);
     expect(await bare.database.db.query.gateways.findMany()).toEqual([]);
+  });
+});
+
+describe('gateways: key rotation', () => {
+  let rot: Harness;
+  const oldRing = randomSecretKeyring();
+  beforeAll(async () => {
+    rot = await createHarness({ config: { secrets: oldRing } });
+  });
+  afterAll(async () => rot?.close());
+
+  it('with the new key current and the old one previous, re-sealing moves every value to the new key; then the old key is not needed', async () => {
+    const ws = await createWorkspace(rot, rot.admin.key);
+    const gw = expectOk(await rot.call('POST', '/api/v1/gateways', { key: rot.admin.key, body: { workspaceId: ws.id, name: 'g', url: 'wss://gw.example.com', token: TOKEN } }), 201);
+    const sys = rot.ctxFor({ kind: 'system', name: 'rotation' });
+    await saveGatewayDeviceIdentity(sys, gw.id, 'DEVICE');
+    const newRing = secretKeyring(randomSecretKeyring().current.key, [oldRing.current.key]);
+    const rotated = { ...sys, config: { ...sys.config, secrets: newRing } };
+    expect(await resealGatewaySecrets(rotated)).toBe(1);
+    expect(await resealGatewaySecrets(rotated)).toBe(0);
+    const row = (await rot.database.db.query.gateways.findFirst({ where: (g, { eq }) => eq(g.id, gw.id) }))!;
+    expect(sealedKeyId(row.tokenCiphertext)).toBe(newRing.current.id);
+    expect(sealedKeyId(row.deviceIdentityCiphertext!)).toBe(newRing.current.id);
+    const onlyNew = { ...sys, config: { ...sys.config, secrets: secretKeyring(newRing.current.key) } };
+    expect(await loadGatewayForConnection(onlyNew, gw.id)).toMatchObject({ token: TOKEN, deviceIdentity: 'DEVICE', openError: null });
+    expect(await unopenableSecrets(rot.database.db, onlyNew.config.secrets)).toEqual([]);
+    expect((await unopenableSecrets(rot.database.db, oldRing)).map((u) => u.keyId)).toEqual([newRing.current.id]);
   });
 });
