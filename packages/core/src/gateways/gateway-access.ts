@@ -17,12 +17,13 @@ export type GatewayViewerRole = WorkspaceRole | 'agent';
 
 /**
  * One gateway the caller may see, with its workspace and the caller's role there. `write` also needs
- * `gateways.manage` (else 403; an agent 403) and an open workspace (else 409). `lock` holds the row.
+ * `gateways.manage` (else 403; an agent 403) and an open workspace (else 409), unless the write only takes access
+ * away (`revokesAccess`: deleting the gateway, ADR 0003). `lock` holds the row.
  */
 export async function requireGatewayAccess(
   ctx: Ctx,
   gatewayId: string,
-  opts: { write: boolean; lock?: boolean },
+  opts: { write: boolean; lock?: boolean; revokesAccess?: boolean },
 ): Promise<{ gateway: GatewayRow; workspace: WorkspaceRow; role: GatewayViewerRole }> {
   const me = requirePrincipal(ctx);
   if (me.kind === 'agent') {
@@ -50,7 +51,7 @@ export async function requireGatewayAccess(
   if (!roleAllows(role, GATEWAY_RULES.readPermission)) throw notFound('gateway');
   if (opts.write) {
     if (!roleAllows(role, GATEWAY_RULES.managePermission)) throw forbidden('only a workspace admin can change gateways');
-    assertWorkspaceOpen(row.workspace);
+    if (!opts.revokesAccess) assertWorkspaceOpen(row.workspace);
   }
   return { gateway: row.gateway, workspace: row.workspace, role };
 }

@@ -15,7 +15,7 @@ export const GATEWAY_ID_PREFIX = 'gtw';
  * - link or unlink an agent (PUT|DELETE /agents/{id}/gateway-link): `agents.manage` in the agent's workspace, and
  *   the gateway must be in that same workspace.
  * - another workspace's gateway is 404, as one that does not exist; an archived workspace refuses every change
- *   (409 workspace_archived) but reads.
+ *   (409 workspace_archived) except what takes access away (ADR 0003): deleting a gateway, unlinking an agent.
  */
 export const GATEWAY_RULES = {
   readPermission: 'gateways.read',
@@ -23,6 +23,8 @@ export const GATEWAY_RULES = {
   linkPermission: 'agents.manage',
   agentsMayRead: true,
   agentsMayManage: false,
+  /** Writes an archived workspace still takes (they take access away). */
+  allowedWhileArchived: ['delete', 'unlink'],
 } as const;
 
 /** May a caller with this role in the gateway's workspace manage it (the instance admin acts as owner)? */

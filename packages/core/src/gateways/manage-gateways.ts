@@ -155,7 +155,8 @@ export async function updateGateway(ctx: Ctx, gatewayId: string, input: UpdateGa
 export async function deleteGateway(ctx: Ctx, gatewayId: string) {
   requireUser(ctx);
   return inTransaction(ctx, async (tx) => {
-    const { gateway, role } = await requireGatewayAccess(tx, gatewayId, { write: true, lock: true });
+    // Deleting takes a credential and a connection away: allowed in an archived workspace too (ADR 0003).
+    const { gateway, role } = await requireGatewayAccess(tx, gatewayId, { write: true, lock: true, revokesAccess: true });
     const answer = await gatewayAnswer(tx, gateway, role);
     await tx.db
       .update(agents)
