@@ -12,7 +12,11 @@ import {
   LIVE_CHANNEL,
   LiveBus,
   OutageLog,
+  parseGatewayAllowedHosts,
   pruneWebhookHistory,
+  resealGatewaySecrets,
+  resolveSecretKeys,
+  unopenableSecrets,
   RateLimiter,
   registerCronRunReactions,
   sweepExpiredLeases,
@@ -38,7 +42,21 @@ const ABANDON_SWEEP_INTERVAL_MS = 60 * 1000;
 /** How often the embedded database's grown tables are vacuumed and analyzed (PGlite has no autovacuum; packages/db maintenance). */
 const EMBEDDED_VACUUM_INTERVAL_MS = 10 * 60 * 1000;
 
+/**
+ * The secret keyring and the gateway host rules, from the environment: a malformed MC_SECRET_KEY,
+ * MC_SECRET_KEY_PREVIOUS or MC_GATEWAY_ALLOWED_HOSTS stops the start with a message naming it (ADR 0019).
+ */
+function secretsAndGatewayRules(env: AppEnv) {
+  try {
+    const keys = resolveSecretKeys({ key: env.MC_SECRET_KEY, previous: env.MC_SECRET_KEY_PREVIOUS, keyFileDir: env.DATABASE_URL ? null : env.dataDir });
+    return { keys, gatewayAllowedHosts: parseGatewayAllowedHosts(env.MC_GATEWAY_ALLOWED_HOSTS) };
+  } catch (err) {
+    throw new Error(`invalid environment: ${(err as Error).message}`);
+  }
+}
+
 export async function createRuntime(env: AppEnv, version: string): Promise<Runtime> {
+  const { keys, gatewayAllowedHosts } = secretsAndGatewayRules(env);
   const database = await openDatabase(
     env.DATABASE_URL
       ? { databaseUrl: env.DATABASE_URL, poolSize: env.MC_DB_POOL_SIZE, connectTimeoutMs: env.MC_DB_CONNECT_TIMEOUT_MS }
@@ -57,7 +75,13 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
     db: database.db,
     databaseKind: database.kind,
     clock,
-    config: { ...DEFAULT_CORE_CONFIG, publicUrl: env.MC_PUBLIC_URL ?? null, allowPrivateNetwork: env.MC_WEBHOOK_ALLOW_PRIVATE },
+    config: {
+      ...DEFAULT_CORE_CONFIG,
+      publicUrl: env.MC_PUBLIC_URL ?? null,
+      allowPrivateNetwork: env.MC_WEBHOOK_ALLOW_PRIVATE,
+      secrets: keys.ring,
+      gatewayAllowedHosts,
+    },
     rateLimiter,
     keyUsage,
     live,
@@ -71,6 +95,21 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
     secureCookies: env.MC_COOKIE_SECURE === undefined ? undefined : env.MC_COOKIE_SECURE === '1',
     version,
   };
+
+  // Sealed values this process cannot open (no key, or another key than the one that sealed them) stop the start:
+  // running on would break every gateway, or seal tokens the other processes cannot read (ADR 0019).
+  console.log(`[mc] ${keys.note}`);
+  const unopenable = await unopenableSecrets(database.db, keys.ring);
+  if (unopenable.length > 0) {
+    await database.close();
+    const which = unopenable.map((u) => `${u.count} sealed with key ${u.keyId}`).join(', ');
+    throw new Error(
+      `the database holds gateway secrets this process cannot open (${which}): set MC_SECRET_KEY to the key they were sealed with (and MC_SECRET_KEY_PREVIOUS to older ones during a rotation)`,
+    );
+  }
+  // After a rotation (new MC_SECRET_KEY, old one in MC_SECRET_KEY_PREVIOUS): re-seal what the previous key sealed.
+  const resealed = await resealGatewaySecrets({ db: database.db, config: deps.config });
+  if (resealed > 0) console.log(`[mc] re-sealed ${resealed} gateway secret(s) with key ${keys.ring!.current.id}`);
 
   if (env.MC_INIT_ADMIN_EMAIL && env.MC_INIT_ADMIN_PASSWORD) {
     const result = await bootstrapInstance(

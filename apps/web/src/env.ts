@@ -37,6 +37,16 @@ const EnvSchema = z.object({
   /** A running execution without a report for this long is marked failed (abandoned). */
   MC_EXECUTION_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(10080).default(360),
   MC_WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /**
+   * The key that seals secrets at rest (gateway tokens; docs/adr/0019-secrets-at-rest.md): 32 random bytes as 64 hex
+   * or 44 base64 characters. Required with DATABASE_URL for gateways (the same on every process); on the embedded
+   * database a key file in MC_DATA_DIR stands in when it is unset. Checked at start (packages/core shared/secrets.ts).
+   */
+  MC_SECRET_KEY: z.string().optional(),
+  /** Older keys (comma-separated) that still open values sealed before a rotation. */
+  MC_SECRET_KEY_PREVIOUS: z.string().optional(),
+  /** Hosts and CIDRs where workspace admins may register gateways on private/loopback addresses (comma-separated). */
+  MC_GATEWAY_ALLOWED_HOSTS: z.string().optional(),
 });
 
 export type AppEnv = z.infer<typeof EnvSchema> & { dataDir: string; dbDir: string };

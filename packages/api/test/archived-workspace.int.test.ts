@@ -7,7 +7,7 @@ import { dispatchWebhookEvents } from '@mc/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeAgent, createTeam, registerPending, type Team } from './agents.fixtures';
 import { createHarness, type CallResult, type Harness } from './harness';
-import { expectOk } from './helpers';
+import { expectError, expectOk } from './helpers';
 import { claim, createTicket, type Ticket } from './tickets.fixtures';
 
 let h: Harness;
@@ -53,6 +53,8 @@ const ALLOWED_WHILE_ARCHIVED = [
   'POST /api/v1/invitations/{id}/decline', // the invitee's own answer: it takes access away (accepting is refused)
   'PATCH /api/v1/crons/{id}', // with {enabled: false}: pausing (edits are refused)
   'DELETE /api/v1/crons/{id}', // a cron can always be deleted
+  'DELETE /api/v1/gateways/{id}', // takes a stored credential and a connection away
+  'DELETE /api/v1/agents/{id}/gateway-link', // unlinking takes a path to the agent away
 ];
 
 interface World {
@@ -73,6 +75,8 @@ interface World {
   declinable: { id: string; inviteeKey: string };
   /** A cron targeting the workspace's agent. */
   cron: { id: string };
+  /** A gateway of the workspace, with `agent` linked to its hosted agent `main`. */
+  gateway: { id: string };
 }
 let w: World;
 
@@ -123,6 +127,13 @@ const REFUSED: Record<string, () => Promise<CallResult>> = {
     h.call('POST', '/api/v1/crons', { key: team.admin.key, body: { name: 'late', schedule: '@every 1h', targets: [{ workspaceId: team.ws.id, agentId: w.agent.id }], task: { title: 'late' } } }),
   'PATCH /api/v1/crons/{id}': () => h.call('PATCH', `/api/v1/crons/${w.cron.id}`, { key: team.admin.key, body: { name: 'Renamed while archived' } }),
   'POST /api/v1/crons/{id}/run': () => h.call('POST', `/api/v1/crons/${w.cron.id}/run`, { key: team.admin.key }),
+  'POST /api/v1/gateways': () =>
+    h.call('POST', '/api/v1/gateways', { key: team.admin.key, body: { workspaceId: team.ws.id, name: 'late', url: 'wss://gw.example.com', token: 'late' } }),
+  'PATCH /api/v1/gateways/{id}': () => h.call('PATCH', `/api/v1/gateways/${w.gateway.id}`, { key: team.admin.key, body: { name: 'Renamed while archived' } }),
+  'POST /api/v1/gateways/{id}/sync': () => h.call('POST', `/api/v1/gateways/${w.gateway.id}/sync`, { key: team.admin.key }),
+  'POST /api/v1/gateways/{id}/agents': () => h.call('POST', `/api/v1/gateways/${w.gateway.id}/agents`, { key: team.admin.key, body: { gatewayAgentId: 'late' } }),
+  'PUT /api/v1/agents/{id}/gateway-link': () =>
+    h.call('PUT', `/api/v1/agents/${w.other.id}/gateway-link`, { key: team.admin.key, body: { gatewayId: w.gateway.id, gatewayAgentId: 'other' } }),
 };
 
 const operationOf = (name: string) => name.replace(/ \(.*\)$/, '');
@@ -177,7 +188,12 @@ describe('an archived workspace', () => {
       await h.call('POST', '/api/v1/crons', { key: team.admin.key, body: { name: 'Archived cron', schedule: '@every 1h', targets: [{ workspaceId: team.ws.id, agentId: agent.id }], task: { title: 'hourly' } } }),
       201,
     );
-    w = { agent, other, pending, pending2, deactivated, todo, held, running, finished, webhook, deliveryId: deliveries[0].id, outsider, invitation, declinable, cron };
+    const gateway = expectOk(
+      await h.call('POST', '/api/v1/gateways', { key: team.admin.key, body: { workspaceId: team.ws.id, name: 'Archived gateway', url: 'wss://gw.example.com', token: 'tok' } }),
+      201,
+    );
+    expectOk(await h.call('PUT', `/api/v1/agents/${agent.id}/gateway-link`, { key: team.admin.key, body: { gatewayId: gateway.id, gatewayAgentId: 'main' } }));
+    w = { agent, other, pending, pending2, deactivated, todo, held, running, finished, webhook, deliveryId: deliveries[0].id, outsider, invitation, declinable, cron, gateway };
 
     expect(expectOk(await h.call('GET', '/api/v1/tickets/available', { key: other.key })).map((t: Ticket) => t.id)).toContain(todo.id);
     expectOk(await h.call('DELETE', `/api/v1/workspaces/${team.ws.id}`, { key: team.owner.key }));
@@ -222,6 +238,10 @@ describe('an archived workspace', () => {
     // A cron targeting it can be paused and deleted.
     expect(expectOk(await h.call('PATCH', `/api/v1/crons/${w.cron.id}`, { key: team.admin.key, body: { enabled: false } }))).toMatchObject({ status: 'paused' });
     expectOk(await h.call('DELETE', `/api/v1/crons/${w.cron.id}`, { key: team.admin.key }));
+    // An agent can be unlinked from its gateway, and the gateway deleted (its token goes with it).
+    expect(expectOk(await h.call('DELETE', `/api/v1/agents/${w.agent.id}/gateway-link`, { key: team.admin.key }))).toMatchObject({ gatewayId: null });
+    expectOk(await h.call('DELETE', `/api/v1/gateways/${w.gateway.id}`, { key: team.admin.key }));
+    expectError(await h.call('GET', `/api/v1/gateways/${w.gateway.id}`, { key: team.admin.key }), 404, 'NOT_FOUND');
     // Archiving again changes nothing; restoring is the owner's.
     expectOk(await h.call('DELETE', `/api/v1/workspaces/${team.ws.id}`, { key: team.owner.key }));
     expectOk(await h.call('PATCH', `/api/v1/workspaces/${team.ws.id}`, { key: team.owner.key, body: { archived: false } }));

@@ -149,6 +149,7 @@ let world: {
   executionId: string;
   epicId: string | null;
   cronId: string;
+  gatewayId: string;
 };
 
 function credentialHeaders(cred: CredName): Record<string, string> {
@@ -214,6 +215,8 @@ function reference(name: string | undefined, where: 'body' | 'query'): unknown {
       return world.epicId ?? undefined;
     case 'webhookId':
       return world.webhookId;
+    case 'gatewayId':
+      return world.gatewayId;
     case 'schedule':
       // A cron's schedule is checked beyond its schema (its grammar): a valid one sometimes, so create/preview pass.
       return rng.chance(0.7) ? rng.pick(['0 9 * * 1-5', '@every 15m', '30 2 * * *', '@once 2099-01-01T00:00:00Z']) : undefined;
@@ -226,7 +229,8 @@ function reference(name: string | undefined, where: 'body' | 'query'): unknown {
       return rng.chance(0.5) ? 'user-password-1' : undefined;
     case 'url':
       // The pull-request lookup takes a PR URL; webhooks and agent endpoints a URL that refuses at once.
-      return where === 'query' ? 'https://github.com/acme/app/pull/1' : undefined;
+      // A gateway takes a ws(s) URL: sometimes one, so that registering a gateway passes too.
+      return where === 'query' ? 'https://github.com/acme/app/pull/1' : rng.chance(0.3) ? 'wss://gw.example.com' : undefined;
     default:
       return undefined;
   }
@@ -354,6 +358,8 @@ function pathPool(op: Operation, name: string): string[] {
       return [world.executionId];
     case 'crons':
       return [world.cronId];
+    case 'gateways':
+      return [world.gatewayId];
     default:
       return [`fuzz-${SEED.toString(36)}`];
   }
@@ -843,6 +849,10 @@ beforeAll(async () => {
     }),
     201,
   ).id as string;
+  const gatewayId = expectOk(
+    await h.call('POST', '/api/v1/gateways', { key: team.owner.key, body: { workspaceId: team.ws.id, name: 'Fuzz gateway', url: 'wss://gw.example.com', token: 'fuzz-token' } }),
+    201,
+  ).id as string;
   world = {
     workspace: { id: team.ws.id, slug: team.ws.slug },
     tickets,
@@ -858,6 +868,7 @@ beforeAll(async () => {
     executionId,
     epicId: epic.status === 201 ? epic.body.data.id : null,
     cronId,
+    gatewayId,
   };
   await prepareFingerprint();
   console.log(`[fuzz] world ready in ${Math.round(performance.now() - t0)} ms`);

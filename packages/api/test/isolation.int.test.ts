@@ -47,6 +47,8 @@ interface Scope {
   invitationId: string;
   /** A cron targeting the workspace's agent. */
   cronId: string;
+  /** An OpenClaw gateway of the workspace. */
+  gatewayId: string;
 }
 
 /**
@@ -171,6 +173,8 @@ const STRING_CANDIDATES = ['x', 'iso-test', '#000000', 'a1', 'https://example.co
 function example(raw: Schema | undefined, scope: Scope, name?: string): unknown {
   const s = resolveRef(raw);
   if (!s) return undefined;
+  // A gateway's URL is a WebSocket URL (its schema's example), not the pull-request URL other `url` fields take.
+  if (name === 'url' && typeof s.example === 'string' && /^wss?:/.test(s.example)) return 'wss://gw.example.com';
   if (name) {
     const ref = referenceFor(name, scope, bystander.email);
     if (ref !== undefined) return ref;
@@ -253,6 +257,8 @@ function pathValue(o: Operation, param: string, scope: Scope): string {
       return scope.invitationId;
     case 'crons':
       return scope.cronId;
+    case 'gateways':
+      return scope.gatewayId;
     default:
       unresolved.add(`${o.operationId}: {${param}} after /${collection}/`);
       return 'iso_unresolved';
@@ -416,6 +422,7 @@ async function victimState() {
     crons: await db.query.crons.findMany({ orderBy: (x, { asc }) => asc(x.id) }),
     cronTargets: await db.query.cronTargets.findMany({ orderBy: (x, { asc }) => [asc(x.cronId), asc(x.agentId)] }),
     cronRuns: await db.query.cronRuns.findMany({ orderBy: (x, { asc }) => asc(x.id) }),
+    gateways: await db.query.gateways.findMany({ orderBy: (x, { asc }) => asc(x.id) }),
   };
 }
 
@@ -433,6 +440,7 @@ const nowhere: Scope = {
   executionId: 'exe_00000000000000000000000000',
   invitationId: 'inv_00000000000000000000000000',
   cronId: 'crn_00000000000000000000000000',
+  gatewayId: 'gtw_00000000000000000000000000',
 };
 
 beforeAll(async () => {
@@ -492,7 +500,13 @@ beforeAll(async () => {
     }),
     201,
   ).id as string;
+  // A gateway of the victim (a public name: nothing connects to it here).
+  const victimGatewayId = expectOk(
+    await h.call('POST', '/api/v1/gateways', { key: victimOwner.key, body: { workspaceId: V.id, name: `${CANARY} gateway`, url: 'wss://gw.example.com', token: CANARY } }),
+    201,
+  ).id as string;
   victimScope = {
+    gatewayId: victimGatewayId,
     cronId: victimCronId,
     invitationId: victimInvitationId,
     executionId: victimExecutionId,

@@ -1252,6 +1252,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/gateways": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A workspace's OpenClaw gateways with their live state (members; agents of the workspace read them too) */
+        get: operations["listGateways"];
+        put?: never;
+        /**
+         * Register an OpenClaw gateway (workspace admin); it reads back `connecting` until its connection is made
+         * @description The token is write-only: it is stored encrypted (AES-256-GCM) and never returned (`hasToken`, `tokenUpdatedAt` instead). Private and loopback addresses: instance admins, or hosts allowed by MC_GATEWAY_ALLOWED_HOSTS; link-local and metadata addresses never. 503 (reason `secret_key_missing`) when the server has no MC_SECRET_KEY.
+         */
+        post: operations["createGateway"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gateways/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One gateway: state, server version, protocol, hosted agents (with their linked agents), last error */
+        get: operations["getGateway"];
+        put?: never;
+        post?: never;
+        /** Delete a gateway (workspace admin); its linked agents stay, unlinked */
+        delete: operations["deleteGateway"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a gateway, change its URL or token (workspace admin); a new URL or token reconnects it
+         * @description The token is write-only: it is stored encrypted (AES-256-GCM) and never returned (`hasToken`, `tokenUpdatedAt` instead).
+         */
+        patch: operations["updateGateway"];
+        trace?: never;
+    };
+    "/gateways/{id}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a sync of the gateway (workspace admin): recorded and signalled, done by the process holding its connection
+         * @description Answers 202 at once: the request is recorded (`syncRequestedAt`) and signalled to the process that holds the gateway's connection, which reads its hosted agents (and crons) when it can; `lastSyncedAt` moves when it has. No request ever waits on a gateway.
+         */
+        post: operations["syncGateway"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gateways/{id}/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * "Add as agent": a hosted agent becomes an agent of the workspace, approved and linked (workspace admin)
+         * @description Once the gateway has listed its agents, `gatewayAgentId` must be one of them (400 otherwise); a hosted agent already linked is 409 `already_linked`.
+         */
+        post: operations["addGatewayAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/agents/{id}/gateway-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Link an agent to an agent a gateway of its workspace hosts (workspace admin); replaces an earlier link
+         * @description One agent per hosted agent: a hosted agent already linked to another agent is 409 `already_linked`.
+         */
+        put: operations["linkAgentToGateway"];
+        post?: never;
+        /** Unlink an agent from its gateway (workspace admin); the agent stays */
+        delete: operations["unlinkAgentFromGateway"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1263,7 +1367,7 @@ export interface components {
              */
             id: string;
             /** @enum {string} */
-            type: "ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed";
+            type: "ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed" | "gateway.created" | "gateway.updated" | "gateway.deleted";
             version: number;
             workspaceId: string;
             /**
@@ -1530,6 +1634,24 @@ export interface components {
         /** @description `data` of a `cron.deleted` event (version 1), as webhooks deliver it */
         EventData_cron_deleted: {
             cron: components["schemas"]["EventCronRef"];
+        };
+        /** @description `data` of a `gateway.created` event (version 1), as webhooks deliver it */
+        EventData_gateway_created: {
+            gateway: components["schemas"]["EventGatewayRef"];
+        };
+        EventGatewayRef: {
+            id: string;
+            name: string;
+            url: string;
+        };
+        /** @description `data` of a `gateway.updated` event (version 1), as webhooks deliver it */
+        EventData_gateway_updated: {
+            gateway: components["schemas"]["EventGatewayRef"];
+            fields: string[];
+        };
+        /** @description `data` of a `gateway.deleted` event (version 1), as webhooks deliver it */
+        EventData_gateway_deleted: {
+            gateway: components["schemas"]["EventGatewayRef"];
         };
         /** @description `data` of a `cron_run.started` event (version 1), as webhooks deliver it */
         EventData_cron_run_started: {
@@ -2535,7 +2657,7 @@ export interface components {
              * @description Event types to deliver (see the event catalog); empty = every event of the workspace
              * @default []
              */
-            events: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed")[];
+            events: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed" | "gateway.created" | "gateway.updated" | "gateway.deleted")[];
             description?: string;
         };
         UpdateWebhookRequest: {
@@ -2545,7 +2667,7 @@ export interface components {
              */
             url?: string;
             /** @description Event types to deliver (see the event catalog); empty = every event of the workspace */
-            events?: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed")[];
+            events?: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed" | "gateway.created" | "gateway.updated" | "gateway.deleted")[];
             description?: string;
             /** @description false disables the endpoint; true enables it again and resets its failure count */
             enabled?: boolean;
@@ -3260,6 +3382,168 @@ export interface components {
             number: number;
             title: string;
             status: string;
+        };
+        Gateway: {
+            /** @example gtw_01JD0000000000000000000000 */
+            id: string;
+            workspaceId: string;
+            name: string;
+            url: string;
+            /**
+             * @description A token is stored (always: it is required); the token itself is never returned
+             * @enum {boolean}
+             */
+            hasToken: true;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            tokenUpdatedAt: string;
+            /** @description A device identity for pairing with a remote gateway is stored (encrypted) */
+            hasDeviceIdentity: boolean;
+            /**
+             * @description As the process that holds the connection last reported: connecting (new or changed, or reconnecting), connected, unreachable, unauthorized (token or device refused)
+             * @enum {string}
+             */
+            state: "connecting" | "connected" | "unreachable" | "unauthorized";
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            stateChangedAt: string;
+            /** @description The gateway's version (`hello-ok`) */
+            serverVersion: string | null;
+            /** @description The protocol version agreed on (`hello-ok`) */
+            protocol: number | null;
+            /** @description The agents the gateway hosts (as of `lastSyncedAt`), each with its linked agent */
+            agents: components["schemas"]["GatewayHostedAgent"][];
+            /** @description Agents of the workspace linked to this gateway, also those whose hosted agent is not (or no longer) listed */
+            linkedAgents: {
+                agentId: string;
+                agentName: string;
+                gatewayAgentId: string;
+            }[];
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            lastErrorAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the hosted agents were last read from the gateway
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            lastSyncedAt: string | null;
+            /**
+             * Format: date-time
+             * @description The latest sync asked for (POST /gateways/{id}/sync)
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            syncRequestedAt: string | null;
+            /** @description What you may do with it (workspace admins manage; link needs agents.manage) */
+            can: {
+                edit: boolean;
+                delete: boolean;
+                sync: boolean;
+                addAgent: boolean;
+                link: boolean;
+            };
+            createdBy: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            updatedAt: string;
+            version: number;
+        };
+        GatewayHostedAgent: {
+            /** @description The agent's id on the gateway */
+            id: string;
+            name: string;
+            /** @description The Mission Control agent linked to it, or null ("add as agent" / link one) */
+            agentId: string | null;
+            agentName: string | null;
+        };
+        CreateGatewayRequest: {
+            /** @description Workspace id or slug */
+            workspaceId: string;
+            name: string;
+            /**
+             * Format: uri
+             * @description The gateway's WebSocket address (ws:// or wss://). Private and loopback addresses: instance admins, or hosts allowed by MC_GATEWAY_ALLOWED_HOSTS; link-local and cloud metadata addresses never
+             * @example ws://127.0.0.1:18789
+             */
+            url: string;
+            /** @description The gateway's token (`gateway.auth.token`): write-only, stored encrypted, never returned */
+            token: string;
+        };
+        UpdateGatewayRequest: {
+            name?: string;
+            /**
+             * Format: uri
+             * @description The gateway's WebSocket address (ws:// or wss://). Private and loopback addresses: instance admins, or hosts allowed by MC_GATEWAY_ALLOWED_HOSTS; link-local and cloud metadata addresses never
+             * @example ws://127.0.0.1:18789
+             */
+            url?: string;
+            /** @description A new token (write-only); leave it out to keep the stored one */
+            token?: string;
+            version?: number;
+        };
+        GatewaySyncAccepted: {
+            gatewayId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            syncRequestedAt: string;
+            /**
+             * @description The gateway's state when the sync was asked for
+             * @enum {string}
+             */
+            state: "connecting" | "connected" | "unreachable" | "unauthorized";
+            /**
+             * @description The request is recorded and signalled to the process holding the connection; the sync itself happens there, later (see `lastSyncedAt`)
+             * @enum {boolean}
+             */
+            accepted: true;
+        };
+        GatewayAgentAdded: {
+            agentId: string;
+            name: string;
+            workspaceId: string;
+            /** @enum {string} */
+            status: "active";
+            gatewayId: string;
+            gatewayAgentId: string;
+        };
+        AddGatewayAgentRequest: {
+            /**
+             * @description The id of an agent the gateway hosts (`agents.list`)
+             * @example main
+             */
+            gatewayAgentId: string;
+            /** @description The new agent's name (default: derived from the hosted agent's name or id) */
+            name?: string;
+        };
+        GatewayLink: {
+            agentId: string;
+            workspaceId: string;
+            gatewayId: string | null;
+            gatewayAgentId: string | null;
+        };
+        GatewayLinkRequest: {
+            gatewayId: string;
+            /**
+             * @description The id of an agent the gateway hosts (`agents.list`)
+             * @example main
+             */
+            gatewayAgentId: string;
         };
     };
     responses: never;
@@ -15310,6 +15594,1099 @@ export interface operations {
                         success: true;
                         data: components["schemas"]["CronRun"][];
                         meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listGateways: {
+        parameters: {
+            query: {
+                /** @description Page size, 1..200 */
+                limit?: number;
+                /** @description Rows to skip (offset paging) */
+                offset?: number | null;
+                /** @description Opaque cursor from `meta.nextCursor` (cursor paging; not combined with offset) */
+                cursor?: string;
+                /** @description Comma-separated fields, `-` for descending. Sortable: createdAt, name, state */
+                sort?: string;
+                /** @description Workspace id or slug */
+                workspaceId: string;
+                state?: "connecting" | "connected" | "unreachable" | "unauthorized";
+                /** @description `page` (default): no count; `total` is exact on the last page, otherwise offset + this page + 1 with `totalCapped` (a lower bound, enough to page on). `exact`: a count of the matching items, up to 10,000 (`totalCapped` beyond) */
+                total?: "page" | "exact";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Gateway"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createGateway: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe create: the same key returns the first result (24 h) */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGatewayRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Gateway"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getGateway: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Gateway id (`gtw_…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Gateway"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteGateway: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Gateway id (`gtw_…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Gateway"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateGateway: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Gateway id (`gtw_…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGatewayRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["Gateway"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    syncGateway: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Gateway id (`gtw_…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["GatewaySyncAccepted"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    addGatewayAgent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe create: the same key returns the first result (24 h) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Gateway id (`gtw_…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddGatewayAgentRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["GatewayAgentAdded"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    linkAgentToGateway: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agent id (`agt_…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GatewayLinkRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["GatewayLink"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    unlinkAgentFromGateway: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agent id (`agt_…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["GatewayLink"];
                     };
                 };
             };

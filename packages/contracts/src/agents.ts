@@ -13,7 +13,7 @@ export const CAPABILITY_PATTERN = /^[a-z0-9][a-z0-9._:-]{0,63}$/;
 export const MAX_CAPABILITIES = 32;
 
 // The patterns bound the length (64); `maxLength` says so in the document without a second issue for one mistake.
-const ZAgentName = z
+export const ZAgentName = z
   .string()
   .regex(AGENT_NAME_PATTERN, 'letters, digits, ".", "_" and "-" (max 64), starting with a letter or digit; it is how people @mention the agent')
   .openapi({ maxLength: 64 });

@@ -79,6 +79,10 @@ export const EVENT_TYPE_NAMES = [
   'cron_run.started',
   'cron_run.finished',
   'cron_run.failed',
+  // OpenClaw gateways (issue 15): registered, changed (by a person; not live state reports), deleted.
+  'gateway.created',
+  'gateway.updated',
+  'gateway.deleted',
 ] as const;
 export type EventTypeName = (typeof EVENT_TYPE_NAMES)[number];
 

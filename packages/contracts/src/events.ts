@@ -17,6 +17,7 @@ const ZExecutionRef = z
 const ZCronRef = z
   .object({ id: z.string(), name: z.string(), schedule: z.string(), timezone: z.string(), enabled: z.boolean() })
   .openapi('EventCronRef');
+const ZGatewayRef = z.object({ id: z.string(), name: z.string(), url: z.string() }).openapi('EventGatewayRef');
 /** A cron run as its events carry it (issue 14): one (cron, scheduled slot, target), and the attempt the event is about. */
 const ZCronRunRef = z
   .object({
@@ -156,6 +157,10 @@ export const EVENT_CATALOG = {
   'cron.created': { version: 1, data: z.object({ cron: ZCronRef }) },
   'cron.updated': { version: 1, data: z.object({ cron: ZCronRef, fields: z.array(z.string()) }) },
   'cron.deleted': { version: 1, data: z.object({ cron: ZCronRef }) },
+  /** An OpenClaw gateway was registered, changed (`fields`: what changed; `token` when a new one was set) or deleted. */
+  'gateway.created': { version: 1, data: z.object({ gateway: ZGatewayRef }) },
+  'gateway.updated': { version: 1, data: z.object({ gateway: ZGatewayRef, fields: z.array(z.string()) }) },
+  'gateway.deleted': { version: 1, data: z.object({ gateway: ZGatewayRef }) },
   // Cron runs (issue 14, the scheduler): to the workspace of the run's target.
   /** An attempt of a run started (its ticket created, its task dispatched). */
   'cron_run.started': { version: 1, data: z.object({ run: ZCronRunRef, executionId: z.string().nullable() }) },

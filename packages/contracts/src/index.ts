@@ -15,3 +15,4 @@ export * from './executions';
 export * from './metrics';
 export * from './constants';
 export * from './crons';
+export * from './gateways';

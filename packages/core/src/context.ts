@@ -1,5 +1,7 @@
 import type { Db } from '@mc/db';
 import type { Clock } from './shared/clock';
+import type { HostRule } from './shared/host-rule';
+import type { SecretKeyring } from './shared/secrets';
 
 /** Who is calling. Every use case receives one; there is no ambient "current user". */
 export type Principal =
@@ -43,12 +45,21 @@ export interface CoreConfig {
   sessionTtlMs: number;
   /** Let outbound calls (agent key callbacks, webhooks) reach loopback and private addresses. */
   allowPrivateNetwork: boolean;
+  /**
+   * The keyring that seals secrets at rest (gateway tokens; ADR 0019): MC_SECRET_KEY, or the embedded database's
+   * key file. null: none configured (DATABASE_URL without MC_SECRET_KEY): what needs it answers 503.
+   */
+  secrets: SecretKeyring | null;
+  /** MC_GATEWAY_ALLOWED_HOSTS: hosts and CIDRs where workspace admins may register gateways on internal addresses. */
+  gatewayAllowedHosts: readonly HostRule[];
 }
 
 export const DEFAULT_CORE_CONFIG: CoreConfig = {
   publicUrl: null,
   sessionTtlMs: 14 * 24 * 3600 * 1000,
   allowPrivateNetwork: false,
+  secrets: null,
+  gatewayAllowedHosts: [],
 };
 
 /** Everything a use case may touch: the database (or a transaction), time, the caller and the request. */

@@ -16,6 +16,7 @@ import {
   text,
   timestamp,
   uniqueIndex,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -291,11 +292,18 @@ export const agents = pgTable(
     keyDelivery: text('key_delivery'),
     lastSeenAt: ts('last_seen_at'),
     deletedAt: ts('deleted_at'),
+    /** The OpenClaw gateway hosting this agent (issue 15), in the same workspace; set with gateway_agent_id. */
+    gatewayId: text('gateway_id').references((): AnyPgColumn => gateways.id, { onDelete: 'set null' }),
+    /** The agent's id on that gateway (`agents.list`). */
+    gatewayAgentId: text('gateway_agent_id'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     version: integer('version').notNull().default(1),
   },
   (t) => [
+    // One Mission Control agent per hosted agent of a gateway (a deleted agent frees its link); also the lookup of a
+    // gateway's linked agents (its answer's `agents[].agentId`).
+    uniqueIndex('agents_gateway_agent_key').on(t.gatewayId, t.gatewayAgentId).where(sql`${t.gatewayId} IS NOT NULL AND ${t.status} <> 'deleted'`),
     // A name is unique among the workspace's agents, ignoring case; deleted and rejected agents free their name.
     uniqueIndex('agents_workspace_name_key')
       .on(t.workspaceId, sql`lower(${t.name})`)
@@ -954,5 +962,58 @@ export const cronRuns = pgTable(
     // "Does this target's previous run still go?" (concurrency skip | queue_one) and the queued run to promote when
     // it ends: the few active runs of a (cron, target), never the whole history of an every-minute cron.
     index('cron_runs_active_idx').on(t.cronId, t.agentId, t.slot).where(sql`${t.status} IN ('pending', 'running')`),
+  ],
+);
+
+/**
+ * An OpenClaw gateway a workspace connects to (issue 15). Its token and device identity are sealed at rest
+ * (packages/core/src/shared/secrets.ts, AES-256-GCM under MC_SECRET_KEY; `mcs1.<keyId>.…`) and never returned.
+ * The live columns (state … last_synced_at) are written only by the process that owns the gateway's connection; a
+ * person's edit bumps `version`, a state report does not (it never makes an edit stale).
+ */
+export const gateways = pgTable(
+  'gateways',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** ws:// or wss:// */
+    url: text('url').notNull(),
+    /** The gateway token, sealed. */
+    tokenCiphertext: text('token_ciphertext').notNull(),
+    tokenUpdatedAt: ts('token_updated_at').notNull().defaultNow(),
+    /** The Ed25519 device identity used for pairing with a remote gateway, sealed; null until one is made. */
+    deviceIdentityCiphertext: text('device_identity_ciphertext'),
+    /**
+     * The URL was set by an instance admin: a private or loopback address is fine when connecting too (a workspace
+     * admin's URL may reach one only through MC_GATEWAY_ALLOWED_HOSTS).
+     */
+    allowPrivate: boolean('allow_private').notNull().default(false),
+    /** connecting | connected | unreachable | unauthorized */
+    state: text('state').notNull().default('connecting'),
+    serverVersion: text('server_version'),
+    protocol: integer('protocol'),
+    /** The agents the gateway hosts, from `agents.list`: [{id, name}]. */
+    agents: jsonb('agents').$type<{ id: string; name: string }[]>().notNull().default(sql`'[]'::jsonb`),
+    lastError: text('last_error'),
+    lastErrorAt: ts('last_error_at'),
+    stateChangedAt: ts('state_changed_at').notNull().defaultNow(),
+    lastSyncedAt: ts('last_synced_at'),
+    /** POST /gateways/{id}/sync asks the connection owner for a sync (signalled on mc_gateways). */
+    syncRequestedAt: ts('sync_requested_at'),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    // A name is unique in its workspace, ignoring case.
+    uniqueIndex('gateways_workspace_name_key').on(t.workspaceId, sql`lower(${t.name})`),
+    // GET /gateways walks one of these per sort and stops after its page.
+    index('gateways_workspace_created_idx').on(t.workspaceId, t.createdAt, t.id),
+    index('gateways_workspace_sort_name_idx').on(t.workspaceId, t.name, t.id),
+    index('gateways_workspace_state_idx').on(t.workspaceId, t.state, t.id),
   ],
 );

@@ -22,6 +22,7 @@ export const WORKSPACE_RESOURCES = [
   'webhooks',
   'deliveries',
   'ratings',
+  'gateways',
 ] as const;
 export type WorkspaceResource = (typeof WORKSPACE_RESOURCES)[number];
 

@@ -48,7 +48,7 @@ export const EVENT_REFRESHES: Record<LiveEventType, readonly Refresh[] | 'everyt
   'task.dispatched': ['executions', 'activity'],
   'comment.created': ['tickets', 'activity'],
   'agent.registered': ['agents', 'activity'],
-  'agent.approved': ['agents', 'activity'],
+  'agent.approved': ['agents', 'activity', 'gateways'],
   'agent.rejected': ['agents', 'activity'],
   'agent.key_rotated': ['agents', 'activity'],
   'agent.deactivated': ['agents', 'tickets', 'activity'],
@@ -67,6 +67,10 @@ export const EVENT_REFRESHES: Record<LiveEventType, readonly Refresh[] | 'everyt
   'cron.created': ['crons', 'activity'],
   'cron.updated': ['crons', 'activity'],
   'cron.deleted': ['crons', 'activity'],
+  // Gateways (issue 15): a person's change; live state reports of the connection owner are not events (the page polls).
+  'gateway.created': ['gateways', 'activity'],
+  'gateway.updated': ['gateways', 'activity'],
+  'gateway.deleted': ['gateways', 'agents', 'activity'],
   // Cron runs (the scheduler): a run starts (its ticket appears), ends or fails; the cron's page and lists follow.
   'cron_run.started': ['crons', 'tickets', 'activity'],
   'cron_run.finished': ['crons', 'tickets', 'activity', 'notifications'],

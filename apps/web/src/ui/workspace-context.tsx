@@ -90,6 +90,7 @@ export function WorkspaceShell({ children }: { children: ReactNode }) {
     { href: `${base}/members`, label: 'Members', active: pathname.startsWith(`${base}/members`) },
     { href: `${base}/activity`, label: 'Activity', active: pathname.startsWith(`${base}/activity`) },
     { href: `${base}/crons`, label: 'Crons', active: pathname.startsWith(`${base}/crons`) },
+    ...(value.workspace.permissions['gateways.read'] ? [{ href: `${base}/gateways`, label: 'Gateways', active: pathname.startsWith(`${base}/gateways`) }] : []),
     ...(value.workspace.permissions['executions.read'] ? [{ href: `${base}/executions`, label: 'Executions', active: pathname.startsWith(`${base}/executions`) }] : []),
     ...(value.workspace.permissions['metrics.read'] ? [{ href: `${base}/costs`, label: 'Costs', active: pathname.startsWith(`${base}/costs`) }] : []),
     ...(value.workspace.permissions['webhooks.read'] ? [{ href: `${base}/webhooks`, label: 'Webhooks', active: pathname.startsWith(`${base}/webhooks`) }] : []),

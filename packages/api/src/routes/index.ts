@@ -13,6 +13,7 @@ import { registerCronRoutes } from './crons';
 import { registerEpicRoutes } from './epics';
 import { registerEventRoutes } from './events';
 import { registerExecutionRoutes } from './executions';
+import { registerGatewayRoutes } from './gateways';
 import { registerHealthRoutes } from './health';
 import { registerInvitationRoutes } from './invitations';
 import { registerLinkRoutes } from './links';
@@ -58,4 +59,5 @@ export function registerRoutes(r: RouteBuilder) {
   registerExecutionRoutes(r);
   registerModelPriceRoutes(r);
   registerCronRoutes(r);
+  registerGatewayRoutes(r);
 }

@@ -169,7 +169,7 @@ export function checkOutboundUrl(url: string, allowPrivate: boolean): string | n
  * there, so they are refused even where private targets are allowed (MC_WEBHOOK_ALLOW_PRIVATE=1 is for on-premise
  * receivers, not for these).
  */
-function neverAllowed(verdict: AddressVerdict | null): boolean {
+export function neverAllowed(verdict: AddressVerdict | null): boolean {
   const why = verdict?.internal;
   return !!why && (why.startsWith('cloud metadata') || why.startsWith('link-local'));
 }
@@ -196,6 +196,26 @@ export function guardedLookup(allowPrivate: boolean, resolve: typeof dnsLookup =
         const why = internal ? `${internal.address}, ${internal.internal}` : 'not an IP address';
         const error = Object.assign(new Error(`${hostname} resolved to an internal address (${why}); ${neverAllowed(internal) ? 'cloud metadata and link-local addresses are never an outbound target' : ALLOW_HINT}`), { code: 'EPRIVATE' });
         return callback(error, address as string, family);
+      }
+      callback(null, address as string, family);
+    });
+  };
+}
+
+/**
+ * A socket lookup for an outbound client with rules of its own (a gateway's, gateways/gateway-address.ts): every
+ * address the name resolves to must pass `check(hostname, address)` (null: fine; else the reason), or the
+ * connection fails with code `EPRIVATE` and that reason. An address literal in a URL is not looked up by Node:
+ * check it before connecting.
+ */
+export function checkedLookup(check: (hostname: string, address: string) => string | null, resolve: typeof dnsLookup = dnsLookup): net.LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname, options, (err, address, family) => {
+      if (err) return callback(err, address as string, family);
+      const all = Array.isArray(address) ? address.map((a) => a.address) : [address];
+      for (const a of all) {
+        const refused = check(hostname, a);
+        if (refused) return callback(Object.assign(new Error(refused), { code: 'EPRIVATE' }), address as string, family);
       }
       callback(null, address as string, family);
     });

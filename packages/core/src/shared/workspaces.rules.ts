@@ -38,6 +38,10 @@ export const WORKSPACE_PERMISSIONS = {
   'crons.read': ['owner', 'admin', 'member', 'viewer'],
   /** Create, change, run or delete a cron: needed in EVERY workspace it targets (crons/crons.rules.ts). */
   'crons.manage': ['owner', 'admin'],
+  /** See the workspace's OpenClaw gateways: state, version, hosted agents, last error (never a token). */
+  'gateways.read': ['owner', 'admin', 'member', 'viewer'],
+  /** Register, change, delete, sync a gateway and add its hosted agents as agents (gateways/gateways.rules.ts). */
+  'gateways.manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly WorkspaceRole[]>;
 
 export type WorkspacePermission = keyof typeof WORKSPACE_PERMISSIONS;
@@ -59,6 +63,7 @@ export const WRITE_PERMISSIONS: ReadonlySet<WorkspacePermission> = new Set([
   'webhooks.manage',
   'ratings.write',
   'crons.manage',
+  'gateways.manage',
 ]);
 
 /**
@@ -105,4 +110,5 @@ export const AGENT_WORKSPACE_PERMISSIONS: ReadonlySet<WorkspacePermission> = new
   'metrics.read',
   'executions.read',
   'crons.read',
+  'gateways.read',
 ]);
