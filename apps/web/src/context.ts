@@ -20,7 +20,7 @@ import {
   systemClock,
   WEBHOOK_RETRY_BASE_MS_DEFAULT,
   WebhookRunner,
-  DELIVERY_WRITING_EVENTS,
+  dispatcherWake,
 } from '@mc/core';
 import { openDatabase, vacuumGrownTables, type Database } from '@mc/db';
 import type { AppEnv } from './env';
@@ -127,7 +127,8 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   vacuumer.unref();
 
   // Webhooks: outbox → deliveries → signed POSTs with retries. Several processes may run this (SKIP LOCKED and
-  // leases in the database); every live event (a LISTEN wake-up, from any process) starts a pass at once.
+  // leases in the database); every live event (a LISTEN wake-up, from any process) starts a pass soon, except one
+  // whose outbox event was written already dispatched (dispatcherWake).
   // It passes every 500 ms: during an outage its failures are logged once, not twice a second.
   const webhookLog = new OutageLog('[webhooks] runner');
   const webhooks = new WebhookRunner(systemCtx, {
@@ -136,7 +137,10 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
     onPassDone: () => webhookLog.ok(),
   });
   webhooks.start();
-  const unsubscribeWebhooks = live.subscribe((e) => webhooks.kick({ due: DELIVERY_WRITING_EVENTS.has(e.type) }));
+  const unsubscribeWebhooks = live.subscribe((e) => {
+    const wake = dispatcherWake(e);
+    if (wake) webhooks.kick(wake);
+  });
 
   // Crons (issue 14): the scheduler of this process — every process on PostgreSQL, the web process on the embedded
   // database; due slots, runs and deadlines are rows claimed with SKIP LOCKED, so several never fire a slot twice.

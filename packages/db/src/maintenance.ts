@@ -46,3 +46,38 @@ export async function vacuumGrownTables(database: Database, opts: { vacuumMaxPag
   }
   return stale.map((t) => t.name);
 }
+
+/**
+ * Claims between two VACUUMs of `tickets` on the embedded database (PGlite), at least. A claim moves its ticket out of
+ * the claimable set, but the entry of its old version stays in `tickets_available_idx` until a VACUUM removes it, at
+ * the head of the index where claim-next's pick starts: every pick steps over the entries of the tickets claimed since
+ * the last VACUUM (bench/README.md, `bench/claim-next-pick.ts`). PGlite runs no autovacuum, so this is the only
+ * VACUUM it gets between the timed passes of `vacuumGrownTables`.
+ */
+export const CLAIMED_VACUUM_EVERY = 1000;
+/** …and at least this share of the table's rows, so that a VACUUM (which reads every index of `tickets`) stays amortized on a large table. */
+export const CLAIMED_VACUUM_SHARE = 0.02;
+
+const claimsSinceVacuum = new WeakMap<Database, { claims: number; running: Promise<void> | null; threshold: number | null }>();
+
+/**
+ * Count `n` claims on `database`; once CLAIMED_VACUUM_EVERY (or CLAIMED_VACUUM_SHARE of the rows) have been made
+ * since the last time, VACUUM `tickets` (one at a time; claims meanwhile count toward the next). Returns the VACUUM
+ * when this call started one (for callers that wait for it, such as a benchmark), else null. Nothing on a PostgreSQL
+ * server, whose autovacuum does it.
+ */
+export function maintainClaimedTickets(database: Database, n = 1): Promise<void> | null {
+  if (database.kind !== 'pglite') return null;
+  let s = claimsSinceVacuum.get(database);
+  if (!s) claimsSinceVacuum.set(database, (s = { claims: 0, running: null, threshold: null }));
+  s.claims += n;
+  if (s.running || s.claims < (s.threshold ?? CLAIMED_VACUUM_EVERY)) return null;
+  const state = s;
+  state.claims = 0;
+  state.running = (async () => {
+    await database.db.execute(sql`VACUUM tickets`);
+    const [t] = await rows<{ n: number }>(database.db, sql`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'tickets'::regclass`);
+    state.threshold = Math.max(CLAIMED_VACUUM_EVERY, Math.round(Math.max(0, t?.n ?? 0) * CLAIMED_VACUUM_SHARE));
+  })().finally(() => (state.running = null));
+  return state.running;
+}

@@ -186,7 +186,14 @@ export const claimWritesSql = (target: string, gatesHold = claimGatesHoldSql(':w
     SELECT :eventId::text, w.workspace_id, '${CLAIM_EDGE.event}', :eventVersion::int, 'agent', :agentId::text, :actorName::text,
       jsonb_build_object('ticket', ${ticketRefSql('w')}) || :eventData::jsonb, :now::timestamptz,
       CASE WHEN :quietable::boolean AND ${receiverlessSql('w.workspace_id')} THEN :now::timestamptz END
-    FROM won w)`;
+    FROM won w
+    RETURNING dispatched_at IS NOT NULL AS dispatched)`;
+
+/**
+ * The live announcement's part that only the claim statement knows: whether its event was written dispatched (the
+ * webhook runner is then not woken: `dispatcherWake`). `ev` has one row when the claim was won.
+ */
+export const claimLiveExtraSql = `jsonb_build_object('dispatched', (SELECT ev.dispatched FROM ev))`;
 
 /**
  * The claim as one statement (no transaction needed: one statement is atomic), because on this hot path the number
@@ -201,7 +208,7 @@ export const claimWritesSql = (target: string, gatesHold = claimGatesHoldSql(':w
 const CLAIM = statement<ClaimParam | 'ticketId'>(
   'mc_claim_ticket',
   `WITH ${claimWritesSql('t.id = :ticketId')}
-  SELECT w.*, true AS won, NULL::text AS holder_name, ${claimGatesOpenSql()}, ${liveNotifySql(':live')}::text AS published FROM won w
+  SELECT w.*, true AS won, NULL::text AS holder_name, ${claimGatesOpenSql()}, ${liveNotifySql(':live', claimLiveExtraSql)}::text AS published FROM won w
   UNION ALL
   SELECT t.*, false, a.name, ${claimGatesSql('t.workspace_id')}, NULL
   FROM tickets t LEFT JOIN agents a ON a.id = t.claimed_by_agent_id
