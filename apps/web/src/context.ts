@@ -22,7 +22,7 @@ import {
   WebhookRunner,
   dispatcherWake,
 } from '@mc/core';
-import { openDatabase, vacuumGrownTables, type Database } from '@mc/db';
+import { maintainClaimedTickets, openDatabase, vacuumGrownTables, type Database } from '@mc/db';
 import type { AppEnv } from './env';
 
 export interface Runtime {
@@ -125,6 +125,18 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   vacuum();
   const vacuumer = setInterval(vacuum, EMBEDDED_VACUUM_INTERVAL_MS);
   vacuumer.unref();
+  // And `tickets` after every thousand claims or so (maintainClaimedTickets): until a VACUUM, claim-next's pick steps
+  // over the index entries of every ticket claimed since the last one. Counted from the live announcements (every
+  // claim and claim-next publishes one); nothing on a PostgreSQL server.
+  let claimVacuum: Promise<unknown> | null = null;
+  const unsubscribeClaimVacuum =
+    database.kind === 'pglite'
+      ? live.subscribe((e) => {
+          if (e.type !== 'ticket.claimed') return;
+          const started = maintainClaimedTickets(database, 1);
+          if (started) claimVacuum = started.catch((err) => console.error('[mc] vacuum of tickets failed:', (err as Error).message));
+        })
+      : () => {};
 
   // Webhooks: outbox → deliveries → signed POSTs with retries. Several processes may run this (SKIP LOCKED and
   // leases in the database); every live event (a LISTEN wake-up, from any process) starts a pass soon, except one
@@ -164,7 +176,9 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
       clearInterval(leases);
       clearInterval(abandoned);
       clearInterval(vacuumer);
+      unsubscribeClaimVacuum();
       await vacuuming;
+      await claimVacuum;
       unsubscribeWebhooks();
       unsubscribeReconnect();
       unsubscribeCronReconnect();
