@@ -34,7 +34,7 @@ const N = Number(opt.tickets);
 const CLAIMS = Number(opt.claims);
 const STEP = Number(opt.step);
 const AGENTS = Number(opt.agents);
-// BENCH_MAINTAIN=0: without the embedded database's VACUUM after claims (`maintainClaimedTickets`), for before/after.
+// BENCH_MAINTAIN=0: without the VACUUM after claims where nothing else vacuums (`maintainClaimedTickets`), for before/after.
 const MAINTAIN = process.env.BENCH_MAINTAIN !== '0';
 
 async function raw(database: Database, text: string, values: unknown[] = []): Promise<any[]> {

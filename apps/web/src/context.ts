@@ -127,16 +127,13 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   vacuumer.unref();
   // And `tickets` after every thousand claims or so (maintainClaimedTickets): until a VACUUM, claim-next's pick steps
   // over the index entries of every ticket claimed since the last one. Counted from the live announcements (every
-  // claim and claim-next publishes one); nothing on a PostgreSQL server.
+  // claim and claim-next of any process publishes one); nothing on a PostgreSQL server whose autovacuum is on.
   let claimVacuum: Promise<unknown> | null = null;
-  const unsubscribeClaimVacuum =
-    database.kind === 'pglite'
-      ? live.subscribe((e) => {
-          if (e.type !== 'ticket.claimed') return;
-          const started = maintainClaimedTickets(database, 1);
-          if (started) claimVacuum = started.catch((err) => console.error('[mc] vacuum of tickets failed:', (err as Error).message));
-        })
-      : () => {};
+  const unsubscribeClaimVacuum = live.subscribe((e) => {
+    if (e.type !== 'ticket.claimed') return;
+    const started = maintainClaimedTickets(database, 1);
+    if (started) claimVacuum = started.catch((err) => console.error('[mc] vacuum of tickets failed:', (err as Error).message));
+  });
 
   // Webhooks: outbox → deliveries → signed POSTs with retries. Several processes may run this (SKIP LOCKED and
   // leases in the database); every live event (a LISTEN wake-up, from any process) starts a pass soon, except one
