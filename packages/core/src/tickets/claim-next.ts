@@ -7,7 +7,7 @@ import { validation } from '../errors';
 import { liveNotifySql, type LiveBus } from '../shared/live';
 import { statement } from '../shared/statement';
 import { workspaceArchived } from '../shared/workspace-access';
-import { claimableSql, claimGatesOfSql, claimGatesSql, claimLiveExtraSql, claimParams, claimWritesSql, type ClaimParam } from './claim-ticket';
+import { capabilitiesWithinSql, claimableSql, claimGatesOfSql, claimGatesSql, claimLiveExtraSql, claimParams, claimWritesSql, type ClaimParam } from './claim-ticket';
 import { claimNextWaiters } from './claim-next-waiters';
 import { OPEN_AGENT_STANDING, ticketAnswer } from './ticket-access';
 import { ticketFromSql } from './ticket-dto';
@@ -32,7 +32,7 @@ import { AVAILABLE_WAIT_MAX_SECONDS } from './tickets.rules';
 export const CLAIM_NEXT_SQL = `WITH gate AS MATERIALIZED (SELECT ${claimGatesSql(':workspaceId')}),
   pick AS (
     SELECT c.id FROM tickets c
-    WHERE ${claimableSql('c')} AND c.required_capabilities <@ :chosen::jsonb
+    WHERE ${claimableSql('c')} AND ${capabilitiesWithinSql('c', ':chosen')}
       AND (SELECT ${claimGatesOfSql('g')} FROM gate g)
     ORDER BY c.priority, c.created_at, c.id
     LIMIT 1
