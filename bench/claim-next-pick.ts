@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { CLAIM_NEXT_SQL, claimNextTicket, DEFAULT_CORE_CONFIG, LiveBus, systemClock, type Ctx } from '../packages/core/src/index';
+import { CLAIM_NEXT_SQL, claimNextTicket, claimTicket, DEFAULT_CORE_CONFIG, LiveBus, systemClock, type Ctx } from '../packages/core/src/index';
 import { maintainClaimedTickets, openDatabase, type Database } from '../packages/db/src/index';
 import { log, PG_URL, pgAdmin } from './lib';
 
@@ -167,6 +167,9 @@ async function measure(kind: 'postgres' | 'embedded', database: Database) {
     const cpu = cpuOf(pids) - cpu0;
     await report(claimed, cpu / STEP);
   }
+  // A few claims by id too (PATCH /tickets/{id}/claim's statement), for the plan counts below.
+  const ids = (await raw(database, `SELECT id FROM tickets WHERE workspace_id = 'wsp_pick' AND status = 'todo' ORDER BY id DESC LIMIT 20`)).map((r) => r.id as string);
+  for (const [i, id] of ids.entries()) await claimTicket(ctxOf(agents[i % AGENTS]), id);
   if (kind === 'embedded') {
     // Whether the prepared claim-next runs its generic plan or is planned again for every run (plan_cache_mode auto).
     for (const r of await raw(database, `SELECT name, generic_plans, custom_plans FROM pg_prepared_statements ORDER BY name`)) log(`${kind}: prepared ${r.name}: ${r.generic_plans} generic, ${r.custom_plans} custom plans`);
