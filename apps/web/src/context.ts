@@ -24,9 +24,9 @@ import {
   systemClock,
   WEBHOOK_RETRY_BASE_MS_DEFAULT,
   WebhookRunner,
-  DELIVERY_WRITING_EVENTS,
+  dispatcherWake,
 } from '@mc/core';
-import { openDatabase, vacuumGrownTables, type Database } from '@mc/db';
+import { maintainClaimedTickets, openDatabase, vacuumGrownTables, type Database } from '@mc/db';
 import type { AppEnv } from './env';
 
 export interface Runtime {
@@ -164,9 +164,19 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   vacuum();
   const vacuumer = setInterval(vacuum, EMBEDDED_VACUUM_INTERVAL_MS);
   vacuumer.unref();
+  // And `tickets` after every thousand claims or so (maintainClaimedTickets): until a VACUUM, claim-next's pick steps
+  // over the index entries of every ticket claimed since the last one. Counted from the live announcements (every
+  // claim and claim-next of any process publishes one); nothing on a PostgreSQL server whose autovacuum is on.
+  let claimVacuum: Promise<unknown> | null = null;
+  const unsubscribeClaimVacuum = live.subscribe((e) => {
+    if (e.type !== 'ticket.claimed') return;
+    const started = maintainClaimedTickets(database, 1);
+    if (started) claimVacuum = started.catch((err) => console.error('[mc] vacuum of tickets failed:', (err as Error).message));
+  });
 
   // Webhooks: outbox → deliveries → signed POSTs with retries. Several processes may run this (SKIP LOCKED and
-  // leases in the database); every live event (a LISTEN wake-up, from any process) starts a pass at once.
+  // leases in the database); every live event (a LISTEN wake-up, from any process) starts a pass soon, except one
+  // whose outbox event was written already dispatched (dispatcherWake).
   // It passes every 500 ms: during an outage its failures are logged once, not twice a second.
   const webhookLog = new OutageLog('[webhooks] runner');
   const webhooks = new WebhookRunner(systemCtx, {
@@ -175,7 +185,10 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
     onPassDone: () => webhookLog.ok(),
   });
   webhooks.start();
-  const unsubscribeWebhooks = live.subscribe((e) => webhooks.kick({ due: DELIVERY_WRITING_EVENTS.has(e.type) }));
+  const unsubscribeWebhooks = live.subscribe((e) => {
+    const wake = dispatcherWake(e);
+    if (wake) webhooks.kick(wake);
+  });
 
   // Crons (issue 14): the scheduler of this process — every process on PostgreSQL, the web process on the embedded
   // database; due slots, runs and deadlines are rows claimed with SKIP LOCKED, so several never fire a slot twice.
@@ -199,7 +212,9 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
       clearInterval(leases);
       clearInterval(abandoned);
       clearInterval(vacuumer);
+      unsubscribeClaimVacuum();
       await vacuuming;
+      await claimVacuum;
       unsubscribeWebhooks();
       unsubscribeReconnect();
       unsubscribeCronReconnect();

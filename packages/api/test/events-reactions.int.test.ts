@@ -2,7 +2,7 @@
 // workflows) hang off a ticket's move sees every move, whichever path wrote it — an agent's one-statement move and
 // a member's general transaction alike — once each, after commit, and a refused move (nothing committed) not at all.
 // A reaction's writes commit with the dispatch; one that throws does not stop the others.
-import { dispatchWebhookEvents, onCommittedEvent } from '@mc/core';
+import { dispatchWebhookEvents, onCommittedEvent, registerCronRunReactions } from '@mc/core';
 import { queryRaw } from '@mc/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeAgent, createTeam, type Team } from './agents.fixtures';
@@ -55,6 +55,54 @@ describe('reactions to committed events', () => {
     } finally {
       stop();
       stopBroken();
+    }
+  });
+
+  it('a reaction that wants only some events of its types (wantsSql) leaves the others to the quiet skip', async () => {
+    const system = h.ctxFor({ kind: 'system', name: 'test' });
+    const drain = async () => {
+      while ((await dispatchWebhookEvents(system)).events > 0);
+    };
+    const other = await createTeam(h);
+    const seen: string[] = [];
+    // Wants only the moves of `team`'s workspace: `other`'s moves (a workspace without receivers) are quiet.
+    const stop = onCommittedEvent('test.one-workspace', ['ticket.moved'], async (_tx, e) => void seen.push(e.workspaceId), {
+      wantsSql: (e) => `${e}.workspace_id = '${team.ws.id}'`,
+    });
+    try {
+      const a = await activeAgent(h, team.admin.key, team.ws.slug);
+      const b = await activeAgent(h, other.admin.key, other.ws.slug);
+      const ta = await createTicket(h, team.member.key, team.ws.id, { title: 'wanted' });
+      const tb = await createTicket(h, other.member.key, other.ws.id, { title: 'not wanted' });
+      expectOk(await claim(h, a.key, ta.id));
+      expectOk(await claim(h, b.key, tb.id));
+      await drain();
+      expectOk(await move(h, b.key, tb.id, 'pr_review'));
+      expect(await dispatchWebhookEvents(system)).toMatchObject({ events: 1, quiet: 1 });
+      expectOk(await move(h, a.key, ta.id, 'pr_review'));
+      expect(await dispatchWebhookEvents(system)).toMatchObject({ events: 1, quiet: 0 });
+      expect(seen).toEqual([team.ws.id]);
+    } finally {
+      stop();
+    }
+  });
+
+  it("the cron runs' outcome reaction: a move or a finished execution in a workspace without a cron run in flight costs no full dispatch", async () => {
+    const system = h.ctxFor({ kind: 'system', name: 'test' });
+    const stop = registerCronRunReactions();
+    try {
+      const quiet = await createTeam(h);
+      const a = await activeAgent(h, quiet.admin.key, quiet.ws.slug);
+      const t = await createTicket(h, quiet.member.key, quiet.ws.id, { title: 'no cron here' });
+      expectOk(await claim(h, a.key, t.id));
+      while ((await dispatchWebhookEvents(system)).events > 0);
+      expectOk(await move(h, a.key, t.id, 'pr_review'));
+      expectOk(await move(h, a.key, t.id, 'done'));
+      // Both moves (and nothing else) marked dispatched by the one skip statement, without the full path.
+      expect(await dispatchWebhookEvents(system)).toMatchObject({ events: 2, quiet: 2 });
+      // (With a run in flight the reaction gets the move: crons-scheduler.int.test.ts, "succeeds when it is Done".)
+    } finally {
+      stop();
     }
   });
 });

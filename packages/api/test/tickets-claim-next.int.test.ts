@@ -436,6 +436,39 @@ describe('claim-next', () => {
     }
   });
 
+  it('keeps its generic plan when one workspace holds most To-do tickets, none requiring a capability: not planned again on every run', async () => {
+    const team = await freshTeam();
+    const agent = await activeAgent(h, team.admin.key, team.ws.slug);
+    const me: AgentPrincipal = { kind: 'agent', agentId: agent.id, workspaceId: team.ws.id, name: agent.name, capabilities: [], credentialId: 'plan' };
+    const params: Record<string, unknown> = { ...claimParams(h.ctxFor(me), me), chosen: '[]' };
+    const order: string[] = [];
+    const text = CLAIM_NEXT_SQL.split("'")
+      .map((piece, i) => (i % 2 ? piece : piece.replace(/(?<!:):([a-zA-Z][a-zA-Z0-9]*)/g, (_, p: string) => `$${order.indexOf(p) + 1 || order.push(p)}`)))
+      .join("'");
+    const literal = (v: unknown) => (v === null ? 'NULL' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
+    const plans = await oneConnection(async (run) => {
+      // The shape of an instance with one busy workspace (the claim benchmarks'): its To-do tickets are most of the table.
+      await run(`INSERT INTO tickets (id, workspace_id, number, title, status, priority, created_by_kind)
+        SELECT 'tkt_generic_' || g, '${team.ws.id}', 1000 + g, 'generic ' || g, 'todo', 0, 'user' FROM generate_series(1, 20000) g`);
+      await run('ANALYZE tickets');
+      await run(`PREPARE mc_plan_auto AS ${text}`);
+      try {
+        // plan_cache_mode = auto: five custom plans, then the generic one if it is not priced above them.
+        for (let i = 0; i < 8; i++) {
+          await run('BEGIN');
+          await run(`EXECUTE mc_plan_auto(${order.map((p) => literal(params[p])).join(', ')})`);
+          await run('ROLLBACK');
+        }
+        const [row] = await run(`SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name = 'mc_plan_auto'`);
+        return row;
+      } finally {
+        await run('DEALLOCATE mc_plan_auto');
+        await run(`DELETE FROM tickets WHERE id LIKE 'tkt_generic_%'`);
+      }
+    });
+    expect(plans).toEqual({ generic: 3, custom: 5 });
+  });
+
   it('several processes on one database: each wakes one waiter of its own for a new ticket', async () => {
     // A second server process: its own app and live bus on the same database, fed by its own LISTEN.
     const bus = new LiveBus();

@@ -6,6 +6,7 @@ import {
   attemptDelivery,
   claimDueDeliveries,
   deliverDueWebhooks,
+  dispatcherWake,
   dispatchWebhookEvents,
   ManualClock,
   onCommittedEvent,
@@ -188,25 +189,35 @@ describe('an event nobody receives is written already dispatched (claims)', () =
     expect(rows).toHaveLength(1);
     return rows[0];
   };
+  const claimAnnounced = (ticketId: string) => h.deps.live.waitFor((e) => e.type === 'ticket.claimed' && e.ticketId === ticketId, 20_000);
 
   it('no endpoint and no agent endpoint: the claim and the claim-next write their event dispatched; with a receiver or a reaction they do not, and it is delivered', async () => {
     const quiet = await createTeam(h);
     const agent = await activeAgent(h, quiet.admin.key, quiet.ws.slug);
     const ticketIn = async (ws: string, key: string) => expectOk(await h.call('POST', '/api/v1/tickets', { key, body: { workspaceId: ws, title: 'quiet?' } }), 201);
     const byClaim = await ticketIn(quiet.ws.id, quiet.admin.key);
+    let announced = claimAnnounced(byClaim.id);
     expectOk(await h.call('PATCH', `/api/v1/tickets/${byClaim.id}/claim`, { key: agent.key }));
     expect((await claimedEvent(byClaim.id)).dispatchedAt).toBeInstanceOf(Date);
+    // Its live announcement says so, and wakes no dispatcher pass (there is nothing to dispatch).
+    expect(await announced).toMatchObject({ dispatched: true });
+    expect(dispatcherWake((await announced)!)).toBeNull();
     const byNext = await ticketIn(quiet.ws.id, quiet.admin.key);
+    announced = claimAnnounced(byNext.id);
     expect(expectOk(await h.call('POST', '/api/v1/tickets/claim-next', { key: agent.key })).id).toBe(byNext.id);
     expect((await claimedEvent(byNext.id)).dispatchedAt).toBeInstanceOf(Date);
+    expect(await announced).toMatchObject({ dispatched: true });
+    expect(dispatcherWake((await announced)!)).toBeNull();
 
     // A reaction of this process waits for claims: the event stays in the outbox for it, and the dispatcher hands it over.
     const seen: string[] = [];
     const stop = onCommittedEvent('test.claims', ['ticket.claimed'], async (_tx, e) => void seen.push((e.data as { ticket: { id: string } }).ticket.id));
     try {
       const reacted = await ticketIn(quiet.ws.id, quiet.admin.key);
+      const reactedAnnounced = claimAnnounced(reacted.id);
       expectOk(await h.call('PATCH', `/api/v1/tickets/${reacted.id}/claim`, { key: agent.key }));
       expect((await claimedEvent(reacted.id)).dispatchedAt).toBeNull();
+      expect(dispatcherWake((await reactedAnnounced)!)).toEqual({ due: false });
       await dispatchWebhookEvents(worker());
       expect(seen).toContain(reacted.id);
       expect((await claimedEvent(reacted.id)).dispatchedAt).toBeInstanceOf(Date);
@@ -218,8 +229,11 @@ describe('an event nobody receives is written already dispatched (claims)', () =
     const hook = await createHook({ url: rx.url('/claims'), events: ['ticket.claimed'] });
     const claimant = await activeAgent(h, team.owner.key, team.ws.slug);
     const heard = await createTicket('claimed with a receiver');
+    const heardAnnounced = claimAnnounced(heard.id);
     expectOk(await h.call('PATCH', `/api/v1/tickets/${heard.id}/claim`, { key: claimant.key }));
     expect((await claimedEvent(heard.id)).dispatchedAt).toBeNull();
+    expect(await heardAnnounced).toMatchObject({ dispatched: false });
+    expect(dispatcherWake((await heardAnnounced)!)).toEqual({ due: false });
     await pump();
     expect(rx.at('/claims').map((r) => JSON.parse(r.body).data.ticket.id)).toContain(heard.id);
     expect((await claimedEvent(heard.id)).dispatchedAt).toBeInstanceOf(Date);

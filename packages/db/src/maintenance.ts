@@ -46,3 +46,52 @@ export async function vacuumGrownTables(database: Database, opts: { vacuumMaxPag
   }
   return stale.map((t) => t.name);
 }
+
+/**
+ * Claims between two VACUUMs of `tickets` where nothing else vacuums it (the embedded database; a server with
+ * autovacuum off), at least. A claim moves its ticket out of the claimable set, but the entry of its old version stays
+ * in `tickets_available_idx` until a VACUUM removes it, at the head of the index where claim-next's pick starts: every
+ * pick steps over the entries of the tickets claimed since the last VACUUM (bench/README.md,
+ * `bench/claim-next-pick.ts`: about 8 more buffers per pick for every 1,000 claims).
+ */
+export const CLAIMED_VACUUM_EVERY = 1000;
+/** …and at least this share of the table's rows, so that a VACUUM (which reads every index of `tickets`) stays amortized on a large table. */
+export const CLAIMED_VACUUM_SHARE = 0.02;
+
+interface ClaimVacuumState {
+  claims: number;
+  running: Promise<void> | null;
+  threshold: number | null;
+  /** Whether something else vacuums `tickets` (a server's autovacuum): then this does nothing. Looked up once. */
+  autovacuum: boolean | null;
+}
+const claimsSinceVacuum = new WeakMap<Database, ClaimVacuumState>();
+
+/**
+ * Count `n` claims on `database`; once CLAIMED_VACUUM_EVERY (or CLAIMED_VACUUM_SHARE of the rows) have been made
+ * since the last time, VACUUM `tickets` (one at a time; claims meanwhile count toward the next). Returns the VACUUM
+ * when this call started one (for callers that wait for it, such as a benchmark), else null. On a PostgreSQL server
+ * whose autovacuum is on (the default; `tickets` has its own thresholds, migration 0021) it does nothing after the
+ * first call, which looks that up (and returns null too).
+ */
+export function maintainClaimedTickets(database: Database, n = 1): Promise<void> | null {
+  let s = claimsSinceVacuum.get(database);
+  if (!s) claimsSinceVacuum.set(database, (s = { claims: 0, running: null, threshold: null, autovacuum: database.kind === 'pglite' ? false : null }));
+  if (s.autovacuum) return null;
+  s.claims += n;
+  if (s.running || s.claims < (s.threshold ?? CLAIMED_VACUUM_EVERY)) return null;
+  const state = s;
+  state.claims = 0;
+  state.running = (async () => {
+    if (state.autovacuum === null) {
+      const [a] = await rows<{ on: boolean }>(database.db, sql`SELECT current_setting('autovacuum') = 'on' AS on`);
+      state.autovacuum = a.on;
+      if (state.autovacuum) return;
+    }
+    // SKIP_LOCKED: another process's VACUUM of it is under way (a server); that one does the work.
+    await database.db.execute(database.kind === 'pglite' ? sql`VACUUM tickets` : sql`VACUUM (SKIP_LOCKED) tickets`);
+    const [t] = await rows<{ n: number }>(database.db, sql`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'tickets'::regclass`);
+    state.threshold = Math.max(CLAIMED_VACUUM_EVERY, Math.round(Math.max(0, t?.n ?? 0) * CLAIMED_VACUUM_SHARE));
+  })().finally(() => (state.running = null));
+  return state.running;
+}

@@ -962,6 +962,9 @@ export const cronRuns = pgTable(
     // "Does this target's previous run still go?" (concurrency skip | queue_one) and the queued run to promote when
     // it ends: the few active runs of a (cron, target), never the whole history of an every-minute cron.
     index('cron_runs_active_idx').on(t.cronId, t.agentId, t.slot).where(sql`${t.status} IN ('pending', 'running')`),
+    // "Does this workspace have a run in flight?" — the webhook dispatcher asks it of every ticket move and finished
+    // execution (cronOutcomeWantedSql), so that those of workspaces without one stay on the quiet skip.
+    index('cron_runs_running_idx').on(t.workspaceId).where(sql`${t.status} = 'running'`),
   ],
 );
 

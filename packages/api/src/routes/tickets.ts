@@ -136,7 +136,9 @@ export function registerTicketRoutes(r: RouteBuilder) {
       409: 'Blocked, not empty: the workspace is archived (CONFLICT, `details.reason: "workspace_archived"`); nothing can be claimed in it',
     },
     handler: async ({ ctx, body, c, deps }) => {
-      const ticket = await claimNextTicket(ctx, deps.live, { capabilities: body.capabilities, waitSeconds: body.wait, signal: c.req.raw.signal });
+      // The client's going away only matters to a wait: without one, no AbortController is made for the request.
+      const signal = body.wait > 0 ? c.req.raw.signal : undefined;
+      const ticket = await claimNextTicket(ctx, deps.live, { capabilities: body.capabilities, waitSeconds: body.wait, signal });
       return ticket ?? noContent();
     },
   });

@@ -19,7 +19,7 @@ import { DomainError } from '../errors';
 import { emitEvent } from '../events/emit-event';
 import { writeTicket } from '../tickets/create-ticket';
 import { PRIORITY_RANK, type TicketPriority } from '../tickets/tickets.rules';
-import { onCommittedEvent } from '../webhooks/dispatch-events';
+import { onCommittedEvent, type EventReaction } from '../webhooks/dispatch-events';
 import { notifyCronsChanged } from './cron-signal';
 import { CRON_PAUSED_REASONS, CRON_RUN_REASONS, CRON_RUN_SKIP_DETAIL, retryDecision, retryPolicyOf, runDeadlineMs, type CronRunStatus } from './cron-runs.rules';
 
@@ -407,7 +407,23 @@ export async function pauseIfNoRunnableTarget(sys: Ctx, cronId: string): Promise
  * nothing for a run that is not running). Register once per process; returns the unsubscribe function.
  */
 export function registerCronRunReactions(opts: CronRunOptions = {}): () => void {
-  return onCommittedEvent('crons.run-outcomes', ['ticket.moved', 'execution.finished'], async (tx, e) => {
+  return onCommittedEvent('crons.run-outcomes', ['ticket.moved', 'execution.finished'], reactToRunOutcome(opts), { wantsSql: cronOutcomeWantedSql });
+}
+
+/**
+ * The events the outcome reaction can act on, as SQL over the outbox row `e`: a move to Done or closed (other moves
+ * end no run) or a finished execution, in a workspace with a cron run in flight (`cron_runs_running_idx`, one probe).
+ * A run is running from the transaction that creates its ticket and its execution until this reaction or its
+ * deadline ends it, and the reaction ends only running runs, so an event for which this is false has nothing to end.
+ * Every other move and execution of an instance is left to the quiet skip (one statement for a batch) instead of
+ * the full dispatch transaction.
+ */
+export const cronOutcomeWantedSql = (e: string) =>
+  `(${e}.type <> 'ticket.moved' OR ${e}.data->>'to' IN ('done', 'closed'))
+    AND EXISTS (SELECT 1 FROM cron_runs crr WHERE crr.workspace_id = ${e}.workspace_id AND crr.status = 'running')`;
+
+function reactToRunOutcome(opts: CronRunOptions): EventReaction {
+  return async (tx, e) => {
     const d = e.data as Record<string, any>;
     if (e.type === 'ticket.moved') {
       if (d.to !== 'done' && d.to !== 'closed') return;
@@ -428,6 +444,6 @@ export function registerCronRunReactions(opts: CronRunOptions = {}): () => void 
         ? ({ status: 'success' } as const)
         : ({ status: 'failed', reason: CRON_RUN_REASONS.EXECUTION_FAILED, error: `execution ${x.id} ${x.status}` } as const);
     await endAttempt(tx, ex.runId, outcome, { output: ex.summary ?? null }, opts);
-  });
+  };
 }
 

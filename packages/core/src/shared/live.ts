@@ -17,6 +17,8 @@ export interface LiveEvent {
   status?: string;
   /** The outbox event this announces. */
   eventId?: string;
+  /** That outbox event was written already dispatched (nobody receives it): the webhook dispatcher need not look. */
+  dispatched?: boolean;
   /** Who got a notification from it (`user:<id>` / `agent:<id>`), so that notification long-polls wake. */
   recipients?: string[];
   at: string;

@@ -7,7 +7,7 @@ import { validation } from '../errors';
 import { liveNotifySql, type LiveBus } from '../shared/live';
 import { statement } from '../shared/statement';
 import { workspaceArchived } from '../shared/workspace-access';
-import { claimableSql, claimGatesOfSql, claimGatesSql, claimParams, claimWritesSql, type ClaimParam } from './claim-ticket';
+import { capabilitiesWithinSql, claimableSql, claimGatesOfSql, claimGatesSql, claimLiveExtraSql, claimParams, claimWritesSql, type ClaimParam } from './claim-ticket';
 import { claimNextWaiters } from './claim-next-waiters';
 import { OPEN_AGENT_STANDING, ticketAnswer } from './ticket-access';
 import { ticketFromSql } from './ticket-dto';
@@ -32,14 +32,14 @@ import { AVAILABLE_WAIT_MAX_SECONDS } from './tickets.rules';
 export const CLAIM_NEXT_SQL = `WITH gate AS MATERIALIZED (SELECT ${claimGatesSql(':workspaceId')}),
   pick AS (
     SELECT c.id FROM tickets c
-    WHERE ${claimableSql('c')} AND c.required_capabilities <@ :chosen::jsonb
+    WHERE ${claimableSql('c')} AND ${capabilitiesWithinSql('c', ':chosen')}
       AND (SELECT ${claimGatesOfSql('g')} FROM gate g)
     ORDER BY c.priority, c.created_at, c.id
     LIMIT 1
     FOR UPDATE OF c SKIP LOCKED),
   ${claimWritesSql('t.id = (SELECT p.id FROM pick p)', `(SELECT ${claimGatesOfSql('g')} FROM gate g)`)}
   SELECT g.*, w.*,
-    CASE WHEN w.id IS NOT NULL THEN ${liveNotifySql(':live', `jsonb_build_object('ticketId', w.id)`)}::text END AS published
+    CASE WHEN w.id IS NOT NULL THEN ${liveNotifySql(':live', `jsonb_build_object('ticketId', w.id) || ${claimLiveExtraSql}`)}::text END AS published
   FROM gate g LEFT JOIN won w ON true`;
 
 const CLAIM_NEXT = statement<ClaimParam | 'chosen'>('mc_claim_next_ticket', CLAIM_NEXT_SQL);

@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { agents, events, notifications, webhookDeliveries, webhookEndpoints } from '@mc/db';
 import { and, asc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { EventType } from '@mc/contracts';
 import { asSystem, inTransaction, type Ctx } from '../context';
 import { toNotificationDto } from '../notifications/notifications';
 import { ID_PREFIX, newId } from '../shared/ids';
-import { statement } from '../shared/statement';
+import { statement, type Statement } from '../shared/statement';
 import { endpointWants, WEBHOOK_DISPATCH_BATCH, WEBHOOK_MAX_ATTEMPTS } from './webhooks.rules';
 
 type EventRow = typeof events.$inferSelect;
@@ -21,18 +22,35 @@ type EventRow = typeof events.$inferSelect;
  * missed from the outbox). Register once at startup; returns the unsubscribe function.
  */
 export type EventReaction = (tx: Ctx, event: ReturnType<typeof eventPayload>) => Promise<void>;
-const reactions = new Map<string, { types: ReadonlySet<string>; react: EventReaction }>();
+export interface ReactionOptions {
+  /**
+   * Which events of its types the reaction may act on, as an SQL condition over the outbox row `e` (an alias of
+   * `events`), e.g. only workspaces with cron runs in flight. Events for which it is false are left to the quiet skip
+   * (marked dispatched in one statement when their workspace has no receiver) instead of forcing the full dispatch
+   * path. It is evaluated when the dispatcher looks, after the event's commit, so it must hold from before such an
+   * event can be written until the reaction has acted on it; the reaction must do nothing with an event for which it
+   * is false (it still sees one whose workspace has receivers). Without it: every event of its types.
+   */
+  wantsSql?: (e: string) => string;
+}
+const reactions = new Map<string, { types: ReadonlySet<string>; react: EventReaction; wantsSql?: (e: string) => string }>();
 
-export function onCommittedEvent(name: string, types: readonly EventType[], react: EventReaction): () => void {
-  reactions.set(name, { types: new Set(types), react });
+export function onCommittedEvent(name: string, types: readonly EventType[], react: EventReaction, opts: ReactionOptions = {}): () => void {
+  reactions.set(name, { types: new Set(types), react, wantsSql: opts.wantsSql });
   return () => reactions.delete(name);
 }
 
-/** The event types some reaction waits for (the quiet-event skip below must not swallow them). */
-const reactedTypes = () => JSON.stringify([...new Set([...reactions.values()].flatMap((r) => [...r.types]))]);
-
 /** Whether some reaction of this process waits for events of `type` (such an event is never written dispatched). */
 export const isReacted = (type: string) => [...reactions.values()].some((r) => r.types.has(type));
+
+/** The events of the outbox row `e` that some reaction of this process waits for, as SQL (`false` when none). */
+function reactedSql(e: string): string {
+  const parts = [...reactions.values()].map((r) => {
+    const types = [...r.types].map((t) => `'${t.replaceAll("'", "''")}'`).join(', ');
+    return r.wantsSql ? `(${e}.type IN (${types}) AND (${r.wantsSql(e)}))` : `${e}.type IN (${types})`;
+  });
+  return parts.length ? `(${parts.join(' OR ')})` : 'false';
+}
 
 /**
  * The workspace `ws` (an SQL expression) has no receiver for its events: no enabled endpoint and no active agent
@@ -64,30 +82,45 @@ export function eventPayload(e: EventRow) {
  * own (so none of its notifications becomes a delivery either). One statement marks a batch of those dispatched
  * (the rows are claimed with SKIP LOCKED, as below) and counts the events of the batch that do have a receiver,
  * which the full dispatch then takes. Without it every event of a quiet workspace cost a transaction of five
- * statements (bench/README.md).
+ * statements (bench/README.md). An event some reaction of this process wants (`reactedSql`: its types and `wantsSql`)
+ * is never quiet.
  */
-const SKIP_QUIET_EVENTS = statement<'now' | 'batch' | 'reacted'>(
-  'mc_webhooks_skip_quiet',
-  `WITH batch AS (
-    SELECT e.id, ${receiverlessSql('e.workspace_id')} AND NOT (:reacted::jsonb ? e.type) AS quiet
+const skipQuietSql = (reacted: string) => `WITH batch AS (
+    SELECT e.id, ${receiverlessSql('e.workspace_id')} AND NOT ${reacted} AS quiet
     FROM events e WHERE e.dispatched_at IS NULL ORDER BY e.id LIMIT :batch::int FOR UPDATE OF e SKIP LOCKED),
   skipped AS (
     UPDATE events SET dispatched_at = :now::timestamptz FROM batch b WHERE events.id = b.id AND b.quiet RETURNING events.id)
-  SELECT (SELECT count(*) FROM skipped)::int AS skipped, (SELECT count(*) FROM batch WHERE NOT batch.quiet)::int AS remaining`,
-);
+  SELECT (SELECT count(*) FROM skipped)::int AS skipped, (SELECT count(*) FROM batch WHERE NOT batch.quiet)::int AS remaining`;
+
+/**
+ * The skip statement for the reactions registered now (their types and `wantsSql` are part of its text): one prepared
+ * statement per distinct text, named after it, so that a registration never reuses another text's name.
+ */
+const skipQuietStatements = new Map<string, Statement<'now' | 'batch'>>();
+function skipQuietEvents(): Statement<'now' | 'batch'> {
+  const text = skipQuietSql(reactedSql('e'));
+  let stmt = skipQuietStatements.get(text);
+  if (!stmt) {
+    const name = `mc_webhooks_skip_quiet_${createHash('sha1').update(text).digest('hex').slice(0, 10)}`;
+    stmt = statement<'now' | 'batch'>(name, text);
+    skipQuietStatements.set(text, stmt);
+  }
+  return stmt;
+}
 
 /**
  * Turn undispatched outbox events into deliveries: one per enabled endpoint of the event's workspace whose filter
  * takes the event type, and one per notification of an active agent that has an endpoint (`type: "notification"`).
  * The events are claimed with FOR UPDATE SKIP LOCKED and marked dispatched in the same transaction as their
  * deliveries are written, so several processes can run this at once, and a crash either loses the whole batch's
- * work (and it is done again) or none of it. Returns how many events and deliveries it handled.
+ * work (and it is done again) or none of it. Returns how many events and deliveries it handled, and how many of the
+ * events were quiet (marked dispatched by the skip, without the full path).
  */
-export async function dispatchWebhookEvents(ctx: Ctx, batch = WEBHOOK_DISPATCH_BATCH): Promise<{ events: number; deliveries: number }> {
-  const [quiet] = await SKIP_QUIET_EVENTS.run<{ skipped: number; remaining: number }>(ctx.db, { now: ctx.clock.now().toISOString(), batch, reacted: reactedTypes() });
-  if (quiet.remaining === 0) return { events: quiet.skipped, deliveries: 0 };
+export async function dispatchWebhookEvents(ctx: Ctx, batch = WEBHOOK_DISPATCH_BATCH): Promise<{ events: number; deliveries: number; quiet: number }> {
+  const [quiet] = await skipQuietEvents().run<{ skipped: number; remaining: number }>(ctx.db, { now: ctx.clock.now().toISOString(), batch });
+  if (quiet.remaining === 0) return { events: quiet.skipped, deliveries: 0, quiet: quiet.skipped };
   const full = await dispatchToReceivers(ctx, batch);
-  return { events: quiet.skipped + full.events, deliveries: full.deliveries };
+  return { events: quiet.skipped + full.events, deliveries: full.deliveries, quiet: quiet.skipped };
 }
 
 async function dispatchToReceivers(ctx: Ctx, batch: number): Promise<{ events: number; deliveries: number }> {

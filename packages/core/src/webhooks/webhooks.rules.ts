@@ -39,6 +39,15 @@ export const WEBHOOK_KICK_DEBOUNCE_MS = 100;
  * or ticket-less task's POST to its agent): their live signal wakes the runner to send due deliveries at once, not at its next tick.
  */
 export const DELIVERY_WRITING_EVENTS: ReadonlySet<string> = new Set(['ticket.dispatched', 'task.dispatched']);
+/**
+ * What a live event (from any process) asks of the webhook runner: a pass soon (`due`: also send due deliveries at
+ * once), or nothing (null) when the outbox event it announces was written already dispatched (`dispatched`: a claim
+ * in a workspace without receivers) and wrote no delivery — such a pass would find nothing to do.
+ */
+export function dispatcherWake(e: { type: string; dispatched?: boolean }): { due: boolean } | null {
+  const due = DELIVERY_WRITING_EVENTS.has(e.type);
+  return e.dispatched && !due ? null : { due };
+}
 /** How often the runner looks for work when nothing wakes it. */
 export const WEBHOOK_POLL_INTERVAL_MS = 500;
 

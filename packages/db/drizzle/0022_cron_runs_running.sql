@@ -1,0 +1,1 @@
+CREATE INDEX "cron_runs_running_idx" ON "cron_runs" USING btree ("workspace_id") WHERE "cron_runs"."status" = 'running';
