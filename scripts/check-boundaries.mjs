@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Enforces the dependency arrows of DESIGN.md: contracts → zod only; db → nothing internal; core → db, contracts;
+// Enforces the dependency arrows of DESIGN.md: contracts → zod only; db → nothing internal; core → db, contracts, openclaw (the gateway client);
 // api → core, contracts; nothing in core imports next/* or reads process.env; outbound network calls only in
 // core's shared/outbound.ts; no import cycles inside core, between its feature folders or between its files;
 // `@mc/contracts/constants` imports nothing; errors are built only by the factories of core's errors.ts.
