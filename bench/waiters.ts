@@ -26,7 +26,11 @@
 //
 // Options (or BENCH_* in brackets): --waiters N [BENCH_WAITERS] 5000 · --claimers C 10 · --claims M 400 (per phase) ·
 // --tickets K 20 (claim-next wake-ups) · --only embedded|postgres [BENCH_ONLY] · --port [BENCH_APP_PORT] 3590 ·
-// --scenarios claim-next,available (which of steps 3 and 4)
+// --scenarios claim-next,available (which of steps 3 and 4) · --no-probe (no memory probe in the server) · --snapshot
+// (a heap snapshot with the waiters parked, kept in the probe's folder)
+// Memory: bench/memory-probe.mjs is preloaded into the server; at the baseline, with the waiters parked and after they
+// have left, the RSS split by mapping (WebAssembly memory, i.e. PGlite's; other anonymous; files), the V8 heap as it
+// is and after a full GC (what is retained: per waiter, the retained heap with them minus the baseline's, / N).
 //   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432 (a scratch database is created there and dropped after)
 //   BENCH_PG_LOG=<file> (PostgreSQL's log, default /var/log/postgresql/postgresql-<major>-main.log)
 //   BENCH_SERVER=<another build's server.mjs> (e.g. a build of an older commit, for a before/after)
@@ -37,6 +41,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { statSync } from 'node:fs';
+import { fmtReading, probeEnv, readMemory } from './mem-read';
 import { api, cpuMs, findPgLog, log, mapLimit, memory, openSql, percentile, PG_URL, pgAdmin, readFrom, SERVER, sleep, staleBuildWarning, start, stop, waitReady, type Proc, type SqlClient } from './lib';
 
 const { values } = parseArgs({
@@ -48,6 +53,8 @@ const { values } = parseArgs({
     only: { type: 'string', default: process.env.BENCH_ONLY ?? '' },
     port: { type: 'string', default: process.env.BENCH_APP_PORT ?? '3590' },
     scenarios: { type: 'string', default: 'claim-next,available' },
+    'no-probe': { type: 'boolean', default: false },
+    snapshot: { type: 'boolean', default: false },
   },
 });
 const N = Number(values.waiters);
@@ -56,6 +63,17 @@ const CLAIMS = Number(values.claims);
 const K = Number(values.tickets);
 const PORT = Number(values.port);
 const IDLE_WINDOW_MS = 10_000;
+/** Where the probe preloaded into the server (bench/memory-probe.mjs) writes its readings (and heap snapshots). */
+const PROBE_DIR = values['no-probe'] ? undefined : mkdtempSync(path.join(os.tmpdir(), 'mc-bench-waiters-probe-'));
+
+/** Memory of the server now, and what of its V8 heap is retained (after a full GC). */
+async function memLine(p: Proc, label: string, opts: { snapshot?: boolean } = {}) {
+  const r = await readMemory(p, PROBE_DIR);
+  const retained = PROBE_DIR ? await readMemory(p, PROBE_DIR, { gc: true, snapshot: opts.snapshot && values.snapshot }) : null;
+  log(`    memory ${label}: ${fmtReading(r)}`);
+  if (retained?.probe) log(`      after a full GC: V8 heap used ${retained.probe.heapUsed.toFixed(1)} MB · external ${retained.probe.external.toFixed(1)} MB · RSS ${retained.rss.toFixed(0)} MB`);
+  return { r, retained };
+}
 
 const ADMIN = { email: 'bench.waiters@example.com', password: 'bench-password-123', key: `mc_usr_bench_waiters_${'x'.repeat(24)}` };
 /** The key of seeded agent `g` (1-based): waiters are 1..N, claimers N+1..N+C. */
@@ -186,6 +204,8 @@ interface Ctx {
   ticketIds: string[];
   pgLog: string | null;
   dbName: string;
+  /** V8 heap retained (after a full GC) at the baseline, MB. */
+  retained0?: number;
 }
 
 function appEnv(dataDir: string, databaseUrl?: string): Record<string, string> {
@@ -199,6 +219,7 @@ function appEnv(dataDir: string, databaseUrl?: string): Record<string, string> {
     MC_INIT_ADMIN_API_KEY: ADMIN.key,
     MC_RATE_LIMIT_PER_MINUTE: '100000000',
     MC_RATE_LIMIT_ANON_PER_MINUTE: '100000000',
+    ...(PROBE_DIR ? probeEnv(PROBE_DIR) : {}),
   };
 }
 
@@ -359,6 +380,8 @@ async function scenario(c: Ctx, name: string, open: (g: number) => Call, hasWork
   );
   const cl = await claims(c.ticketIds.splice(0, CLAIMS));
   log(`    claims while they wait: ${fmtClaims(cl)}${fmtRefused(f, 'so far')}`);
+  const m = await memLine(c.p, `with ${N} waiters`, { snapshot: true });
+  if (c.retained0 !== undefined && m.retained?.probe) log(`      retained V8 heap per waiter: ${(((m.retained.probe.heapUsed - c.retained0) * 1024) / N).toFixed(1)} KB`);
   return f;
 }
 
@@ -403,6 +426,7 @@ async function measure(kind: 'embedded' | 'postgres') {
     const nobody = await costOf(c, () => createTicket({ requiredCapabilities: ['nobody-has-it'] }, workspaceId));
     log(`  baseline, no waiters: RSS ${rss0.toFixed(0)} MB · idle CPU ${idle0.msPerS.toFixed(1)} ms/s · ${fmtClaims(base)}`);
     log(`    a ticket nobody waits for: server CPU ${nobody.cpu.toFixed(0)} ms${summarize(nobody.counts)} (create + 1.5 s)`);
+    c.retained0 = (await memLine(p, 'baseline')).retained?.probe?.heapUsed;
 
     const scenarios = values.scenarios!.split(',');
     // claim-next
@@ -427,6 +451,7 @@ async function measure(kind: 'embedded' | 'postgres') {
     log(`      per ticket (create + wake + 1.5 s): server CPU ${(sum((w) => w.cpu) / K).toFixed(0)} ms${summarize(perTicket && new Map([...perTicket].map(([k, v]) => [k, Math.round(v * 10) / 10])))}`);
     await next.close();
     await settle(p);
+    await memLine(p, 'after the claim-next waiters left');
     }
 
     // available?wait
@@ -456,6 +481,8 @@ async function measure(kind: 'embedded' | 'postgres') {
       });
       log(`    1 ticket assigned to one waiter: ${again.got.length} answered in ${one.took.toFixed(0)} ms, the others sleep on · server CPU ${one.cpu.toFixed(0)} ms${summarize(one.counts)} (create + wake + 1.5 s)`);
       await again.close();
+      await settle(p);
+      await memLine(p, 'after the available waiters left');
     }
     log(`  end: RSS ${memory(p.pid).rss.toFixed(0)} MB (peak ${memory(p.pid).hwm.toFixed(0)} MB)`);
   } finally {
@@ -475,6 +502,10 @@ async function main() {
   log(`bench/waiters: ${N} waiters, ${C} claimers, ${CLAIMS} claims per phase, ${K} claim-next wake-ups — server ${path.relative(process.cwd(), SERVER)} — ${os.cpus().length} cores`);
   for (const kind of ['embedded', 'postgres'] as const) if (!values.only || values.only === kind) await measure(kind);
   httpAgent.destroy();
+  if (PROBE_DIR) {
+    if (values.snapshot) log(`heap snapshots (if any) are in ${PROBE_DIR}`);
+    else rmSync(PROBE_DIR, { recursive: true, force: true });
+  }
 }
 
 main().catch((err) => {
