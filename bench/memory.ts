@@ -1,7 +1,7 @@
 // bench/memory — resident memory of the README's run command, idle and across load passes (issue 13, point 4).
 //
 //   node --import tsx bench/memory.ts [--passes 5] [--requests 1200] [--idle-seconds 30] [--settle-seconds 15]
-//                                     [--only embedded|postgres] [--port 3490] [--no-probe] [--no-gc]
+//                                     [--only embedded|postgres] [--port 3490] [--no-probe] [--no-gc] [--reduce-seconds 180]
 //                                     [--node-args "<Node flags for the server>"]
 //
 // Per database (the embedded one in a fresh data dir; PostgreSQL in a scratch database, dropped afterwards):
@@ -20,13 +20,15 @@
 // the V8 heap, malloc, compiled code; mapped files) and, unless --no-probe, from inside the server
 // (bench/memory-probe.mjs preloaded: V8 heap used/total, external, array buffers). Unless --no-gc, every reading is
 // taken twice: as it is, then right after a full GC (the RSS once V8 has given back its free pages, and the heap
-// retained). The summary gives, for both, pass N against pass 1, the spread of passes 2..N and their trend in MB per
+// retained), and in between, once V8's memory reducer has run (up to --reduce-seconds: the collections V8 starts by
+// itself when the process has gone quiet, which give back free pages and shrink the young generation: the server's
+// size once idle again, where the reading at --settle-seconds catches whatever the last burst left committed). The summary gives, for both, pass N against pass 1, the spread of passes 2..N and their trend in MB per
 // pass (a plateau: flat after the first pass; a leak: a trend that stays positive however many passes are run).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { api, cpuMsOr0, log, mapLimit, pgAdmin, PG_URL, sleep, start, stop, waitReady, type Proc } from './lib';
-import { fmtReading, probeEnv as probeVars, readMemory, type Reading } from './mem-read';
+import { fmtReading, probeEnv as probeVars, readMemory, untilReduced, type Reading } from './mem-read';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, def: number) => {
@@ -38,6 +40,8 @@ const O = {
   requests: opt('requests', 1200),
   idleSeconds: opt('idle-seconds', 30),
   settleSeconds: opt('settle-seconds', 15),
+  /** After the reading at --settle-seconds, wait up to this long for V8's memory reducer and read again (0: don't). */
+  reduceSeconds: opt('reduce-seconds', 180),
   port: opt('port', 3490),
   only: (() => {
     const i = argv.indexOf('--only');
@@ -61,19 +65,23 @@ const wsPages = (slug: string) => [`/w/${slug}`, `/w/${slug}/tickets`, `/w/${slu
 // ---------------------------------------------------------------------------------------------- memory readings
 
 interface Pair {
-  /** As it is. */
+  /** As it is, --settle-seconds after the load. */
   now: Reading;
-  /** Right after a full GC (with the probe and unless --no-gc). */
+  /** Once V8's memory reducer has run (with the probe, unless --reduce-seconds 0): the idle size after the load. */
+  idle?: { reading: Reading; seconds: number; reduced: boolean };
+  /** Right after a full GC, after `idle` (with the probe and unless --no-gc). */
   gc?: Reading;
 }
 async function read(server: Proc, probeDir: string): Promise<Pair> {
   const now = await readMemory(server, O.probe ? probeDir : undefined);
+  const idle = O.probe && O.reduceSeconds > 0 ? await untilReduced(server, probeDir, O.reduceSeconds) : undefined;
   const gc = O.probe && O.gcReading ? await readMemory(server, probeDir, { gc: true }) : undefined;
-  return { now, gc };
+  return { now, idle, gc };
 }
 const f0 = (n: number | undefined) => (n === undefined ? '   –' : n.toFixed(0).padStart(4));
 function line(label: string, r: Pair, extra = '') {
   log(`  ${label.padEnd(22)} ${fmtReading(r.now)}${extra}`);
+  if (r.idle) log(`  ${''.padEnd(22)} ${r.idle.reduced ? `memory reducer ran (${r.idle.seconds.toFixed(0)} s later)` : `no memory reducer within ${r.idle.seconds.toFixed(0)} s`}: ${fmtReading(r.idle.reading)}`);
   if (r.gc?.probe) log(`  ${''.padEnd(22)} after a full GC: RSS ${f0(r.gc.rss)} MB · other anon ${f0(r.gc.anon)} · V8 heap ${f0(r.gc.probe.heapUsed)}/${f0(r.gc.probe.heapTotal)} MB`);
 }
 
@@ -306,8 +314,9 @@ async function main() {
   }
   log(`\nsummary (load average at the end ${load()}):`);
   for (const r of results) {
-    log(`  ${r.kind}: idle fresh ${f0(r.fresh.now.rss)} MB · idle after restart ${f0(r.restart.now.rss)} MB`);
-    const series: [string, number[]][] = [['RSS as it is', r.passes.map((x) => x.now.rss)]];
+    log(`  ${r.kind}: idle fresh ${f0(r.fresh.now.rss)} MB · idle after restart ${f0(r.restart.now.rss)} MB${r.passes.some((x) => x.idle && !x.idle.reduced) ? ` · the memory reducer did not run within ${O.reduceSeconds} s after ${r.passes.filter((x) => x.idle && !x.idle.reduced).length} pass(es)` : ''}`);
+    const series: [string, number[]][] = [[`RSS ${O.settleSeconds} s after`, r.passes.map((x) => x.now.rss)]];
+    if (r.passes.every((x) => x.idle)) series.push(['RSS idle (reducer)', r.passes.map((x) => x.idle!.reading.rss)]);
     if (r.passes.every((x) => x.gc)) {
       series.push(['RSS after a full GC', r.passes.map((x) => x.gc!.rss)]);
       if (r.passes.every((x) => x.gc!.probe)) series.push(['V8 heap retained', r.passes.map((x) => x.gc!.probe!.heapUsed)]);

@@ -41,7 +41,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { statSync } from 'node:fs';
-import { fmtReading, probeEnv, readMemory } from './mem-read';
+import { fmtReading, probeEnv, readMemory, untilReduced } from './mem-read';
 import { api, cpuMs, findPgLog, log, mapLimit, memory, openSql, percentile, PG_URL, pgAdmin, readFrom, SERVER, sleep, staleBuildWarning, start, stop, waitReady, type Proc, type SqlClient } from './lib';
 
 const { values } = parseArgs({
@@ -67,10 +67,17 @@ const IDLE_WINDOW_MS = 10_000;
 const PROBE_DIR = values['no-probe'] ? undefined : mkdtempSync(path.join(os.tmpdir(), 'mc-bench-waiters-probe-'));
 
 /** Memory of the server now, and what of its V8 heap is retained (after a full GC). */
-async function memLine(p: Proc, label: string, opts: { snapshot?: boolean } = {}) {
+async function memLine(p: Proc, label: string, opts: { snapshot?: boolean; reduce?: boolean } = {}) {
   const r = await readMemory(p, PROBE_DIR);
+  if (opts.reduce && PROBE_DIR) {
+    // Once V8's memory reducer has run (the process quiet again): what is left of the waiters, as the process keeps it.
+    const idle = await untilReduced(p, PROBE_DIR, 240);
+    log(`    memory ${label}, at once: ${fmtReading(r)}`);
+    log(`    … ${idle.reduced ? `after V8's memory reducer (${idle.seconds.toFixed(0)} s later)` : `no memory reducer within ${idle.seconds.toFixed(0)} s`}: ${fmtReading(idle.reading)}`);
+    Object.assign(r, idle.reading);
+  }
   const retained = PROBE_DIR ? await readMemory(p, PROBE_DIR, { gc: true, snapshot: opts.snapshot && values.snapshot }) : null;
-  log(`    memory ${label}: ${fmtReading(r)}`);
+  if (!opts.reduce || !PROBE_DIR) log(`    memory ${label}: ${fmtReading(r)}`);
   if (retained?.probe) log(`      after a full GC: V8 heap used ${retained.probe.heapUsed.toFixed(1)} MB · external ${retained.probe.external.toFixed(1)} MB · RSS ${retained.rss.toFixed(0)} MB`);
   return { r, retained };
 }
@@ -372,11 +379,18 @@ async function scenario(c: Ctx, name: string, open: (g: number) => Call, hasWork
   const rss = memory(c.p.pid);
   const r0 = f.repolls;
   const w0 = performance.now();
+  const logOff = c.pgLog ? statSync(c.pgLog).size : 0;
   const idle = await idleCpu(c.p, 20_000);
-  const renewed = (f.repolls - r0) / ((performance.now() - w0) / 1000);
+  const renewals = f.repolls - r0;
+  const renewed = renewals / ((performance.now() - w0) / 1000);
+  // What the renewals cost the database: every statement of the window (the app's only traffic then is the renewals,
+  // the key-usage flushes and the background runners), per renewal.
+  const counts = c.pgLog ? statementsIn(readFrom(c.pgLog, logOff), c.dbName) : null;
+  const perRenewal = counts && renewals ? ` · ${([...counts.values()].reduce((a, b) => a + b, 0) / renewals).toFixed(2)} statements per renewal (${[...counts].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
   log(
     `    RSS ${rss.rss.toFixed(0)} MB (+${(rss.rss - rssBefore).toFixed(0)} MB with the waiters, ${(((rss.rss - rssBefore) * 1024) / N).toFixed(1)} KB each)` +
-      ` · CPU while they wait ${idle.msPerS.toFixed(1)} ms/s over 20 s, with ${renewed.toFixed(1)} waits/s ending empty and renewed`,
+      ` · CPU while they wait ${idle.msPerS.toFixed(1)} ms/s over 20 s, with ${renewed.toFixed(1)} waits/s ending empty and renewed` +
+      (renewals ? ` (${(idle.msPerS / renewed).toFixed(1)} ms of server CPU per renewal)` : '') + perRenewal,
   );
   const cl = await claims(c.ticketIds.splice(0, CLAIMS));
   log(`    claims while they wait: ${fmtClaims(cl)}${fmtRefused(f, 'so far')}`);
@@ -426,7 +440,7 @@ async function measure(kind: 'embedded' | 'postgres') {
     const nobody = await costOf(c, () => createTicket({ requiredCapabilities: ['nobody-has-it'] }, workspaceId));
     log(`  baseline, no waiters: RSS ${rss0.toFixed(0)} MB · idle CPU ${idle0.msPerS.toFixed(1)} ms/s · ${fmtClaims(base)}`);
     log(`    a ticket nobody waits for: server CPU ${nobody.cpu.toFixed(0)} ms${summarize(nobody.counts)} (create + 1.5 s)`);
-    c.retained0 = (await memLine(p, 'baseline')).retained?.probe?.heapUsed;
+    c.retained0 = (await memLine(p, 'baseline', { reduce: true })).retained?.probe?.heapUsed;
 
     const scenarios = values.scenarios!.split(',');
     // claim-next
@@ -451,7 +465,7 @@ async function measure(kind: 'embedded' | 'postgres') {
     log(`      per ticket (create + wake + 1.5 s): server CPU ${(sum((w) => w.cpu) / K).toFixed(0)} ms${summarize(perTicket && new Map([...perTicket].map(([k, v]) => [k, Math.round(v * 10) / 10])))}`);
     await next.close();
     await settle(p);
-    await memLine(p, 'after the claim-next waiters left');
+    await memLine(p, 'after the claim-next waiters left', { reduce: true });
     }
 
     // available?wait
@@ -482,7 +496,7 @@ async function measure(kind: 'embedded' | 'postgres') {
       log(`    1 ticket assigned to one waiter: ${again.got.length} answered in ${one.took.toFixed(0)} ms, the others sleep on · server CPU ${one.cpu.toFixed(0)} ms${summarize(one.counts)} (create + wake + 1.5 s)`);
       await again.close();
       await settle(p);
-      await memLine(p, 'after the available waiters left');
+      await memLine(p, 'after the available waiters left', { reduce: true });
     }
     log(`  end: RSS ${memory(p.pid).rss.toFixed(0)} MB (peak ${memory(p.pid).hwm.toFixed(0)} MB)`);
   } finally {
