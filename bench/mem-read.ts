@@ -118,30 +118,28 @@ export function fmtReading(r: Reading): string {
   const p = r.probe;
   return (
     `RSS ${f0(r.rss)} MB (${r.processes} proc) │ wasm memory ${f0(r.wasm)} · other anon ${f0(r.anon)} · files ${f0(r.files)}` +
-    (p ? ` │ V8 heap ${f0(p.heapUsed)}/${f0(p.heapTotal)}${p.gc ? ' (after full GC)' : ''} · new space ${f0(p.newSpace)} · external ${f0(p.external)} (array buffers ${f0(p.arrayBuffers)}) · code ${f0(p.code)}` : '')
+    (p ? ` │ V8 heap ${f0(p.heapUsed)}/${f0(p.heapTotal)}${p.gc ? ' (after a last-resort GC)' : ''} · new space ${f0(p.newSpace)} · external ${f0(p.external)} (array buffers ${f0(p.arrayBuffers)}) · code ${f0(p.code)}` : '')
   );
 }
 
 /**
- * Wait, reading every 5 s without forcing anything, until V8's memory reducer has run — the garbage collections V8
- * starts by itself once a process has gone quiet after allocating, which give the heap's free pages back and shrink
- * the young generation (2 × 16 MB on Node 20) to its minimum; seen here as the new space committed below 16 MB — then
- * read once more (the reading `reduced`), or give up after `maxSeconds` (`reduced: false`, the last reading). Needs the
- * probe; it is what "the server's memory once it is idle again" means, rather than what the last burst left
- * committed in the moment.
+ * Wait, reading every 5 s without forcing anything, until the process has gone quiet in V8's eyes — seen here as the
+ * young generation shrunk below 16 MB (V8 shrinks it, from 2 × 16 MB on Node 20, once the allocation rate is low) —
+ * then read once more (`quiet: true`), or give up after `maxSeconds` (`quiet: false`, the last reading). Needs the
+ * probe. Whether the old generation has given its free pages back by then is up to V8's memory reducer (a later
+ * timer); the reading after a last-resort GC (`readMemory(…, {gc: true})`) is the floor it comes down to.
  */
-export async function untilReduced(server: Proc, probeDir: string, maxSeconds: number): Promise<{ reading: Reading; seconds: number; reduced: boolean }> {
+export async function untilQuiet(server: Proc, probeDir: string, maxSeconds: number): Promise<{ reading: Reading; seconds: number; quiet: boolean }> {
   const t0 = Date.now();
   let r = await readMemory(server, probeDir);
   while (!(r.probe && r.probe.newSpace < 16) && Date.now() - t0 < maxSeconds * 1000) {
     await sleep(5000);
     r = await readMemory(server, probeDir);
   }
-  const reduced = !!r.probe && r.probe.newSpace < 16;
-  if (reduced) {
-    // The reducer runs up to three collections a few hundred ms apart: read after they are over.
+  const quiet = !!r.probe && r.probe.newSpace < 16;
+  if (quiet) {
     await sleep(5000);
     r = await readMemory(server, probeDir);
   }
-  return { reading: r, seconds: (Date.now() - t0) / 1000, reduced };
+  return { reading: r, seconds: (Date.now() - t0) / 1000, quiet };
 }

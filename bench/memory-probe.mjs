@@ -3,7 +3,9 @@
 // $MC_MEMORY_PROBE_DIR/probe-<pid>.json — process.memoryUsage() (V8 heap, external, array buffers), the V8 heap's
 // spaces and code, and the handles keeping the event loop busy. With MC_MEMORY_PROBE_GC=1, or when the file
 // $MC_MEMORY_PROBE_DIR/gc-<pid> exists at the signal, it first runs a full garbage collection, so the heap figures are
-// what is retained rather than what is retained plus garbage (that changes later RSS: off by default). When
+// what is retained rather than what is retained plus garbage (that changes later RSS: off by default). The collection
+// is V8's "last resort" one (`gc({flavor: 'last-resort'})`, what V8 runs before giving up on memory: it compacts and
+// gives back every page it can), so the RSS read after it is the floor V8 can come down to. When
 // $MC_MEMORY_PROBE_DIR/snapshot-<pid> exists, it also writes a heap snapshot next to it (heap-<pid>-<time>.heapsnapshot).
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,7 +22,7 @@ if (dir) {
     const asked = path.join(dir, `gc-${process.pid}`);
     const collect = always || existsSync(asked);
     rmSync(asked, { force: true });
-    if (collect) gc();
+    if (collect) gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
     const snap = path.join(dir, `snapshot-${process.pid}`);
     if (existsSync(snap)) {
       rmSync(snap, { force: true });

@@ -1,7 +1,7 @@
 // bench/memory — resident memory of the README's run command, idle and across load passes (issue 13, point 4).
 //
 //   node --import tsx bench/memory.ts [--passes 5] [--requests 1200] [--idle-seconds 30] [--settle-seconds 15]
-//                                     [--only embedded|postgres] [--port 3490] [--no-probe] [--no-gc] [--reduce-seconds 180]
+//                                     [--only embedded|postgres] [--port 3490] [--no-probe] [--no-gc] [--quiet-seconds 180]
 //                                     [--node-args "<Node flags for the server>"]
 //
 // Per database (the embedded one in a fresh data dir; PostgreSQL in a scratch database, dropped afterwards):
@@ -19,16 +19,16 @@
 // where the memory is, from /proc/<pid>/smaps (WebAssembly linear memory, i.e. PGlite's; other anonymous memory:
 // the V8 heap, malloc, compiled code; mapped files) and, unless --no-probe, from inside the server
 // (bench/memory-probe.mjs preloaded: V8 heap used/total, external, array buffers). Unless --no-gc, every reading is
-// taken twice: as it is, then right after a full GC (the RSS once V8 has given back its free pages, and the heap
-// retained), and in between, once V8's memory reducer has run (up to --reduce-seconds: the collections V8 starts by
-// itself when the process has gone quiet, which give back free pages and shrink the young generation: the server's
-// size once idle again, where the reading at --settle-seconds catches whatever the last burst left committed). The summary gives, for both, pass N against pass 1, the spread of passes 2..N and their trend in MB per
+// taken three times: as it is (--settle-seconds after the pass), once the process is quiet in V8's eyes (up to
+// --quiet-seconds: V8 has shrunk the young generation, which it does when the allocation rate is low), and right after
+// a last-resort GC (the heap retained, and the floor the RSS comes down to when V8 compacts and gives back every free
+// page it can: what the memory reducer does by itself some time after the process has gone quiet). The summary gives, for both, pass N against pass 1, the spread of passes 2..N and their trend in MB per
 // pass (a plateau: flat after the first pass; a leak: a trend that stays positive however many passes are run).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { api, cpuMsOr0, log, mapLimit, pgAdmin, PG_URL, sleep, start, stop, waitReady, type Proc } from './lib';
-import { fmtReading, probeEnv as probeVars, readMemory, untilReduced, type Reading } from './mem-read';
+import { fmtReading, probeEnv as probeVars, readMemory, untilQuiet, type Reading } from './mem-read';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, def: number) => {
@@ -40,15 +40,15 @@ const O = {
   requests: opt('requests', 1200),
   idleSeconds: opt('idle-seconds', 30),
   settleSeconds: opt('settle-seconds', 15),
-  /** After the reading at --settle-seconds, wait up to this long for V8's memory reducer and read again (0: don't). */
-  reduceSeconds: opt('reduce-seconds', 180),
+  /** After the reading at --settle-seconds, wait up to this long for the process to be quiet in V8's eyes and read again (0: don't). */
+  quietSeconds: opt('quiet-seconds', 180),
   port: opt('port', 3490),
   only: (() => {
     const i = argv.indexOf('--only');
     return i >= 0 ? argv[i + 1] : undefined;
   })(),
   probe: !argv.includes('--no-probe'),
-  /** After each reading, a second one after a full GC (what is retained, and the RSS once V8 has given back its free pages). */
+  /** After each reading, one after a last-resort GC (what is retained, and the RSS once V8 has given back every free page it can). */
   gcReading: !argv.includes('--no-gc'),
   /** Node flags for the server, for experiments (e.g. `--node-args "--max-semi-space-size=4"`). */
   nodeArgs: (() => {
@@ -67,22 +67,22 @@ const wsPages = (slug: string) => [`/w/${slug}`, `/w/${slug}/tickets`, `/w/${slu
 interface Pair {
   /** As it is, --settle-seconds after the load. */
   now: Reading;
-  /** Once V8's memory reducer has run (with the probe, unless --reduce-seconds 0): the idle size after the load. */
-  idle?: { reading: Reading; seconds: number; reduced: boolean };
-  /** Right after a full GC, after `idle` (with the probe and unless --no-gc). */
+  /** Once the process is quiet in V8's eyes (with the probe, unless --quiet-seconds 0). */
+  idle?: { reading: Reading; seconds: number; quiet: boolean };
+  /** Right after a last-resort GC, after `idle` (with the probe and unless --no-gc): the floor. */
   gc?: Reading;
 }
 async function read(server: Proc, probeDir: string): Promise<Pair> {
   const now = await readMemory(server, O.probe ? probeDir : undefined);
-  const idle = O.probe && O.reduceSeconds > 0 ? await untilReduced(server, probeDir, O.reduceSeconds) : undefined;
+  const idle = O.probe && O.quietSeconds > 0 ? await untilQuiet(server, probeDir, O.quietSeconds) : undefined;
   const gc = O.probe && O.gcReading ? await readMemory(server, probeDir, { gc: true }) : undefined;
   return { now, idle, gc };
 }
 const f0 = (n: number | undefined) => (n === undefined ? '   –' : n.toFixed(0).padStart(4));
 function line(label: string, r: Pair, extra = '') {
   log(`  ${label.padEnd(22)} ${fmtReading(r.now)}${extra}`);
-  if (r.idle) log(`  ${''.padEnd(22)} ${r.idle.reduced ? `memory reducer ran (${r.idle.seconds.toFixed(0)} s later)` : `no memory reducer within ${r.idle.seconds.toFixed(0)} s`}: ${fmtReading(r.idle.reading)}`);
-  if (r.gc?.probe) log(`  ${''.padEnd(22)} after a full GC: RSS ${f0(r.gc.rss)} MB · other anon ${f0(r.gc.anon)} · V8 heap ${f0(r.gc.probe.heapUsed)}/${f0(r.gc.probe.heapTotal)} MB`);
+  if (r.idle) log(`  ${''.padEnd(22)} ${r.idle.quiet ? `quiet (${r.idle.seconds.toFixed(0)} s later)` : `not quiet within ${r.idle.seconds.toFixed(0)} s`}: ${fmtReading(r.idle.reading)}`);
+  if (r.gc?.probe) log(`  ${''.padEnd(22)} after a last-resort GC: RSS ${f0(r.gc.rss)} MB · other anon ${f0(r.gc.anon)} · V8 heap ${f0(r.gc.probe.heapUsed)}/${f0(r.gc.probe.heapTotal)} MB`);
 }
 
 // ---------------------------------------------------------------------------------------------- the server
@@ -285,7 +285,7 @@ async function main() {
   const probeDir = mkdtempSync(path.join(os.tmpdir(), 'mc-memory-probe-'));
   const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
   log(`bench/memory: ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} cores, load average ${load()}`);
-  log(`  ${O.passes} passes of ${O.requests} tasks (${O.concurrency} in flight), idle ${O.idleSeconds} s, settle ${O.settleSeconds} s${O.probe ? `, probe${O.gcReading ? ', each reading also after a full GC' : ''}` : ''}${O.nodeArgs.length ? `, server Node flags ${O.nodeArgs.join(' ')}` : ''}`);
+  log(`  ${O.passes} passes of ${O.requests} tasks (${O.concurrency} in flight), idle ${O.idleSeconds} s, settle ${O.settleSeconds} s${O.probe ? `, probe${O.gcReading ? ', each reading also once quiet and after a last-resort GC' : ''}` : ''}${O.nodeArgs.length ? `, server Node flags ${O.nodeArgs.join(' ')}` : ''}`);
   const results: Result[] = [];
   try {
     if (O.only !== 'postgres') {
@@ -314,11 +314,11 @@ async function main() {
   }
   log(`\nsummary (load average at the end ${load()}):`);
   for (const r of results) {
-    log(`  ${r.kind}: idle fresh ${f0(r.fresh.now.rss)} MB · idle after restart ${f0(r.restart.now.rss)} MB${r.passes.some((x) => x.idle && !x.idle.reduced) ? ` · the memory reducer did not run within ${O.reduceSeconds} s after ${r.passes.filter((x) => x.idle && !x.idle.reduced).length} pass(es)` : ''}`);
+    log(`  ${r.kind}: idle fresh ${f0(r.fresh.now.rss)} MB · idle after restart ${f0(r.restart.now.rss)} MB${r.passes.some((x) => x.idle && !x.idle.quiet) ? ` · not quiet within ${O.quietSeconds} s after ${r.passes.filter((x) => x.idle && !x.idle.quiet).length} pass(es)` : ''}`);
     const series: [string, number[]][] = [[`RSS ${O.settleSeconds} s after`, r.passes.map((x) => x.now.rss)]];
-    if (r.passes.every((x) => x.idle)) series.push(['RSS idle (reducer)', r.passes.map((x) => x.idle!.reading.rss)]);
+    if (r.passes.every((x) => x.idle)) series.push(['RSS once quiet', r.passes.map((x) => x.idle!.reading.rss)]);
     if (r.passes.every((x) => x.gc)) {
-      series.push(['RSS after a full GC', r.passes.map((x) => x.gc!.rss)]);
+      series.push(['RSS, last-resort GC', r.passes.map((x) => x.gc!.rss)]);
       if (r.passes.every((x) => x.gc!.probe)) series.push(['V8 heap retained', r.passes.map((x) => x.gc!.probe!.heapUsed)]);
     }
     for (const [label, xs] of series) log(`    ${label.padEnd(20)} ${xs.map((x) => x.toFixed(0)).join(' / ')} MB │ ${growthLine(xs)}`);

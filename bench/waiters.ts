@@ -30,7 +30,8 @@
 // (a heap snapshot with the waiters parked, kept in the probe's folder)
 // Memory: bench/memory-probe.mjs is preloaded into the server; at the baseline, with the waiters parked and after they
 // have left, the RSS split by mapping (WebAssembly memory, i.e. PGlite's; other anonymous; files), the V8 heap as it
-// is and after a full GC (what is retained: per waiter, the retained heap with them minus the baseline's, / N).
+// is and after a last-resort GC (what is retained: per waiter, the retained heap with them minus the baseline's, / N;
+// and the RSS floor V8 comes down to when it compacts). After the waiters have left, also once the process is quiet.
 //   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432 (a scratch database is created there and dropped after)
 //   BENCH_PG_LOG=<file> (PostgreSQL's log, default /var/log/postgresql/postgresql-<major>-main.log)
 //   BENCH_SERVER=<another build's server.mjs> (e.g. a build of an older commit, for a before/after)
@@ -41,7 +42,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { statSync } from 'node:fs';
-import { fmtReading, probeEnv, readMemory, untilReduced } from './mem-read';
+import { fmtReading, probeEnv, readMemory, untilQuiet } from './mem-read';
 import { api, cpuMs, findPgLog, log, mapLimit, memory, openSql, percentile, PG_URL, pgAdmin, readFrom, SERVER, sleep, staleBuildWarning, start, stop, waitReady, type Proc, type SqlClient } from './lib';
 
 const { values } = parseArgs({
@@ -66,19 +67,19 @@ const IDLE_WINDOW_MS = 10_000;
 /** Where the probe preloaded into the server (bench/memory-probe.mjs) writes its readings (and heap snapshots). */
 const PROBE_DIR = values['no-probe'] ? undefined : mkdtempSync(path.join(os.tmpdir(), 'mc-bench-waiters-probe-'));
 
-/** Memory of the server now, and what of its V8 heap is retained (after a full GC). */
+/** Memory of the server now, and what of its V8 heap is retained (after a last-resort GC). */
 async function memLine(p: Proc, label: string, opts: { snapshot?: boolean; reduce?: boolean } = {}) {
   const r = await readMemory(p, PROBE_DIR);
   if (opts.reduce && PROBE_DIR) {
-    // Once V8's memory reducer has run (the process quiet again): what is left of the waiters, as the process keeps it.
-    const idle = await untilReduced(p, PROBE_DIR, 240);
+    // Once the process is quiet in V8's eyes: what is left of the waiters, as the process keeps it.
+    const idle = await untilQuiet(p, PROBE_DIR, 240);
     log(`    memory ${label}, at once: ${fmtReading(r)}`);
-    log(`    … ${idle.reduced ? `after V8's memory reducer (${idle.seconds.toFixed(0)} s later)` : `no memory reducer within ${idle.seconds.toFixed(0)} s`}: ${fmtReading(idle.reading)}`);
+    log(`    … ${idle.quiet ? `once quiet (${idle.seconds.toFixed(0)} s later)` : `not quiet within ${idle.seconds.toFixed(0)} s`}: ${fmtReading(idle.reading)}`);
     Object.assign(r, idle.reading);
   }
   const retained = PROBE_DIR ? await readMemory(p, PROBE_DIR, { gc: true, snapshot: opts.snapshot && values.snapshot }) : null;
   if (!opts.reduce || !PROBE_DIR) log(`    memory ${label}: ${fmtReading(r)}`);
-  if (retained?.probe) log(`      after a full GC: V8 heap used ${retained.probe.heapUsed.toFixed(1)} MB · external ${retained.probe.external.toFixed(1)} MB · RSS ${retained.rss.toFixed(0)} MB`);
+  if (retained?.probe) log(`      after a last-resort GC: V8 heap used ${retained.probe.heapUsed.toFixed(1)} MB · external ${retained.probe.external.toFixed(1)} MB · RSS ${retained.rss.toFixed(0)} MB`);
   return { r, retained };
 }
 
@@ -211,7 +212,7 @@ interface Ctx {
   ticketIds: string[];
   pgLog: string | null;
   dbName: string;
-  /** V8 heap retained (after a full GC) at the baseline, MB. */
+  /** V8 heap retained (after a last-resort GC) at the baseline, MB. */
   retained0?: number;
 }
 
