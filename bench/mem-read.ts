@@ -12,6 +12,8 @@ export interface Reading {
   wasm: number;
   /** Other anonymous memory: the V8 heap, malloc, compiled code. */
   anon: number;
+  /** Of `anon`, glibc malloc's: the main arena (`[heap]`) and the threads' arenas (64 MB-aligned regions of 64 MB). */
+  malloc: number;
   /** Mapped files. */
   files: number;
   probe?: { heapUsed: number; heapTotal: number; external: number; arrayBuffers: number; code: number; newSpace: number; gc: boolean; resources: Record<string, number> };
@@ -55,12 +57,18 @@ export function smaps(pid: number) {
     const rss = /^Rss:\s+(\d+) kB/.exec(line);
     if (rss && maps.length) maps[maps.length - 1].rss = Number(rss[1]) / 1024;
   }
-  const sum = { rss: 0, wasm: 0, anon: 0, files: 0 };
+  const sum = { rss: 0, wasm: 0, anon: 0, files: 0, malloc: 0 };
+  const ARENA = 64n << 20n;
   maps.forEach((m, i) => {
     const next = maps[i + 1];
     const guarded = !m.name && m.perms.startsWith('rw') && next && !next.name && next.perms.startsWith('---') && next.start === m.end && next.end - next.start >= 4n << 30n;
     sum.rss += m.rss;
     sum[m.name.startsWith('/') ? 'files' : guarded ? 'wasm' : 'anon'] += m.rss;
+    // A thread's malloc arena: 64 MB reserved at a 64 MB boundary, the used part read-write and the rest `---p`.
+    const arena =
+      !m.name && m.perms.startsWith('rw') && m.start % ARENA === 0n &&
+      (m.end - m.start === ARENA || (next && !next.name && next.perms.startsWith('---') && next.start === m.end && next.end === m.start + ARENA));
+    if (m.name === '[heap]' || arena) sum.malloc += m.rss;
   });
   return sum;
 }
@@ -70,7 +78,7 @@ export function smaps(pid: number) {
  * garbage collection first (what is retained); `snapshot`: a heap snapshot written to `probeDir` too.
  */
 export async function readMemory(server: Proc, probeDir?: string, opts: { gc?: boolean; snapshot?: boolean } = {}): Promise<Reading> {
-  const r: Reading = { rss: 0, processes: 0, wasm: 0, anon: 0, files: 0 };
+  const r: Reading = { rss: 0, processes: 0, wasm: 0, anon: 0, files: 0, malloc: 0 };
   for (const pid of tree(server.pid)) {
     try {
       const s = smaps(pid);
@@ -78,6 +86,7 @@ export async function readMemory(server: Proc, probeDir?: string, opts: { gc?: b
       r.wasm += s.wasm;
       r.anon += s.anon;
       r.files += s.files;
+      r.malloc += s.malloc;
       r.processes++;
     } catch {
       /* gone */
@@ -117,7 +126,7 @@ const f0 = (n: number | undefined) => (n === undefined ? '   –' : n.toFixed(0)
 export function fmtReading(r: Reading): string {
   const p = r.probe;
   return (
-    `RSS ${f0(r.rss)} MB (${r.processes} proc) │ wasm memory ${f0(r.wasm)} · other anon ${f0(r.anon)} · files ${f0(r.files)}` +
+    `RSS ${f0(r.rss)} MB (${r.processes} proc) │ wasm memory ${f0(r.wasm)} · other anon ${f0(r.anon)} (malloc ${f0(r.malloc)}) · files ${f0(r.files)}` +
     (p ? ` │ V8 heap ${f0(p.heapUsed)}/${f0(p.heapTotal)}${p.gc ? ' (after a last-resort GC)' : ''} · new space ${f0(p.newSpace)} · external ${f0(p.external)} (array buffers ${f0(p.arrayBuffers)}) · code ${f0(p.code)}` : '')
   );
 }

@@ -2,6 +2,7 @@
 //
 //   node --import tsx bench/memory.ts [--passes 5] [--requests 1200] [--idle-seconds 30] [--settle-seconds 15]
 //                                     [--only embedded|postgres] [--port 3490] [--no-probe] [--no-gc] [--quiet-seconds 180]
+//                                     [--env NAME=value …]
 //                                     [--node-args "<Node flags for the server>"]
 //
 // Per database (the embedded one in a fresh data dir; PostgreSQL in a scratch database, dropped afterwards):
@@ -55,6 +56,8 @@ const O = {
     const i = argv.indexOf('--node-args');
     return i >= 0 ? argv[i + 1].split(/\s+/).filter(Boolean) : [];
   })(),
+  /** Extra environment for the server, for experiments (e.g. `--env MALLOC_ARENA_MAX=2`; repeatable). */
+  env: Object.fromEntries(argv.flatMap((a, i) => (a === '--env' ? [argv[i + 1].split(/=(.*)/s).slice(0, 2)] : []))) as Record<string, string>,
   concurrency: 8,
 };
 const base = `http://127.0.0.1:${O.port}`;
@@ -98,6 +101,7 @@ function serve(env: Record<string, string>, probeDir: string): Proc {
     MC_RATE_LIMIT_PER_MINUTE: '100000000',
     MC_RATE_LIMIT_ANON_PER_MINUTE: '100000000',
     ...probeEnv,
+    ...O.env,
     ...env,
   }, O.nodeArgs);
 }
@@ -285,7 +289,7 @@ async function main() {
   const probeDir = mkdtempSync(path.join(os.tmpdir(), 'mc-memory-probe-'));
   const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
   log(`bench/memory: ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} cores, load average ${load()}`);
-  log(`  ${O.passes} passes of ${O.requests} tasks (${O.concurrency} in flight), idle ${O.idleSeconds} s, settle ${O.settleSeconds} s${O.probe ? `, probe${O.gcReading ? ', each reading also once quiet and after a last-resort GC' : ''}` : ''}${O.nodeArgs.length ? `, server Node flags ${O.nodeArgs.join(' ')}` : ''}`);
+  log(`  ${O.passes} passes of ${O.requests} tasks (${O.concurrency} in flight), idle ${O.idleSeconds} s, settle ${O.settleSeconds} s${O.probe ? `, probe${O.gcReading ? ', each reading also once quiet and after a last-resort GC' : ''}` : ''}${O.nodeArgs.length ? `, server Node flags ${O.nodeArgs.join(' ')}` : ''}${Object.keys(O.env).length ? `, server environment ${Object.entries(O.env).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`);
   const results: Result[] = [];
   try {
     if (O.only !== 'postgres') {
