@@ -27,7 +27,8 @@
 // Options (or BENCH_* in brackets): --waiters N [BENCH_WAITERS] 5000 · --claimers C 10 · --claims M 400 (per phase) ·
 // --tickets K 20 (claim-next wake-ups) · --only embedded|postgres [BENCH_ONLY] · --port [BENCH_APP_PORT] 3590 ·
 // --scenarios claim-next,available (which of steps 3 and 4) · --no-probe (no memory probe in the server) · --snapshot
-// (a heap snapshot with the waiters parked, kept in the probe's folder)
+// (a heap snapshot with the waiters parked, kept in the probe's folder) · --wait S 60 (each long-poll's wait: shorter
+// waits renew within the 20 s window, e.g. `--waiters 500 --wait 5 --only postgres` counts the statements per renewal)
 // Memory: bench/memory-probe.mjs is preloaded into the server; at the baseline, with the waiters parked and after they
 // have left, the RSS split by mapping (WebAssembly memory, i.e. PGlite's; other anonymous; files), the V8 heap as it
 // is and after a last-resort GC (what is retained: per waiter, the retained heap with them minus the baseline's, / N;
@@ -54,6 +55,7 @@ const { values } = parseArgs({
     only: { type: 'string', default: process.env.BENCH_ONLY ?? '' },
     port: { type: 'string', default: process.env.BENCH_APP_PORT ?? '3590' },
     scenarios: { type: 'string', default: 'claim-next,available' },
+    wait: { type: 'string', default: '60' },
     'no-probe': { type: 'boolean', default: false },
     snapshot: { type: 'boolean', default: false },
   },
@@ -62,6 +64,8 @@ const N = Number(values.waiters);
 const C = Number(values.claimers);
 const CLAIMS = Number(values.claims);
 const K = Number(values.tickets);
+/** Seconds each long-poll waits (60, the most the API allows; shorter makes renewals, e.g. to count their statements). */
+const WAIT = Number(values.wait);
 const PORT = Number(values.port);
 const IDLE_WINDOW_MS = 10_000;
 /** Where the probe preloaded into the server (bench/memory-probe.mjs) writes its readings (and heap snapshots). */
@@ -446,7 +450,7 @@ async function measure(kind: 'embedded' | 'postgres') {
     const scenarios = values.scenarios!.split(',');
     // claim-next
     if (scenarios.includes('claim-next')) {
-      const next = await scenario(c, 'claim-next {"wait": 60}', (g) => call('POST', '/api/v1/tickets/claim-next', agentKey(g), { wait: 60 }), (r) => r.status === 200);
+      const next = await scenario(c, `claim-next {"wait": ${WAIT}}`, (g) => call('POST', '/api/v1/tickets/claim-next', agentKey(g), { wait: WAIT }), (r) => r.status === 200);
       const wakes: { answered: number; cpu: number; counts: Map<string, number> | null; took: number }[] = [];
       for (let i = 0; i < K; i++) {
         const before = next.got.length;
@@ -472,8 +476,8 @@ async function measure(kind: 'embedded' | 'postgres') {
     // available?wait
     if (scenarios.includes('available')) {
       const withWork = (r: { status: number; body: any }) => r.status === 200 && r.body?.data?.length > 0;
-      const openAvailable = (g: number) => call('GET', '/api/v1/tickets/available?wait=60', agentKey(g));
-      const avail = await scenario(c, 'available?wait=60', openAvailable, withWork);
+      const openAvailable = (g: number) => call('GET', `/api/v1/tickets/available?wait=${WAIT}`, agentKey(g));
+      const avail = await scenario(c, `available?wait=${WAIT}`, openAvailable, withWork);
       const all = await costOf(c, async () => {
         const id = await createTicket({ title: 'for everyone' }, workspaceId);
         while (avail.got.length < N) await sleep(2);
