@@ -18,6 +18,7 @@ import {
   sweepExpiredLeases,
   sweepIdempotencyKeys,
   systemClock,
+  watchedCredentialCache,
   WEBHOOK_RETRY_BASE_MS_DEFAULT,
   WebhookRunner,
   DELIVERY_WRITING_EVENTS,
@@ -53,6 +54,8 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   // After a database outage the LISTEN connection comes back, but what was announced meanwhile is lost: every
   // long-poll and event stream is woken once to look again.
   const unsubscribeReconnect = database.onListenReconnect(() => live.resync());
+  // Keys and sessions resolved once, forgotten whenever the database announces a change to a credential (any process).
+  const credentials = await watchedCredentialCache(database);
   const deps: ApiDeps = {
     db: database.db,
     databaseKind: database.kind,
@@ -60,6 +63,7 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
     config: { ...DEFAULT_CORE_CONFIG, publicUrl: env.MC_PUBLIC_URL ?? null, allowPrivateNetwork: env.MC_WEBHOOK_ALLOW_PRIVATE },
     rateLimiter,
     keyUsage,
+    credentials: credentials.cache,
     live,
     liveState: () => database.listenState(),
     limits: {
@@ -169,6 +173,7 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
       stopCronReactions();
       await webhooks.stop();
       await unlisten();
+      await credentials.close();
       await rateLimiter.close();
       await keyUsage.flush();
       await database.close();

@@ -14,6 +14,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { namingClient, StatementNames } from './named-statements';
 import { OutageLog } from './outage-log';
 import * as schema from './schema';
 
@@ -232,6 +233,8 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
     // A server that vanished without closing its sockets (a dead host, a cut network) is found by TCP keepalive.
     keepAlive: true,
     keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
+    // Drizzle's statements run prepared under a name of their text: parsed once per connection (named-statements.ts).
+    Client: namingClient(new StatementNames()),
   });
   // A pooled client whose socket fails emits 'error': while idle the pool listens (and replaces it), but while
   // checked out nobody does, and node-postgres emits it even when the failure also rejects the running query, so
