@@ -484,7 +484,8 @@ export async function rows<T = Record<string, unknown>>(db: Db, query: ReturnTyp
 /**
  * Rows of one hand-written statement with `$1…$n` parameters, for the few hot paths where Drizzle's query builder
  * costs more than the query (claim, move, poll: see bench/README.md). On PostgreSQL the statement is prepared under
- * `name` on each pooled connection, so it is parsed and planned once instead of on every call. PGlite has no API
+ * `name` on each pooled connection, so it is parsed and planned once instead of on every call (Drizzle's statements
+ * are named by their text there too: named-statements.ts). PGlite has no API
  * for named statements (Drizzle's `.prepare()` does not make one either), so there it is `PREPARE`d once per
  * database and run with `EXECUTE` (see `pgliteExecute`). A transaction handle (no `$client`) goes through Drizzle's `execute`, so the statement joins that
  * transaction. Rows keep the SQL's column names (snake_case); timestamps may come back as a `Date` or, through
