@@ -22,6 +22,7 @@ import {
   sweepExpiredLeases,
   sweepIdempotencyKeys,
   systemClock,
+  watchedCredentialCache,
   WEBHOOK_RETRY_BASE_MS_DEFAULT,
   WebhookRunner,
   dispatcherWake,
@@ -71,6 +72,8 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   // After a database outage the LISTEN connection comes back, but what was announced meanwhile is lost: every
   // long-poll and event stream is woken once to look again.
   const unsubscribeReconnect = database.onListenReconnect(() => live.resync());
+  // Keys and sessions resolved once, forgotten whenever the database announces a change to a credential (any process).
+  const credentials = await watchedCredentialCache(database);
   const deps: ApiDeps = {
     db: database.db,
     databaseKind: database.kind,
@@ -84,6 +87,7 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
     },
     rateLimiter,
     keyUsage,
+    credentials: credentials.cache,
     live,
     liveState: () => database.listenState(),
     limits: {
@@ -223,6 +227,7 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
       stopCronReactions();
       await webhooks.stop();
       await unlisten();
+      await credentials.close();
       await rateLimiter.close();
       await keyUsage.flush();
       await database.close();

@@ -12,6 +12,7 @@ import {
   randomSecretKeyring,
   RateLimiter,
   systemClock,
+  watchedCredentialCache,
   type Clock,
   type CoreConfig,
   type Ctx,
@@ -85,6 +86,8 @@ export async function createBareHarness(opts: HarnessOptions = {}): Promise<Bare
     };
   }
   const clock = opts.clock ?? systemClock;
+  // As the server does: principals cached per process, forgotten on the database's announcements.
+  const credentials = await watchedCredentialCache(database);
   const deps: ApiDeps = {
     db: database.db,
     databaseKind: database.kind,
@@ -92,6 +95,7 @@ export async function createBareHarness(opts: HarnessOptions = {}): Promise<Bare
     config: { ...DEFAULT_CORE_CONFIG, secrets: randomSecretKeyring(), ...opts.config },
     rateLimiter: new RateLimiter(database.db, clock),
     keyUsage: new KeyUsageTracker(database.db, 50),
+    credentials: credentials.cache,
     live: new LiveBus(),
     liveState: () => database.listenState(),
     limits: { perKeyPerMinute: 100_000, anonPerMinute: 100_000, maxBodyBytes: 64 * 1024, ...opts.limits },
@@ -132,6 +136,7 @@ export async function createBareHarness(opts: HarnessOptions = {}): Promise<Bare
       await deps.keyUsage.flush();
       await unlisten();
       unsubscribeReconnect();
+      await credentials.close();
       await deps.rateLimiter.close();
       await database.close();
     },

@@ -11,6 +11,7 @@ export * from './activity/find-activity';
 export * from './auth/auth.rules';
 export * from './shared/guards';
 export * from './auth/resolve-credentials';
+export * from './auth/credential-cache';
 export * from './auth/setup';
 export * from './auth/sessions';
 export * from './auth/api-keys';

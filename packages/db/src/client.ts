@@ -14,6 +14,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { namingClient, StatementNames } from './named-statements';
 import { OutageLog } from './outage-log';
 import * as schema from './schema';
 
@@ -232,6 +233,8 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
     // A server that vanished without closing its sockets (a dead host, a cut network) is found by TCP keepalive.
     keepAlive: true,
     keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
+    // Drizzle's statements run prepared under a name of their text: parsed once per connection (named-statements.ts).
+    Client: namingClient(new StatementNames()),
   });
   // A pooled client whose socket fails emits 'error': while idle the pool listens (and replaces it), but while
   // checked out nobody does, and node-postgres emits it even when the failure also rejects the running query, so
@@ -481,7 +484,8 @@ export async function rows<T = Record<string, unknown>>(db: Db, query: ReturnTyp
 /**
  * Rows of one hand-written statement with `$1…$n` parameters, for the few hot paths where Drizzle's query builder
  * costs more than the query (claim, move, poll: see bench/README.md). On PostgreSQL the statement is prepared under
- * `name` on each pooled connection, so it is parsed and planned once instead of on every call. PGlite has no API
+ * `name` on each pooled connection, so it is parsed and planned once instead of on every call (Drizzle's statements
+ * are named by their text there too: named-statements.ts). PGlite has no API
  * for named statements (Drizzle's `.prepare()` does not make one either), so there it is `PREPARE`d once per
  * database and run with `EXECUTE` (see `pgliteExecute`). A transaction handle (no `$client`) goes through Drizzle's `execute`, so the statement joins that
  * transaction. Rows keep the SQL's column names (snake_case); timestamps may come back as a `Date` or, through
