@@ -187,7 +187,11 @@ export function createGatewayRuntime(ctx: Ctx, opts: GatewayRuntimeOptions): Gat
       return;
     }
     if (live.state === 'connected' && prev !== 'connected') schedule(gatewayId, 'connected');
-    if (prev === 'connected' && live.state !== 'connected') disconnected(gatewayId);
+    if (prev === 'connected' && live.state !== 'connected') {
+      // the next connection writes its agents (and last_synced_at) again
+      lastAgents.delete(gatewayId);
+      disconnected(gatewayId);
+    }
   };
 
   const disconnected = (gatewayId: string) => {
@@ -278,7 +282,16 @@ export function createGatewayRuntime(ctx: Ctx, opts: GatewayRuntimeOptions): Gat
     }
     if (signal.change === 'sync') {
       if (!pool.owns(signal.gatewayId)) return;
-      pool.refreshAgents(signal.gatewayId).catch((err) => log(`[gateways] agents refresh of ${signal.gatewayId} failed: ${short(err)}`));
+      const id = signal.gatewayId;
+      // Re-read the hosted agents and write them (with last_synced_at) even when they did not change.
+      pool
+        .refreshAgents(id)
+        .then(async (agents) => {
+          if (pool.client(id)?.state !== 'connected') return;
+          lastAgents.set(id, JSON.stringify(agents));
+          await recordGatewayState(ctx, id, { state: 'connected', agents });
+        })
+        .catch((err) => log(`[gateways] agents refresh of ${id} failed: ${short(err)}`));
       schedule(signal.gatewayId, 'sync');
       return;
     }
