@@ -140,8 +140,10 @@ export function createGatewayRuntime(ctx: Ctx, opts: GatewayRuntimeOptions): Gat
   };
 
   const acquireLease = async (gatewayId: string) => {
+    let lost = false;
     const release = await database.tryLease(gatewayLeaseKey(gatewayId), () => {
       // The lock connection dropped: the lease is gone, another process may take the gateway now.
+      lost = true;
       log(`[gateways] lease of ${gatewayId} lost; letting the gateway go`);
       void pool.relinquish(gatewayId);
     });
@@ -157,10 +159,17 @@ export function createGatewayRuntime(ctx: Ctx, opts: GatewayRuntimeOptions): Gat
       }
     }
     return async () => {
-      disconnected(gatewayId);
+      const wasConnected = lastState.get(gatewayId) === 'connected';
       lastState.delete(gatewayId);
       lastErrorAt.delete(gatewayId);
       lastAgents.delete(gatewayId);
+      if (wasConnected) disconnected(gatewayId);
+      // Letting go while still holding the lease (shutdown, a changed or refused gateway): the row no longer says
+      // connected; whoever takes the lease next writes its own state after this. A lost lease writes nothing (another
+      // process may own the gateway already); neither does a gateway skipped for a reason already recorded.
+      if (!lost && !skipped.has(gatewayId)) {
+        await recordGatewayState(ctx, gatewayId, { state: 'connecting' }).catch((err) => log(`[gateways] recording the state of ${gatewayId} failed: ${short(err)}`));
+      }
       await release();
     };
   };
