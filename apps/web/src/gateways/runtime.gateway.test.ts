@@ -34,6 +34,9 @@ function recorder(name: string) {
     async onSyncRequested(_ctx, id) {
       calls.push(`sync:${id}`);
     },
+    async onTick(_ctx, id, client) {
+      calls.push(`tick:${id}:${client.state}`);
+    },
     onEvent(_ctx, id, e) {
       events.push(`${id}:${e.event}`);
     },
@@ -96,6 +99,7 @@ describe.each(gatewayTestDatabases())('the gateway runtime on $kind', ({ kind, p
       database: h.database,
       handlers: [failing, rec.handlers],
       refreshIntervalMs: 1_000,
+      tickMs: 500,
       log,
     });
     await runtime.start();
@@ -123,6 +127,8 @@ describe.each(gatewayTestDatabases())('the gateway runtime on $kind', ({ kind, p
     expectOk(await s.h.call('POST', `/api/v1/gateways/${s.gatewayId}/sync`, { key: s.h.admin.key }), 202);
     await until('onSyncRequested', 30_000, async () => s.rec.calls.includes(`sync:${s.gatewayId}`));
     await untilGateway(s, 'lastSyncedAt moves', (g) => g.lastSyncedAt > before.lastSyncedAt, 30_000);
+
+    await until('onTick while connected', 30_000, async () => s.rec.calls.includes(`tick:${s.gatewayId}:connected`));
 
     const works = () => s.rec.calls.filter((c) => c === `work:${s.gatewayId}`).length;
     const n = works();
