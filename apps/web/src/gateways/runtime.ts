@@ -35,6 +35,8 @@ import {
 
 /** How often each owned, connected gateway's handlers get onTick. */
 export const GATEWAY_TICK_MS = 30_000;
+/** How long shutdown waits for handlers still running. */
+export const GATEWAY_STOP_WAIT_MS = 5_000;
 /** How often targets are re-listed and unheld leases retried (a dead owner's gateways are taken over within this). */
 export const GATEWAY_REFRESH_MS = 30_000;
 
@@ -338,7 +340,17 @@ export function createGatewayRuntime(ctx: Ctx, opts: GatewayRuntimeOptions): Gat
       if (tick) clearInterval(tick);
       for (const u of unlistens.splice(0)) await u();
       await pool.stop();
-      await Promise.all([...queues.values()].map((q) => q.running?.catch(() => {})));
+      // Handlers still running (their gateway requests failed when the clients closed) get a bounded wait: a stuck
+      // one does not hold the shutdown.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all([...queues.values()].map((q) => q.running?.catch(() => {}))),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, GATEWAY_STOP_WAIT_MS);
+          timer.unref();
+        }),
+      ]);
+      clearTimeout(timer);
     },
   };
 }
