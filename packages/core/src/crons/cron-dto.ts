@@ -81,6 +81,20 @@ export function toCronDto(cron: CronRow, targets: CronTargetInfo[], viewer: Cron
     owner: cron.owner as 'mission_control' | 'gateway',
     gatewayId: cron.gatewayId,
     gatewayJobId: cron.gatewayJobId,
+    sync:
+      cron.gatewayId === null
+        ? null
+        : {
+            state: (cron.syncState ?? 'pending') as 'ok' | 'pending' | 'conflict' | 'error',
+            error: cron.syncState === 'conflict' ? null : cron.syncError,
+            conflict: cron.syncState === 'conflict' ? cron.syncError : null,
+            conflictResolution: (cron.conflictResolution ?? null) as 'mission_control' | 'gateway' | null,
+            lastSyncedAt: cron.lastSyncedAt?.toISOString() ?? null,
+          },
+    readOnly: cron.readOnly,
+    readOnlyReason: cron.readOnlyReason,
+    missedRunPolicy: cron.missedRunPolicy as 'record' | 'force_run',
+    missedStreak: cron.missedStreak,
     targets: visible.map((t) => ({ workspaceId: t.workspaceId, agentId: t.agentId, agentName: t.agentName, agentStatus: t.agentStatus })),
     hiddenTargets: targets.length - visible.length,
     task: {
@@ -100,6 +114,7 @@ export function toCronDto(cron: CronRow, targets: CronTargetInfo[], viewer: Cron
     can: cronAbilities(
       viewer,
       targets.map((t) => t.workspaceId),
+      cron,
     ),
     createdBy: cron.createdBy,
     createdAt: cron.createdAt.toISOString(),
