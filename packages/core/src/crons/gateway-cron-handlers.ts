@@ -9,9 +9,9 @@
 // Jobs whose gateway agent no Mission Control agent is linked to are not imported: they are listed on the gateway
 // (`gateways.cron_sync_notes`, shown on its page) until an agent is linked, then the next pass imports them.
 import { createHash, randomBytes } from 'node:crypto';
-import { agents, cronTargets, crons, gateways } from '@mc/db';
+import { agents, cronRuns, cronTargets, crons, gateways } from '@mc/db';
 import type { GatewayClient } from '@mc/openclaw';
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm';
 import { recordActivity } from '../activity/record-activity';
 import { inTransaction, type Ctx } from '../context';
 import { emitEvent } from '../events/emit-event';
@@ -26,7 +26,8 @@ import type { McCronFields, McCronForSync, SyncContext, SyncState } from './gate
 import type { OpenClawJob } from './gateway-sync/openclaw-job';
 import type { GatewayWrite, SyncAction } from './gateway-sync/reconcile';
 import { runSyncPass, type SyncPassResult } from './gateway-sync/sync-pass';
-import { WriteLimiter } from './gateway-sync/write-scheduler';
+import { runWrites, WriteLimiter } from './gateway-sync/write-scheduler';
+import { decideMissedRuns, detectMissedRuns, MISSED_RUN_RULES, runStartOf, slotScheduleOf, type MissedRunPolicy, type RunStart } from './gateway-sync/missed-runs';
 import { nextSlotAfter, parseSchedule } from './schedule';
 
 /** Wiring constants (as data). */
@@ -393,11 +394,18 @@ interface GatewayState {
   lastPassAt: number;
   configured: boolean;
   stopped: boolean;
+  /** The jobs of the last listing (the missed-run check reads their schedules). */
+  jobs: Map<string, OpenClawJob>;
+  /** Starts seen in `cron` started events, per job (the latest few). */
+  starts: Map<string, RunStart[]>;
+  /** The gateway run ids of runs Mission Control forced (not a slot's start). */
+  forced: Set<string>;
+  checking: boolean;
 }
 const states = new Map<string, GatewayState>();
 const stateOf = (gatewayId: string): GatewayState => {
   let s = states.get(gatewayId);
-  if (!s) states.set(gatewayId, (s = { limiter: new WriteLimiter(), running: null, again: false, timer: null, lastPassAt: 0, configured: false, stopped: false }));
+  if (!s) states.set(gatewayId, (s = { limiter: new WriteLimiter(), running: null, again: false, timer: null, lastPassAt: 0, configured: false, stopped: false, jobs: new Map(), starts: new Map(), forced: new Set(), checking: false }));
   return s;
 };
 
@@ -424,7 +432,11 @@ export async function syncGatewayCrons(ctx: Ctx, gatewayId: string, client: Gate
   const notes: SyncNote[] = [];
   const result = await runSyncPass({
     ctx: sync,
-    listJobs: () => client.api.cronListAll({ includeDisabled: true }) as Promise<OpenClawJob[]>,
+    listJobs: async () => {
+      const jobs = (await client.api.cronListAll({ includeDisabled: true })) as OpenClawJob[];
+      state.jobs = new Map(jobs.map((j) => [j.id, j]));
+      return jobs;
+    },
     loadRecords: () => loadSyncRecords(ctx, gatewayId),
     call: (method, params) => client.request(method, params),
     applyMc: (action) => applyMcAction(ctx, gatewayId, action, notes),
@@ -501,6 +513,11 @@ export const gatewayCronHandlers: GatewayHandlers = {
     const action = (event.payload as { action?: unknown }).action;
     if (action === 'added' || action === 'updated' || action === 'removed') return debouncedPass(ctx, gatewayId, client);
     const report = gatewayRunReportOf(event.payload);
+    if (report?.action === 'started') {
+      const list = stateOf(gatewayId).starts.get(report.jobId) ?? [];
+      list.push({ atMs: report.runAtMs, ...(report.runId ? { runId: report.runId } : {}) });
+      stateOf(gatewayId).starts.set(report.jobId, list.slice(-50));
+    }
     if (report) {
       recordGatewayRun(ctx, gatewayId, report).catch((err) => {
         console.error(`[gateway-cron] recording a run of ${gatewayId} failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -510,6 +527,7 @@ export const gatewayCronHandlers: GatewayHandlers = {
   async onTick(ctx, gatewayId, client) {
     const state = stateOf(gatewayId);
     if (Date.now() - state.lastPassAt >= GATEWAY_CRON_WIRING.reconcileEveryMs) await requestPass(ctx, gatewayId, client);
+    await checkMissedRuns(ctx, gatewayId, client);
   },
   onDisconnected(_ctx, gatewayId) {
     const state = states.get(gatewayId);
@@ -523,4 +541,98 @@ export const gatewayCronHandlers: GatewayHandlers = {
 /** Wait for the pass under way of a gateway (tests). */
 export async function gatewayCronIdle(gatewayId: string): Promise<void> {
   await states.get(gatewayId)?.running;
+}
+
+// ------------------------------------------------------------------------------------------ missed runs
+
+export interface MissedRunCheck {
+  cronId: string;
+  missed: number;
+  recorded: number;
+  forced: boolean;
+  notify: boolean;
+}
+
+/**
+ * Judge the slots of every enabled gateway-fired cron of this gateway that are past their grace (ADR 0020): starts
+ * from `cron.runs` and the `started` events seen; missed slots recorded as `missed` runs (idempotent: the scheduler's
+ * run id), `missed_resume_at` and `missed_streak` kept on the cron; under `force_run` the latest missed slot is run
+ * (`cron.run {mode: "force"}`, through the write limiter). A streak's start is written to the activity of the
+ * cron's workspace once (`cron.missed_runs`).
+ */
+export async function checkMissedRuns(ctx: Ctx, gatewayId: string, client: GatewayClient): Promise<MissedRunCheck[]> {
+  const state = stateOf(gatewayId);
+  if (state.checking) return [];
+  state.checking = true;
+  try {
+    const now = ctx.clock.now();
+    const rows = await ctx.db
+      .select({ cron: crons, workspaceId: cronTargets.workspaceId, agentId: cronTargets.agentId })
+      .from(crons)
+      .innerJoin(cronTargets, eq(cronTargets.cronId, crons.id))
+      .where(and(eq(crons.gatewayId, gatewayId), eq(crons.enabled, true), isNotNull(crons.gatewayJobId)));
+    const due = rows.filter((r) => !r.cron.missedResumeAt || r.cron.missedResumeAt.getTime() + MISSED_RUN_RULES.graceMs <= now.getTime());
+    if (due.length === 0) return [];
+    if (state.jobs.size === 0) state.jobs = new Map(((await client.api.cronListAll({ includeDisabled: true })) as OpenClawJob[]).map((j) => [j.id, j]));
+    const out: MissedRunCheck[] = [];
+    for (const { cron, workspaceId, agentId } of due) {
+      const job = state.jobs.get(cron.gatewayJobId!);
+      const schedule = job ? slotScheduleOf(job) : null;
+      if (!job || !schedule) continue;
+      const runs = await client.api.cronRuns({ scope: 'job', id: job.id, limit: 100 });
+      const starts = [...(state.starts.get(job.id) ?? []), ...((runs.entries ?? []).map((e) => runStartOf(e)).filter((x): x is RunStart => x !== null))];
+      const report = detectMissedRuns({ cronId: cron.id, agentId, schedule, since: cron.createdAt, resumeAt: cron.missedResumeAt, now, starts, ignoreRunIds: state.forced });
+      const decision = decideMissedRuns({ report, policy: cron.missedRunPolicy as MissedRunPolicy, previousStreak: cron.missedStreak, now });
+      await inTransaction(ctx, async (tx) => {
+        if (decision.record.length > 0) {
+          await tx.db
+            .insert(cronRuns)
+            .values(
+              decision.record.map((m) => ({
+                id: m.runId,
+                cronId: cron.id,
+                workspaceId,
+                agentId,
+                slot: m.slot,
+                trigger: 'schedule',
+                status: 'missed',
+                reason: MISSED_RUN_RULES.reason,
+                createdAt: now,
+                updatedAt: now,
+              })),
+            )
+            .onConflictDoNothing();
+        }
+        await tx.db
+          .update(crons)
+          .set({ missedResumeAt: report.resumeAt, missedStreak: decision.streak })
+          .where(eq(crons.id, cron.id));
+        if (decision.notify) {
+          await recordActivity(tx, {
+            workspaceId,
+            action: 'cron.missed_runs',
+            target: { kind: 'cron', id: cron.id },
+            summary: `the gateway did not run cron "${cron.name}" (${decision.missedTotal} slot${decision.missedTotal === 1 ? '' : 's'} missed, latest ${decision.record.at(-1)?.slot.toISOString() ?? ''})`,
+            metadata: { gatewayId, missed: decision.missedTotal, policy: cron.missedRunPolicy },
+          });
+        }
+      });
+      let forced = false;
+      if (decision.forceRun) {
+        const [outcome] = await runWrites([{ method: 'cron.run', params: { id: job.id, mode: 'force' } }], {
+          call: (w) => client.request(w.method, w.params),
+          clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+          limiter: state.limiter,
+          shouldStop: () => state.stopped,
+        });
+        forced = !!outcome?.ok;
+        const runId = outcome?.ok && outcome.result && typeof outcome.result === 'object' ? (outcome.result as { runId?: unknown }).runId : undefined;
+        if (typeof runId === 'string') state.forced.add(runId);
+      }
+      out.push({ cronId: cron.id, missed: decision.missedTotal, recorded: decision.record.length, forced, notify: decision.notify });
+    }
+    return out;
+  } finally {
+    state.checking = false;
+  }
 }
