@@ -2,6 +2,7 @@
 import type { ApiDeps } from '@mc/api';
 import {
   abandonStaleExecutions,
+  asSystem,
   bootstrapInstance,
   CRONS_CHANNEL,
   CronScheduler,
@@ -28,10 +29,14 @@ import {
 } from '@mc/core';
 import { maintainClaimedTickets, openDatabase, vacuumGrownTables, type Database } from '@mc/db';
 import type { AppEnv } from './env';
+import { createGatewayRuntime, type GatewayRuntime } from './gateways/runtime';
+import { GATEWAY_HANDLERS } from './gateways/handlers';
 
 export interface Runtime {
   database: Database;
   deps: ApiDeps;
+  /** The OpenClaw gateway connections this process owns (issue 15). */
+  gateways: GatewayRuntime;
   close(): Promise<void>;
 }
 
@@ -204,10 +209,18 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   const unlistenCrons = await database.listen(CRONS_CHANNEL, () => scheduler.wake());
   const unsubscribeCronReconnect = database.onListenReconnect(() => scheduler.wake());
 
+  // OpenClaw gateways (issue 15): one connection per gateway across all processes (a lease per gateway on
+  // PostgreSQL), its live state on the gateway row, the handlers of gateways/handlers.ts driven from it. Start-up
+  // does not wait for any gateway, and no request waits on one.
+  const gateways = createGatewayRuntime(asSystem(systemCtx, 'gateways'), { database, handlers: GATEWAY_HANDLERS });
+  await gateways.start();
+
   return {
     database,
     deps,
+    gateways,
     async close() {
+      await gateways.stop();
       clearInterval(sweep);
       clearInterval(leases);
       clearInterval(abandoned);

@@ -63,13 +63,15 @@ export interface HarnessOptions {
    * `connectTimeoutMs` is their connect timeout.
    */
   connectVia?: { url: (fixtureUrl: string) => string; connectTimeoutMs?: number };
+  /** Which database (default: TEST_DATABASE_URL or PGlite); see createTestDatabase. Real-gateway files open both. */
+  postgresUrl?: string | null;
 }
 
 /** The app on a fresh, empty database: no users yet (first-run setup tests). */
 export type BareHarness = Pick<Harness, 'database' | 'deps' | 'app' | 'call' | 'close'>;
 
 export async function createBareHarness(opts: HarnessOptions = {}): Promise<BareHarness> {
-  const fixture = await createTestDatabase();
+  const fixture = await createTestDatabase({ postgresUrl: opts.postgresUrl });
   let database: TestDatabase = fixture;
   if (opts.connectVia) {
     if (!fixture.url) throw new Error('connectVia needs PostgreSQL (TEST_DATABASE_URL)');
