@@ -12,7 +12,7 @@ import {
   syncGatewayCrons,
   type OpenClawJob,
 } from '@mc/core';
-import type { GatewayClient } from '@mc/openclaw';
+import type { GatewayClient } from '../../openclaw/src/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGateway } from '../../core/src/crons/gateway-sync/fake-gateway.test-helpers';
 import { activeAgent, createTeam, type Team } from './agents.fixtures';

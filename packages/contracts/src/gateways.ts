@@ -171,3 +171,25 @@ export const ZGatewayCronDeliveryAccepted = z
     runId: z.string().nullable().openapi({ description: 'The cron run it was recorded on (`cronRunId(cron, slot, agent)`)' }),
   })
   .openapi('GatewayCronDeliveryAccepted');
+
+export const ZGatewayMissedRuns = z
+  .object({
+    gatewayId: z.string(),
+    runs: z
+      .array(
+        z.object({
+          runId: z.string(),
+          cronId: z.string(),
+          cronName: z.string(),
+          agentId: z.string(),
+          slot: ZIsoDate,
+          missedRunPolicy: z.enum(['record', 'force_run']),
+          missedStreak: z.number().int(),
+        }),
+      )
+      .openapi({ description: 'Slots the gateway did not run (latest 100 first)' }),
+    notSynced: z
+      .array(z.object({ jobId: z.string(), name: z.string(), reason: z.string() }))
+      .openapi({ description: "The gateway's jobs the cron sync could not bring here, and why (e.g. no agent linked to the job's agent)" }),
+  })
+  .openapi('GatewayMissedRuns');

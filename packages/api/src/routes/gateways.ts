@@ -10,6 +10,7 @@ import {
   ZGatewayAgentAdded,
   ZGatewayCronDelivery,
   ZGatewayCronDeliveryAccepted,
+  ZGatewayMissedRuns,
   ZGatewayLink,
   ZGatewayLinkRequest,
   ZGatewaySyncAccepted,
@@ -25,6 +26,7 @@ import {
   getGateway,
   linkAgentToGateway,
   receiveGatewayCronDelivery,
+  gatewayMissedRuns,
   requestGatewaySync,
   unlinkAgentFromGateway,
   updateGateway,
@@ -107,6 +109,18 @@ export function registerGatewayRoutes(r: RouteBuilder) {
     params: ZGatewayParam,
     response: ZGateway,
     handler: ({ ctx, params }) => deleteGateway(ctx, params.id),
+  });
+
+  r.define({
+    method: 'get',
+    path: '/api/v1/gateways/{id}/missed-runs',
+    operationId: 'getGatewayMissedRuns',
+    summary: "The slots the gateway's crons did not run (recorded as missed runs), and the gateway jobs the cron sync could not bring here",
+    tags: ['Gateways'],
+    auth: 'any',
+    params: ZGatewayParam,
+    response: ZGatewayMissedRuns,
+    handler: ({ ctx, params }) => gatewayMissedRuns(ctx, params.id),
   });
 
   r.define({

@@ -573,7 +573,8 @@ export async function checkMissedRuns(ctx: Ctx, gatewayId: string, client: Gatew
       .where(and(eq(crons.gatewayId, gatewayId), eq(crons.enabled, true), isNotNull(crons.gatewayJobId)));
     const due = rows.filter((r) => !r.cron.missedResumeAt || r.cron.missedResumeAt.getTime() + MISSED_RUN_RULES.graceMs <= now.getTime());
     if (due.length === 0) return [];
-    if (state.jobs.size === 0) state.jobs = new Map(((await client.api.cronListAll({ includeDisabled: true })) as OpenClawJob[]).map((j) => [j.id, j]));
+    // The last listing, or a fresh one when it lacks a job (one added by the pass that listed).
+    if (due.some((r) => !state.jobs.has(r.cron.gatewayJobId!))) state.jobs = new Map(((await client.api.cronListAll({ includeDisabled: true })) as OpenClawJob[]).map((j) => [j.id, j]));
     const out: MissedRunCheck[] = [];
     for (const { cron, workspaceId, agentId } of due) {
       const job = state.jobs.get(cron.gatewayJobId!);

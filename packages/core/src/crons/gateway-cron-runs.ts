@@ -5,10 +5,11 @@
 // run out of band) is its own slot, like Mission Control's "run now".
 import { timingSafeEqual } from 'node:crypto';
 import { cronRuns, cronTargets, crons, gateways } from '@mc/db';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { inTransaction, type Ctx } from '../context';
 import { unauthenticated } from '../errors';
 import { openSecret, SecretKeyError } from '../shared/secrets';
+import { requireGatewayAccess } from '../gateways/gateway-access';
 import { gatewaySecretContext } from '../gateways/gateways.rules';
 import { MISSED_RUN_RULES } from './gateway-sync/missed-runs';
 import { cronRunId, nextSlotAfter, parseSchedule } from './schedule';
@@ -175,4 +176,28 @@ export async function receiveGatewayCronDelivery(ctx: Ctx, gatewayId: string, pr
   if (!report) return { accepted: false, runId: null };
   const runId = await inTransaction(ctx, (tx) => recordGatewayRun(tx, gatewayId, report));
   return { accepted: runId !== null, runId };
+}
+
+/** How many missed runs the gateway report lists (the latest). */
+export const GATEWAY_MISSED_REPORT_LIMIT = 100;
+
+/**
+ * GET /gateways/{id}/missed-runs — the slots the gateway did not run, latest first, with their cron, and the jobs
+ * the sync could not import (and why). Anyone who reads the gateway reads it; runs are those of the gateway's
+ * workspace (its linked agents live there).
+ */
+export async function gatewayMissedRuns(ctx: Ctx, gatewayId: string) {
+  const { gateway } = await requireGatewayAccess(ctx, gatewayId, { write: false });
+  const rows = await ctx.db
+    .select({ runId: cronRuns.id, cronId: crons.id, cronName: crons.name, agentId: cronRuns.agentId, slot: cronRuns.slot, policy: crons.missedRunPolicy, streak: crons.missedStreak })
+    .from(crons)
+    .innerJoin(cronRuns, and(eq(cronRuns.cronId, crons.id), eq(cronRuns.status, 'missed')))
+    .where(and(eq(crons.gatewayId, gateway.id), eq(cronRuns.workspaceId, gateway.workspaceId)))
+    .orderBy(desc(cronRuns.slot), desc(cronRuns.id))
+    .limit(GATEWAY_MISSED_REPORT_LIMIT);
+  return {
+    gatewayId: gateway.id,
+    runs: rows.map((r) => ({ runId: r.runId, cronId: r.cronId, cronName: r.cronName, agentId: r.agentId, slot: r.slot.toISOString(), missedRunPolicy: r.policy as 'record' | 'force_run', missedStreak: r.streak })),
+    notSynced: gateway.cronSyncNotes.map((n) => ({ jobId: n.jobId, name: n.name, reason: n.reason })),
+  };
 }
