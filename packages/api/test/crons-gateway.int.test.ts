@@ -229,3 +229,21 @@ describe('gateway crons: the delivery webhook', () => {
     expectError(await deliver(body, otherToken), 401, 'UNAUTHENTICATED');
   });
 });
+
+describe('gateway crons: the missed-run report', () => {
+  it("lists the gateway's missed runs and the jobs not synced, to those who read the gateway only", async () => {
+    const c = expectOk(await h.call('POST', '/api/v1/crons', { key: team.owner.key, body: cronBody(gwAgent.id, { name: uniq('Missed'), schedule: '@every 1h' }) }), 201);
+    const store = new FakeGateway();
+    store.add({ name: 'Unlinked agent job', agentId: 'nobody', enabled: true, schedule: { kind: 'every', everyMs: 3_600_000 }, sessionTarget: 'isolated', payload: { kind: 'agentTurn', message: 'x' }, delivery: { mode: 'none' } });
+    store.jobs[0].id = 'job-unlinked'; // the stand-in numbers jobs from 1: not one of an earlier store's ids
+    const res = await syncGatewayCrons(system(), gatewayId, clientOver(store, { value: {}, patches: 0 }));
+    expect(res?.failed).toBe(0);
+    const slot = new Date('2027-01-10T10:00:00.000Z');
+    await q("INSERT INTO cron_runs (id, cron_id, workspace_id, agent_id, slot, status, reason) VALUES ($1, $2, $3, $4, $5, 'missed', 'GATEWAY_MISSED')", [cronRunId(c.id, slot, gwAgent.id), c.id, team.ws.id, gwAgent.id, slot.toISOString()]);
+    const report = expectOk(await h.call('GET', `/api/v1/gateways/${gatewayId}/missed-runs`, { key: team.viewer.key }));
+    expect(report.runs).toContainEqual(expect.objectContaining({ cronId: c.id, cronName: c.name, slot: slot.toISOString(), agentId: gwAgent.id }));
+    expect(report.notSynced.map((n: { name: string }) => n.name)).toEqual(['Unlinked agent job']);
+    const outsider = await createTeam(h);
+    expectError(await h.call('GET', `/api/v1/gateways/${gatewayId}/missed-runs`, { key: outsider.owner.key }), 404, 'NOT_FOUND');
+  });
+});
