@@ -4,6 +4,7 @@
 // webhook (its token, idempotency, an unknown job).
 import { queryRaw } from '@mc/db';
 import {
+  checkMissedRuns,
   cronRunId,
   ensureWebhookToken,
   instanceTagFor,
@@ -27,8 +28,9 @@ let gwAgent: { id: string; key: string };
 let plainAgent: { id: string; key: string };
 
 /** A GatewayClient over the stand-in store: the calls the wiring makes, nothing else. */
-function clientOver(store: FakeGateway, config: { value: Record<string, unknown>; patches: number }) {
+function clientOver(store: FakeGateway, config: { value: Record<string, unknown>; patches: number }, forcedRuns: string[] = []) {
   const request = async (method: string, params: any) => {
+    if (method === 'cron.run') return (forcedRuns.push(params.id), { ok: true, ran: true });
     if (method === 'cron.add') return { created: true, job: store.add(params) };
     if (method === 'cron.update') return store.update(params.id, params.patch);
     if (method === 'cron.remove') return (store.remove(params.id), { ok: true });
@@ -38,6 +40,7 @@ function clientOver(store: FakeGateway, config: { value: Record<string, unknown>
     request,
     api: {
       cronListAll: async () => store.list(),
+      cronRuns: async () => ({ entries: [] }),
       configGet: async () => ({ config: structuredClone(config.value), hash: `h${config.patches}` }),
       configPatch: async (p: { raw: string }) => {
         config.patches++;
@@ -245,5 +248,39 @@ describe('gateway crons: the missed-run report', () => {
     expect(report.notSynced.map((n: { name: string }) => n.name)).toEqual(['Unlinked agent job']);
     const outsider = await createTeam(h);
     expectError(await h.call('GET', `/api/v1/gateways/${gatewayId}/missed-runs`, { key: outsider.owner.key }), 404, 'NOT_FOUND');
+  });
+});
+
+describe('gateway crons: missed slots', () => {
+  it('records the slots the gateway did not run once, tells the admins once per streak, force-runs the latest under force_run', async () => {
+    const store = new FakeGateway();
+    const forcedRuns: string[] = [];
+    const client = clientOver(store, { value: {}, patches: 0 }, forcedRuns);
+    const c = expectOk(await h.call('POST', '/api/v1/crons', { key: team.owner.key, body: cronBody(gwAgent.id, { name: uniq('Hourly'), schedule: '@every 1h', missedRunPolicy: undefined }) }), 201);
+    await syncGatewayCrons(system(), gatewayId, client);
+    expectOk(await h.call('PATCH', `/api/v1/crons/${c.id}`, { key: team.owner.key, body: { missedRunPolicy: 'force_run' } }));
+    // The cron has been on the gateway since 07:59; no start was seen since: 08:00 … 11:00 were missed (11:59 now).
+    await q("UPDATE crons SET created_at = '2027-01-10T07:59:00Z' WHERE id = $1", [c.id]);
+    const first = (await checkMissedRuns(system(), gatewayId, client)).find((x) => x.cronId === c.id)!;
+    expect(first).toMatchObject({ missed: 4, recorded: 4, notify: true });
+    const missed = await q("SELECT slot FROM cron_runs WHERE cron_id = $1 AND status = 'missed' ORDER BY slot", [c.id]);
+    expect(missed.map((r) => new Date(r.slot).toISOString())).toEqual(['08', '09', '10', '11'].map((hh) => `2027-01-10T${hh}:00:00.000Z`));
+    // 11:00 is under 15 minutes old? No (59 minutes): a stale catch-up is not forced.
+    expect(forcedRuns).toEqual([]);
+    const notes = expectOk(await h.call('GET', '/api/v1/notifications?limit=100', { key: team.owner.key })) as any[];
+    expect(notes.filter((n) => n.type === 'cron_missed' && n.content.includes(c.name))).toHaveLength(1);
+    // The next slot (12:00) missed too, judged two minutes after its grace: recorded and forced, no second notice.
+    clock.set(new Date('2027-01-10T12:05:00.000Z'));
+    const second = (await checkMissedRuns(system(), gatewayId, client)).find((x) => x.cronId === c.id)!;
+    expect(second).toMatchObject({ missed: 1, recorded: 1, notify: false, forced: true });
+    expect(forcedRuns).toEqual([(await cronRow(c.id)).gateway_job_id]);
+    expect((await cronRow(c.id)).missed_streak).toBe(5);
+    // Judging again records nothing twice.
+    await q('UPDATE crons SET missed_resume_at = NULL WHERE id = $1', [c.id]);
+    await checkMissedRuns(system(), gatewayId, client);
+    expect((await q("SELECT id FROM cron_runs WHERE cron_id = $1 AND status = 'missed'", [c.id])).length).toBe(5);
+    const notes2 = expectOk(await h.call('GET', '/api/v1/notifications?limit=100', { key: team.owner.key })) as any[];
+    expect(notes2.filter((n) => n.type === 'cron_missed' && n.content.includes(c.name))).toHaveLength(1);
+    clock.set(new Date('2027-01-10T11:59:00.000Z'));
   });
 });

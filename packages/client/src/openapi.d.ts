@@ -1404,7 +1404,7 @@ export interface components {
              */
             id: string;
             /** @enum {string} */
-            type: "ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed" | "gateway.created" | "gateway.updated" | "gateway.deleted";
+            type: "ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed" | "cron_run.missed" | "gateway.created" | "gateway.updated" | "gateway.deleted";
             version: number;
             workspaceId: string;
             /**
@@ -1730,6 +1730,20 @@ export interface components {
             nextAttemptAt: string | null;
             durationMs: number | null;
             failureStreak: number;
+        };
+        /** @description `data` of a `cron_run.missed` event (version 1), as webhooks deliver it */
+        EventData_cron_run_missed: {
+            cron: components["schemas"]["EventCronRef"];
+            gatewayId: string;
+            agentId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            latestSlot: string;
+            missed: number;
+            streak: number;
+            forced: boolean;
         };
         DispatchDeliveryPayload: {
             /** @description The delivery id (also the `webhook-id` header): dedupe on it */
@@ -2605,7 +2619,7 @@ export interface components {
         Notification: {
             id: string;
             /** @enum {string} */
-            type: "mention" | "mention_all" | "assignment" | "status_change" | "agent_registration" | "webhook_disabled" | "budget_warning" | "budget_exceeded" | "lease_expired" | "invitation" | "cron_failing" | "cron_paused";
+            type: "mention" | "mention_all" | "assignment" | "status_change" | "agent_registration" | "webhook_disabled" | "budget_warning" | "budget_exceeded" | "lease_expired" | "invitation" | "cron_failing" | "cron_paused" | "cron_missed";
             content: string;
             context: {
                 workspaceId: string;
@@ -2694,7 +2708,7 @@ export interface components {
              * @description Event types to deliver (see the event catalog); empty = every event of the workspace
              * @default []
              */
-            events: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed" | "gateway.created" | "gateway.updated" | "gateway.deleted")[];
+            events: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed" | "cron_run.missed" | "gateway.created" | "gateway.updated" | "gateway.deleted")[];
             description?: string;
         };
         UpdateWebhookRequest: {
@@ -2704,7 +2718,7 @@ export interface components {
              */
             url?: string;
             /** @description Event types to deliver (see the event catalog); empty = every event of the workspace */
-            events?: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed" | "gateway.created" | "gateway.updated" | "gateway.deleted")[];
+            events?: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed" | "cron_run.missed" | "gateway.created" | "gateway.updated" | "gateway.deleted")[];
             description?: string;
             /** @description false disables the endpoint; true enables it again and resets its failure count */
             enabled?: boolean;

@@ -558,7 +558,7 @@ export interface MissedRunCheck {
  * from `cron.runs` and the `started` events seen; missed slots recorded as `missed` runs (idempotent: the scheduler's
  * run id), `missed_resume_at` and `missed_streak` kept on the cron; under `force_run` the latest missed slot is run
  * (`cron.run {mode: "force"}`, through the write limiter). A streak's start is written to the activity of the
- * cron's workspace once (`cron.missed_runs`).
+ * cron's workspace once (`cron.missed_runs`) with the event `cron_run.missed`, which notifies the workspace admins.
  */
 export async function checkMissedRuns(ctx: Ctx, gatewayId: string, client: GatewayClient): Promise<MissedRunCheck[]> {
   const state = stateOf(gatewayId);
@@ -584,6 +584,18 @@ export async function checkMissedRuns(ctx: Ctx, gatewayId: string, client: Gatew
       const starts = [...(state.starts.get(job.id) ?? []), ...((runs.entries ?? []).map((e) => runStartOf(e)).filter((x): x is RunStart => x !== null))];
       const report = detectMissedRuns({ cronId: cron.id, agentId, schedule, since: cron.createdAt, resumeAt: cron.missedResumeAt, now, starts, ignoreRunIds: state.forced });
       const decision = decideMissedRuns({ report, policy: cron.missedRunPolicy as MissedRunPolicy, previousStreak: cron.missedStreak, now });
+      let forced = false;
+      if (decision.forceRun) {
+        const [outcome] = await runWrites([{ method: 'cron.run', params: { id: job.id, mode: 'force' } }], {
+          call: (w) => client.request(w.method, w.params),
+          clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+          limiter: state.limiter,
+          shouldStop: () => state.stopped,
+        });
+        forced = !!outcome?.ok;
+        const runId = outcome?.ok && outcome.result && typeof outcome.result === 'object' ? (outcome.result as { runId?: unknown }).runId : undefined;
+        if (typeof runId === 'string') state.forced.add(runId);
+      }
       await inTransaction(ctx, async (tx) => {
         if (decision.record.length > 0) {
           await tx.db
@@ -616,20 +628,18 @@ export async function checkMissedRuns(ctx: Ctx, gatewayId: string, client: Gatew
             summary: `the gateway did not run cron "${cron.name}" (${decision.missedTotal} slot${decision.missedTotal === 1 ? '' : 's'} missed, latest ${decision.record.at(-1)?.slot.toISOString() ?? ''})`,
             metadata: { gatewayId, missed: decision.missedTotal, policy: cron.missedRunPolicy },
           });
+          const latest = decision.record.at(-1)?.slot ?? report.checkedUntil;
+          await emitEvent(tx, 'cron_run.missed', workspaceId, {
+            cron: cronRef(cron),
+            gatewayId,
+            agentId,
+            latestSlot: latest.toISOString(),
+            missed: decision.missedTotal,
+            streak: decision.streak,
+            forced,
+          });
         }
       });
-      let forced = false;
-      if (decision.forceRun) {
-        const [outcome] = await runWrites([{ method: 'cron.run', params: { id: job.id, mode: 'force' } }], {
-          call: (w) => client.request(w.method, w.params),
-          clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
-          limiter: state.limiter,
-          shouldStop: () => state.stopped,
-        });
-        forced = !!outcome?.ok;
-        const runId = outcome?.ok && outcome.result && typeof outcome.result === 'object' ? (outcome.result as { runId?: unknown }).runId : undefined;
-        if (typeof runId === 'string') state.forced.add(runId);
-      }
       out.push({ cronId: cron.id, missed: decision.missedTotal, recorded: decision.record.length, forced, notify: decision.notify });
     }
     return out;
