@@ -66,6 +66,7 @@ export function toCronDto(cron: CronRow, targets: CronTargetInfo[], viewer: Cron
   const visible = targets.filter((t) => viewerSeesWorkspace(viewer, t.workspaceId));
   const task = cron.task as unknown as CronTask;
   const retry = cron.retry as unknown as CronRetry;
+  const upcoming = parsed && cron.enabled && cron.nextDueAt ? nextRuns(parsed, cron.timezone, now, CRON_NEXT_RUNS).map((d) => d.toISOString()) : [];
   return {
     id: cron.id,
     name: cron.name,
@@ -73,8 +74,9 @@ export function toCronDto(cron: CronRow, targets: CronTargetInfo[], viewer: Cron
     scheduleKind: cron.scheduleKind as ScheduleKind,
     timezone: cron.timezone,
     description: parsed ? describeStored(parsed, cron.timezone) : cron.schedule,
-    nextRuns: parsed && cron.enabled && cron.nextDueAt ? nextRuns(parsed, cron.timezone, now, CRON_NEXT_RUNS).map((d) => d.toISOString()) : [],
-    nextDueAt: cron.nextDueAt?.toISOString() ?? null,
+    nextRuns: upcoming,
+    // A gateway-fired cron's next_due_at is not advanced by the scheduler (its gateway fires it): its next slot instead.
+    nextDueAt: cron.gatewayId !== null ? (upcoming[0] ?? null) : (cron.nextDueAt?.toISOString() ?? null),
     status: cronStatus(cron),
     enabled: cron.enabled,
     pausedReason: cron.pausedReason,
