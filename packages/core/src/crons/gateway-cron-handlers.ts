@@ -425,11 +425,20 @@ export async function syncGatewayCrons(ctx: Ctx, gatewayId: string, client: Gate
     return null;
   }
   const state = stateOf(gatewayId);
-  if (!state.configured) {
-    const outcome = await ensureGatewayCronConfig(ctx, gatewayId, client, sync);
-    state.configured = outcome === 'unchanged' || outcome === 'patched';
-  }
   const notes: SyncNote[] = [];
+  if (!state.configured) {
+    // The sync goes on without it: runs are still recorded from the gateway's events, only the deliveries fail.
+    let outcome: string;
+    try {
+      outcome = await ensureGatewayCronConfig(ctx, gatewayId, client, sync);
+    } catch (err) {
+      outcome = `config.get/config.patch failed: ${err instanceof Error ? err.message.slice(0, 300) : 'unknown error'}`;
+    }
+    state.configured = outcome === 'unchanged' || outcome === 'patched';
+    if (!state.configured) {
+      notes.push({ jobId: '', name: '', reason: `the gateway's cron webhook settings were not written (${outcome}): set cron.webhookToken and cron.webhookSsrfPolicy.allowedHostnames on the gateway by hand` });
+    }
+  }
   const result = await runSyncPass({
     ctx: sync,
     listJobs: async () => {
