@@ -436,7 +436,7 @@ export async function syncGatewayCrons(ctx: Ctx, gatewayId: string, client: Gate
     }
     state.configured = outcome === 'unchanged' || outcome === 'patched';
     if (!state.configured) {
-      notes.push({ jobId: '', name: '', reason: `the gateway's cron webhook settings were not written (${outcome}): set cron.webhookToken and cron.webhookSsrfPolicy.allowedHostnames on the gateway by hand` });
+      notes.push({ jobId: '', name: '', reason: `the gateway's cron webhook settings were not written (${outcome}): give Mission Control's connection admin scope; finished runs are recorded from the gateway's events meanwhile` });
     }
   }
   const result = await runSyncPass({
