@@ -105,6 +105,11 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     scheme: 'bearer',
     description: "A pending agent's registration secret (`mc_reg_…`), only for its registration poll",
   });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'gatewayWebhookToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: "An OpenClaw gateway's cron webhook token (`cron.webhookToken`, set on the gateway by Mission Control), only for its cron deliveries",
+  });
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKeyHeader', { type: 'apiKey', in: 'header', name: 'X-API-Key' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
     type: 'apiKey',

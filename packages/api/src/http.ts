@@ -37,7 +37,7 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
  * `agent`: an agent key. `any`: a person or an agent. `registration`: a pending agent's registration secret as
  * the Bearer token, checked by the use case (keys are not resolved, the per-IP limit applies).
  */
-export type AuthMode = 'public' | 'user' | 'agent' | 'any' | 'registration';
+export type AuthMode = 'public' | 'user' | 'agent' | 'any' | 'registration' | 'gateway';
 
 export interface HandlerInput<P, Q, B> {
   ctx: Ctx;
@@ -253,6 +253,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const SECURITY: Record<AuthMode, Record<string, string[]>[]> = {
   public: [],
   registration: [{ registrationSecret: [] }],
+  gateway: [{ gatewayWebhookToken: [] }],
   user: [{ bearerAuth: [] }, { apiKeyHeader: [] }, { sessionCookie: [] }],
   agent: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
   any: [{ bearerAuth: [] }, { apiKeyHeader: [] }, { sessionCookie: [] }],
@@ -260,7 +261,7 @@ const SECURITY: Record<AuthMode, Record<string, string[]>[]> = {
 
 /** Refuse a caller of the wrong kind: nobody → 401; a person on an agent route (or the reverse) → 403. */
 function assertAuthMode(mode: AuthMode, principal: Principal) {
-  if (mode === 'public' || mode === 'registration') return;
+  if (mode === 'public' || mode === 'registration' || mode === 'gateway') return;
   if (principal.kind !== 'user' && principal.kind !== 'agent') {
     throw unauthenticated('authentication required: send Authorization: Bearer <key>, X-API-Key, or sign in');
   }
@@ -437,7 +438,7 @@ export class RouteBuilder {
       let principal: Principal;
       let authError: DomainError | undefined;
       try {
-        principal = def.auth === 'registration' ? { kind: 'anonymous' } : await authenticate(c, deps);
+        principal = def.auth === 'registration' || def.auth === 'gateway' ? { kind: 'anonymous' } : await authenticate(c, deps);
       } catch (err) {
         // A wrong key is answered 401 only after it has counted against the caller's IP, like any anonymous call:
         // otherwise guessing keys would be the one thing nobody rate-limits (and its 401 had no limit headers).

@@ -215,7 +215,7 @@ describe('who may do what across workspaces', () => {
     const seen = expectOk(await h.call('GET', `/api/v1/crons/${shared.id}`, { key: A.owner.key }));
     expect(seen.targets).toEqual([{ workspaceId: A.ws.id, agentId: agentA.id, agentName: expect.any(String), agentStatus: 'active' }]);
     expect(seen.hiddenTargets).toBe(1);
-    expect(seen.can).toEqual({ edit: false, run: false, delete: false });
+    expect(seen.can).toEqual({ edit: false, run: false, delete: false, setMissedRunPolicy: false });
     expect(JSON.stringify(seen)).not.toContain(B.ws.id);
     expectError(await h.call('PATCH', `/api/v1/crons/${shared.id}`, { key: A.owner.key, body: { name: 'mine' } }), 403, 'FORBIDDEN');
     expectError(await h.call('POST', `/api/v1/crons/${shared.id}/run`, { key: A.owner.key }), 403, 'FORBIDDEN');
@@ -228,7 +228,7 @@ describe('who may do what across workspaces', () => {
     for (const key of [both.key, h.admin.key]) {
       const full = expectOk(await h.call('GET', `/api/v1/crons/${shared.id}`, { key }));
       expect(full.hiddenTargets).toBe(0);
-      expect(full.can).toEqual({ edit: true, run: true, delete: true });
+      expect(full.can).toEqual({ edit: true, run: true, delete: true, setMissedRunPolicy: false });
     }
   });
 
@@ -269,7 +269,7 @@ describe('who may do what across workspaces', () => {
     expect(listed).toContain(shared.id);
     const one = expectOk(await h.call('GET', `/api/v1/crons/${shared.id}`, { key: agentA2.key }));
     expect(one.hiddenTargets).toBe(1);
-    expect(one.can).toEqual({ edit: false, run: false, delete: false });
+    expect(one.can).toEqual({ edit: false, run: false, delete: false, setMissedRunPolicy: false });
     expectError(await h.call('PATCH', `/api/v1/crons/${shared.id}`, { key: agentA.key, body: { enabled: false } }), 403, 'FORBIDDEN');
     expectError(await h.call('POST', `/api/v1/crons/${shared.id}/run`, { key: agentA.key }), 403, 'FORBIDDEN');
     expectError(await h.call('DELETE', `/api/v1/crons/${shared.id}`, { key: agentA.key }), 403, 'FORBIDDEN');

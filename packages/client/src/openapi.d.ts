@@ -1295,6 +1295,43 @@ export interface paths {
         patch: operations["updateGateway"];
         trace?: never;
     };
+    "/gateways/{id}/missed-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The slots the gateway's crons did not run (recorded as missed runs), and the gateway jobs the cron sync could not bring here */
+        get: operations["getGatewayMissedRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gateways/{id}/cron-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The gateway's cron webhook: a finished run of a job Mission Control keeps there (called by the gateway, not by people)
+         * @description Mission Control sets each of its jobs' `delivery` to `{mode: "webhook", to: <this URL>}` and the gateway's `cron.webhookToken`; the gateway POSTs the finished-run event with `Authorization: Bearer <cron.webhookToken>` (compared in constant time; 401 otherwise). The run is recorded under the scheduler's id for its slot, so the `cron` events and this delivery land on one run. A job no cron holds is answered 200 with `accepted: false`.
+         */
+        post: operations["receiveGatewayCronDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/gateways/{id}/sync": {
         parameters: {
             query?: never;
@@ -1367,7 +1404,7 @@ export interface components {
              */
             id: string;
             /** @enum {string} */
-            type: "ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed" | "gateway.created" | "gateway.updated" | "gateway.deleted";
+            type: "ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed" | "cron_run.missed" | "gateway.created" | "gateway.updated" | "gateway.deleted";
             version: number;
             workspaceId: string;
             /**
@@ -1693,6 +1730,20 @@ export interface components {
             nextAttemptAt: string | null;
             durationMs: number | null;
             failureStreak: number;
+        };
+        /** @description `data` of a `cron_run.missed` event (version 1), as webhooks deliver it */
+        EventData_cron_run_missed: {
+            cron: components["schemas"]["EventCronRef"];
+            gatewayId: string;
+            agentId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-24T09:00:00.000Z
+             */
+            latestSlot: string;
+            missed: number;
+            streak: number;
+            forced: boolean;
         };
         DispatchDeliveryPayload: {
             /** @description The delivery id (also the `webhook-id` header): dedupe on it */
@@ -2568,7 +2619,7 @@ export interface components {
         Notification: {
             id: string;
             /** @enum {string} */
-            type: "mention" | "mention_all" | "assignment" | "status_change" | "agent_registration" | "webhook_disabled" | "budget_warning" | "budget_exceeded" | "lease_expired" | "invitation" | "cron_failing" | "cron_paused";
+            type: "mention" | "mention_all" | "assignment" | "status_change" | "agent_registration" | "webhook_disabled" | "budget_warning" | "budget_exceeded" | "lease_expired" | "invitation" | "cron_failing" | "cron_paused" | "cron_missed";
             content: string;
             context: {
                 workspaceId: string;
@@ -2657,7 +2708,7 @@ export interface components {
              * @description Event types to deliver (see the event catalog); empty = every event of the workspace
              * @default []
              */
-            events: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed" | "gateway.created" | "gateway.updated" | "gateway.deleted")[];
+            events: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed" | "cron_run.missed" | "gateway.created" | "gateway.updated" | "gateway.deleted")[];
             description?: string;
         };
         UpdateWebhookRequest: {
@@ -2667,7 +2718,7 @@ export interface components {
              */
             url?: string;
             /** @description Event types to deliver (see the event catalog); empty = every event of the workspace */
-            events?: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed" | "gateway.created" | "gateway.updated" | "gateway.deleted")[];
+            events?: ("ticket.created" | "ticket.claimed" | "ticket.moved" | "ticket.updated" | "ticket.assigned" | "ticket.released" | "ticket.dispatched" | "task.dispatched" | "comment.created" | "agent.registered" | "agent.approved" | "agent.rejected" | "agent.key_rotated" | "agent.deactivated" | "agent.activated" | "agent.deleted" | "rating.recorded" | "execution.started" | "execution.finished" | "budget.threshold_reached" | "member.invited" | "member.joined" | "member.invitation_declined" | "member.invitation_revoked" | "webhook.disabled" | "cron.created" | "cron.updated" | "cron.deleted" | "cron_run.started" | "cron_run.finished" | "cron_run.failed" | "cron_run.missed" | "gateway.created" | "gateway.updated" | "gateway.deleted")[];
             description?: string;
             /** @description false disables the endpoint; true enables it again and resets its failure count */
             enabled?: boolean;
@@ -3083,6 +3134,35 @@ export interface components {
             owner: "mission_control" | "gateway";
             gatewayId: string | null;
             gatewayJobId: string | null;
+            /** @description Two-way sync with its gateway (ADR 0020); null for a cron no gateway is involved in */
+            sync: {
+                /** @enum {string} */
+                state: "ok" | "pending" | "conflict" | "error";
+                /** @description Why the last sync of this cron failed (the gateway's words); null when it did not */
+                error: string | null;
+                /** @description What conflicts (edited on both sides, …): resolve with PATCH `resolveConflict` */
+                conflict: string | null;
+                /**
+                 * @description The side chosen to win on the next sync
+                 * @enum {string|null}
+                 */
+                conflictResolution: "mission_control" | "gateway" | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                lastSyncedAt: string | null;
+            } | null;
+            /** @description A gateway job Mission Control shows but never changes (built-in, or not expressible here) */
+            readOnly: boolean;
+            readOnlyReason: string | null;
+            /**
+             * @description Gateway-fired crons: what a slot the gateway did not run gets — recorded as `missed`, or also run at once (`force_run`)
+             * @enum {string}
+             */
+            missedRunPolicy: "record" | "force_run";
+            /** @description Slots in a row the gateway did not run */
+            missedStreak: number;
             /** @description Targets in workspaces you can see */
             targets: components["schemas"]["CronTarget"][];
             /** @description Targets in workspaces you cannot see (left out of `targets`) */
@@ -3129,11 +3209,12 @@ export interface components {
             } | null;
             /** @description Share of successful runs among the last 20 finished ones you can see (0..1); null before any */
             successRate: number | null;
-            /** @description What you may do with it: admin rights in every targeted workspace */
+            /** @description What you may do with it: admin rights in every targeted workspace; read-only gateway jobs take no edit/run/delete, gateway-owned ones are deleted on the gateway */
             can: {
                 edit: boolean;
                 run: boolean;
                 delete: boolean;
+                setMissedRunPolicy: boolean;
             };
             createdBy: string | null;
             /**
@@ -3291,6 +3372,16 @@ export interface components {
             };
             /** @enum {string} */
             concurrency?: "skip" | "queue_one" | "allow";
+            /**
+             * @description Gateway-fired crons: record missed slots, or also force-run the latest one
+             * @enum {string}
+             */
+            missedRunPolicy?: "record" | "force_run";
+            /**
+             * @description A cron in sync conflict: which side wins on the next sync (its gateway is asked to sync)
+             * @enum {string}
+             */
+            resolveConflict?: "mission_control" | "gateway";
             /** @enum {string} */
             catchUp?: "once" | "skip";
             /** @description false pauses; true resumes from now (missed slots are not fired) */
@@ -3494,6 +3585,59 @@ export interface components {
             /** @description A new token (write-only); leave it out to keep the stored one */
             token?: string;
             version?: number;
+        };
+        GatewayMissedRuns: {
+            gatewayId: string;
+            /** @description Slots the gateway did not run (latest 100 first) */
+            runs: {
+                runId: string;
+                cronId: string;
+                cronName: string;
+                agentId: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                slot: string;
+                /** @enum {string} */
+                missedRunPolicy: "record" | "force_run";
+                missedStreak: number;
+            }[];
+            /** @description The gateway's jobs the cron sync could not bring here, and why (e.g. no agent linked to the job's agent) */
+            notSynced: {
+                jobId: string;
+                name: string;
+                reason: string;
+            }[];
+        };
+        GatewayCronDeliveryAccepted: {
+            /** @description false: no cron holds this job (deleted, or never linked); nothing was recorded */
+            accepted: boolean;
+            /** @description The cron run it was recorded on (`cronRunId(cron, slot, agent)`) */
+            runId: string | null;
+        };
+        GatewayCronDelivery: {
+            jobId: string;
+            action?: string;
+            /** @description ok | error | skipped */
+            status?: string;
+            summary?: string;
+            error?: string;
+            /** @description When the run started (epoch ms) */
+            runAtMs: number;
+            durationMs?: number;
+            runId?: string;
+            sessionKey?: string;
+            sessionId?: string;
+            model?: string;
+            provider?: string;
+            usage?: {
+                input?: number;
+                output?: number;
+                cacheRead?: number;
+                cacheWrite?: number;
+                total?: number;
+            };
         };
         GatewaySyncAccepted: {
             gatewayId: string;
@@ -16204,6 +16348,246 @@ export interface operations {
                         /** @enum {boolean} */
                         success: true;
                         data: components["schemas"]["Gateway"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getGatewayMissedRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Gateway id (`gtw_…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["GatewayMissedRuns"];
+                    };
+                };
+            };
+            /** @description Invalid request (VALIDATION_ERROR), with `details.issues` naming the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a workspace the caller cannot see (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: duplicate, stale version, refused transition (CONFLICT, INVALID_TRANSITION) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the limit (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (INTERNAL); quote the requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or a dependency is unreachable (UNAVAILABLE); retry after `Retry-After` seconds (a create with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    receiveGatewayCronDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Gateway id (`gtw_…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GatewayCronDelivery"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    /** @description Echo of the client request id, or a new one */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: components["schemas"]["GatewayCronDeliveryAccepted"];
                     };
                 };
             };

@@ -42,6 +42,8 @@ export const NOTIFICATION_TYPES = [
   // Crons (issue 14, the scheduler): a cron started failing (once per failure streak), a cron paused itself.
   'cron_failing',
   'cron_paused',
+  // A gateway-fired cron's slots went unrun (once per streak).
+  'cron_missed',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -79,6 +81,8 @@ export const EVENT_TYPE_NAMES = [
   'cron_run.started',
   'cron_run.finished',
   'cron_run.failed',
+  // Gateway-fired crons (issue 15, ADR 0020): the gateway did not run a slot — once per streak of missed slots.
+  'cron_run.missed',
   // OpenClaw gateways (issue 15): registered, changed (by a person; not live state reports), deleted.
   'gateway.created',
   'gateway.updated',

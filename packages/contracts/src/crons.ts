@@ -7,6 +7,9 @@ import { z } from './z';
 
 export const CRON_STATUS_VALUES = ['active', 'paused', 'failing'] as const;
 export const CRON_OWNER_VALUES = ['mission_control', 'gateway'] as const;
+export const CRON_SYNC_STATE_VALUES = ['ok', 'pending', 'conflict', 'error'] as const;
+export const CRON_CONFLICT_SIDE_VALUES = ['mission_control', 'gateway'] as const;
+export const CRON_MISSED_RUN_POLICY_VALUES = ['record', 'force_run'] as const;
 export const CRON_CONCURRENCY_VALUES = ['skip', 'queue_one', 'allow'] as const;
 export const CRON_CATCH_UP_VALUES = ['once', 'skip'] as const;
 export const CRON_BACKOFF_VALUES = ['exponential', 'fixed'] as const;
@@ -108,6 +111,11 @@ export const ZUpdateCronRequest = z
       .strict()
       .optional(),
     concurrency: z.enum(CRON_CONCURRENCY_VALUES).optional(),
+    missedRunPolicy: z.enum(CRON_MISSED_RUN_POLICY_VALUES).optional().openapi({ description: 'Gateway-fired crons: record missed slots, or also force-run the latest one' }),
+    resolveConflict: z
+      .enum(CRON_CONFLICT_SIDE_VALUES)
+      .optional()
+      .openapi({ description: 'A cron in sync conflict: which side wins on the next sync (its gateway is asked to sync)' }),
     catchUp: z.enum(CRON_CATCH_UP_VALUES).optional(),
     enabled: z.boolean().optional().openapi({ description: 'false pauses; true resumes from now (missed slots are not fired)' }),
     version: ZVersion.optional(),
@@ -135,6 +143,20 @@ export const ZCron = z
     owner: z.enum(CRON_OWNER_VALUES),
     gatewayId: z.string().nullable(),
     gatewayJobId: z.string().nullable(),
+    sync: z
+      .object({
+        state: z.enum(CRON_SYNC_STATE_VALUES),
+        error: z.string().nullable().openapi({ description: 'Why the last sync of this cron failed (the gateway\'s words); null when it did not' }),
+        conflict: z.string().nullable().openapi({ description: 'What conflicts (edited on both sides, …): resolve with PATCH `resolveConflict`' }),
+        conflictResolution: z.enum(CRON_CONFLICT_SIDE_VALUES).nullable().openapi({ description: 'The side chosen to win on the next sync' }),
+        lastSyncedAt: ZIsoDate.nullable(),
+      })
+      .nullable()
+      .openapi({ description: 'Two-way sync with its gateway (ADR 0020); null for a cron no gateway is involved in' }),
+    readOnly: z.boolean().openapi({ description: 'A gateway job Mission Control shows but never changes (built-in, or not expressible here)' }),
+    readOnlyReason: z.string().nullable(),
+    missedRunPolicy: z.enum(CRON_MISSED_RUN_POLICY_VALUES).openapi({ description: 'Gateway-fired crons: what a slot the gateway did not run gets — recorded as `missed`, or also run at once (`force_run`)' }),
+    missedStreak: z.number().int().openapi({ description: 'Slots in a row the gateway did not run' }),
     targets: z.array(ZCronTarget).openapi({ description: 'Targets in workspaces you can see' }),
     hiddenTargets: z.number().int().openapi({ description: 'Targets in workspaces you cannot see (left out of `targets`)' }),
     task: z.object({ title: z.string(), instructions: z.string(), labels: z.array(z.string()), priority: z.enum(TICKET_PRIORITY_VALUES), createTicket: z.boolean() }),
@@ -151,7 +173,9 @@ export const ZCron = z
       .nullable()
       .openapi({ description: 'Runs pending or under way in workspaces you can see; null when none' }),
     successRate: z.number().nullable().openapi({ description: 'Share of successful runs among the last 20 finished ones you can see (0..1); null before any' }),
-    can: z.object({ edit: z.boolean(), run: z.boolean(), delete: z.boolean() }).openapi({ description: 'What you may do with it: admin rights in every targeted workspace' }),
+    can: z
+      .object({ edit: z.boolean(), run: z.boolean(), delete: z.boolean(), setMissedRunPolicy: z.boolean() })
+      .openapi({ description: 'What you may do with it: admin rights in every targeted workspace; read-only gateway jobs take no edit/run/delete, gateway-owned ones are deleted on the gateway' }),
     createdBy: z.string().nullable(),
     createdAt: ZIsoDate,
     updatedAt: ZIsoDate,

@@ -187,6 +187,23 @@ export const EVENT_CATALOG = {
       failureStreak: z.number().int(),
     }),
   },
+  /**
+   * A gateway-fired cron's slot passed without the gateway running it (ADR 0020): sent when a streak of missed slots
+   * begins, not for each slot (`missed`: how many this check found; `streak`: in a row so far). The runs are recorded
+   * `missed` (reason GATEWAY_MISSED); under `force_run` the latest was run at once (`forced`).
+   */
+  'cron_run.missed': {
+    version: 1,
+    data: z.object({
+      cron: ZCronRef,
+      gatewayId: z.string(),
+      agentId: z.string(),
+      latestSlot: ZIsoDate,
+      missed: z.number().int(),
+      streak: z.number().int(),
+      forced: z.boolean(),
+    }),
+  },
 } as const;
 
 export type EventType = keyof typeof EVENT_CATALOG;

@@ -134,3 +134,62 @@ export const ZGatewayAgentAdded = z
     gatewayAgentId: z.string(),
   })
   .openapi('GatewayAgentAdded');
+
+/**
+ * What an OpenClaw gateway POSTs when a cron job with `delivery: {mode: "webhook"}` finishes a run (its `cron`
+ * `finished` event). Fields Mission Control does not use are ignored; `summary` is kept as the run's output.
+ */
+export const ZGatewayCronDelivery = z
+  .object({
+    jobId: z.string().min(1).max(200),
+    action: z.string().max(40).optional(),
+    status: z.string().max(40).optional().openapi({ description: 'ok | error | skipped' }),
+    summary: z.string().max(100_000).optional(),
+    error: z.string().max(10_000).optional(),
+    runAtMs: z.number().min(0).max(1e14).openapi({ description: 'When the run started (epoch ms)' }),
+    durationMs: z.number().min(0).max(1e12).optional(),
+    runId: z.string().max(300).optional(),
+    sessionKey: z.string().max(500).optional(),
+    sessionId: z.string().max(300).optional(),
+    model: z.string().max(200).optional(),
+    provider: z.string().max(200).optional(),
+    usage: z
+      .object({
+        input: z.number().min(0).max(1e12).optional(),
+        output: z.number().min(0).max(1e12).optional(),
+        cacheRead: z.number().min(0).max(1e12).optional(),
+        cacheWrite: z.number().min(0).max(1e12).optional(),
+        total: z.number().min(0).max(1e12).optional(),
+      })
+      .optional(),
+  })
+  .openapi('GatewayCronDelivery');
+
+export const ZGatewayCronDeliveryAccepted = z
+  .object({
+    accepted: z.boolean().openapi({ description: 'false: no cron holds this job (deleted, or never linked); nothing was recorded' }),
+    runId: z.string().nullable().openapi({ description: 'The cron run it was recorded on (`cronRunId(cron, slot, agent)`)' }),
+  })
+  .openapi('GatewayCronDeliveryAccepted');
+
+export const ZGatewayMissedRuns = z
+  .object({
+    gatewayId: z.string(),
+    runs: z
+      .array(
+        z.object({
+          runId: z.string(),
+          cronId: z.string(),
+          cronName: z.string(),
+          agentId: z.string(),
+          slot: ZIsoDate,
+          missedRunPolicy: z.enum(['record', 'force_run']),
+          missedStreak: z.number().int(),
+        }),
+      )
+      .openapi({ description: 'Slots the gateway did not run (latest 100 first)' }),
+    notSynced: z
+      .array(z.object({ jobId: z.string(), name: z.string(), reason: z.string() }))
+      .openapi({ description: "The gateway's jobs the cron sync could not bring here, and why (e.g. no agent linked to the job's agent)" }),
+  })
+  .openapi('GatewayMissedRuns');

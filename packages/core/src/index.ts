@@ -126,3 +126,5 @@ export * from './gateways/find-gateways';
 export * from './gateways/gateway-links';
 export * from './gateways/gateway-handlers';
 export * from './shared/host-allowlist';
+export * from './crons/gateway-cron-handlers';
+export * from './crons/gateway-cron-runs';

@@ -877,13 +877,16 @@ export const crons = pgTable(
     missedStreak: integer('missed_streak').notNull().default(0),
     /** The next slot of the gateway job to check for a missed run (the detector's `resumeAt`); null before the first check. */
     missedResumeAt: ts('missed_resume_at'),
+    /** An admin's answer to a reported conflict (mission_control | gateway): which side wins on the next sync. */
+    conflictResolution: text('conflict_resolution'),
     createdBy: text('created_by'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     version: integer('version').notNull().default(1),
   },
   (t) => [
-    index('crons_due_idx').on(t.nextDueAt, t.id).where(sql`${t.enabled} AND ${t.nextDueAt} IS NOT NULL`),
+    // Gateway-fired crons (gateway_id set) are fired by their gateway, never by the scheduler (ADR 0020): left out.
+    index('crons_due_idx').on(t.nextDueAt, t.id).where(sql`${t.enabled} AND ${t.nextDueAt} IS NOT NULL AND ${t.gatewayId} IS NULL`),
     index('crons_created_idx').on(t.createdAt, t.id),
     uniqueIndex('crons_gateway_job_key').on(t.gatewayId, t.gatewayJobId).where(sql`${t.gatewayId} IS NOT NULL`),
   ],
@@ -1006,6 +1009,13 @@ export const gateways = pgTable(
     lastSyncedAt: ts('last_synced_at'),
     /** POST /gateways/{id}/sync asks the connection owner for a sync (signalled on mc_gateways). */
     syncRequestedAt: ts('sync_requested_at'),
+    /**
+     * The token the gateway sends with its cron webhook deliveries (`cron.webhookToken`), sealed; made by Mission
+     * Control on the first connection and written to the gateway's config (ADR 0020 wiring).
+     */
+    webhookTokenCiphertext: text('webhook_token_ciphertext'),
+    /** What the cron sync could not do on its own, for the gateway page: [{jobId, name, reason}] (e.g. no linked agent). */
+    cronSyncNotes: jsonb('cron_sync_notes').$type<{ jobId: string; name: string; reason: string }[]>().notNull().default(sql`'[]'::jsonb`),
     createdBy: text('created_by'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),

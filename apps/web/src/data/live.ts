@@ -75,6 +75,7 @@ export const EVENT_REFRESHES: Record<LiveEventType, readonly Refresh[] | 'everyt
   'cron_run.started': ['crons', 'tickets', 'activity'],
   'cron_run.finished': ['crons', 'tickets', 'activity', 'notifications'],
   'cron_run.failed': ['crons', 'tickets', 'activity', 'notifications'],
+  'cron_run.missed': ['crons', 'activity', 'notifications'],
   'notifications.read': ['notifications'],
   resync: 'everything',
 };

@@ -8,6 +8,9 @@ import {
   ZCreateGatewayRequest,
   ZGateway,
   ZGatewayAgentAdded,
+  ZGatewayCronDelivery,
+  ZGatewayCronDeliveryAccepted,
+  ZGatewayMissedRuns,
   ZGatewayLink,
   ZGatewayLinkRequest,
   ZGatewaySyncAccepted,
@@ -22,11 +25,13 @@ import {
   GATEWAY_SORT_FIELDS,
   getGateway,
   linkAgentToGateway,
+  receiveGatewayCronDelivery,
+  gatewayMissedRuns,
   requestGatewaySync,
   unlinkAgentFromGateway,
   updateGateway,
 } from '@mc/core';
-import type { RouteBuilder } from '../http';
+import { presentedKey, type RouteBuilder } from '../http';
 
 const ZGatewayParam = z.object({ id: z.string().min(1).max(64).openapi({ description: 'Gateway id (`gtw_…`)' }) });
 const ZAgentParam = z.object({ id: z.string().min(1).max(64).openapi({ description: 'Agent id (`agt_…`)' }) });
@@ -104,6 +109,33 @@ export function registerGatewayRoutes(r: RouteBuilder) {
     params: ZGatewayParam,
     response: ZGateway,
     handler: ({ ctx, params }) => deleteGateway(ctx, params.id),
+  });
+
+  r.define({
+    method: 'get',
+    path: '/api/v1/gateways/{id}/missed-runs',
+    operationId: 'getGatewayMissedRuns',
+    summary: "The slots the gateway's crons did not run (recorded as missed runs), and the gateway jobs the cron sync could not bring here",
+    tags: ['Gateways'],
+    auth: 'any',
+    params: ZGatewayParam,
+    response: ZGatewayMissedRuns,
+    handler: ({ ctx, params }) => gatewayMissedRuns(ctx, params.id),
+  });
+
+  r.define({
+    method: 'post',
+    path: '/api/v1/gateways/{id}/cron-deliveries',
+    operationId: 'receiveGatewayCronDelivery',
+    summary: "The gateway's cron webhook: a finished run of a job Mission Control keeps there (called by the gateway, not by people)",
+    description:
+      "Mission Control sets each of its jobs' `delivery` to `{mode: \"webhook\", to: <this URL>}` and the gateway's `cron.webhookToken`; the gateway POSTs the finished-run event with `Authorization: Bearer <cron.webhookToken>` (compared in constant time; 401 otherwise). The run is recorded under the scheduler's id for its slot, so the `cron` events and this delivery land on one run. A job no cron holds is answered 200 with `accepted: false`.",
+    tags: ['Gateways'],
+    auth: 'gateway',
+    params: ZGatewayParam,
+    body: ZGatewayCronDelivery,
+    response: ZGatewayCronDeliveryAccepted,
+    handler: ({ ctx, params, body, c }) => receiveGatewayCronDelivery(ctx, params.id, presentedKey(c), body),
   });
 
   r.define({

@@ -66,6 +66,7 @@ export function toCronDto(cron: CronRow, targets: CronTargetInfo[], viewer: Cron
   const visible = targets.filter((t) => viewerSeesWorkspace(viewer, t.workspaceId));
   const task = cron.task as unknown as CronTask;
   const retry = cron.retry as unknown as CronRetry;
+  const upcoming = parsed && cron.enabled && cron.nextDueAt ? nextRuns(parsed, cron.timezone, now, CRON_NEXT_RUNS).map((d) => d.toISOString()) : [];
   return {
     id: cron.id,
     name: cron.name,
@@ -73,14 +74,29 @@ export function toCronDto(cron: CronRow, targets: CronTargetInfo[], viewer: Cron
     scheduleKind: cron.scheduleKind as ScheduleKind,
     timezone: cron.timezone,
     description: parsed ? describeStored(parsed, cron.timezone) : cron.schedule,
-    nextRuns: parsed && cron.enabled && cron.nextDueAt ? nextRuns(parsed, cron.timezone, now, CRON_NEXT_RUNS).map((d) => d.toISOString()) : [],
-    nextDueAt: cron.nextDueAt?.toISOString() ?? null,
+    nextRuns: upcoming,
+    // A gateway-fired cron's next_due_at is not advanced by the scheduler (its gateway fires it): its next slot instead.
+    nextDueAt: cron.gatewayId !== null ? (upcoming[0] ?? null) : (cron.nextDueAt?.toISOString() ?? null),
     status: cronStatus(cron),
     enabled: cron.enabled,
     pausedReason: cron.pausedReason,
     owner: cron.owner as 'mission_control' | 'gateway',
     gatewayId: cron.gatewayId,
     gatewayJobId: cron.gatewayJobId,
+    sync:
+      cron.gatewayId === null
+        ? null
+        : {
+            state: (cron.syncState ?? 'pending') as 'ok' | 'pending' | 'conflict' | 'error',
+            error: cron.syncState === 'conflict' ? null : cron.syncError,
+            conflict: cron.syncState === 'conflict' ? cron.syncError : null,
+            conflictResolution: (cron.conflictResolution ?? null) as 'mission_control' | 'gateway' | null,
+            lastSyncedAt: cron.lastSyncedAt?.toISOString() ?? null,
+          },
+    readOnly: cron.readOnly,
+    readOnlyReason: cron.readOnlyReason,
+    missedRunPolicy: cron.missedRunPolicy as 'record' | 'force_run',
+    missedStreak: cron.missedStreak,
     targets: visible.map((t) => ({ workspaceId: t.workspaceId, agentId: t.agentId, agentName: t.agentName, agentStatus: t.agentStatus })),
     hiddenTargets: targets.length - visible.length,
     task: {
@@ -100,6 +116,7 @@ export function toCronDto(cron: CronRow, targets: CronTargetInfo[], viewer: Cron
     can: cronAbilities(
       viewer,
       targets.map((t) => t.workspaceId),
+      cron,
     ),
     createdBy: cron.createdBy,
     createdAt: cron.createdAt.toISOString(),

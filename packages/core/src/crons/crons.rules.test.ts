@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cronAbilities, cronStatus, targetSkipReason, viewerManages, viewerSeesWorkspace, type CronViewer } from './crons.rules';
+import { cronAbilities, cronStatus, gatewayCronRefusal, targetSkipReason, viewerManages, viewerSeesWorkspace, type CronViewer } from './crons.rules';
 
 const member = (roles: Record<string, 'owner' | 'admin' | 'member' | 'viewer'>): CronViewer => ({ kind: 'member', userId: 'usr_1', roles: new Map(Object.entries(roles)) });
 
@@ -13,7 +13,7 @@ describe('who may manage a cron', () => {
   it('the instance admin always; an agent never', () => {
     expect(viewerManages({ kind: 'instance_admin' }, ['x'])).toBe(true);
     expect(viewerManages({ kind: 'agent', agentId: 'agt_1', workspaceId: 'a' }, ['a'])).toBe(false);
-    expect(cronAbilities({ kind: 'agent', agentId: 'agt_1', workspaceId: 'a' }, ['a'])).toEqual({ edit: false, run: false, delete: false });
+    expect(cronAbilities({ kind: 'agent', agentId: 'agt_1', workspaceId: 'a' }, ['a'])).toEqual({ edit: false, run: false, delete: false, setMissedRunPolicy: false });
   });
   it('sees a workspace by membership (any role), an agent only its own', () => {
     expect(viewerSeesWorkspace(member({ a: 'viewer' }), 'a')).toBe(true);
@@ -33,5 +33,26 @@ describe('status and runnable targets', () => {
     expect(targetSkipReason({ workspaceArchived: false, agentStatus: 'pending' })).toBe('AGENT_INACTIVE');
     expect(targetSkipReason({ workspaceArchived: false, agentStatus: null })).toBe('AGENT_INACTIVE');
     expect(targetSkipReason({ workspaceArchived: false, agentStatus: 'active' })).toBeNull();
+  });
+});
+
+describe('gateway crons (CRON_GATEWAY_RULES)', () => {
+  const admin = { kind: 'instance_admin' } as const;
+  it('read-only: no edit, run or delete; its missed-run policy only', () => {
+    const c = { readOnly: true, owner: 'gateway', gatewayId: 'gtw_1' };
+    expect(cronAbilities(admin, ['a'], c)).toEqual({ edit: false, run: false, delete: false, setMissedRunPolicy: true });
+    expect(gatewayCronRefusal(c, 'edit', ['name'])?.reason).toBe('read_only');
+    expect(gatewayCronRefusal(c, 'edit', ['missedRunPolicy'])).toBeNull();
+    expect(gatewayCronRefusal(c, 'delete')?.reason).toBe('read_only');
+  });
+  it('gateway-owned: edited here, deleted on the gateway; gateway-fired: run on the gateway', () => {
+    const owned = { readOnly: false, owner: 'gateway', gatewayId: 'gtw_1' };
+    expect(cronAbilities(admin, ['a'], owned)).toEqual({ edit: true, run: false, delete: false, setMissedRunPolicy: true });
+    expect(gatewayCronRefusal(owned, 'edit', ['name'])).toBeNull();
+    expect(gatewayCronRefusal(owned, 'delete')?.reason).toBe('gateway_owned');
+    const ours = { readOnly: false, owner: 'mission_control', gatewayId: 'gtw_1' };
+    expect(gatewayCronRefusal(ours, 'delete')).toBeNull();
+    expect(gatewayCronRefusal(ours, 'run')?.reason).toBe('gateway_fired');
+    expect(gatewayCronRefusal({ readOnly: false, owner: 'mission_control', gatewayId: null }, 'run')).toBeNull();
   });
 });

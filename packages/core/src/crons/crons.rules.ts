@@ -54,10 +54,41 @@ export function viewerManages(viewer: CronViewer, targetWorkspaceIds: Iterable<s
   return any;
 }
 
+/**
+ * Crons that live on an OpenClaw gateway (issue 15, ADR 0020):
+ * - a cron that targets a gateway agent (an agent linked to a gateway) has that one target: several gateway targets
+ *   are several crons (400 on create/update otherwise); the gateway fires it, the scheduler never does;
+ * - a read-only one (a built-in job of the gateway, or one Mission Control cannot express) takes no edit, run or
+ *   delete (409 `read_only`), except its missed-run policy, which is Mission Control's own;
+ * - a gateway-owned one (made on the gateway) is deleted on the gateway: deleting it here is refused (409
+ *   `gateway_owned`), since the next sync would bring it back (there are no tombstones).
+ */
+export const CRON_GATEWAY_RULES = {
+  gatewayTargetIsOnlyTarget: true,
+  readOnlyRefuses: ['edit', 'run', 'delete'],
+  readOnlyAllowsFields: ['missedRunPolicy'],
+  gatewayOwnedDelete: 'refused',
+} as const;
+
 /** What the caller may do, for the dashboard to ask the server instead of guessing. */
-export function cronAbilities(viewer: CronViewer, targetWorkspaceIds: Iterable<string>) {
+export function cronAbilities(viewer: CronViewer, targetWorkspaceIds: Iterable<string>, cron: { readOnly?: boolean; owner?: string; gatewayId?: string | null } = {}) {
   const manage = viewerManages(viewer, targetWorkspaceIds);
-  return { edit: manage, run: manage, delete: manage };
+  const writable = manage && !cron.readOnly;
+  const onGateway = cron.gatewayId != null;
+  return { edit: writable, run: writable && !onGateway, delete: writable && cron.owner !== 'gateway', setMissedRunPolicy: manage && onGateway };
+}
+
+/** Why a change to a gateway cron is refused (409 reason and words), or null: the rules above as a check. */
+export function gatewayCronRefusal(
+  cron: { readOnly: boolean; owner: string; gatewayId: string | null },
+  op: 'edit' | 'run' | 'delete',
+  fields: readonly string[] = [],
+): { reason: 'read_only' | 'gateway_owned' | 'gateway_fired'; message: string } | null {
+  if (cron.readOnly && !(op === 'edit' && fields.every((f) => (CRON_GATEWAY_RULES.readOnlyAllowsFields as readonly string[]).includes(f))))
+    return { reason: 'read_only', message: 'this cron is a gateway job Mission Control does not change (built-in, or not expressible here): change it on the gateway' };
+  if (op === 'delete' && cron.owner === 'gateway') return { reason: 'gateway_owned', message: 'this cron was made on its gateway: delete it there (the next sync removes it here)' };
+  if (op === 'run' && cron.gatewayId !== null) return { reason: 'gateway_fired', message: 'this cron is fired by its gateway: run it there (its run is recorded here)' };
+  return null;
 }
 
 export type CronStatus = 'active' | 'paused' | 'failing';

@@ -13,7 +13,8 @@ import { requireWorkspaceAccess, workspaceArchived } from '../shared/workspace-a
 import { cronViewer, loadTargets, requireCron, type CronRow, type CronTargetInfo } from './cron-access';
 import { cronAnswers, toCronRunDto, type CronRetry, type CronTask } from './cron-dto';
 import { notifyCronsChanged } from './cron-signal';
-import { CRON_ID_PREFIX, CRON_TARGETABLE_AGENT_STATUSES, targetSkipReason } from './crons.rules';
+import { notifyGatewaysChanged } from '../gateways/gateway-connection';
+import { CRON_ID_PREFIX, CRON_TARGETABLE_AGENT_STATUSES, gatewayCronRefusal, targetSkipReason } from './crons.rules';
 import { cronRunId, nextSlotAfter, parseSchedule, validateTimezone, type ParsedSchedule } from './schedule';
 
 export interface CronTargetInput {
@@ -43,6 +44,8 @@ export interface UpdateCronInput {
   concurrency?: 'skip' | 'queue_one' | 'allow';
   catchUp?: 'once' | 'skip';
   enabled?: boolean;
+  missedRunPolicy?: 'record' | 'force_run';
+  resolveConflict?: 'mission_control' | 'gateway';
   version?: number;
 }
 
@@ -50,6 +53,30 @@ interface ResolvedTarget {
   workspaceId: string;
   agentId: string;
   position: number;
+  /** The gateway hosting the agent (agents.gateway_id), or null. */
+  gatewayId: string | null;
+}
+
+/** A cron that targets a gateway agent has that one target (CRON_GATEWAY_RULES); returns the gateway, or null. */
+function gatewayOfTargets(targets: readonly ResolvedTarget[]): string | null {
+  const onGateway = targets.findIndex((t) => t.gatewayId !== null);
+  if (onGateway === -1) return null;
+  if (targets.length > 1) {
+    const field = `targets.${onGateway}.agentId`;
+    throw validation([{ field, in: 'body', message: 'an agent hosted on a gateway must be the only target of its cron (make one cron per gateway agent)' }], `${field}: an agent hosted on a gateway must be the only target of its cron`);
+  }
+  return targets[0].gatewayId;
+}
+
+const dbTarget = (t: ResolvedTarget) => ({ workspaceId: t.workspaceId, agentId: t.agentId, position: t.position });
+
+function refuse(r: ReturnType<typeof gatewayCronRefusal>) {
+  if (r) throw conflict(r.message, { reason: r.reason });
+}
+
+/** Ask the gateway's connection owner for a sync pass, with the caller's transaction (mc_gateways `sync`). */
+async function askGatewaySync(tx: Ctx, gatewayId: string, workspaceId: string) {
+  await notifyGatewaysChanged(tx, { gatewayId, workspaceId, change: 'sync' });
 }
 
 function checkRetry(retry: CronRetry) {
@@ -85,7 +112,7 @@ async function resolveTargets(ctx: Ctx, input: CronTargetInput[], known: Readonl
   }
   const agentIds = [...new Set(input.map((t) => t.agentId))];
   const found = await ctx.db
-    .select({ id: agents.id, workspaceId: agents.workspaceId, status: agents.status })
+    .select({ id: agents.id, workspaceId: agents.workspaceId, status: agents.status, gatewayId: agents.gatewayId })
     .from(agents)
     .where(inArray(agents.id, agentIds));
   const byId = new Map(found.map((a) => [a.id, a]));
@@ -100,7 +127,7 @@ async function resolveTargets(ctx: Ctx, input: CronTargetInput[], known: Readonl
       throw validation([{ field: `targets.${i}.agentId`, in: 'body', message: 'this agent is already a target' }], `targets.${i}.agentId: this agent is already a target`);
     }
     seen.add(t.agentId);
-    return { workspaceId, agentId: t.agentId, position: i };
+    return { workspaceId, agentId: t.agentId, position: i, gatewayId: agent.gatewayId };
   });
 }
 
@@ -120,6 +147,7 @@ export async function createCron(ctx: Ctx, input: CreateCronInput) {
   checkRetry(input.retry);
   const row = await inTransaction(ctx, async (tx) => {
     const targets = await resolveTargets(tx, input.targets);
+    const gatewayId = gatewayOfTargets(targets);
     const me = requireUser(tx);
     const [row] = await tx.db
       .insert(crons)
@@ -135,13 +163,17 @@ export async function createCron(ctx: Ctx, input: CreateCronInput) {
         catchUp: input.catchUp,
         enabled: input.enabled,
         owner: 'mission_control',
+        // A gateway cron keeps its next slot for display; the gateway fires it (the scheduler leaves gateway_id set out).
+        gatewayId,
+        syncState: gatewayId ? 'pending' : null,
         nextDueAt: input.enabled ? plan.next : null,
         createdBy: me.userId,
         createdAt: now,
         updatedAt: now,
       })
       .returning();
-    await tx.db.insert(cronTargets).values(targets.map((t) => ({ cronId: row.id, ...t })));
+    await tx.db.insert(cronTargets).values(targets.map((t) => ({ cronId: row.id, ...dbTarget(t) })));
+    if (gatewayId) await askGatewaySync(tx, gatewayId, targets[0].workspaceId);
     for (const ws of new Set(targets.map((t) => t.workspaceId))) {
       await recordActivity(tx, {
         workspaceId: ws,
@@ -169,6 +201,21 @@ export async function updateCron(ctx: Ctx, cronId: string, input: UpdateCronInpu
     if (input.version !== undefined && input.version !== cron.version) throw staleVersion('cron', cron.version, input.version);
     const changes: Partial<typeof crons.$inferInsert> = {};
     const fields: string[] = [];
+    const asked = (Object.keys(input) as (keyof UpdateCronInput)[]).filter((k) => k !== 'version' && input[k] !== undefined);
+    refuse(gatewayCronRefusal(cron, 'edit', asked));
+    if ((input.missedRunPolicy !== undefined || input.resolveConflict !== undefined) && cron.gatewayId === null) {
+      const field = input.missedRunPolicy !== undefined ? 'missedRunPolicy' : 'resolveConflict';
+      throw validation([{ field, in: 'body', message: 'only for crons fired by a gateway' }], `${field}: only for crons fired by a gateway`);
+    }
+    if (input.missedRunPolicy !== undefined && input.missedRunPolicy !== cron.missedRunPolicy) {
+      changes.missedRunPolicy = input.missedRunPolicy;
+      fields.push('missedRunPolicy');
+    }
+    if (input.resolveConflict !== undefined) {
+      if (cron.syncState !== 'conflict') throw conflict('this cron has no sync conflict to resolve', { reason: 'no_conflict' });
+      changes.conflictResolution = input.resolveConflict;
+      fields.push('resolveConflict');
+    }
     if (input.name !== undefined && input.name !== cron.name) {
       changes.name = input.name;
       fields.push('name');
@@ -224,6 +271,12 @@ export async function updateCron(ctx: Ctx, cronId: string, input: UpdateCronInpu
     let newTargets: ResolvedTarget[] | null = null;
     if (input.targets !== undefined) {
       newTargets = await resolveTargets(tx, input.targets, new Set(targets.map((t) => t.workspaceId)));
+      if (gatewayOfTargets(newTargets) !== cron.gatewayId) {
+        throw validation(
+          [{ field: 'targets', in: 'body', message: cron.gatewayId ? "a gateway cron keeps its gateway's agents as target: make a new cron instead" : 'a gateway agent cannot be added to this cron: make a new cron for it' }],
+          'targets: a cron cannot move onto or off a gateway',
+        );
+      }
       const before = targets.map((t) => `${t.workspaceId}/${t.agentId}`).join(',');
       const after = newTargets.map((t) => `${t.workspaceId}/${t.agentId}`).join(',');
       if (before === after) newTargets = null;
@@ -236,6 +289,9 @@ export async function updateCron(ctx: Ctx, cronId: string, input: UpdateCronInpu
     if (keepsArchived && !(fields.length === 1 && fields[0] === 'enabled' && !enabled)) {
       throw workspaceArchived('a workspace this cron targets is archived: pause the cron, or remove that target');
     }
+    // A content edit of a gateway cron waits for the next sync pass (asked for below); a conflict stays one until resolved.
+    const syncable = fields.some((f) => !['missedRunPolicy', 'resolveConflict', 'catchUp', 'concurrency', 'retry'].includes(f));
+    if (cron.gatewayId !== null && syncable && cron.syncState !== 'conflict') changes.syncState = 'pending';
     const [row] = await tx.db
       .update(crons)
       .set({ ...changes, updatedAt: now, version: cron.version + 1 })
@@ -243,8 +299,9 @@ export async function updateCron(ctx: Ctx, cronId: string, input: UpdateCronInpu
       .returning();
     if (newTargets) {
       await tx.db.delete(cronTargets).where(eq(cronTargets.cronId, cron.id));
-      await tx.db.insert(cronTargets).values(newTargets.map((t) => ({ cronId: cron.id, ...t })));
+      await tx.db.insert(cronTargets).values(newTargets.map((t) => ({ cronId: cron.id, ...dbTarget(t) })));
     }
+    if (cron.gatewayId !== null && (syncable || fields.includes('resolveConflict'))) await askGatewaySync(tx, cron.gatewayId, targets[0]?.workspaceId ?? '');
     const workspaces = new Set([...targets.map((t) => t.workspaceId), ...(newTargets ?? []).map((t) => t.workspaceId)]);
     const action = fields.length === 1 && fields[0] === 'enabled' ? (enabled ? 'cron.resumed' : 'cron.paused') : 'cron.updated';
     for (const ws of workspaces) {
@@ -270,8 +327,11 @@ export async function deleteCron(ctx: Ctx, cronId: string) {
   await requireCron(ctx, cronId, viewer, { manage: true });
   const answer = await inTransaction(ctx, async (tx) => {
     const { cron, targets } = await requireCron(tx, cronId, viewer, { manage: true, lock: true });
+    refuse(gatewayCronRefusal(cron, 'delete'));
     const [dto] = await cronAnswers(tx, [cron], viewer, async () => new Map([[cron.id, targets]]));
     await tx.db.delete(crons).where(eq(crons.id, cron.id));
+    // Its job on the gateway carries the cron's key and no cron now: the next sync pass removes it.
+    if (cron.gatewayId !== null) await askGatewaySync(tx, cron.gatewayId, targets[0]?.workspaceId ?? '');
     for (const ws of new Set(targets.map((t) => t.workspaceId))) {
       await recordActivity(tx, {
         workspaceId: ws,
@@ -299,6 +359,7 @@ export async function runCronNow(ctx: Ctx, cronId: string) {
   await requireCron(ctx, cronId, viewer, { manage: true });
   return inTransaction(ctx, async (tx) => {
     const { cron, targets } = await requireCron(tx, cronId, viewer, { manage: true });
+    refuse(gatewayCronRefusal(cron, 'run'));
     const now = tx.clock.now();
     const runnable: CronTargetInfo[] = [];
     const skipped: { workspaceId: string; agentId: string; reason: string }[] = [];

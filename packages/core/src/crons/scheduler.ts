@@ -52,7 +52,7 @@ interface DueCron {
 
 const CLAIM_DUE_CRONS = `
   SELECT id, name, schedule, timezone, next_due_at, catch_up, concurrency FROM crons
-  WHERE enabled AND next_due_at IS NOT NULL AND next_due_at <= $1::timestamptz
+  WHERE enabled AND next_due_at IS NOT NULL AND gateway_id IS NULL AND next_due_at <= $1::timestamptz
   ORDER BY next_due_at, id LIMIT $2::int
   FOR UPDATE SKIP LOCKED`;
 
@@ -244,7 +244,7 @@ export async function failOverdueRuns(ctx: Ctx, opts: CronRunOptions = {}, batch
 
 const NEXT_WAKE = `
   SELECT LEAST(
-    (SELECT next_due_at FROM crons WHERE enabled AND next_due_at IS NOT NULL ORDER BY next_due_at LIMIT 1),
+    (SELECT next_due_at FROM crons WHERE enabled AND next_due_at IS NOT NULL AND gateway_id IS NULL ORDER BY next_due_at LIMIT 1),
     (SELECT due_at FROM cron_runs WHERE status = 'pending' AND due_at IS NOT NULL ORDER BY due_at LIMIT 1),
     (SELECT deadline_at FROM cron_runs WHERE status = 'running' AND deadline_at IS NOT NULL ORDER BY deadline_at LIMIT 1)
   ) AS at`;

@@ -76,4 +76,4 @@ export const GATEWAY_LIMITS = {
 export const GATEWAY_AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
 
 /** Where each sealed column's values are bound (the AAD of shared/secrets.ts): a ciphertext opens only in its own row and column. */
-export const gatewaySecretContext = (column: 'token' | 'device_identity', gatewayId: string) => `gateways.${column}:${gatewayId}`;
+export const gatewaySecretContext = (column: 'token' | 'device_identity' | 'webhook_token', gatewayId: string) => `gateways.${column}:${gatewayId}`;

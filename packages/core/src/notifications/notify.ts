@@ -89,6 +89,13 @@ async function drafts(ctx: Ctx, e: EmittedEvent): Promise<Draft[]> {
         content: `Cron ${d.run.cronName} is failing: its run for ${d.run.slot} failed after ${d.run.attempt} attempt${d.run.attempt === 1 ? '' : 's'} (${d.error})`,
         agentId: d.run.agentId,
       }));
+    case 'cron_run.missed':
+      return (await workspaceAdmins(ctx, e.workspaceId)).map((r) => ({
+        recipient: r,
+        type: 'cron_missed',
+        content: `Cron ${d.cron.name} was not run by its gateway: ${d.missed} slot${d.missed === 1 ? '' : 's'} missed, latest ${d.latestSlot}${d.forced ? ' (run now at once)' : ''}`,
+        agentId: d.agentId,
+      }));
     case 'cron_run.finished':
       if (!d.cronPaused) return [];
       return (await workspaceAdmins(ctx, e.workspaceId)).map((r) => ({

@@ -8,6 +8,8 @@ import { LoadMore, Table, type Column } from '@/src/ui/table';
 import { CronCards } from './cron-cards';
 import { LastResult, NextRun, ScheduleText, cronHref } from './cron-cells';
 import { CronStatusBadge, OWNER_LABEL, SuccessRate } from './cron-status';
+
+const SYNC_SHORT: Record<'ok' | 'pending' | 'conflict' | 'error', string> = { ok: 'in sync', pending: 'sync pending', conflict: 'sync conflict', error: 'sync failed' };
 import { TargetSummary } from './cron-targets';
 import type { Cron } from './types';
 import { useWide } from './use-wide';
@@ -36,6 +38,14 @@ const columns: Column<Cron>[] = [
         <CronStatusBadge status={c.status} />
         <span className="mt-0.5 block text-xs whitespace-nowrap text-slate-500" data-testid="cron-owner">
           {OWNER_LABEL[c.owner] ?? c.owner}
+          {c.readOnly ? ' · read-only' : ''}
+          {c.sync && c.sync.state !== 'ok' ? (
+            <span className={c.sync.state === 'pending' ? '' : 'text-amber-700'} data-testid="cron-sync-state">
+              {' · '}
+              {SYNC_SHORT[c.sync.state]}
+            </span>
+          ) : null}
+          {c.missedStreak > 0 ? <span className="text-amber-700">{` · ${c.missedStreak} missed`}</span> : null}
         </span>
       </>
     ),

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import Link from 'next/link';
 import { api, toApiError } from '@/src/data/client';
 import { Button, ErrorAlert, relativeTime } from '@/src/ui/components';
+import { GatewayCrons } from './gateway-crons';
 import { GatewayStateBadge, type Gateway } from './gateway-parts';
 
 export function GatewayCard({
@@ -191,6 +192,7 @@ export function GatewayCard({
           </ul>
         )}
       </div>
+      <GatewayCrons gatewayId={g.id} workspaceId={g.workspaceId} now={now} />
     </li>
   );
 }

@@ -19,6 +19,7 @@ const TYPE_LABEL: Record<Notification['type'], { label: string; tone: 'indigo' |
   invitation: { label: 'Invitation', tone: 'indigo' },
   cron_failing: { label: 'Cron failing', tone: 'amber' },
   cron_paused: { label: 'Cron paused', tone: 'amber' },
+  cron_missed: { label: 'Cron missed', tone: 'amber' },
 };
 
 /** Where a notification takes its reader. */

@@ -4,6 +4,7 @@
 import Link from 'next/link';
 import { useParams } from 'next/navigation';
 import { CronFacts } from '@/src/features/crons/cron-facts';
+import { CronSync } from '@/src/features/crons/cron-sync';
 import { CronHeader } from '@/src/features/crons/cron-header';
 import { CronLive, heardWorkspaces } from '@/src/features/crons/cron-live';
 import { TargetList } from '@/src/features/crons/cron-targets';
@@ -55,6 +56,9 @@ export default function CronPage() {
         </div>
         <div className="lg:col-start-1 lg:row-start-1">
           <CronFacts cron={cron} />
+          <div className="mt-6">
+            <CronSync cron={cron} />
+          </div>
         </div>
       </div>
       <Card title="Run history" description="One run per slot and target; retries are attempts inside a run.">
