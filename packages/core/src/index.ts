@@ -123,4 +123,5 @@ export * from './gateways/gateway-connection';
 export * from './gateways/manage-gateways';
 export * from './gateways/find-gateways';
 export * from './gateways/gateway-links';
+export * from './gateways/gateway-handlers';
 export * from './shared/host-allowlist';
