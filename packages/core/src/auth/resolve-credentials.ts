@@ -3,7 +3,8 @@ import { apiKeys, driverDate, OutageLog, sessions, users, type Db } from '@mc/db
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AgentPrincipal, UserPrincipal } from '../context';
 import { unauthenticated } from '../errors';
-import { AGENT_KEY_PREFIX } from './auth.rules';
+import { AGENT_KEY_PREFIX, RUN_TOKEN_PREFIX } from './auth.rules';
+import { resolveRunToken } from './run-tokens';
 import { sha256 } from '../shared/crypto';
 import { statement } from '../shared/statement';
 
@@ -70,10 +71,11 @@ function statements(db: Db) {
 }
 
 /**
- * Who holds `key`: an agent (`mc_agt_…`, only while the agent is active and the key not past its grace) or a
- * user. The prefix picks the one table to look in, so authentication is one indexed lookup either way.
+ * Who holds `key`: an agent (`mc_agt_…`, only while the agent is active and the key not past its grace; or a run
+ * token `mc_run_…` of one of its gateway runs, scoped to that run: ADR 0021) or a user. The prefix picks the one table to look in, so authentication is one indexed lookup either way.
  */
 export async function resolveKey(db: Db, key: string, now: Date): Promise<UserPrincipal | AgentPrincipal | null> {
+  if (key.startsWith(RUN_TOKEN_PREFIX)) return resolveRunToken(db, key, now);
   return key.startsWith(AGENT_KEY_PREFIX) ? resolveAgentKey(db, key, now) : resolveApiKey(db, key, now);
 }
 
