@@ -25,6 +25,9 @@ import {
 } from './dispatch.rules';
 import { buildGatewayRunMessage } from './gateway-message';
 
+// For callers without their own dependency on the client package (tests of the API drive the handlers).
+export { GatewayRequestError, GatewayUnavailableError, type GatewayClient } from '@mc/openclaw';
+
 const SYSTEM = 'gateway-dispatch';
 /** How long the `agent` request may take (the gateway accepts at once; this bounds a stuck connection). */
 const SEND_TIMEOUT_MS = 10_000;
