@@ -26,7 +26,7 @@ import {
 import { buildGatewayRunMessage } from './gateway-message';
 
 // For callers without their own dependency on the client package (tests of the API drive the handlers).
-export { GatewayRequestError, GatewayUnavailableError, type GatewayClient } from '@mc/openclaw';
+export { GatewayClient, GatewayRequestError, GatewayUnavailableError, type GatewayEvent } from '@mc/openclaw';
 
 const SYSTEM = 'gateway-dispatch';
 /** How long the `agent` request may take (the gateway accepts at once; this bounds a stuck connection). */
