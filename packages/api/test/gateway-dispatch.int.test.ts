@@ -46,7 +46,7 @@ function recordingClient(answer: (params: Record<string, any>) => unknown = (p) 
       chatHistory: async () => ({ messages: [] }),
     },
   };
-  return { client: client as unknown as GatewayClient & { helloOk: typeof client.helloOk }, sent };
+  return { client: client as unknown as GatewayClient, raw: client, sent };
 }
 
 const system = () => h.ctxFor({ kind: 'system', name: 'gateway-owner' });
@@ -192,8 +192,8 @@ describe('the owner sends, with a run token scoped to the run', () => {
 
     const lost = await sentRun();
     clock.advance(5_000);
-    const { client } = recordingClient();
-    client.helloOk = { snapshot: { uptimeMs: 1_000 } }; // the gateway process started after the run was sent
+    const { client, raw } = recordingClient();
+    raw.helloOk = { snapshot: { uptimeMs: 1_000 } }; // the gateway process started after the run was sent
     await reconcileGatewayRuns(system(), gatewayId, client);
     const e = await execution(lost.answer.executionId);
     expect(e.status).toBe('failed');
@@ -202,7 +202,7 @@ describe('the owner sends, with a run token scoped to the run', () => {
     const alive = await sentRun();
     clock.advance(5_000);
     const same = recordingClient();
-    same.client.helloOk = { snapshot: { uptimeMs: 24 * 3600 * 1000 } }; // up since long before: the run may go on
+    same.raw.helloOk = { snapshot: { uptimeMs: 24 * 3600 * 1000 } }; // up since long before: the run may go on
     await reconcileGatewayRuns(system(), gatewayId, same.client);
     expect(await execution(alive.answer.executionId)).toMatchObject({ status: 'running', gateway: { state: 'sent' } });
     expect(same.sent.filter((s) => s.method === 'agent')).toEqual([]); // never sent again

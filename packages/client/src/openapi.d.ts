@@ -1449,7 +1449,7 @@ export interface components {
             agent: components["schemas"]["EventAgentRef"];
             executionId: string;
             /** @enum {string} */
-            channel: "endpoint";
+            channel: "endpoint" | "gateway";
             cronRunId: string | null;
             workflowStepId: string | null;
         };
@@ -1465,7 +1465,7 @@ export interface components {
             agent: components["schemas"]["EventAgentRef"];
             executionId: string;
             /** @enum {string} */
-            channel: "endpoint";
+            channel: "endpoint" | "gateway";
             cronRunId: string | null;
             workflowStepId: string | null;
         };
@@ -2265,6 +2265,11 @@ export interface components {
             workspaceId: string;
             name: string;
             endpoint: string | null;
+            /**
+             * @description How a dispatched ticket or task would reach it: `gateway` (linked to an agent of an OpenClaw gateway), `endpoint` (a signed POST to its endpoint), null (none: a dispatch to it is 409 `agent_unreachable`)
+             * @enum {string|null}
+             */
+            dispatchChannel: "gateway" | "endpoint" | null;
             capabilities: string[];
             description: string;
             status: components["schemas"]["AgentStatus"];
@@ -2472,12 +2477,12 @@ export interface components {
             ticketId: string;
             agentId: string;
             /**
-             * @description How the task reaches the agent: `endpoint` — a signed POST to the agent's endpoint
+             * @description How the task reaches the agent: `endpoint` — a signed POST to the agent's endpoint; `gateway` — queued for the OpenClaw gateway the agent is linked to, sent by Mission Control's connection to it (the execution's `gateway.state`: queued → sent → running → finished)
              * @enum {string}
              */
-            channel: "endpoint";
-            /** @description The signed delivery (`webhook-id`), visible to admins in GET /webhook-deliveries */
-            deliveryId: string;
+            channel: "endpoint" | "gateway";
+            /** @description The signed delivery (`webhook-id`), visible to admins in GET /webhook-deliveries; null for the `gateway` channel */
+            deliveryId: string | null;
         };
         /** @default {} */
         DispatchTicketRequest: {
@@ -2975,6 +2980,28 @@ export interface components {
              */
             updatedAt: string;
             version: number;
+            /** @description A run dispatched to an agent linked to an OpenClaw gateway: where its hand-over is. null for other runs */
+            gateway?: {
+                gatewayId: string;
+                /** @description The gateway's run id, once the run was sent */
+                runId: string | null;
+                /**
+                 * @description `queued` until Mission Control's connection to the gateway sends it, `sent` (accepted), `running` (its lifecycle started), `finished`
+                 * @enum {string}
+                 */
+                state: "queued" | "sent" | "running" | "finished";
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                sentAt: string | null;
+                /**
+                 * Format: date-time
+                 * @description After this the run is failed (timeout) unless the gateway reported its end
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                deadlineAt: string | null;
+            } | null;
             /** @description In answers to start and report: false once the workspace budget is exhausted with hard stop — finish the run (status `blocked`) instead of going on */
             continue?: boolean;
         };

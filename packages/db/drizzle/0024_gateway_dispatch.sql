@@ -14,6 +14,7 @@ ALTER TABLE "executions" ADD COLUMN "gateway_run_id" text;--> statement-breakpoi
 ALTER TABLE "executions" ADD COLUMN "dispatch_state" text;--> statement-breakpoint
 ALTER TABLE "executions" ADD COLUMN "gateway_sent_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "executions" ADD COLUMN "gateway_deadline_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "executions" ADD COLUMN "gateway_session_key" text;--> statement-breakpoint
 ALTER TABLE "executions" ADD COLUMN "gateway_task" jsonb;--> statement-breakpoint
 ALTER TABLE "run_tokens" ADD CONSTRAINT "run_tokens_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_tokens" ADD CONSTRAINT "run_tokens_execution_id_executions_id_fk" FOREIGN KEY ("execution_id") REFERENCES "public"."executions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

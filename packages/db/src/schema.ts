@@ -717,6 +717,8 @@ export const executions = pgTable(
     /** When the gateway accepted the run, and by when it must have finished (else failed, timeout). */
     gatewaySentAt: ts('gateway_sent_at'),
     gatewayDeadlineAt: ts('gateway_deadline_at'),
+    /** The session the gateway runs it in, as the gateway names it (its events say; the transcript is found by it). */
+    gatewaySessionKey: text('gateway_session_key'),
     /** The dispatched task ({title, instructions, labels, priority}), kept until the owner sends it to the gateway. */
     gatewayTask: jsonb('gateway_task'),
     /** 7-day bucket of `started_at` (as activity.created_week): the time windows of a word search. */

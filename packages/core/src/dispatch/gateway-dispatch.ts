@@ -10,6 +10,7 @@ import { mintRunToken } from '../auth/run-tokens';
 import { asSystem, inTransaction, type AgentPrincipal, type Ctx } from '../context';
 import { DomainError } from '../errors';
 import { failRunningExecution } from '../executions/fail-execution';
+import { publishLive } from '../shared/live';
 import { reportExecution } from '../executions/report-execution';
 import type { GatewayHandlers } from '../gateways/gateway-handlers';
 import { createComment } from '../tickets/comments';
@@ -133,6 +134,7 @@ async function sendOne(tx: Ctx, gatewayId: string, client: GatewayClient): Promi
     .update(executions)
     .set({ dispatchState: 'sent', gatewayRunId: runId, gatewaySentAt: now, gatewayDeadlineAt: deadline, gatewayTask: null, lastReportAt: now, updatedAt: now })
     .where(eq(executions.id, row.id));
+  await publishLive(tx, { type: 'execution.progress', workspaceId: row.workspaceId, agentId: row.agentId, ...(row.ticketId ? { ticketId: row.ticketId } : {}), status: 'sent' });
   return 'sent';
 }
 
@@ -171,13 +173,16 @@ async function runOf(ctx: Ctx, gatewayId: string, runId: string): Promise<RunRow
 }
 
 /** The run's lifecycle started (or goes on): `running`, and the ticket's lease renewed so the sweeper leaves it. */
-async function markRunAlive(ctx: Ctx, run: RunRow): Promise<void> {
+async function markRunAlive(ctx: Ctx, run: RunRow, sessionKey: unknown): Promise<void> {
   await inTransaction(asSystem(ctx, SYSTEM), async (tx) => {
     const now = tx.clock.now();
     await tx.db
       .update(executions)
-      .set({ dispatchState: 'running', lastReportAt: now })
+      .set({ dispatchState: 'running', lastReportAt: now, ...(typeof sessionKey === 'string' && sessionKey.length <= 500 ? { gatewaySessionKey: sessionKey } : {}) })
       .where(and(eq(executions.id, run.id), inArray(executions.dispatchState, ['sent', 'running'])));
+    if (run.dispatchState === 'sent') {
+      await publishLive(tx, { type: 'execution.progress', workspaceId: run.workspaceId, agentId: run.agentId, ...(run.ticketId ? { ticketId: run.ticketId } : {}), status: 'running' });
+    }
     if (run.ticketId) {
       await tx.db
         .update(tickets)
@@ -190,10 +195,10 @@ async function markRunAlive(ctx: Ctx, run: RunRow): Promise<void> {
 /** Full usage of the run from its transcript: the assistant messages tagged with the run id (input, output, cost). */
 export async function gatewayRunUsage(
   client: GatewayClient,
-  executionId: string,
+  sessionKey: string,
   runId: string,
 ): Promise<{ tokensIn: number; tokensOut: number; costUsd: number | null; model: string | null } | null> {
-  const history = await client.api.chatHistory({ sessionKey: gatewaySessionKey(executionId), limit: 200 }, { timeoutMs: HISTORY_TIMEOUT_MS });
+  const history = await client.api.chatHistory({ sessionKey, limit: 200 }, { timeoutMs: HISTORY_TIMEOUT_MS });
   const messages = Array.isArray(history.messages) ? (history.messages as Record<string, any>[]) : [];
   const mine = messages.filter((m) => m && m.role === 'assistant' && m.__openclaw?.runId === runId && m.usage);
   if (mine.length === 0) return null;
@@ -223,11 +228,20 @@ const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 
  * may have finished the execution itself over REST with its run token: then only what is left is done (the
  * comment, the hand-over's end) — never a second execution.
  */
-export async function finishGatewayRun(ctx: Ctx, gatewayId: string, executionId: string, end: GatewayRunEnd, client: GatewayClient | null): Promise<boolean> {
+export async function finishGatewayRun(
+  ctx: Ctx,
+  gatewayId: string,
+  executionId: string,
+  end: GatewayRunEnd,
+  client: GatewayClient | null,
+  sessionKey?: string,
+): Promise<boolean> {
   let usage: Awaited<ReturnType<typeof gatewayRunUsage>> = null;
   if (client && !end.why) {
-    const [row] = await ctx.db.select({ runId: executions.gatewayRunId }).from(executions).where(eq(executions.id, executionId)).limit(1);
-    usage = await gatewayRunUsage(client, executionId, row?.runId ?? executionId).catch(() => null);
+    const [row] = await ctx.db.select({ runId: executions.gatewayRunId, sessionKey: executions.gatewaySessionKey }).from(executions).where(eq(executions.id, executionId)).limit(1);
+    // The gateway's own name for the session (events carry it), else the key we sent.
+    const key = sessionKey ?? row?.sessionKey ?? gatewaySessionKey(executionId);
+    usage = await gatewayRunUsage(client, key, row?.runId ?? executionId).catch(() => null);
   }
   return inTransaction(asSystem(ctx, SYSTEM), async (tx) => {
     const [row] = await tx.db
@@ -334,19 +348,20 @@ export async function handleGatewayDispatchEvent(ctx: Ctx, gatewayId: string, ev
     const run = await runOf(ctx, gatewayId, p.runId);
     if (!run) return;
     const phase = p.data?.phase;
-    if (phase === 'start') return markRunAlive(ctx, run);
+    if (phase === 'start') return markRunAlive(ctx, run, p.sessionKey);
     if (phase === 'end' || phase === 'error') {
       const failed = phase === 'error' || p.data?.status === 'error' || p.data?.error !== undefined && p.data?.error !== null;
       const text = typeof p.data?.terminalReply?.text === 'string' ? p.data.terminalReply.text : null;
-      await finishGatewayRun(ctx, gatewayId, run.id, { status: failed ? 'error' : 'ok', text: text ?? (failed ? String(p.data?.error ?? '') || null : null) }, client);
+      const sessionKey = typeof p.sessionKey === 'string' ? p.sessionKey : undefined;
+      await finishGatewayRun(ctx, gatewayId, run.id, { status: failed ? 'error' : 'ok', text: text ?? (failed ? String(p.data?.error ?? '') || null : null) }, client, sessionKey);
       return;
     }
-    return markRunAlive(ctx, run);
+    return markRunAlive(ctx, run, p.sessionKey);
   }
   if (event.event === 'chat' && p.state === 'final') {
     const run = await runOf(ctx, gatewayId, p.runId);
     if (!run) return;
-    await finishGatewayRun(ctx, gatewayId, run.id, { status: 'ok', text: textOf(p.message) }, client);
+    await finishGatewayRun(ctx, gatewayId, run.id, { status: 'ok', text: textOf(p.message) }, client, typeof p.sessionKey === 'string' ? p.sessionKey : undefined);
   }
 }
 

@@ -36,6 +36,7 @@ export const executionColumns = {
   dispatchState: executions.dispatchState,
   gatewaySentAt: executions.gatewaySentAt,
   gatewayDeadlineAt: executions.gatewayDeadlineAt,
+  gatewaySessionKey: executions.gatewaySessionKey,
 };
 
 export type ExecutionRow = Omit<typeof executions.$inferSelect, 'search' | 'startedWeek' | 'gatewayTask'>;
