@@ -4,6 +4,7 @@
 // ticket only; 404 for another, 403 for any other route), its end with the run, convergence when the agent reports
 // itself, the deadline and a gateway restart. The real gateway is in gateway-dispatch.gateway.test.ts.
 import {
+  dispatchTask,
   expireGatewayRuns,
   GatewayRequestError,
   GatewayUnavailableError,
@@ -120,6 +121,25 @@ describe('the request path only writes', () => {
     expect(await ticketOf(ticket.id)).toMatchObject({ status: 'todo', claimedBy: null });
   });
 
+});
+
+describe('a task without a ticket (crons) goes through the same door', () => {
+  it('dispatchTask queues it for the gateway; the message carries the task and a token for the execution only', async () => {
+    const agent = await linkedAgent();
+    const r = await dispatchTask(system(), { workspaceId: team.ws.id, agentId: agent.id, task: { title: 'Nightly digest', instructions: 'Summarise the day.' } });
+    expect(r).toMatchObject({ channel: 'gateway', ticketId: null, deliveryId: null });
+    expect(await execution(r.executionId)).toMatchObject({ ticketId: null, gateway: { state: 'queued' } });
+    const { client, sent } = recordingClient();
+    await sendQueuedGatewayDispatches(system(), gatewayId, client);
+    const message = sent.find((s) => s.params.idempotencyKey === r.executionId)!.params.message as string;
+    expect(message).toContain('Nightly digest');
+    expect(message).toContain('Summarise the day.');
+    expect(message).not.toContain('/comments');
+    const key = tokenIn(message)!;
+    expectOk(await h.call('GET', `/api/v1/executions/${r.executionId}`, { key }));
+    const anyTicket = await newTicket();
+    expectError(await h.call('GET', `/api/v1/tickets/${anyTicket.id}`, { key }), 404, 'NOT_FOUND');
+  });
 });
 
 describe('the owner sends, with a run token scoped to the run', () => {

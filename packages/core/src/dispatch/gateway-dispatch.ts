@@ -257,7 +257,17 @@ export async function finishGatewayRun(
 
 async function finishInTx(tx: Ctx, executionId: string, end: GatewayRunEnd, usage: Awaited<ReturnType<typeof gatewayRunUsage>>): Promise<void> {
   const [e] = await tx.db
-    .select({ id: executions.id, status: executions.status, startedAt: executions.startedAt, summary: executions.summary, workspaceId: executions.workspaceId, agentId: executions.agentId, ticketId: executions.ticketId })
+    .select({
+      id: executions.id,
+      status: executions.status,
+      startedAt: executions.startedAt,
+      summary: executions.summary,
+      workspaceId: executions.workspaceId,
+      agentId: executions.agentId,
+      ticketId: executions.ticketId,
+      tokensIn: executions.tokensIn,
+      tokensOut: executions.tokensOut,
+    })
     .from(executions)
     .where(eq(executions.id, executionId))
     .for('update');
@@ -282,11 +292,22 @@ async function finishInTx(tx: Ctx, executionId: string, end: GatewayRunEnd, usag
     const why = end.why ?? (end.status === 'ok' ? null : end.status === 'timeout' ? 'The gateway run timed out.' : 'The gateway run failed.');
     const summary = [reply ? reply.slice(0, 4000) : null, why].filter(Boolean).join('\n\n') || null;
     if (usage || outcome === 'success') {
-      await reportExecution(asAgent, e.id, {
-        status: outcome,
-        ...(usage ? { tokensIn: usage.tokensIn, tokensOut: usage.tokensOut, ...(usage.model ? { model: usage.model } : {}), ...(usage.costUsd !== null ? { costUsd: usage.costUsd } : {}) } : {}),
-        ...(summary ? { summary } : {}),
-      });
+      // Cumulative, never below what the agent already reported itself over REST with its run token.
+      const withUsage = usage
+        ? {
+            tokensIn: Math.max(usage.tokensIn, e.tokensIn),
+            tokensOut: Math.max(usage.tokensOut, e.tokensOut),
+            ...(usage.model ? { model: usage.model } : {}),
+            ...(usage.costUsd !== null ? { costUsd: usage.costUsd } : {}),
+          }
+        : {};
+      try {
+        await reportExecution(asAgent, e.id, { status: outcome, ...withUsage, ...(summary ? { summary } : {}) });
+      } catch (err) {
+        // Usage the report rules refuse (e.g. a model name or cost out of bounds) must not keep the run open.
+        if (!(err instanceof DomainError)) throw err;
+        await reportExecution(asAgent, e.id, { status: outcome, ...(summary ? { summary } : {}) });
+      }
     } else {
       await failRunningExecution(tx, e, why!, `marked a gateway run failed (${end.status})`, now);
     }
