@@ -1,7 +1,6 @@
 import type { agents } from '@mc/db';
 import type { Principal } from '../context';
-import { dispatchChannelOf } from '../dispatch/dispatch.rules';
-import { livenessOf, type AgentStatus } from './agents.rules';
+import { dispatchChannelOf, livenessOf, type AgentStatus } from './agents.rules';
 
 export type AgentRow = typeof agents.$inferSelect;
 
