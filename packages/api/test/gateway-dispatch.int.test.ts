@@ -249,3 +249,26 @@ describe('the owner sends, with a run token scoped to the run', () => {
     expect(await ticketOf(ticket.id)).toMatchObject({ status: 'todo', claimedBy: null });
   });
 });
+
+describe('the owner tick keeps live runs alive and asks about quiet ones', () => {
+  it("renews the ticket's lease while the run is alive; a quiet run whose end was missed is finished from agent.wait", async () => {
+    const run = await sentRun();
+    const leaseAtSend = Date.parse((await ticketOf(run.ticket.id)).leaseExpiresAt);
+    clock.advance(9 * 60 * 1000);
+    const still = recordingClient();
+    await gatewayDispatchHandlers.onTick!(system(), gatewayId, still.client);
+    const renewed = await ticketOf(run.ticket.id);
+    expect(renewed).toMatchObject({ status: 'in_progress', claimedBy: run.agent.id });
+    expect(Date.parse(renewed.leaseExpiresAt)).toBeGreaterThan(leaseAtSend);
+    expect(await execution(run.answer.executionId)).toMatchObject({ status: 'running' });
+    expect(still.sent.filter((s) => s.method === 'agent.wait' && s.params.runId === run.answer.executionId)).toHaveLength(1);
+
+    clock.advance(3 * 60 * 1000);
+    const done = recordingClient();
+    (done.raw.api as any).agentWait = async () => ({ status: 'ok', terminalReply: { text: 'Finished while nobody listened.' } });
+    await gatewayDispatchHandlers.onTick!(system(), gatewayId, done.client);
+    const e = await execution(run.answer.executionId);
+    expect(e).toMatchObject({ status: 'success', gateway: { state: 'finished' } });
+    expect(e.summary).toContain('Finished while nobody listened.');
+  });
+});

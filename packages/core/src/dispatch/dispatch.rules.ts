@@ -33,6 +33,8 @@ export { dispatchChannelOf, type DispatchChannel } from '../agents/agents.rules'
 export const GATEWAY_RUN_TIMEOUT_S = 15 * 60;
 export const GATEWAY_DEADLINE_GRACE_MS = 3 * 60 * 1000;
 export const GATEWAY_WAIT_PROBE_MS = 1_000;
+/** A run not heard of for this long is asked about on the owner's tick (its end may have been missed). */
+export const GATEWAY_QUIET_PROBE_MS = 2 * 60 * 1000;
 /** Queued dispatches sent per pass of the owner (the rest on the next wake). */
 export const GATEWAY_SEND_BATCH = 20;
 /** One gateway session per execution: the run's transcript (and its usage) is found by this key. */

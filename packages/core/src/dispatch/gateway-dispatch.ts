@@ -5,7 +5,7 @@
 import type { DispatchedTask } from '@mc/contracts';
 import { agents, executions, tickets, workspaces } from '@mc/db';
 import { GatewayRequestError, GatewayUnavailableError, type AgentWaitResult, type GatewayClient } from '@mc/openclaw';
-import { and, asc, eq, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { mintRunToken } from '../auth/run-tokens';
 import { asSystem, inTransaction, type AgentPrincipal, type Ctx } from '../context';
 import { DomainError } from '../errors';
@@ -18,6 +18,7 @@ import { releaseTicket } from '../tickets/release-ticket';
 import { CLAIM_LEASE_MS, MAX_COMMENT } from '../tickets/tickets.rules';
 import {
   GATEWAY_DEADLINE_GRACE_MS,
+  GATEWAY_QUIET_PROBE_MS,
   GATEWAY_RUN_OUTCOME,
   GATEWAY_RUN_TIMEOUT_S,
   GATEWAY_SEND_BATCH,
@@ -451,6 +452,34 @@ export async function expireGatewayRuns(ctx: Ctx, gatewayId: string, client: Gat
   return n;
 }
 
+/**
+ * Every tick, while this process holds the gateway: the tickets of its live runs keep their lease (a long model call
+ * sends no lifecycle frame for minutes, and the sweeper must not take the ticket back from a run that is alive), and
+ * runs not heard of for a while are asked about (`agent.wait`, briefly): an end whose events were missed finishes
+ * them.
+ */
+export async function keepGatewayRunsAlive(ctx: Ctx, gatewayId: string, client: GatewayClient | null): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.db.execute(sql`
+    UPDATE tickets t SET lease_expires_at = ${new Date(now.getTime() + CLAIM_LEASE_MS).toISOString()}::timestamptz
+    FROM executions e
+    WHERE e.gateway_id = ${gatewayId} AND e.dispatch_state IN ('sent', 'running') AND e.status = 'running'
+      AND t.id = e.ticket_id AND t.claimed_by_agent_id = e.agent_id AND t.status = 'in_progress'`);
+  if (!client) return;
+  const quietSince = new Date(now.getTime() - GATEWAY_QUIET_PROBE_MS);
+  const quiet = await ctx.db
+    .select(runColumns)
+    .from(executions)
+    .where(and(eq(executions.gatewayId, gatewayId), inArray(executions.dispatchState, ['sent', 'running']), lte(executions.lastReportAt, quietSince)))
+    .orderBy(asc(executions.lastReportAt))
+    .limit(GATEWAY_SEND_BATCH);
+  for (const run of quiet) {
+    const ended = await probe(client, run);
+    if (ended) await finishGatewayRun(ctx, gatewayId, run.id, ended, client);
+    else await ctx.db.update(executions).set({ lastReportAt: now }).where(eq(executions.id, run.id)); // asked again after another quiet spell
+  }
+}
+
 /** The handlers the gateway runtime calls in the process that owns the gateway's connection (GATEWAY-SEAMS). */
 export const gatewayDispatchHandlers: GatewayHandlers = {
   name: 'dispatch',
@@ -466,5 +495,6 @@ export const gatewayDispatchHandlers: GatewayHandlers = {
   },
   async onTick(ctx, gatewayId, client) {
     await expireGatewayRuns(ctx, gatewayId, client);
+    await keepGatewayRunsAlive(ctx, gatewayId, client);
   },
 };
