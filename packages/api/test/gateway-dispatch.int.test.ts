@@ -1,4 +1,4 @@
-// The `gateway` dispatch channel without a gateway (ADR 0021): the request path only writes (a queued execution,
+// The `gateway` dispatch channel without a gateway (ADR 0023): the request path only writes (a queued execution,
 // the ticket claimed for the agent, nothing sent), and the owner's handlers are driven with a recording stand-in for
 // the gateway client, so that the run token they mint can be exercised over HTTP: its scope (its own execution and
 // ticket only; 404 for another, 403 for any other route), its end with the run, convergence when the agent reports

@@ -90,7 +90,7 @@ export type EventTypeName = (typeof EVENT_TYPE_NAMES)[number];
  * `notifications.read` (a bell elsewhere was cleared). */
 /**
  * Live signals that are no outbox event: `resync`, `notifications.read`, and `execution.progress` (a gateway run's
- * hand-over moved on: sent, running — ADR 0021; its start and end are the execution events).
+ * hand-over moved on: sent, running — ADR 0023; its start and end are the execution events).
  */
 export const LIVE_SIGNAL_TYPES = ['resync', 'notifications.read', 'execution.progress'] as const;
 

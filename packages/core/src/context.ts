@@ -32,7 +32,7 @@ export type Principal =
        */
       workspaceArchived?: boolean;
       /**
-       * Set when the caller presented a run token (ADR 0021) instead of the agent's key: it acts as the agent, only
+       * Set when the caller presented a run token (ADR 0023) instead of the agent's key: it acts as the agent, only
        * on this execution and ticket (run-tokens.rules.ts), and only while the execution runs.
        */
       run?: { executionId: string; ticketId: string | null };

@@ -706,7 +706,7 @@ export const executions = pgTable(
       sql`to_tsvector('simple'::regconfig, coalesce(model, '') || ' ' || coalesce(summary, '') || ' ' || left(regexp_replace(jsonb_path_query_array(decisions, '$[*].input')::text || ' ' || jsonb_path_query_array(decisions, '$[*].reasoning')::text || ' ' || jsonb_path_query_array(decisions, '$[*].output')::text, '\\\\[nrt]|[\\\\"\\[\\],]', ' ', 'g'), 200000))`,
     ),
     /**
-     * A run dispatched to an agent linked to an OpenClaw gateway (ADR 0021): the gateway it goes through, the run id
+     * A run dispatched to an agent linked to an OpenClaw gateway (ADR 0023): the gateway it goes through, the run id
      * the gateway knows it by (= the execution id, sent as the idempotency key) once sent, and where the hand-over
      * is — `queued` (written by the dispatch door, waiting for the process that owns the gateway's connection),
      * `sent` (the gateway accepted it), `running` (its lifecycle started), `finished`. Null for every other run.
@@ -750,7 +750,7 @@ export const executions = pgTable(
 
 
 /**
- * Run tokens (ADR 0021): the credential handed to an agent run dispatched through an OpenClaw gateway, so that it
+ * Run tokens (ADR 0023): the credential handed to an agent run dispatched through an OpenClaw gateway, so that it
  * can report back over REST — scoped to its one execution and ticket, stored hashed (as API keys), valid only while
  * the execution runs and until `expires_at`. Never the agent's long-lived key.
  */

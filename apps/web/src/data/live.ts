@@ -76,7 +76,7 @@ export const EVENT_REFRESHES: Record<LiveEventType, readonly Refresh[] | 'everyt
   'cron_run.finished': ['crons', 'tickets', 'activity', 'notifications'],
   'cron_run.failed': ['crons', 'tickets', 'activity', 'notifications'],
   'notifications.read': ['notifications'],
-  // A gateway run was sent or started running (ADR 0021): the ticket page's dispatched run shows its progress.
+  // A gateway run was sent or started running (ADR 0023): the ticket page's dispatched run shows its progress.
   'execution.progress': ['executions'],
   resync: 'everything',
 };

@@ -196,7 +196,7 @@ export function registerTicketRoutes(r: RouteBuilder) {
       'The answer names the execution (status `running`), which the agent reports on with PATCH /executions/{id}. The agent receives a signed POST ' +
       '(Standard Webhooks headers, secret derived from its API key, retried on the webhook schedule; body: `DispatchDeliveryPayload` — the ticket, the task, the workspace and `execution.reportPath`). ' +
       'When every attempt fails, the execution is marked failed with the reason. ' +
-      "Channel `gateway` (an agent linked to an OpenClaw gateway): the ticket is claimed for the agent (another agent's live claim: 409 `\"ticket_held\"`) and the run is queued; Mission Control's connection to the gateway sends it with the ticket, the task, the workspace and a run token scoped to this execution and ticket (ADR 0021), and the execution's `gateway.state` follows it (queued → sent → running → finished) until it finishes with the reply, usage and cost. " +
+      "Channel `gateway` (an agent linked to an OpenClaw gateway): the ticket is claimed for the agent (another agent's live claim: 409 `\"ticket_held\"`) and the run is queued; Mission Control's connection to the gateway sends it with the ticket, the task, the workspace and a run token scoped to this execution and ticket (ADR 0023), and the execution's `gateway.state` follows it (queued → sent → running → finished) until it finishes with the reply, usage and cost. " +
       'Send `Idempotency-Key` to make a retried dispatch safe.',
     tags: ['Tickets'],
     auth: 'any',

@@ -55,7 +55,7 @@ export type DispatchChannel = 'gateway' | 'endpoint';
 /**
  * The channel that reaches `agent`, or null when none does (409 `agent_unreachable`). `gateway`: the agent is linked
  * to an agent of an OpenClaw gateway (`agents.gateway_id` + `gateway_agent_id`); the dispatch is queued on the
- * execution and sent by the process that owns the gateway's connection (gateway-dispatch.ts, ADR 0021).
+ * execution and sent by the process that owns the gateway's connection (gateway-dispatch.ts, ADR 0023).
  */
 export function dispatchChannelOf(agent: { endpoint: string | null; gatewayId?: string | null; gatewayAgentId?: string | null }): DispatchChannel | null {
   if (agent.gatewayId && agent.gatewayAgentId) return 'gateway';

@@ -72,7 +72,7 @@ function statements(db: Db) {
 
 /**
  * Who holds `key`: an agent (`mc_agt_…`, only while the agent is active and the key not past its grace; or a run
- * token `mc_run_…` of one of its gateway runs, scoped to that run: ADR 0021) or a user. The prefix picks the one table to look in, so authentication is one indexed lookup either way.
+ * token `mc_run_…` of one of its gateway runs, scoped to that run: ADR 0023) or a user. The prefix picks the one table to look in, so authentication is one indexed lookup either way.
  */
 export async function resolveKey(db: Db, key: string, now: Date): Promise<UserPrincipal | AgentPrincipal | null> {
   if (key.startsWith(RUN_TOKEN_PREFIX)) return resolveRunToken(db, key, now);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runTokenAllows } from './run-tokens.rules';
 
-describe('run token scope (ADR 0021)', () => {
+describe('run token scope (ADR 0023)', () => {
   const run = { executionId: 'exe_1', ticketId: 'tkt_1' };
 
   it('its own execution and ticket, through the listed routes', () => {

@@ -1,4 +1,4 @@
-// What a run token may do, as data (ADR 0021). A run dispatched through an OpenClaw gateway is handed a token for
+// What a run token may do, as data (ADR 0023). A run dispatched through an OpenClaw gateway is handed a token for
 // reporting back over REST: it acts as its agent, but only on its own execution and ticket, through these routes.
 // Anything else is 403 (`run_token_scope`); one of these routes naming another execution or ticket is 404, as for
 // anything the caller cannot see.

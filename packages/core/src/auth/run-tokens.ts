@@ -1,4 +1,4 @@
-// Run tokens (ADR 0021): minted when a gateway run is sent, stored hashed, valid while the execution runs.
+// Run tokens (ADR 0023): minted when a gateway run is sent, stored hashed, valid while the execution runs.
 import { agents, driverDate, executions, runTokens, type Db } from '@mc/db';
 import { and, eq } from 'drizzle-orm';
 import type { AgentPrincipal, Ctx } from '../context';

@@ -25,7 +25,7 @@ export function defaultDispatchAgent(ticket: Record<(typeof DEFAULT_DISPATCH_AGE
 export { dispatchChannelOf, type DispatchChannel } from '../agents/agents.rules';
 
 /**
- * A gateway run, as data (ADR 0021). The run is given `GATEWAY_RUN_TIMEOUT_S` by the gateway; Mission Control keeps
+ * A gateway run, as data (ADR 0023). The run is given `GATEWAY_RUN_TIMEOUT_S` by the gateway; Mission Control keeps
  * its own deadline a grace later (a model failure can take over a minute to surface from the gateway), after which
  * the execution fails (`timeout`). `agent.wait` is asked about runs whose events may have been missed for at most
  * `GATEWAY_WAIT_PROBE_MS` (never longer: it runs in the owner's tick, not in a request).

@@ -1,4 +1,4 @@
-// The owner side of the `gateway` channel (ADR 0021): run in the process that holds a gateway's connection, never
+// The owner side of the `gateway` channel (ADR 0023): run in the process that holds a gateway's connection, never
 // in a request. It sends the dispatches the door queued (gateway-queue.ts), follows their runs through the gateway's
 // events, and finishes their executions with the reply, the usage and the cost; `agent.wait` covers events missed
 // across a reconnect, and Mission Control's own deadline covers a gateway that never answers.

@@ -1,4 +1,4 @@
-// The message a gateway agent receives for a dispatched run (ADR 0021): the ticket, the task, the workspace context
+// The message a gateway agent receives for a dispatched run (ADR 0023): the ticket, the task, the workspace context
 // and how to report back (the base URL and a run token scoped to this run). Plain text: the agent is a model.
 import type { DispatchedTask } from '@mc/contracts';
 import type { TicketRow } from '../tickets/ticket-dto';

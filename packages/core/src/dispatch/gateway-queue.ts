@@ -1,4 +1,4 @@
-// The request side of the `gateway` channel (ADR 0021): what the dispatch door writes for an agent linked to an
+// The request side of the `gateway` channel (ADR 0023): what the dispatch door writes for an agent linked to an
 // OpenClaw gateway. Nothing here talks to the gateway; the process that owns the gateway's connection picks the
 // queued execution up (gateway-dispatch.ts) once this transaction commits.
 import type { DispatchedTask } from '@mc/contracts';

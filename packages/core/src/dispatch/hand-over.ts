@@ -129,7 +129,7 @@ async function sendTask(
 ): Promise<string | null> {
   switch (s.channel) {
     case 'gateway':
-      // Never the gateway itself in a request (ADR 0021): the ticket is claimed for the agent, the execution queued
+      // Never the gateway itself in a request (ADR 0023): the ticket is claimed for the agent, the execution queued
       // for the gateway, and its owner process woken when this transaction commits.
       if (s.ticket) await claimForGatewayRun(tx, s.ticket, s.agent, s.executionId);
       await queueGatewayDispatch(tx, s.executionId, s.agent.gatewayId!, s.task);

@@ -1,7 +1,7 @@
 'use client';
 // "Dispatch to…": hand the ticket to an agent. The server starts an execution for it and sends the task on the
 // agent's channel, which the agent list says (`dispatchChannel`): a signed POST to its endpoint, or — for an agent
-// linked to an OpenClaw gateway — queued for Mission Control's connection to that gateway (ADR 0021). Offered only
+// linked to an OpenClaw gateway — queued for Mission Control's connection to that gateway (ADR 0023). Offered only
 // when the server says the caller may (`permissions["tickets.dispatch"]` of the workspace) and the ticket is
 // unfinished (the contract's DISPATCHABLE_TICKET_STATUSES); the execution it started is shown, live, under the form:
 // for a gateway run its hand-over (queued → sent → running → finished) and the reply.
