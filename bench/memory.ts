@@ -1,7 +1,8 @@
 // bench/memory — resident memory of the README's run command, idle and across load passes (issue 13, point 4).
 //
 //   node --import tsx bench/memory.ts [--passes 5] [--requests 1200] [--idle-seconds 30] [--settle-seconds 15]
-//                                     [--only embedded|postgres] [--port 3490] [--no-probe] [--probe-gc]
+//                                     [--only embedded|postgres] [--port 3490] [--no-probe] [--no-gc] [--quiet-seconds 180]
+//                                     [--env NAME=value …]
 //                                     [--node-args "<Node flags for the server>"]
 //
 // Per database (the embedded one in a fresh data dir; PostgreSQL in a scratch database, dropped afterwards):
@@ -18,11 +19,17 @@
 // The result: RSS after every pass and the growth from pass 1 to pass N (target: within 10 %), and a breakdown of
 // where the memory is, from /proc/<pid>/smaps (WebAssembly linear memory, i.e. PGlite's; other anonymous memory:
 // the V8 heap, malloc, compiled code; mapped files) and, unless --no-probe, from inside the server
-// (bench/memory-probe.mjs preloaded: V8 heap used/total, external, array buffers).
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// (bench/memory-probe.mjs preloaded: V8 heap used/total, external, array buffers). Unless --no-gc, every reading is
+// taken three times: as it is (--settle-seconds after the pass), once the process is quiet in V8's eyes (up to
+// --quiet-seconds: V8 has shrunk the young generation, which it does when the allocation rate is low), and right after
+// a last-resort GC (the heap retained, and the floor the RSS comes down to when V8 compacts and gives back every free
+// page it can: what the memory reducer does by itself some time after the process has gone quiet). The summary gives, for both, pass N against pass 1, the spread of passes 2..N and their trend in MB per
+// pass (a plateau: flat after the first pass; a leak: a trend that stays positive however many passes are run).
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { api, cpuMsOr0, log, mapLimit, pgAdmin, PG_URL, root, sleep, start, stop, waitReady, type Proc } from './lib';
+import { api, cpuMsOr0, log, mapLimit, pgAdmin, PG_URL, sleep, start, stop, waitReady, type Proc } from './lib';
+import { fmtReading, probeEnv as probeVars, readMemory, untilQuiet, type Reading } from './mem-read';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, def: number) => {
@@ -34,18 +41,23 @@ const O = {
   requests: opt('requests', 1200),
   idleSeconds: opt('idle-seconds', 30),
   settleSeconds: opt('settle-seconds', 15),
+  /** After the reading at --settle-seconds, wait up to this long for the process to be quiet in V8's eyes and read again (0: don't). */
+  quietSeconds: opt('quiet-seconds', 180),
   port: opt('port', 3490),
   only: (() => {
     const i = argv.indexOf('--only');
     return i >= 0 ? argv[i + 1] : undefined;
   })(),
   probe: !argv.includes('--no-probe'),
-  probeGc: argv.includes('--probe-gc'),
+  /** After each reading, one after a last-resort GC (what is retained, and the RSS once V8 has given back every free page it can). */
+  gcReading: !argv.includes('--no-gc'),
   /** Node flags for the server, for experiments (e.g. `--node-args "--max-semi-space-size=4"`). */
   nodeArgs: (() => {
     const i = argv.indexOf('--node-args');
     return i >= 0 ? argv[i + 1].split(/\s+/).filter(Boolean) : [];
   })(),
+  /** Extra environment for the server, for experiments (e.g. `--env MALLOC_ARENA_MAX=2`; repeatable). */
+  env: Object.fromEntries(argv.flatMap((a, i) => (a === '--env' ? [argv[i + 1].split(/=(.*)/s).slice(0, 2)] : []))) as Record<string, string>,
   concurrency: 8,
 };
 const base = `http://127.0.0.1:${O.port}`;
@@ -55,111 +67,31 @@ const wsPages = (slug: string) => [`/w/${slug}`, `/w/${slug}/tickets`, `/w/${slu
 
 // ---------------------------------------------------------------------------------------------- memory readings
 
-interface Reading {
-  rss: number;
-  processes: number;
-  wasm: number;
-  anon: number;
-  files: number;
-  probe?: { heapUsed: number; heapTotal: number; external: number; arrayBuffers: number; code: number; gc: boolean; resources: Record<string, number> };
+interface Pair {
+  /** As it is, --settle-seconds after the load. */
+  now: Reading;
+  /** Once the process is quiet in V8's eyes (with the probe, unless --quiet-seconds 0). */
+  idle?: { reading: Reading; seconds: number; quiet: boolean };
+  /** Right after a last-resort GC, after `idle` (with the probe and unless --no-gc): the floor. */
+  gc?: Reading;
 }
-const MB = 1024 * 1024;
-
-/** pid and every descendant (Linux /proc). */
-function tree(rootPid: number): number[] {
-  const parent = new Map<number, number>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      parent.set(Number(d), Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${d}/status`, 'utf8'))?.[1]));
-    } catch {
-      /* gone */
-    }
-  }
-  const out = [rootPid];
-  for (let i = 0; i < out.length; i++) for (const [pid, pp] of parent) if (pp === out[i]) out.push(pid);
-  return out;
+async function read(server: Proc, probeDir: string): Promise<Pair> {
+  const now = await readMemory(server, O.probe ? probeDir : undefined);
+  const idle = O.probe && O.quietSeconds > 0 ? await untilQuiet(server, probeDir, O.quietSeconds) : undefined;
+  const gc = O.probe && O.gcReading ? await readMemory(server, probeDir, { gc: true }) : undefined;
+  return { now, idle, gc };
 }
-
-/**
- * Resident memory of one process by kind of mapping (MB). A WebAssembly memory (PGlite's) is an anonymous read-write
- * mapping followed at once by the inaccessible guard region V8 reserves after it (gigabytes, `---p`).
- */
-function smaps(pid: number) {
-  const maps: { start: bigint; end: bigint; perms: string; name: string; rss: number }[] = [];
-  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
-    const head = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \d+\s*(.*)$/.exec(line);
-    if (head) maps.push({ start: BigInt(`0x${head[1]}`), end: BigInt(`0x${head[2]}`), perms: head[3], name: head[4], rss: 0 });
-    const rss = /^Rss:\s+(\d+) kB/.exec(line);
-    if (rss && maps.length) maps[maps.length - 1].rss = Number(rss[1]) / 1024;
-  }
-  const sum = { rss: 0, wasm: 0, anon: 0, files: 0 };
-  maps.forEach((m, i) => {
-    const next = maps[i + 1];
-    const guarded = !m.name && m.perms.startsWith('rw') && next && !next.name && next.perms.startsWith('---') && next.start === m.end && next.end - next.start >= 4n << 30n;
-    sum.rss += m.rss;
-    sum[m.name.startsWith('/') ? 'files' : guarded ? 'wasm' : 'anon'] += m.rss;
-  });
-  return sum;
-}
-
-async function read(server: Proc, probeDir: string): Promise<Reading> {
-  const pids = tree(server.pid);
-  const r: Reading = { rss: 0, processes: 0, wasm: 0, anon: 0, files: 0 };
-  for (const pid of pids) {
-    try {
-      const s = smaps(pid);
-      r.rss += s.rss;
-      r.wasm += s.wasm;
-      r.anon += s.anon;
-      r.files += s.files;
-      r.processes++;
-    } catch {
-      /* gone */
-    }
-  }
-  if (O.probe) {
-    const file = path.join(probeDir, `probe-${server.pid}.json`);
-    rmSync(file, { force: true });
-    server.child.kill('SIGUSR2');
-    for (let i = 0; i < 50; i++) {
-      await sleep(100);
-      try {
-        const p = JSON.parse(readFileSync(file, 'utf8'));
-        r.probe = {
-          heapUsed: p.after.heapUsed / MB,
-          heapTotal: p.after.heapTotal / MB,
-          external: p.after.external / MB,
-          arrayBuffers: p.after.arrayBuffers / MB,
-          code: (p.code.code_and_metadata_size + p.code.bytecode_and_metadata_size) / MB,
-          gc: p.gc,
-          resources: p.resources,
-        };
-        break;
-      } catch {
-        /* not written yet */
-      }
-    }
-  }
-  return r;
-}
-
 const f0 = (n: number | undefined) => (n === undefined ? '   –' : n.toFixed(0).padStart(4));
-function line(label: string, r: Reading, extra = '') {
-  const p = r.probe;
-  log(
-    `  ${label.padEnd(22)} RSS ${f0(r.rss)} MB (${r.processes} proc) │ wasm memory ${f0(r.wasm)} · other anon ${f0(r.anon)} · files ${f0(r.files)}` +
-      (p ? ` │ V8 heap ${f0(p.heapUsed)}/${f0(p.heapTotal)} · external ${f0(p.external)} (array buffers ${f0(p.arrayBuffers)}) · code ${f0(p.code)}` : '') +
-      extra,
-  );
+function line(label: string, r: Pair, extra = '') {
+  log(`  ${label.padEnd(22)} ${fmtReading(r.now)}${extra}`);
+  if (r.idle) log(`  ${''.padEnd(22)} ${r.idle.quiet ? `quiet (${r.idle.seconds.toFixed(0)} s later)` : `not quiet within ${r.idle.seconds.toFixed(0)} s`}: ${fmtReading(r.idle.reading)}`);
+  if (r.gc?.probe) log(`  ${''.padEnd(22)} after a last-resort GC: RSS ${f0(r.gc.rss)} MB · other anon ${f0(r.gc.anon)} · V8 heap ${f0(r.gc.probe.heapUsed)}/${f0(r.gc.probe.heapTotal)} MB`);
 }
 
 // ---------------------------------------------------------------------------------------------- the server
 
 function serve(env: Record<string, string>, probeDir: string): Proc {
-  const probeEnv: Record<string, string> = O.probe
-    ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${path.join(root, 'bench/memory-probe.mjs')}`.trim(), MC_MEMORY_PROBE_DIR: probeDir, ...(O.probeGc ? { MC_MEMORY_PROBE_GC: '1' } : {}) }
-    : {};
+  const probeEnv: Record<string, string> = O.probe ? probeVars(probeDir) : {};
   return start('serve', 'scripts/serve.mjs', {
     PORT: String(O.port),
     HOST: '127.0.0.1',
@@ -169,6 +101,7 @@ function serve(env: Record<string, string>, probeDir: string): Proc {
     MC_RATE_LIMIT_PER_MINUTE: '100000000',
     MC_RATE_LIMIT_ANON_PER_MINUTE: '100000000',
     ...probeEnv,
+    ...O.env,
     ...env,
   }, O.nodeArgs);
 }
@@ -307,9 +240,9 @@ async function openFirstPages(s: Seed | null, cookie: string) {
 
 interface Result {
   kind: string;
-  fresh: Reading;
-  restart: Reading;
-  passes: Reading[];
+  fresh: Pair;
+  restart: Pair;
+  passes: Pair[];
   passSeconds: number[];
   cpuMsPerRequest: number[];
 }
@@ -332,7 +265,7 @@ async function runOne(kind: 'embedded' | 'postgres', env: Record<string, string>
   const restart = await read(server, probeDir);
   line('idle after restart', restart);
 
-  const passes: Reading[] = [];
+  const passes: Pair[] = [];
   const passSeconds: number[] = [];
   const cpuMsPerRequest: number[] = [];
   for (let p = 1; p <= O.passes; p++) {
@@ -356,7 +289,7 @@ async function main() {
   const probeDir = mkdtempSync(path.join(os.tmpdir(), 'mc-memory-probe-'));
   const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
   log(`bench/memory: ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} cores, load average ${load()}`);
-  log(`  ${O.passes} passes of ${O.requests} tasks (${O.concurrency} in flight), idle ${O.idleSeconds} s, settle ${O.settleSeconds} s${O.probe ? `, probe${O.probeGc ? ' with a full GC before each reading' : ''}` : ''}${O.nodeArgs.length ? `, server Node flags ${O.nodeArgs.join(' ')}` : ''}`);
+  log(`  ${O.passes} passes of ${O.requests} tasks (${O.concurrency} in flight), idle ${O.idleSeconds} s, settle ${O.settleSeconds} s${O.probe ? `, probe${O.gcReading ? ', each reading also once quiet and after a last-resort GC' : ''}` : ''}${O.nodeArgs.length ? `, server Node flags ${O.nodeArgs.join(' ')}` : ''}${Object.keys(O.env).length ? `, server environment ${Object.entries(O.env).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`);
   const results: Result[] = [];
   try {
     if (O.only !== 'postgres') {
@@ -385,14 +318,36 @@ async function main() {
   }
   log(`\nsummary (load average at the end ${load()}):`);
   for (const r of results) {
-    const first = r.passes[0]?.rss;
-    const last = r.passes.at(-1)?.rss;
-    const growth = first && last ? ((last - first) / first) * 100 : NaN;
-    log(
-      `  ${r.kind.padEnd(9)} idle fresh ${f0(r.fresh.rss)} MB · idle after restart ${f0(r.restart.rss)} MB · after passes ${r.passes.map((x) => x.rss.toFixed(0)).join(' / ')} MB` +
-        ` · pass ${r.passes.length} vs pass 1: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %`,
-    );
+    log(`  ${r.kind}: idle fresh ${f0(r.fresh.now.rss)} MB · idle after restart ${f0(r.restart.now.rss)} MB${r.passes.some((x) => x.idle && !x.idle.quiet) ? ` · not quiet within ${O.quietSeconds} s after ${r.passes.filter((x) => x.idle && !x.idle.quiet).length} pass(es)` : ''}`);
+    const series: [string, number[]][] = [[`RSS ${O.settleSeconds} s after`, r.passes.map((x) => x.now.rss)]];
+    if (r.passes.every((x) => x.idle)) series.push(['RSS once quiet', r.passes.map((x) => x.idle!.reading.rss)]);
+    if (r.passes.every((x) => x.gc)) {
+      series.push(['RSS, last-resort GC', r.passes.map((x) => x.gc!.rss)]);
+      if (r.passes.every((x) => x.gc!.probe)) series.push(['V8 heap retained', r.passes.map((x) => x.gc!.probe!.heapUsed)]);
+    }
+    for (const [label, xs] of series) log(`    ${label.padEnd(20)} ${xs.map((x) => x.toFixed(0)).join(' / ')} MB │ ${growthLine(xs)}`);
   }
+}
+
+/**
+ * Pass N against pass 1 (the criterion: within 10 %), the spread of passes 2..N (a plateau: the first pass brings the
+ * process to its working size, then nothing grows), and the trend of passes 2..N (least squares, MB per pass: a leak
+ * keeps a positive slope however many passes are run).
+ */
+function growthLine(xs: number[]): string {
+  const pct = (a: number, b: number) => `${b >= a ? '+' : ''}${(((b - a) / a) * 100).toFixed(1)} %`;
+  const parts = [`pass ${xs.length} vs 1: ${pct(xs[0], xs.at(-1)!)}`];
+  const rest = xs.slice(1);
+  if (rest.length >= 2) {
+    const lo = Math.min(...rest);
+    const hi = Math.max(...rest);
+    const n = rest.length;
+    const mx = (n - 1) / 2;
+    const my = rest.reduce((a, b) => a + b, 0) / n;
+    const slope = rest.reduce((a, y, i) => a + (i - mx) * (y - my), 0) / rest.reduce((a, _, i) => a + (i - mx) ** 2, 0);
+    parts.push(`passes 2–${xs.length}: ${lo.toFixed(0)}–${hi.toFixed(0)} MB (spread ${(((hi - lo) / lo) * 100).toFixed(1)} %), trend ${slope >= 0 ? '+' : ''}${slope.toFixed(1)} MB/pass`);
+  }
+  return parts.join(' · ');
 }
 
 main().catch((e) => {

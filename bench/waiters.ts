@@ -26,7 +26,13 @@
 //
 // Options (or BENCH_* in brackets): --waiters N [BENCH_WAITERS] 5000 · --claimers C 10 · --claims M 400 (per phase) ·
 // --tickets K 20 (claim-next wake-ups) · --only embedded|postgres [BENCH_ONLY] · --port [BENCH_APP_PORT] 3590 ·
-// --scenarios claim-next,available (which of steps 3 and 4)
+// --scenarios claim-next,available (which of steps 3 and 4) · --no-probe (no memory probe in the server) · --snapshot
+// (a heap snapshot with the waiters parked, kept in the probe's folder) · --wait S 60 (each long-poll's wait: shorter
+// waits renew within the 20 s window, e.g. `--waiters 500 --wait 5 --only postgres` counts the statements per renewal)
+// Memory: bench/memory-probe.mjs is preloaded into the server; at the baseline, with the waiters parked and after they
+// have left, the RSS split by mapping (WebAssembly memory, i.e. PGlite's; other anonymous; files), the V8 heap as it
+// is and after a last-resort GC (what is retained: per waiter, the retained heap with them minus the baseline's, / N;
+// and the RSS floor V8 comes down to when it compacts). After the waiters have left, also once the process is quiet.
 //   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432 (a scratch database is created there and dropped after)
 //   BENCH_PG_LOG=<file> (PostgreSQL's log, default /var/log/postgresql/postgresql-<major>-main.log)
 //   BENCH_SERVER=<another build's server.mjs> (e.g. a build of an older commit, for a before/after)
@@ -37,6 +43,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { statSync } from 'node:fs';
+import { fmtReading, probeEnv, readMemory, untilQuiet } from './mem-read';
 import { api, cpuMs, findPgLog, log, mapLimit, memory, openSql, percentile, PG_URL, pgAdmin, readFrom, SERVER, sleep, staleBuildWarning, start, stop, waitReady, type Proc, type SqlClient } from './lib';
 
 const { values } = parseArgs({
@@ -48,14 +55,37 @@ const { values } = parseArgs({
     only: { type: 'string', default: process.env.BENCH_ONLY ?? '' },
     port: { type: 'string', default: process.env.BENCH_APP_PORT ?? '3590' },
     scenarios: { type: 'string', default: 'claim-next,available' },
+    wait: { type: 'string', default: '60' },
+    'no-probe': { type: 'boolean', default: false },
+    snapshot: { type: 'boolean', default: false },
   },
 });
 const N = Number(values.waiters);
 const C = Number(values.claimers);
 const CLAIMS = Number(values.claims);
 const K = Number(values.tickets);
+/** Seconds each long-poll waits (60, the most the API allows; shorter makes renewals, e.g. to count their statements). */
+const WAIT = Number(values.wait);
 const PORT = Number(values.port);
 const IDLE_WINDOW_MS = 10_000;
+/** Where the probe preloaded into the server (bench/memory-probe.mjs) writes its readings (and heap snapshots). */
+const PROBE_DIR = values['no-probe'] ? undefined : mkdtempSync(path.join(os.tmpdir(), 'mc-bench-waiters-probe-'));
+
+/** Memory of the server now, and what of its V8 heap is retained (after a last-resort GC). */
+async function memLine(p: Proc, label: string, opts: { snapshot?: boolean; reduce?: boolean } = {}) {
+  const r = await readMemory(p, PROBE_DIR);
+  if (opts.reduce && PROBE_DIR) {
+    // Once the process is quiet in V8's eyes: what is left of the waiters, as the process keeps it.
+    const idle = await untilQuiet(p, PROBE_DIR, 240);
+    log(`    memory ${label}, at once: ${fmtReading(r)}`);
+    log(`    … ${idle.quiet ? `once quiet (${idle.seconds.toFixed(0)} s later)` : `not quiet within ${idle.seconds.toFixed(0)} s`}: ${fmtReading(idle.reading)}`);
+    Object.assign(r, idle.reading);
+  }
+  const retained = PROBE_DIR ? await readMemory(p, PROBE_DIR, { gc: true, snapshot: opts.snapshot && values.snapshot }) : null;
+  if (!opts.reduce || !PROBE_DIR) log(`    memory ${label}: ${fmtReading(r)}`);
+  if (retained?.probe) log(`      after a last-resort GC: V8 heap used ${retained.probe.heapUsed.toFixed(1)} MB · external ${retained.probe.external.toFixed(1)} MB · RSS ${retained.rss.toFixed(0)} MB`);
+  return { r, retained };
+}
 
 const ADMIN = { email: 'bench.waiters@example.com', password: 'bench-password-123', key: `mc_usr_bench_waiters_${'x'.repeat(24)}` };
 /** The key of seeded agent `g` (1-based): waiters are 1..N, claimers N+1..N+C. */
@@ -186,6 +216,8 @@ interface Ctx {
   ticketIds: string[];
   pgLog: string | null;
   dbName: string;
+  /** V8 heap retained (after a last-resort GC) at the baseline, MB. */
+  retained0?: number;
 }
 
 function appEnv(dataDir: string, databaseUrl?: string): Record<string, string> {
@@ -199,6 +231,7 @@ function appEnv(dataDir: string, databaseUrl?: string): Record<string, string> {
     MC_INIT_ADMIN_API_KEY: ADMIN.key,
     MC_RATE_LIMIT_PER_MINUTE: '100000000',
     MC_RATE_LIMIT_ANON_PER_MINUTE: '100000000',
+    ...(PROBE_DIR ? probeEnv(PROBE_DIR) : {}),
   };
 }
 
@@ -351,14 +384,23 @@ async function scenario(c: Ctx, name: string, open: (g: number) => Call, hasWork
   const rss = memory(c.p.pid);
   const r0 = f.repolls;
   const w0 = performance.now();
+  const logOff = c.pgLog ? statSync(c.pgLog).size : 0;
   const idle = await idleCpu(c.p, 20_000);
-  const renewed = (f.repolls - r0) / ((performance.now() - w0) / 1000);
+  const renewals = f.repolls - r0;
+  const renewed = renewals / ((performance.now() - w0) / 1000);
+  // What the renewals cost the database: every statement of the window (the app's only traffic then is the renewals,
+  // the key-usage flushes and the background runners), per renewal.
+  const counts = c.pgLog ? statementsIn(readFrom(c.pgLog, logOff), c.dbName) : null;
+  const perRenewal = counts && renewals ? ` · ${([...counts.values()].reduce((a, b) => a + b, 0) / renewals).toFixed(2)} statements per renewal (${[...counts].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
   log(
     `    RSS ${rss.rss.toFixed(0)} MB (+${(rss.rss - rssBefore).toFixed(0)} MB with the waiters, ${(((rss.rss - rssBefore) * 1024) / N).toFixed(1)} KB each)` +
-      ` · CPU while they wait ${idle.msPerS.toFixed(1)} ms/s over 20 s, with ${renewed.toFixed(1)} waits/s ending empty and renewed`,
+      ` · CPU while they wait ${idle.msPerS.toFixed(1)} ms/s over 20 s, with ${renewed.toFixed(1)} waits/s ending empty and renewed` +
+      (renewals ? ` (${(idle.msPerS / renewed).toFixed(1)} ms of server CPU per renewal)` : '') + perRenewal,
   );
   const cl = await claims(c.ticketIds.splice(0, CLAIMS));
   log(`    claims while they wait: ${fmtClaims(cl)}${fmtRefused(f, 'so far')}`);
+  const m = await memLine(c.p, `with ${N} waiters`, { snapshot: true });
+  if (c.retained0 !== undefined && m.retained?.probe) log(`      retained V8 heap per waiter: ${(((m.retained.probe.heapUsed - c.retained0) * 1024) / N).toFixed(1)} KB`);
   return f;
 }
 
@@ -403,11 +445,12 @@ async function measure(kind: 'embedded' | 'postgres') {
     const nobody = await costOf(c, () => createTicket({ requiredCapabilities: ['nobody-has-it'] }, workspaceId));
     log(`  baseline, no waiters: RSS ${rss0.toFixed(0)} MB · idle CPU ${idle0.msPerS.toFixed(1)} ms/s · ${fmtClaims(base)}`);
     log(`    a ticket nobody waits for: server CPU ${nobody.cpu.toFixed(0)} ms${summarize(nobody.counts)} (create + 1.5 s)`);
+    c.retained0 = (await memLine(p, 'baseline', { reduce: true })).retained?.probe?.heapUsed;
 
     const scenarios = values.scenarios!.split(',');
     // claim-next
     if (scenarios.includes('claim-next')) {
-      const next = await scenario(c, 'claim-next {"wait": 60}', (g) => call('POST', '/api/v1/tickets/claim-next', agentKey(g), { wait: 60 }), (r) => r.status === 200);
+      const next = await scenario(c, `claim-next {"wait": ${WAIT}}`, (g) => call('POST', '/api/v1/tickets/claim-next', agentKey(g), { wait: WAIT }), (r) => r.status === 200);
       const wakes: { answered: number; cpu: number; counts: Map<string, number> | null; took: number }[] = [];
       for (let i = 0; i < K; i++) {
         const before = next.got.length;
@@ -427,13 +470,14 @@ async function measure(kind: 'embedded' | 'postgres') {
     log(`      per ticket (create + wake + 1.5 s): server CPU ${(sum((w) => w.cpu) / K).toFixed(0)} ms${summarize(perTicket && new Map([...perTicket].map(([k, v]) => [k, Math.round(v * 10) / 10])))}`);
     await next.close();
     await settle(p);
+    await memLine(p, 'after the claim-next waiters left', { reduce: true });
     }
 
     // available?wait
     if (scenarios.includes('available')) {
       const withWork = (r: { status: number; body: any }) => r.status === 200 && r.body?.data?.length > 0;
-      const openAvailable = (g: number) => call('GET', '/api/v1/tickets/available?wait=60', agentKey(g));
-      const avail = await scenario(c, 'available?wait=60', openAvailable, withWork);
+      const openAvailable = (g: number) => call('GET', `/api/v1/tickets/available?wait=${WAIT}`, agentKey(g));
+      const avail = await scenario(c, `available?wait=${WAIT}`, openAvailable, withWork);
       const all = await costOf(c, async () => {
         const id = await createTicket({ title: 'for everyone' }, workspaceId);
         while (avail.got.length < N) await sleep(2);
@@ -456,6 +500,8 @@ async function measure(kind: 'embedded' | 'postgres') {
       });
       log(`    1 ticket assigned to one waiter: ${again.got.length} answered in ${one.took.toFixed(0)} ms, the others sleep on · server CPU ${one.cpu.toFixed(0)} ms${summarize(one.counts)} (create + wake + 1.5 s)`);
       await again.close();
+      await settle(p);
+      await memLine(p, 'after the available waiters left', { reduce: true });
     }
     log(`  end: RSS ${memory(p.pid).rss.toFixed(0)} MB (peak ${memory(p.pid).hwm.toFixed(0)} MB)`);
   } finally {
@@ -475,6 +521,10 @@ async function main() {
   log(`bench/waiters: ${N} waiters, ${C} claimers, ${CLAIMS} claims per phase, ${K} claim-next wake-ups — server ${path.relative(process.cwd(), SERVER)} — ${os.cpus().length} cores`);
   for (const kind of ['embedded', 'postgres'] as const) if (!values.only || values.only === kind) await measure(kind);
   httpAgent.destroy();
+  if (PROBE_DIR) {
+    if (values.snapshot) log(`heap snapshots (if any) are in ${PROBE_DIR}`);
+    else rmSync(PROBE_DIR, { recursive: true, force: true });
+  }
 }
 
 main().catch((err) => {

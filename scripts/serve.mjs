@@ -17,8 +17,9 @@ if (major < 20 || (major === 20 && minor < 9)) {
   console.error(`[mc] Node.js ${process.versions.node} is too old: Mission Control needs Node.js 20.9 or later.`);
   process.exit(1);
 }
-// Where Node can (22.15+), this same process restarts once with the server's Node flags (a smaller young generation,
-// scripts/server-flags.mjs); on Node 20 the server runs without them (NODE_OPTIONS can give them).
+// Where Node can (22.15+), this same process restarts once with the server's Node flags and environment (a smaller
+// young generation, two malloc arenas: scripts/server-flags.mjs); on Node 20 the server runs without them
+// (NODE_OPTIONS=--max-semi-space-size=4 and MALLOC_ARENA_MAX=2 in the environment give them).
 reexecWithServerFlags();
 const webDir = path.join(REPO_ROOT, 'apps/web');
 const nextBin = path.join(webDir, 'node_modules/.bin/next');

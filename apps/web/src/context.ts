@@ -2,6 +2,7 @@
 import type { ApiDeps } from '@mc/api';
 import {
   abandonStaleExecutions,
+  asSystem,
   bootstrapInstance,
   CRONS_CHANNEL,
   CronScheduler,
@@ -22,16 +23,21 @@ import {
   sweepExpiredLeases,
   sweepIdempotencyKeys,
   systemClock,
+  watchedCredentialCache,
   WEBHOOK_RETRY_BASE_MS_DEFAULT,
   WebhookRunner,
   dispatcherWake,
 } from '@mc/core';
 import { maintainClaimedTickets, openDatabase, vacuumGrownTables, type Database } from '@mc/db';
 import type { AppEnv } from './env';
+import { createGatewayRuntime, type GatewayRuntime } from './gateways/runtime';
+import { GATEWAY_HANDLERS } from './gateways/handlers';
 
 export interface Runtime {
   database: Database;
   deps: ApiDeps;
+  /** The OpenClaw gateway connections this process owns (issue 15). */
+  gateways: GatewayRuntime;
   close(): Promise<void>;
 }
 
@@ -71,6 +77,8 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   // After a database outage the LISTEN connection comes back, but what was announced meanwhile is lost: every
   // long-poll and event stream is woken once to look again.
   const unsubscribeReconnect = database.onListenReconnect(() => live.resync());
+  // Keys and sessions resolved once, forgotten whenever the database announces a change to a credential (any process).
+  const credentials = await watchedCredentialCache(database);
   const deps: ApiDeps = {
     db: database.db,
     databaseKind: database.kind,
@@ -84,6 +92,7 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
     },
     rateLimiter,
     keyUsage,
+    credentials: credentials.cache,
     live,
     liveState: () => database.listenState(),
     limits: {
@@ -204,10 +213,18 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
   const unlistenCrons = await database.listen(CRONS_CHANNEL, () => scheduler.wake());
   const unsubscribeCronReconnect = database.onListenReconnect(() => scheduler.wake());
 
+  // OpenClaw gateways (issue 15): one connection per gateway across all processes (a lease per gateway on
+  // PostgreSQL), its live state on the gateway row, the handlers of gateways/handlers.ts driven from it. Start-up
+  // does not wait for any gateway, and no request waits on one.
+  const gateways = createGatewayRuntime(asSystem(systemCtx, 'gateways'), { database, handlers: GATEWAY_HANDLERS });
+  await gateways.start();
+
   return {
     database,
     deps,
+    gateways,
     async close() {
+      await gateways.stop();
       clearInterval(sweep);
       clearInterval(leases);
       clearInterval(abandoned);
@@ -223,6 +240,7 @@ export async function createRuntime(env: AppEnv, version: string): Promise<Runti
       stopCronReactions();
       await webhooks.stop();
       await unlisten();
+      await credentials.close();
       await rateLimiter.close();
       await keyUsage.flush();
       await database.close();

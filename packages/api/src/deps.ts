@@ -1,4 +1,4 @@
-import type { Clock, CoreConfig, DatabaseKind, Db, KeyUsageTracker, ListenState, LiveBus, RateLimiter } from '@mc/core';
+import type { Clock, CoreConfig, CredentialCache, DatabaseKind, Db, KeyUsageTracker, ListenState, LiveBus, RateLimiter } from '@mc/core';
 
 /** What the REST app needs from its process; built once by the composition root (apps/web/src/context.ts). */
 export interface ApiDeps {
@@ -8,6 +8,11 @@ export interface ApiDeps {
   config: CoreConfig;
   rateLimiter: RateLimiter;
   keyUsage: KeyUsageTracker;
+  /**
+   * The principals behind keys and sessions this process has resolved, forgotten when the database announces a
+   * change (`watchedCredentialCache`): a request with a known key needs no statement to authenticate.
+   */
+  credentials: CredentialCache;
   /** This process's live events (fed by LISTEN): long-polls and the dashboard's event stream wait on it. */
   live: LiveBus;
   /** State of the connection that feeds `live` (health reports `degraded` while it reconnects); default: up. */

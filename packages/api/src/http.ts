@@ -18,8 +18,8 @@ import {
   type Page,
   type Principal,
   rateLimited,
-  resolveKey,
-  resolveSession,
+  resolveRunToken,
+  RUN_TOKEN_PREFIX,
   RUN_TOKEN_REFUSAL,
   runTokenAllows,
   SESSION_COOKIE,
@@ -112,6 +112,13 @@ export interface RouteDef<P extends z.ZodObject, Q extends z.ZodObject, B extend
   stream?: boolean;
   /** The operation starts work that a workspace's hard stop refuses: 402 BUDGET_EXCEEDED is documented for it. */
   budgetGated?: boolean;
+  /**
+   * The operation may change what a key or session resolves to (revokes or rotates a key, ends a session, changes
+   * or deactivates an agent, disables or renames a person, archives a workspace): this process forgets the
+   * principals it holds once it has run, before answering, so that its very next request sees the change. Other
+   * processes learn it from the database's announcement (migration 0020), within milliseconds.
+   */
+  changesCredentials?: boolean;
   /**
    * What an answer means for this operation, replacing the generic description of that status in the document
    * (e.g. a 204 that means "nothing to do", a 409 with a reason of its own). Written for whoever calls it.
@@ -208,7 +215,9 @@ async function authenticate(c: Context<Env>, deps: ApiDeps): Promise<Principal> 
   const key = presentedKey(c);
   if (key) {
     if (key.length > 200) throw unauthenticated('invalid API key');
-    const principal = await resolveKey(deps.db, key, now);
+    // A run token is looked up each time, never cached: it stops working when its execution ends (ADR 0023), which
+    // no credential announcement tells the cache.
+    const principal = key.startsWith(RUN_TOKEN_PREFIX) ? await resolveRunToken(deps.db, key, now) : await deps.credentials.resolveKey(deps.db, key, now);
     if (!principal) throw unauthenticated('invalid, expired or revoked API key');
     // A run token is no key: nothing to record (its run's reports are the agent being seen).
     if (!(principal.kind === 'agent' && principal.run)) deps.keyUsage.touch(principal.credentialId, now, principal.kind === 'agent');
@@ -217,7 +226,7 @@ async function authenticate(c: Context<Env>, deps: ApiDeps): Promise<Principal> 
   const token = getCookie(c, SESSION_COOKIE);
   if (token) {
     c.set('sessionToken', token);
-    const principal = token.length <= 200 ? await resolveSession(deps.db, token, now) : null;
+    const principal = token.length <= 200 ? await deps.credentials.resolveSession(deps.db, token, now) : null;
     if (principal) return principal;
   }
   return { kind: 'anonymous' };
@@ -506,7 +515,12 @@ export class RouteBuilder {
       let payload: object;
       let answered: SuccessStatus = status;
       try {
-        let result: unknown = await def.handler({ ctx, params, query, body, ifMatch, c, deps });
+        let result: unknown;
+        try {
+          result = await def.handler({ ctx, params, query, body, ifMatch, c, deps });
+        } finally {
+          if (def.changesCredentials) deps.credentials.clear();
+        }
         if (result instanceof WithStatus) {
           if (result.status !== status && !def.alsoStatus?.includes(result.status)) {
             throw new Error(`${def.operationId} answered ${result.status}, which its definition does not declare`);

@@ -12,6 +12,7 @@ import {
   randomSecretKeyring,
   RateLimiter,
   systemClock,
+  watchedCredentialCache,
   type Clock,
   type CoreConfig,
   type Ctx,
@@ -63,13 +64,15 @@ export interface HarnessOptions {
    * `connectTimeoutMs` is their connect timeout.
    */
   connectVia?: { url: (fixtureUrl: string) => string; connectTimeoutMs?: number };
+  /** Which database (default: TEST_DATABASE_URL or PGlite); see createTestDatabase. Real-gateway files open both. */
+  postgresUrl?: string | null;
 }
 
 /** The app on a fresh, empty database: no users yet (first-run setup tests). */
 export type BareHarness = Pick<Harness, 'database' | 'deps' | 'app' | 'call' | 'close'>;
 
 export async function createBareHarness(opts: HarnessOptions = {}): Promise<BareHarness> {
-  const fixture = await createTestDatabase();
+  const fixture = await createTestDatabase({ postgresUrl: opts.postgresUrl });
   let database: TestDatabase = fixture;
   if (opts.connectVia) {
     if (!fixture.url) throw new Error('connectVia needs PostgreSQL (TEST_DATABASE_URL)');
@@ -85,6 +88,8 @@ export async function createBareHarness(opts: HarnessOptions = {}): Promise<Bare
     };
   }
   const clock = opts.clock ?? systemClock;
+  // As the server does: principals cached per process, forgotten on the database's announcements.
+  const credentials = await watchedCredentialCache(database);
   const deps: ApiDeps = {
     db: database.db,
     databaseKind: database.kind,
@@ -92,6 +97,7 @@ export async function createBareHarness(opts: HarnessOptions = {}): Promise<Bare
     config: { ...DEFAULT_CORE_CONFIG, secrets: randomSecretKeyring(), ...opts.config },
     rateLimiter: new RateLimiter(database.db, clock),
     keyUsage: new KeyUsageTracker(database.db, 50),
+    credentials: credentials.cache,
     live: new LiveBus(),
     liveState: () => database.listenState(),
     limits: { perKeyPerMinute: 100_000, anonPerMinute: 100_000, maxBodyBytes: 64 * 1024, ...opts.limits },
@@ -132,6 +138,7 @@ export async function createBareHarness(opts: HarnessOptions = {}): Promise<Bare
       await deps.keyUsage.flush();
       await unlisten();
       unsubscribeReconnect();
+      await credentials.close();
       await deps.rateLimiter.close();
       await database.close();
     },

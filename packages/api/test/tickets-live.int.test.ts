@@ -3,7 +3,7 @@
 // an embedded PGlite): a second app with its own pool, LiveBus and LISTEN sees changes made through the first —
 // its stream, its long-polls — and claims and lease sweeps racing from both processes stay exactly-once.
 import { createApiApp, type ApiDeps } from '@mc/api';
-import { KeyUsageTracker, LIVE_CHANNEL, LiveBus, RateLimiter, releaseExpiredLeases, systemClock, type Ctx, type LiveEvent } from '@mc/core';
+import { KeyUsageTracker, LIVE_CHANNEL, LiveBus, RateLimiter, releaseExpiredLeases, systemClock, watchedCredentialCache, type Ctx, type LiveEvent } from '@mc/core';
 import { openDatabase, type Database } from '@mc/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeAgent, createTeam, type Team } from './agents.fixtures';
@@ -90,9 +90,11 @@ async function secondProcess(url: string) {
   const database: Database = await openDatabase({ databaseUrl: url, migrate: false, poolSize: 5 });
   const live = new LiveBus();
   const unlisten = await database.listen(LIVE_CHANNEL, (payload) => live.receive(payload));
+  const credentials = await watchedCredentialCache(database);
   const deps: ApiDeps = {
     ...h.deps,
     db: database.db,
+    credentials: credentials.cache,
     live,
     rateLimiter: new RateLimiter(database.db, systemClock),
     keyUsage: new KeyUsageTracker(database.db, 50),
@@ -110,6 +112,7 @@ async function secondProcess(url: string) {
     async close() {
       await deps.keyUsage.flush();
       await unlisten();
+      await credentials.close();
       await deps.rateLimiter.close();
       await database.close();
     },

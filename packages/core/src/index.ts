@@ -13,6 +13,7 @@ export * from './shared/guards';
 export * from './auth/resolve-credentials';
 export * from './auth/run-tokens';
 export * from './auth/run-tokens.rules';
+export * from './auth/credential-cache';
 export * from './auth/setup';
 export * from './auth/sessions';
 export * from './auth/api-keys';

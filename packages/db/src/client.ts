@@ -14,6 +14,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { namingClient, StatementNames } from './named-statements';
 import { OutageLog } from './outage-log';
 import * as schema from './schema';
 
@@ -42,6 +43,14 @@ export interface Database {
    */
   onListenReconnect(fn: () => void): () => void;
   listenState(): ListenState;
+  /**
+   * A lease on `key` (a signed 64-bit integer, e.g. from a gateway id) that this process holds until it releases it
+   * or its connection is lost: on PostgreSQL a session advisory lock (pg_try_advisory_lock) held on one dedicated
+   * connection per process (outside the pool, like LISTEN's), so whoever holds it keeps it while it lives and another
+   * process gets it when it dies. null: another process holds it. `onLost` runs once if the lock connection is lost
+   * (the lease is gone; stop what it guarded). The embedded database belongs to one process: always granted.
+   */
+  tryLease(key: bigint, onLost: () => void): Promise<(() => Promise<void>) | null>;
   close(): Promise<void>;
 }
 
@@ -213,6 +222,8 @@ async function openEmbedded(opts: OpenOptions): Promise<Database> {
     // The embedded database lives in this process: its notifications cannot be lost in transit.
     onListenReconnect: () => () => {},
     listenState: () => 'up',
+    // One process owns the embedded database, so it owns every lease.
+    tryLease: async () => async () => {},
     async close() {
       if (!client.closed) await client.close();
     },
@@ -232,6 +243,8 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
     // A server that vanished without closing its sockets (a dead host, a cut network) is found by TCP keepalive.
     keepAlive: true,
     keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
+    // Drizzle's statements run prepared under a name of their text: parsed once per connection (named-statements.ts).
+    Client: namingClient(new StatementNames()),
   });
   // A pooled client whose socket fails emits 'error': while idle the pool listens (and replaces it), but while
   // checked out nobody does, and node-postgres emits it even when the failure also rejects the running query, so
@@ -246,13 +259,16 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Database> {
   releaseDeadClients(pool);
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   const live = new ListenConnection(url, connectTimeoutMs);
+  const leases = new LeaseConnection(url, connectTimeoutMs);
   return {
     db,
     kind: 'postgres',
     listen: (channel, onPayload) => live.listen(channel, onPayload),
     onListenReconnect: (fn) => live.onReconnect(fn),
     listenState: () => live.state,
+    tryLease: (key, onLost) => leases.tryLease(key, onLost),
     async close() {
+      await leases.close();
       await live.close();
       await pool.end();
     },
@@ -451,6 +467,130 @@ class ListenConnection {
   }
 }
 
+/**
+ * The connection of a process that holds its leases (session advisory locks), outside the pool. Opened on the first
+ * lease; checked like the LISTEN connection (a trivial query every LISTEN_HEARTBEAT_MS). When it is lost every lease
+ * held on it is gone (the server releases session locks when the session ends): each holder's `onLost` runs, and the
+ * next tryLease opens a new connection.
+ */
+class LeaseConnection {
+  private client: pg.Client | undefined;
+  private connecting: Promise<pg.Client> | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly held = new Map<bigint, () => void>();
+  /** lock calls on the connection run one at a time */
+  private chain: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private readonly log = new OutageLog('[db] lease connection');
+
+  constructor(
+    private readonly url: string,
+    private readonly connectTimeoutMs: number,
+  ) {}
+
+  async tryLease(key: bigint, onLost: () => void): Promise<(() => Promise<void>) | null> {
+    if (this.closed) return null;
+    if (this.held.has(key)) return null;
+    const client = await this.connect();
+    const got = await this.serial(async () => {
+      const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key.toString()]);
+      return r.rows[0]?.ok === true;
+    });
+    if (!got) return null;
+    if (client !== this.client) {
+      // lost while asking: the lock went with the session
+      return null;
+    }
+    this.held.set(key, onLost);
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      if (this.held.get(key) !== onLost || client !== this.client) return;
+      this.held.delete(key);
+      await this.serial(() => client.query('SELECT pg_advisory_unlock($1::bigint)', [key.toString()])).catch(() => {});
+    };
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(fn, fn);
+    this.chain = next.catch(() => {});
+    return next;
+  }
+
+  private connect(): Promise<pg.Client> {
+    if (this.client) return Promise.resolve(this.client);
+    this.connecting ??= (async () => {
+      const client = new pg.Client({
+        connectionString: this.url,
+        connectionTimeoutMillis: this.connectTimeoutMs,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
+        application_name: 'mission-control leases',
+      });
+      client.on('error', (err) => this.lost(client, err));
+      client.on('end', () => this.lost(client, new Error('Connection terminated')));
+      try {
+        await client.connect();
+        if (this.closed) throw new Error('the database was closed');
+      } catch (err) {
+        client.removeAllListeners('end');
+        await client.end().catch(() => {});
+        this.log.failed(err as Error);
+        throw err;
+      }
+      this.client = client;
+      this.log.ok();
+      clearInterval(this.heartbeat);
+      this.heartbeat = setInterval(() => {
+        if (client !== this.client) return;
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('Query read timeout')), this.connectTimeoutMs);
+        });
+        Promise.race([this.serial(() => client.query('SELECT 1')), timeout])
+          .catch((err) => this.lost(client, err))
+          .finally(() => clearTimeout(timer));
+      }, LISTEN_HEARTBEAT_MS);
+      this.heartbeat.unref();
+      return client;
+    })().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private lost(client: pg.Client, err: Error) {
+    if (client !== this.client) return;
+    this.client = undefined;
+    clearInterval(this.heartbeat);
+    client.removeAllListeners('end');
+    client.end().catch(() => {});
+    if (this.closed) return;
+    this.log.failed(err, 'its leases are released');
+    const holders = [...this.held.values()];
+    this.held.clear();
+    for (const fn of holders) {
+      try {
+        fn();
+      } catch (e) {
+        console.error('[db] lease-lost hook failed:', (e as Error).message);
+      }
+    }
+  }
+
+  async close() {
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    await this.connecting?.catch(() => {});
+    const client = this.client;
+    this.client = undefined;
+    this.held.clear();
+    if (client) {
+      client.removeAllListeners('end');
+      await client.end().catch(() => {});
+    }
+  }
+}
+
 /** Arbitrary constant that serialises concurrent migrators (several processes starting at once). */
 const MIGRATION_LOCK_ID = 4_242_001;
 
@@ -481,7 +621,8 @@ export async function rows<T = Record<string, unknown>>(db: Db, query: ReturnTyp
 /**
  * Rows of one hand-written statement with `$1…$n` parameters, for the few hot paths where Drizzle's query builder
  * costs more than the query (claim, move, poll: see bench/README.md). On PostgreSQL the statement is prepared under
- * `name` on each pooled connection, so it is parsed and planned once instead of on every call. PGlite has no API
+ * `name` on each pooled connection, so it is parsed and planned once instead of on every call (Drizzle's statements
+ * are named by their text there too: named-statements.ts). PGlite has no API
  * for named statements (Drizzle's `.prepare()` does not make one either), so there it is `PREPARE`d once per
  * database and run with `EXECUTE` (see `pgliteExecute`). A transaction handle (no `$client`) goes through Drizzle's `execute`, so the statement joins that
  * transaction. Rows keep the SQL's column names (snake_case); timestamps may come back as a `Date` or, through

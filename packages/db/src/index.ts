@@ -1,4 +1,5 @@
 export * from './client';
+export { MAX_NAMED_STATEMENTS, StatementNames } from './named-statements';
 export * from './outage-log';
 export * from './unavailable';
 export * as schema from './schema';

@@ -39,25 +39,32 @@ function adminUrl(url: string, database = 'postgres') {
 /** Called once per test run (vitest globalSetup): builds the migrated template for the selected database. */
 export async function prepareTestTemplate(): Promise<void> {
   const url = process.env.TEST_DATABASE_URL;
-  if (url) {
-    const name = templateName();
-    const admin = new pg.Client({ connectionString: adminUrl(url) });
-    await admin.connect();
-    try {
-      const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-      if (exists.rowCount) return;
-      const building = `${name}_build_${randomBytes(3).toString('hex')}`;
-      await admin.query(`CREATE DATABASE ${building}`);
-      const database = await openDatabase({ databaseUrl: adminUrl(url, building), poolSize: 1 });
-      await database.close();
-      await admin.query(`ALTER DATABASE ${building} RENAME TO ${name}`).catch(async () => {
-        await admin.query(`DROP DATABASE IF EXISTS ${building}`);
-      });
-    } finally {
-      await admin.end();
-    }
-    return;
+  if (url) await preparePostgresTemplate(url);
+  else await preparePgliteTemplate();
+}
+
+/** The migrated template database on the PostgreSQL server at `url` (built once; a no-op when it exists). */
+async function preparePostgresTemplate(url: string): Promise<void> {
+  const name = templateName();
+  const admin = new pg.Client({ connectionString: adminUrl(url) });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount) return;
+    const building = `${name}_build_${randomBytes(3).toString('hex')}`;
+    await admin.query(`CREATE DATABASE ${building}`);
+    const database = await openDatabase({ databaseUrl: adminUrl(url, building), poolSize: 1 });
+    await database.close();
+    await admin.query(`ALTER DATABASE ${building} RENAME TO ${name}`).catch(async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${building}`);
+    });
+  } finally {
+    await admin.end();
   }
+}
+
+/** The migrated PGlite dump (built once per migrations hash). */
+async function preparePgliteTemplate(): Promise<void> {
   const file = pgliteTemplatePath();
   if (existsSync(file)) return;
   mkdirSync(path.dirname(file), { recursive: true });
@@ -70,10 +77,30 @@ export async function prepareTestTemplate(): Promise<void> {
   await database.close();
 }
 
+export interface TestDatabaseOptions {
+  /**
+   * Which database: a PostgreSQL server URL, or null for the embedded one (PGlite). Default: TEST_DATABASE_URL when
+   * set, else PGlite. The template for the one asked for is built on first use when the global setup built the other
+   * (a real-gateway file opens both against its one gateway: `gatewayTestDatabases()`).
+   */
+  postgresUrl?: string | null;
+}
+
+/**
+ * The databases a real-gateway test file (`*.gateway.test.ts`) runs against with its one gateway: always PGlite, and
+ * PostgreSQL when MC_GATEWAY_TEST_DATABASE_URL (scripts/test-all.mjs sets it when the server is reachable) or
+ * TEST_DATABASE_URL is set. Use as `describe.each(gatewayTestDatabases())`.
+ */
+export function gatewayTestDatabases(): { kind: 'pglite' | 'postgres'; postgresUrl: string | null }[] {
+  const url = process.env.MC_GATEWAY_TEST_DATABASE_URL || process.env.TEST_DATABASE_URL;
+  return [{ kind: 'pglite', postgresUrl: null }, ...(url ? [{ kind: 'postgres' as const, postgresUrl: url }] : [])];
+}
+
 /** A fresh migrated database for one test file. Call `close()` in afterAll. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const url = process.env.TEST_DATABASE_URL;
+export async function createTestDatabase(opts: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  const url = opts.postgresUrl === undefined ? process.env.TEST_DATABASE_URL : opts.postgresUrl;
   if (url) {
+    if (opts.postgresUrl !== undefined) await preparePostgresTemplate(url);
     const name = `mc_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: adminUrl(url) });
     await admin.connect();
@@ -94,7 +121,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     };
   }
   const file = pgliteTemplatePath();
-  if (!existsSync(file)) await prepareTestTemplate();
+  if (!existsSync(file)) await preparePgliteTemplate();
   const blob = new Blob([readFileSync(file)]);
   return openDatabase({ dataDir: 'memory://', loadDataDir: blob, migrate: false });
 }

@@ -14,6 +14,7 @@
 // for the connection, at most until their own timeout.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
+import type { LookupFunction } from 'node:net';
 import WebSocket from 'ws';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { signDeviceConnect, type DeviceIdentity } from './device-identity';
@@ -100,6 +101,11 @@ export interface GatewayClientOptions {
   defaultRetryAfterMs?: number;
   /** random source for jitter, [0, 1) (tests pass their own) */
   random?: () => number;
+  /**
+   * the socket's DNS lookup (e.g. one that refuses internal addresses the caller's rules forbid); a refusal fails the
+   * attempt like any connection error (`unreachable`, its message as lastError). Default: the system lookup.
+   */
+  lookup?: LookupFunction;
 }
 
 export interface RequestOptions {
@@ -388,6 +394,7 @@ export class GatewayClient extends EventEmitter<GatewayClientEvents> {
       handshakeTimeout: this.opts.connectTimeoutMs ?? 10_000,
       maxPayload: MAX_FRAME_BYTES,
       perMessageDeflate: false,
+      ...(this.opts.lookup ? { lookup: this.opts.lookup } : {}),
     });
     const conn: Connection = {
       ws,

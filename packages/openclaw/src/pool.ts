@@ -16,6 +16,8 @@ export interface GatewayTarget {
   deviceIdentity?: DeviceIdentity | null;
   /** a device token the gateway issued after pairing, when one was stored */
   deviceToken?: string | null;
+  /** the socket's DNS lookup for this gateway (address rules); not part of what makes a reconnect */
+  lookup?: GatewayClientOptions['lookup'];
 }
 
 export type LeaseRelease = () => void | Promise<void>;
@@ -245,6 +247,7 @@ export class GatewayPool {
       token: t.token,
       ...(t.deviceIdentity ? { deviceIdentity: t.deviceIdentity } : {}),
       ...(t.deviceToken ? { deviceToken: t.deviceToken } : {}),
+      ...(t.lookup ? { lookup: t.lookup } : {}),
     });
     client.on('state', (s) => {
       if (entry.client !== client) return;

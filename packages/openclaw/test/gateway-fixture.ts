@@ -202,7 +202,8 @@ export async function startGatewayFixture(opts: GatewayFixtureOptions = {}): Pro
   let exited: Promise<void> = Promise.resolve();
   let out: string[] = [];
 
-  const env: NodeJS.ProcessEnv = {
+  // (an assertion, not an annotation: apps/web's Next types make NODE_ENV required, and the gateway gets none)
+  const env = {
     PATH: `${paths.nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
     HOME: dir,
     OPENCLAW_STATE_DIR: path.join(dir, 'state'),
@@ -213,7 +214,7 @@ export async function startGatewayFixture(opts: GatewayFixtureOptions = {}): Pro
     // no update checks, statistics or update notices (documented in OpenClaw's gateway/config-runtime.md)
     OPENCLAW_NO_AUTO_UPDATE: '1',
     DO_NOT_TRACK: '1',
-  };
+  } as unknown as NodeJS.ProcessEnv;
 
   async function start(): Promise<void> {
     if (child) throw new Error('gateway already running');

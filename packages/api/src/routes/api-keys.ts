@@ -40,6 +40,7 @@ export function registerApiKeyRoutes(r: RouteBuilder) {
     method: 'delete',
     path: '/api/v1/me/api-keys/{id}',
     operationId: 'revokeApiKey',
+    changesCredentials: true,
     summary: 'Revoke a key; it stops working at once',
     tags: ['Accounts'],
     auth: 'user',

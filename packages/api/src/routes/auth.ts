@@ -45,6 +45,7 @@ export function registerAuthRoutes(r: RouteBuilder) {
     method: 'post',
     path: '/api/v1/auth/logout',
     operationId: 'logout',
+    changesCredentials: true,
     summary: 'End the current session',
     tags: ['Accounts'],
     auth: 'user',

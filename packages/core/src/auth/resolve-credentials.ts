@@ -70,13 +70,33 @@ function statements(db: Db) {
   return s;
 }
 
+/** What a key or session resolves to: who, and when the credential itself stops working (null: never). */
+export interface ResolvedCredential<P extends UserPrincipal | AgentPrincipal = UserPrincipal | AgentPrincipal> {
+  principal: P;
+  expiresAt: Date | null;
+}
+
+/** Whether a resolved credential still works at `now` (a key past its expiry or grace, a session past its end). */
+export const credentialValid = (c: ResolvedCredential, now: Date) => c.expiresAt === null || c.expiresAt > now;
+
 /**
  * Who holds `key`: an agent (`mc_agt_…`, only while the agent is active and the key not past its grace; or a run
- * token `mc_run_…` of one of its gateway runs, scoped to that run: ADR 0023) or a user. The prefix picks the one table to look in, so authentication is one indexed lookup either way.
+ * token `mc_run_…` of one of its gateway runs, scoped to that run: ADR 0023) or a user. The prefix picks the one
+ * table to look in, so authentication is one indexed lookup either way.
  */
 export async function resolveKey(db: Db, key: string, now: Date): Promise<UserPrincipal | AgentPrincipal | null> {
+  // A run token is checked against its run each time (never cached: it ends with its execution, ADR 0023).
   if (key.startsWith(RUN_TOKEN_PREFIX)) return resolveRunToken(db, key, now);
-  return key.startsWith(AGENT_KEY_PREFIX) ? resolveAgentKey(db, key, now) : resolveApiKey(db, key, now);
+  const found = await lookupKey(db, key, sha256(key), now);
+  return found && credentialValid(found, now) ? found.principal : null;
+}
+
+/**
+ * The credential behind `key` (its SHA-256 is `hash`), whatever its expiry: null when it is unknown or revoked, or
+ * its agent is not active (a deactivated agent's unexpired key throws, see `lookupAgentKey`) or its user disabled.
+ */
+export function lookupKey(db: Db, key: string, hash: string, now: Date): Promise<ResolvedCredential | null> {
+  return key.startsWith(AGENT_KEY_PREFIX) ? lookupAgentKey(db, hash, now) : lookupApiKey(db, hash);
 }
 
 export const AGENT_DEACTIVATED_MESSAGE = 'this agent is deactivated: its key works again when a workspace admin reactivates it';
@@ -86,6 +106,16 @@ export const AGENT_DEACTIVATED_MESSAGE = 'this agent is deactivated: its key wor
  * active. A valid key of a deactivated agent is 401 saying so (`details.reason: "agent_deactivated"`).
  */
 export async function resolveAgentKey(db: Db, key: string, now: Date): Promise<AgentPrincipal | null> {
+  const found = await lookupAgentKey(db, sha256(key), now);
+  return found && credentialValid(found, now) ? found.principal : null;
+}
+
+/**
+ * The agent key whose SHA-256 is `hash`, or null when it is unknown or revoked or its agent is not active. A
+ * deactivated agent's key throws 401 saying so, unless the key is past its grace at `now` — then it is as unknown
+ * as any expired key.
+ */
+export async function lookupAgentKey(db: Db, hash: string, now: Date): Promise<ResolvedCredential<AgentPrincipal> | null> {
   const [row] = await AGENT_KEY_LOOKUP.run<{
     key_id: string;
     expires_at: Date | string | null;
@@ -95,51 +125,74 @@ export async function resolveAgentKey(db: Db, key: string, now: Date): Promise<A
     status: string;
     capabilities: string[];
     workspace_archived: boolean | null;
-  }>(db, { hash: sha256(key) });
-  if (!row || (row.expires_at && driverDate(row.expires_at) <= now)) return null;
+  }>(db, { hash });
+  if (!row) return null;
+  const expiresAt = row.expires_at ? driverDate(row.expires_at) : null;
   if (row.status === 'deactivated') {
     // Only the holder of a real, unexpired key learns this (an unknown key stays "invalid"): it can stop retrying
     // and ask a person, instead of thinking its key broke.
+    if (expiresAt && expiresAt <= now) return null;
     throw unauthenticated(AGENT_DEACTIVATED_MESSAGE, { reason: 'agent_deactivated' });
   }
   if (row.status !== 'active') return null;
   return {
-    kind: 'agent',
-    agentId: row.agent_id,
-    workspaceId: row.workspace_id,
-    name: row.name,
-    capabilities: row.capabilities,
-    credentialId: row.key_id,
-    ...(row.workspace_archived !== null ? { workspaceArchived: row.workspace_archived } : {}),
+    principal: {
+      kind: 'agent',
+      agentId: row.agent_id,
+      workspaceId: row.workspace_id,
+      name: row.name,
+      capabilities: row.capabilities,
+      credentialId: row.key_id,
+      ...(row.workspace_archived !== null ? { workspaceArchived: row.workspace_archived } : {}),
+    },
+    expiresAt,
   };
 }
 
 /** The user behind a personal API key, or null when the key is unknown, revoked, expired or its user disabled. */
 export async function resolveApiKey(db: Db, key: string, now: Date): Promise<UserPrincipal | null> {
-  const [row] = await statements(db).key.execute({ hash: sha256(key) });
-  if (!row || (row.expiresAt && row.expiresAt <= now)) return null;
+  const found = await lookupApiKey(db, sha256(key));
+  return found && credentialValid(found, now) ? found.principal : null;
+}
+
+/** The personal API key whose SHA-256 is `hash`, or null when it is unknown or revoked or its user disabled. */
+export async function lookupApiKey(db: Db, hash: string): Promise<ResolvedCredential<UserPrincipal> | null> {
+  const [row] = await statements(db).key.execute({ hash });
+  if (!row) return null;
   return {
-    kind: 'user',
-    userId: row.userId,
-    name: row.name,
-    email: row.email,
-    isInstanceAdmin: row.isInstanceAdmin,
-    via: 'api_key',
-    credentialId: row.keyId,
+    principal: {
+      kind: 'user',
+      userId: row.userId,
+      name: row.name,
+      email: row.email,
+      isInstanceAdmin: row.isInstanceAdmin,
+      via: 'api_key',
+      credentialId: row.keyId,
+    },
+    expiresAt: row.expiresAt ?? null,
   };
 }
 
 export async function resolveSession(db: Db, token: string, now: Date): Promise<UserPrincipal | null> {
-  const [row] = await statements(db).session.execute({ hash: sha256(token) });
-  if (!row || row.expiresAt <= now) return null;
+  const found = await lookupSession(db, sha256(token));
+  return found && credentialValid(found, now) ? found.principal : null;
+}
+
+/** The session whose token's SHA-256 is `hash`, or null when there is none or its user is disabled. */
+export async function lookupSession(db: Db, hash: string): Promise<ResolvedCredential<UserPrincipal> | null> {
+  const [row] = await statements(db).session.execute({ hash });
+  if (!row) return null;
   return {
-    kind: 'user',
-    userId: row.userId,
-    name: row.name,
-    email: row.email,
-    isInstanceAdmin: row.isInstanceAdmin,
-    via: 'session',
-    credentialId: row.sessionId,
+    principal: {
+      kind: 'user',
+      userId: row.userId,
+      name: row.name,
+      email: row.email,
+      isInstanceAdmin: row.isInstanceAdmin,
+      via: 'session',
+      credentialId: row.sessionId,
+    },
+    expiresAt: row.expiresAt,
   };
 }
 

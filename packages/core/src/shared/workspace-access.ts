@@ -1,6 +1,6 @@
 import type { WorkspaceRole } from '@mc/contracts';
-import { memberships, workspaces } from '@mc/db';
-import { and, eq, or } from 'drizzle-orm';
+import { memberships, workspaces, type Db } from '@mc/db';
+import { and, eq, or, sql } from 'drizzle-orm';
 import { requirePrincipal } from './guards';
 import type { Ctx } from '../context';
 import { conflict, forbidden, notFound } from '../errors';
@@ -17,18 +17,34 @@ export interface WorkspaceAccess {
 }
 
 /**
+ * The workspace (by id or slug) with a person's role in it: built once per database handle and run prepared (named
+ * on PostgreSQL), since every workspace-scoped request of a person starts with it — building its SQL text on each call
+ * cost about as much CPU as the lookup itself (bench/README.md, "The fixed cost of a request").
+ */
+function buildAccessStatement(db: Db) {
+  return db
+    .select({ workspace: workspaces, role: memberships.role })
+    .from(workspaces)
+    .leftJoin(memberships, and(eq(memberships.workspaceId, workspaces.id), eq(memberships.userId, sql.placeholder('userId'))))
+    .where(or(eq(workspaces.id, sql.placeholder('idOrSlug')), eq(workspaces.slug, sql.placeholder('idOrSlug'))))
+    .limit(1)
+    .prepare('mc_workspace_access');
+}
+const accessStatements = new WeakMap<Db, ReturnType<typeof buildAccessStatement>>();
+function accessStatement(db: Db) {
+  let s = accessStatements.get(db);
+  if (!s) accessStatements.set(db, (s = buildAccessStatement(db)));
+  return s;
+}
+
+/**
  * Load a workspace (by id or slug) with the caller's role in one query, and check `permission`.
  * Not a member → 404 (no existence leak); a member without the permission → 403.
  */
 export async function requireWorkspaceAccess(ctx: Ctx, idOrSlug: string, permission: WorkspacePermission): Promise<WorkspaceAccess> {
   const me = requirePrincipal(ctx);
   if (me.kind === 'agent') return requireAgentWorkspaceAccess(ctx, me.workspaceId, idOrSlug, permission);
-  const [row] = await ctx.db
-    .select({ workspace: workspaces, role: memberships.role })
-    .from(workspaces)
-    .leftJoin(memberships, and(eq(memberships.workspaceId, workspaces.id), eq(memberships.userId, me.userId)))
-    .where(or(eq(workspaces.id, idOrSlug), eq(workspaces.slug, idOrSlug)))
-    .limit(1);
+  const [row] = await accessStatement(ctx.db).execute({ idOrSlug, userId: me.userId });
   if (!row || (!row.role && !me.isInstanceAdmin)) throw notFound('workspace');
   const role = (row.role as WorkspaceRole | null) ?? null;
   const effectiveRole: WorkspaceRole = me.isInstanceAdmin ? 'owner' : role!;
