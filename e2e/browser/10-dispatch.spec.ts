@@ -83,6 +83,26 @@ test('a member dispatches a ticket to its agent and sees the execution it starte
     await expect(page.getByTestId('dispatch-form').getByLabel('Agent')).toHaveValue(agent.id);
     await page.screenshot({ path: test.info().outputPath('dispatch-390.png'), fullPage: true });
 
+    // An agent linked to an OpenClaw gateway is offered too ("(gateway)", the server's dispatchChannel). No process
+    // holds a connection to this gateway here, so its run stays queued: the page shows the hand-over's first step,
+    // and the request answered at once all the same.
+    const gw = await ok<{ id: string }>(await admin.post('/api/v1/gateways', { data: { workspaceId: ws.id, name: `gw-${tag}`, url: 'wss://gw.example.com', token: 'gw-token' } }), 201);
+    const gwAgent = await registerAgent(admin, agentApi, ws.slug, `claw-${tag}`);
+    await ok(await admin.put(`/api/v1/agents/${gwAgent.id}/gateway-link`, { data: { gatewayId: gw.id, gatewayAgentId: 'main' } }));
+    const second = await ok<{ id: string }>(await admin.post('/api/v1/tickets', { data: { workspaceId: ws.id, title: `Summarise the outage ${tag}` } }), 201);
+    await page.setViewportSize({ width: 1366, height: 1000 });
+    await page.goto(`/w/${ws.slug}/tickets/${second.id}`);
+    const gwForm = page.getByTestId('dispatch-form');
+    await expect(gwForm.getByRole('option', { name: `${gwAgent.name} (gateway)` })).toHaveCount(1);
+    await gwForm.getByLabel('Agent').selectOption(gwAgent.id);
+    await gwForm.getByRole('button', { name: 'Dispatch' }).click();
+    const steps = page.getByTestId('gateway-steps');
+    await expect(steps.locator('[aria-current="step"]')).toHaveText('Queued');
+    await page.screenshot({ path: test.info().outputPath('dispatch-gateway-queued-1366.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 900 });
+    await expect(steps.locator('[aria-current="step"]')).toHaveText('Queued');
+    await page.screenshot({ path: test.info().outputPath('dispatch-gateway-queued-390.png'), fullPage: true });
+
     // A viewer reads the ticket but is not offered the dispatch (the workspace answer says it may not).
     await page.context().clearCookies();
     await page.setViewportSize({ width: 1366, height: 1000 });

@@ -14,9 +14,14 @@ import {
   forbidden,
   IdempotencyBacklog,
   isDatabaseUnavailable,
+  notFound,
   type Page,
   type Principal,
   rateLimited,
+  resolveRunToken,
+  RUN_TOKEN_PREFIX,
+  RUN_TOKEN_REFUSAL,
+  runTokenAllows,
   SESSION_COOKIE,
   unauthenticated,
   validation,
@@ -210,9 +215,12 @@ async function authenticate(c: Context<Env>, deps: ApiDeps): Promise<Principal> 
   const key = presentedKey(c);
   if (key) {
     if (key.length > 200) throw unauthenticated('invalid API key');
-    const principal = await deps.credentials.resolveKey(deps.db, key, now);
+    // A run token is looked up each time, never cached: it stops working when its execution ends (ADR 0023), which
+    // no credential announcement tells the cache.
+    const principal = key.startsWith(RUN_TOKEN_PREFIX) ? await resolveRunToken(deps.db, key, now) : await deps.credentials.resolveKey(deps.db, key, now);
     if (!principal) throw unauthenticated('invalid, expired or revoked API key');
-    deps.keyUsage.touch(principal.credentialId, now, principal.kind === 'agent');
+    // A run token is no key: nothing to record (its run's reports are the agent being seen).
+    if (!(principal.kind === 'agent' && principal.run)) deps.keyUsage.touch(principal.credentialId, now, principal.kind === 'agent');
     return principal;
   }
   const token = getCookie(c, SESSION_COOKIE);
@@ -461,6 +469,11 @@ export class RouteBuilder {
       if (authError) throw authError;
 
       assertAuthMode(def.auth, principal);
+      if (principal.kind === 'agent' && principal.run) {
+        const allowed = runTokenAllows(principal.run, def.method, def.path, c.req.param('id'));
+        if (allowed === 'forbidden') throw forbidden(RUN_TOKEN_REFUSAL, { reason: 'run_token_scope' });
+        if (allowed === 'not_found') throw notFound(def.path.includes('/executions/') ? 'execution' : 'ticket');
+      }
       // Public routes use no authority of the caller's session, so a cookie that rides along needs no origin check.
       if (def.auth !== 'public' && principal.kind === 'user' && principal.via === 'session' && !SAFE_METHODS.has(c.req.method)) {
         assertSameOrigin(c, deps);

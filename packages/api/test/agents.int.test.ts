@@ -64,6 +64,7 @@ describe('registration', () => {
       workspaceId: t.ws.id,
       name,
       endpoint: 'https://agents.example.com/hook',
+      dispatchChannel: 'endpoint',
       capabilities: ['code', 'review'],
       description: 'writes code',
       status: 'pending',

@@ -698,8 +698,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Hand a ticket to an agent: an execution starts and the task is POSTed to the agent's endpoint (async, 202)
-         * @description For workspace owners, admins and members (`permissions["tickets.dispatch"]` of the workspace); agents are 403. `agentId` defaults to the ticket's assigned agent, else the agent holding it (none: 400 naming `agentId`); the agent must be one of the ticket's workspace (else 404), active (409 `details.reason: "agent_inactive"`) and have an endpoint (409 `"agent_unreachable"`). A done or closed ticket is 409 `"ticket_finished"`; an archived workspace 409 `"workspace_archived"`; a hard-stopped budget 402 BUDGET_EXCEEDED, before anything starts. The answer names the execution (status `running`), which the agent reports on with PATCH /executions/{id}. The agent receives a signed POST (Standard Webhooks headers, secret derived from its API key, retried on the webhook schedule; body: `DispatchDeliveryPayload` — the ticket, the task, the workspace and `execution.reportPath`). When every attempt fails, the execution is marked failed with the reason. Send `Idempotency-Key` to make a retried dispatch safe.
+         * Hand a ticket to an agent: an execution starts and the task goes to the agent's endpoint or OpenClaw gateway (async, 202)
+         * @description For workspace owners, admins and members (`permissions["tickets.dispatch"]` of the workspace); agents are 403. `agentId` defaults to the ticket's assigned agent, else the agent holding it (none: 400 naming `agentId`); the agent must be one of the ticket's workspace (else 404), active (409 `details.reason: "agent_inactive"`) and reachable — linked to a gateway agent, or with an endpoint (409 `"agent_unreachable"`; the agent answer says which: `dispatchChannel`). A done or closed ticket is 409 `"ticket_finished"`; an archived workspace 409 `"workspace_archived"`; a hard-stopped budget 402 BUDGET_EXCEEDED, before anything starts. The answer names the execution (status `running`), which the agent reports on with PATCH /executions/{id}. The agent receives a signed POST (Standard Webhooks headers, secret derived from its API key, retried on the webhook schedule; body: `DispatchDeliveryPayload` — the ticket, the task, the workspace and `execution.reportPath`). When every attempt fails, the execution is marked failed with the reason. Channel `gateway` (an agent linked to an OpenClaw gateway): the ticket is claimed for the agent (another agent's live claim: 409 `"ticket_held"`) and the run is queued; Mission Control's connection to the gateway sends it with the ticket, the task, the workspace and a run token scoped to this execution and ticket (ADR 0023), and the execution's `gateway.state` follows it (queued → sent → running → finished) until it finishes with the reply, usage and cost. Send `Idempotency-Key` to make a retried dispatch safe.
          */
         post: operations["dispatchTicket"];
         delete?: never;
@@ -1486,7 +1486,7 @@ export interface components {
             agent: components["schemas"]["EventAgentRef"];
             executionId: string;
             /** @enum {string} */
-            channel: "endpoint";
+            channel: "endpoint" | "gateway";
             cronRunId: string | null;
             workflowStepId: string | null;
         };
@@ -1502,7 +1502,7 @@ export interface components {
             agent: components["schemas"]["EventAgentRef"];
             executionId: string;
             /** @enum {string} */
-            channel: "endpoint";
+            channel: "endpoint" | "gateway";
             cronRunId: string | null;
             workflowStepId: string | null;
         };
@@ -2316,6 +2316,11 @@ export interface components {
             workspaceId: string;
             name: string;
             endpoint: string | null;
+            /**
+             * @description How a dispatched ticket or task would reach it: `gateway` (linked to an agent of an OpenClaw gateway), `endpoint` (a signed POST to its endpoint), null (none: a dispatch to it is 409 `agent_unreachable`)
+             * @enum {string|null}
+             */
+            dispatchChannel: "gateway" | "endpoint" | null;
             capabilities: string[];
             description: string;
             status: components["schemas"]["AgentStatus"];
@@ -2523,12 +2528,12 @@ export interface components {
             ticketId: string;
             agentId: string;
             /**
-             * @description How the task reaches the agent: `endpoint` — a signed POST to the agent's endpoint
+             * @description How the task reaches the agent: `endpoint` — a signed POST to the agent's endpoint; `gateway` — queued for the OpenClaw gateway the agent is linked to, sent by Mission Control's connection to it (the execution's `gateway.state`: queued → sent → running → finished)
              * @enum {string}
              */
-            channel: "endpoint";
-            /** @description The signed delivery (`webhook-id`), visible to admins in GET /webhook-deliveries */
-            deliveryId: string;
+            channel: "endpoint" | "gateway";
+            /** @description The signed delivery (`webhook-id`), visible to admins in GET /webhook-deliveries; null for the `gateway` channel */
+            deliveryId: string | null;
         };
         /** @default {} */
         DispatchTicketRequest: {
@@ -3026,6 +3031,28 @@ export interface components {
              */
             updatedAt: string;
             version: number;
+            /** @description A run dispatched to an agent linked to an OpenClaw gateway: where its hand-over is. null for other runs */
+            gateway?: {
+                gatewayId: string;
+                /** @description The gateway's run id, once the run was sent */
+                runId: string | null;
+                /**
+                 * @description `queued` until Mission Control's connection to the gateway sends it, `sent` (accepted), `running` (its lifecycle started), `finished`
+                 * @enum {string}
+                 */
+                state: "queued" | "sent" | "running" | "finished";
+                /**
+                 * Format: date-time
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                sentAt: string | null;
+                /**
+                 * Format: date-time
+                 * @description After this the run is failed (timeout) unless the gateway reported its end
+                 * @example 2026-11-24T09:00:00.000Z
+                 */
+                deadlineAt: string | null;
+            } | null;
             /** @description In answers to start and report: false once the workspace budget is exhausted with hard stop — finish the run (status `blocked`) instead of going on */
             continue?: boolean;
         };

@@ -30,6 +30,10 @@ export const ZAgent = z
     workspaceId: z.string(),
     name: z.string(),
     endpoint: z.string().nullable(),
+    dispatchChannel: z.enum(['gateway', 'endpoint']).nullable().openapi({
+      description:
+        'How a dispatched ticket or task would reach it: `gateway` (linked to an agent of an OpenClaw gateway), `endpoint` (a signed POST to its endpoint), null (none: a dispatch to it is 409 `agent_unreachable`)',
+    }),
     capabilities: z.array(z.string()),
     description: z.string(),
     status: ZAgentStatus,

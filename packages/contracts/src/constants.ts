@@ -92,7 +92,11 @@ export type EventTypeName = (typeof EVENT_TYPE_NAMES)[number];
 
 /** Live-stream signals that are not catalog events: `resync` (the server's database feed came back: reload) and
  * `notifications.read` (a bell elsewhere was cleared). */
-export const LIVE_SIGNAL_TYPES = ['resync', 'notifications.read'] as const;
+/**
+ * Live signals that are no outbox event: `resync`, `notifications.read`, and `execution.progress` (a gateway run's
+ * hand-over moved on: sent, running — ADR 0023; its start and end are the execution events).
+ */
+export const LIVE_SIGNAL_TYPES = ['resync', 'notifications.read', 'execution.progress'] as const;
 
 /** A cron's retry policy when the request leaves it out (the contract's defaults; the form's hints say them). */
 export const CRON_RETRY_DEFAULTS = { maxAttempts: 1, backoff: 'exponential', baseSeconds: 60, maxSeconds: 3600 } as const;

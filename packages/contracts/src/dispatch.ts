@@ -33,8 +33,10 @@ export const ZDispatchTicketAnswer = z
     executionId: z.string().openapi({ example: 'exe_01JD0000000000000000000000', description: 'The execution started for the agent (status `running`); the agent reports on it with PATCH /executions/{id}' }),
     ticketId: z.string(),
     agentId: z.string(),
-    channel: z.enum(['endpoint']).openapi({ description: "How the task reaches the agent: `endpoint` — a signed POST to the agent's endpoint" }),
-    deliveryId: z.string().openapi({ description: 'The signed delivery (`webhook-id`), visible to admins in GET /webhook-deliveries' }),
+    channel: z.enum(['endpoint', 'gateway']).openapi({
+      description: "How the task reaches the agent: `endpoint` — a signed POST to the agent's endpoint; `gateway` — queued for the OpenClaw gateway the agent is linked to, sent by Mission Control's connection to it (the execution's `gateway.state`: queued → sent → running → finished)",
+    }),
+    deliveryId: z.string().nullable().openapi({ description: 'The signed delivery (`webhook-id`), visible to admins in GET /webhook-deliveries; null for the `gateway` channel' }),
   })
   .openapi('DispatchTicketAnswer');
 

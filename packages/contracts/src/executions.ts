@@ -78,6 +78,19 @@ export const ZExecution = z
     lastReportAt: ZIsoDate.nullable(),
     updatedAt: ZIsoDate,
     version: z.number().int(),
+    gateway: z
+      .object({
+        gatewayId: z.string(),
+        runId: z.string().nullable().openapi({ description: "The gateway's run id, once the run was sent" }),
+        state: z.enum(['queued', 'sent', 'running', 'finished']).openapi({
+          description: '`queued` until Mission Control\'s connection to the gateway sends it, `sent` (accepted), `running` (its lifecycle started), `finished`',
+        }),
+        sentAt: ZIsoDate.nullable(),
+        deadlineAt: ZIsoDate.nullable().openapi({ description: 'After this the run is failed (timeout) unless the gateway reported its end' }),
+      })
+      .nullable()
+      .optional()
+      .openapi({ description: 'A run dispatched to an agent linked to an OpenClaw gateway: where its hand-over is. null for other runs' }),
     continue: z.boolean().optional().openapi({
       description: 'In answers to start and report: false once the workspace budget is exhausted with hard stop — finish the run (status `blocked`) instead of going on',
     }),

@@ -31,6 +31,11 @@ export type Principal =
        * list's answer needs no second lookup for it (`standingsIn`). Unset: not known, look it up.
        */
       workspaceArchived?: boolean;
+      /**
+       * Set when the caller presented a run token (ADR 0023) instead of the agent's key: it acts as the agent, only
+       * on this execution and ticket (run-tokens.rules.ts), and only while the execution runs.
+       */
+      run?: { executionId: string; ticketId: string | null };
     }
   | { kind: 'system'; name: string }
   | { kind: 'anonymous' };

@@ -705,6 +705,22 @@ export const executions = pgTable(
       // would make every run with decisions match `input` or `n`. Bounded, as a tsvector must stay under 1 MB.
       sql`to_tsvector('simple'::regconfig, coalesce(model, '') || ' ' || coalesce(summary, '') || ' ' || left(regexp_replace(jsonb_path_query_array(decisions, '$[*].input')::text || ' ' || jsonb_path_query_array(decisions, '$[*].reasoning')::text || ' ' || jsonb_path_query_array(decisions, '$[*].output')::text, '\\\\[nrt]|[\\\\"\\[\\],]', ' ', 'g'), 200000))`,
     ),
+    /**
+     * A run dispatched to an agent linked to an OpenClaw gateway (ADR 0023): the gateway it goes through, the run id
+     * the gateway knows it by (= the execution id, sent as the idempotency key) once sent, and where the hand-over
+     * is — `queued` (written by the dispatch door, waiting for the process that owns the gateway's connection),
+     * `sent` (the gateway accepted it), `running` (its lifecycle started), `finished`. Null for every other run.
+     */
+    gatewayId: text('gateway_id'),
+    gatewayRunId: text('gateway_run_id'),
+    dispatchState: text('dispatch_state'),
+    /** When the gateway accepted the run, and by when it must have finished (else failed, timeout). */
+    gatewaySentAt: ts('gateway_sent_at'),
+    gatewayDeadlineAt: ts('gateway_deadline_at'),
+    /** The session the gateway runs it in, as the gateway names it (its events say; the transcript is found by it). */
+    gatewaySessionKey: text('gateway_session_key'),
+    /** The dispatched task ({title, instructions, labels, priority}), kept until the owner sends it to the gateway. */
+    gatewayTask: jsonb('gateway_task'),
     /** 7-day bucket of `started_at` (as activity.created_week): the time windows of a word search. */
     startedWeek: integer('started_week').generatedAlwaysAs(sql`(((started_at AT TIME ZONE 'UTC')::date - DATE '1970-01-01') / 7)`),
   },
@@ -714,6 +730,8 @@ export const executions = pgTable(
     index('executions_ticket_idx').on(t.ticketId, t.startedAt).where(sql`${t.ticketId} IS NOT NULL`),
     // A cron run's tokens and cost are the sum of the executions that carry its id.
     index('executions_cron_run_idx').on(t.cronRunId).where(sql`${t.cronRunId} IS NOT NULL`),
+    // The gateway owner's pick-up (queued work) and its deadline / missed-event checks: only runs still in hand-over.
+    index('executions_gateway_dispatch_idx').on(t.gatewayId, t.dispatchState, t.startedAt).where(sql`${t.dispatchState} IN ('queued', 'sent', 'running')`),
     index('executions_status_started_idx').on(t.workspaceId, t.status, t.startedAt, t.id),
     index('executions_started_idx').on(t.startedAt, t.id),
     // `?sort=costUsd` / `durationMs` in a workspace (the dashboard's and an agent's scope) as a walk: the list sorts
@@ -728,6 +746,31 @@ export const executions = pgTable(
     // As for activity: workspace, week and words in one GIN index (btree_gin).
     index('executions_search_idx').using('gin', t.workspaceId, t.startedWeek, t.search).with({ gin_pending_list_limit: 256 }),
   ],
+);
+
+
+/**
+ * Run tokens (ADR 0023): the credential handed to an agent run dispatched through an OpenClaw gateway, so that it
+ * can report back over REST — scoped to its one execution and ticket, stored hashed (as API keys), valid only while
+ * the execution runs and until `expires_at`. Never the agent's long-lived key.
+ */
+export const runTokens = pgTable(
+  'run_tokens',
+  {
+    id: text('id').primaryKey(),
+    tokenHash: text('token_hash').notNull(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    agentId: text('agent_id').notNull(),
+    executionId: text('execution_id')
+      .notNull()
+      .references(() => executions.id, { onDelete: 'cascade' }),
+    ticketId: text('ticket_id'),
+    createdAt: createdAt(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [uniqueIndex('run_tokens_token_hash_key').on(t.tokenHash), index('run_tokens_execution_idx').on(t.executionId)],
 );
 
 /**

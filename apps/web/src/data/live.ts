@@ -77,6 +77,8 @@ export const EVENT_REFRESHES: Record<LiveEventType, readonly Refresh[] | 'everyt
   'cron_run.failed': ['crons', 'tickets', 'activity', 'notifications'],
   'cron_run.missed': ['crons', 'activity', 'notifications'],
   'notifications.read': ['notifications'],
+  // A gateway run was sent or started running (ADR 0023): the ticket page's dispatched run shows its progress.
+  'execution.progress': ['executions'],
   resync: 'everything',
 };
 

@@ -187,15 +187,17 @@ export function registerTicketRoutes(r: RouteBuilder) {
     method: 'post',
     path: '/api/v1/tickets/{id}/dispatch',
     operationId: 'dispatchTicket',
-    summary: "Hand a ticket to an agent: an execution starts and the task is POSTed to the agent's endpoint (async, 202)",
+    summary: "Hand a ticket to an agent: an execution starts and the task goes to the agent's endpoint or OpenClaw gateway (async, 202)",
     description:
       'For workspace owners, admins and members (`permissions["tickets.dispatch"]` of the workspace); agents are 403. ' +
       "`agentId` defaults to the ticket's assigned agent, else the agent holding it (none: 400 naming `agentId`); the agent must be one of the ticket's workspace (else 404), " +
-      'active (409 `details.reason: "agent_inactive"`) and have an endpoint (409 `"agent_unreachable"`). A done or closed ticket is 409 `"ticket_finished"`; ' +
+      'active (409 `details.reason: "agent_inactive"`) and reachable — linked to a gateway agent, or with an endpoint (409 `"agent_unreachable"`; the agent answer says which: `dispatchChannel`). A done or closed ticket is 409 `"ticket_finished"`; ' +
       'an archived workspace 409 `"workspace_archived"`; a hard-stopped budget 402 BUDGET_EXCEEDED, before anything starts. ' +
       'The answer names the execution (status `running`), which the agent reports on with PATCH /executions/{id}. The agent receives a signed POST ' +
       '(Standard Webhooks headers, secret derived from its API key, retried on the webhook schedule; body: `DispatchDeliveryPayload` — the ticket, the task, the workspace and `execution.reportPath`). ' +
-      'When every attempt fails, the execution is marked failed with the reason. Send `Idempotency-Key` to make a retried dispatch safe.',
+      'When every attempt fails, the execution is marked failed with the reason. ' +
+      "Channel `gateway` (an agent linked to an OpenClaw gateway): the ticket is claimed for the agent (another agent's live claim: 409 `\"ticket_held\"`) and the run is queued; Mission Control's connection to the gateway sends it with the ticket, the task, the workspace and a run token scoped to this execution and ticket (ADR 0023), and the execution's `gateway.state` follows it (queued → sent → running → finished) until it finishes with the reply, usage and cost. " +
+      'Send `Idempotency-Key` to make a retried dispatch safe.',
     tags: ['Tickets'],
     auth: 'any',
     idempotent: true,

@@ -1,6 +1,6 @@
 import type { agents } from '@mc/db';
 import type { Principal } from '../context';
-import { livenessOf, type AgentStatus } from './agents.rules';
+import { dispatchChannelOf, livenessOf, type AgentStatus } from './agents.rules';
 
 export type AgentRow = typeof agents.$inferSelect;
 
@@ -16,6 +16,7 @@ export function toAgentDto(a: AgentRow, viewer: Principal, now: Date) {
     workspaceId: a.workspaceId,
     name: a.name,
     endpoint: a.endpoint,
+    dispatchChannel: dispatchChannelOf(a),
     capabilities: a.capabilities,
     description: a.description,
     status: a.status as AgentStatus,

@@ -41,3 +41,24 @@ export const KEY_CALLBACK_TIMEOUT_MS = 3000;
 
 // Names and capabilities are validated at the door by the contract's schemas, from these same patterns.
 export { AGENT_NAME_PATTERN, CAPABILITY_PATTERN, MAX_CAPABILITIES } from '@mc/contracts';
+
+/**
+ * How a dispatched task reaches an agent (its transport), for a ticket and for a task without one alike.
+ * `endpoint`: a signed POST to the agent's own HTTP endpoint (a `dispatch` delivery, retried on the webhook
+ * schedule). `gateway`: agents linked to an OpenClaw gateway (`PUT /agents/{id}/gateway-link`), chosen before
+ * `endpoint`; the request only queues it (hand-over.ts `sendTask`, checked for exhaustiveness by TypeScript). An
+ * agent no channel reaches gets no dispatched work: the door refuses (409 `agent_unreachable`) and a cron run whose
+ * task creates no ticket is skipped (AGENT_UNREACHABLE, cron-runs.rules.ts).
+ */
+export type DispatchChannel = 'gateway' | 'endpoint';
+
+/**
+ * The channel that reaches `agent`, or null when none does (409 `agent_unreachable`). `gateway`: the agent is linked
+ * to an agent of an OpenClaw gateway (`agents.gateway_id` + `gateway_agent_id`); the dispatch is queued on the
+ * execution and sent by the process that owns the gateway's connection (gateway-dispatch.ts, ADR 0023).
+ */
+export function dispatchChannelOf(agent: { endpoint: string | null; gatewayId?: string | null; gatewayAgentId?: string | null }): DispatchChannel | null {
+  if (agent.gatewayId && agent.gatewayAgentId) return 'gateway';
+  if (agent.endpoint) return 'endpoint';
+  return null;
+}

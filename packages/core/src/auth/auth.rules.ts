@@ -10,3 +10,5 @@ export const KEY_DISPLAY_CHARS = 11;
 export const SESSION_COOKIE = 'mc_session';
 /** `lastUsedAt` is written in batches at most this often, never on the request path. */
 export const KEY_USAGE_FLUSH_MS = 15_000;
+/** Prefix of run tokens: the credential of one gateway run, scoped to its execution and ticket (ADR 0023). */
+export const RUN_TOKEN_PREFIX = 'mc_run_';

@@ -3,7 +3,8 @@ import { apiKeys, driverDate, OutageLog, sessions, users, type Db } from '@mc/db
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AgentPrincipal, UserPrincipal } from '../context';
 import { unauthenticated } from '../errors';
-import { AGENT_KEY_PREFIX } from './auth.rules';
+import { AGENT_KEY_PREFIX, RUN_TOKEN_PREFIX } from './auth.rules';
+import { resolveRunToken } from './run-tokens';
 import { sha256 } from '../shared/crypto';
 import { statement } from '../shared/statement';
 
@@ -79,10 +80,13 @@ export interface ResolvedCredential<P extends UserPrincipal | AgentPrincipal = U
 export const credentialValid = (c: ResolvedCredential, now: Date) => c.expiresAt === null || c.expiresAt > now;
 
 /**
- * Who holds `key`: an agent (`mc_agt_…`, only while the agent is active and the key not past its grace) or a
- * user. The prefix picks the one table to look in, so authentication is one indexed lookup either way.
+ * Who holds `key`: an agent (`mc_agt_…`, only while the agent is active and the key not past its grace; or a run
+ * token `mc_run_…` of one of its gateway runs, scoped to that run: ADR 0023) or a user. The prefix picks the one
+ * table to look in, so authentication is one indexed lookup either way.
  */
 export async function resolveKey(db: Db, key: string, now: Date): Promise<UserPrincipal | AgentPrincipal | null> {
+  // A run token is checked against its run each time (never cached: it ends with its execution, ADR 0023).
+  if (key.startsWith(RUN_TOKEN_PREFIX)) return resolveRunToken(db, key, now);
   const found = await lookupKey(db, key, sha256(key), now);
   return found && credentialValid(found, now) ? found.principal : null;
 }

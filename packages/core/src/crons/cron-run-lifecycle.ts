@@ -129,7 +129,7 @@ export async function startRun(ctx: Ctx, runId: string, opts: CronRunOptions = {
         task: crons.task,
         enabled: crons.enabled,
         ws: { id: workspaces.id, archivedAt: workspaces.archivedAt, defaultRepository: workspaces.defaultRepository },
-        agent: { id: agents.id, status: agents.status, workspaceId: agents.workspaceId, endpoint: agents.endpoint, name: agents.name },
+        agent: { id: agents.id, status: agents.status, workspaceId: agents.workspaceId, endpoint: agents.endpoint, gatewayId: agents.gatewayId, gatewayAgentId: agents.gatewayAgentId, name: agents.name },
       })
       .from(cronRuns)
       .innerJoin(crons, eq(crons.id, cronRuns.cronId))

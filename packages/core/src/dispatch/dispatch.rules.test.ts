@@ -18,6 +18,13 @@ describe('dispatch rules', () => {
     expect(dispatchChannelOf({ endpoint: null })).toBeNull();
   });
 
+  it('an agent linked to a gateway agent is reached through the gateway, before its endpoint; a half link is no link', () => {
+    expect(dispatchChannelOf({ endpoint: 'https://agent.example.com/hook', gatewayId: 'gw_1', gatewayAgentId: 'main' })).toBe('gateway');
+    expect(dispatchChannelOf({ endpoint: null, gatewayId: 'gw_1', gatewayAgentId: 'main' })).toBe('gateway');
+    expect(dispatchChannelOf({ endpoint: null, gatewayId: 'gw_1', gatewayAgentId: null })).toBeNull();
+    expect(dispatchChannelOf({ endpoint: 'https://agent.example.com/hook', gatewayId: null, gatewayAgentId: null })).toBe('endpoint');
+  });
+
   it('who may dispatch: owners, admins and members; not viewers, not agents; never in an archived workspace', () => {
     expect((['owner', 'admin', 'member', 'viewer'] as const).filter((r) => roleAllows(r, 'tickets.dispatch'))).toEqual(['owner', 'admin', 'member']);
     expect(AGENT_WORKSPACE_PERMISSIONS.has('tickets.dispatch')).toBe(false);

@@ -13,6 +13,7 @@ import { emitEvent } from '../events/emit-event';
 import { openExecution } from '../executions/open-execution';
 import { toTicketDto, type TicketRow } from '../tickets/ticket-dto';
 import { enqueueDispatchDelivery } from '../webhooks/enqueue-dispatch-delivery';
+import { claimForGatewayRun, queueGatewayDispatch } from './gateway-queue';
 import { DISPATCH_REFUSALS, dispatchChannelOf, DISPATCHABLE_AGENT_STATUSES, type DispatchChannel } from './dispatch.rules';
 
 export type DispatchWorkspace = typeof workspaces.$inferSelect;
@@ -21,6 +22,9 @@ export interface DispatchAgent {
   name: string;
   status: string;
   endpoint: string | null;
+  /** The gateway and the agent there this agent is linked to (the `gateway` channel), or null. */
+  gatewayId: string | null;
+  gatewayAgentId: string | null;
 }
 
 /** What a dispatch returns, with a ticket or without (`ticketId` null). */
@@ -29,7 +33,8 @@ export interface HandOverResult {
   ticketId: string | null;
   agentId: string;
   channel: DispatchChannel;
-  deliveryId: string;
+  /** The signed delivery (`endpoint`); null for `gateway` (queued on the execution). */
+  deliveryId: string | null;
 }
 
 /** Where the agent reports on the execution it is handed (PATCH, with its own agent key). */
@@ -41,7 +46,7 @@ export const REPORT_PATH = (executionId: string) => `/api/v1/executions/${execut
  */
 export async function dispatchableAgent(tx: Ctx, workspaceId: string, agentId: string): Promise<{ agent: DispatchAgent; channel: DispatchChannel }> {
   const [agent] = await tx.db
-    .select({ id: agents.id, name: agents.name, status: agents.status, endpoint: agents.endpoint })
+    .select({ id: agents.id, name: agents.name, status: agents.status, endpoint: agents.endpoint, gatewayId: agents.gatewayId, gatewayAgentId: agents.gatewayAgentId })
     .from(agents)
     .where(and(eq(agents.id, agentId), eq(agents.workspaceId, workspaceId), isNull(agents.deletedAt)))
     .limit(1);
@@ -121,8 +126,14 @@ export async function handOver(tx: Ctx, input: HandOverInput): Promise<HandOverR
 async function sendTask(
   tx: Ctx,
   s: HandOverInput & { executionId: string; eventId: string; occurredAt: Date; cronRunId: string | null; workflowStepId: string | null },
-): Promise<string> {
+): Promise<string | null> {
   switch (s.channel) {
+    case 'gateway':
+      // Never the gateway itself in a request (ADR 0023): the ticket is claimed for the agent, the execution queued
+      // for the gateway, and its owner process woken when this transaction commits.
+      if (s.ticket) await claimForGatewayRun(tx, s.ticket, s.agent, s.executionId);
+      await queueGatewayDispatch(tx, s.executionId, s.agent.gatewayId!, s.task);
+      return null;
     case 'endpoint': {
       const ticket = s.ticket ? (({ allowedMoves: _none, ...dto }) => dto)(toTicketDto(s.ticket, [])) : null;
       const base = tx.config.publicUrl?.replace(/\/+$/, '') ?? null;

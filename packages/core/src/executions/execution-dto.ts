@@ -31,9 +31,15 @@ export const executionColumns = {
   firstChargedMonth: executions.firstChargedMonth,
   updatedAt: executions.updatedAt,
   version: executions.version,
+  gatewayId: executions.gatewayId,
+  gatewayRunId: executions.gatewayRunId,
+  dispatchState: executions.dispatchState,
+  gatewaySentAt: executions.gatewaySentAt,
+  gatewayDeadlineAt: executions.gatewayDeadlineAt,
+  gatewaySessionKey: executions.gatewaySessionKey,
 };
 
-export type ExecutionRow = Omit<typeof executions.$inferSelect, 'search' | 'startedWeek'>;
+export type ExecutionRow = Omit<typeof executions.$inferSelect, 'search' | 'startedWeek' | 'gatewayTask'>;
 
 /** A decision as stored: what the agent sent, and when the server first received it. */
 export interface StoredDecision {
@@ -69,6 +75,15 @@ export function toExecutionDto(r: ExecutionRow, agentName: string | null, extra:
     lastReportAt: r.lastReportAt?.toISOString() ?? null,
     updatedAt: r.updatedAt.toISOString(),
     version: r.version,
+    gateway: r.gatewayId
+      ? {
+          gatewayId: r.gatewayId,
+          runId: r.gatewayRunId,
+          state: (r.dispatchState ?? 'finished') as NonNullable<ExecutionDto['gateway']>['state'],
+          sentAt: r.gatewaySentAt?.toISOString() ?? null,
+          deadlineAt: r.gatewayDeadlineAt?.toISOString() ?? null,
+        }
+      : null,
     ...extra,
   };
 }

@@ -1,8 +1,10 @@
 'use client';
-// "Dispatch": hand the ticket to an agent. The server starts an execution for it and POSTs the ticket, the task and
-// the workspace to the agent's endpoint (signed, retried); the agent reports on that execution. Offered only when the
-// server says the caller may (`permissions["tickets.dispatch"]` of the workspace) and the ticket is unfinished (the
-// contract's DISPATCHABLE_TICKET_STATUSES); the execution it started is shown, live, under the form.
+// "Dispatch to…": hand the ticket to an agent. The server starts an execution for it and sends the task on the
+// agent's channel, which the agent list says (`dispatchChannel`): a signed POST to its endpoint, or — for an agent
+// linked to an OpenClaw gateway — queued for Mission Control's connection to that gateway (ADR 0023). Offered only
+// when the server says the caller may (`permissions["tickets.dispatch"]` of the workspace) and the ticket is
+// unfinished (the contract's DISPATCHABLE_TICKET_STATUSES); the execution it started is shown, live, under the form:
+// for a gateway run its hand-over (queued → sent → running → finished) and the reply.
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { DISPATCHABLE_TICKET_STATUSES } from '@mc/contracts/constants';
@@ -19,7 +21,7 @@ export const isDispatchable = (t: Pick<Ticket, 'status'>) => (DISPATCHABLE_TICKE
 /** The agent the server would pick without one named: the assigned agent, else the holder (if it can take work). */
 function defaultAgent(t: Ticket, people: People): string {
   const candidates = [t.assignee?.kind === 'agent' ? t.assignee.id : null, t.claimedBy];
-  return candidates.find((id) => id && people.activeAgents.some((a) => a.id === id && a.endpoint)) ?? '';
+  return candidates.find((id) => id && people.activeAgents.some((a) => a.id === id && a.dispatchChannel)) ?? '';
 }
 
 export function DispatchCard({ workspace, ticket: t, people }: { workspace: { id: string; slug: string }; ticket: Ticket; people: People }) {
@@ -42,10 +44,10 @@ export function DispatchCard({ workspace, ticket: t, people }: { workspace: { id
     }
   }
 
-  const reachable = people.activeAgents.filter((a) => a.endpoint);
-  const unreachable = people.activeAgents.filter((a) => !a.endpoint);
+  const reachable = people.activeAgents.filter((a) => a.dispatchChannel);
+  const unreachable = people.activeAgents.filter((a) => !a.dispatchChannel);
   return (
-    <Card title="Dispatch" description="Send this ticket to an agent's endpoint. An execution starts now; the agent reports on it.">
+    <Card title="Dispatch to…" description="Send this ticket to an agent (its endpoint, or its OpenClaw gateway). An execution starts now; the agent reports on it.">
       <form
         className="space-y-3"
         data-testid="dispatch-form"
@@ -59,11 +61,12 @@ export function DispatchCard({ workspace, ticket: t, people }: { workspace: { id
           {reachable.map((a) => (
             <option key={a.id} value={a.id}>
               {a.name}
+              {a.dispatchChannel === 'gateway' ? ' (gateway)' : ''}
             </option>
           ))}
           {unreachable.map((a) => (
             <option key={a.id} value={a.id} disabled>
-              {a.name} (no endpoint)
+              {a.name} (no endpoint or gateway)
             </option>
           ))}
         </SelectField>
@@ -89,7 +92,13 @@ function DispatchedExecution({ workspace, id, agentName }: { workspace: { id: st
           <Link href={`/w/${encodeURIComponent(workspace.slug)}/executions/${encodeURIComponent(id)}`} className="font-medium text-indigo-600 hover:text-indigo-500">
             View execution
           </Link>
+          {q.data.gateway && <GatewaySteps state={q.data.gateway.state} failed={q.data.status === 'failed'} />}
           {q.data.status === 'failed' && q.data.summary && <p className="w-full text-xs break-words text-rose-700">{q.data.summary}</p>}
+          {q.data.gateway && q.data.status === 'success' && q.data.summary && (
+            <p className="w-full text-xs break-words whitespace-pre-wrap text-slate-700" data-testid="dispatched-reply">
+              {q.data.summary.length > 600 ? `${q.data.summary.slice(0, 600)}…` : q.data.summary}
+            </p>
+          )}
         </div>
       ) : q.error ? (
         <ErrorAlert error={q.error} />
@@ -97,5 +106,34 @@ function DispatchedExecution({ workspace, id, agentName }: { workspace: { id: st
         <Loading />
       )}
     </div>
+  );
+}
+
+const GATEWAY_STEPS = ['queued', 'sent', 'running', 'finished'] as const;
+const STEP_LABEL: Record<(typeof GATEWAY_STEPS)[number], string> = { queued: 'Queued', sent: 'Sent to the gateway', running: 'Running', finished: 'Finished' };
+
+/** A gateway run's hand-over, step by step (kept current by the live stream: `execution.progress`, `execution.finished`). */
+function GatewaySteps({ state, failed }: { state: (typeof GATEWAY_STEPS)[number]; failed: boolean }) {
+  const at = GATEWAY_STEPS.indexOf(state);
+  return (
+    <ol className="flex w-full flex-wrap items-center gap-1 text-xs" aria-label="Gateway run progress" data-testid="gateway-steps">
+      {GATEWAY_STEPS.map((step, i) => (
+        <li
+          key={step}
+          aria-current={i === at ? 'step' : undefined}
+          className={
+            i < at || (i === at && step === 'finished')
+              ? failed && step === 'finished'
+                ? 'rounded bg-rose-100 px-1.5 py-0.5 text-rose-800'
+                : 'rounded bg-emerald-100 px-1.5 py-0.5 text-emerald-800'
+              : i === at
+                ? 'rounded bg-indigo-100 px-1.5 py-0.5 font-medium text-indigo-800'
+                : 'rounded bg-slate-100 px-1.5 py-0.5 text-slate-500'
+          }
+        >
+          {STEP_LABEL[step]}
+        </li>
+      ))}
+    </ol>
   );
 }
