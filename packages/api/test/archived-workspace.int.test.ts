@@ -3,7 +3,7 @@
 // still takes: reports of runs started before the archive (so their cost counts), heartbeats, and what takes access
 // away (deactivating or deleting an agent, a member leaving). Every write operation of the served OpenAPI document
 // must be classified below, so an endpoint added later is caught here until someone decides what it does.
-import { dispatchWebhookEvents } from '@mc/core';
+import { dispatchWebhookEvents, ensureWebhookToken } from '@mc/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeAgent, createTeam, registerPending, type Team } from './agents.fixtures';
 import { createHarness, type CallResult, type Harness } from './harness';
@@ -55,6 +55,8 @@ const ALLOWED_WHILE_ARCHIVED = [
   'DELETE /api/v1/crons/{id}', // a cron can always be deleted
   'DELETE /api/v1/gateways/{id}', // takes a stored credential and a connection away
   'DELETE /api/v1/agents/{id}/gateway-link', // unlinking takes a path to the agent away
+  // A gateway reporting a run it already made (its delivery webhook): what happened is recorded, like a run in flight.
+  'POST /api/v1/gateways/{id}/cron-deliveries',
 ];
 
 interface World {
@@ -238,6 +240,14 @@ describe('an archived workspace', () => {
     // A cron targeting it can be paused and deleted.
     expect(expectOk(await h.call('PATCH', `/api/v1/crons/${w.cron.id}`, { key: team.admin.key, body: { enabled: false } }))).toMatchObject({ status: 'paused' });
     expectOk(await h.call('DELETE', `/api/v1/crons/${w.cron.id}`, { key: team.admin.key }));
+    // The gateway still reports what its jobs did (here a job no cron holds: answered, accepted false, nothing written).
+    const webhookToken = (await ensureWebhookToken(h.ctxFor({ kind: 'system', name: 'gateway-cron' }), w.gateway.id))!;
+    const delivery = await h.call('POST', `/api/v1/gateways/${w.gateway.id}/cron-deliveries`, {
+      body: { jobId: 'job-of-no-cron', action: 'finished', status: 'ok', runAtMs: Date.now() - 1000, durationMs: 900 },
+      headers: { authorization: `Bearer ${webhookToken}` },
+    });
+    expect(delivery.status, JSON.stringify(delivery.body)).toBe(200);
+    expect(delivery.body.data).toMatchObject({ accepted: false });
     // An agent can be unlinked from its gateway, and the gateway deleted (its token goes with it).
     expect(expectOk(await h.call('DELETE', `/api/v1/agents/${w.agent.id}/gateway-link`, { key: team.admin.key }))).toMatchObject({ gatewayId: null });
     expectOk(await h.call('DELETE', `/api/v1/gateways/${w.gateway.id}`, { key: team.admin.key }));
