@@ -5,7 +5,7 @@
 // `delivery` means announce. The integration suite runs the real gateway; this keeps the unit tests honest about
 // what the gateway does to what it is sent.
 import type { OpenClawJob, OpenClawJobCreate, OpenClawJobPatch } from './openclaw-job';
-import { jobView, type McCronFields, type McCronForSync, type SyncContext } from './mapping';
+import { jobView, recordFieldsOf, type McCronForSync, type SyncContext } from './mapping';
 import type { SyncAction } from './reconcile';
 
 const topOfHour = (expr: string) => {
@@ -103,7 +103,7 @@ export class FakeMc {
         case 'import_to_mc': {
           const id = `crn_imp${++this.seq}`;
           this.records.set(id, {
-            ...fieldsRecord(a.fields),
+            ...recordFieldsOf(a.fields),
             id,
             owner: 'gateway',
             gatewayJobId: a.jobId,
@@ -115,7 +115,7 @@ export class FakeMc {
         }
         case 'update_mc': {
           const r = this.records.get(a.cronId)!;
-          this.records.set(a.cronId, { ...r, ...fieldsRecord(a.fields), gatewayJobId: a.jobId, syncState: 'ok', syncFingerprint: a.syncFingerprint, gatewayFingerprint: a.gatewayFingerprint, resolveConflict: null });
+          this.records.set(a.cronId, { ...r, ...recordFieldsOf(a.fields), gatewayJobId: a.jobId, syncState: 'ok', syncFingerprint: a.syncFingerprint, gatewayFingerprint: a.gatewayFingerprint, resolveConflict: null });
           break;
         }
         case 'remove_from_mc':
@@ -139,17 +139,4 @@ export class FakeMc {
     const r = this.records.get(cronId)!;
     this.records.set(cronId, { ...r, gatewayJobId: job.id, syncState: 'ok', syncFingerprint, gatewayFingerprint: jobView(this.ctx, job, r.owner).fingerprint, resolveConflict: null });
   }
-}
-
-function fieldsRecord(f: McCronFields) {
-  return {
-    name: f.name,
-    schedule: f.schedule,
-    timezone: f.timezone,
-    enabled: f.enabled,
-    task: { title: f.task.title, instructions: f.task.instructions, timeoutSeconds: f.task.timeoutSeconds ?? null },
-    gatewayAgentId: f.gatewayAgentId,
-    readOnly: f.readOnly,
-    readOnlyReason: f.readOnlyReason,
-  };
 }

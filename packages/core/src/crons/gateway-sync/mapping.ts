@@ -444,10 +444,9 @@ export function jobPatchFor(view: { content: SyncContent; controls: SyncControls
 
 export const isEmptyPatch = (p: OpenClawJobPatch) => Object.keys(p).length === 0;
 
-/** A record as it reads after Mission Control took `fields` from the gateway (for its new fingerprint). */
-export function recordWithFields(c: McCronForSync, f: McCronFields): McCronForSync {
+/** The part of a record that Mission Control takes from the gateway's `fields`. */
+export function recordFieldsOf(f: McCronFields) {
   return {
-    ...c,
     name: f.name,
     schedule: f.schedule,
     timezone: f.timezone,
@@ -457,4 +456,9 @@ export function recordWithFields(c: McCronForSync, f: McCronFields): McCronForSy
     readOnly: f.readOnly,
     readOnlyReason: f.readOnlyReason,
   };
+}
+
+/** A record as it reads after Mission Control took `fields` from the gateway (for its new fingerprint). */
+export function recordWithFields(c: McCronForSync, f: McCronFields): McCronForSync {
+  return { ...c, ...recordFieldsOf(f) };
 }
